@@ -1,0 +1,132 @@
+// `fleet chaos SCENARIO`: load and check the scenario, print the seed line, run every
+// policy against the same fault trace, journal everything, print the verdicts. Ctrl-C
+// stops cleanly: the journal gets an "interrupted" footer, the partial summary is
+// printed, and the exit code is 130. A second Ctrl-C exits at once (the journal is
+// still readable up to its last complete record: every record is written as it goes).
+import { JournalExistsError, JournalWriter, defaultJournalPath, digestOnlyJournal, JournalError, type Journal } from "../journal/index.js";
+import { loadScenarioFile, type Scenario } from "../scenario/load.js";
+import { formatIssues } from "../scenario/issues.js";
+import { countScenario } from "../scenario/summary.js";
+import { formatDuration, parseDuration, UnitError } from "../scenario/units.js";
+import { laneNames, runScenario } from "../run/session.js";
+import { JsonReporter } from "../report/json.js";
+import { TextReporter } from "../report/text.js";
+import { seedLine, type Reporter } from "../report/reporter.js";
+import { choice, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
+import { EXIT, type Io } from "./io.js";
+import { VERSION } from "./version.js";
+
+export const chaosOptions: OptionSpec = {
+  seed: { type: "string" },
+  duration: { type: "string" },
+  reporter: { type: "string" },
+  journal: { type: "string" },
+  "no-journal": { type: "boolean" },
+  force: { type: "boolean" },
+  "max-hosts": { type: "string" },
+  "max-events": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+};
+
+export interface ChaosSetup {
+  scenario: Scenario;
+  file: string;
+  seed: number;
+  durationSec: number;
+}
+
+/** Parses the options shared by commands that run a scenario; exits 2 on bad input. */
+export function loadForRun(argv: string[], io: Io, command: string): { setup: ChaosSetup; parsed: ReturnType<typeof parse> } | number {
+  const p = parse(command, argv, chaosOptions);
+  if (p.positionals.length !== 1) throw new UsageError(`${command} needs exactly one scenario file, found ${p.positionals.length}`);
+  const file = p.positionals[0];
+  const maxHosts = int(p, "max-hosts", { min: 1 });
+  const maxEvents = int(p, "max-events", { min: 1 });
+  const r = loadScenarioFile(file, { limits: { maxHosts, maxEvents } });
+  if (!r.ok) {
+    io.err(`${formatIssues(file, r.issues)}\n`);
+    return EXIT.usage;
+  }
+  const scenario = r.value;
+  const seed = int(p, "seed", { min: 0, max: 2 ** 53 - 1 }) ?? scenario.seed;
+  let durationSec = scenario.durationSec;
+  const d = str(p, "duration");
+  if (d !== undefined) {
+    try {
+      durationSec = parseDuration(d);
+    } catch (e) {
+      throw new UsageError(`--duration: ${(e as UnitError).message}`);
+    }
+    if (!(durationSec > 0)) throw new UsageError("--duration must be more than zero");
+    if (durationSec > scenario.limits.maxDurationSec) {
+      throw new UsageError(`--duration ${d} is above the safety limit of ${formatDuration(scenario.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`);
+    }
+  }
+  return { setup: { scenario, file, seed, durationSec }, parsed: p };
+}
+
+export async function chaosCommand(argv: string[], io: Io): Promise<number> {
+  const loaded = loadForRun(argv, io, "chaos");
+  if (typeof loaded === "number") return loaded;
+  const { setup, parsed: p } = loaded;
+  const { scenario, file, seed, durationSec } = setup;
+  const reporterName = choice(p, "reporter", ["text", "json"] as const) ?? "text";
+  if (flag(p, "no-journal") && str(p, "journal")) throw new UsageError("--journal and --no-journal contradict each other");
+
+  let journal: Journal;
+  let journalPath: string | undefined;
+  if (flag(p, "no-journal")) {
+    journal = digestOnlyJournal();
+  } else {
+    journalPath = str(p, "journal") ?? defaultJournalPath(scenario.name, seed, new Date());
+    try {
+      journal = JournalWriter.open(journalPath, { force: flag(p, "force") });
+    } catch (e) {
+      if (e instanceof JournalExistsError || e instanceof JournalError) {
+        io.err(`fleet chaos: ${e.message}\n`);
+        return EXIT.usage;
+      }
+      throw e;
+    }
+  }
+
+  const counts = countScenario(scenario);
+  const policies = laneNames(scenario).filter((x): x is string => x !== undefined);
+  const line = seedLine(file, seed, durationSec, counts, policies, formatDuration);
+  const reporter: Reporter =
+    reporterName === "json" ? new JsonReporter({ out: io.out, err: io.err }) : new TextReporter({ out: io.out, err: io.err, quiet: flag(p, "quiet") });
+  reporter.start({ scenario, file, seed, durationSec, counts, policies, journalPath, seedLine: line });
+
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.err(`\n${sig}: stopping at the next step; the journal keeps every record so far (again to quit at once)\n`);
+    } else {
+      journal.abort("interrupted", { error: `${sig} twice` });
+      io.err(`${sig}: quit; journal ${journalPath ?? "(none)"} is readable up to its last complete record\n`);
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const t0 = process.hrtime.bigint();
+  try {
+    const outcome = await runScenario(scenario, {
+      seed,
+      durationSec,
+      journal,
+      fleetVersion: VERSION,
+      headerOptions: { file, reporter: reporterName },
+      shouldStop: () => interrupts > 0,
+      observer: reporter,
+    });
+    const wallSec = Number(process.hrtime.bigint() - t0) / 1e9;
+    const exitCode = outcome.status === "interrupted" ? EXIT.interrupted : outcome.status === "failed" ? (outcome.error?.startsWith("internal") ? EXIT.harness : EXIT.usage) : EXIT.ok;
+    reporter.end({ outcome, wallSec, journalPath, journalComplete: outcome.status === "complete", exitCode });
+    return exitCode;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

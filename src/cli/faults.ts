@@ -1,0 +1,283 @@
+// `fleet faults SCENARIO`: the fault layer alone. Builds the fleet, starts every injector
+// of the scenario (no detection, workloads or policies), runs to the horizon and shows
+// what happened: counts per kind against what the configured rates lead one to expect,
+// the failure domains hit most, the correlated events in time order, and the trace
+// digest (equal for every policy of the scenario and seed: the fault trace's identity).
+//
+// The expected band is mean ± 2 sqrt(mean), the Poisson standard deviation; a kind
+// outside it is marked "!". For kinds whose count is not Poisson (a random number of
+// mercurial hosts, each corrupting at a rate; bursts that hit many racks at once) the
+// spread is wider and the band is only a guide. About 1 kind in 20 falls outside a ±2
+// sigma band by chance.
+import { formatIssues } from "../scenario/issues.js";
+import { loadScenarioFile, type Scenario } from "../scenario/load.js";
+import { formatDuration, parseDuration, UnitError } from "../scenario/units.js";
+import { startFaultLayer, type FaultLayer } from "../faults/run.js";
+import type { FaultKind } from "../faults/trace.js";
+import { choice, int, parse, str, UsageError, type OptionSpec } from "./args.js";
+import { EXIT, type Io } from "./io.js";
+
+export const faultsOptions: OptionSpec = {
+  seed: { type: "string" },
+  duration: { type: "string" },
+  reporter: { type: "string" },
+  "max-hosts": { type: "string" },
+  "max-events": { type: "string" },
+  top: { type: "string" },
+};
+
+export const faultsUsage = `fleet faults SCENARIO [options]
+
+Runs the scenario's fault injectors alone (no workloads, no policies) and prints the
+faults: counts per kind, observed against expected from the configured rates (with a
+±2 sigma Poisson band, "!" when outside), the failure domains hit most, the correlated
+events (bursts, bus bars, PDUs, racks, links) in time order, and the trace digest.
+The first line printed names the seed and reproduces the run.
+
+Options:
+  --seed N              seed of every random stream (default: the scenario's seed)
+  --duration D          simulated time, e.g. 72h or 30d (default: the scenario's)
+  --reporter R          text or json (default: text)
+  --top N               rows and datacenters listed per domain table (default 10)
+  --max-hosts N         raise the safety limit on fleet size (default 2,000,000)
+  --max-events N        raise the safety limit on events per run (default 2e9)
+
+Exit codes: 0 done, 2 bad input, 3 fleet failed.
+
+Examples:
+  fleet faults scenarios/cosmic.yaml
+  fleet faults scenarios/cosmic.yaml --seed 7 --duration 30d --reporter json`;
+
+/** Most correlated events listed by the text reporter (the JSON one lists them all). */
+const TEXT_TIMELINE_MAX = 50;
+
+export interface KindRow {
+  kind: FaultKind;
+  observed: number;
+  /** Host-downs caused (hosts x events), for kinds that take hosts down. */
+  hostsHit: number;
+  /** From the injectors' configured rates; null when no injector states one. */
+  expected: number | null;
+  low: number | null;
+  high: number | null;
+  /** Observed outside [low, high]. */
+  outside: boolean;
+}
+
+export interface DomainRow {
+  id: string;
+  total: number;
+  byKind: Partial<Record<FaultKind, number>>;
+}
+
+export interface CorrelatedRow {
+  at: number;
+  kind: FaultKind;
+  target: string;
+  /** Seconds until the end (null when it does not end). */
+  durationSec: number | null;
+  hosts: number;
+}
+
+export interface FaultsReport {
+  seed: number;
+  scenario: string;
+  name: string;
+  hosts: number;
+  racks: number;
+  durationSec: number;
+  kinds: KindRow[];
+  rows: DomainRow[];
+  datacenters: DomainRow[];
+  correlated: CorrelatedRow[];
+  records: number;
+  events: number;
+  digest: string;
+}
+
+function loadOrExit(argv: string[], io: Io): { scenario: Scenario; file: string; seed: number; durationSec: number; reporter: "text" | "json"; top: number } | number {
+  const p = parse("faults", argv, faultsOptions);
+  if (p.positionals.length !== 1) throw new UsageError(`faults needs exactly one scenario file, found ${p.positionals.length}`);
+  const file = p.positionals[0];
+  const reporter = choice(p, "reporter", ["text", "json"] as const) ?? "text";
+  const top = int(p, "top", { min: 1 }) ?? 10;
+  const maxHosts = int(p, "max-hosts", { min: 1 });
+  const maxEvents = int(p, "max-events", { min: 1 });
+  const seedOpt = int(p, "seed", { min: 0, max: 2 ** 53 - 1 });
+  const d = str(p, "duration");
+  let durationOpt: number | undefined;
+  if (d !== undefined) {
+    try {
+      durationOpt = parseDuration(d);
+    } catch (e) {
+      throw new UsageError(`--duration: ${(e as UnitError).message}`);
+    }
+    if (!(durationOpt > 0)) throw new UsageError("--duration must be more than zero");
+  }
+  const r = loadScenarioFile(file, { limits: { maxHosts, maxEvents } });
+  if (!r.ok) {
+    io.err(`${formatIssues(file, r.issues)}\n`);
+    return EXIT.usage;
+  }
+  const scenario = r.value;
+  const durationSec = durationOpt ?? scenario.durationSec;
+  if (durationSec > scenario.limits.maxDurationSec) {
+    throw new UsageError(`--duration ${d} is above the safety limit of ${formatDuration(scenario.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`);
+  }
+  return { scenario, file, seed: seedOpt ?? scenario.seed, durationSec, reporter, top };
+}
+
+export function faultsCommand(argv: string[], io: Io): number {
+  const loaded = loadOrExit(argv, io);
+  if (typeof loaded === "number") return loaded;
+  const { scenario, file, seed, durationSec, reporter, top } = loaded;
+  const layer = startFaultLayer(scenario, { seed, horizonSec: durationSec });
+  const line = `seed=${seed} hosts=${layer.fleet.hostCount} racks=${layer.fleet.rackCount} duration=${formatDuration(durationSec)} scenario=${file}`;
+  if (reporter === "text") io.out(`${line}  # reproduce: fleet faults ${file} --seed ${seed} --duration ${formatDuration(durationSec)}\n`);
+  const run = layer.sim.run({ until: durationSec, maxEvents: scenario.limits.maxEvents });
+  if (run.reason === "maxEvents") {
+    io.err(
+      `fleet faults: stopped at ${formatDuration(layer.sim.now)} after ${run.events} events, the safety limit (limits.maxEvents); raise it with --max-events if you mean it\n`,
+    );
+    return EXIT.usage;
+  }
+  const report = faultsReport(layer, { scenario, file, seed, durationSec });
+  if (reporter === "json") io.out(`${JSON.stringify({ seedLine: line, ...report })}\n`);
+  else io.out(formatFaultsText(report, top));
+  return EXIT.ok;
+}
+
+/** Everything `fleet faults` shows, as plain data (the JSON reporter prints it as is). */
+export function faultsReport(layer: FaultLayer, o: { scenario: Scenario; file: string; seed: number; durationSec: number }): FaultsReport {
+  const { fleet, trace, sim } = layer;
+  const expected = new Map<FaultKind, number>();
+  for (const inj of layer.injectors) {
+    for (const [kind, n] of Object.entries(inj.expected?.(fleet, o.durationSec) ?? {})) {
+      expected.set(kind as FaultKind, (expected.get(kind as FaultKind) ?? 0) + (n ?? 0));
+    }
+  }
+  const kindNames = new Set<FaultKind>([...expected.keys(), ...trace.counts.keys()]);
+  const kinds: KindRow[] = [...kindNames].sort().map((kind) => {
+    const c = trace.counts.get(kind);
+    const observed = c?.events ?? 0;
+    const e = expected.get(kind);
+    if (e === undefined) return { kind, observed, hostsHit: c?.hostsHit ?? 0, expected: null, low: null, high: null, outside: false };
+    const low = Math.max(0, e - 2 * Math.sqrt(e));
+    const high = e + 2 * Math.sqrt(e);
+    return { kind, observed, hostsHit: c?.hostsHit ?? 0, expected: e, low, high, outside: observed < low || observed > high };
+  });
+
+  const rows: DomainRow[] = [];
+  const dcs = new Map<string, DomainRow>();
+  for (const [id, byKind] of trace.byDomain) {
+    if (id.startsWith("link/")) continue; // links are not in a datacenter; the timeline shows them
+    const row: DomainRow = { id, total: 0, byKind: {} };
+    for (const [kind, n] of byKind) {
+      row.byKind[kind] = n;
+      row.total += n;
+    }
+    rows.push(row);
+    const dcId = id.split("/")[0];
+    let dc = dcs.get(dcId);
+    if (!dc) dcs.set(dcId, (dc = { id: dcId, total: 0, byKind: {} }));
+    dc.total += row.total;
+    for (const [kind, n] of byKind) dc.byKind[kind] = (dc.byKind[kind] ?? 0) + n;
+  }
+  const byTotal = (a: DomainRow, b: DomainRow) => b.total - a.total || (a.id < b.id ? -1 : 1);
+
+  return {
+    seed: o.seed,
+    scenario: o.file,
+    name: o.scenario.name,
+    hosts: fleet.hostCount,
+    racks: fleet.rackCount,
+    durationSec: o.durationSec,
+    kinds,
+    rows: rows.filter((r) => r.id.includes("/")).sort(byTotal),
+    datacenters: [...dcs.values()].sort(byTotal),
+    correlated: trace.correlated.map((c) => ({
+      at: c.at,
+      kind: c.kind,
+      target: c.target,
+      durationSec: Number.isFinite(c.untilSec) ? c.untilSec - c.at : null,
+      hosts: c.hosts,
+    })),
+    records: trace.records,
+    events: sim.eventsProcessed,
+    digest: trace.digestHex(),
+  };
+}
+
+const n = (x: number) => x.toLocaleString("en-US");
+const two = (x: number) => String(x).padStart(2, "0");
+/** Simulated time since the start as hours:minutes:seconds, e.g. 30:00:00 or 745:12:07. */
+export function clock(sec: number): string {
+  const s = Math.floor(sec);
+  return `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
+}
+const approx = (x: number) => (x >= 100 ? n(Math.round(x)) : String(+x.toFixed(1)));
+
+function table(header: string[], rows: string[][], rightAligned: Set<number>): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `  ${r.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ")}`.trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+function topKinds(byKind: Partial<Record<FaultKind, number>>, k: number): string {
+  return Object.entries(byKind)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0) || (a[0] < b[0] ? -1 : 1))
+    .slice(0, k)
+    .map(([kind, v]) => `${kind} ${n(v ?? 0)}`)
+    .join(", ");
+}
+
+/** The text reporter: the seed line is printed before the run, this after it. */
+export function formatFaultsText(r: FaultsReport, top = 10): string {
+  const out: string[] = [""];
+  const outside = r.kinds.filter((k) => k.outside).length;
+  out.push(`faults by kind (expected from the configured rates; band: ±2 sigma Poisson; ! outside)`);
+  if (r.kinds.length === 0) out.push("  none: the scenario configures no faults");
+  else {
+    out.push(
+      ...table(
+        ["kind", "observed", "expected", "band", "hosts hit", ""],
+        r.kinds.map((k) => [
+          k.kind,
+          n(k.observed),
+          k.expected === null ? "-" : approx(k.expected),
+          k.low === null || k.high === null ? "" : `${approx(k.low)}..${approx(k.high)}`,
+          k.hostsHit ? n(k.hostsHit) : "",
+          k.outside ? "!" : "",
+        ]),
+        new Set([1, 2, 4]),
+      ),
+    );
+    if (outside) out.push(`  ${outside} kind${outside === 1 ? "" : "s"} outside the band (about 1 in 20 is, by chance)`);
+  }
+
+  for (const [title, list] of [
+    ["datacenters", r.datacenters],
+    ["rows", r.rows],
+  ] as const) {
+    out.push("", `faults by ${title === "rows" ? "row" : "datacenter"} (top ${Math.min(top, list.length)} of ${list.length})`);
+    if (list.length === 0) out.push("  none");
+    else out.push(...table([title === "rows" ? "row" : "datacenter", "faults", "most"], list.slice(0, top).map((d) => [d.id, n(d.total), topKinds(d.byKind, 3)]), new Set([1])));
+  }
+
+  out.push("", `correlated events (${n(r.correlated.length)})`);
+  if (r.correlated.length === 0) out.push("  none");
+  else {
+    const shown = r.correlated.slice(0, TEXT_TIMELINE_MAX);
+    out.push(
+      ...table(
+        ["time (h:m:s)", "kind", "target", "duration", "hosts"],
+        shown.map((c) => [clock(c.at), c.kind, c.target, c.durationSec === null ? "-" : formatDuration(c.durationSec), n(c.hosts)]),
+        new Set([0, 3, 4]),
+      ),
+    );
+    if (r.correlated.length > shown.length) out.push(`  ... and ${n(r.correlated.length - shown.length)} more (--reporter json lists them all)`);
+  }
+
+  out.push("", `digest ${r.digest}  (${n(r.records)} fault records, ${n(r.events)} events)`);
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,115 @@
+// The `fleet` command line: one table of commands, each a function of (argv, io) that
+// returns an exit code. Usage errors and bad input are printed in one line with what to
+// fix and exit 2; only a bug in fleet itself prints a stack trace, and exits 3.
+import { UsageError } from "./args.js";
+import { EXIT, processIo, type Io } from "./io.js";
+import { validateCommand } from "./validate.js";
+import { chaosCommand } from "./chaos.js";
+import { VERSION } from "./version.js";
+
+type Command = (argv: string[], io: Io) => number | Promise<number>;
+
+interface CommandInfo {
+  run: Command;
+  summary: string;
+  usage: string;
+}
+
+const commands: Record<string, CommandInfo> = {
+  chaos: {
+    run: chaosCommand,
+    summary: "run a scenario: faults, detection, workloads and policies, scored against its SLOs",
+    usage: `fleet chaos SCENARIO [options]
+
+Runs every policy of the scenario against the same fault trace and prints the verdicts.
+The first line printed names the seed and the main parameters: it reproduces the run.
+
+Options:
+  --seed N              seed of every random stream (default: the scenario's seed)
+  --duration D          simulated time, e.g. 72h or 30d (default: the scenario's)
+  --reporter R          text or json (default: text)
+  --journal PATH        where to write the run journal (default: runs/<scenario>-<seed>-<time>.jsonl)
+  --no-journal          do not write a journal (the digest is still computed)
+  --force               overwrite an existing journal file
+  --max-hosts N         raise the safety limit on fleet size (default 2,000,000)
+  --max-events N        raise the safety limit on events per run (default 2e9)
+  -q, --quiet           print only the seed line and the verdicts
+
+Exit codes: 0 every SLO holds, 1 an SLO is breached, 2 bad input, 3 fleet failed,
+130 interrupted (Ctrl-C: the journal is kept up to its last complete record).
+
+Examples:
+  fleet chaos scenarios/cosmic.yaml
+  fleet chaos scenarios/cosmic.yaml --seed 7731 --duration 24h --reporter json
+  fleet chaos scenarios/cosmic.yaml --journal runs/today.jsonl --force`,
+  },
+  validate: {
+    run: validateCommand,
+    summary: "check scenario files; every error with file:line:column and a hint",
+    usage: `fleet validate FILE...
+
+Prints "ok FILE: <summary>" for each valid file, or every error found in it
+(file:line:column, the path inside the file, what was expected and found).
+Exit codes: 0 all valid, 2 any invalid.
+
+Examples:
+  fleet validate scenarios/cosmic.yaml
+  fleet validate scenarios/*.yaml`,
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const list = Object.entries(commands)
+    .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+    .join("\n");
+  return `fleet ${VERSION}: a reliability and fault-injection harness for large clusters
+
+Usage: fleet <command> [options]
+
+Commands:
+${list}
+
+Run "fleet <command> --help" for a command's options.
+
+Examples:
+  fleet chaos scenarios/cosmic.yaml                 run the showcase scenario
+  fleet chaos scenarios/cosmic.yaml --seed 7 --reporter json
+  fleet validate scenarios/*.yaml                   check scenario files
+`;
+}
+
+export async function run(argv: string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    const topic = name === "help" ? rest[0] : undefined;
+    if (topic && commands[topic]) io.out(`${commands[topic].usage}\n`);
+    else io.out(mainHelp());
+    return EXIT.ok;
+  }
+  if (name === "--version" || name === "-v" || name === "version") {
+    io.out(`fleet ${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = commands[name];
+  if (!command) {
+    const { didYouMean } = await import("../scenario/issues.js");
+    const guess = didYouMean(name, Object.keys(commands));
+    io.err(`fleet: unknown command "${name}"${guess ? ` (did you mean "${guess}"?)` : ""}\nRun "fleet --help" for the list of commands.\n`);
+    return EXIT.usage;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(`${command.usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`fleet ${name}: ${e.message}\nRun "fleet ${name} --help" for usage.\n`);
+      return EXIT.usage;
+    }
+    io.err(`fleet ${name}: internal error (this is a bug in fleet, please report it)\n${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.harness;
+  }
+}

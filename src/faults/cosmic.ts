@@ -1,0 +1,583 @@
+// Cosmic-ray upsets: transient bit flips in DRAM words, with directional bursts.
+//
+// Model. Single-event upsets arrive as one Poisson process over the fleet's DRAM, at
+// `rate` per Mbit (2^20 bits) of each host's dramBitsOfHost, times the neutron flux of
+// the host's datacenter relative to sea level, exp(altitudeM / altitudeScale). Each upset
+// lands on a host, a word drawn uniformly among the host's dramBits / 64 words, and bit
+// positions of that word's 72-bit codeword (64 data + 8 check bits, layout in memory.ts).
+// A fraction `multiBit` of upsets flip 2, 3 or 4 ADJACENT positions of one codeword
+// (probabilities 70% / 20% / 10%), the rest one position; every position 0..71 is equally
+// likely to be hit. The detection layer decodes these bits with the host's real code.
+// A burst multiplies the rate of the racks facing its direction by `x` for `duration`:
+// gain x for racks whose facing lies within width/2 of the direction, then a raised-cosine
+// taper over `edge` degrees down to 1 (no effect) beyond width/2 + edge. Racks facing away
+// see nothing, so with alternating rows one side of every aisle is hit and the other not.
+// Bursts start at Poisson times (`every`, mean interval) and/or at `at` times; overlapping
+// bursts add their excess gains. Each burst start is a `cosmic.burst` record.
+//
+// Defaults and sources.
+//   rate 0.02 FIT/Mbit: Sridharan & Liberty, "A Study of DRAM Failures in the Field",
+//     SC'12 (Jaguar, DDR2), report transient faults at about 19 FIT per DRAM device, all
+//     modes together (14.2 single-bit + 5.0 multi-bit/row/column/bank, as we read their
+//     per-mode table; the same Jaguar figures appear in Sridharan et al., "Feng Shui of
+//     Supercomputer Memory", SC'13, Table 2 — check the digits before quoting them).
+//     Jaguar's devices were 1 Gbit, so 19.2 / 1024 = 0.019 FIT/Mbit, rounded to 0.02.
+//     Field transient rates are that small; the "25,000-70,000 FIT/Mbit" of Schroeder,
+//     Pinheiro & Weber (SIGMETRICS 2009) counts every error of every fault, mostly
+//     repeats of hard faults (their own conclusion), which dram.ts models instead. Type
+//     `rate: 25000 FIT/Mbit` to stress a fleet with that figure.
+//   altitude scale 1,197 m: JEDEC JESD89A (2006) and Ziegler, "Terrestrial cosmic ray
+//     intensities", IBM J. Res. Dev. 40(1), 1996, give a neutron flux about 3.5x sea level
+//     at 1,500 m (Denver); exp(1500 / L) = 3.5 gives L = 1,197 m. An exponential fit of
+//     our own: it tracks the atmosphere's attenuation length only roughly above ~3 km.
+//   multiBit 2%, widths 70/20/10% for 2/3/4 bits: our own engineering choice. Beam tests of
+//     planar DRAM put multi-cell upsets at a few percent of upsets; SC'12's transient
+//     multi-bit-word share on Jaguar is higher (~7%). Set it from your own data.
+//   bursts (duration 10m, width 90deg, edge 15deg, x 40, direction east): invented to
+//     exercise correlated, directional faults; no field source. Real solar particle
+//     events barely reach the ground; this is a what-if knob.
+//
+// Scale. The intensity is piecewise constant in time (it changes only at burst starts and
+// ends), so the injector draws the next upset from the total intensity, then a component
+// (the base rate or one burst's excess) by weight, a facing group of racks by an alias
+// table, a rack in the group by an alias table, a host uniformly (the racks of a group
+// hold identical hosts) and a word uniformly: O(1) per upset, no per-host loop. A burst
+// costs O(facing groups) to set up (racks of one datacenter row share a facing).
+// If the expected number of upsets over the run exceeds `aggregateAbove` (20 million),
+// single-bit upsets are aggregated: per window of 1 h (cut at burst starts and ends), a
+// Poisson count per rack, recorded with trace.countOnly plus one `cosmic.upsets` event
+// per rack-window with a nonzero count (journal: false, for listeners) and one summary
+// record per window. Multi-bit upsets stay individual. `cosmic.upsets` counts in the
+// trace equal the number of upsets (the listener event counts as one of them).
+//
+// Leaves out: upsets in SRAM, caches and logic; the real device/pin layout of adjacent
+// cells (adjacency is adjacency in the codeword); multi-word upsets; latitude and solar
+// cycle (only altitude scales the flux); shielding by the building; upsets of words that
+// are never read (the detection layer decides what a reader sees).
+import type { Fleet } from "../fleet/fleet.js";
+import { angularDistance } from "../fleet/facing.js";
+import type { FleetRef } from "../fleet/ref.js";
+import { isScalar } from "yaml";
+import { angle, azimuth, duration, factor, fitRate, fraction, list, map, maybe, number, object, opt, refine, type Validator } from "../scenario/schema.js";
+import type { Rng } from "../sim/rng.js";
+import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { AliasTable, BITS_PER_MBIT, WORD_DATA_BITS, WORD_TOTAL_BITS, adjacentBits, dimmGeometry, dimmOfWord, fitToPerSec } from "./memory.js";
+import type { FaultKind } from "./trace.js";
+
+/** Altitude attenuation length: flux(h) / flux(0) = exp(h / L); 3.5x at 1,500 m. */
+export const ALTITUDE_SCALE_M = 1197;
+/** Above this many expected upsets in a run, single-bit upsets are counted per rack and window. */
+export const AGGREGATE_ABOVE = 20_000_000;
+/** Window of aggregated counts, in seconds (cut shorter at burst starts and ends). */
+export const AGGREGATE_WINDOW_SEC = 3600;
+/** Widths of multi-bit upsets (adjacent codeword positions) and their probabilities. */
+export const MULTI_BIT_WIDTHS = [2, 3, 4] as const;
+export const MULTI_BIT_PROBS = [0.7, 0.2, 0.1] as const;
+
+export interface BurstSettings {
+  /** Mean interval between Poisson bursts, seconds; undefined: no random bursts. */
+  everySecMean?: number;
+  /** Scheduled burst starts, seconds. */
+  atSec: number[];
+  durationSec: number;
+  /** Azimuth the burst comes from (0 = north, 90 = east), or a uniform draw per burst. */
+  directionDeg: number | "random";
+  /** Full-gain width: racks within widthDeg / 2 of the direction get the full gain. */
+  widthDeg: number;
+  /** Raised-cosine taper beyond widthDeg / 2, down to gain 1. */
+  edgeDeg: number;
+  /** Rate multiplier at full gain. */
+  gain: number;
+}
+
+export interface CosmicSettings {
+  fitPerMbit: number;
+  multiBitFraction: number;
+  altitudeScaleM: number;
+  /** Expected upsets per run above which single-bit upsets are aggregated. */
+  aggregateAbove: number;
+  bursts?: BurstSettings;
+}
+
+const direction: Validator<number | "random"> = (raw, path, ctx) => {
+  const node = ctx.resolve(raw, path, ctx.doc);
+  if (isScalar(node) && node.value === "random") return "random";
+  return azimuth()(raw, path, ctx);
+};
+
+function inRange(v: Validator<number>, ok: (x: number) => boolean, expected: string): Validator<number> {
+  return refine(v, (x, path, ctx, node) => {
+    if (ok(x)) return true;
+    ctx.report("invalid_value", path, node, `expected ${expected}, found ${x}deg`);
+    return false;
+  });
+}
+
+const burstSchema = map(
+  object({
+    every: maybe(duration({ positive: true }), "mean interval between bursts at random (Poisson) times; none if absent"),
+    at: opt(list(duration()), [], "burst start times, e.g. [30h, 50h]"),
+    duration: opt(duration({ positive: true }), 600, "how long a burst lasts (10m)"),
+    direction: opt(direction, 90, "azimuth the burst comes from, e.g. east or 120deg, or random (east)"),
+    width: opt(
+      inRange(angle(), (v) => v > 0 && v <= 360, "a width in (0deg, 360deg]"),
+      90,
+      "angular width of full gain, centred on the direction (90deg)",
+    ),
+    edge: opt(
+      inRange(angle(), (v) => v >= 0 && v <= 180, "an edge in [0deg, 180deg]"),
+      15,
+      "raised-cosine taper beyond the width, down to no gain (15deg)",
+    ),
+    x: opt(factor({ min: 1 }), 40, "rate multiplier at full gain (40x)"),
+  }),
+  (b): BurstSettings => ({
+    everySecMean: b.every,
+    atSec: b.at,
+    durationSec: b.duration,
+    directionDeg: b.direction,
+    widthDeg: b.width,
+    edgeDeg: b.edge,
+    gain: b.x,
+  }),
+);
+
+const schema = map(
+  object({
+    rate: opt(fitRate(), 0.02, "upsets per 1e9 hours per Mbit of DRAM at sea level (0.02 FIT/Mbit, Sridharan & Liberty SC'12)"),
+    multiBit: opt(fraction(), 0.02, "fraction of upsets that flip 2-4 adjacent bits of one word (2%)"),
+    altitudeScale: opt(number({ min: 1 }), ALTITUDE_SCALE_M, "metres per e-fold of neutron flux with altitude (1197: 3.5x at 1,500 m)"),
+    aggregateAbove: opt(number({ min: 0 }), AGGREGATE_ABOVE, "expected upsets per run above which single-bit upsets are counted per rack and hour (20000000)"),
+    bursts: maybe(burstSchema, "directional bursts: every, at, duration, direction, width, edge, x"),
+  }),
+  (s): CosmicSettings => ({
+    fitPerMbit: s.rate,
+    multiBitFraction: s.multiBit,
+    altitudeScaleM: s.altitudeScale,
+    aggregateAbove: s.aggregateAbove,
+    bursts: s.bursts,
+  }),
+);
+
+/** Neutron flux relative to sea level at `altitudeM`. */
+export function altitudeFactor(altitudeM: number, scaleM = ALTITUDE_SCALE_M): number {
+  return Math.exp(altitudeM / scaleM);
+}
+
+/**
+ * Rate multiplier of a rack whose facing is `offDeg` away from the burst direction:
+ * `gain` within width/2, a raised cosine from gain to 1 over the next `edgeDeg`, then 1.
+ */
+export function burstGain(offDeg: number, widthDeg: number, edgeDeg: number, gain: number): number {
+  const half = widthDeg / 2;
+  if (offDeg <= half + 1e-9) return gain;
+  if (offDeg >= half + edgeDeg) return 1;
+  return 1 + (gain - 1) * 0.5 * (1 + Math.cos((Math.PI * (offDeg - half)) / edgeDeg));
+}
+
+/** Width of a multi-bit upset from one uniform. */
+export function multiBitWidth(u: number): number {
+  let acc = 0;
+  for (let i = 0; i < MULTI_BIT_WIDTHS.length - 1; i++) {
+    acc += MULTI_BIT_PROBS[i];
+    if (u < acc) return MULTI_BIT_WIDTHS[i];
+  }
+  return MULTI_BIT_WIDTHS[MULTI_BIT_WIDTHS.length - 1];
+}
+
+/**
+ * Per-rack upset rates of a fleet, with the racks grouped by facing (a burst's gain is a
+ * function of facing only): alias tables over groups and over the racks of each group.
+ */
+export class CosmicRates {
+  /** Upsets per second of each rack (all upsets, single and multi-bit), no burst. */
+  readonly rackPerSec: Float64Array;
+  /** Facing group of each rack. */
+  readonly rackGroup: Int32Array;
+  /** Facing of each group, degrees. */
+  readonly groupFacing: number[] = [];
+  /** Racks of each group, and an alias table over them by rate. */
+  readonly groupRacks: Int32Array[] = [];
+  readonly groupRackTable: AliasTable[] = [];
+  /** Summed rate of each group, per second. */
+  readonly groupPerSec: Float64Array;
+  /** Hosts of each group. */
+  readonly groupHosts: Float64Array;
+  /** The base rate of the fleet, per second, and a table over groups by it. */
+  readonly basePerSec: number;
+  readonly groupTable: AliasTable;
+
+  constructor(
+    readonly fleet: Fleet,
+    readonly s: CosmicSettings,
+  ) {
+    const racks = fleet.rackCount;
+    this.rackPerSec = new Float64Array(racks);
+    this.rackGroup = new Int32Array(racks);
+    const byFacing = new Map<number, number>();
+    const members: number[][] = [];
+    for (let r = 0; r < racks; r++) {
+      const { start, end } = fleet.hostsOfRack(r);
+      const dc = fleet.dcOfRack(r);
+      const bitsPerHost = end > start ? fleet.dramBitsOfHost(start) : 0;
+      const alt = altitudeFactor(fleet.altitudeMOfDc(dc), s.altitudeScaleM);
+      this.rackPerSec[r] = fitToPerSec(s.fitPerMbit) * ((bitsPerHost * (end - start)) / BITS_PER_MBIT) * alt;
+      const f = fleet.rackFacingDeg[r];
+      let g = byFacing.get(f);
+      if (g === undefined) {
+        g = members.length;
+        byFacing.set(f, g);
+        members.push([]);
+        this.groupFacing.push(f);
+      }
+      this.rackGroup[r] = g;
+      members[g].push(r);
+    }
+    this.groupPerSec = new Float64Array(members.length);
+    this.groupHosts = new Float64Array(members.length);
+    let base = 0;
+    members.forEach((m, g) => {
+      const ids = Int32Array.from(m);
+      const w = new Float64Array(ids.length);
+      for (let i = 0; i < ids.length; i++) {
+        w[i] = this.rackPerSec[ids[i]];
+        this.groupPerSec[g] += w[i];
+        const { start, end } = fleet.hostsOfRack(ids[i]);
+        this.groupHosts[g] += end - start;
+      }
+      this.groupRacks.push(ids);
+      this.groupRackTable.push(new AliasTable(w));
+      base += this.groupPerSec[g];
+    });
+    this.basePerSec = base;
+    this.groupTable = new AliasTable(this.groupPerSec);
+  }
+
+  /** The excess (gain - 1) of each facing group under a burst from `directionDeg`. */
+  excessByGroup(directionDeg: number, b: BurstSettings): Float64Array {
+    const out = new Float64Array(this.groupFacing.length);
+    for (let g = 0; g < out.length; g++) {
+      out[g] = burstGain(angularDistance(this.groupFacing[g], directionDeg), b.widthDeg, b.edgeDeg, b.gain) - 1;
+    }
+    return out;
+  }
+
+  /** Extra upsets per second a burst from `directionDeg` adds to the whole fleet. */
+  burstExtraPerSec(directionDeg: number, b: BurstSettings): number {
+    const ex = this.excessByGroup(directionDeg, b);
+    let e = 0;
+    for (let g = 0; g < ex.length; g++) e += ex[g] * this.groupPerSec[g];
+    return e;
+  }
+
+  /** Expected upsets over [0, horizonSec]: base plus the bursts' excess. */
+  expectedUpsets(horizonSec: number): number {
+    let total = this.basePerSec * horizonSec;
+    const b = this.s.bursts;
+    if (!b) return total;
+    let extra = 0;
+    if (b.directionDeg === "random") {
+      const steps = 3600;
+      for (let i = 0; i < steps; i++) extra += this.burstExtraPerSec((i * 360) / steps, b);
+      extra /= steps;
+    } else {
+      extra = this.burstExtraPerSec(b.directionDeg, b);
+    }
+    const d = b.durationSec;
+    let burstSec = 0;
+    for (const at of b.atSec) if (at <= horizonSec) burstSec += Math.min(d, horizonSec - at);
+    if (b.everySecMean !== undefined) {
+      // Poisson starts at rate 1/every over [0, H], each cut at H: integral of min(d, H - s).
+      const H = horizonSec;
+      burstSec += (H >= d ? d * (H - d) + (d * d) / 2 : (H * H) / 2) / b.everySecMean;
+    }
+    total += extra * burstSec;
+    return total;
+  }
+
+  expectedBursts(horizonSec: number): number {
+    const b = this.s.bursts;
+    if (!b) return 0;
+    return b.atSec.filter((t) => t <= horizonSec).length + (b.everySecMean !== undefined ? horizonSec / b.everySecMean : 0);
+  }
+}
+
+/** One burst in force: its excess per facing group and a table to draw a group from it. */
+interface ActiveBurst {
+  id: number;
+  endSec: number;
+  excess: Float64Array;
+  /** Extra upsets per second over the fleet. */
+  extraPerSec: number;
+  table: AliasTable;
+}
+
+class CosmicInjector implements Injector {
+  readonly name = "cosmic";
+  private env!: FaultEnv;
+  private rates!: CosmicRates;
+  private aggregated = false;
+  private generation = 0;
+  private upsetKind = 0;
+  private burstStartKind = 0;
+  private burstEndKind = 0;
+  private windowKind = 0;
+  private windowStart = 0;
+  private burstIds = 0;
+  private readonly active: ActiveBurst[] = [];
+  /** Summed extraPerSec of the active bursts. */
+  private extraPerSec = 0;
+  /** Burst components by direction, for bursts with a fixed direction (all alike). */
+  private readonly byDirection = new Map<number, { excess: Float64Array; extraPerSec: number; table: AliasTable; racks: number; hosts: number }>();
+  /** Words per host and DIMM geometry, by datacenter (hosts of a datacenter are alike). */
+  private wordsOfDc: number[] = [];
+  private dimmWordsOfDc: ReturnType<typeof dimmGeometry>[] = [];
+
+  constructor(private readonly s: CosmicSettings) {}
+
+  start(env: FaultEnv): void {
+    this.env = env;
+    const { sim, fleet, horizonSec } = env;
+    this.rates = new CosmicRates(fleet, this.s);
+    for (let d = 0; d < fleet.dcCount; d++) {
+      const h = fleet.hostSpecOfDc(d);
+      this.wordsOfDc.push(Math.floor((h.dimms * h.dimmBytes * 8) / WORD_DATA_BITS));
+      this.dimmWordsOfDc.push(dimmGeometry(h.dimmBytes));
+    }
+    this.aggregated = this.rates.expectedUpsets(horizonSec) > this.s.aggregateAbove;
+    this.upsetKind = sim.defineEvent("cosmic.upset", (_t, gen) => this.onUpset(gen));
+    this.burstStartKind = sim.defineEvent("cosmic.burst", (random) => this.onBurstStart(random === 1));
+    this.burstEndKind = sim.defineEvent("cosmic.burstEnd", (id) => this.onBurstEnd(id));
+    const b = this.s.bursts;
+    if (b) {
+      for (const at of b.atSec) if (at <= horizonSec) sim.scheduleAt(at, this.burstStartKind, 0, 0);
+      if (b.everySecMean !== undefined) this.scheduleRandomBurst();
+    }
+    if (this.aggregated) {
+      this.windowKind = sim.defineEvent("cosmic.window", () => this.onWindow());
+      this.scheduleWindow();
+    }
+    this.scheduleUpset();
+  }
+
+  expected(fleet: Fleet, horizonSec: number): Partial<Record<FaultKind, number>> {
+    const rates = new CosmicRates(fleet, this.s);
+    const all = rates.expectedUpsets(horizonSec);
+    const aggregated = all > this.s.aggregateAbove;
+    const mb = this.s.multiBitFraction;
+    return {
+      "cosmic.upset": aggregated ? all * mb : all,
+      "cosmic.upsets": aggregated ? all * (1 - mb) : 0,
+      "cosmic.burst": rates.expectedBursts(horizonSec),
+    };
+  }
+
+  /** True when single-bit upsets are counted per rack and window (see the header). */
+  get isAggregated(): boolean {
+    return this.aggregated;
+  }
+
+  // ---- upsets drawn one by one ------------------------------------------------------
+
+  /** Rate of upsets drawn one by one, per second, in the current regime. */
+  private individualPerSec(): number {
+    const total = this.rates.basePerSec + this.extraPerSec;
+    return this.aggregated ? total * this.s.multiBitFraction : total;
+  }
+
+  private scheduleUpset(): void {
+    const { sim, rng, horizonSec } = this.env;
+    const rate = this.individualPerSec();
+    if (!(rate > 0)) return;
+    const t = sim.now + rng.exp(1 / rate);
+    if (t <= horizonSec) sim.scheduleAt(t, this.upsetKind, 0, this.generation);
+  }
+
+  private onUpset(gen: number): void {
+    if (gen !== this.generation) return; // drawn under an earlier regime: superseded
+    const { rng } = this.env;
+    const rack = this.drawRack(rng);
+    const multi = this.aggregated || rng.next() < this.s.multiBitFraction;
+    this.upset(rack, multi ? multiBitWidth(rng.next()) : 1);
+    this.scheduleUpset();
+  }
+
+  /** A rack drawn in proportion to its rate in the current regime. */
+  private drawRack(rng: Rng): number {
+    const r = this.rates;
+    let table = r.groupTable;
+    if (this.active.length > 0) {
+      let u = rng.next() * (r.basePerSec + this.extraPerSec);
+      if (u >= r.basePerSec) {
+        u -= r.basePerSec;
+        for (const b of this.active) {
+          table = b.table;
+          if (u < b.extraPerSec) break;
+          u -= b.extraPerSec;
+        }
+      }
+    }
+    const g = table.sample(rng);
+    return r.groupRacks[g][r.groupRackTable[g].sample(rng)];
+  }
+
+  /** One upset of `width` adjacent bits on a uniform host of `rack` and a uniform word. */
+  private upset(rack: number, width: number): void {
+    const { fleet, rng } = this.env;
+    const { start, end } = fleet.hostsOfRack(rack);
+    const host = start + rng.int(end - start);
+    this.upsetOn(host, width, rng);
+  }
+
+  private upsetOn(host: number, width: number, rng: Rng): void {
+    const { fleet, trace } = this.env;
+    const dc = fleet.dcOfHost(host);
+    const word = rng.int(this.wordsOfDc[dc]);
+    const first = rng.int(WORD_TOTAL_BITS - width + 1);
+    trace.emit("cosmic.upset", { kind: "host", index: host }, {
+      detail: { word, bits: adjacentBits(first, width), dimm: dimmOfWord(this.dimmWordsOfDc[dc], word) },
+    });
+  }
+
+  // ---- bursts ---------------------------------------------------------------------
+
+  private scheduleRandomBurst(): void {
+    const { sim, rng, horizonSec } = this.env;
+    const t = sim.now + rng.exp(this.s.bursts!.everySecMean!);
+    if (t <= horizonSec) sim.scheduleAt(t, this.burstStartKind, 1, 0);
+  }
+
+  private component(directionDeg: number) {
+    let c = this.byDirection.get(directionDeg);
+    if (!c) {
+      const r = this.rates;
+      const excess = r.excessByGroup(directionDeg, this.s.bursts!);
+      const w = new Float64Array(excess.length);
+      let extra = 0;
+      let racks = 0;
+      let hosts = 0;
+      for (let g = 0; g < w.length; g++) {
+        w[g] = excess[g] * r.groupPerSec[g];
+        extra += w[g];
+        if (excess[g] > 0) {
+          racks += r.groupRacks[g].length;
+          hosts += r.groupHosts[g];
+        }
+      }
+      c = { excess, extraPerSec: extra, table: new AliasTable(w), racks, hosts };
+      // Random directions are (almost) never repeated: cache only the fixed one.
+      if (this.s.bursts!.directionDeg !== "random") this.byDirection.set(directionDeg, c);
+    }
+    return c;
+  }
+
+  private onBurstStart(random: boolean): void {
+    const { sim, rng, trace } = this.env;
+    const b = this.s.bursts!;
+    if (random) this.scheduleRandomBurst();
+    const dir = b.directionDeg === "random" ? rng.next() * 360 : b.directionDeg;
+    const c = this.component(dir);
+    const id = ++this.burstIds;
+    const endSec = sim.now + b.durationSec;
+    this.beforeRegimeChange();
+    this.active.push({ id, endSec, excess: c.excess, extraPerSec: c.extraPerSec, table: c.table });
+    this.afterRegimeChange();
+    if (endSec <= this.env.horizonSec) sim.scheduleAt(endSec, this.burstEndKind, id, 0);
+    trace.emit("cosmic.burst", undefined, {
+      untilSec: endSec,
+      correlated: true,
+      detail: {
+        direction: Math.round(dir * 100) / 100,
+        width: b.widthDeg,
+        edge: b.edgeDeg,
+        gain: b.gain,
+        duration: b.durationSec,
+        racks: c.racks,
+        hosts: c.hosts,
+        origin: random ? "random" : "scheduled",
+      },
+    });
+  }
+
+  private onBurstEnd(id: number): void {
+    const i = this.active.findIndex((b) => b.id === id);
+    if (i < 0) return;
+    this.beforeRegimeChange();
+    this.active.splice(i, 1);
+    this.afterRegimeChange();
+  }
+
+  private beforeRegimeChange(): void {
+    if (this.aggregated) this.flushWindow();
+  }
+
+  /** The intensity changed: redraw the next upset (memoryless) under the new regime. */
+  private afterRegimeChange(): void {
+    this.extraPerSec = 0;
+    for (const b of this.active) this.extraPerSec += b.extraPerSec;
+    this.generation++;
+    this.scheduleUpset();
+  }
+
+  // ---- aggregated single-bit upsets ---------------------------------------------------
+
+  private scheduleWindow(): void {
+    const { sim, horizonSec } = this.env;
+    if (sim.now >= horizonSec) return;
+    sim.scheduleAt(Math.min(horizonSec, sim.now + AGGREGATE_WINDOW_SEC), this.windowKind, 0, 0);
+  }
+
+  private onWindow(): void {
+    this.flushWindow();
+    this.scheduleWindow();
+  }
+
+  /** Counts the single-bit upsets of [windowStart, now) per rack under the current regime. */
+  private flushWindow(): void {
+    const { sim, rng, trace, fleet } = this.env;
+    const t0 = this.windowStart;
+    const t1 = sim.now;
+    if (!(t1 > t0)) return;
+    this.windowStart = t1;
+    const r = this.rates;
+    const groups = r.groupFacing.length;
+    const mult = new Float64Array(groups).fill(1);
+    for (const b of this.active) for (let g = 0; g < groups; g++) mult[g] += b.excess[g];
+    const scale = (1 - this.s.multiBitFraction) * (t1 - t0);
+    const window = [t0, t1];
+    let total = 0;
+    let racksHit = 0;
+    for (let rack = 0; rack < fleet.rackCount; rack++) {
+      const n = rng.poisson(r.rackPerSec[rack] * mult[r.rackGroup[rack]] * scale);
+      if (n === 0) continue;
+      total += n;
+      racksHit++;
+      const ref: FleetRef = { kind: "rack", index: rack };
+      // emit counts one event; countOnly adds the rest, so the kind's count is n.
+      trace.countOnly("cosmic.upsets", ref, n - 1);
+      trace.emit("cosmic.upsets", ref, { detail: { count: n, window }, journal: false });
+    }
+    trace.summarize("cosmic.upsets", { count: total, racks: racksHit, window, bits: 1 });
+  }
+}
+
+export const cosmicModel: FaultModel<CosmicSettings> = {
+  kind: "cosmic",
+  summary: "transient DRAM bit flips from cosmic rays, scaled by altitude, with directional bursts",
+  schema,
+  create: (s) => new CosmicInjector(s),
+  incident: {
+    targets: ["host"],
+    params: {
+      bits: opt(number({ min: 1, max: 4, integer: true }), 1, "adjacent bits flipped in one word (1)"),
+    },
+    fire(env, ref, params) {
+      const { fleet, rng, trace } = env;
+      const h = fleet.hostSpec(ref.index);
+      const word = rng.int(Math.floor((h.dimms * h.dimmBytes * 8) / WORD_DATA_BITS));
+      const width = params.bits as number;
+      const first = rng.int(WORD_TOTAL_BITS - width + 1);
+      trace.emit("cosmic.upset", ref, { detail: { word, bits: adjacentBits(first, width), dimm: dimmOfWord(dimmGeometry(h.dimmBytes), word), origin: "incident" } });
+    },
+  },
+};

@@ -1,0 +1,70 @@
+// What every fault injector is. An injector turns its model (rates, bursts, schedules)
+// into faults on the trace, drawing only from its own named PRNG stream, so the fault
+// trace is a function of the scenario and seed alone (never of a policy).
+//
+// Scale rule: never loop over every host on every tick. Draw next-event times for the
+// whole population (a superposition of Poisson processes is one Poisson process), or
+// draw counts per domain and window, and touch only the hosts that are hit.
+import type { Fleet } from "../fleet/fleet.js";
+import type { Rng } from "../sim/rng.js";
+import type { Sim } from "../sim/sim.js";
+import type { Validator } from "../scenario/schema.js";
+import type { FleetKind, FleetRef } from "../fleet/ref.js";
+import type { Shape } from "../scenario/schema.js";
+import type { FaultKind, FaultTrace } from "./trace.js";
+
+export interface FaultEnv {
+  sim: Sim;
+  fleet: Fleet;
+  trace: FaultTrace;
+  /** The simulated horizon in seconds: injectors need not schedule past it. */
+  horizonSec: number;
+  /** This injector's own stream (`faults.<kind>`, or `faults.<kind>#2` for a second entry). */
+  rng: Rng;
+}
+
+export interface Injector {
+  /** `cosmic`, `busbar`, ...; the stream is `faults.<name>`. */
+  readonly name: string;
+  /** Schedules the injector's first events; called once before the run starts. */
+  start(env: FaultEnv): void;
+  /**
+   * Expected number of events of each kind over [0, horizonSec] on this fleet, from the
+   * configured rates: `fleet faults` prints it beside the observed count.
+   */
+  expected?(fleet: Fleet, horizonSec: number): Partial<Record<FaultKind, number>>;
+}
+
+/** A fault model as the scenario sees it: the schema of its settings and a factory. */
+export interface FaultModel<S> {
+  /** The key in the scenario's `faults:` list, e.g. `cosmic`. */
+  kind: string;
+  /** One line for `fleet --help` and docs. */
+  summary: string;
+  schema: Validator<S>;
+  create(spec: S): Injector;
+  /**
+   * How one scheduled fault of this kind is applied, for incident timelines
+   * (`- at: 30h, busbar: dc1/row07/busbar-a, repair: 8h`). Absent if the kind cannot be
+   * scheduled on a target.
+   */
+  incident?: Incident;
+}
+
+export interface Incident {
+  /** What the target id may name, e.g. ["busbar"] or ["host", "rack"]. */
+  targets: FleetKind[];
+  /** The extra keys a scheduled entry may carry (repair, factor, ...), with defaults. */
+  params: Shape;
+  /** Applies the fault now (env.sim.now) to `ref` with validated params. */
+  fire(env: FaultEnv, ref: FleetRef, params: Record<string, unknown>): void;
+}
+
+/** A `faults:` entry once validated. */
+export interface FaultSpec {
+  kind: string;
+  /** The validated settings of that kind. */
+  settings: unknown;
+  /** Position in the `faults:` list (for messages and stream names). */
+  index: number;
+}

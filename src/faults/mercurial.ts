@@ -1,0 +1,189 @@
+// Mercurial cores: a few hosts carry a defective CPU core that, now and then, silently
+// computes a wrong result. Nothing crashes and nothing is logged; only the data shows it.
+//
+// Model. At start a Binomial(fleet size, `hosts`) number of distinct hosts is picked
+// (sampling touches only the chosen hosts); each gets HostFlag.MERCURIAL and one journaled
+// `mercurial.core` record (the ground truth a detector is scored against). Each defective
+// core then corrupts results as a Poisson process of `rate` per host; the processes of all
+// defective hosts are superposed into one (rate x defective hosts) and each event picks its
+// host uniformly among them. A corruption sets bit `bit` of a float32 result (bit 30, the
+// top exponent bit, turns a gradient-sized value x into about x * 2^128): the record
+// carries the real value before and after, computed on a Float32Array. The clean value is
+// a pure function of (host, that host's corruption count), a gradient-like number of
+// magnitude 1e-5 to 1e-1 and either sign, so a replay or a checker can recompute it.
+// A scheduled incident (`- at: 5h, mercurialCore: dc1/row01/rack02/host03`) makes one host
+// mercurial from that time on, with its own bit and rate.
+//
+// Sources. Hochschild et al., "Cores that don't count", HotOS 2021 (Google): mercurial
+// cores are seen "on the order of a few mercurial cores per several thousand machines",
+// they corrupt computations silently, often deterministically for specific instructions
+// and data, and their rate varies a great deal from core to core. Dixit et al., "Silent
+// Data Corruptions at Scale", arXiv 2102.11245, 2021 (Meta): silent data corruptions from
+// defective CPUs in production at a rate of hundreds of CPUs across hundreds of thousands
+// of machines, including a bad core that computed a wrong power (math.pow) in a
+// decompression library. Default `hosts: 0.05%` (one in 2,000 hosts) sits inside both.
+// `rate: 1/h` and `bit: 30` are our own choices: the papers report neither a single rate
+// (it spans orders of magnitude) nor a single bit; bit 30 makes the worst gradient spike.
+//
+// Left out: corruption that depends on temperature, frequency, voltage or age (the
+// papers report all four), cores that become mercurial during the run (only through an
+// incident), corruption patterns other than one stuck-at-1 bit, and which workload's
+// result is hit (the detail gives the value; workloads decide what it was). The trace does
+// not depend on policy: a retired host's core keeps "corrupting" in the trace, and the
+// workloads ignore results from hosts that no longer compute.
+import type { Fleet } from "../fleet/fleet.js";
+import type { FleetRef } from "../fleet/ref.js";
+import { HostFlag } from "../fleet/state.js";
+import type { Rng } from "../sim/rng.js";
+import { fraction, map, number, object, opt, ratePerSec } from "../scenario/schema.js";
+import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { sampleDistinct } from "./straggler.js";
+
+export interface MercurialSettings {
+  /** Fraction of hosts with a defective core. */
+  hostsFraction: number;
+  /** The bit of a float32 result a corruption sets (0..31; 30 = top exponent bit). */
+  bit: number;
+  /** Corruptions per second per defective host. */
+  ratePerSec: number;
+}
+
+const DEFAULT_BIT = 30;
+const DEFAULT_RATE_PER_SEC = 1 / 3600;
+
+const bitField = () => opt(number({ integer: true, min: 0, max: 31 }), DEFAULT_BIT, "bit of a float32 result set by a corruption, 0..31 (30: top exponent bit)");
+const rateField = () => opt(ratePerSec(), DEFAULT_RATE_PER_SEC, "corruptions per defective host (1/h)");
+
+const schema = map(
+  object({
+    hosts: opt(fraction(), 0.0005, "fraction of hosts with a defective core (0.05%)"),
+    bit: bitField(),
+    rate: rateField(),
+  }),
+  (s): MercurialSettings => ({ hostsFraction: s.hosts, bit: s.bit, ratePerSec: s.rate }),
+);
+
+// One float32 and its bits on the same buffer: setting a bit of `bits` changes `value`.
+const scratch = new Float32Array(1);
+const scratchBits = new Uint32Array(scratch.buffer);
+
+/** x (rounded to float32) with bit `bit` set, as float32 arithmetic would see it. */
+export function setFloat32Bit(x: number, bit: number): number {
+  scratch[0] = x;
+  scratchBits[0] = (scratchBits[0] | (1 << bit)) >>> 0;
+  return scratch[0];
+}
+
+function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/**
+ * The clean result the `n`th corruption of `host` hits: gradient-like, |x| in
+ * [1e-5, 1e-1), either sign, exactly a float32. A pure function of (host, n).
+ */
+export function cleanValue(host: number, n: number): number {
+  const a = mix32(host ^ mix32(n + 0x9e3779b9));
+  const b = mix32(a + 0x632be5ab);
+  const magnitude = 10 ** (-5 + (4 * a) / 2 ** 32);
+  return Math.fround(b & 1 ? -magnitude : magnitude);
+}
+
+/** A set of defective hosts sharing one bit and rate: one superposed Poisson process. */
+interface Group {
+  hosts: Int32Array;
+  /** Corruptions so far, per host of the group. */
+  counts: Uint32Array;
+  bit: number;
+  ratePerSec: number;
+}
+
+/** The defective cores started by one injector or one incident, and their event chain. */
+class MercurialCores {
+  private readonly groups: Group[] = [];
+  private readonly kind: number;
+  private readonly ref: FleetRef = { kind: "host", index: 0 };
+
+  constructor(
+    private readonly env: FaultEnv,
+    private readonly rng: Rng,
+  ) {
+    this.kind = env.sim.defineEvent("mercurial.corrupt", (g) => this.corrupt(g));
+  }
+
+  /** Makes `hosts` mercurial now (ground-truth records) and starts their corruptions. */
+  add(hosts: Int32Array, bit: number, ratePerSec: number): void {
+    const { fleet, trace } = this.env;
+    for (let i = 0; i < hosts.length; i++) {
+      const h = hosts[i];
+      fleet.flags[h] |= HostFlag.MERCURIAL;
+      trace.emit("mercurial.core", { kind: "host", index: h }, { untilSec: Infinity, detail: { bit, ratePerHour: ratePerSec * 3600 } });
+    }
+    if (hosts.length === 0 || !(ratePerSec > 0)) return;
+    this.groups.push({ hosts, counts: new Uint32Array(hosts.length), bit, ratePerSec });
+    this.scheduleNext(this.groups.length - 1);
+  }
+
+  private corrupt(g: number): void {
+    const group = this.groups[g];
+    const i = this.rng.int(group.hosts.length);
+    const host = group.hosts[i];
+    const n = ++group.counts[i];
+    const before = cleanValue(host, n);
+    const after = setFloat32Bit(before, group.bit);
+    this.ref.index = host;
+    this.env.trace.emit("mercurial.corrupt", this.ref, { detail: { bit: group.bit, before, after, n } });
+    this.scheduleNext(g);
+  }
+
+  private scheduleNext(g: number): void {
+    const { sim, horizonSec } = this.env;
+    const group = this.groups[g];
+    const dt = this.rng.exp(1 / (group.ratePerSec * group.hosts.length));
+    if (sim.now + dt <= horizonSec) sim.schedule(dt, this.kind, g, 0);
+  }
+}
+
+class MercurialInjector implements Injector {
+  readonly name = "mercurialCore";
+  /** Defective hosts picked at start (-1 before start). */
+  private picked = -1;
+
+  constructor(private readonly s: MercurialSettings) {}
+
+  start(env: FaultEnv): void {
+    const n = env.fleet.hostCount;
+    const hosts = sampleDistinct(env.rng, n, env.rng.binomial(n, this.s.hostsFraction));
+    this.picked = hosts.length;
+    new MercurialCores(env, env.rng).add(hosts, this.s.bit, this.s.ratePerSec);
+  }
+
+  /**
+   * Cores: fleet size x `hosts`. Corruptions: once started, given the number of defective
+   * hosts actually picked (a handful, so their count swings the corruptions far more than
+   * Poisson noise does: given it, the corruption count is Poisson); before start, from
+   * the expected number of defective hosts.
+   */
+  expected(fleet: Fleet, horizonSec: number): { "mercurial.core": number; "mercurial.corrupt": number } {
+    const cores = fleet.hostCount * this.s.hostsFraction;
+    const given = this.picked >= 0 ? this.picked : cores;
+    return { "mercurial.core": cores, "mercurial.corrupt": given * this.s.ratePerSec * horizonSec };
+  }
+}
+
+export const mercurialModel: FaultModel<MercurialSettings> = {
+  kind: "mercurialCore",
+  summary: "a few hosts with a defective core that silently sets a bit in some results",
+  schema,
+  create: (s) => new MercurialInjector(s),
+  incident: {
+    targets: ["host"],
+    params: { bit: bitField(), rate: rateField() },
+    fire(env, ref, params) {
+      // Rare (one per scheduled incident), so each gets its own small event chain.
+      new MercurialCores(env, env.rng).add(Int32Array.of(ref.index), params.bit as number, params.rate as number);
+    },
+  },
+};

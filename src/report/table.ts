@@ -1,0 +1,21 @@
+// Plain aligned text tables for the text reporters: the maths of layout, no colours.
+export type Align = "left" | "right";
+
+export function table(header: string[], rows: (string | number)[][], align: Align[] = []): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? "").length)));
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => ((align[c] ?? (c === 0 ? "left" : "right")) === "left" ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n");
+}
+
+export function fmtNumber(x: number, digits = 4): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x)) return x.toLocaleString("en-US");
+  const a = Math.abs(x);
+  if (a >= 1000) return Math.round(x).toLocaleString("en-US");
+  return String(+x.toPrecision(digits));
+}

@@ -1,0 +1,69 @@
+// The text reporter: the seed line first, a progress line now and then (on stderr when
+// it is a terminal), the summary last: faults by kind, fleet metrics per policy, where the
+// journal is and whether it is complete, and the run digest.
+import type { EndInfo, Reporter, StartInfo } from "./reporter.js";
+import type { Snapshot } from "../run/session.js";
+import { formatDuration } from "../scenario/units.js";
+import { fmtNumber, table } from "./table.js";
+
+export interface TextReporterOptions {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  quiet?: boolean;
+  /** Print a progress line at each of these fractions of the run (default every 10%). */
+  progressEvery?: number;
+}
+
+export class TextReporter implements Reporter {
+  private durationSec = 1;
+  private nextProgress: number;
+  private firstLane: string | undefined;
+
+  constructor(private readonly o: TextReporterOptions) {
+    this.nextProgress = o.progressEvery ?? 0.1;
+  }
+
+  start(info: StartInfo): void {
+    this.durationSec = info.durationSec;
+    this.firstLane = info.policies[0];
+    this.o.out(`${info.seedLine}\n`);
+    if (!this.o.quiet && info.journalPath) this.o.out(`journal: ${info.journalPath}\n`);
+  }
+
+  onSnapshot(s: Snapshot): void {
+    if (this.o.quiet) return;
+    const step = this.o.progressEvery ?? 0.1;
+    const frac = s.at / this.durationSec;
+    if (s.policy !== this.firstLane || frac + 1e-9 < this.nextProgress) return;
+    while (this.nextProgress <= frac + 1e-9) this.nextProgress += step;
+    const faults = Object.values((s.fields.faults as Record<string, number>) ?? {}).reduce((a, b) => a + b, 0);
+    this.o.out(`  ${formatDuration(s.at).padStart(7)} ${String(Math.round(frac * 100)).padStart(3)}%  faults=${faults} hostsDown=${s.fields.hostsDown}\n`);
+  }
+
+
+  end(info: EndInfo): void {
+    const { outcome } = info;
+    const lanes = Object.keys(outcome.metrics);
+    const o = this.o.out;
+    o("\n");
+    if (lanes.length && !this.o.quiet) {
+      const first = outcome.metrics[lanes[0]];
+      const faultRows = Object.keys(first)
+        .filter((k) => k.startsWith("faults."))
+        .map((k) => [k.slice("faults.".length), fmtNumber(first[k])]);
+      if (faultRows.length) o(`${table(["fault", "count"], faultRows)}\n\n`);
+      else o("no faults in this run\n\n");
+      const metricNames = [...new Set(lanes.flatMap((l) => Object.keys(outcome.metrics[l])))].filter((k) => !k.startsWith("faults."));
+      const rows = metricNames.map((m) => [m, ...lanes.map((l) => fmtNumber(outcome.metrics[l][m] ?? NaN))]);
+      o(`${table(["metric", ...lanes], rows)}\n\n`);
+    }
+    const rate = info.wallSec > 0 ? Math.round(outcome.events / info.wallSec) : 0;
+    o(`status: ${outcome.status} at ${formatDuration(outcome.at)} of ${formatDuration(this.durationSec)} simulated; ${outcome.events.toLocaleString("en-US")} events in ${info.wallSec.toFixed(2)}s wall (${rate.toLocaleString("en-US")} events/s)\n`);
+    if (outcome.error) o(`error: ${outcome.error.split("\n")[0]}\n`);
+    if (info.journalPath) o(`journal: ${info.journalPath} (${info.journalComplete ? "complete" : "incomplete: readable up to its last record"})\n`);
+    else o("journal: none (--no-journal)\n");
+    if (outcome.footer) o(`digest: ${outcome.footer.digest}\n`);
+    o(`fault trace digest: ${outcome.traceDigest}\n`);
+    o(`exit ${info.exitCode}\n`);
+  }
+}

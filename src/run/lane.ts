@@ -1,0 +1,110 @@
+// One lane of a run: the whole simulation of the scenario under one recovery policy
+// (fleet, fault layer, detection, workloads), with its own simulator. Every lane of a run
+// draws the same fault trace from the same seed, because injectors use only their own
+// streams; the session checks that by comparing the lanes' trace digests.
+//
+// A lane does not write the journal itself: it buffers its records, and the session
+// merges the lanes' buffers in time order at each step, so the journal stays ordered.
+import type { EventFields, EventType } from "../journal/index.js";
+import type { Scenario } from "../scenario/load.js";
+import { startFaultLayer, type FaultLayer } from "../faults/run.js";
+import { HostState } from "../fleet/state.js";
+
+export interface BufferedRecord {
+  t: EventType;
+  at: number;
+  fields: EventFields;
+}
+
+/** Collects a lane's journal records between two merges. */
+export class LaneBuffer {
+  records: BufferedRecord[] = [];
+  constructor(private readonly policy: string | undefined) {}
+
+  /** The JournalSink-shaped entry point the fault trace writes through. */
+  record(t: EventType, at: number, fields: EventFields = {}): void {
+    this.records.push({ t, at, fields: t === "fault" || this.policy === undefined ? fields : { policy: this.policy, ...fields } });
+  }
+
+  /** Removes and returns the records at or before `upTo` (all of them by default). */
+  take(upTo = Infinity): BufferedRecord[] {
+    const r = this.records;
+    let n = r.length;
+    while (n > 0 && r[n - 1].at > upTo) n--;
+    if (n === r.length) {
+      this.records = [];
+      return r;
+    }
+    this.records = r.slice(n);
+    return r.slice(0, n);
+  }
+}
+
+export interface LaneMetrics {
+  [name: string]: number;
+}
+
+export class Lane {
+  readonly layer: FaultLayer;
+  readonly buffer: LaneBuffer;
+  /** Host-seconds spent down so far (updated at snapshots and at the end). */
+  private hostsDownMax = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly policy: string | undefined,
+    readonly seed: number,
+    readonly horizonSec: number,
+    /** Whether this lane's fault records go to the journal (only the first lane's do). */
+    writeFaults: boolean,
+  ) {
+    this.buffer = new LaneBuffer(policy);
+    const sink = writeFaults ? this.buffer : undefined;
+    // The trace writes through a JournalSink; a lane only needs `record`.
+    this.layer = startFaultLayer(scenario, { seed, horizonSec, journal: sink as never });
+  }
+
+  get sim() {
+    return this.layer.sim;
+  }
+
+  /** Runs this lane's simulation up to `t` or `maxEvents` more events, whichever first. */
+  advance(t: number, maxEvents: number): { reachedT: boolean; events: number } {
+    const r = this.layer.sim.run({ until: t, maxEvents });
+    return { reachedT: r.reason === "until" || r.reason === "empty", events: r.events };
+  }
+
+  hostsDown(): number {
+    const s = this.layer.fleet.state;
+    let n = 0;
+    for (let i = 0; i < s.length; i++) if (s[i] === HostState.DOWN) n++;
+    if (n > this.hostsDownMax) this.hostsDownMax = n;
+    return n;
+  }
+
+  /** A metric snapshot for the journal and the reporters. */
+  snapshot(): EventFields {
+    const faults: Record<string, number> = {};
+    for (const [kind, c] of this.layer.trace.counts) faults[kind] = c.events;
+    return { hostsDown: this.hostsDown(), faults };
+  }
+
+  /** Final metrics of this lane, by metric name (`faults.power.busbar`, `fleet.availability`...). */
+  metrics(nowSec: number): LaneMetrics {
+    const m: LaneMetrics = {};
+    const trace = this.layer.trace;
+    const fleet = this.layer.fleet;
+    const kinds = [...trace.counts.keys()].sort();
+    for (const k of kinds) m[`faults.${k}`] = trace.counts.get(k)!.events;
+    // Host availability over [0, now]: every down interval the trace started, clipped at now.
+    let downSec = trace.hostDownSeconds;
+    for (let h = 0; h < fleet.hostCount; h++) {
+      if (fleet.state[h] === HostState.DOWN && fleet.downUntil[h] > nowSec) downSec -= fleet.downUntil[h] - nowSec;
+    }
+    const total = fleet.hostCount * nowSec;
+    m["fleet.availability"] = total > 0 ? 1 - downSec / total : 1;
+    m["fleet.hostsDownMax"] = Math.max(this.hostsDownMax, this.hostsDown());
+    m["fleet.hostHoursDown"] = downSec / 3600;
+    return m;
+  }
+}

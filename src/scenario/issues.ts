@@ -1,0 +1,94 @@
+// Errors are data, printed once. Loaders return `{ ok: true, value }` or
+// `{ ok: false, issues }`; each issue says where (file:line:column and the path inside
+// the document), what was expected, what was found, and how to fix it. One formatter
+// prints them, and the CLI never shows a stack trace for bad input.
+
+export type IssueCode =
+  | "yaml_syntax"
+  | "yaml_tag"
+  | "yaml_alias"
+  | "too_large"
+  | "empty"
+  | "unknown_key"
+  | "missing_key"
+  | "invalid_type"
+  | "invalid_value"
+  | "bad_unit"
+  | "limit"
+  | "unknown_target"
+  | "unknown_name";
+
+export type PathPart = string | number;
+
+export interface Issue {
+  code: IssueCode;
+  path: PathPart[];
+  /** 1-based line and column of the offending text, when it is known. */
+  line?: number;
+  column?: number;
+  message: string;
+  hint?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
+
+/** `faults[2].busbar.mtbf` */
+export function formatPath(path: PathPart[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(part)) out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(part)}]`;
+  }
+  return out;
+}
+
+/** One issue per line: `scenarios/x.yaml:12:7 faults[2].busbar.mtfb: unknown key (did you mean "mtbf"?)` */
+export function formatIssue(file: string, issue: Issue): string {
+  const where = issue.line !== undefined ? `${file}:${issue.line}:${issue.column ?? 1}` : file;
+  const path = issue.path.length ? ` ${formatPath(issue.path)}:` : "";
+  const hint = issue.hint ? ` (${issue.hint})` : "";
+  return `${where}${path} ${issue.message}${hint}`;
+}
+
+export function formatIssues(file: string, issues: Issue[]): string {
+  const lines = issues.map((i) => formatIssue(file, i));
+  const n = issues.length;
+  lines.push(`${n} error${n === 1 ? "" : "s"} in ${file}`);
+  return lines.join("\n");
+}
+
+/** Levenshtein distance, for did-you-mean hints. */
+export function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  let prev = new Array<number>(n + 1);
+  let cur = new Array<number>(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= m; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[n];
+}
+
+/** The closest candidate, if it is close enough to be a plausible typo. */
+export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const lower = word.toLowerCase();
+  for (const c of candidates) {
+    const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  if (best === undefined) return undefined;
+  const limit = Math.max(1, Math.floor(Math.max(word.length, best.length) / 3));
+  return bestD <= limit ? best : undefined;
+}

@@ -1,0 +1,69 @@
+// The validated, typed scenario: what src/scenario/load.ts produces from a YAML file
+// once every unit has been parsed and every default filled in. All times are seconds of
+// simulated time, all sizes bytes, all angles degrees (azimuth: 0 = north, 90 = east),
+// all fractions in [0, 1]. Later layers read only these types, never the raw YAML.
+
+export type EccMode = "none" | "parity" | "secded" | "chipkill";
+
+export interface HostSpec {
+  /** DIMMs per host. */
+  dimms: number;
+  /** Capacity of one DIMM in bytes. */
+  dimmBytes: number;
+  /** Memory protection of every DIMM of the host. */
+  ecc: EccMode;
+  /** Data disks per host. */
+  disks: number;
+  /** Capacity of one disk in bytes. */
+  diskBytes: number;
+  /** Accelerators (GPUs/TPUs) per host. */
+  accelerators: number;
+}
+
+/** How the racks of a row are fed by its bus bars. */
+export type BusbarAssignment = "contiguous" | "interleaved";
+
+export interface PowerSpec {
+  /** Bus bars per row; each feeds a share of the row's racks. */
+  busbarsPerRow: number;
+  /** PDUs under each bus bar; each PDU feeds a share of its bus bar's racks. */
+  pdusPerBusbar: number;
+  /**
+   * contiguous: bus bar a feeds the first racks of the row, b the next, ...;
+   * interleaved: rack i of a row is fed by bus bar i mod busbarsPerRow.
+   */
+  assign: BusbarAssignment;
+}
+
+export interface DatacenterSpec {
+  name: string;
+  /** Altitude in metres above sea level (drives the neutron flux for cosmic faults). */
+  altitudeM: number;
+  rows: number;
+  racksPerRow: number;
+  hostsPerRack: number;
+  /**
+   * Facing of each rack's front, as an azimuth in degrees.
+   * "alternate": odd rows (row01, row03, ...) face `aisleAzimuthDeg`, even rows face the
+   * opposite way, as in a hot-aisle/cold-aisle layout. A number: every rack faces that way.
+   */
+  facing: "alternate" | number;
+  /** Base azimuth for "alternate" facing (default 90, east). */
+  aisleAzimuthDeg: number;
+  power: PowerSpec;
+  /** The host model of this datacenter (the fleet-wide `host`, overridden per datacenter). */
+  host: HostSpec;
+}
+
+/** A link between two datacenters, used by multi-datacenter training and network faults. */
+export interface LinkSpec {
+  a: string;
+  b: string;
+  latencySec: number;
+  bandwidthBitsPerSec: number;
+}
+
+export interface FleetSpec {
+  datacenters: DatacenterSpec[];
+  links: LinkSpec[];
+}

@@ -1,0 +1,44 @@
+// Helpers for whole-scenario and CLI tests: run the CLI in-process with captured output,
+// and make temp folders.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "../src/cli/main.js";
+import type { Io } from "../src/cli/io.js";
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export async function fleet(argv: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
+  let out = "";
+  let err = "";
+  const io: Io = {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    isTTY: false,
+    env: { NO_COLOR: "1" },
+    cwd: opts.cwd ?? process.cwd(),
+  };
+  const code = await run(argv, io);
+  return { code, out, err };
+}
+
+export function tempDir(prefix = "fleet-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A journal's lines with the wall-clock fields removed, for byte comparisons. */
+export function withoutWall(text: string): string[] {
+  return text
+    .trimEnd()
+    .split("\n")
+    .map((line) => {
+      const r = JSON.parse(line) as Record<string, unknown>;
+      delete r.wall;
+      delete r.crc;
+      return JSON.stringify(r);
+    });
+}

@@ -82,7 +82,7 @@ describe("fleet chaos", () => {
     writeFileSync(bad, readFileSync(SMALL, "utf8").replace("mtbf: 1y", "mtfb: 1y"));
     const r = await fleet(["chaos", bad, "--no-journal"]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/bad\.yaml:11:\d+ faults\[0\]\.busbar\.mtfb: unknown key "mtfb" \(did you mean "mtbf"\?\)/);
+    expect(r.err).toMatch(/bad\.yaml:10:\d+ faults\[0\]\.busbar\.mtfb: unknown key "mtfb" \(did you mean "mtbf"\?\)/);
     expect(r.err).not.toMatch(/\n\s+at /);
     for (const argv of [["chaos"], ["chaos", SMALL, "--seed", "x"], ["chaos", SMALL, "--duration", "-1h"], ["chaos", SMALL, "--reportr", "json"], ["chaos", SMALL, "--reporter", "xml"], ["chaz", SMALL]]) {
       const u = await fleet(argv);

@@ -5,7 +5,9 @@ import { UsageError } from "./args.js";
 import { EXIT, processIo, type Io } from "./io.js";
 import { validateCommand } from "./validate.js";
 import { chaosCommand } from "./chaos.js";
+import { codesCommand } from "./codes.js";
 import { VERSION } from "./version.js";
+import { faultsCommand, faultsUsage } from "./faults.js";
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
 
@@ -43,6 +45,33 @@ Examples:
   fleet chaos scenarios/cosmic.yaml --seed 7731 --duration 24h --reporter json
   fleet chaos scenarios/cosmic.yaml --journal runs/today.jsonl --force`,
   },
+  faults: {
+    run: faultsCommand,
+    summary: "the fault trace alone: counts per kind and domain, correlated events, configured vs observed",
+    usage: faultsUsage,
+  },
+  codes: {
+    run: codesCommand,
+    summary: "how each memory code (none, parity, SECDED, chipkill) and CRC-32 fare on each error pattern",
+    usage: `fleet codes [options]
+
+Prints, for every memory code (none, parity, SECDED(72,64), chipkill x4 and x8) and for
+CRC-32 blocks, how many errors of each pattern are corrected, detected or silent
+(undetected or miscorrected): 1- to 4-bit errors anywhere in the codeword, 2- to 4-bit
+adjacent bursts, and any value on a whole x4 or x8 device. Each case is a real encode,
+flip and decode. Method "all": every case was tried (all 1-, 2- and 3-bit errors);
+"sample": a deterministic sample.
+
+Options:
+  --json                print the rows as JSON
+  --seed N              seed of the clean data and of the samples (default 1)
+  --samples N           cases per sampled pattern (default 200,000)
+
+Examples:
+  fleet codes
+  fleet codes --json > codes.json
+  fleet codes --seed 7 --samples 1000000`,
+  },
   validate: {
     run: validateCommand,
     summary: "check scenario files; every error with file:line:column and a hint",
@@ -76,6 +105,7 @@ Examples:
   fleet chaos scenarios/cosmic.yaml                 run the showcase scenario
   fleet chaos scenarios/cosmic.yaml --seed 7 --reporter json
   fleet validate scenarios/*.yaml                   check scenario files
+  fleet codes                                       what each ECC code corrects, detects, misses
 `;
 }
 

@@ -4,7 +4,7 @@ import { buildFleet } from "../fleet/build.js";
 import { type FleetSpecOverrides, fleetSpec } from "../fleet/testing.js";
 import { BAD, Ctx, type Validator } from "../scenario/schema.js";
 import { Sim } from "../sim/sim.js";
-import { altitudeFactor, burstGain, cosmicModel, type CosmicSettings, multiBitWidth } from "./cosmic.js";
+import { altitudeFactor, burstGain, cosmicModel, multiBitWidth } from "./cosmic.js";
 import { dimmGeometry } from "./memory.js";
 import type { FaultEvent } from "./trace.js";
 import { FaultTrace } from "./trace.js";
@@ -67,13 +67,13 @@ describe("cosmic settings", () => {
 });
 
 describe("cosmic upset rate", () => {
-  // 32 hosts x 512 GiB at sea level, 100,000 FIT/Mbit, 30 days: 4,194,304 Mbit per host,
+  // 32 hosts x 512 GiB at sea level, 100 FIT/Mbit, 30 days: 4,194,304 Mbit per host,
   // 0.4194 upsets per host-hour, 9,664 expected upsets.
   it("matches rate x Mbit x time, and a 2x rate would fail the same check", () => {
     const w = world({ rows: 2, racksPerRow: 4, hostsPerRack: 4 });
-    const inj = run(w, "{ rate: 100000 FIT/Mbit }", 30 * DAY);
+    const inj = run(w, "{ rate: 100 FIT/Mbit }", 30 * DAY);
     const mbit = (16 * 32 * GiB * 8) / 2 ** 20;
-    const exp = ((100000 * mbit * 32) / 1e9) * 30 * 24;
+    const exp = ((100 * mbit * 32) / 1e9) * 30 * 24;
     expect(inj.expected!(w.fleet, 30 * DAY)["cosmic.upset"]).toBeCloseTo(exp, 6);
     const obs = w.trace.counts.get("cosmic.upset")!.events;
     expect(close(obs, exp)).toBe(true);
@@ -84,7 +84,7 @@ describe("cosmic upset rate", () => {
   it("scales with altitude: a 1,500 m datacenter sees ~3.5x a sea-level one", () => {
     expect(altitudeFactor(1500)).toBeCloseTo(3.5, 2);
     const w = world({ rows: 2, racksPerRow: 4, hostsPerRack: 4, datacenters: [{ altitudeM: 0 }, { altitudeM: 1500 }] });
-    run(w, "{ rate: 30000 FIT/Mbit }", 30 * DAY);
+    run(w, "{ rate: 30 FIT/Mbit }", 30 * DAY);
     const per = [0, 0];
     for (const e of upsets(w)) per[w.fleet.dcOfHost(e.host)]++;
     // Expected at sea level: 2,899; ratio sd ~ 3.5 x sqrt(1/2899 + 1/10150) = 0.074.
@@ -95,25 +95,31 @@ describe("cosmic upset rate", () => {
 });
 
 describe("cosmic upset positions", () => {
-  // 10% multi-bit, ~19,000 upsets in all.
+  // 10% multi-bit, ~18,000 upsets in all.
   const w = world({ rows: 2, racksPerRow: 4, hostsPerRack: 4, host: { dimms: 4, dimmBytes: 8 * GiB } });
-  run(w, "{ rate: 800000 FIT/Mbit, multiBit: 10% }", 30 * DAY);
+  run(w, "{ rate: 3000 FIT/Mbit, multiBit: 10% }", 30 * DAY);
   const all = upsets(w);
   const g = dimmGeometry(8 * GiB);
 
   it("puts every upset on a real host, word, DIMM and bits 0..71", () => {
     const words = (4 * 8 * GiB) / 8;
     const hit = new Set<number>();
+    const bad: FaultEvent[] = [];
     for (const e of all) {
-      expect(e.ref).toEqual({ kind: "host", index: e.host });
       const { word, bits, dimm } = e.detail as { word: number; bits: number[]; dimm: number };
-      expect(Number.isInteger(word) && word >= 0 && word < words).toBe(true);
-      expect(dimm).toBe(Math.floor(word / g.words));
-      for (const b of bits) {
-        expect(b >= 0 && b < 72).toBe(true);
-        hit.add(b);
-      }
+      const ok =
+        e.ref?.kind === "host" &&
+        e.ref.index === e.host &&
+        Number.isInteger(word) &&
+        word >= 0 &&
+        word < words &&
+        dimm === Math.floor(word / g.words) &&
+        bits.every((b) => Number.isInteger(b) && b >= 0 && b < 72);
+      if (!ok) bad.push(e);
+      for (const b of bits) hit.add(b);
     }
+    expect(bad).toEqual([]);
+    expect(all.length).toBeGreaterThan(15000);
     expect(hit.size).toBe(72); // check bits and both ends are hit too
   });
 
@@ -122,11 +128,13 @@ describe("cosmic upset positions", () => {
     expect(close(multi.length, all.length * 0.1)).toBe(true);
     expect(close(multi.length, all.length * 0.2)).toBe(false);
     const widths = [0, 0, 0, 0, 0];
+    let gaps = 0;
     for (const e of multi) {
       const bits = e.detail.bits as number[];
       widths[bits.length]++;
-      for (let i = 1; i < bits.length; i++) expect(bits[i]).toBe(bits[i - 1] + 1);
+      for (let i = 1; i < bits.length; i++) if (bits[i] !== bits[i - 1] + 1) gaps++;
     }
+    expect(gaps).toBe(0);
     expect(close(widths[2], multi.length * 0.7)).toBe(true);
     expect(close(widths[3], multi.length * 0.2)).toBe(true);
     expect(close(widths[4], multi.length * 0.1)).toBe(true);
@@ -146,14 +154,14 @@ describe("cosmic bursts", () => {
 
   it("hits the racks facing its direction and not the other side of the same aisles", () => {
     // 8 rows (4 aisles), alternate facing: odd rows face east, even rows west. A burst from
-    // the east, 10h to 12h, x40. At 1,500 FIT/Mbit one side of the fleet (64 hosts) expects
-    // 844 upsets in 2 h without a burst.
+    // the east, 10h to 12h, x40. At 500 FIT/Mbit a row (16 hosts) expects 67 upsets in 2 h
+    // without a burst, 2,684 with it.
     const w = world({ rows: 8, racksPerRow: 4, hostsPerRack: 4, facing: "alternate", aisleAzimuthDeg: 90 });
-    run(w, "{ rate: 1500 FIT/Mbit, bursts: { at: [10h], duration: 2h, direction: east, width: 90deg, x: 40 } }", 24 * HOUR);
+    run(w, "{ rate: 500 FIT/Mbit, bursts: { at: [10h], duration: 2h, direction: east, width: 90deg, x: 40 } }", 24 * HOUR);
     const inBurst = upsets(w).filter((e) => e.at >= 10 * HOUR && e.at < 12 * HOUR);
     const byRow = new Array(8).fill(0);
     for (const e of inBurst) byRow[w.fleet.rowOfHost(e.host)]++;
-    const perRowBase = ((1500 * ((16 * 32 * GiB * 8) / 2 ** 20) * 16) / 1e9) * 2; // 16 hosts, 2 h
+    const perRowBase = ((500 * ((16 * 32 * GiB * 8) / 2 ** 20) * 16) / 1e9) * 2; // 16 hosts, 2 h
     for (let aisle = 0; aisle < 4; aisle++) {
       const east = byRow[2 * aisle]; // row01, row03, ...: facing east
       const west = byRow[2 * aisle + 1];
@@ -189,13 +197,13 @@ describe("cosmic bursts", () => {
 describe("cosmic aggregated mode", () => {
   it("counts single-bit upsets per rack and window, keeps multi-bit ones individual", () => {
     const w = world({ rows: 2, racksPerRow: 4, hostsPerRack: 4 });
-    const inj = run(w, "{ rate: 100000 FIT/Mbit, multiBit: 5%, aggregateAbove: 1000, bursts: { at: [100h], duration: 90m, x: 10 } }", 30 * DAY);
+    const inj = run(w, "{ rate: 100 FIT/Mbit, multiBit: 5%, aggregateAbove: 1000, bursts: { at: [100h], duration: 90m, x: 10 } }", 30 * DAY);
     const exp = inj.expected!(w.fleet, 30 * DAY);
     const single = w.trace.counts.get("cosmic.upsets")!.events;
     const multi = w.trace.counts.get("cosmic.upset")!.events;
     expect(close(single, exp["cosmic.upsets"]!)).toBe(true);
     expect(close(multi, exp["cosmic.upset"]!)).toBe(true);
-    for (const e of upsets(w)) expect((e.detail.bits as number[]).length).toBeGreaterThan(1);
+    expect(upsets(w).filter((e) => (e.detail.bits as number[]).length < 2)).toEqual([]);
     // Listener events carry the counts; they sum to the kind's count.
     const rackEvents = w.events.filter((e) => e.kind === "cosmic.upsets");
     expect(rackEvents.every((e) => e.ref!.kind === "rack")).toBe(true);
@@ -210,7 +218,7 @@ describe("cosmic aggregated mode", () => {
 
 describe("cosmic determinism", () => {
   it("gives the same trace for the same seed and another for another seed", () => {
-    const yaml = "{ rate: 2000 FIT/Mbit, bursts: { every: 12h, direction: random } }";
+    const yaml = "{ rate: 2 FIT/Mbit, bursts: { every: 12h, direction: random } }";
     const digest = (seed: number) => {
       const w = world({}, seed);
       run(w, yaml, 10 * DAY);
@@ -232,4 +240,3 @@ describe("cosmic determinism", () => {
   });
 });
 
-export type { CosmicSettings };

@@ -30,9 +30,9 @@
 //     intensities", IBM J. Res. Dev. 40(1), 1996, give a neutron flux about 3.5x sea level
 //     at 1,500 m (Denver); exp(1500 / L) = 3.5 gives L = 1,197 m. An exponential fit of
 //     our own: it tracks the atmosphere's attenuation length only roughly above ~3 km.
-//   multiBit 2%, widths 70/20/10% for 2/3/4 bits: our own engineering choice. Beam tests of
-//     planar DRAM put multi-cell upsets at a few percent of upsets; SC'12's transient
-//     multi-bit-word share on Jaguar is higher (~7%). Set it from your own data.
+//   multiBit 2%, widths 70/20/10% for 2/3/4 bits: our own engineering choice (published
+//     multi-cell-upset shares vary widely with process node and vendor; SC'12's transient
+//     single-word share on Jaguar, 1.4 of 19.2 FIT, is ~7%). Set it from your own data.
 //   bursts (duration 10m, width 90deg, edge 15deg, x 40, direction east): invented to
 //     exercise correlated, directional faults; no field source. Real solar particle
 //     events barely reach the ground; this is a what-if knob.
@@ -40,8 +40,9 @@
 // Scale. The intensity is piecewise constant in time (it changes only at burst starts and
 // ends), so the injector draws the next upset from the total intensity, then a component
 // (the base rate or one burst's excess) by weight, a facing group of racks by an alias
-// table, a rack in the group by an alias table, a host uniformly (the racks of a group
-// hold identical hosts) and a word uniformly: O(1) per upset, no per-host loop. A burst
+// table, a rack in the group by an alias table (rack weights carry hosts, DRAM and
+// altitude), a host uniformly in the rack (a rack's hosts are alike) and a word
+// uniformly: O(1) per upset, no per-host loop. A burst
 // costs O(facing groups) to set up (racks of one datacenter row share a facing).
 // If the expected number of upsets over the run exceeds `aggregateAbove` (20 million),
 // single-bit upsets are aggregated: per window of 1 h (cut at burst starts and ends), a

@@ -36,7 +36,7 @@
 //     year typical (up to ~13% at some sites), far above datasheet AFRs of 0.5-0.9%.
 //     Pinheiro, Weber & Barroso, "Failure Trends in a Large Disk Drive Population", FAST
 //     2007, Fig. 2: AFR about 1.7% in the first year, rising to 8.1% and 8.6% at two and
-//     three years.
+//     three years (read off the figure from memory: check the digits before quoting them).
 //   wearOut 3y, risePerYear 3%: our own fit of a simple shape to those two papers. Schroeder
 //     & Gibson see replacement rates grow steadily with age from as early as the second
 //     or third year, with no early "infant mortality" bump; Pinheiro's older drives run at
@@ -50,7 +50,8 @@
 //     SIGMETRICS 2007 (1.53 million disks, 32 months): 3.15% of nearline disks develop at
 //     least one LSE in their first 12 months (1.46% of enterprise disks); 8.5% of nearline
 //     and 1.9% of enterprise disks, 3.45% of all, over the 32 months. 3% per disk-year is
-//     the nearline figure. The same paper and Schroeder, Damouras & Gill, "Understanding
+//     the nearline figure (figures as summarised from the paper's abstract and results;
+//     check them against its tables before quoting). The same paper and Schroeder, Damouras & Gill, "Understanding
 //     Latent Sector Errors and How to Protect Against Them", FAST 2010, find that LSEs
 //     cluster in space (nearby sectors) and in time (bursts).
 //   lseCluster 4, lseSpan 1MiB: our own choice to give clusters (the papers' counts per

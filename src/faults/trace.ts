@@ -66,6 +66,13 @@ export interface DownOptions {
   detail?: EventFields;
   /** Write a journal record (default true). Aggregated floods set false and summarize. */
   journal?: boolean;
+  /**
+   * Part of the fault trace (default true). False for consequences of detection (a machine
+   * check that reboots a host depends on the ECC and scrub settings, not only on the
+   * seed): the hosts go down and come back through the same machinery, listeners hear of
+   * it, downtime counts, but nothing enters the trace's counts, digest or journal records.
+   */
+  traced?: boolean;
 }
 
 export interface KindCount {
@@ -139,6 +146,10 @@ export class FaultTrace {
     this.pendingRepairs[slot] = ref;
     this.sim.scheduleAt(until, this.repairKind, slot, 0);
     const e: FaultEvent = { kind, at: now, ref, host: ref.kind === "host" ? ref.index : -1, untilSec: until, detail: opts.detail ?? {} };
+    if (opts.traced === false) {
+      this.notify(e);
+      return;
+    }
     this.count(kind, ref, hosts);
     if (ref.kind !== "host") this.correlated.push({ at: now, kind, target: fleet.idOf(ref), untilSec: until, hosts });
     if (opts.journal !== false) this.write(e, { target: fleet.idOf(ref), repair: opts.repairSec, hosts, ...opts.detail });

@@ -9,6 +9,7 @@ import type { EventFields, EventType } from "../journal/index.js";
 import type { Scenario } from "../scenario/load.js";
 import { startFaultLayer, type FaultLayer } from "../faults/run.js";
 import { HostState } from "../fleet/state.js";
+import { MemoryDetector } from "../checksums/detect.js";
 
 export interface BufferedRecord {
   t: EventType;
@@ -47,6 +48,8 @@ export interface LaneMetrics {
 export class Lane {
   readonly layer: FaultLayer;
   readonly buffer: LaneBuffer;
+  /** The real codes deciding what each memory fault does (and the scrubbers). */
+  readonly detector: MemoryDetector;
   /** Host-seconds spent down so far (updated at snapshots and at the end). */
   private hostsDownMax = 0;
 
@@ -62,6 +65,8 @@ export class Lane {
     const sink = writeFaults ? this.buffer : undefined;
     // The trace writes through a JournalSink; a lane only needs `record`.
     this.layer = startFaultLayer(scenario, { seed, horizonSec, journal: sink as never });
+    this.detector = new MemoryDetector(this.layer.sim, this.layer.fleet, this.layer.trace, { seed, horizonSec, sink: this.buffer });
+    this.layer.trace.addListener(this.detector);
   }
 
   get sim() {
@@ -105,6 +110,7 @@ export class Lane {
     m["fleet.availability"] = total > 0 ? 1 - downSec / total : 1;
     m["fleet.hostsDownMax"] = Math.max(this.hostsDownMax, this.hostsDown());
     m["fleet.hostHoursDown"] = downSec / 3600;
+    Object.assign(m, this.detector.metrics());
     return m;
   }
 }

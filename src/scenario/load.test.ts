@@ -45,7 +45,7 @@ describe("loading a scenario", () => {
 
   it("reports an unknown key with line, column, path and a did-you-mean", () => {
     const [i] = issues(GOOD.replace("racksPerRow: 10", "racksPerRow: 10\n      hostPerRack: 3"));
-    expect(i).toMatchObject({ code: "unknown_key", line: 12, column: 7, path: ["fleet", "datacenters", 0, "hostPerRack"] });
+    expect(i).toMatchObject({ code: "unknown_key", line: 11, column: 7, path: ["fleet", "datacenters", 0, "hostPerRack"] });
     expect(i.hint).toBe('did you mean "hostsPerRack"?');
   });
 
@@ -117,7 +117,7 @@ describe("loading a scenario", () => {
 
   it("formats issues as file:line:column path: message (hint)", () => {
     const text = formatIssues("x.yaml", issues(GOOD.replace("racksPerRow: 10", "racksPerRow: 10\n      hostPerRack: 3")));
-    expect(text).toBe('x.yaml:12:7 fleet.datacenters[0].hostPerRack: unknown key "hostPerRack" (did you mean "hostsPerRack"?)\n1 error in x.yaml');
+    expect(text).toBe('x.yaml:11:7 fleet.datacenters[0].hostPerRack: unknown key "hostPerRack" (did you mean "hostsPerRack"?)\n1 error in x.yaml');
   });
 
   it("reads files: missing, binary junk and invalid UTF-8 are clear errors", () => {

@@ -108,13 +108,11 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
     issues.push({ code: "yaml_tag", path: [], line: p.line, column: p.col, message: firstLine(warn.message), hint: "scenario files use plain YAML: no tags" });
   }
   // Any explicit tag (`!!js/function`, `!!binary`, `!custom`) is refused: nothing constructs.
+  // Parsed nodes carry a tag only when the file wrote one explicitly.
   visit(doc, (_key, node) => {
     if ((isScalar(node) || isCollection(node)) && node.tag && node.range) {
-      const explicit = text.slice(node.range[0], node.range[1]).trimStart().startsWith("!");
-      if (explicit) {
-        const p = at(node.range[0]);
-        issues.push({ code: "yaml_tag", path: [], line: p.line, column: p.col, message: `YAML tag ${node.tag} is not allowed`, hint: "scenario files use plain YAML: no tags" });
-      }
+      const p = at(node.range[0]);
+      issues.push({ code: "yaml_tag", path: [], line: p.line, column: p.col, message: `YAML tag ${node.tag.replace("tag:yaml.org,2002:", "!!")} is not allowed`, hint: "scenario files use plain YAML: no tags" });
     }
   });
   if (issues.length) return { ok: false, issues };

@@ -240,7 +240,7 @@ export function object<S extends Shape>(shape: S, what = "a map"): Validator<Inf
         ok = false;
         continue;
       }
-      if (!(key in shape)) {
+      if (!Object.hasOwn(shape, key)) {
         const guess = didYouMean(key, keys);
         ctx.report("unknown_key", [...path, key], pair.key, `unknown key "${key}"`, guess ? `did you mean "${guess}"?` : `expected one of ${keys.join(", ")}`);
         ok = false;

@@ -1,0 +1,552 @@
+// The detection layer for memory: the real codes decide what each memory fault does.
+//
+// Model. A MemoryDetector listens to one lane's fault trace. For each memory error
+// ("cosmic.upset", "cosmic.upsets", "dram.error") it builds the real codeword of the hit
+// word: clean data = cleanWord(wordSeed(seed, host), codeword index), the event's flipped
+// positions (data and check bits) XORed in, decoded by the host's code
+// (codeFor(fleet.hostSpec(host).ecc)), and the outcome is the decoder's:
+//   corrected  fleet.correctable[host]++, per-DIMM and per-mode counters; under SECDED and
+//              chipkill the error stays in the word as a latent error until the patrol
+//              scrub passes (scrub.ts) or the host reboots;
+//   detected   a machine check: the host goes down and reboots (MACHINE_CHECK_REPAIR_SEC,
+//              10 min: a reboot of a server, our own round figure) through
+//              trace.down(..., { traced: false }) so the fault trace stays the same for
+//              every policy and scrub setting; a `detection` record
+//              { host, word, bits, outcome: "detected", code, source };
+//   silent     the reader gets wrong data with no flag (undetected or miscorrected):
+//              HostFlag.CORRUPT is set, an escape is counted, and a `detection` record
+//              { outcome: "silent", clean, corrupted } shows the clean data and the data
+//              the reader got, as hex (most significant lane first).
+//
+// Addresses. The codeword of host word w is w itself for none/parity/SECDED (72-bit or
+// smaller codewords, one per host word). Chipkill (x4, SSC-DSD) reads two 72-bit words in
+// lockstep as one 144-bit codeword: host words 2c and 2c+1 form codeword c, and a 72-bit
+// position p of half h = w & 1 maps to
+//   data bit p < 64:    144-bit position h x 64 + p         (data symbols 16h .. 16h+15)
+//   check bit p >= 64:  144-bit position 128 + h x 8 + p - 64   (check symbols 32+2h, 33+2h)
+// so the nibble of x4 device d in either half (bits 4d .. 4d+3, memory.ts) is exactly one
+// symbol of the chipkill code: a whole-device error is one symbol error, which it corrects.
+// The clean data of codeword c of host h is cleanWord(wordSeed(seed, h), c): the host is
+// folded into the seed so addresses stay below 2^53 on any fleet.
+//
+// Aggregated where the outcome is certain, decoded where it is not.
+//   - A lone single-bit flip (no latent error in its word) under SECDED or chipkill is
+//     always corrected: secded.test.ts and chipkill.test.ts prove it exhaustively, and
+//     detect.test.ts checks that the shortcut agrees with a real decode. It is counted
+//     without decoding but remembered as a latent error of its word. Under none a lone
+//     flip is always silent, under parity always detected (certain too).
+//   - Every multi-bit pattern is decoded; so is every hit on a word that already holds a
+//     latent error (not yet scrubbed): the union of both flips is decoded. A bit already
+//     in error stays in error (union, not XOR: right for stuck cells of a DRAM fault; a
+//     transient hitting the very same cell twice is negligible).
+//   - Aggregated "cosmic.upsets" (a count on a rack over a window, delivered at the end of
+//     the window) are split over the rack's hosts (a uniform multinomial), counted as
+//     corrected (SECDED, chipkill), silent (none) or detected (parity); under SECDED and
+//     chipkill the number of them that land on a word already holding a latent error is
+//     drawn from a Poisson of the exact mean count x latentCodewords / codewordsOfHost
+//     (stream "detection.memory"), each lands on a uniform latent codeword and a uniform
+//     position, and is decoded for real. Collisions among the aggregated upsets
+//     themselves are left out: at 2^36 words a host, they need ~10^5 upsets a host a day.
+// Permanent DRAM faults ("dram.error") hit the same region again and again: a whole-x4-
+// device fault gives multi-bit nibble errors that SECDED detects (machine checks) or
+// miscorrects, and chipkill corrects. There is no probability of detection anywhere.
+//
+// Latent errors are kept per host, in a Map of codeword index -> flipped positions
+// (bounded by `maxLatent`, default 1,000,000 codewords; above it, entries the scrubber has
+// passed are purged first, then the oldest hosts' entries are dropped and counted in
+// `memory.latentDropped`). A machine check (a reboot re-initialises memory) clears the
+// host's latent errors; a silent escape drops the word's (the reader got wrong data; the
+// escape is counted once).
+//
+// Leaves out: errors on hosts that are down (memory is unpowered or re-initialised at
+// boot: ignored, counted in memory.whileDown), demand reads (every error is decoded when
+// it arrives, as if read then), write-backs on demand reads, page retirement and
+// post-package repair (a policy's business), the x8 chipkill variant in the fleet (codeFor
+// defaults to x4), and the DIMM of aggregated upsets (only host counters).
+import { HostFlag, HostState } from "../fleet/state.js";
+import type { Fleet } from "../fleet/fleet.js";
+import type { EccMode } from "../scenario/types.js";
+import type { Sim } from "../sim/sim.js";
+import type { Rng } from "../sim/rng.js";
+import type { FaultEvent, FaultListener, FaultTrace } from "../faults/trace.js";
+import type { FleetRef } from "../fleet/ref.js";
+import { wordsOfHost } from "../faults/memory.js";
+import { CHIPKILL_X4, newChipkillResult } from "./chipkill.js";
+import { cleanWord, codeFor, type EccCode, MAX_FLIP_LANES } from "./codes.js";
+import { mix32 } from "./clean.js";
+import { OUTCOME_CLEAN, OUTCOME_CORRECTED, OUTCOME_DETECTED, OUTCOME_SILENT, type OutcomeCode } from "./outcome.js";
+import { newSecdedResult, secdedDecode, secdedEncode } from "./secded.js";
+import { DiskScrubber, type RecordSink, ScrubSchedule, type ScrubSettings, defaultScrubSettings } from "./scrub.js";
+
+/** Seconds a host is down after a machine check (a reboot): 10 min, our own round figure. */
+export const MACHINE_CHECK_REPAIR_SEC = 600;
+/** Latent-error codewords kept over the whole lane before purging (see the header). */
+export const DEFAULT_MAX_LATENT = 1_000_000;
+
+/** Seed of host `host`'s clean memory content (the host folded into the run seed). */
+export function wordSeed(seed: number, host: number): number {
+  return mix32((seed ^ mix32(host + 0x3c6ef372)) >>> 0);
+}
+
+/** 72-bit codeword position `p` of host word `word`, in the code's codeword (see the header). */
+export function codewordPosition(mode: EccMode, word: number, p: number): number {
+  if (mode !== "chipkill") return p;
+  const half = word & 1;
+  return p < 64 ? half * 64 + p : 128 + half * 8 + (p - 64);
+}
+
+/** Codeword index of host word `word` (two words per chipkill codeword). */
+export function codewordIndex(mode: EccMode, word: number): number {
+  return mode === "chipkill" ? Math.floor(word / 2) : word;
+}
+
+/** Whether the code corrects single-bit errors (and so keeps latent errors). */
+function corrects(mode: EccMode): boolean {
+  return mode === "secded" || mode === "chipkill";
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Clears flipped positions at or beyond `totalBits` (positions the codeword does not have). */
+function clipToCodeword(flips: Uint32Array, totalBits: number): void {
+  for (let i = 0; i < flips.length; i++) {
+    const lo = i * 32;
+    if (lo >= totalBits) flips[i] = 0;
+    else if (lo + 32 > totalBits) flips[i] &= (1 << (totalBits - lo)) - 1;
+  }
+}
+
+/** Inverse of codewordPosition for chipkill: the host word and its 72-bit position. */
+export function chipkillWordPosition(cw: number, q: number): { word: number; p: number } {
+  if (q < 128) return { word: cw * 2 + (q >= 64 ? 1 : 0), p: q & 63 };
+  const half = q >= 136 ? 1 : 0;
+  return { word: cw * 2 + half, p: 64 + q - 128 - half * 8 };
+}
+
+function hex(lanes: ArrayLike<number>, n: number): string {
+  let s = "";
+  for (let i = n - 1; i >= 0; i--) s += (lanes[i] >>> 0).toString(16).padStart(8, "0");
+  return s;
+}
+
+interface Latent {
+  /** Flipped positions of the codeword, in the code's layout (MAX_FLIP_LANES lanes). */
+  flips: Uint32Array;
+  /** When the first of them was made. */
+  madeSec: number;
+}
+
+/** Outcome counters, fleet-wide and per ECC mode. */
+interface Counters {
+  corrected: number;
+  machineChecks: number;
+  silent: number;
+  decoded: number;
+}
+
+function zero(): Counters {
+  return { corrected: 0, machineChecks: 0, silent: 0, decoded: 0 };
+}
+
+export interface DetectorOptions {
+  seed: number;
+  horizonSec: number;
+  /** Where `detection` records go (the lane's buffer). */
+  sink?: RecordSink;
+  scrub?: Partial<ScrubSettings>;
+  /** Seconds a machine check keeps a host down (MACHINE_CHECK_REPAIR_SEC). */
+  machineCheckRepairSec?: number;
+  maxLatent?: number;
+}
+
+export class MemoryDetector implements FaultListener {
+  readonly schedule: ScrubSchedule;
+  readonly disks: DiskScrubber;
+  readonly total: Counters = zero();
+  readonly byMode = new Map<EccMode, Counters>();
+  /** Corrected errors per (host, DIMM): key host x 64 + dimm. */
+  readonly correctedByDimm = new Map<number, number>();
+  /** Latent errors cleared by the patrol scrub (counted when found to be gone). */
+  latentCleared = 0;
+  /** Latent errors forgotten because of the `maxLatent` bound. */
+  latentDropped = 0;
+  /** Memory errors that arrived on a host that was down (ignored). */
+  whileDown = 0;
+  /** Aggregated upsets that landed on a latent word (decoded for real). */
+  collisions = 0;
+
+  private readonly latent = new Map<number, Map<number, Latent>>();
+  private latentCount = 0;
+  private readonly rng: Rng;
+  private readonly repairSec: number;
+  private readonly maxLatent: number;
+  private readonly modes: Set<EccMode>;
+  // Scratch: no allocation per event on the common paths.
+  private readonly flips = new Uint32Array(MAX_FLIP_LANES);
+  private readonly clean = new Uint32Array(4);
+  private readonly delivered = new Uint32Array(4);
+  private readonly secdedOut = newSecdedResult();
+  private readonly chipkillOut = newChipkillResult();
+
+  constructor(
+    private readonly sim: Sim,
+    private readonly fleet: Fleet,
+    private readonly trace: FaultTrace,
+    private readonly opts: DetectorOptions,
+  ) {
+    this.schedule = new ScrubSchedule(opts.seed, { ...defaultScrubSettings(), ...opts.scrub });
+    this.disks = new DiskScrubber(sim, fleet, this.schedule, opts.horizonSec, opts.sink);
+    this.rng = sim.streams.get("detection.memory");
+    this.repairSec = opts.machineCheckRepairSec ?? MACHINE_CHECK_REPAIR_SEC;
+    this.maxLatent = opts.maxLatent ?? DEFAULT_MAX_LATENT;
+    this.modes = new Set();
+    for (let d = 0; d < fleet.dcCount; d++) this.modes.add(fleet.hostSpecOfDc(d).ecc);
+  }
+
+  onFault(e: FaultEvent): void {
+    switch (e.kind) {
+      case "cosmic.upset":
+      case "dram.error":
+        if (e.host >= 0) this.onWordError(e);
+        return;
+      case "cosmic.upsets":
+        if (e.ref?.kind === "rack") this.onRackCount(e.ref.index, Number(e.detail.count ?? 0), e);
+        return;
+      case "disk.lse":
+        this.disks.onLse(e);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Hosts of `ref` came back: nothing to do (latent errors were cleared at the machine check). */
+  onRepair(_ref: FleetRef, _at: number): void {}
+
+  // ---- one word ------------------------------------------------------------------------
+
+  private onWordError(e: FaultEvent): void {
+    const host = e.host;
+    if (this.fleet.state[host] === HostState.DOWN) {
+      this.whileDown++;
+      return;
+    }
+    const word = Number(e.detail.word ?? 0);
+    const bits = (e.detail.bits ?? []) as number[];
+    const dimm = e.detail.dimm === undefined ? -1 : Number(e.detail.dimm);
+    const mode = this.fleet.hostSpec(host).ecc;
+    const f = this.flips;
+    f.fill(0);
+    for (const p of bits) {
+      const q = codewordPosition(mode, word, p);
+      f[q >>> 5] |= 1 << (q & 31);
+    }
+    this.decideWord(host, mode, codewordIndex(mode, word), f, dimm, e.kind, word, bits);
+  }
+
+  /**
+   * The outcome of `flips` arriving on codeword `cw` of `host`, with any latent error of
+   * that codeword; applies it. `flips` is scratch and may be overwritten.
+   */
+  private decideWord(host: number, mode: EccMode, cw: number, flips: Uint32Array, dimm: number, source: string, word: number, bits: readonly number[]): OutcomeCode {
+    const code = codeFor(mode);
+    const keep = corrects(mode);
+    clipToCodeword(flips, code.wordTotalBits);
+    let n = 0;
+    for (let i = 0; i < MAX_FLIP_LANES; i++) n += popcount(flips[i]);
+    // A position the code's codeword does not have (a check device of a non-ECC DIMM).
+    if (n === 0) return OUTCOME_CLEAN;
+    const entry = keep ? this.latentOf(host, cw) : undefined;
+    let outcome: OutcomeCode;
+    let haveClean = false;
+    if (!entry && n === 1) {
+      // Certain outcomes (see the header): no decode.
+      outcome = keep ? OUTCOME_CORRECTED : mode === "none" ? OUTCOME_SILENT : OUTCOME_DETECTED;
+    } else {
+      if (entry) for (let i = 0; i < MAX_FLIP_LANES; i++) flips[i] |= entry.flips[i];
+      cleanWord(wordSeed(this.opts.seed, host), cw, this.clean, code.dataLanes);
+      haveClean = true;
+      outcome = code.classify(this.clean, flips);
+      this.countersOf(mode).decoded++;
+      this.total.decoded++;
+    }
+    switch (outcome) {
+      case OUTCOME_CORRECTED:
+        this.corrected(host, mode, dimm, 1);
+        if (keep) {
+          if (entry) entry.flips.set(flips);
+          else this.addLatent(host, cw, flips);
+        }
+        break;
+      case OUTCOME_DETECTED:
+        this.machineCheck(host, mode, code, source, word, bits, 1);
+        break;
+      case OUTCOME_SILENT:
+        if (entry) this.removeLatent(host, cw);
+        if (!haveClean) cleanWord(wordSeed(this.opts.seed, host), cw, this.clean, code.dataLanes);
+        this.silentEscape(host, mode, code, source, word, bits, flips, 1);
+        break;
+      default:
+        break;
+    }
+    return outcome;
+  }
+
+  // ---- aggregated single-bit upsets ----------------------------------------------------
+
+  private onRackCount(rack: number, count: number, e: FaultEvent): void {
+    if (!(count > 0)) return;
+    const { start, end } = this.fleet.hostsOfRack(rack);
+    let left = count;
+    for (let h = start; h < end && left > 0; h++) {
+      const k = h === end - 1 ? left : this.rng.binomial(left, 1 / (end - h));
+      left -= k;
+      if (k > 0) this.onHostCount(h, k, e);
+    }
+  }
+
+  /** `k` single-bit upsets on `host`, at uniform words and positions. */
+  private onHostCount(host: number, k: number, e: FaultEvent): void {
+    if (this.fleet.state[host] === HostState.DOWN) {
+      this.whileDown += k;
+      return;
+    }
+    const mode = this.fleet.hostSpec(host).ecc;
+    const code = codeFor(mode);
+    if (mode === "none") {
+      this.silentEscape(host, mode, code, e.kind, -1, [], undefined, k);
+      return;
+    }
+    if (mode === "parity") {
+      this.machineCheck(host, mode, code, e.kind, -1, [], k);
+      return;
+    }
+    const lat = this.purgeHost(host);
+    const codewords = Math.max(1, Math.floor(wordsOfHost(this.fleet, host) / (mode === "chipkill" ? 2 : 1)));
+    const c = lat && lat.size > 0 ? Math.min(k, this.rng.poisson((k * lat.size) / codewords)) : 0;
+    if (k - c > 0) this.corrected(host, mode, -1, k - c);
+    if (c === 0) return;
+    this.collisions += c;
+    for (let i = 0; i < c; i++) {
+      const m = this.latent.get(host);
+      if (!m || m.size === 0) {
+        // A machine check among the collisions cleared the host's memory: the rest land on clean words.
+        this.corrected(host, mode, -1, c - i);
+        return;
+      }
+      const pick = this.rng.int(m.size);
+      let cw = -1;
+      let j = 0;
+      for (const key of m.keys()) if (j++ === pick) {
+        cw = key;
+        break;
+      }
+      const q = this.rng.int(code.wordTotalBits);
+      const f = this.flips;
+      f.fill(0);
+      f[q >>> 5] |= 1 << (q & 31);
+      // The host word and 72-bit position, for the record.
+      const at = mode === "chipkill" ? chipkillWordPosition(cw, q) : { word: cw, p: q };
+      this.decideWord(host, mode, cw, f, -1, e.kind, at.word, [at.p]);
+    }
+  }
+
+  // ---- outcomes ------------------------------------------------------------------------
+
+  private countersOf(mode: EccMode): Counters {
+    let c = this.byMode.get(mode);
+    if (!c) this.byMode.set(mode, (c = zero()));
+    return c;
+  }
+
+  private corrected(host: number, mode: EccMode, dimm: number, k: number): void {
+    this.total.corrected += k;
+    this.countersOf(mode).corrected += k;
+    this.fleet.correctable[host] += k;
+    if (dimm >= 0) {
+      const key = host * 64 + dimm;
+      this.correctedByDimm.set(key, (this.correctedByDimm.get(key) ?? 0) + k);
+    }
+  }
+
+  private machineCheck(host: number, mode: EccMode, code: EccCode, source: string, word: number, bits: readonly number[], k: number): void {
+    this.total.machineChecks += k;
+    this.countersOf(mode).machineChecks += k;
+    this.clearHost(host);
+    this.opts.sink?.record("detection", this.sim.now, {
+      host: this.fleet.hostId(host),
+      ...(word >= 0 ? { word, bits: [...bits] } : { count: k, aggregated: true }),
+      outcome: "detected",
+      code: code.name,
+      source,
+      repair: this.repairSec,
+    });
+    this.trace.down("machine.check", { kind: "host", index: host }, { repairSec: this.repairSec, journal: false, traced: false, detail: { code: code.name } });
+  }
+
+  private silentEscape(host: number, mode: EccMode, code: EccCode, source: string, word: number, bits: readonly number[], flips: Uint32Array | undefined, k: number): void {
+    this.total.silent += k;
+    this.countersOf(mode).silent += k;
+    this.fleet.flags[host] |= HostFlag.CORRUPT;
+    const fields: Record<string, string | number | boolean | number[]> = { host: this.fleet.hostId(host) };
+    if (flips && word >= 0) {
+      this.readBack(code, flips);
+      fields.word = word;
+      fields.bits = [...bits];
+      fields.clean = hex(this.clean, code.dataLanes);
+      fields.corrupted = hex(this.delivered, code.dataLanes);
+    } else {
+      fields.count = k;
+      fields.aggregated = true;
+    }
+    this.opts.sink?.record("detection", this.sim.now, { ...fields, outcome: "silent", code: code.name, source });
+  }
+
+  /** The data a reader gets from this.clean with `flips` applied, into this.delivered. */
+  private readBack(code: EccCode, flips: Uint32Array): void {
+    const c = this.clean;
+    const d = this.delivered;
+    if (code.mode === "secded") {
+      const check = secdedEncode(c[0], c[1]);
+      secdedDecode(c[0] ^ flips[0], c[1] ^ flips[1], (check ^ flips[2]) & 0xff, this.secdedOut);
+      d[0] = this.secdedOut.lo;
+      d[1] = this.secdedOut.hi;
+    } else if (code.mode === "chipkill") {
+      const check = CHIPKILL_X4.encode(c[0], c[1], c[2], c[3]);
+      const o = this.chipkillOut;
+      CHIPKILL_X4.decode(c[0] ^ flips[0], c[1] ^ flips[1], c[2] ^ flips[2], c[3] ^ flips[3], (check ^ flips[4]) & 0xffff, o);
+      d[0] = o.d0;
+      d[1] = o.d1;
+      d[2] = o.d2;
+      d[3] = o.d3;
+    } else {
+      // none and parity deliver the data as read.
+      d[0] = (c[0] ^ flips[0]) >>> 0;
+      d[1] = (c[1] ^ flips[1]) >>> 0;
+    }
+  }
+
+  // ---- latent errors ---------------------------------------------------------------------
+
+  private position(host: number, mode: EccMode, cw: number): number {
+    const codewords = Math.max(1, Math.floor(wordsOfHost(this.fleet, host) / (mode === "chipkill" ? 2 : 1)));
+    return Math.min(cw / codewords, 1 - 1e-12);
+  }
+
+  /** The latent error of codeword `cw`, unless the scrubber has passed it since (then purged). */
+  private latentOf(host: number, cw: number): Latent | undefined {
+    const m = this.latent.get(host);
+    const entry = m?.get(cw);
+    if (!entry) return undefined;
+    const mode = this.fleet.hostSpec(host).ecc;
+    if (this.schedule.memoryScrubbedBetween(host, this.position(host, mode, cw), entry.madeSec, this.sim.now)) {
+      this.removeLatent(host, cw);
+      this.latentCleared++;
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Drops the host's latent errors the scrubber has passed; returns what remains. */
+  private purgeHost(host: number): Map<number, Latent> | undefined {
+    const m = this.latent.get(host);
+    if (!m) return undefined;
+    const mode = this.fleet.hostSpec(host).ecc;
+    const now = this.sim.now;
+    for (const [cw, entry] of m) {
+      if (this.schedule.memoryScrubbedBetween(host, this.position(host, mode, cw), entry.madeSec, now)) {
+        m.delete(cw);
+        this.latentCount--;
+        this.latentCleared++;
+      }
+    }
+    if (m.size === 0) {
+      this.latent.delete(host);
+      return undefined;
+    }
+    return m;
+  }
+
+  private addLatent(host: number, cw: number, flips: Uint32Array): void {
+    if (this.latentCount >= this.maxLatent) this.makeRoom();
+    let m = this.latent.get(host);
+    if (!m) this.latent.set(host, (m = new Map()));
+    m.set(cw, { flips: Uint32Array.from(flips), madeSec: this.sim.now });
+    this.latentCount++;
+  }
+
+  private removeLatent(host: number, cw: number): void {
+    const m = this.latent.get(host);
+    if (m?.delete(cw)) {
+      this.latentCount--;
+      if (m.size === 0) this.latent.delete(host);
+    }
+  }
+
+  private clearHost(host: number): void {
+    const m = this.latent.get(host);
+    if (!m) return;
+    this.latentCount -= m.size;
+    this.latent.delete(host);
+  }
+
+  /** Over the bound: purge what the scrubber has passed, then drop the oldest hosts' entries. */
+  private makeRoom(): void {
+    for (const host of [...this.latent.keys()]) this.purgeHost(host);
+    const target = Math.floor(this.maxLatent * 0.9);
+    for (const [host, m] of this.latent) {
+      if (this.latentCount < target) break;
+      this.latentDropped += m.size;
+      this.latentCount -= m.size;
+      this.latent.delete(host);
+    }
+  }
+
+  /** Latent errors held now (after purging what the scrubber has passed by `nowSec`). */
+  latentNow(): number {
+    for (const host of [...this.latent.keys()]) this.purgeHost(host);
+    return this.latentCount;
+  }
+
+  /** Corrected errors seen on DIMM `dimm` of `host`. */
+  correctedOnDimm(host: number, dimm: number): number {
+    return this.correctedByDimm.get(host * 64 + dimm) ?? 0;
+  }
+
+  /**
+   * Final metrics: memory.corrected, memory.machineChecks, memory.silent,
+   * memory.latentCleared, disk.lseFound, silentCorruptions (memory only for now), and
+   * per-ECC-mode breakdowns (memory.<mode>.corrected ...) when the fleet mixes modes.
+   * Purges latent errors the scrubber has passed by now, so latentCleared is complete.
+   */
+  metrics(): Record<string, number> {
+    const latent = this.latentNow();
+    const m: Record<string, number> = {
+      "memory.corrected": this.total.corrected,
+      "memory.machineChecks": this.total.machineChecks,
+      "memory.silent": this.total.silent,
+      "memory.decoded": this.total.decoded,
+      "memory.latentCleared": this.latentCleared,
+      "memory.latent": latent,
+      "memory.collisions": this.collisions,
+      "memory.whileDown": this.whileDown,
+      "memory.latentDropped": this.latentDropped,
+      "disk.lseFound": this.disks.found,
+      "disk.lseLatent": this.disks.appeared - this.disks.found,
+      silentCorruptions: this.total.silent,
+    };
+    if (this.modes.size > 1) {
+      for (const mode of [...this.modes].sort()) {
+        const c = this.byMode.get(mode) ?? zero();
+        m[`memory.${mode}.corrected`] = c.corrected;
+        m[`memory.${mode}.machineChecks`] = c.machineChecks;
+        m[`memory.${mode}.silent`] = c.silent;
+      }
+    }
+    return m;
+  }
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { buildFleet } from "../fleet/build.js";
+import { type FleetSpecOverrides, fleetSpec } from "../fleet/testing.js";
+import { BAD, Ctx, type Validator } from "../scenario/schema.js";
+import { Sim } from "../sim/sim.js";
+import { DEFAULT_FIT_PER_DEVICE, DRAM_MODES, type DramMode, dramFaultsOf, dramModel, maskBits } from "./dram.js";
+import { decodeWord, dimmGeometry } from "./memory.js";
+import type { FaultEvent } from "./trace.js";
+import { FaultTrace } from "./trace.js";
+
+const HOUR = 3600;
+const DAY = 86400;
+const GiB = 2 ** 30;
+
+function settings<T>(schema: Validator<T>, text: string): T {
+  const doc = parseDocument(text);
+  const ctx = new Ctx(undefined);
+  ctx.doc = doc;
+  const v = schema(doc.contents, [], ctx);
+  if (v === BAD) throw new Error(ctx.issues.map((i) => `${i.message} ${i.hint ?? ""}`).join("\n"));
+  return v;
+}
+
+function world(o: FleetSpecOverrides = {}, seed = 1) {
+  const fleet = buildFleet(fleetSpec(o));
+  const sim = new Sim({ seed });
+  const trace = new FaultTrace(sim, fleet);
+  const events: FaultEvent[] = [];
+  trace.addListener({ onFault: (e) => void events.push(e) });
+  return { fleet, sim, trace, events };
+}
+
+function run(w: ReturnType<typeof world>, yaml: string, horizonSec: number) {
+  const injector = dramModel.create(settings(dramModel.schema, yaml));
+  injector.start({ ...w, horizonSec, rng: w.sim.streams.get("faults.dram") });
+  w.sim.run({ until: horizonSec });
+  return injector;
+}
+
+/** |obs - exp| < 4 sqrt(exp): the statistical check of every rate test here. */
+function close(obs: number, exp: number): boolean {
+  return Math.abs(obs - exp) < 4 * Math.sqrt(exp);
+}
+
+describe("dram settings", () => {
+  it("fills the SC'12 per-mode defaults and reads overrides", () => {
+    const s = settings(dramModel.schema, "{ fit: { row: 20 }, scale: 5x, maxErrors: 50 }");
+    expect(s.fitPerDevice).toEqual({ ...DEFAULT_FIT_PER_DEVICE, row: 20 });
+    expect(s.scale).toBe(5);
+    expect(s.maxErrorsPerFault).toBe(50);
+    expect(Object.values(DEFAULT_FIT_PER_DEVICE).reduce((a, b) => a + b, 0)).toBeCloseTo(46.9, 9);
+    expect(() => settings(dramModel.schema, "{ fit: { rows: 20 } }")).toThrow(/did you mean "row"/);
+  });
+});
+
+describe("dram fault rates", () => {
+  // 32 hosts x 16 DIMMs x 36 devices = 18,432 devices; scale 10,000x over 30 days:
+  // 46.9 FIT x 1e4 x 18,432 x 720 h / 1e9 = 6,224 faults, 2,468 of them single-bit.
+  it("places faults per mode at the configured FIT, and 2x would fail the same check", () => {
+    const w = world({ rows: 2, racksPerRow: 4, hostsPerRack: 4 });
+    const inj = run(w, "{ scale: 10000x, maxErrors: 0 }", 30 * DAY);
+    const devices = 32 * 16 * 36;
+    const faults = w.events.filter((e) => e.kind === "dram.fault");
+    const exp = inj.expected!(w.fleet, 30 * DAY);
+    expect(exp["dram.error"]).toBe(0);
+    expect(close(faults.length, exp["dram.fault"]!)).toBe(true);
+    expect(close(faults.length, 2 * exp["dram.fault"]!)).toBe(false);
+    for (const m of DRAM_MODES) {
+      const e = (DEFAULT_FIT_PER_DEVICE[m] * 1e4 * devices * 720) / 1e9;
+      const obs = faults.filter((f) => f.detail.mode === m).length;
+      expect(close(obs, e), `${m}: ${obs} vs ${e}`).toBe(true);
+      if (e > 20) expect(close(obs, 2 * e), m).toBe(false);
+    }
+    expect(w.events.some((e) => e.kind === "dram.error")).toBe(false);
+  });
+});
+
+describe("dram errors", () => {
+  // 2 hosts x 4 DIMMs of 8 GiB = 288 devices, every mode at 10 FIT x 62,000 = 0.62 MFIT:
+  // ~1.25 faults per hour, ~300 in 10 days, each erring at 0.5/h (~18,000 errors).
+  const w = world({ rows: 1, racksPerRow: 1, hostsPerRack: 2, host: { dimms: 4, dimmBytes: 8 * GiB } });
+  const yaml = "{ fit: { bit: 10, word: 10, column: 10, row: 10, bank: 10, multiBank: 10, rank: 10 }, scale: 62000x, errorsPerHour: { bit: 0.5, word: 0.5, column: 0.5, row: 0.5, bank: 0.5, multiBank: 0.5, rank: 0.5 }, maxErrors: 100000 }";
+  const inj = run(w, yaml, 10 * DAY);
+  const g = dimmGeometry(8 * GiB);
+  const faults = new Map<number, FaultEvent>();
+  const errors = new Map<number, FaultEvent[]>();
+  for (const e of w.events) {
+    if (e.kind === "dram.fault") faults.set(e.detail.fault as number, e);
+    if (e.kind === "dram.error") {
+      const id = e.detail.fault as number;
+      if (!errors.has(id)) errors.set(id, []);
+      errors.get(id)!.push(e);
+    }
+  }
+
+  it("places every mode, and errors keep coming from each fault's own region", () => {
+    const modes = new Set([...faults.values()].map((f) => f.detail.mode));
+    expect([...modes].sort()).toEqual([...DRAM_MODES].sort());
+    const bad: string[] = [];
+    for (const [id, errs] of errors) {
+      const f = faults.get(id)!;
+      const d = f.detail as { dimm: number; device: number; ranks: number[]; banks: number[]; rows: number[]; cols: number[] };
+      for (const e of errs) {
+        const a = decodeWord(g, e.detail.word as number);
+        const inside =
+          e.host === f.host &&
+          a.dimm === d.dimm &&
+          a.rank >= d.ranks[0] && a.rank <= d.ranks[1] &&
+          a.bank >= d.banks[0] && a.bank <= d.banks[1] &&
+          a.row >= d.rows[0] && a.row <= d.rows[1] &&
+          a.col >= d.cols[0] && a.col <= d.cols[1];
+        if (!inside) bad.push(`fault ${id} (${f.detail.mode}) error at ${JSON.stringify(a)}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("gives each mode its bit pattern in the faulty device's nibble", () => {
+    const bad: string[] = [];
+    const wordsSeen = new Map<DramMode, number>();
+    for (const [id, errs] of errors) {
+      const f = faults.get(id)!;
+      const mode = f.detail.mode as DramMode;
+      const device = f.detail.device as number;
+      const nibble = maskBits(device, 0xf);
+      const patterns = new Set(errs.map((e) => (e.detail.bits as number[]).join(",")));
+      const words = new Set(errs.map((e) => e.detail.word));
+      wordsSeen.set(mode, Math.max(wordsSeen.get(mode) ?? 0, words.size));
+      for (const e of errs) {
+        const bits = e.detail.bits as number[];
+        if (bits.length === 0 || !bits.every((b) => nibble.includes(b))) bad.push(`${mode}: bits ${bits} outside device ${device}`);
+        if ((mode === "bit" || mode === "column" || mode === "row" || mode === "bank") && bits.length !== 1) bad.push(`${mode}: ${bits.length} bits`);
+        if (mode === "word" && bits.length < 2) bad.push(`word: ${bits.length} bit`);
+      }
+      // One fixed pattern for a cell, a word and a bitline; one fixed word for a cell or a word.
+      if ((mode === "bit" || mode === "word" || mode === "column") && patterns.size !== 1) bad.push(`${mode}: ${patterns.size} patterns`);
+      if ((mode === "bit" || mode === "word") && words.size !== 1) bad.push(`${mode}: ${words.size} words`);
+      if (mode === "bit" && [...patterns][0] !== (f.detail.bits as number[]).join(",")) bad.push("bit: pattern differs from the fault record");
+    }
+    expect(bad).toEqual([]);
+    // Row, bank, multi-bank and rank faults spread over many words of their region.
+    for (const m of ["column", "row", "bank", "multiBank", "rank"] as const) expect(wordsSeen.get(m)!, m).toBeGreaterThan(5);
+    // Whole-device modes produce multi-bit symbols too.
+    const wide = [...errors.values()].flat().filter((e) => e.detail.mode === "rank" && (e.detail.bits as number[]).length > 1);
+    expect(wide.length).toBeGreaterThan(0);
+  });
+
+  it("produces errors at the access rate until the run ends", () => {
+    const total = [...errors.values()].reduce((a, e) => a + e.length, 0);
+    // Sum over faults of 0.5/h x (horizon - fault time): a Poisson count given the faults.
+    const exp = dramFaultsOf(w.sim).reduce((a, f) => a + 0.5 * ((10 * DAY - placedAt(f.id)) / HOUR), 0);
+    expect(close(total, exp)).toBe(true);
+    expect(close(total, 2 * exp)).toBe(false);
+    expect(inj.expected!(w.fleet, 10 * DAY)["dram.error"]).toBeGreaterThan(0);
+  });
+
+  function placedAt(id: number): number {
+    return faults.get(id)!.at;
+  }
+});
+
+describe("dram incidents and caps", () => {
+  it("fires a scheduled row fault on the target host, then its errors, capped by the mode's model", () => {
+    const w = world({});
+    const env = { ...w, horizonSec: 400 * DAY, rng: w.sim.streams.get("faults.timeline") };
+    dramModel.incident!.fire(env, { kind: "host", index: 3 }, { mode: "row", dimm: 2, device: 20 });
+    w.sim.run({ until: 400 * DAY });
+    const fault = w.events.find((e) => e.kind === "dram.fault")!;
+    expect(fault.host).toBe(3);
+    expect(fault.detail).toMatchObject({ mode: "row", dimm: 2, device: 2, ranks: [1, 1] });
+    const errs = w.events.filter((e) => e.kind === "dram.error");
+    // 0.1 errors per hour for 9,600 h would be 960: the default cap of 100 stops it.
+    expect(errs.length).toBe(100);
+    expect(errs.every((e) => e.host === 3 && e.detail.device === 2)).toBe(true);
+  });
+
+  it("gives the same trace for the same seed", () => {
+    const digest = (seed: number) => {
+      const w = world({}, seed);
+      run(w, "{ scale: 1000x }", 5 * DAY);
+      return w.trace.digestHex();
+    };
+    expect(digest(3)).toBe(digest(3));
+    expect(digest(3)).not.toBe(digest(4));
+  });
+});

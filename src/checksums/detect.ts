@@ -27,7 +27,9 @@
 // so the nibble of x4 device d in either half (bits 4d .. 4d+3, memory.ts) is exactly one
 // symbol of the chipkill code: a whole-device error is one symbol error, which it corrects.
 // The clean data of codeword c of host h is cleanWord(wordSeed(seed, h), c): the host is
-// folded into the seed so addresses stay below 2^53 on any fleet.
+// folded into the seed so addresses stay below 2^53 on any fleet. A non-ECC DIMM has no
+// check devices (none: 64-bit codeword, parity: 65 bits): flips on positions the code's
+// codeword does not have are dropped, and an event left with no flip is a clean read.
 //
 // Aggregated where the outcome is certain, decoded where it is not.
 //   - A lone single-bit flip (no latent error in its word) under SECDED or chipkill is

@@ -1,0 +1,61 @@
+// The real `fleet` binary, as a user runs it (bin/fleet.js over the dist/ that `npm install`
+// and `npm test` build): the main job end to end, and Ctrl-C in the middle of a run.
+import { describe, expect, it } from "vitest";
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { readJournal } from "../src/journal/index.js";
+import { tempDir } from "./helpers.js";
+
+const BIN = join(process.cwd(), "bin/fleet.js");
+
+describe("bin/fleet.js", () => {
+  it("runs scenarios/cosmic.yaml to the end: seed line first, summary last, a journal written", () => {
+    const dir = tempDir();
+    const journal = join(dir, "cosmic.jsonl");
+    const r = spawnSync(process.execPath, [BIN, "chaos", "scenarios/cosmic.yaml", "--reporter", "text", "--journal", journal], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^seed=42 scenario=scenarios\/cosmic\.yaml duration=3d hosts=11200 /);
+    expect(lines.at(-1)).toBe("exit 0");
+    const j = readJournal(journal);
+    expect(j.ok).toBe(true);
+    expect(j.footer?.status).toBe("complete");
+    expect(j.records.some((x) => x.t === "fault" && x.kind === "cosmic.burst" && x.at === 30 * 3600)).toBe(true);
+  });
+
+  it("prints --version and --help, and exits 2 on an unknown command", () => {
+    expect(spawnSync(process.execPath, [BIN, "--version"], { encoding: "utf8" }).stdout).toMatch(/^fleet \d+\.\d+\.\d+\n$/);
+    const help = spawnSync(process.execPath, [BIN, "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("fleet chaos scenarios/cosmic.yaml");
+    const bad = spawnSync(process.execPath, [BIN, "chaso"], { encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('did you mean "chaos"?');
+  });
+
+  it("stops cleanly on Ctrl-C: exit 130, partial summary, journal readable with an interrupted footer", async () => {
+    const dir = tempDir();
+    const journal = join(dir, "long.jsonl");
+    const child = spawn(process.execPath, [BIN, "chaos", "scenarios/cosmic.yaml", "--duration", "5y", "--journal", journal], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on("data", (d) => {
+        out += d;
+        // the first progress line means the run is under way: interrupt it
+        if (/\d+%\s+faults=/.test(out) && !child.killed) child.kill("SIGINT");
+      });
+      child.on("exit", (c) => resolve(c));
+    });
+    expect(code).toBe(130);
+    expect(err).toMatch(/SIGINT: stopping/);
+    expect(out).toMatch(/status: interrupted at /);
+    expect(out).toContain(`journal: ${journal} (incomplete: readable up to its last record)`);
+    const j = readJournal(journal);
+    expect(j.issues).toEqual([]);
+    expect(j.footer?.status).toBe("interrupted");
+    expect(j.records.length).toBeGreaterThan(0);
+  });
+});

@@ -14,10 +14,14 @@ describe("bin/fleet.js", () => {
     const journal = join(dir, "cosmic.jsonl");
     const r = spawnSync(process.execPath, [BIN, "chaos", "scenarios/cosmic.yaml", "--reporter", "text", "--journal", journal], { encoding: "utf8" });
     expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
+    // seed 42 breaches the showcase's goodput SLO under both policies: exit 1, by the verdicts
+    expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^seed=42 scenario=scenarios\/cosmic\.yaml duration=3d hosts=11200 /);
-    expect(lines.at(-1)).toBe("exit 0");
+    expect(lines[0]).toMatch(/^seed=42 scenario=scenarios\/cosmic\.yaml duration=3d hosts=11200 .* policies=baseline,hardened /);
+    expect(lines.at(-1)).toBe("exit 1");
+    expect(r.stdout).toMatch(/^policy\s+training\.goodput >= 0\.9/m);
+    expect(r.stdout).toMatch(/^hardened\s+\S+ ✗\s+0 ✓/m);
+    expect(r.stdout).toContain("training interruptions by cause");
     const j = readJournal(journal);
     expect(j.ok).toBe(true);
     expect(j.footer?.status).toBe("complete");

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadScenarioFile, type Scenario } from "../src/scenario/load.js";
 import { runScenario } from "../src/run/session.js";
 import { MemoryJournal } from "../src/journal/index.js";
+import { defaultTrainingPolicy } from "../src/recovery/policy.js";
 
 function load(): Scenario {
   const r = loadScenarioFile("scenarios/cosmic.yaml");
@@ -22,8 +23,8 @@ async function run(s: Scenario, seed: number) {
 describe("the fault trace does not depend on the policies", () => {
   it("is identical with one lane and with three", async () => {
     const one = await run(load(), 3);
-    const three = load() as Scenario & { policies: Record<string, unknown> };
-    three.policies = { baseline: {}, hardened: {}, paranoid: {} };
+    const three = load();
+    three.policies = { baseline: defaultTrainingPolicy(), hardened: { ...defaultTrainingPolicy(), spares: 0.02 }, paranoid: { ...defaultTrainingPolicy(), detect: ["lossSpike"] } } as Scenario["policies"];
     const many = await run(three, 3);
     expect(one.outcome.status).toBe("complete");
     expect(many.outcome.status).toBe("complete");

@@ -14,6 +14,7 @@ import { TextReporter } from "../report/text.js";
 import { seedLine, type Reporter } from "../report/reporter.js";
 import { choice, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
+import { exitCodeOf } from "../slo/slo.js";
 import { VERSION } from "./version.js";
 
 export const chaosOptions: OptionSpec = {
@@ -122,7 +123,7 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
       observer: reporter,
     });
     const wallSec = Number(process.hrtime.bigint() - t0) / 1e9;
-    const exitCode = outcome.status === "interrupted" ? EXIT.interrupted : outcome.status === "failed" ? (outcome.error?.startsWith("internal") ? EXIT.harness : EXIT.usage) : EXIT.ok;
+    const exitCode = outcome.status === "interrupted" ? EXIT.interrupted : outcome.status === "failed" ? (outcome.error?.startsWith("internal") ? EXIT.harness : EXIT.usage) : exitCodeOf(outcome.verdicts);
     reporter.end({ outcome, wallSec, journalPath, journalComplete: outcome.status === "complete", exitCode });
     return exitCode;
   } finally {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
+import { parseSettings } from "./testing.js";
 import { buildFleet } from "../fleet/build.js";
 import { type FleetSpecOverrides, fleetSpec } from "../fleet/testing.js";
-import { BAD, Ctx, type Validator } from "../scenario/schema.js";
 import { Sim } from "../sim/sim.js";
 import { altitudeFactor, burstGain, cosmicModel, multiBitWidth } from "./cosmic.js";
 import { dimmGeometry } from "./memory.js";
@@ -13,14 +12,7 @@ const HOUR = 3600;
 const DAY = 86400;
 const GiB = 2 ** 30;
 
-function settings<T>(schema: Validator<T>, text: string): T {
-  const doc = parseDocument(text);
-  const ctx = new Ctx(undefined);
-  ctx.doc = doc;
-  const v = schema(doc.contents, [], ctx);
-  if (v === BAD) throw new Error(ctx.issues.map((i) => `${i.message} ${i.hint ?? ""}`).join("\n"));
-  return v;
-}
+const settings = parseSettings;
 
 function world(o: FleetSpecOverrides, seed = 1) {
   const fleet = buildFleet(fleetSpec(o));

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
+import { parseSettings } from "./testing.js";
 import { buildFleet } from "../fleet/build.js";
 import { HostFlag } from "../fleet/state.js";
 import { fleetSpec } from "../fleet/testing.js";
-import { BAD, Ctx, type Validator } from "../scenario/schema.js";
 import { Sim } from "../sim/sim.js";
 import type { FaultEvent } from "./trace.js";
 import { FaultTrace } from "./trace.js";
@@ -12,14 +11,7 @@ import { stragglerModel, type StragglerSettings, sampleDistinct } from "./stragg
 const HOUR = 3600;
 const DAY = 86400;
 
-function settings<T>(schema: Validator<T>, text: string): T {
-  const doc = parseDocument(text);
-  const ctx = new Ctx(undefined);
-  ctx.doc = doc;
-  const v = schema(doc.contents, [], ctx);
-  if (v === BAD) throw new Error(ctx.issues.map((i) => `${i.message} ${i.hint ?? ""}`).join("\n"));
-  return v;
-}
+const settings = parseSettings;
 
 /** 10,000 hosts: 25 rows x 25 racks x 16 hosts. */
 function world(seed = 1) {

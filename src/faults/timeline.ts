@@ -37,7 +37,7 @@
 // in time order, entries at the same time in the order they were written.
 import { readFileSync, statSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
-import { Document, isMap, isScalar, Pair, Scalar, YAMLMap } from "yaml";
+import { Document, isMap, isScalar, Pair, YAMLMap } from "yaml";
 import { buildFleet } from "../fleet/build.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetKind, FleetRef } from "../fleet/ref.js";

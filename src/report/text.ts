@@ -5,11 +5,25 @@ import type { EndInfo, Reporter, StartInfo } from "./reporter.js";
 import type { Snapshot } from "../run/session.js";
 import { formatDuration } from "../scenario/units.js";
 import { fmtNumber, table } from "./table.js";
+import { formatPolicySloTable } from "../slo/slo.js";
+import type { LaneMetrics } from "../run/lane.js";
+
+/** Interruptions by cause, one column per policy, as in published training reports. */
+export function causeTable(metrics: Record<string, LaneMetrics>, lanes: string[]): string | undefined {
+  const prefix = "training.interruptions.";
+  const causes = [...new Set(lanes.flatMap((l) => Object.keys(metrics[l]).filter((k) => k.startsWith(prefix))))].sort();
+  if (!causes.length) return undefined;
+  const rows = causes.map((c) => [c.slice(prefix.length), ...lanes.map((l) => fmtNumber(metrics[l][c] ?? 0))]);
+  rows.push(["total", ...lanes.map((l) => fmtNumber(metrics[l]["training.interruptions"] ?? 0))]);
+  return table(["cause", ...lanes], rows);
+}
 
 export interface TextReporterOptions {
   out: (s: string) => void;
   err: (s: string) => void;
   quiet?: boolean;
+  /** Ticks and crosses; false prints ok / FAIL. */
+  unicode?: boolean;
   /** Print a progress line at each of these fractions of the run (default every 10%). */
   progressEvery?: number;
 }
@@ -53,10 +67,13 @@ export class TextReporter implements Reporter {
         .map((k) => [k.slice("faults.".length), fmtNumber(first[k])]);
       if (faultRows.length) o(`${table(["fault", "count"], faultRows)}\n\n`);
       else o("no faults in this run\n\n");
-      const metricNames = [...new Set(lanes.flatMap((l) => Object.keys(outcome.metrics[l])))].filter((k) => !k.startsWith("faults."));
+      const causes = causeTable(outcome.metrics, lanes);
+      if (causes) o(`training interruptions by cause\n${causes}\n\n`);
+      const metricNames = [...new Set(lanes.flatMap((l) => Object.keys(outcome.metrics[l])))].filter((k) => !k.startsWith("faults.") && !k.startsWith("training.interruptions."));
       const rows = metricNames.map((m) => [m, ...lanes.map((l) => fmtNumber(outcome.metrics[l][m] ?? NaN))]);
       o(`${table(["metric", ...lanes], rows)}\n\n`);
     }
+    if (outcome.verdicts.length) o(`${formatPolicySloTable(outcome.verdicts, { unicode: this.o.unicode ?? true })}\n\n`);
     const rate = info.wallSec > 0 ? Math.round(outcome.events / info.wallSec) : 0;
     o(`status: ${outcome.status} at ${formatDuration(outcome.at)} of ${formatDuration(this.durationSec)} simulated; ${outcome.events.toLocaleString("en-US")} events in ${info.wallSec.toFixed(2)}s wall (${rate.toLocaleString("en-US")} events/s)\n`);
     if (outcome.error) o(`error: ${outcome.error.split("\n")[0]}\n`);

@@ -9,6 +9,8 @@ import type { EventFields, EventType } from "../journal/index.js";
 import type { Scenario } from "../scenario/load.js";
 import { startFaultLayer, type FaultLayer } from "../faults/run.js";
 import { HostState } from "../fleet/state.js";
+import { TrainingJob } from "../workloads/training.js";
+import { defaultTrainingPolicy } from "../recovery/policy.js";
 import { MemoryDetector } from "../checksums/detect.js";
 
 export interface BufferedRecord {
@@ -50,6 +52,8 @@ export class Lane {
   readonly buffer: LaneBuffer;
   /** The real codes deciding what each memory fault does (and the scrubbers). */
   readonly detector: MemoryDetector;
+  /** The training jobs of this lane (one per `training:` workload). */
+  readonly jobs: TrainingJob[] = [];
   /** Host-seconds spent down so far (updated at snapshots and at the end). */
   private hostsDownMax = 0;
 
@@ -67,7 +71,14 @@ export class Lane {
     this.layer = startFaultLayer(scenario, { seed, horizonSec, journal: sink as never });
     this.detector = new MemoryDetector(this.layer.sim, this.layer.fleet, this.layer.trace, { seed, horizonSec, sink: this.buffer });
     this.layer.trace.addListener(this.detector);
+    const policySettings = policy !== undefined ? scenario.policies[policy] : defaultTrainingPolicy();
+    for (const w of scenario.workloads) {
+      if (w.kind !== "training") continue;
+      const { sim, fleet, trace } = this.layer;
+      this.jobs.push(new TrainingJob(sim, fleet, trace, w.spec, policySettings, sim.streams.get(`workloads.${w.spec.name}`), (t, at, f) => this.buffer.record(t, at, f)));
+    }
   }
+
 
   get sim() {
     return this.layer.sim;
@@ -110,7 +121,18 @@ export class Lane {
     m["fleet.availability"] = total > 0 ? 1 - downSec / total : 1;
     m["fleet.hostsDownMax"] = Math.max(this.hostsDownMax, this.hostsDown());
     m["fleet.hostHoursDown"] = downSec / 3600;
-    Object.assign(m, this.detector.metrics());
+    const memory = this.detector.metrics();
+    Object.assign(m, memory);
+    // Workload metrics; several jobs of one kind add up.
+    for (const job of this.jobs) {
+      for (const [k, v] of Object.entries(job.metrics())) {
+        if (k === "silentCorruptions") continue;
+        m[k] = k in m && !k.endsWith("goodput") ? m[k] + v : v;
+      }
+    }
+    // Silent corruptions seen anywhere: memory escapes plus training state corrupted and
+    // not caught (a memory escape on a job's host can count in both).
+    m.silentCorruptions = (memory.silentCorruptions ?? 0) + this.jobs.reduce((a, j) => a + (j.metrics()["training.silentEscapes"] ?? 0), 0);
     return m;
   }
 }

@@ -10,6 +10,7 @@
 import type { EventType, JournalSink, JsonObject, FooterRecord } from "../journal/index.js";
 import type { Scenario } from "../scenario/load.js";
 import { Lane, type BufferedRecord, type LaneMetrics } from "./lane.js";
+import { verdicts, type Verdict } from "../slo/slo.js";
 
 export interface RunOptions {
   seed: number;
@@ -47,6 +48,8 @@ export interface RunOutcome {
   events: number;
   /** Final metrics per lane (policy name, or "default" when the scenario has no policies). */
   metrics: Record<string, LaneMetrics>;
+  /** One verdict per (policy, SLO); empty when the scenario states no SLOs. */
+  verdicts: Verdict[];
   traceDigest: string;
   footer?: FooterRecord;
   error?: string;
@@ -122,7 +125,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   } catch (e) {
     if (e instanceof LimitError) return finish("failed", e.message);
     const footer = journal.abort("failed", { at, error: (e as Error).message, simEvents: events });
-    return { status: "failed", at, events, metrics: {}, traceDigest: "", footer, error: (e as Error).stack };
+    return { status: "failed", at, events, metrics: {}, verdicts: [], traceDigest: "", footer, error: (e as Error).stack };
   }
 
   function finish(status: RunStatus, error?: string): RunOutcome {
@@ -134,14 +137,16 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     if (digests.size > 1) {
       const msg = `internal error: the policies produced different fault traces (${[...digests].map((d) => d.slice(0, 12)).join(" vs ")}); faults must not depend on policy`;
       const footer = journal.abort("failed", { at, error: msg, simEvents: events, metrics: metrics as unknown as JsonObject });
-      return { status: "failed", at, events, metrics, traceDigest, footer, error: msg };
+      return { status: "failed", at, events, metrics, verdicts: [], traceDigest, footer, error: msg };
     }
     const jsonMetrics = { ...(metrics as unknown as JsonObject), traceDigest } as JsonObject;
+    const vs = verdicts(scenario.slo, metrics);
+    const jsonVerdicts = vs as unknown as JsonObject[];
     const footer =
       status === "complete"
-        ? journal.close({ at, metrics: jsonMetrics, verdicts: [], simEvents: events })
-        : journal.abort(status, { at, metrics: jsonMetrics, verdicts: [], simEvents: events, error });
-    return { status, at, events, metrics, traceDigest, footer, error };
+        ? journal.close({ at, metrics: jsonMetrics, verdicts: jsonVerdicts, simEvents: events })
+        : journal.abort(status, { at, metrics: jsonMetrics, verdicts: jsonVerdicts, simEvents: events, error });
+    return { status, at, events, metrics, verdicts: vs, traceDigest, footer, error };
   }
 }
 

@@ -1,7 +1,7 @@
 // The `fleet:` section of a scenario: datacenters, their rows of racks of hosts, the
 // power tree and rack facing, the host model, and the links between datacenters.
 //
-// Defaults (documented here and in docs/scenario.md):
+// Defaults (documented here; each key also carries its default in its schema doc string):
 //   host: 16 DIMMs x 32 GiB, ecc secded, 4 disks x 8 TB, 8 accelerators
 //   datacenter: altitudeM 0, facing alternate (odd rows face `aisle`, even rows the
 //   opposite way), aisle east (90deg), power { busbarsPerRow: 2, pdusPerBusbar: 2,

@@ -3,12 +3,27 @@
 // layer never touches the loader itself.
 import { faultEntry } from "../faults/schema.js";
 import type { FaultSpec } from "../faults/injector.js";
-import { list, opt } from "./schema.js";
+import { policySection } from "../recovery/policy.js";
+import type { TrainingPolicy } from "../recovery/policy.js";
+import { sloSection, type Slo } from "../slo/slo.js";
+import { trainingWorkload, type TrainingSpec } from "../workloads/training.js";
+import { list, map, opt, variant } from "./schema.js";
+
+/** A `workloads:` entry: `- training: {...}` (serving and storage join with their issue). */
+export type WorkloadSpec = { kind: "training"; spec: TrainingSpec };
+
+const workloadEntry = map(variant({ training: trainingWorkload }, "workload"), (v): WorkloadSpec => ({ kind: "training", spec: v.value as TrainingSpec }));
 
 export const scenarioSections = {
+  workloads: opt(list(workloadEntry, { what: "workloads" }), [], "the jobs the fleet runs (none)"),
   faults: opt(list(faultEntry, { what: "faults" }), [], "fault models and scheduled incidents (none)"),
+  policies: opt(policySection, {}, "named recovery policies, each run against the same fault trace (none: one default lane)"),
+  slo: opt(sloSection, [], "service-level objectives: metric -> comparison, e.g. training.goodput: \">= 0.92\" (none)"),
 };
 
 export interface ScenarioSections {
+  workloads: WorkloadSpec[];
   faults: FaultSpec[];
+  policies: Record<string, TrainingPolicy>;
+  slo: Slo[];
 }

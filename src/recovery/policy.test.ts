@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { parseSettings } from "../faults/testing.js";
+import { defaultTrainingPolicy, detectionOf, LLAMA3_ACCELERATOR_MTBF_SEC, policySection } from "./policy.js";
+
+describe("policies section", () => {
+  it("fills documented defaults and reads every key", () => {
+    const p = parseSettings(
+      policySection,
+      "{ baseline: { checkpoint: 1h }, hardened: { checkpoint: daly, checkpointWrite: async, inMemoryCheckpoint: true, spares: 2%, drainAfterCorrected: 100, detect: [gradientChecksum, lossSpike], onLoss: shrink, mtbf: 3h } }",
+    );
+    expect(p.baseline).toEqual({ ...defaultTrainingPolicy(), mtbf: undefined });
+    expect(p.hardened).toMatchObject({
+      checkpoint: { kind: "daly" },
+      checkpointWrite: "async",
+      inMemoryCheckpoint: true,
+      spares: 0.02,
+      drainAfterCorrected: 100,
+      detect: ["gradientChecksum", "lossSpike"],
+      onLoss: "shrink",
+      mtbf: 10800,
+    });
+    expect(detectionOf(p.hardened)).toEqual({ costPerStep: 0.01, delaySteps: 1 });
+  });
+
+  it("errors say what to fix", () => {
+    expect(() => parseSettings(policySection, "{ a: { checkpiont: 1h } }")).toThrow(/did you mean "checkpoint"/);
+    expect(() => parseSettings(policySection, "{ a: { checkpoint: often } }")).toThrow(/young, daly or adaptive/);
+    expect(() => parseSettings(policySection, "{ a: { detect: [crossReplca] } }")).toThrow(/did you mean "crossReplica"/);
+    expect(() => parseSettings(policySection, "{ a: { onLoss: pray } }")).toThrow(/restart-on-spares/);
+  });
+
+  it("the Llama 3 prior: 16,384 GPUs see an interruption every ~3.1 h", () => {
+    expect(LLAMA3_ACCELERATOR_MTBF_SEC / 16384 / 3600).toBeCloseTo(3.09, 2);
+  });
+});

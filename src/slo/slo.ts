@@ -1,0 +1,157 @@
+// Service-level objectives and verdicts. A scenario's `slo:` section maps metric names to
+// a comparison, `training.goodput: ">= 0.92"`, `serving.p999: "<= 150ms"`; every policy
+// (lane) of a run is judged against every SLO, and the exit code is 0 when all hold, 1
+// when any is breached. Metric names come from the open registry in ./metrics.ts, and
+// values are read in the metric's unit: "99.95%" -> 0.9995 (fractions only), "150ms" ->
+// 0.15 for a metric in seconds or 0.15/3600 for one in hours.
+import { isScalar } from "yaml";
+import { didYouMean } from "../scenario/issues.js";
+import { describeNode, dict, map, type Validator } from "../scenario/schema.js";
+import { parseDuration } from "../scenario/units.js";
+import { knownMetrics, metricInfo, type MetricUnit } from "./metrics.js";
+
+export const SLO_OPS = [">=", "<=", "==", "!=", "<", ">"] as const;
+export type SloOp = (typeof SLO_OPS)[number];
+
+export interface Slo {
+  metric: string;
+  op: SloOp;
+  /** In the metric's unit. */
+  threshold: number;
+  /** As written, for reports: ">= 99.95%". */
+  text: string;
+}
+
+export interface Verdict {
+  policy: string;
+  metric: string;
+  op: SloOp;
+  threshold: number;
+  /** NaN when the lane did not report the metric (a breach). */
+  value: number;
+  ok: boolean;
+}
+
+const EXPECT_SLO = 'a comparison like ">= 0.92", "<= 150ms", ">= 99.95%" or "== 0"';
+
+/** Parses "<op> <value>" for a metric of `unit`; throws Error with a message on bad input. */
+export function parseSlo(metric: string, text: string, unit: MetricUnit): Slo {
+  const m = /^\s*(>=|<=|==|!=|<|>)\s*(\S.*?)\s*$/.exec(text);
+  if (!m) throw new Error(`expected ${EXPECT_SLO}, found ${JSON.stringify(text)}`);
+  const op = m[1] as SloOp;
+  const raw = m[2];
+  let threshold: number;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) {
+    threshold = Number(raw);
+  } else if (/%$/.test(raw)) {
+    if (unit !== "fraction") throw new Error(`a percentage fits only a fraction metric; ${metric} is a ${unit === "count" ? "count" : `time in ${unit}`}`);
+    const n = Number(raw.slice(0, -1).trim());
+    if (!Number.isFinite(n)) throw new Error(`expected ${EXPECT_SLO}, found ${JSON.stringify(text)}`);
+    threshold = n / 100;
+  } else {
+    if (unit !== "seconds" && unit !== "hours") {
+      throw new Error(`expected a plain number for ${metric} (a ${unit}), found ${JSON.stringify(raw)}`);
+    }
+    try {
+      threshold = parseDuration(raw);
+    } catch (e) {
+      throw new Error(`expected ${EXPECT_SLO}, found ${JSON.stringify(text)}: ${(e as Error).message}`);
+    }
+    if (unit === "hours") threshold /= 3600;
+  }
+  return { metric, op, threshold, text: `${op} ${raw}` };
+}
+
+/** One SLO value: a string "<op> <value>" checked against the registry entry of `path`'s last part. */
+const sloValue: Validator<Slo> = (raw, path, ctx) => {
+  const metric = String(path[path.length - 1]);
+  const node = ctx.resolve(raw, path, ctx.doc);
+  const info = metricInfo(metric);
+  if (!info) {
+    const guess = didYouMean(metric, knownMetrics());
+    return ctx.report(
+      "unknown_name",
+      path,
+      node ?? raw,
+      `unknown metric "${metric}"`,
+      `${guess ? `did you mean "${guess}"? ` : ""}valid metrics: ${knownMetrics().join(", ")}`,
+    );
+  }
+  if (!isScalar(node) || typeof node.value !== "string") return ctx.report("invalid_type", path, node ?? raw, `expected ${EXPECT_SLO}, found ${describeNode(node)}`);
+  try {
+    return parseSlo(metric, node.value, info.unit);
+  } catch (e) {
+    return ctx.report("invalid_value", path, node, (e as Error).message);
+  }
+};
+
+/** The `slo:` section: a map of metric name -> "<op> <value>", in file order. */
+export const sloSection: Validator<Slo[]> = map(dict(sloValue, { what: "metric names to comparisons" }), (d) => Object.values(d));
+
+export function holds(op: SloOp, value: number, threshold: number): boolean {
+  if (Number.isNaN(value)) return false;
+  switch (op) {
+    case ">=":
+      return value >= threshold;
+    case "<=":
+      return value <= threshold;
+    case "==":
+      return value === threshold;
+    case "!=":
+      return value !== threshold;
+    case "<":
+      return value < threshold;
+    case ">":
+      return value > threshold;
+  }
+}
+
+/** One verdict per policy and SLO, policies in the order of `metricsByPolicy`, SLOs in file order. */
+export function verdicts(slos: readonly Slo[], metricsByPolicy: Record<string, Record<string, number>>): Verdict[] {
+  const out: Verdict[] = [];
+  for (const [policy, metrics] of Object.entries(metricsByPolicy)) {
+    for (const s of slos) {
+      const value = Object.hasOwn(metrics, s.metric) ? metrics[s.metric] : NaN;
+      out.push({ policy, metric: s.metric, op: s.op, threshold: s.threshold, value, ok: holds(s.op, value, s.threshold) });
+    }
+  }
+  return out;
+}
+
+/** 0 when every SLO holds for every policy, 1 when any is breached. */
+export function exitCodeOf(vs: readonly Verdict[]): 0 | 1 {
+  return vs.every((v) => v.ok) ? 0 : 1;
+}
+
+/** A measured value for a table cell: 4 significant digits, "-" when missing. */
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return "-";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(4)));
+}
+
+/**
+ * A policy x SLO table: one row per policy, one column per SLO (header "metric op threshold"),
+ * each cell the measured value and a mark (✓/✗, or ok/FAIL with `unicode: false`).
+ */
+export function formatPolicySloTable(vs: readonly Verdict[], opts: { unicode?: boolean } = {}): string {
+  const unicode = opts.unicode ?? true;
+  const pass = unicode ? "✓" : "ok";
+  const fail = unicode ? "✗" : "FAIL";
+  const policies: string[] = [];
+  const columns: string[] = [];
+  const cells = new Map<string, string>();
+  for (const v of vs) {
+    if (!policies.includes(v.policy)) policies.push(v.policy);
+    const col = `${v.metric} ${v.op} ${formatValue(v.threshold)}`;
+    if (!columns.includes(col)) columns.push(col);
+    cells.set(`${v.policy}\u0000${col}`, `${formatValue(v.value)} ${v.ok ? pass : fail}`);
+  }
+  const header = ["policy", ...columns];
+  const rows = policies.map((p) => [p, ...columns.map((c) => cells.get(`${p}\u0000${c}`) ?? "")]);
+  const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]].length)));
+  const line = (r: string[]) => r.map((c, i) => c + " ".repeat(widths[i] - [...c].length)).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+

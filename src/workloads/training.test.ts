@@ -1,0 +1,214 @@
+import { describe, expect, it } from "vitest";
+import { faultHarness, HOUR, parseSettings } from "../faults/testing.js";
+import type { FleetSpecOverrides } from "../fleet/testing.js";
+import { defaultTrainingPolicy, type TrainingPolicy } from "../recovery/policy.js";
+import type { EventFields } from "../journal/index.js";
+import { dalyInterval, expectedGoodput } from "./checkpoint.js";
+import { TrainingJob, trainingWorkload, type TrainingSpec } from "./training.js";
+
+interface Rec {
+  t: string;
+  at: number;
+  f: EventFields;
+}
+
+function world(o: { fleet?: FleetSpecOverrides; spec: Partial<TrainingSpec>; policy?: Partial<TrainingPolicy>; seed?: number }) {
+  const h = faultHarness(o.fleet ?? { rows: 1, racksPerRow: 4, hostsPerRack: 4 }, o.seed ?? 1, { record: false });
+  const records: Rec[] = [];
+  const spec: TrainingSpec = { name: "pretrain", hosts: 8, stepTimeSec: 4, checkpointWriteSec: 90, restartSec: 300, firstHost: 0, ...o.spec };
+  const job = new TrainingJob(h.sim, h.fleet, h.trace, spec, { ...defaultTrainingPolicy(), ...o.policy }, h.sim.streams.get("workloads.pretrain"), (t, at, f) =>
+    records.push({ t, at, f }),
+  );
+  return { ...h, job, records };
+}
+
+/** Crashes a random participant at exponential gaps of mean `mtbfSec` (its own stream: the same times for every policy). */
+function crashStream(w: ReturnType<typeof world>, mtbfSec: number, rebootSec = 60): void {
+  const rng = w.sim.streams.get("test.crashes");
+  const next = () => {
+    w.sim.after(rng.exp(mtbfSec), () => {
+      const p = w.job.participants();
+      const u = rng.next();
+      if (p.length > 0) w.trace.down("host.crash", { kind: "host", index: p[Math.floor(u * p.length)] }, { repairSec: rebootSec });
+      next();
+    });
+  };
+  next();
+}
+
+describe("training workload spec", () => {
+  it("reads units and fills defaults", () => {
+    expect(parseSettings(trainingWorkload, "{ name: pretrain, hosts: 2048, stepTime: 4s }")).toEqual({
+      name: "pretrain",
+      hosts: 2048,
+      stepTimeSec: 4,
+      checkpointWriteSec: 90,
+      restartSec: 300,
+      firstHost: 0,
+    });
+    expect(() => parseSettings(trainingWorkload, "{ name: x, hosts: 8, stepTime: fast }")).toThrow(/a duration like/);
+  });
+});
+
+describe("training job", () => {
+  it("with no faults, runs at full speed less the checkpoint stalls", () => {
+    const w = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 1200 } } });
+    w.sim.runUntil(10 * HOUR);
+    const m = w.job.metrics();
+    // 10h = n x (1200 + 90) + rest: 27 checkpoints, 27 x 90 s stalled.
+    expect(m["training.checkpoints"]).toBe(27);
+    expect(m["training.stepsDone"]).toBe(Math.floor((36000 - 27 * 90) / 4));
+    expect(m["training.goodput"]).toBeCloseTo((36000 - 27 * 90) / 36000, 3);
+    expect(m["training.interruptions"]).toBe(0);
+  });
+
+  it("story: bus bar fails at 1h, the job restarts on spares from the last checkpoint", () => {
+    // 4 racks of 4 hosts; bus bar 0 feeds racks 0-1 (the job's 8 hosts), the spares sit in racks 2-3.
+    const w = world({ spec: { hosts: 8 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, spares: 1 } });
+    w.sim.at("1h", () => w.trace.down("power.busbar", { kind: "busbar", index: 0 }, { repairSec: 6 * HOUR }));
+    w.sim.runUntil("3h");
+    // Checkpoints end at 1290 s and 2580 s; the next would start at 3780 s.
+    const lastCheckpoint = 2580;
+    const m = w.job.metrics();
+    expect(m["training.interruptions"]).toBe(1);
+    expect(m["training.interruptions.power.busbar"]).toBe(1);
+    expect(m["training.lostWorkHours"] * 3600).toBeCloseTo(3600 - lastCheckpoint + 300, 6);
+    expect(w.job.participants()).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    const restart = w.records.find((r) => r.t === "recovery")!;
+    expect(restart).toMatchObject({ at: 3600, f: { action: "restart", cause: "power.busbar", restoredFrom: lastCheckpoint, lostSec: 3600 - lastCheckpoint } });
+    // Work kept at 3h: everything except the lost work and the stalls.
+    const stalls = w.job.metrics()["training.checkpointStallHours"] * 3600;
+    expect(m["training.stepsDone"]).toBe(Math.floor((3 * 3600 - (3600 - lastCheckpoint + 300) - stalls) / 4 + 1e-9));
+  });
+
+  it("without spares it waits for the bus bar repair", () => {
+    const w = world({ spec: { hosts: 8 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 } } });
+    w.sim.at("1h", () => w.trace.down("power.busbar", { kind: "busbar", index: 0 }, { repairSec: 6 * HOUR }));
+    w.sim.runUntil("10h");
+    expect(w.job.metrics()["training.lostWorkHours"] * 3600).toBeCloseTo(3600 - 2580 + 6 * HOUR + 300, 6);
+  });
+
+  it("in-memory checkpoints restore a single-host loss faster, not a bus bar loss", () => {
+    const lost = (inMemory: boolean, kind: "host" | "busbar") => {
+      const w = world({ spec: { hosts: 8 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, spares: 1, inMemoryCheckpoint: inMemory } });
+      w.sim.at("1h", () => w.trace.down(kind === "host" ? "host.crash" : "power.busbar", { kind, index: 0 }, { repairSec: HOUR }));
+      w.sim.runUntil("3h");
+      return w.job.metrics()["training.lostWorkHours"] * 3600;
+    };
+    expect(lost(false, "host")).toBeCloseTo(1020 + 300, 6);
+    expect(lost(true, "host")).toBeCloseTo(1020 + 60, 6);
+    expect(lost(true, "busbar")).toBeCloseTo(1020 + 300, 6);
+  });
+
+  it("a straggler slows every step by its factor while it lasts", () => {
+    const w = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 100 * HOUR } } });
+    w.trace.slow("straggler", 3, 5, HOUR);
+    w.sim.runUntil("30m");
+    expect(w.job.slowdown).toBe(5);
+    w.sim.runUntil("2h");
+    expect(w.job.slowdown).toBe(1);
+    expect(w.job.metrics()["training.stepsDone"]).toBe(3600 / 20 + 3600 / 4);
+    // A straggler outside the job changes nothing.
+    const v = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 100 * HOUR } } });
+    v.trace.slow("straggler", 12, 5, HOUR);
+    v.sim.runUntil("2h");
+    expect(v.job.metrics()["training.stepsDone"]).toBe(1800);
+  });
+
+  it("a mercurial core: silent escapes without detection; rollbacks and no escapes with it", () => {
+    const run = (detect: TrainingPolicy["detect"]) => {
+      const w = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, spares: 0.5, detect } });
+      for (const t of [1.5, 4.2, 7.7]) w.sim.at(t * HOUR, () => w.trace.emit("mercurial.corrupt", { kind: "host", index: 2 }, { detail: { bit: 30 } }));
+      w.sim.runUntil("10h");
+      return { m: w.job.metrics(), w };
+    };
+    const off = run([]).m;
+    expect(off["training.silentEscapes"]).toBe(3);
+    expect(off["silentCorruptions"]).toBe(3);
+    expect(off["training.rollbacks"]).toBe(0);
+    const { m: on, w } = run(["lossSpike"]);
+    expect(on["training.silentEscapes"]).toBe(0);
+    // The culprit is quarantined after the first rollback: the later corruptions hit no participant.
+    expect(on["training.rollbacks"]).toBe(1);
+    expect(w.job.participants()).not.toContain(2);
+    const rb = w.records.find((r) => r.f.action === "rollback")!;
+    // Caught 50 steps (200 s, at 1.01x step cost) after 1.5 h, back to the checkpoint before it.
+    expect(rb.at).toBeCloseTo(1.5 * HOUR + 50 * 4 * 1.0, 0);
+    expect(rb.f.restoredFrom).toBeLessThanOrEqual(1.5 * HOUR);
+    expect(rb.f.restoredFrom).toBe(4 * 1290);
+  });
+
+  it("a corruption caught after a checkpoint rolls back past that dirty checkpoint", () => {
+    // Cross-replica comparison every 10 steps of 200 s: a 2000 s delay crosses the checkpoint at 2580 s.
+    const w = world({ spec: { stepTimeSec: 200 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, spares: 0.5, detect: ["crossReplica"] } });
+    w.sim.at(2000, () => w.trace.emit("mercurial.corrupt", { kind: "host", index: 0 }, {}));
+    w.sim.runUntil("3h");
+    const rb = w.records.find((r) => r.f.action === "rollback")!;
+    expect(rb.f.restoredFrom).toBe(1290);
+    expect(w.job.metrics()["training.silentEscapes"]).toBe(0);
+  });
+
+  it("a host flagged CORRUPT by the memory detector is seen at the next checkpoint", () => {
+    const w = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 1200 } } });
+    w.sim.at(600, () => void (w.fleet.flags[5] |= 1));
+    w.sim.runUntil("2h");
+    expect(w.job.metrics()["training.silentEscapes"]).toBe(1);
+  });
+
+  it("stops at the steps target and reports the time to reach it", () => {
+    const w = world({ spec: { steps: 1000, stepTimeSec: 4 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 } } });
+    w.sim.runUntil("3h");
+    const m = w.job.metrics();
+    expect(m["training.stepsDone"]).toBe(1000);
+    expect(m["training.timeToStepsHours"] * 3600).toBeCloseTo(4000 + 3 * 90, 6);
+    expect(w.records.filter((r) => r.t === "milestone").map((r) => r.f.event)).toEqual(["checkpoint", "steps"]);
+  });
+});
+
+describe("training job against checkpoint/restart theory", () => {
+  // Exponential crashes of mean M on the job's hosts; failures strike while computing,
+  // checkpointing and restarting, as in Daly's model.
+  const delta = 60;
+  const restart = 120;
+  const mtbf = 2 * HOUR;
+  const goodputAt = (tau: number, seed = 3) => {
+    const w = world({ spec: { hosts: 4, stepTimeSec: 1, checkpointWriteSec: delta, restartSec: restart }, policy: { checkpoint: { kind: "fixed", seconds: tau }, spares: 1 }, seed });
+    crashStream(w, mtbf);
+    w.sim.runUntil(4000 * HOUR);
+    return w.job.metrics()["training.goodput"];
+  };
+
+  it("goodput matches Daly's exponential model within 1.5% across intervals", () => {
+    for (const tau of [300, 1200, 3600]) {
+      const sim = goodputAt(tau);
+      const theory = expectedGoodput(tau, delta, restart, mtbf);
+      expect(Math.abs(sim - theory) / theory).toBeLessThan(0.015);
+    }
+  });
+
+  it("scanning intervals finds the optimum near Young/Daly", () => {
+    const opt = dalyInterval(delta, mtbf);
+    const factors = [0.25, 0.5, 1, 2, 4];
+    const g = factors.map((f) => goodputAt(opt * f, 5));
+    const best = factors[g.indexOf(Math.max(...g))];
+    expect(best).toBeGreaterThanOrEqual(0.5);
+    expect(best).toBeLessThanOrEqual(2);
+    expect(g[2]).toBeGreaterThan(g[0] + 0.02);
+    expect(g[2]).toBeGreaterThan(g[4] + 0.02);
+  });
+
+  it("a daly policy picks Daly's interval from the given MTBF", () => {
+    const w = world({ spec: { hosts: 4, checkpointWriteSec: delta }, policy: { checkpoint: { kind: "daly" }, mtbf } });
+    expect(w.job.checkpointIntervalSec).toBeCloseTo(dalyInterval(delta, mtbf), 6);
+  });
+});
+
+describe("scale", () => {
+  it("a 16,000-host job does a million steps in a few hundred events", () => {
+    const w = world({ fleet: { rows: 10, racksPerRow: 100, hostsPerRack: 16 }, spec: { hosts: 16000, stepTimeSec: 1, steps: 1_000_000 }, policy: { checkpoint: { kind: "fixed", seconds: HOUR } } });
+    w.trace.slow("straggler", 123, 2, 10 * HOUR);
+    w.sim.runUntil(30 * 24 * HOUR);
+    expect(w.job.metrics()["training.stepsDone"]).toBe(1_000_000);
+    expect(w.sim.eventsProcessed).toBeLessThan(1000);
+  });
+});

@@ -1,0 +1,586 @@
+// A synchronous data-parallel training job over a contiguous block of hosts.
+//
+// Model. The job advances in steps; every step waits for the slowest participant, so a
+// step takes stepTime x (largest slowdown among participants) x (1 + the policy's
+// detection cost) (x hosts/active when shrunk). Between two changes (a fault, a
+// checkpoint, the steps target) nothing changes, so the job advances analytically in
+// chunks: one sim event per checkpoint or per fault, never per step or per host; the
+// largest slowdown is kept in a small map of slow hosts. Every `interval` of compute the
+// job checkpoints (sync: stalls for the write; async: stalls for a snapshot, durable a
+// write later). Losing a participant (host crash, machine check, PDU, bus bar, utility,
+// rack) interrupts the job: work since the last durable checkpoint is lost, and it
+// restarts after `restart` on spares (the policy's hot spares, which fail like any host),
+// or waits for repair, or shrinks (src/recovery/policy.ts). Silent corruption (a
+// `mercurial.corrupt` on a participant, or a participant flagged HostFlag.CORRUPT by the
+// memory detector, seen at the next checkpoint or told through `silentCorruption`)
+// corrupts model state: a detection the policy runs catches it after its delay and the
+// job rolls back to the newest checkpoint taken before the corruption; without one it is
+// a silent escape. Lost work is wall time: the work redone plus the time spent restarting
+// or waiting. Goodput = kept steps x stepTime / wall time.
+//
+// Defaults (checkpointWrite 90s, restart 5m) are illustrative, from DESIGN.md's example;
+// failure rates come from the fault injectors, never from here.
+//
+// Left out: a job spanning datacenters (inter-datacenter gradient exchange, link cuts),
+// per-step jitter, step-level granularity of checkpoints (chunks are fluid in time), and
+// the partial step in progress at a checkpoint.
+import type { Fleet } from "../fleet/fleet.js";
+import type { FleetRef } from "../fleet/ref.js";
+import { HostFlag, HostState } from "../fleet/state.js";
+import type { FaultEvent, FaultKind, FaultListener, FaultTrace } from "../faults/trace.js";
+import type { EventFields } from "../journal/index.js";
+import { duration, maybe, number, object, opt, req, string, map, type Validator } from "../scenario/schema.js";
+import type { Rng } from "../sim/rng.js";
+import type { Sim } from "../sim/sim.js";
+import {
+  ASYNC_STALL_FRACTION,
+  detectionOf,
+  IN_MEMORY_RESTART_FRACTION,
+  LLAMA3_ACCELERATOR_MTBF_SEC,
+  SHRINK_FLOOR,
+  type TrainingPolicy,
+} from "../recovery/policy.js";
+import { dalyInterval, youngInterval } from "./checkpoint.js";
+import "../slo/metrics.js";
+
+export interface TrainingSpec {
+  name: string;
+  /** Participating hosts (each with all its accelerators). */
+  hosts: number;
+  stepTimeSec: number;
+  checkpointWriteSec: number;
+  restartSec: number;
+  /** A steps target: the job stops when it is reached. */
+  steps?: number;
+  /** First host index of the job's block (spares follow the job's hosts). */
+  firstHost: number;
+}
+
+/** The `training:` workload entry: `{ name, hosts: 2048, stepTime: 4s, checkpointWrite: 90s, restart: 5m, steps? }`. */
+export const trainingWorkload: Validator<TrainingSpec> = map(
+  object({
+    name: req(string({ pattern: /^[A-Za-z0-9_-]+$/, what: "a job name" }), "the job's name"),
+    hosts: req(number({ min: 1, integer: true }), "hosts in the job"),
+    stepTime: req(duration({ positive: true }), "time of one training step, e.g. 4s"),
+    checkpointWrite: opt(duration(), 90, "time to write a checkpoint to storage (90s)"),
+    restart: opt(duration(), 300, "time to restart from a storage checkpoint (5m)"),
+    steps: maybe(number({ min: 1, integer: true }), "stop after this many steps (none: run to the end)"),
+    firstHost: opt(number({ min: 0, integer: true }), 0, "index of the first host of the job (0)"),
+  }, "a training job"),
+  (o) => {
+    const spec: TrainingSpec = { name: o.name, hosts: o.hosts, stepTimeSec: o.stepTime, checkpointWriteSec: o.checkpointWrite, restartSec: o.restart, firstHost: o.firstHost };
+    if (o.steps !== undefined) spec.steps = o.steps;
+    return spec;
+  },
+);
+
+export type RecordFn = (t: "recovery" | "milestone", at: number, fields: EventFields) => void;
+
+interface Checkpoint {
+  /** Wall time from which work after it would be redone (end of a sync write; snapshot time of an async one). */
+  at: number;
+  progress: number;
+  /** Taken with no known corruption in the model state. */
+  clean: boolean;
+  /** The job's downtime total (restart, wait) when it was taken: not counted twice as lost work. */
+  downSec: number;
+}
+
+const RUN = 0;
+const CKPT = 1;
+const RESTART = 2;
+const WAIT = 3;
+const DONE = 4;
+type Phase = 0 | 1 | 2 | 3 | 4;
+
+const LOSS_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(["host.crash", "machine.check", "power.busbar", "power.pdu", "power.utility", "rack.fail"]);
+const MAX_CHECKPOINTS = 16;
+/** A milestone record every this many checkpoints (and at the first). */
+const MILESTONE_EVERY = 24;
+const EPS = 1e-9;
+
+export class TrainingJob implements FaultListener {
+  readonly pool0: number;
+  readonly poolSize: number;
+  readonly spareCount: number;
+  private readonly active: Uint8Array;
+  private readonly excluded: Uint8Array;
+  private readonly seenCorrupt: Uint8Array;
+  private activeCount = 0;
+  /** Pool hosts running slow (factor > 1), by host index. */
+  private readonly slow = new Map<number, number>();
+  private maxSlow = 1;
+  private stepSec: number;
+  private readonly detectCost: number;
+  private readonly detectDelaySteps: number;
+  private readonly startAt: number;
+  private readonly tickKind: number;
+  private readonly slowKind: number;
+  private readonly durableKind: number;
+  private readonly detectKind: number;
+
+  private phase: Phase = WAIT;
+  private phaseEnd = 0;
+  private lastSettle: number;
+  private progress = 0;
+  private runSinceCkpt = 0;
+  private tickGen = 0;
+  private asyncGen = 0;
+  private corruptGen = 0;
+  private checkpoints: Checkpoint[] = [];
+  private pending: Checkpoint | undefined;
+  private corruptAt = NaN;
+  private culprit = -1;
+  private lastScanAt: number;
+  private fastRestart = false;
+  private intervalSec: number;
+  private doneAt = NaN;
+
+  // metrics
+  private lostSec = 0;
+  /** Seconds spent restarting or waiting (part of lostSec). */
+  private downSec = 0;
+  private interruptions = 0;
+  private readonly byCause = new Map<string, number>();
+  private silentEscapes = 0;
+  private corruptions = 0;
+  private rollbacks = 0;
+  private drains = 0;
+  private checkpointsTaken = 0;
+  private stallSec = 0;
+
+  constructor(
+    private readonly sim: Sim,
+    private readonly fleet: Fleet,
+    trace: FaultTrace,
+    private readonly spec: TrainingSpec,
+    private readonly policy: TrainingPolicy,
+    /** The job's own stream (`workloads.<name>`); the model draws nothing today. */
+    readonly rng: Rng,
+    private readonly record: RecordFn,
+  ) {
+    const spares = policy.onLoss === "wait-for-repair" || policy.spares === 0 ? 0 : Math.ceil(spec.hosts * policy.spares - EPS);
+    this.spareCount = spares;
+    this.pool0 = spec.firstHost;
+    this.poolSize = spec.hosts + spares;
+    if (this.pool0 + this.poolSize > fleet.hostCount) {
+      throw new RangeError(
+        `training job ${spec.name} needs hosts ${this.pool0}..${this.pool0 + this.poolSize - 1} (${spec.hosts} + ${spares} spares) but the fleet has ${fleet.hostCount} hosts`,
+      );
+    }
+    this.active = new Uint8Array(this.poolSize);
+    this.excluded = new Uint8Array(this.poolSize);
+    this.seenCorrupt = new Uint8Array(this.poolSize);
+    const det = detectionOf(policy);
+    this.detectCost = det.costPerStep;
+    this.detectDelaySteps = det.delaySteps;
+    this.stepSec = spec.stepTimeSec * (1 + this.detectCost);
+    this.startAt = sim.now;
+    this.lastSettle = sim.now;
+    this.lastScanAt = sim.now;
+    this.checkpoints.push({ at: sim.now, progress: 0, clean: true, downSec: 0 });
+    this.intervalSec = this.computeInterval();
+    this.tickKind = sim.defineEvent(`training.${spec.name}.tick`, (_t, gen) => this.tick(gen));
+    this.slowKind = sim.defineEvent(`training.${spec.name}.slowEnd`, (host) => this.slowChanged(host));
+    this.durableKind = sim.defineEvent(`training.${spec.name}.durable`, (_t, gen) => this.durable(gen));
+    this.detectKind = sim.defineEvent(`training.${spec.name}.detect`, (_t, gen) => this.detected(gen));
+    for (let i = 0; i < this.poolSize; i++) {
+      const f = fleet.slowdown[this.pool0 + i];
+      if (f > 1) this.slow.set(this.pool0 + i, f);
+    }
+    trace.addListener(this);
+    this.tryRestart(0);
+  }
+
+  /** Hosts taking part now (tests and the dashboard). */
+  participants(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.poolSize; i++) if (this.active[i]) out.push(this.pool0 + i);
+    return out;
+  }
+
+  /** Times of the checkpoints kept (oldest first) and whether each is clean. */
+  checkpointTimes(): { at: number; progress: number; clean: boolean }[] {
+    return this.checkpoints.map((c) => ({ ...c }));
+  }
+
+  /** Compute seconds between checkpoints now in force. */
+  get checkpointIntervalSec(): number {
+    return this.intervalSec;
+  }
+
+  /** The stall each checkpoint costs the job (seconds). */
+  get checkpointStallSec(): number {
+    return this.policy.checkpointWrite === "async" ? this.spec.checkpointWriteSec * ASYNC_STALL_FRACTION : this.spec.checkpointWriteSec;
+  }
+
+  // ---- fault listener ----
+
+  onFault(e: FaultEvent): void {
+    if (this.phase === DONE) return;
+    if (e.kind === "straggler") {
+      if (this.inPool(e.host)) {
+        this.slowChanged(e.host);
+        if (e.untilSec < Infinity) this.sim.scheduleAt(Math.max(e.untilSec, this.sim.now), this.slowKind, e.host, 0);
+      }
+      return;
+    }
+    if (e.kind === "mercurial.corrupt") {
+      if (this.inPool(e.host) && this.active[e.host - this.pool0]) this.silentCorruption(e.host);
+      return;
+    }
+    if (!LOSS_KINDS.has(e.kind) || !e.ref) return;
+    let lost = 0;
+    this.forPoolHosts(e.ref, (h) => {
+      const i = h - this.pool0;
+      if (this.active[i] && this.fleet.state[h] === HostState.DOWN) {
+        this.active[i] = 0;
+        this.activeCount--;
+        lost++;
+      }
+    });
+    if (lost > 0) this.interrupt(e.kind, e.kind === "host.crash" || e.kind === "machine.check");
+  }
+
+  onRepair(ref: FleetRef): void {
+    if (this.phase !== WAIT) return;
+    let mine = false;
+    this.forPoolHosts(ref, () => void (mine = true));
+    if (mine) this.tryRestart(this.restartDelay());
+  }
+
+  /**
+   * A participant's computation silently corrupted model state now (the memory detector's
+   * silent escapes, or any other source). Outside RUN/CKPT the job computes nothing: ignored.
+   */
+  silentCorruption(host: number, atSec = this.sim.now): void {
+    if (this.phase !== RUN && this.phase !== CKPT) return;
+    this.corruptions++;
+    if (this.detectDelaySteps === Infinity) {
+      this.silentEscapes++;
+      return;
+    }
+    if (!Number.isNaN(this.corruptAt)) return; // already corrupt; the first one is what detection finds
+    this.corruptAt = atSec;
+    this.culprit = host;
+    const due = Math.max(this.sim.now, atSec + this.detectDelaySteps * this.stepSec);
+    this.sim.scheduleAt(due, this.detectKind, 0, ++this.corruptGen);
+  }
+
+  // ---- metrics ----
+
+  metrics(): Record<string, number> {
+    this.settle();
+    const end = Number.isNaN(this.doneAt) ? this.sim.now : this.doneAt;
+    const wall = end - this.startAt;
+    const m: Record<string, number> = {
+      "training.goodput": wall > 0 ? (Math.floor(this.progress + EPS) * this.spec.stepTimeSec) / wall : 1,
+      "training.lostWorkHours": this.lostSec / 3600,
+      "training.interruptions": this.interruptions,
+      "training.silentEscapes": this.silentEscapes,
+      silentCorruptions: this.silentEscapes,
+      "training.corruptions": this.corruptions,
+      "training.rollbacks": this.rollbacks,
+      "training.drains": this.drains,
+      "training.checkpoints": this.checkpointsTaken,
+      "training.checkpointStallHours": this.stallSec / 3600,
+      "training.stepsDone": Math.floor(this.progress + EPS),
+      "training.checkpointIntervalSec": this.intervalSec,
+    };
+    if (!Number.isNaN(this.doneAt)) m["training.timeToStepsHours"] = (this.doneAt - this.startAt) / 3600;
+    for (const k of [...this.byCause.keys()].sort()) m[`training.interruptions.${k}`] = this.byCause.get(k)!;
+    return m;
+  }
+
+  // ---- the state machine ----
+
+  /** Folds the time since the last settle into progress (running) or lost work (down). */
+  private settle(): void {
+    const now = this.sim.now;
+    const dt = now - this.lastSettle;
+    this.lastSettle = now;
+    if (dt <= 0) return;
+    if (this.phase === RUN) {
+      this.progress += dt / this.stepSec;
+      this.runSinceCkpt += dt;
+      if (this.spec.steps !== undefined && this.progress > this.spec.steps) this.progress = this.spec.steps;
+    } else if (this.phase === RESTART || this.phase === WAIT) {
+      this.lostSec += dt;
+      this.downSec += dt;
+    } else if (this.phase === CKPT) {
+      this.stallSec += dt;
+    }
+  }
+
+  /** Schedules the next transition of the current phase (stale ticks are ignored by generation). */
+  private plan(): void {
+    const gen = ++this.tickGen;
+    const now = this.sim.now;
+    if (this.phase === RUN) {
+      let dt = Math.max(0, this.intervalSec - this.runSinceCkpt);
+      if (this.spec.steps !== undefined) dt = Math.min(dt, Math.max(0, (this.spec.steps - this.progress) * this.stepSec));
+      this.sim.scheduleAt(now + dt, this.tickKind, 0, gen);
+    } else if (this.phase === CKPT || this.phase === RESTART) {
+      this.sim.scheduleAt(Math.max(now, this.phaseEnd), this.tickKind, 0, gen);
+    }
+  }
+
+  private tick(gen: number): void {
+    if (gen !== this.tickGen) return;
+    this.settle();
+    const now = this.sim.now;
+    if (this.phase === RUN) {
+      if (this.spec.steps !== undefined && this.progress >= this.spec.steps - 1e-6) {
+        this.progress = this.spec.steps;
+        this.phase = DONE;
+        this.doneAt = now;
+        this.record("milestone", now, { job: this.spec.name, event: "steps", steps: this.spec.steps, hours: (now - this.startAt) / 3600 });
+        return;
+      }
+      this.startCheckpoint();
+    } else if (this.phase === CKPT) {
+      if (this.policy.checkpointWrite === "sync") this.commit({ at: now, progress: this.progress, clean: this.pending!.clean, downSec: this.downSec });
+      this.pending = this.policy.checkpointWrite === "sync" ? undefined : this.pending;
+      this.afterCheckpoint();
+    } else if (this.phase === RESTART) {
+      this.phase = RUN;
+      this.runSinceCkpt = 0;
+    }
+    const next = this.phase as Phase;
+    if (next === RUN || next === CKPT || next === RESTART) this.plan();
+  }
+
+  private startCheckpoint(): void {
+    const now = this.sim.now;
+    this.scanFlags();
+    const snap: Checkpoint = { at: now, progress: this.progress, clean: Number.isNaN(this.corruptAt), downSec: this.downSec };
+    this.pending = snap;
+    this.phase = CKPT;
+    this.phaseEnd = now + this.checkpointStallSec;
+    this.runSinceCkpt = 0;
+    if (this.policy.checkpointWrite === "async") {
+      this.sim.scheduleAt(now + this.spec.checkpointWriteSec, this.durableKind, 0, ++this.asyncGen);
+    }
+  }
+
+  /** After a checkpoint's stall: drain hosts with climbing corrected errors, grow back a shrunk job. */
+  private afterCheckpoint(): void {
+    this.phase = RUN;
+    this.runSinceCkpt = 0;
+    const threshold = this.policy.drainAfterCorrected;
+    let drained = 0;
+    if (threshold !== "off") {
+      for (let i = 0; i < this.poolSize; i++) {
+        const h = this.pool0 + i;
+        if (this.active[i] && this.fleet.correctable[h] >= threshold && this.idleUp() > 0) {
+          this.active[i] = 0;
+          this.excluded[i] = 1;
+          this.activeCount--;
+          drained++;
+        }
+      }
+    }
+    if (drained > 0) {
+      this.drains += drained;
+      this.record("recovery", this.sim.now, { job: this.spec.name, action: "drain", hosts: drained });
+      this.fastRestart = this.policy.inMemoryCheckpoint;
+      this.tryRestart(this.restartDelay());
+      return;
+    }
+    if (this.policy.onLoss === "shrink" && this.activeCount < this.spec.hosts && this.idleUp() > 0) {
+      this.fillActive(this.spec.hosts);
+      this.refreshStep();
+    }
+  }
+
+  private commit(c: Checkpoint): void {
+    this.checkpoints.push(c);
+    if (this.checkpoints.length > MAX_CHECKPOINTS) this.checkpoints.shift();
+    this.checkpointsTaken++;
+    if (this.checkpointsTaken === 1 || this.checkpointsTaken % MILESTONE_EVERY === 0) {
+      this.record("milestone", this.sim.now, { job: this.spec.name, event: "checkpoint", checkpoint: this.checkpointsTaken, step: Math.floor(c.progress + EPS) });
+    }
+  }
+
+  private durable(gen: number): void {
+    if (gen !== this.asyncGen || !this.pending) return;
+    this.commit(this.pending);
+    this.pending = undefined;
+  }
+
+  /** A participant was lost: restore the newest durable checkpoint and restart (or wait). */
+  private interrupt(cause: string, singleHost: boolean): void {
+    if (this.phase === DONE) return;
+    this.settle();
+    const now = this.sim.now;
+    if (this.phase === WAIT) return; // already down: the lost host just is not there any more
+    this.interruptions++;
+    this.byCause.set(cause, (this.byCause.get(cause) ?? 0) + 1);
+    let lostSec = 0;
+    let from = NaN;
+    if (this.phase === RUN || this.phase === CKPT) {
+      this.pending = undefined;
+      this.asyncGen++;
+      const c = this.checkpoints[this.checkpoints.length - 1];
+      lostSec = this.restore(c);
+      from = c.at;
+    }
+    this.fastRestart = this.policy.inMemoryCheckpoint && singleHost;
+    this.record("recovery", now, { job: this.spec.name, action: "restart", cause, ...(Number.isNaN(from) ? {} : { restoredFrom: from, lostSec }) });
+    this.tryRestart(this.restartDelay());
+  }
+
+  /**
+   * Rolls back to `c` and drops newer checkpoints; a clean `c` wipes a pending corruption.
+   * Returns the work lost: wall time since `c` less the downtime already counted.
+   */
+  private restore(c: Checkpoint): number {
+    const lost = this.sim.now - c.at - (this.downSec - c.downSec);
+    this.lostSec += lost;
+    this.progress = c.progress;
+    this.runSinceCkpt = 0;
+    const i = this.checkpoints.indexOf(c);
+    this.checkpoints.length = i + 1;
+    if (c.clean && !Number.isNaN(this.corruptAt)) {
+      this.corruptAt = NaN;
+      this.corruptGen++;
+    }
+    return lost;
+  }
+
+  private detected(gen: number): void {
+    if (gen !== this.corruptGen || Number.isNaN(this.corruptAt) || this.phase === DONE) return;
+    this.settle();
+    const now = this.sim.now;
+    const phase: Phase = this.phase;
+    let c = this.checkpoints[0];
+    for (let i = this.checkpoints.length - 1; i >= 0; i--) {
+      if (this.checkpoints[i].clean) {
+        c = this.checkpoints[i];
+        break;
+      }
+    }
+    const corruptedAt = this.corruptAt;
+    if (phase === RUN || phase === CKPT) {
+      this.pending = undefined;
+      this.asyncGen++;
+    }
+    const lostSec = this.restore(c);
+    this.corruptAt = NaN;
+    this.rollbacks++;
+    // Quarantine the culprit when another host can take its place.
+    const ci = this.culprit - this.pool0;
+    if (ci >= 0 && ci < this.poolSize && this.active[ci] && this.idleUp() > 0) {
+      this.active[ci] = 0;
+      this.excluded[ci] = 1;
+      this.activeCount--;
+    }
+    this.record("recovery", now, { job: this.spec.name, action: "rollback", corruptedAt, restoredFrom: c.at, lostSec, host: this.fleet.hostId(this.culprit) });
+    this.fastRestart = false; // an older checkpoint comes from storage
+    // Running: restart from storage; restarting or waiting: that goes on, from the older checkpoint.
+    if (phase === RUN || phase === CKPT) this.tryRestart(this.restartDelay());
+  }
+
+  private restartDelay(): number {
+    return this.spec.restartSec * (this.fastRestart ? IN_MEMORY_RESTART_FRACTION : 1);
+  }
+
+  /** Restart after `delaySec` if enough hosts are up, else wait for repairs. */
+  private tryRestart(delaySec: number): void {
+    this.settle();
+    const need = this.policy.onLoss === "shrink" ? Math.ceil(this.spec.hosts * SHRINK_FLOOR - EPS) : this.spec.hosts;
+    // Active hosts are up (a lost one is unmarked when it goes down).
+    if (this.activeCount + this.idleUp() < need) {
+      this.phase = WAIT;
+      this.tickGen++;
+      return;
+    }
+    this.fillActive(this.spec.hosts);
+    this.refreshStep();
+    this.phase = RESTART;
+    this.phaseEnd = this.sim.now + delaySec;
+    this.plan();
+  }
+
+  /** Up, usable pool hosts not taking part. O(pool): called on restarts and checkpoints only. */
+  private idleUp(): number {
+    let n = 0;
+    for (let i = 0; i < this.poolSize; i++) if (!this.active[i] && !this.excluded[i] && this.fleet.state[this.pool0 + i] === HostState.UP) n++;
+    return n;
+  }
+
+  private fillActive(target: number): void {
+    for (let i = 0; i < this.poolSize && this.activeCount < target; i++) {
+      if (!this.active[i] && !this.excluded[i] && this.fleet.state[this.pool0 + i] === HostState.UP) {
+        this.active[i] = 1;
+        this.activeCount++;
+      }
+    }
+  }
+
+  private slowChanged(host: number): void {
+    const f = this.fleet.slowdown[host];
+    if (f > 1) this.slow.set(host, f);
+    else this.slow.delete(host);
+    if (this.phase === DONE) return;
+    const before = this.stepSec;
+    this.settle();
+    this.refreshStep();
+    if (this.phase === RUN && this.stepSec !== before) this.plan();
+  }
+
+  /** Step time from the largest slowdown among participants (the slow map is small). */
+  private refreshStep(): void {
+    let m = 1;
+    for (const [h, f] of this.slow) if (f > m && this.active[h - this.pool0]) m = f;
+    this.maxSlow = m;
+    const shrink = this.activeCount > 0 && this.activeCount < this.spec.hosts ? this.spec.hosts / this.activeCount : 1;
+    this.stepSec = this.spec.stepTimeSec * m * shrink * (1 + this.detectCost);
+    if (this.policy.checkpoint.kind === "adaptive") this.intervalSec = this.computeInterval();
+  }
+
+  /** Largest slowdown among participants now. */
+  get slowdown(): number {
+    return this.maxSlow;
+  }
+
+  /** Participants flagged CORRUPT by the memory detector since the last scan (O(pool), at checkpoints only). */
+  private scanFlags(): void {
+    const since = this.lastScanAt;
+    this.lastScanAt = this.sim.now;
+    for (let i = 0; i < this.poolSize; i++) {
+      const h = this.pool0 + i;
+      if (this.active[i] && !this.seenCorrupt[i] && this.fleet.flags[h] & HostFlag.CORRUPT) {
+        this.seenCorrupt[i] = 1;
+        this.silentCorruption(h, since);
+      }
+    }
+  }
+
+  private computeInterval(): number {
+    const c = this.policy.checkpoint;
+    if (c.kind === "fixed") return c.seconds;
+    const delta = Math.max(this.checkpointStallSec, 1e-3);
+    const accel = Math.max(1, this.fleet.hostSpec(this.pool0).accelerators);
+    const prior = this.policy.mtbf ?? LLAMA3_ACCELERATOR_MTBF_SEC / (accel * this.spec.hosts);
+    if (c.kind === "young") return youngInterval(delta, prior);
+    if (c.kind === "daly") return dalyInterval(delta, prior);
+    // adaptive: one prior interruption at the prior MTBF, plus what the job has seen.
+    const seen = this.sim.now - this.startAt;
+    return dalyInterval(delta, (prior + seen) / (1 + this.interruptions));
+  }
+
+  private inPool(h: number): boolean {
+    return h >= this.pool0 && h < this.pool0 + this.poolSize;
+  }
+
+  private forPoolHosts(ref: FleetRef, fn: (h: number) => void): void {
+    const lo = this.pool0;
+    const hi = this.pool0 + this.poolSize;
+    this.fleet.forEachHostRange(ref, (s, e) => {
+      const a = Math.max(s, lo);
+      const b = Math.min(e, hi);
+      for (let h = a; h < b; h++) fn(h);
+    });
+  }
+}

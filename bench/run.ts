@@ -7,12 +7,14 @@ import { benchEngine } from "./engine.js";
 import { benchFleet } from "./fleet.js";
 import { benchChecksums } from "./checksums.js";
 import { benchFaults } from "./faults.js";
+import { benchTraining } from "./training.js";
 
 const benches: [string, Bench][] = [
   ["engine", benchEngine],
   ["fleet", benchFleet],
   ["checksums", benchChecksums],
   ["faults", benchFaults],
+  ["training", benchTraining],
 ];
 
 async function main(): Promise<void> {

@@ -44,12 +44,13 @@ describe("bin/fleet.js", () => {
     const child = spawn(process.execPath, [BIN, "chaos", "scenarios/cosmic.yaml", "--duration", "5y", "--journal", journal], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
+    let timer: NodeJS.Timeout | undefined;
     child.stderr.on("data", (d) => (err += d));
     const code = await new Promise<number | null>((resolve) => {
       child.stdout.on("data", (d) => {
         out += d;
-        // the first progress line means the run is under way: interrupt it
-        if (/\d+%\s+faults=/.test(out) && !child.killed) child.kill("SIGINT");
+        // the journal line is printed when the run starts: interrupt it a moment later
+        if (out.includes("journal: ") && !timer) timer = setTimeout(() => child.kill("SIGINT"), 1500);
       });
       child.on("exit", (c) => resolve(c));
     });

@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseSettings } from "./testing.js";
-import { buildFleet } from "../fleet/build.js";
-import { type FleetSpecOverrides, fleetSpec } from "../fleet/testing.js";
-import { Sim } from "../sim/sim.js";
+import { faultHarness, parseSettings, withinPoisson } from "./testing.js";
+import type { FleetSpecOverrides } from "../fleet/testing.js";
 import { DEFAULT_FIT_PER_DEVICE, DRAM_MODES, type DramMode, dramFaultsOf, dramModel, maskBits } from "./dram.js";
 import { decodeWord, dimmGeometry } from "./memory.js";
 import type { FaultEvent } from "./trace.js";
-import { FaultTrace } from "./trace.js";
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -14,14 +11,7 @@ const GiB = 2 ** 30;
 
 const settings = parseSettings;
 
-function world(o: FleetSpecOverrides = {}, seed = 1) {
-  const fleet = buildFleet(fleetSpec(o));
-  const sim = new Sim({ seed });
-  const trace = new FaultTrace(sim, fleet);
-  const events: FaultEvent[] = [];
-  trace.addListener({ onFault: (e) => void events.push(e) });
-  return { fleet, sim, trace, events };
-}
+const world = (o: FleetSpecOverrides = {}, seed = 1) => faultHarness(o, seed);
 
 function run(w: ReturnType<typeof world>, yaml: string, horizonSec: number) {
   const injector = dramModel.create(settings(dramModel.schema, yaml));
@@ -31,9 +21,7 @@ function run(w: ReturnType<typeof world>, yaml: string, horizonSec: number) {
 }
 
 /** |obs - exp| < 4 sqrt(exp): the statistical check of every rate test here. */
-function close(obs: number, exp: number): boolean {
-  return Math.abs(obs - exp) < 4 * Math.sqrt(exp);
-}
+const close = (obs: number, exp: number): boolean => withinPoisson(obs, exp);
 
 describe("dram settings", () => {
   it("fills the SC'12 per-mode defaults and reads overrides", () => {

@@ -38,6 +38,17 @@ export type FaultKind =
   | "mercurial.corrupt" // a defective core silently corrupted one result
   | "machine.check"; // a detected-uncorrectable error took a host down (from detection)
 
+/** Every FaultKind, in the order reports list them; counters are indexed by position. */
+export const FAULT_KINDS: readonly FaultKind[] = [
+  "cosmic.upset", "cosmic.upsets", "cosmic.burst", "dram.fault", "dram.error",
+  "disk.fail", "disk.lse", "disk.slow",
+  "power.busbar", "power.pdu", "power.utility", "power.warning",
+  "host.crash", "rack.fail", "rack.wonky", "link.cut", "link.latency",
+  "straggler", "mercurial.core", "mercurial.corrupt", "machine.check",
+];
+const KIND_INDEX: Record<string, number> = Object.fromEntries(FAULT_KINDS.map((k, i) => [k, i]));
+const K = FAULT_KINDS.length;
+
 /** A fault as listeners see it. `detail` carries the kind-specific fields. */
 export interface FaultEvent {
   kind: FaultKind;
@@ -91,13 +102,11 @@ export class FaultTrace {
   private readonly persistentSlow = new Map<number, number>();
   /** Transient slowdowns in force, by host, as flat [factor, untilSec, factor, untilSec, ...]. */
   private readonly slowEpisodes = new Map<number, number[]>();
-  /** Counts per kind. */
-  readonly counts = new Map<FaultKind, KindCount>();
-  /**
-   * Counts per failure domain and kind. Keyed by a number on the hot path (a row index,
-   * or -1 - index for datacenters, -1e9 - index for links); `byDomain` names them.
-   */
-  private readonly domainCounts = new Map<number, Map<FaultKind, number>>();
+  // Hot-path counters in typed arrays: per kind, and per (failure domain x kind) where a
+  // domain is a row, then each datacenter, then each link.
+  private readonly kindEvents = new Float64Array(K);
+  private readonly kindHosts = new Float64Array(K);
+  private readonly domainEvents: Float64Array;
   /** Correlated events (bursts, bus bars, PDUs, racks, links) in order, for timelines. */
   readonly correlated: { at: number; kind: FaultKind; target: string; untilSec: number; hosts: number }[] = [];
   records = 0;
@@ -113,6 +122,7 @@ export class FaultTrace {
     readonly fleet: Fleet,
     private readonly journal?: JournalSink,
   ) {
+    this.domainEvents = new Float64Array((fleet.rowCount + fleet.dcCount + fleet.linkCount) * K);
     this.repairKind = sim.defineEvent("faults.repair", (slot) => this.repair(slot));
     this.slowEndKind = sim.defineEvent("faults.slowEnd", (host) => this.slowEnd(host));
   }
@@ -238,10 +248,18 @@ export class FaultTrace {
   /** Adds to the per-kind counters without a record (aggregated floods, e.g. single-bit upsets). */
   countOnly(kind: FaultKind, ref: FleetRef | undefined, events: number): void {
     if (events <= 0) return;
-    let c = this.counts.get(kind);
-    if (!c) this.counts.set(kind, (c = { events: 0, hostsHit: 0 }));
-    c.events += events;
-    if (ref) this.domainCount(kind, ref, events);
+    const k = KIND_INDEX[kind];
+    this.kindEvents[k] += events;
+    if (ref) this.domainEvents[this.domainOf(ref) * K + k] += events;
+  }
+
+  /** Counts per kind that has happened, in FAULT_KINDS order. */
+  get counts(): Map<FaultKind, KindCount> {
+    const out = new Map<FaultKind, KindCount>();
+    for (let k = 0; k < K; k++) {
+      if (this.kindEvents[k] > 0 || this.kindHosts[k] > 0) out.set(FAULT_KINDS[k], { events: this.kindEvents[k], hostsHit: this.kindHosts[k] });
+    }
+    return out;
   }
 
   /** Writes a summary record for aggregated faults (one per window) into journal and digest. */
@@ -267,34 +285,36 @@ export class FaultTrace {
   }
 
   private count(kind: FaultKind, ref: FleetRef | undefined, hosts: number): void {
-    let c = this.counts.get(kind);
-    if (!c) this.counts.set(kind, (c = { events: 0, hostsHit: 0 }));
-    c.events++;
-    c.hostsHit += hosts;
-    if (ref) this.domainCount(kind, ref, 1);
-  }
-
-  private domainCount(kind: FaultKind, ref: FleetRef, n: number): void {
-    const domain = this.domainOf(ref);
-    let m = this.domainCounts.get(domain);
-    if (!m) this.domainCounts.set(domain, (m = new Map()));
-    m.set(kind, (m.get(kind) ?? 0) + n);
+    const k = KIND_INDEX[kind];
+    this.kindEvents[k]++;
+    this.kindHosts[k] += hosts;
+    if (ref) this.domainEvents[this.domainOf(ref) * K + k]++;
   }
 
   /** Counts per failure domain (row id, or datacenter / link id for wider faults) and kind. */
   get byDomain(): Map<string, Map<FaultKind, number>> {
     const out = new Map<string, Map<FaultKind, number>>();
     const f = this.fleet;
-    const keys = [...this.domainCounts.keys()].sort((a, b) => a - b);
-    for (const key of keys) {
+    const domains = this.domainEvents.length / K;
+    for (let d = 0; d < domains; d++) {
+      let m: Map<FaultKind, number> | undefined;
+      for (let k = 0; k < K; k++) {
+        const n = this.domainEvents[d * K + k];
+        if (n > 0) (m ??= new Map()).set(FAULT_KINDS[k], n);
+      }
+      if (!m) continue;
       const id =
-        key >= 0 ? f.idOf({ kind: "row", index: key }) : key > -1e9 ? f.idOf({ kind: "dc", index: -1 - key }) : f.idOf({ kind: "link", index: -1e9 - key });
-      out.set(id, this.domainCounts.get(key)!);
+        d < f.rowCount
+          ? f.idOf({ kind: "row", index: d })
+          : d < f.rowCount + f.dcCount
+            ? f.idOf({ kind: "dc", index: d - f.rowCount })
+            : f.idOf({ kind: "link", index: d - f.rowCount - f.dcCount });
+      out.set(id, m);
     }
     return out;
   }
 
-  /** The row (or datacenter, for wider faults) a fault belongs to, as a number. */
+  /** The index of the failure domain a fault belongs to: its row, else its datacenter or link. */
   private domainOf(ref: FleetRef): number {
     const f = this.fleet;
     switch (ref.kind) {
@@ -310,9 +330,9 @@ export class FaultTrace {
         return ref.index;
       case "dc":
       case "utility":
-        return -1 - ref.index;
+        return f.rowCount + ref.index;
       case "link":
-        return -1e9 - ref.index;
+        return f.rowCount + f.dcCount + ref.index;
     }
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { linkModel } from "../faults/network.js";
 import { faultHarness, HOUR, parseSettings } from "../faults/testing.js";
 import type { FleetSpecOverrides } from "../fleet/testing.js";
 import { defaultTrainingPolicy, type TrainingPolicy } from "../recovery/policy.js";
@@ -47,6 +48,8 @@ describe("training workload spec", () => {
       firstHost: 0,
     });
     expect(() => parseSettings(trainingWorkload, "{ name: x, hosts: 8, stepTime: fast }")).toThrow(/a duration like/);
+    expect(parseSettings(trainingWorkload, "{ name: x, hosts: 8, stepTime: 4s, gradientGB: 0.5, overlap: 0.3 }")).toMatchObject({ gradientGB: 0.5, overlap: 0.3 });
+    expect(() => parseSettings(trainingWorkload, "{ name: x, hosts: 8, stepTime: 4s, overlap: 1.5 }")).toThrow(/at most 1/);
   });
 });
 
@@ -162,6 +165,86 @@ describe("training job", () => {
     expect(m["training.stepsDone"]).toBe(1000);
     expect(m["training.timeToStepsHours"] * 3600).toBeCloseTo(4000 + 3 * 90, 6);
     expect(w.records.filter((r) => r.t === "milestone").map((r) => r.f.event)).toEqual(["checkpoint", "steps"]);
+  });
+});
+
+describe("training job across datacenters", () => {
+  // Two datacenters of 16 hosts (hosts 0-15 in dc1, 16-31 in dc2), one 100 Gb/s, 10 ms link.
+  const twoDcs: FleetSpecOverrides = {
+    rows: 1,
+    racksPerRow: 4,
+    hostsPerRack: 4,
+    datacenters: [{}, {}],
+    links: [{ a: "dc1", b: "dc2", latencySec: 0.01, bandwidthBitsPerSec: 1e11 }],
+  };
+  // 2 GB of gradients: 2 x (2-1)/2 x 16e9 bits / 1e11 b/s + 2 x 10 ms = 0.16 + 0.02 s per step.
+  const exchange = 0.18;
+  const noCkpt = { checkpoint: { kind: "fixed" as const, seconds: 100 * HOUR } };
+
+  it("a job inside one datacenter pays no exchange; across two, every step pays it", () => {
+    const one = world({ fleet: twoDcs, spec: { firstHost: 0 }, policy: noCkpt });
+    one.sim.runUntil("10h");
+    expect(one.job.datacenters()).toEqual([0]);
+    expect(one.job.metrics()["training.stepsDone"]).toBe(9000);
+    expect(one.job.metrics()["training.exchangeHours"]).toBe(0);
+
+    const two = world({ fleet: twoDcs, spec: { firstHost: 12 }, policy: noCkpt });
+    two.sim.runUntil("10h");
+    expect(two.job.datacenters()).toEqual([0, 1]);
+    const m = two.job.metrics();
+    expect(m["training.stepsDone"]).toBe(Math.floor(36000 / (4 + exchange))); // 8612
+    expect(m["training.stepsDone"]).toBe(8612);
+    expect(m["training.exchangeHours"] * 3600).toBeCloseTo((36000 * exchange) / (4 + exchange), 6);
+    expect(m["training.goodput"]).toBeCloseTo((8612 * 4) / 36000, 9);
+
+    // Half the exchange hidden behind compute: steps of 4.09 s.
+    const half = world({ fleet: twoDcs, spec: { firstHost: 12, overlap: 0.5 }, policy: noCkpt });
+    half.sim.runUntil("10h");
+    expect(half.job.metrics()["training.stepsDone"]).toBe(Math.floor(36000 / (4 + exchange / 2)));
+  });
+
+  it("a link cut at 2h for 1h interrupts the job, which waits for the repair and resumes", () => {
+    const w = world({ fleet: twoDcs, spec: { firstHost: 12 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, spares: 0.5 } });
+    w.fire(linkModel, "link/dc1-dc2", { repair: HOUR }, 2 * HOUR);
+    w.sim.runUntil("3h");
+    // Checkpoints are durable every 1200 + 90 s of wall time: the last before 2h at 6450 s.
+    const lastCheckpoint = 5 * 1290;
+    expect(w.job.metrics()["training.interruptions"]).toBe(1);
+    expect(w.job.metrics()["training.interruptions.link.cut"]).toBe(1);
+    expect(w.records.find((r) => r.t === "recovery")).toMatchObject({ at: 7200, f: { action: "restart", cause: "link.cut", restoredFrom: lastCheckpoint, lostSec: 7200 - lastCheckpoint } });
+    // At 3h the job has waited the whole hour of the cut: nothing done since the checkpoint.
+    expect(w.job.metrics()["training.lostWorkHours"] * 3600).toBeCloseTo(7200 - lastCheckpoint + HOUR, 6);
+    expect(w.job.metrics()["training.stepsDone"]).toBe(w.job.checkpointTimes().at(-1)!.progress | 0);
+    w.sim.runUntil("5h");
+    const m = w.job.metrics();
+    expect(m["training.lostWorkHours"] * 3600).toBeCloseTo(7200 - lastCheckpoint + HOUR + 300, 6);
+    expect(m["training.interruptions"]).toBe(1);
+    const stalls = m["training.checkpointStallHours"] * 3600;
+    expect(m["training.stepsDone"]).toBe(Math.floor((5 * 3600 - (7200 - lastCheckpoint + HOUR + 300) - stalls) / (4 + exchange) + 1e-9));
+    expect(w.job.datacenters()).toEqual([0, 1]);
+
+    // The same cut does not touch a job inside one datacenter.
+    const v = world({ fleet: twoDcs, spec: { firstHost: 0 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 } } });
+    v.fire(linkModel, "link/dc1-dc2", { repair: HOUR }, 2 * HOUR);
+    v.sim.runUntil("5h");
+    expect(v.job.metrics()["training.interruptions"]).toBe(0);
+  });
+
+  it("a latency spike slows steps only while it lasts", () => {
+    const w = world({ fleet: twoDcs, spec: { firstHost: 12 }, policy: noCkpt });
+    // +40 ms from 1h to 2h: 2 x 0.05 s of latency, steps of 4.26 s.
+    w.sim.at(HOUR, () => w.trace.emit("link.latency", { kind: "link", index: 0 }, { untilSec: 2 * HOUR, detail: { extraSec: 0.04 } }));
+    w.sim.runUntil("3h");
+    const m = w.job.metrics();
+    const fast = 4 + exchange;
+    const slow = 4 + exchange + 0.08;
+    expect(m["training.stepsDone"]).toBe(Math.floor((2 * 3600) / fast + 3600 / slow));
+    expect(m["training.exchangeHours"] * 3600).toBeCloseTo((2 * 3600 * exchange) / fast + (3600 * (exchange + 0.08)) / slow, 6);
+    expect(m["training.interruptions"]).toBe(0);
+  });
+
+  it("a job across datacenters with no link between them is rejected", () => {
+    expect(() => world({ fleet: { ...twoDcs, links: [] }, spec: { firstHost: 12 } })).toThrow(/no link joins them/);
   });
 });
 

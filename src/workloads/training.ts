@@ -21,9 +21,21 @@
 // Defaults (checkpointWrite 90s, restart 5m) are illustrative, from DESIGN.md's example;
 // failure rates come from the fault injectors, never from here.
 //
-// Left out: a job spanning datacenters (inter-datacenter gradient exchange, link cuts),
-// per-step jitter, step-level granularity of checkpoints (chunks are fluid in time), and
-// the partial step in progress at a checkpoint.
+// Spanning datacenters. Hosts are numbered densely across datacenters, so a job whose
+// participants cross a datacenter boundary spans k > 1 datacenters; each step then also
+// pays the inter-datacenter gradient exchange of `gradientGB` over a ring of the links
+// between them (src/workloads/exchange.ts: 2(k-1) x max hop (latency + 8G/(k bandwidth))),
+// of which `overlap` is hidden behind compute: step = compute step + (1 - overlap) x
+// exchange. A `link.latency` spike on a ring link raises the exchange while it lasts (the
+// largest extra in force per link; the step time is re-planned at its start and end). A
+// `link.cut` on a ring link interrupts the job like a lost participant (cause
+// `link.cut`): work since the last durable checkpoint is lost, the job waits (WAIT) until
+// the link is repaired at the cut's `untilSec`, then restarts from that checkpoint after
+// `restart`. Spares do not route around a cut (kept simple). The datacenters spanned are
+// those of the participants, recomputed at each restart.
+//
+// Left out: per-step jitter, step-level granularity of checkpoints (chunks are fluid in
+// time), the partial step in progress at a checkpoint, and routing around a cut link.
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { HostFlag, HostState } from "../fleet/state.js";
@@ -41,7 +53,25 @@ import {
   type TrainingPolicy,
 } from "../recovery/policy.js";
 import { dalyInterval, youngInterval } from "./checkpoint.js";
-import "../slo/metrics.js";
+import { ringAllReduceSec, ringLinks, type ExchangeHop } from "./exchange.js";
+import { registerMetric } from "../slo/metrics.js";
+
+registerMetric("training.exchangeHours", "wall hours of inter-datacenter gradient exchange not hidden by compute", "hours");
+
+/**
+ * Gradient bytes a step exchanges between datacenters, GB (1e9 bytes): 2 GB, the bf16
+ * gradients (2 bytes each) of 1B parameters, e.g. a small model, or the shard of a larger
+ * one that each data-parallel group all-reduces. Our illustrative choice: set it from the
+ * model size and sharding.
+ */
+export const DEFAULT_GRADIENT_GB = 2;
+/**
+ * Fraction of the exchange hidden behind compute: 0, none. Bucketed all-reduce overlaps
+ * communication with the backward pass within a datacenter (PyTorch DDP, Li et al.,
+ * VLDB 2020), but a WAN exchange usually outlasts the backward pass; 0 is the
+ * conservative default.
+ */
+export const DEFAULT_OVERLAP = 0;
 
 export interface TrainingSpec {
   name: string;
@@ -54,6 +84,10 @@ export interface TrainingSpec {
   steps?: number;
   /** First host index of the job's block (spares follow the job's hosts). */
   firstHost: number;
+  /** Gradient bytes exchanged between datacenters per step, GB (default DEFAULT_GRADIENT_GB). */
+  gradientGB?: number;
+  /** Fraction of the inter-datacenter exchange hidden by compute, 0..1 (default DEFAULT_OVERLAP). */
+  overlap?: number;
 }
 
 /** The `training:` workload entry: `{ name, hosts: 2048, stepTime: 4s, checkpointWrite: 90s, restart: 5m, steps? }`. */
@@ -66,10 +100,14 @@ export const trainingWorkload: Validator<TrainingSpec> = map(
     restart: opt(duration(), 300, "time to restart from a storage checkpoint (5m)"),
     steps: maybe(number({ min: 1, integer: true }), "stop after this many steps (none: run to the end)"),
     firstHost: opt(number({ min: 0, integer: true }), 0, "index of the first host of the job (0)"),
+    gradientGB: maybe(number({ min: 0 }), "gradient GB exchanged between datacenters per step when the job spans several (2: 1B bf16 parameters)"),
+    overlap: maybe(number({ min: 0, max: 1 }), "fraction of the inter-datacenter exchange hidden by compute (0)"),
   }, "a training job"),
   (o) => {
     const spec: TrainingSpec = { name: o.name, hosts: o.hosts, stepTimeSec: o.stepTime, checkpointWriteSec: o.checkpointWrite, restartSec: o.restart, firstHost: o.firstHost };
     if (o.steps !== undefined) spec.steps = o.steps;
+    if (o.gradientGB !== undefined) spec.gradientGB = o.gradientGB;
+    if (o.overlap !== undefined) spec.overlap = o.overlap;
     return spec;
   },
 );
@@ -118,6 +156,18 @@ export class TrainingJob implements FaultListener {
   private readonly slowKind: number;
   private readonly durableKind: number;
   private readonly detectKind: number;
+  private readonly linkEndKind: number;
+  private readonly gradientBytes: number;
+  private readonly overlap: number;
+  /** Per fleet link: when its cuts in force end (0: not cut). */
+  private readonly linkCutUntil: Float64Array;
+  /** Per fleet link: latency spikes as flat [extraSec, untilSec, ...]. */
+  private readonly linkSpikes: number[][];
+  /** Datacenters the participants span (at the last restart) and the links of their ring (-1: none). */
+  private spanDcs: number[] = [];
+  private ring: number[] = [];
+  /** Exchange seconds per step not hidden by compute, in force now. */
+  private exposedExchangeSec = 0;
 
   private phase: Phase = WAIT;
   private phaseEnd = 0;
@@ -148,6 +198,7 @@ export class TrainingJob implements FaultListener {
   private drains = 0;
   private checkpointsTaken = 0;
   private stallSec = 0;
+  private exchangeSec = 0;
 
   constructor(
     private readonly sim: Sim,
@@ -184,6 +235,20 @@ export class TrainingJob implements FaultListener {
     this.slowKind = sim.defineEvent(`training.${spec.name}.slowEnd`, (host) => this.slowChanged(host));
     this.durableKind = sim.defineEvent(`training.${spec.name}.durable`, (_t, gen) => this.durable(gen));
     this.detectKind = sim.defineEvent(`training.${spec.name}.detect`, (_t, gen) => this.detected(gen));
+    this.linkEndKind = sim.defineEvent(`training.${spec.name}.linkEnd`, (link) => this.linkEnd(link));
+    this.gradientBytes = (spec.gradientGB ?? DEFAULT_GRADIENT_GB) * 1e9;
+    this.overlap = spec.overlap ?? DEFAULT_OVERLAP;
+    if (!(this.overlap >= 0 && this.overlap <= 1)) throw new RangeError(`training job ${spec.name}: overlap must be in 0..1, got ${this.overlap}`);
+    this.linkCutUntil = new Float64Array(fleet.linkCount);
+    this.linkSpikes = fleet.links.map(() => []);
+    const nominal: number[] = [];
+    for (let d = fleet.dcOfHost(spec.firstHost); d <= fleet.dcOfHost(spec.firstHost + spec.hosts - 1); d++) nominal.push(d);
+    const missing = ringLinks(nominal, (a, b) => this.linkIndexBetween(a, b)).indexOf(-1);
+    if (missing >= 0) {
+      const a = nominal[missing];
+      const b = nominal[(missing + 1) % nominal.length];
+      throw new RangeError(`training job ${spec.name} spans datacenters ${fleet.dcId(a)} and ${fleet.dcId(b)} but no link joins them`);
+    }
     for (let i = 0; i < this.poolSize; i++) {
       const f = fleet.slowdown[this.pool0 + i];
       if (f > 1) this.slow.set(this.pool0 + i, f);
@@ -223,6 +288,10 @@ export class TrainingJob implements FaultListener {
         this.slowChanged(e.host);
         if (e.untilSec < Infinity) this.sim.scheduleAt(Math.max(e.untilSec, this.sim.now), this.slowKind, e.host, 0);
       }
+      return;
+    }
+    if (e.kind === "link.cut" || e.kind === "link.latency") {
+      this.linkFault(e);
       return;
     }
     if (e.kind === "mercurial.corrupt") {
@@ -286,6 +355,7 @@ export class TrainingJob implements FaultListener {
       "training.checkpointStallHours": this.stallSec / 3600,
       "training.stepsDone": Math.floor(this.progress + EPS),
       "training.checkpointIntervalSec": this.intervalSec,
+      "training.exchangeHours": this.exchangeSec / 3600,
     };
     if (!Number.isNaN(this.doneAt)) m["training.timeToStepsHours"] = (this.doneAt - this.startAt) / 3600;
     for (const k of [...this.byCause.keys()].sort()) m[`training.interruptions.${k}`] = this.byCause.get(k)!;
@@ -303,6 +373,7 @@ export class TrainingJob implements FaultListener {
     if (this.phase === RUN) {
       this.progress += dt / this.stepSec;
       this.runSinceCkpt += dt;
+      this.exchangeSec += (dt * this.exposedExchangeSec) / this.stepSec;
       if (this.spec.steps !== undefined && this.progress > this.spec.steps) this.progress = this.spec.steps;
     } else if (this.phase === RESTART || this.phase === WAIT) {
       this.lostSec += dt;
@@ -389,6 +460,11 @@ export class TrainingJob implements FaultListener {
     }
     if (this.policy.onLoss === "shrink" && this.activeCount < this.spec.hosts && this.idleUp() > 0) {
       this.fillActive(this.spec.hosts);
+      this.computeSpan();
+      if (this.ringCut()) {
+        this.interrupt("link.cut", false);
+        return;
+      }
       this.refreshStep();
     }
   }
@@ -496,6 +572,13 @@ export class TrainingJob implements FaultListener {
       return;
     }
     this.fillActive(this.spec.hosts);
+    this.computeSpan();
+    if (this.ringCut()) {
+      // A link between the job's datacenters is cut: wait for its repair (linkEnd).
+      this.phase = WAIT;
+      this.tickGen++;
+      return;
+    }
     this.refreshStep();
     this.phase = RESTART;
     this.phaseEnd = this.sim.now + delaySec;
@@ -522,6 +605,11 @@ export class TrainingJob implements FaultListener {
     const f = this.fleet.slowdown[host];
     if (f > 1) this.slow.set(host, f);
     else this.slow.delete(host);
+    this.stepChanged();
+  }
+
+  /** Re-plans after the step time may have changed (a straggler, a latency spike). */
+  private stepChanged(): void {
     if (this.phase === DONE) return;
     const before = this.stepSec;
     this.settle();
@@ -535,7 +623,8 @@ export class TrainingJob implements FaultListener {
     for (const [h, f] of this.slow) if (f > m && this.active[h - this.pool0]) m = f;
     this.maxSlow = m;
     const shrink = this.activeCount > 0 && this.activeCount < this.spec.hosts ? this.spec.hosts / this.activeCount : 1;
-    this.stepSec = this.spec.stepTimeSec * m * shrink * (1 + this.detectCost);
+    this.exposedExchangeSec = (1 - this.overlap) * this.exchangePerStep();
+    this.stepSec = this.spec.stepTimeSec * m * shrink * (1 + this.detectCost) + this.exposedExchangeSec;
     if (this.policy.checkpoint.kind === "adaptive") this.intervalSec = this.computeInterval();
   }
 
@@ -568,6 +657,92 @@ export class TrainingJob implements FaultListener {
     // adaptive: one prior interruption at the prior MTBF, plus what the job has seen.
     const seen = this.sim.now - this.startAt;
     return dalyInterval(delta, (prior + seen) / (1 + this.interruptions));
+  }
+
+  // ---- datacenters and links ----
+
+  private linkIndexBetween(a: number, b: number): number {
+    const l = this.fleet.linkBetween(a, b);
+    return l ? this.fleet.links.indexOf(l) : -1;
+  }
+
+  /** Datacenters of the participants and the ring over them (O(pool): at restarts only). */
+  private computeSpan(): void {
+    const dcs: number[] = [];
+    for (let i = 0; i < this.poolSize; i++) {
+      if (!this.active[i]) continue;
+      const d = this.fleet.dcOfHost(this.pool0 + i);
+      if (dcs[dcs.length - 1] !== d) dcs.push(d);
+    }
+    this.spanDcs = dcs;
+    this.ring = ringLinks(dcs, (a, b) => this.linkIndexBetween(a, b));
+  }
+
+  /** Datacenters the participants span now (tests and the dashboard). */
+  datacenters(): number[] {
+    return [...this.spanDcs];
+  }
+
+  /** A ring link is cut now (or missing). */
+  private ringCut(): boolean {
+    const now = this.sim.now;
+    for (const l of this.ring) if (l < 0 || this.linkCutUntil[l] > now) return true;
+    return false;
+  }
+
+  /** Seconds of one inter-datacenter exchange with the latency spikes in force now. */
+  private exchangePerStep(): number {
+    const k = this.spanDcs.length;
+    if (k <= 1) return 0;
+    const now = this.sim.now;
+    const hops: ExchangeHop[] = [];
+    for (const l of this.ring) {
+      if (l < 0) continue;
+      const link = this.fleet.links[l];
+      let extra = 0;
+      const s = this.linkSpikes[l];
+      for (let i = 0; i < s.length; i += 2) if (s[i + 1] > now && s[i] > extra) extra = s[i];
+      hops.push({ latencySec: link.latencySec, bandwidthBitsPerSec: link.bandwidthBitsPerSec, extraLatencySec: extra });
+    }
+    return hops.length > 0 ? ringAllReduceSec(k, this.gradientBytes, hops) : 0;
+  }
+
+  private linkFault(e: FaultEvent): void {
+    const ref = e.ref;
+    if (!ref || ref.kind !== "link" || ref.index < 0 || ref.index >= this.linkCutUntil.length) return;
+    const l = ref.index;
+    const now = this.sim.now;
+    if (e.untilSec > now && e.untilSec < Infinity) this.sim.scheduleAt(e.untilSec, this.linkEndKind, l, 0);
+    const used = this.ring.includes(l);
+    if (e.kind === "link.cut") {
+      if (e.untilSec > this.linkCutUntil[l]) this.linkCutUntil[l] = e.untilSec;
+      if (used && e.untilSec > now) this.interrupt("link.cut", false);
+      return;
+    }
+    const extra = Number(e.detail.extraSec ?? 0);
+    if (!(extra > 0) || !(e.untilSec > now)) return;
+    this.linkSpikes[l].push(extra, e.untilSec);
+    if (used) this.stepChanged();
+  }
+
+  /** A cut or a spike on link `l` may have ended. */
+  private linkEnd(l: number): void {
+    const now = this.sim.now;
+    const s = this.linkSpikes[l];
+    let w = 0;
+    for (let i = 0; i < s.length; i += 2) {
+      if (s[i + 1] > now) {
+        s[w++] = s[i];
+        s[w++] = s[i + 1];
+      }
+    }
+    s.length = w;
+    if (this.phase === DONE) return;
+    if (this.phase === WAIT) {
+      if (this.linkCutUntil[l] <= now) this.tryRestart(this.restartDelay());
+      return;
+    }
+    if (this.ring.includes(l)) this.stepChanged();
   }
 
   private inPool(h: number): boolean {

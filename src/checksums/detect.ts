@@ -159,6 +159,8 @@ export interface DetectorOptions {
   horizonSec: number;
   /** Where `detection` records go (the lane's buffer). */
   sink?: RecordSink;
+  /** Told of every host that has just been handed silently corrupted data (workloads listen). */
+  onSilent?: (host: number) => void;
   scrub?: Partial<ScrubSettings>;
   /** Seconds a machine check keeps a host down (MACHINE_CHECK_REPAIR_SEC). */
   machineCheckRepairSec?: number;
@@ -394,6 +396,7 @@ export class MemoryDetector implements FaultListener {
     this.total.silent += k;
     this.countersOf(mode).silent += k;
     this.fleet.flags[host] |= HostFlag.CORRUPT;
+    this.opts.onSilent?.(host);
     const fields: Record<string, string | number | boolean | number[]> = { host: this.fleet.hostId(host) };
     if (flips && word >= 0) {
       this.readBack(code, flips);

@@ -69,13 +69,22 @@ export class Lane {
     const sink = writeFaults ? this.buffer : undefined;
     // The trace writes through a JournalSink; a lane only needs `record`.
     this.layer = startFaultLayer(scenario, { seed, horizonSec, journal: sink as never });
-    this.detector = new MemoryDetector(this.layer.sim, this.layer.fleet, this.layer.trace, { seed, horizonSec, sink: this.buffer });
+    this.detector = new MemoryDetector(this.layer.sim, this.layer.fleet, this.layer.trace, {
+      seed,
+      horizonSec,
+      sink: this.buffer,
+      onSilent: (host) => {
+        for (const job of this.jobs) job.memoryCorrupted(host);
+      },
+    });
     this.layer.trace.addListener(this.detector);
     const policySettings = policy !== undefined ? scenario.policies[policy] : defaultTrainingPolicy();
     for (const w of scenario.workloads) {
       if (w.kind !== "training") continue;
       const { sim, fleet, trace } = this.layer;
-      this.jobs.push(new TrainingJob(sim, fleet, trace, w.spec, policySettings, sim.streams.get(`workloads.${w.spec.name}`), (t, at, f) => this.buffer.record(t, at, f)));
+      const job = new TrainingJob(sim, fleet, trace, w.spec, policySettings, sim.streams.get(`workloads.${w.spec.name}`), (t, at, f) => this.buffer.record(t, at, f));
+      job.notified = true;
+      this.jobs.push(job);
     }
   }
 

@@ -158,6 +158,19 @@ describe("training job", () => {
     expect(w.job.metrics()["training.silentEscapes"]).toBe(1);
   });
 
+  it("a notified job learns of a memory corruption when it happens, on participants only", () => {
+    const w = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 1200 } } });
+    w.job.notified = true;
+    // the flag alone is not scanned any more: only the notification counts
+    w.sim.at(600, () => void (w.fleet.flags[6] |= 1));
+    w.sim.at(700, () => w.job.memoryCorrupted(5));
+    w.sim.at(800, () => w.job.memoryCorrupted(5)); // the same host again: one corruption
+    w.sim.at(900, () => w.job.memoryCorrupted(w.fleet.hostCount - 1)); // not in the job
+    w.sim.runUntil("2h");
+    expect(w.job.metrics()["training.silentEscapes"]).toBe(1);
+    expect(w.job.metrics()["training.corruptions"]).toBe(1);
+  });
+
   it("stops at the steps target and reports the time to reach it", () => {
     const w = world({ spec: { steps: 1000, stepTimeSec: 4 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 } } });
     w.sim.runUntil("3h");

@@ -322,6 +322,22 @@ export class TrainingJob implements FaultListener {
    * A participant's computation silently corrupted model state now (the memory detector's
    * silent escapes, or any other source). Outside RUN/CKPT the job computes nothing: ignored.
    */
+  /**
+   * The memory detector handed `host` silently corrupted data just now. When a lane wires
+   * this up, the job stops scanning the participants' CORRUPT flags at each checkpoint
+   * (an O(hosts) pass) and learns of each corruption at the time it happens.
+   */
+  memoryCorrupted(host: number): void {
+    this.notified = true;
+    const i = host - this.pool0;
+    if (i < 0 || i >= this.poolSize || !this.active[i] || this.seenCorrupt[i]) return;
+    this.seenCorrupt[i] = 1;
+    this.silentCorruption(host);
+  }
+
+  /** Whether the detector notifies this job (see memoryCorrupted). */
+  notified = false;
+
   silentCorruption(host: number, atSec = this.sim.now): void {
     if (this.phase !== RUN && this.phase !== CKPT) return;
     this.corruptions++;
@@ -423,7 +439,7 @@ export class TrainingJob implements FaultListener {
 
   private startCheckpoint(): void {
     const now = this.sim.now;
-    this.scanFlags();
+    if (!this.notified) this.scanFlags();
     const snap: Checkpoint = { at: now, progress: this.progress, clean: Number.isNaN(this.corruptAt), downSec: this.downSec };
     this.pending = snap;
     this.phase = CKPT;

@@ -27,4 +27,13 @@ describe("llm-training.yaml", () => {
     expect(doc.verdicts.every((v: { ok: boolean }) => v.ok)).toBe(true);
     expect(r.code).toBe(0);
   });
+
+  it("counts each silent corruption once: memory escapes plus defective-core escapes in the job", async () => {
+    const r = await fleet(["chaos", "scenarios/llm-training.yaml", "--no-journal", "--reporter", "json"]);
+    const { naive, hardened } = JSON.parse(r.out).metrics;
+    expect(naive["training.silentEscapes"]).toBeGreaterThan(0);
+    expect(naive.silentCorruptions).toBe(naive["memory.silent"] + naive["training.silentEscapesFromCores"]);
+    expect(hardened["training.silentEscapesFromCores"]).toBe(0);
+    expect(hardened.silentCorruptions).toBe(hardened["memory.silent"]);
+  });
 });

@@ -139,9 +139,9 @@ export class Lane {
         m[k] = k in m && !k.endsWith("goodput") ? m[k] + v : v;
       }
     }
-    // Silent corruptions seen anywhere: memory escapes plus training state corrupted and
-    // not caught (a memory escape on a job's host can count in both).
-    m.silentCorruptions = (memory.silentCorruptions ?? 0) + this.jobs.reduce((a, j) => a + (j.metrics()["training.silentEscapes"] ?? 0), 0);
+    // Silent corruptions that escaped: every memory escape (the detector counts them, on any
+    // host) plus the results a defective core corrupted in a job without being caught.
+    m.silentCorruptions = (memory.silentCorruptions ?? 0) + this.jobs.reduce((a, j) => a + (j.metrics()["training.silentEscapesFromCores"] ?? 0), 0);
     return m;
   }
 }

@@ -193,6 +193,8 @@ export class TrainingJob implements FaultListener {
   private interruptions = 0;
   private readonly byCause = new Map<string, number>();
   private silentEscapes = 0;
+  /** Escapes that came from a defective core rather than memory (memory's are counted by the detector). */
+  private coreEscapes = 0;
   private corruptions = 0;
   private rollbacks = 0;
   private drains = 0;
@@ -295,7 +297,7 @@ export class TrainingJob implements FaultListener {
       return;
     }
     if (e.kind === "mercurial.corrupt") {
-      if (this.inPool(e.host) && this.active[e.host - this.pool0]) this.silentCorruption(e.host);
+      if (this.inPool(e.host) && this.active[e.host - this.pool0]) this.silentCorruption(e.host, this.sim.now, "core");
       return;
     }
     if (!LOSS_KINDS.has(e.kind) || !e.ref) return;
@@ -338,11 +340,12 @@ export class TrainingJob implements FaultListener {
   /** Whether the detector notifies this job (see memoryCorrupted). */
   notified = false;
 
-  silentCorruption(host: number, atSec = this.sim.now): void {
+  silentCorruption(host: number, atSec = this.sim.now, source: "memory" | "core" = "memory"): void {
     if (this.phase !== RUN && this.phase !== CKPT) return;
     this.corruptions++;
     if (this.detectDelaySteps === Infinity) {
       this.silentEscapes++;
+      if (source === "core") this.coreEscapes++;
       return;
     }
     if (!Number.isNaN(this.corruptAt)) return; // already corrupt; the first one is what detection finds
@@ -363,6 +366,7 @@ export class TrainingJob implements FaultListener {
       "training.lostWorkHours": this.lostSec / 3600,
       "training.interruptions": this.interruptions,
       "training.silentEscapes": this.silentEscapes,
+      "training.silentEscapesFromCores": this.coreEscapes,
       silentCorruptions: this.silentEscapes,
       "training.corruptions": this.corruptions,
       "training.rollbacks": this.rollbacks,

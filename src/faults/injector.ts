@@ -21,6 +21,12 @@ export interface FaultEnv {
   horizonSec: number;
   /** This injector's own stream (`faults.<kind>`, or `faults.<kind>#2` for a second entry). */
   rng: Rng;
+  /**
+   * Host ranges [start, end) a workload runs on (its hosts and every policy's spares):
+   * decided by the scenario alone, never by a policy. An injector may simulate floods of
+   * per-host detail only there and count the rest (see straggler.ts). Empty: no workload.
+   */
+  watched?: readonly { start: number; end: number }[];
 }
 
 export interface Injector {

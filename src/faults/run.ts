@@ -43,9 +43,27 @@ export function startFaultLayer(scenario: Scenario, opts: { seed: number; horizo
   const fleet = opts.fleet ?? buildFleet(scenario.fleet);
   const trace = new FaultTrace(sim, fleet, opts.journal);
   const injectors: Injector[] = [];
+  const watched = watchedHosts(scenario, fleet.hostCount);
   for (const { injector, stream } of createInjectors(scenario)) {
-    injector.start({ sim, fleet, trace, horizonSec: opts.horizonSec, rng: sim.streams.get(stream) });
+    injector.start({ sim, fleet, trace, horizonSec: opts.horizonSec, rng: sim.streams.get(stream), watched });
     injectors.push(injector);
   }
   return { sim, fleet, trace, injectors };
+}
+
+/**
+ * The hosts workloads run on, from the scenario alone: each training job's block plus
+ * room for the most spares any policy keeps (the same set for every policy, so the fault
+ * trace stays independent of policy).
+ */
+export function watchedHosts(scenario: Scenario, hostCount: number): { start: number; end: number }[] {
+  const policies = Object.values(scenario.policies ?? {});
+  const maxSpares = Math.max(0, ...policies.map((p) => p.spares));
+  const ranges: { start: number; end: number }[] = [];
+  for (const w of scenario.workloads ?? []) {
+    if (w.kind !== "training") continue;
+    const s = w.spec;
+    ranges.push({ start: s.firstHost, end: Math.min(hostCount, s.firstHost + s.hosts + Math.ceil(s.hosts * maxSpares) + 1) });
+  }
+  return ranges;
 }

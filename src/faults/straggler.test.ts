@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSettings } from "./testing.js";
+import { parseSettings, withinPoisson } from "./testing.js";
 import { buildFleet } from "../fleet/build.js";
 import { HostFlag } from "../fleet/state.js";
 import { fleetSpec } from "../fleet/testing.js";
@@ -103,23 +103,32 @@ describe("straggler episodes", () => {
 });
 
 describe("aggregated episodes", () => {
-  it("journals one summary per hour instead of each episode, and still counts and tells every episode", () => {
+  it("aggregated: one summary per hour, episodes simulated on watched hosts only, the rest counted", () => {
     const s = settings(stragglerModel.schema, "{ hosts: 1%, duration: 20m, throttled: 0.1%, aggregateAbove: 1000 }");
     const sink: { kind: string; fields: Record<string, unknown> }[] = [];
-    const w = world(2);
+    const w = world(2); // 10,000 hosts; a workload runs on the first 5,000
     // A journal that keeps the records: only record() is called by the trace.
     const trace = new FaultTrace(w.sim, w.fleet, { record: (_t: string, _at: number, f: Record<string, unknown>) => void sink.push({ kind: f.kind as string, fields: f }) } as never);
     const events: FaultEvent[] = [];
     trace.addListener({ onFault: (e) => void events.push(e) });
-    stragglerModel.create(s).start({ ...w, trace, horizonSec: DAY, rng: w.sim.streams.get("faults.straggler") });
+    const watched = [{ start: 0, end: 5000 }];
+    stragglerModel.create(s).start({ ...w, trace, horizonSec: DAY, rng: w.sim.streams.get("faults.straggler"), watched });
     w.sim.run({ until: DAY });
-    const episodes = events.filter((e) => e.detail.cause === "episode").length;
+    const simulated = events.filter((e) => e.detail.cause === "episode");
     const throttled = events.filter((e) => e.detail.cause === "throttle").length;
-    expect(trace.counts.get("straggler")!.events).toBe(episodes + throttled);
+    expect(simulated.every((e) => e.host < 5000)).toBe(true);
+    const all = trace.counts.get("straggler")!.events - throttled;
     const summaries = sink.filter((r) => r.fields.aggregated);
     expect(summaries).toHaveLength(24);
-    expect(summaries.reduce((a, r) => a + (r.fields.episodes as number), 0)).toBe(episodes);
-    expect(summaries.every((r) => (r.fields.slowHosts as number) > 50 && (r.fields.slowHosts as number) < 150)).toBe(true);
+    expect(summaries.reduce((a, r) => a + (r.fields.episodes as number), 0)).toBe(all);
+    // every episode, simulated or counted, at the configured rate: 1% of 10,000 hosts in
+    // 20-minute episodes, plus those under way at the start (a 2x rate fails this)
+    const expected = 0.01 * 10_000 * (1 + DAY / 1200);
+    expect(withinPoisson(all, expected)).toBe(true);
+    expect(withinPoisson(2 * all, expected)).toBe(false);
+    // about half of them simulated, on the watched half of the fleet
+    expect(withinPoisson(simulated.length, expected / 2)).toBe(true);
+    expect(summaries.every((r) => (r.fields.slowWatchedHosts as number) > 20 && (r.fields.slowWatchedHosts as number) < 90)).toBe(true);
     expect(trace.records).toBe(24 + throttled); // throttled hosts are always journaled
   });
 });

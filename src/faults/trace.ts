@@ -133,6 +133,7 @@ export class FaultTrace {
 
   /** SHA-256 over every fault record so far: equal for every policy of a scenario. */
   digestHex(): string {
+    this.flushDigest();
     return this.digest.copy().digest("hex");
   }
 
@@ -339,10 +340,20 @@ export class FaultTrace {
   private write(e: FaultEvent, fields: Record<string, unknown> | EventFields): void {
     // The canonical line of the record (see journal/digest.ts): no crc or wall keys here.
     const line = `{"t":"fault","at":${JSON.stringify(e.at)},"kind":${JSON.stringify(e.kind)},${JSON.stringify(fields).slice(1)}`;
-    this.digest.update(line.endsWith(",}") ? `${line.slice(0, -2)}}` : line);
-    this.digest.update("\n");
+    // Lines are hashed in batches: one hash update per 256 records, not two per record.
+    this.pendingLines.push(line.endsWith(",}") ? `${line.slice(0, -2)}}` : line);
+    if (this.pendingLines.length >= 256) this.flushDigest();
     this.records++;
     this.journal?.record("fault", e.at, { kind: e.kind, ...fields });
+  }
+
+  private readonly pendingLines: string[] = [];
+
+  private flushDigest(): void {
+    if (this.pendingLines.length === 0) return;
+    this.pendingLines.push("");
+    this.digest.update(this.pendingLines.join("\n"));
+    this.pendingLines.length = 0;
   }
 
   private notify(e: FaultEvent): void {

@@ -28,6 +28,11 @@
 //   swapped for a spare at the next checkpoint (no lost work, one restart delay); "off".
 //   Correctable errors predict uncorrectable ones (Schroeder et al., "DRAM errors in the
 //   wild", SIGMETRICS 2009).
+// - drainSlowerThan: a participant running at least this many times slower than normal
+//   (a throttled host, a co-located job) is swapped for a spare at the next checkpoint, as
+//   large training runs do with stragglers (the Llama 3 report, 2024, describes finding and
+//   replacing slow hosts); "off". Worth it for long slowdowns; a short episode may end
+//   before the swap pays back its restart.
 // - detect: silent-corruption detections, each with a cost per step (a fraction of step
 //   time) and a delay (steps) before it catches a corruption; see DETECTIONS. The figures
 //   are our own estimates: gradient checksums are cheap and immediate, cross-replica
@@ -41,7 +46,7 @@
 // Left out: checkpoint storage bandwidth contention between jobs, partial (sharded)
 // checkpoint restores, and detections that miss (each detection here always catches).
 import { isScalar } from "yaml";
-import { boolean, BAD, describeNode, dict, duration, fraction, list, number, object, oneOf, opt, maybe, type Infer, type Validator } from "../scenario/schema.js";
+import { boolean, BAD, factor, describeNode, dict, duration, fraction, list, number, object, oneOf, opt, maybe, type Infer, type Validator } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/units.js";
 
 export type CheckpointInterval = { kind: "fixed"; seconds: number } | { kind: "young" } | { kind: "daly" } | { kind: "adaptive" };
@@ -98,6 +103,13 @@ const drainSetting: Validator<number | "off"> = (raw, path, ctx) => {
   return v === BAD ? BAD : v;
 };
 
+const slowSetting: Validator<number | "off"> = (raw, path, ctx) => {
+  const node = ctx.resolve(raw, path, ctx.doc);
+  if (isScalar(node) && (node.value === "off" || node.value === false)) return "off";
+  const v = factor({ min: 1 })(node, path, ctx);
+  return v === BAD ? BAD : v;
+};
+
 /** The training keys of a policy; the lead merges them with other workloads' keys. */
 export const trainingPolicyFields = {
   checkpoint: opt(checkpointInterval, { kind: "fixed", seconds: 3600 } as CheckpointInterval, "compute time between checkpoints: a duration, young, daly or adaptive (1h)"),
@@ -105,6 +117,7 @@ export const trainingPolicyFields = {
   inMemoryCheckpoint: opt(boolean(), false, "keep a copy in a peer host's memory: faster restore after a single-host loss (false)"),
   spares: opt(fraction(), 0, "fraction of the job's hosts kept as hot spares (0%)"),
   drainAfterCorrected: opt(drainSetting, "off" as number | "off", "swap out a host at this many corrected errors, or off (off)"),
+  drainSlowerThan: opt(slowSetting, "off" as number | "off", "swap out a host running this many times slower (e.g. 1.3x), or off (off)"),
   detect: opt(list(oneOf(DETECTION_NAMES)), [] as DetectionName[], "silent-corruption detections: gradientChecksum, crossReplica, lossSpike (none)"),
   onLoss: opt(oneOf(["restart-on-spares", "wait-for-repair", "shrink"] as const), "restart-on-spares" as OnLoss, "on losing a host: restart-on-spares, wait-for-repair or shrink (restart-on-spares)"),
   mtbf: maybe(duration({ positive: true }), "the job's mean time between interruptions for young/daly (default: Llama 3's rate for the job's accelerators)"),
@@ -125,6 +138,7 @@ export function defaultTrainingPolicy(): TrainingPolicy {
     inMemoryCheckpoint: false,
     spares: 0,
     drainAfterCorrected: "off",
+    drainSlowerThan: "off",
     detect: [],
     onLoss: "restart-on-spares",
     mtbf: undefined,

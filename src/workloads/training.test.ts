@@ -103,6 +103,24 @@ describe("training job", () => {
     expect(lost(true, "busbar")).toBeCloseTo(1020 + 300, 6);
   });
 
+  it("drainSlowerThan swaps a throttled participant for a spare at the next checkpoint", () => {
+    const policy = { checkpoint: { kind: "fixed" as const, seconds: 1200 }, spares: 0.25, inMemoryCheckpoint: true, drainSlowerThan: 1.3 };
+    const w = world({ spec: {}, policy });
+    w.trace.slow("straggler", 3, 1.5, Infinity); // throttled for good
+    w.sim.runUntil("1h");
+    const m = w.job.metrics();
+    expect(m["training.slowDrains"]).toBe(1);
+    expect(w.job.participants()).not.toContain(3);
+    expect(w.job.slowdown).toBe(1);
+    // without the policy the job stays 1.5x slower all along
+    const v = world({ spec: {}, policy: { ...policy, drainSlowerThan: "off" } });
+    v.trace.slow("straggler", 3, 1.5, Infinity);
+    v.sim.runUntil("1h");
+    expect(v.job.metrics()["training.slowDrains"]).toBe(0);
+    expect(v.job.slowdown).toBe(1.5);
+    expect(m["training.stepsDone"]).toBeGreaterThan(v.job.metrics()["training.stepsDone"]);
+  });
+
   it("a straggler slows every step by its factor while it lasts", () => {
     const w = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 100 * HOUR } } });
     w.trace.slow("straggler", 3, 5, HOUR);

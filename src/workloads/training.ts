@@ -195,6 +195,8 @@ export class TrainingJob implements FaultListener {
   private silentEscapes = 0;
   /** Escapes that came from a defective core rather than memory (memory's are counted by the detector). */
   private coreEscapes = 0;
+  /** Participants swapped out for running slow (policy drainSlowerThan). */
+  private slowDrains = 0;
   private corruptions = 0;
   private rollbacks = 0;
   private drains = 0;
@@ -367,6 +369,7 @@ export class TrainingJob implements FaultListener {
       "training.interruptions": this.interruptions,
       "training.silentEscapes": this.silentEscapes,
       "training.silentEscapesFromCores": this.coreEscapes,
+      "training.slowDrains": this.slowDrains,
       silentCorruptions: this.silentEscapes,
       "training.corruptions": this.corruptions,
       "training.rollbacks": this.rollbacks,
@@ -468,6 +471,19 @@ export class TrainingJob implements FaultListener {
           this.excluded[i] = 1;
           this.activeCount--;
           drained++;
+        }
+      }
+    }
+    // Slow participants: only the few hosts in `slow` are looked at, never the whole pool.
+    const slowLimit = this.policy.drainSlowerThan;
+    if (slowLimit !== "off") {
+      for (const [h, f] of this.slow) {
+        const i = h - this.pool0;
+        if (i >= 0 && i < this.poolSize && f >= slowLimit && this.active[i] && this.idleUp() > 0) {
+          this.active[i] = 0; // not excluded: usable() takes it back once it runs normally
+          this.activeCount--;
+          drained++;
+          this.slowDrains++;
         }
       }
     }
@@ -606,15 +622,26 @@ export class TrainingJob implements FaultListener {
   }
 
   /** Up, usable pool hosts not taking part. O(pool): called on restarts and checkpoints only. */
+  /**
+   * A pool host the job may take: up, not excluded, and (under drainSlowerThan) not slow
+   * now. A host swapped out for slowness comes back into the pool when it runs normally.
+   */
+  private usable(i: number): boolean {
+    const h = this.pool0 + i;
+    if (this.excluded[i] || this.fleet.state[h] !== HostState.UP) return false;
+    const limit = this.policy.drainSlowerThan;
+    return limit === "off" || (this.slow.get(h) ?? 1) < limit;
+  }
+
   private idleUp(): number {
     let n = 0;
-    for (let i = 0; i < this.poolSize; i++) if (!this.active[i] && !this.excluded[i] && this.fleet.state[this.pool0 + i] === HostState.UP) n++;
+    for (let i = 0; i < this.poolSize; i++) if (!this.active[i] && this.usable(i)) n++;
     return n;
   }
 
   private fillActive(target: number): void {
     for (let i = 0; i < this.poolSize && this.activeCount < target; i++) {
-      if (!this.active[i] && !this.excluded[i] && this.fleet.state[this.pool0 + i] === HostState.UP) {
+      if (!this.active[i] && this.usable(i)) {
         this.active[i] = 1;
         this.activeCount++;
       }

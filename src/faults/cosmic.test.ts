@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { faultHarness, parseSettings, withinPoisson } from "./testing.js";
+import { DAY, HOUR, faultHarness, parseSettings, withinPoisson } from "./testing.js";
 import type { FleetSpecOverrides } from "../fleet/testing.js";
 import { altitudeFactor, burstGain, cosmicModel, multiBitWidth } from "./cosmic.js";
 import { dimmGeometry } from "./memory.js";
 import type { FaultEvent } from "./trace.js";
 
-const HOUR = 3600;
-const DAY = 86400;
 const GiB = 2 ** 30;
 
 const settings = parseSettings;
@@ -14,8 +12,7 @@ const settings = parseSettings;
 const world = (o: FleetSpecOverrides = {}, seed = 1) => faultHarness(o, seed);
 
 function run(w: ReturnType<typeof world>, yaml: string, horizonSec: number) {
-  const injector = cosmicModel.create(settings(cosmicModel.schema, yaml));
-  injector.start({ ...w, horizonSec, rng: w.sim.streams.get("faults.cosmic") });
+  const injector = w.start(cosmicModel.create(settings(cosmicModel.schema, yaml)), "faults.cosmic", horizonSec);
   w.sim.run({ until: horizonSec });
   return injector;
 }

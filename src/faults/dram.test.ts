@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { faultHarness, parseSettings, withinPoisson } from "./testing.js";
+import { DAY, HOUR, faultHarness, parseSettings, withinPoisson } from "./testing.js";
 import type { FleetSpecOverrides } from "../fleet/testing.js";
 import { DEFAULT_FIT_PER_DEVICE, DRAM_MODES, type DramMode, dramFaultsOf, dramModel, maskBits } from "./dram.js";
 import { decodeWord, dimmGeometry } from "./memory.js";
 import type { FaultEvent } from "./trace.js";
 
-const HOUR = 3600;
-const DAY = 86400;
 const GiB = 2 ** 30;
 
 const settings = parseSettings;
@@ -14,8 +12,7 @@ const settings = parseSettings;
 const world = (o: FleetSpecOverrides = {}, seed = 1) => faultHarness(o, seed);
 
 function run(w: ReturnType<typeof world>, yaml: string, horizonSec: number) {
-  const injector = dramModel.create(settings(dramModel.schema, yaml));
-  injector.start({ ...w, horizonSec, rng: w.sim.streams.get("faults.dram") });
+  const injector = w.start(dramModel.create(settings(dramModel.schema, yaml)), "faults.dram", horizonSec);
   w.sim.run({ until: horizonSec });
   return injector;
 }

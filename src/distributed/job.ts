@@ -1,0 +1,126 @@
+// A job: one run of one scenario under one seed (every policy of the scenario runs in it,
+// against the same fault trace). `fleet gate` and `fleet sweep` turn their work into
+// jobs; a Runner carries them out serially, on worker threads or on BullMQ workers, and
+// must give the same JobResult for the same JobSpec wherever it runs: a job carries the
+// scenario's text (not a path), so a remote worker needs no shared files, and the result
+// holds only what the run computed (no wall clock), so merged results are identical.
+import { parseDocument } from "yaml";
+import { digestOnlyJournal, type JsonObject } from "../journal/index.js";
+import { loadScenarioText } from "../scenario/load.js";
+import { formatIssues } from "../scenario/issues.js";
+import { runScenario } from "../run/session.js";
+import type { Verdict } from "../slo/slo.js";
+import { VERSION } from "../cli/version.js";
+
+/** A setting changed before the scenario is validated: `policies.hardened.checkpoint` = "2h". */
+export interface Override {
+  /** Dotted path into the scenario document; numeric segments index lists. */
+  path: string;
+  /** As it would be written in YAML ("2h", "0.5", "true"). */
+  value: string;
+}
+
+export interface JobSpec {
+  /** Unique within a batch; results are merged by it. */
+  id: string;
+  /** The scenario file's path as the user gave it (for messages and relative timeline files). */
+  file: string;
+  /** The scenario file's text. */
+  text: string;
+  seed: number;
+  /** Simulated seconds; the scenario's own duration when absent. */
+  durationSec?: number;
+  overrides?: Override[];
+}
+
+export type JobStatus = "complete" | "interrupted" | "failed" | "invalid";
+
+export interface JobResult {
+  id: string;
+  status: JobStatus;
+  seed: number;
+  /** Final metrics per policy (lane). */
+  metrics: Record<string, Record<string, number>>;
+  verdicts: Verdict[];
+  traceDigest: string;
+  /** The run's journal digest (sha256 hex): equal wherever the job ran. */
+  digest: string;
+  simEvents: number;
+  /** Why the job failed or was invalid. */
+  error?: string;
+}
+
+/** Applies overrides to a scenario's YAML text; throws Error naming a bad path. */
+export function applyOverrides(text: string, overrides: readonly Override[] = []): string {
+  if (overrides.length === 0) return text;
+  const doc = parseDocument(text);
+  for (const o of overrides) {
+    const path = o.path.split(".").map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    if (path.some((s) => s === "")) throw new Error(`--set ${o.path}: empty segment in the path`);
+    const value = parseDocument(o.value).toJS() as unknown;
+    doc.setIn(path, value);
+  }
+  return String(doc);
+}
+
+/** Runs one job to completion in this thread. Never throws for bad input: status "invalid". */
+export async function runJob(spec: JobSpec): Promise<JobResult> {
+  const base = { id: spec.id, seed: spec.seed, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0 };
+  let text: string;
+  try {
+    text = applyOverrides(spec.text, spec.overrides);
+  } catch (e) {
+    return { ...base, status: "invalid", error: (e as Error).message };
+  }
+  const loaded = loadScenarioText(text, spec.file);
+  if (!loaded.ok) return { ...base, status: "invalid", error: formatIssues(spec.file, loaded.issues) };
+  const scenario = loaded.value;
+  const journal = digestOnlyJournal();
+  const outcome = await runScenario(scenario, {
+    seed: spec.seed,
+    durationSec: spec.durationSec ?? scenario.durationSec,
+    journal,
+    fleetVersion: VERSION,
+    headerOptions: { file: spec.file, job: spec.id, overrides: (spec.overrides ?? []) as unknown as JsonObject[] },
+  });
+  return {
+    id: spec.id,
+    status: outcome.status,
+    seed: spec.seed,
+    metrics: outcome.metrics,
+    verdicts: outcome.verdicts,
+    traceDigest: outcome.traceDigest,
+    digest: outcome.footer?.digest ?? "",
+    simEvents: outcome.events,
+    ...(outcome.error !== undefined ? { error: outcome.error.split("\n")[0] } : {}),
+  };
+}
+
+/** Progress of a batch, for a progress bar. */
+export interface BatchProgress {
+  done: number;
+  total: number;
+}
+
+/**
+ * Carries out a batch of jobs. Results come back in the order of `jobs` whatever order
+ * they finished in, so callers merge deterministically.
+ */
+export interface Runner {
+  run(jobs: readonly JobSpec[], opts?: { onResult?: (r: JobResult, p: BatchProgress) => void; signal?: AbortSignal }): Promise<JobResult[]>;
+  close?(): Promise<void>;
+}
+
+/** One job after another, in this thread: the reference every other runner must match. */
+export const serialRunner: Runner = {
+  async run(jobs, opts = {}) {
+    const out: JobResult[] = [];
+    for (const job of jobs) {
+      if (opts.signal?.aborted) break;
+      const r = await runJob(job);
+      out.push(r);
+      opts.onResult?.(r, { done: out.length, total: jobs.length });
+    }
+    return out;
+  },
+};

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadScenarioFile, type Scenario } from "../src/scenario/load.js";
 import { runScenario } from "../src/run/session.js";
 import { MemoryJournal } from "../src/journal/index.js";
-import { defaultTrainingPolicy } from "../src/recovery/policy.js";
+import { defaultPolicy } from "../src/recovery/policy.js";
 
 function load(): Scenario {
   const r = loadScenarioFile("scenarios/cosmic.yaml");
@@ -24,7 +24,7 @@ describe("the fault trace does not depend on the policies", () => {
   it("is identical with one lane and with three", async () => {
     const one = await run(load(), 3);
     const three = load();
-    three.policies = { baseline: defaultTrainingPolicy(), hardened: { ...defaultTrainingPolicy(), spares: 0.02 }, paranoid: { ...defaultTrainingPolicy(), detect: ["lossSpike"] } } as Scenario["policies"];
+    three.policies = { baseline: defaultPolicy(), hardened: { ...defaultPolicy(), spares: 0.02 }, paranoid: { ...defaultPolicy(), detect: ["lossSpike"] } };
     const many = await run(three, 3);
     expect(one.outcome.status).toBe("complete");
     expect(many.outcome.status).toBe("complete");

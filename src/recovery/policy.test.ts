@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../faults/testing.js";
-import { defaultTrainingPolicy, detectionOf, LLAMA3_ACCELERATOR_MTBF_SEC, policySection } from "./policy.js";
+import { defaultPolicy, detectionOf, LLAMA3_ACCELERATOR_MTBF_SEC, policySection } from "./policy.js";
 
 describe("policies section", () => {
   it("fills documented defaults and reads every key", () => {
@@ -8,7 +8,7 @@ describe("policies section", () => {
       policySection,
       "{ baseline: { checkpoint: 1h }, hardened: { checkpoint: daly, checkpointWrite: async, inMemoryCheckpoint: true, spares: 2%, drainAfterCorrected: 100, detect: [gradientChecksum, lossSpike], onLoss: shrink, mtbf: 3h } }",
     );
-    expect(p.baseline).toEqual({ ...defaultTrainingPolicy(), mtbf: undefined });
+    expect(p.baseline).toEqual({ ...defaultPolicy(), mtbf: undefined });
     expect(p.hardened).toMatchObject({
       checkpoint: { kind: "daly" },
       checkpointWrite: "async",

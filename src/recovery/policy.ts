@@ -46,8 +46,9 @@
 // Left out: checkpoint storage bandwidth contention between jobs, partial (sharded)
 // checkpoint restores, and detections that miss (each detection here always catches).
 import { isScalar } from "yaml";
-import { boolean, BAD, factor, describeNode, dict, duration, fraction, list, number, object, oneOf, opt, maybe, type Infer, type Validator } from "../scenario/schema.js";
+import { boolean, BAD, type Shape, factor, describeNode, dict, duration, fraction, list, number, object, oneOf, opt, maybe, type Infer, type Validator } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/units.js";
+import { placementField } from "./placement.js";
 
 export type CheckpointInterval = { kind: "fixed"; seconds: number } | { kind: "young" } | { kind: "daly" } | { kind: "adaptive" };
 
@@ -127,22 +128,38 @@ export type TrainingPolicy = Infer<typeof trainingPolicyFields>;
 
 export const trainingPolicy: Validator<TrainingPolicy> = object(trainingPolicyFields, "a policy");
 
-/** The `policies:` section: policy name -> settings. */
-export const policySection: Validator<Record<string, TrainingPolicy>> = dict(trainingPolicy, { what: "policy names to settings", namePattern: /^[A-Za-z0-9_-]+$/, min: 1 });
+/**
+ * Every key a policy may hold: each workload's keys (training here, serving in
+ * ./hedging.ts, storage in ./replication.ts) and the shared `placement`. A key a
+ * workload does not read is simply unused by it.
+ */
+export const policyFields = {
+  ...trainingPolicyFields,
+  placement: placementField,
+};
 
-/** The policy a job runs under when the scenario names none (every default). */
+export type Policy = Infer<typeof policyFields>;
+
+export const policy: Validator<Policy> = object(policyFields, "a policy");
+
+/** The `policies:` section: policy name -> settings. */
+export const policySection: Validator<Record<string, Policy>> = dict(policy, { what: "policy names to settings", namePattern: /^[A-Za-z0-9_-]+$/, min: 1 });
+
+/** The training settings a job runs under when the scenario names no policy (every default). */
 export function defaultTrainingPolicy(): TrainingPolicy {
-  return {
-    checkpoint: { kind: "fixed", seconds: 3600 },
-    checkpointWrite: "sync",
-    inMemoryCheckpoint: false,
-    spares: 0,
-    drainAfterCorrected: "off",
-    drainSlowerThan: "off",
-    detect: [],
-    onLoss: "restart-on-spares",
-    mtbf: undefined,
-  };
+  return defaultsOf(trainingPolicyFields);
+}
+
+/** The policy a lane runs when the scenario names none: every key at its default. */
+export function defaultPolicy(): Policy {
+  return defaultsOf(policyFields);
+}
+
+/** The defaults of a shape's optional keys (keys without a default are left out). */
+export function defaultsOf<S extends Shape>(shape: S): Infer<S> {
+  const out: Record<string, unknown> = {};
+  for (const [k, f] of Object.entries(shape)) if (f.default) out[k] = f.default();
+  return out as Infer<S>;
 }
 
 /** Total per-step cost and the shortest delay of a policy's detections (Infinity: none). */

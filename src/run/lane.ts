@@ -10,8 +10,9 @@ import type { Scenario } from "../scenario/load.js";
 import { startFaultLayer, type FaultLayer } from "../faults/run.js";
 import { HostState } from "../fleet/state.js";
 import { TrainingJob } from "../workloads/training.js";
-import { defaultTrainingPolicy } from "../recovery/policy.js";
+import { defaultPolicy, type Policy } from "../recovery/policy.js";
 import { MemoryDetector } from "../checksums/detect.js";
+import type { Workload, WorkloadEnv } from "../workloads/env.js";
 
 export interface BufferedRecord {
   t: EventType;
@@ -54,6 +55,8 @@ export class Lane {
   readonly detector: MemoryDetector;
   /** The training jobs of this lane (one per `training:` workload). */
   readonly jobs: TrainingJob[] = [];
+  /** The other workloads (serving, storage), in scenario order. */
+  readonly workloads: Workload[] = [];
   /** Host-seconds spent down so far (updated at snapshots and at the end). */
   private hostsDownMax = 0;
 
@@ -78,16 +81,26 @@ export class Lane {
       },
     });
     this.layer.trace.addListener(this.detector);
-    const policySettings = policy !== undefined ? scenario.policies[policy] : defaultTrainingPolicy();
+    const settings: Policy = policy !== undefined ? scenario.policies[policy] : defaultPolicy();
+    const { sim, fleet, trace } = this.layer;
     for (const w of scenario.workloads) {
-      if (w.kind !== "training") continue;
-      const { sim, fleet, trace } = this.layer;
-      const job = new TrainingJob(sim, fleet, trace, w.spec, policySettings, sim.streams.get(`workloads.${w.spec.name}`), (t, at, f) => this.buffer.record(t, at, f));
-      job.notified = true;
-      this.jobs.push(job);
+      const name = (w.spec as { name: string }).name;
+      const env: WorkloadEnv = {
+        sim,
+        fleet,
+        trace,
+        rng: sim.streams.get(`workloads.${name}`),
+        seed,
+        horizonSec,
+        record: (t, at, f) => this.buffer.record(t, at, f),
+      };
+      if (w.kind === "training") {
+        const job = new TrainingJob(sim, fleet, trace, w.spec, settings, env.rng, env.record);
+        job.notified = true;
+        this.jobs.push(job);
+      }
     }
   }
-
 
   get sim() {
     return this.layer.sim;
@@ -132,7 +145,8 @@ export class Lane {
     m["fleet.hostHoursDown"] = downSec / 3600;
     const memory = this.detector.metrics();
     Object.assign(m, memory);
-    // Workload metrics; several jobs of one kind add up.
+    for (const w of this.workloads) Object.assign(m, w.metrics(nowSec));
+    // Training metrics; several jobs add up.
     for (const job of this.jobs) {
       for (const [k, v] of Object.entries(job.metrics())) {
         if (k === "silentCorruptions") continue;

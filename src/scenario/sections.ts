@@ -4,15 +4,20 @@
 import { faultEntry } from "../faults/schema.js";
 import type { FaultSpec } from "../faults/injector.js";
 import { policySection } from "../recovery/policy.js";
-import type { TrainingPolicy } from "../recovery/policy.js";
+import type { Policy } from "../recovery/policy.js";
 import { sloSection, type Slo } from "../slo/slo.js";
 import { trainingWorkload, type TrainingSpec } from "../workloads/training.js";
 import { list, map, opt, variant } from "./schema.js";
 
-/** A `workloads:` entry: `- training: {...}` (serving and storage join with their issue). */
+/** A `workloads:` entry: `- training: {...}`, `- serving: {...}` or `- storage: {...}`. */
 export type WorkloadSpec = { kind: "training"; spec: TrainingSpec };
 
-const workloadEntry = map(variant({ training: trainingWorkload }, "workload"), (v): WorkloadSpec => ({ kind: "training", spec: v.value as TrainingSpec }));
+/** Each workload kind's schema, by its key in a `workloads:` entry. */
+const workloadKinds = {
+  training: trainingWorkload,
+};
+
+const workloadEntry = map(variant<unknown>(workloadKinds, "workload"), (v) => ({ kind: v.kind, spec: v.value }) as WorkloadSpec);
 
 export const scenarioSections = {
   workloads: opt(list(workloadEntry, { what: "workloads" }), [], "the jobs the fleet runs (none)"),
@@ -24,6 +29,6 @@ export const scenarioSections = {
 export interface ScenarioSections {
   workloads: WorkloadSpec[];
   faults: FaultSpec[];
-  policies: Record<string, TrainingPolicy>;
+  policies: Record<string, Policy>;
   slo: Slo[];
 }

@@ -1,0 +1,84 @@
+// Replica placement: where the copies of a shard (serving) or a block (storage) live, a
+// policy setting shared by both workloads (`placement:` in a policy).
+//
+// - random: each copy on a uniformly random host of the workload's range, distinct hosts
+//   (HDFS's default beyond the first copy is close to this at fleet scale; Cidon et al.,
+//   "Copysets: Reducing the Frequency of Data Loss in Cloud Storage", USENIX ATC 2013,
+//   show why random placement loses data under correlated failures).
+// - rack-aware: copies on distinct racks (GFS, Ghemawat et al., SOSP 2003: "spread chunk
+//   replicas across racks").
+// - power-aware: copies on distinct racks and distinct bus bars, so no single power domain
+//   below the utility feed holds two copies (Google's failure-domain-aware placement, Ford
+//   et al., "Availability in Globally Distributed Storage Systems", OSDI 2010, which found
+//   most unavailability comes in correlated bursts such as power-domain losses).
+//
+// Placement draws only from the caller's stream, so it is the same in every lane that
+// runs the same placement. Rejection sampling: a copy is redrawn while it shares a host
+// (random), a rack (rack-aware) or a bus bar (power-aware) with an earlier copy of the
+// group; ranges too small for the constraint are an error naming what to change.
+import type { Fleet } from "../fleet/fleet.js";
+import type { Rng } from "../sim/rng.js";
+import { oneOf, opt } from "../scenario/schema.js";
+
+export const PLACEMENTS = ["random", "rack-aware", "power-aware"] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+
+/** The `placement:` policy key, shared by serving and storage. */
+export const placementField = opt(oneOf(PLACEMENTS), "random" as Placement, "where copies go: random, rack-aware (distinct racks) or power-aware (distinct racks and bus bars) (random)");
+
+export interface HostRange {
+  start: number;
+  /** Exclusive. */
+  end: number;
+}
+
+/** How many distinct failure domains of the placement's kind the range spans. */
+export function domainsInRange(fleet: Fleet, range: HostRange, placement: Placement): number {
+  const seen = new Set<number>();
+  for (let h = range.start; h < range.end; h++) seen.add(domainOf(fleet, h, placement));
+  return seen.size;
+}
+
+function domainOf(fleet: Fleet, host: number, placement: Placement): number {
+  if (placement === "random") return host;
+  if (placement === "rack-aware") return fleet.rackOf[host];
+  return fleet.rackBusbar[fleet.rackOf[host]];
+}
+
+/**
+ * Places `groups` groups of `copies` copies on hosts of `range`: the host of copy c of
+ * group g is at [g * copies + c]. Throws RangeError when the range has fewer failure
+ * domains than `copies`.
+ */
+export function placeCopies(fleet: Fleet, range: HostRange, groups: number, copies: number, placement: Placement, rng: Rng): Int32Array {
+  const span = range.end - range.start;
+  if (span <= 0) throw new RangeError(`placement needs hosts, but the range ${range.start}..${range.end} is empty`);
+  const domains = domainsInRange(fleet, range, placement);
+  if (domains < copies) {
+    const what = placement === "random" ? "hosts" : placement === "rack-aware" ? "racks" : "bus bars";
+    throw new RangeError(`${placement} placement of ${copies} copies needs ${copies} ${what}, but hosts ${range.start}..${range.end - 1} span ${domains}; use more hosts or fewer copies`);
+  }
+  const out = new Int32Array(groups * copies);
+  const used = new Int32Array(copies);
+  for (let g = 0; g < groups; g++) {
+    for (let c = 0; c < copies; c++) {
+      let host: number;
+      let dom: number;
+      let clash: boolean;
+      do {
+        host = range.start + rng.int(span);
+        dom = domainOf(fleet, host, placement);
+        clash = false;
+        for (let k = 0; k < c; k++) {
+          if (used[k] === dom || out[g * copies + k] === host) {
+            clash = true;
+            break;
+          }
+        }
+      } while (clash);
+      used[c] = dom;
+      out[g * copies + c] = host;
+    }
+  }
+  return out;
+}

@@ -11,7 +11,7 @@ import type { Fleet } from "../fleet/fleet.js";
 import { HostFlag, HostState } from "../fleet/state.js";
 import type { FleetRef } from "../fleet/ref.js";
 import type { Sim } from "../sim/sim.js";
-import { createHash } from "node:crypto";
+import { TraceDigest } from "./trace-digest.js";
 import type { EventFields, JournalSink } from "../journal/index.js";
 
 /** Every kind of fault the trace knows; `fleet faults` groups counts by these. */
@@ -93,7 +93,7 @@ export interface KindCount {
 
 export class FaultTrace {
   private readonly listeners: FaultListener[] = [];
-  private readonly digest = createHash("sha256");
+  private readonly digest = new TraceDigest();
   private readonly repairKind: number;
   private readonly pendingRepairs: FleetRef[] = [];
   private readonly freeRepairSlots: number[] = [];
@@ -133,8 +133,7 @@ export class FaultTrace {
 
   /** SHA-256 over every fault record so far: equal for every policy of a scenario. */
   digestHex(): string {
-    this.flushDigest();
-    return this.digest.copy().digest("hex");
+    return this.digest.hex();
   }
 
   /**
@@ -165,7 +164,7 @@ export class FaultTrace {
     }
     this.count(kind, ref, hosts);
     if (ref.kind !== "host") this.correlated.push({ at: now, kind, target: fleet.idOf(ref), untilSec: until, hosts });
-    if (opts.journal !== false) this.write(e, { target: fleet.idOf(ref), repair: opts.repairSec, hosts, ...opts.detail });
+    if (opts.journal !== false) this.write(kind, now, ref, until, opts.detail, { repair: opts.repairSec, hosts });
     this.notify(e);
   }
 
@@ -185,14 +184,7 @@ export class FaultTrace {
       const hosts = ref ? this.fleet.hostCountOf(ref) : 0;
       this.correlated.push({ at: now, kind, target: ref ? this.fleet.idOf(ref) : "fleet", untilSec: e.untilSec, hosts });
     }
-    if (fields.journal !== false) {
-      const rec: Record<string, unknown> = {};
-      if (ref) rec.target = this.fleet.idOf(ref);
-      if (fields.untilSec !== undefined) rec.until = fields.untilSec;
-      const detail = fields.detail;
-      if (detail) for (const k in detail) rec[k] = detail[k];
-      this.write(e, rec);
-    }
+    if (fields.journal !== false) this.write(kind, now, ref, fields.untilSec, fields.detail);
     this.notify(e);
   }
 
@@ -265,7 +257,7 @@ export class FaultTrace {
 
   /** Writes a summary record for aggregated faults (one per window) into journal and digest. */
   summarize(kind: FaultKind, fields: EventFields): void {
-    this.write({ kind, at: this.sim.now, host: -1, untilSec: this.sim.now, detail: fields }, { aggregated: true, ...fields });
+    this.write(kind, this.sim.now, undefined, undefined, fields, { aggregated: true });
   }
 
   private repair(slot: number): void {
@@ -337,23 +329,21 @@ export class FaultTrace {
     }
   }
 
-  private write(e: FaultEvent, fields: Record<string, unknown> | EventFields): void {
-    // The canonical line of the record (see journal/digest.ts): no crc or wall keys here.
-    const line = `{"t":"fault","at":${JSON.stringify(e.at)},"kind":${JSON.stringify(e.kind)},${JSON.stringify(fields).slice(1)}`;
-    // Lines are hashed in batches: one hash update per 256 records, not two per record.
-    this.pendingLines.push(line.endsWith(",}") ? `${line.slice(0, -2)}}` : line);
-    if (this.pendingLines.length >= 256) this.flushDigest();
+  /**
+   * One fault record: into the trace digest always, into the journal when there is one
+   * (only then is the target's id string built: the hot path without a journal is
+   * numbers only). The journal line reads {kind, target, until, ...head, ...detail}.
+   */
+  private write(kind: FaultKind, at: number, ref: FleetRef | undefined, untilSec: number | undefined, detail?: EventFields, head?: EventFields): void {
     this.records++;
-    this.journal?.record("fault", e.at, { kind: e.kind, ...fields });
-  }
-
-  private readonly pendingLines: string[] = [];
-
-  private flushDigest(): void {
-    if (this.pendingLines.length === 0) return;
-    this.pendingLines.push("");
-    this.digest.update(this.pendingLines.join("\n"));
-    this.pendingLines.length = 0;
+    this.digest.add(KIND_INDEX[kind], at, ref, untilSec ?? NaN, head, detail);
+    if (!this.journal) return;
+    const rec: Record<string, unknown> = { kind };
+    if (ref) rec.target = this.fleet.idOf(ref);
+    if (untilSec !== undefined) rec.until = untilSec;
+    if (head) for (const k in head) rec[k] = head[k];
+    if (detail) for (const k in detail) rec[k] = detail[k];
+    this.journal.record("fault", at, rec as EventFields);
   }
 
   private notify(e: FaultEvent): void {

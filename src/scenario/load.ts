@@ -190,11 +190,13 @@ export function loadScenarioFile(path: string, opts: LoadOptions = {}): Result<S
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     const bad = firstInvalidUtf8(bytes);
-    const line = bytes.subarray(0, bad).toString("latin1").split("\n").length;
-    return { ok: false, issues: [{ code: "yaml_syntax", path: [], line, column: 1, message: `not UTF-8 text (invalid byte at offset ${bad})`, hint: "is this a scenario file?" }] };
+    const { line, column } = positionOfByte(bytes, bad);
+    return { ok: false, issues: [{ code: "yaml_syntax", path: [], line, column, message: `not UTF-8 text (invalid byte at offset ${bad})`, hint: "is this a scenario file?" }] };
   }
-  if (text.includes("\u0000")) {
-    return { ok: false, issues: [{ code: "yaml_syntax", path: [], message: "the file holds NUL bytes: not a text file", hint: "is this a scenario file?" }] };
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const { line, column } = positionOfByte(bytes, nul);
+    return { ok: false, issues: [{ code: "yaml_syntax", path: [], line, column, message: `the file holds NUL bytes (the first at offset ${nul}): not a text file`, hint: "is this a scenario file?" }] };
   }
   return loadScenarioText(text, path, opts);
 }
@@ -232,4 +234,17 @@ function dedupe(issues: Issue[]): Issue[] {
     seen.add(k);
     return true;
   });
+}
+
+/** 1-based line and column (in bytes) of byte `offset`. */
+function positionOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
 }

@@ -28,6 +28,11 @@ export class JournalError extends Error {
 export class JournalExistsError extends JournalError {
   override readonly name = "JournalExistsError";
   constructor(readonly path: string) {
-    super("exists", `journal ${path} already exists; pass --force to overwrite or --journal to choose another path`);
+    super(
+      "exists",
+      path.endsWith(".partial")
+        ? `journal ${path} already exists: another run is writing it, or one was killed (its records are readable with fleet replay); remove it, pass --force, or choose another path with --journal`
+        : `journal ${path} already exists; pass --force to overwrite or --journal to choose another path`,
+    );
   }
 }

@@ -132,7 +132,9 @@ describe("JournalWriter", () => {
     w.writeHeader({ fleetVersion: "0.1.0", scenario: "s", scenarioText: "x", seed: 7 });
     w.record("fault", 1.5, { host: 3 });
     w.record("detection", 1.5, { host: 3, code: "secded" });
-    const r = readJournal(path); // the process "dies" here: no footer
+    expect(existsSync(path)).toBe(false); // not finished: the records are at <path>.partial
+    expect(w.location).toBe(`${path}.partial`);
+    const r = readJournal(`${path}.partial`); // the process "dies" here: no footer
     expect(r.records.map((x) => x.t)).toEqual(["fault", "detection"]);
     expect(r.complete).toBe(false);
     expect(r.validPrefixLines).toBe(3);
@@ -141,9 +143,28 @@ describe("JournalWriter", () => {
     const footer = w.abort("interrupted", { error: "SIGINT" });
     expect(footer).toMatchObject({ status: "interrupted", at: 1.5, records: 2, error: "SIGINT" });
     expect(w.abort("failed")).toBe(footer); // idempotent
+    expect(w.location).toBe(path);
+    expect(existsSync(`${path}.partial`)).toBe(false);
     const after = readJournal(path);
     expect(after.ok).toBe(true);
     expect(after.footer!.status).toBe("interrupted");
+  });
+
+  it("never overwrites a finished journal or one being written, unless forced", () => {
+    const path = join(dir, "taken.jsonl");
+    writeFileSync(path, "finished run\n");
+    expect(() => JournalWriter.open(path)).toThrow(JournalExistsError);
+    expect(readFileSync(path, "utf8")).toBe("finished run\n");
+    const other = join(dir, "busy.jsonl");
+    const first = JournalWriter.open(other);
+    expect(() => JournalWriter.open(other)).toThrow(/busy\.jsonl\.partial already exists: another run is writing it/);
+    first.writeHeader({ fleetVersion: "0.1.0", scenario: "s", scenarioText: "x", seed: 1 });
+    first.close({ at: 0, metrics: {}, verdicts: [] });
+    expect(readJournal(other).ok).toBe(true);
+    const forced = JournalWriter.open(path, { force: true });
+    forced.writeHeader({ fleetVersion: "0.1.0", scenario: "s", scenarioText: "x", seed: 2 });
+    forced.close({ at: 0, metrics: {}, verdicts: [] });
+    expect(readJournal(path).header!.seed).toBe(2);
   });
 
   it("reports an unreadable path as a JournalError", () => {

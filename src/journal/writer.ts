@@ -14,11 +14,16 @@
  * complete journal also survives a power loss; records not yet on disk at a power loss may be
  * lost.
  *
- * The file is created exclusively (O_EXCL) unless `force`, so two runs never interleave in one
- * journal; parent folders are created.
+ * The records go to `<path>.partial`, created exclusively (O_EXCL), and the file is renamed
+ * to `<path>` when the journal is closed or aborted with its footer: a file at `<path>` is
+ * always a finished journal, and a run killed outright (SIGKILL, power loss) leaves
+ * `<path>.partial` holding every record written so far, which `fleet replay` reads like any
+ * journal. An existing `<path>` is never overwritten unless `force`; an existing
+ * `<path>.partial` means another run is writing it, and is refused the same way. Parent
+ * folders are created.
  */
 
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { JournalError, JournalExistsError } from "./errors.js";
 import { Journal, type JournalOptions, type LineOutput } from "./journal.js";
@@ -38,9 +43,15 @@ export class FileLineOutput implements LineOutput {
     readonly path: string,
     fd: number,
     private readonly fsyncOnClose = true,
+    /** Where the file is renamed to once ended; undefined: it stays at `path`. */
+    private readonly finalPath?: string,
+    private readonly force = false,
   ) {
     this.fd = fd;
   }
+
+  /** Where the journal is now: `path` while being written, the final path once renamed. */
+  where = "";
 
   write(line: string): void {
     if (this.fd === undefined) throw new JournalError("state", `journal ${this.path} is closed`);
@@ -62,16 +73,27 @@ export class FileLineOutput implements LineOutput {
     } finally {
       closeSync(fd);
     }
+    // Never overwrite a finished journal that appeared meanwhile without force: the records
+    // then stay, complete, at the .partial name.
+    if (this.finalPath !== undefined && (this.force || !existsSync(this.finalPath))) {
+      renameSync(this.path, this.finalPath);
+      this.where = this.finalPath;
+    }
   }
 }
 
 export class JournalWriter extends Journal {
   private constructor(
     readonly path: string,
-    output: FileLineOutput,
+    private readonly output: FileLineOutput,
     options: JournalOptions,
   ) {
     super(output, options);
+  }
+
+  /** Where the records are: `<path>` once ended and renamed, `<path>.partial` until then. */
+  get location(): string {
+    return this.output.where || this.output.path;
   }
 
   /**
@@ -79,14 +101,16 @@ export class JournalWriter extends Journal {
    * exists and `force` is not set, JournalError("io") if it cannot be created.
    */
   static open(path: string, options: JournalWriterOptions = {}): JournalWriter {
+    const partial = `${path}.partial`;
+    if (!options.force && existsSync(path)) throw new JournalExistsError(path);
     let fd: number;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      fd = openSync(path, options.force ? "w" : "wx");
+      fd = openSync(partial, options.force ? "w" : "wx");
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new JournalExistsError(path);
-      throw new JournalError("io", `cannot create journal ${path}: ${(e as Error).message}`, { cause: e });
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new JournalExistsError(partial);
+      throw new JournalError("io", `cannot create journal ${partial}: ${(e as Error).message}`, { cause: e });
     }
-    return new JournalWriter(path, new FileLineOutput(path, fd, options.fsyncOnClose ?? true), options);
+    return new JournalWriter(path, new FileLineOutput(partial, fd, options.fsyncOnClose ?? true, path, options.force ?? false), options);
   }
 }

@@ -16,12 +16,12 @@ import { machine, median, type BenchOptions, type Figure } from "./lib.js";
 
 const DAYS = 30;
 
-/** The scenario: every registered fault kind at its defaults. */
-export function benchScenarioText(kinds: string[] = Object.keys(FAULT_MODELS)): string {
-  const dcs = [1, 2, 3, 4].map((i) => `    - { name: dc${i}, altitudeM: ${i * 400}, rows: 625, racksPerRow: 25, hostsPerRack: 16 }`);
+/** The scenario: every registered fault kind at its defaults; 1M hosts unless `rowsPerDc` says fewer. */
+export function benchScenarioText(kinds: string[] = Object.keys(FAULT_MODELS), rowsPerDc = 625, days = DAYS): string {
+  const dcs = [1, 2, 3, 4].map((i) => `    - { name: dc${i}, altitudeM: ${i * 400}, rows: ${rowsPerDc}, racksPerRow: 25, hostsPerRack: 16 }`);
   return `name: bench-faults
 seed: 1
-duration: ${DAYS}d
+duration: ${days}d
 fleet:
   datacenters:
 ${dcs.join("\n")}
@@ -45,12 +45,12 @@ interface Measurement {
   rssScope: "child" | "process";
 }
 
-/** One full run in this process. */
-export function measureFaults(): Omit<Measurement, "rssScope"> {
+/** One full run in this process (1M hosts x 30 days unless told otherwise). */
+export function measureFaults(rowsPerDc = 625, days = DAYS): Omit<Measurement, "rssScope"> {
   const t0 = performance.now();
-  const r = loadScenarioText(benchScenarioText(), "bench/faults.yaml");
+  const r = loadScenarioText(benchScenarioText(undefined, rowsPerDc, days), "bench/faults.yaml");
   if (!r.ok) throw new Error(`bench scenario refused: ${JSON.stringify(r.issues)}`);
-  const horizonSec = DAYS * 86400;
+  const horizonSec = days * 86400;
   const layer = startFaultLayer(r.value, { seed: 1, horizonSec });
   const t1 = performance.now();
   const run = layer.sim.run({ until: horizonSec });
@@ -69,8 +69,8 @@ export function measureFaults(): Omit<Measurement, "rssScope"> {
 
 const self = fileURLToPath(import.meta.url);
 
-function measureInChild(): Measurement | undefined {
-  const r = spawnSync(process.execPath, [...process.execArgv, self, "--child"], { encoding: "utf8", maxBuffer: 16 * 2 ** 20 });
+function measureInChild(rowsPerDc = 625, days = DAYS): Measurement | undefined {
+  const r = spawnSync(process.execPath, [...process.execArgv, self, "--child", String(rowsPerDc), String(days)], { encoding: "utf8", maxBuffer: 16 * 2 ** 20 });
   if (r.status !== 0) return undefined;
   const last = r.stdout.trimEnd().split("\n").at(-1);
   try {
@@ -99,12 +99,29 @@ export async function benchFaults(opts: BenchOptions): Promise<Figure[]> {
     rssScope: last.rssScope,
     machine: machine(),
   };
-  return [
+  const figures: Figure[] = [
     { name: "faults.1Mx30d.sec", value: median(runs.map((r) => r.sec)), unit: "s", target: { op: "<=", value: 5 }, extra },
     { name: "faults.1Mx30d.peakRssMB", value: Math.max(...runs.map((r) => r.peakRssMB)), unit: "MB", extra: { rssScope: last.rssScope, hosts: last.hosts } },
   ];
+  // Growth: the cost per host-day should stay flat (linear growth) from 10k to 1M hosts
+  // and from 7 to 30 days. One child run per shape (the 1M x 30 d figure is above).
+  if (!opts.quick) {
+    const shapes: { label: string; rows: number; days: number }[] = [
+      { label: "10kx30d", rows: 6, days: 30 },
+      { label: "100kx30d", rows: 63, days: 30 },
+      { label: "1Mx7d", rows: 625, days: 7 },
+    ];
+    const per = (m: { sec: number; hosts: number }, days: number) => (m.sec / (m.hosts * days)) * 1e9;
+    figures.push({ name: "faults.1Mx30d.nsPerHostDay", value: per({ sec: median(runs.map((r) => r.sec)), hosts: last.hosts }, DAYS), unit: "ns/host-day", extra: { hosts: last.hosts, days: DAYS } });
+    for (const s of shapes) {
+      const m = measureInChild(s.rows, s.days) ?? { ...measureFaults(s.rows, s.days), rssScope: "process" as const };
+      figures.push({ name: `faults.${s.label}.nsPerHostDay`, value: per(m, s.days), unit: "ns/host-day", extra: { hosts: m.hosts, days: s.days, sec: m.sec, events: m.events } });
+    }
+  }
+  return figures;
 }
 
 if (process.argv.includes("--child") && process.argv[1] !== undefined && resolve(process.argv[1]) === self) {
-  console.log(JSON.stringify(measureFaults()));
+  const at = process.argv.indexOf("--child");
+  console.log(JSON.stringify(measureFaults(Number(process.argv[at + 1] ?? 625), Number(process.argv[at + 2] ?? DAYS))));
 }

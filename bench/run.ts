@@ -8,6 +8,7 @@ import { benchFleet } from "./fleet.js";
 import { benchChecksums } from "./checksums.js";
 import { benchFaults } from "./faults.js";
 import { benchTraining } from "./training.js";
+import { benchScenario } from "./scenario.js";
 
 const benches: [string, Bench][] = [
   ["engine", benchEngine],
@@ -15,6 +16,7 @@ const benches: [string, Bench][] = [
   ["checksums", benchChecksums],
   ["faults", benchFaults],
   ["training", benchTraining],
+  ["scenario", benchScenario],
 ];
 
 async function main(): Promise<void> {

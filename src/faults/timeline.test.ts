@@ -124,6 +124,20 @@ describe("scheduled faults in a scenario", () => {
 });
 
 describe("timeline files", () => {
+  it("reads only under the scenario's folder or the working directory, unless the user named the file", () => {
+    const elsewhere = folder({ "secret.jsonl": '{"at":"1h","kind":"host","target":"dc1/row01/rack01/host01"}' });
+    const scenario = folder({});
+    for (const path of [elsewhere.replace("scenario.yaml", "secret.jsonl"), `../${elsewhere.split("/").at(-2)}/secret.jsonl`]) {
+      const r = loadScenarioText(scenarioText(`  - timeline: ${path}`), scenario);
+      if (r.ok) throw new Error(`read ${path} from outside the scenario's folder`);
+      expect(r.issues[0].message).toMatch(/is outside the scenario's folder and the working directory/);
+      expect(r.issues[0].hint).toMatch(/untrusted pull requests/);
+    }
+    const secret = elsewhere.replace("scenario.yaml", "secret.jsonl");
+    const trusted = loadScenarioText(scenarioText(`  - timeline: ${secret}`), scenario, { trustedFiles: [secret] });
+    expect(trusted.ok).toBe(true);
+  });
+
   it("loads JSONL relative to the scenario's folder, skipping blank and # lines", () => {
     const scenario = folder({
       "incidents/a.jsonl": [

@@ -35,8 +35,8 @@
 //
 // The injector fires each entry at its exact time through its model's `incident.fire`,
 // in time order, entries at the same time in the order they were written.
-import { readFileSync, statSync } from "node:fs";
-import { resolve as resolvePath } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { relative, resolve as resolvePath, isAbsolute } from "node:path";
 import { Document, isMap, isScalar, Pair, YAMLMap } from "yaml";
 import { buildFleet } from "../fleet/build.js";
 import type { Fleet } from "../fleet/fleet.js";
@@ -167,6 +167,11 @@ export const timelineFile: Validator<ScheduledFault[]> = (raw, path, ctx) => {
   const format = file.endsWith(".jsonl") ? "jsonl" : file.endsWith(".csv") ? "csv" : undefined;
   if (!format) return ctx.report("invalid_value", filePath, fileNode, `expected a .jsonl or .csv timeline file, found "${file}"`);
   const full = resolvePath(ctx.baseDir, file);
+  // A scenario is untrusted input (it may come from a pull request): it reads files only
+  // inside its own folder or the working directory, or ones the user named on the
+  // command line. Symbolic links are followed before the check.
+  const outside = outsideAllowed(full, ctx);
+  if (outside) return ctx.report("invalid_value", filePath, fileNode, `the timeline "${file}" is outside the scenario's folder and the working directory`, outside);
   let text: string;
   try {
     const st = statSync(full);
@@ -446,4 +451,23 @@ class TimelineInjector implements Injector {
 /** One injector for every scheduled fault of a scenario, on stream "faults.timeline". */
 export function timelineInjector(entries: ScheduledFault[]): Injector {
   return new TimelineInjector(entries);
+}
+
+/** Undefined when `full` may be read; else a hint saying how to allow it. */
+function outsideAllowed(full: string, ctx: Ctx): string | undefined {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolvePath(p);
+    }
+  };
+  const target = real(full);
+  const inside = (dir: string) => {
+    const rel = relative(real(dir), target);
+    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  };
+  if (inside(ctx.baseDir) || inside(process.cwd())) return undefined;
+  if (ctx.trustedFiles.some((f) => real(f) === target)) return undefined;
+  return "scenario files may come from untrusted pull requests, so they read only files under their own folder or the working directory; move the timeline there (or pass it with fleet replay --import)";
 }

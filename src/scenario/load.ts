@@ -52,6 +52,11 @@ export interface Scenario extends ScenarioSections {
 export interface LoadOptions {
   /** Limits from the command line; they override the scenario's `limits:`. */
   limits?: Partial<Limits>;
+  /**
+   * Files the scenario may name although they lie outside its folder and the working
+   * directory: those the user gave on the command line (e.g. `--import incident.jsonl`).
+   */
+  trustedFiles?: string[];
 }
 
 const limitsSchema = object({
@@ -127,6 +132,7 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   const ctx = new Ctx(lineCounter, MAX_ALIASES);
   ctx.doc = doc;
   ctx.baseDir = dirname(file);
+  ctx.trustedFiles = opts.trustedFiles ?? [];
   // Limits first: they bound what the rest of the file may ask for.
   let limits: Limits = { ...DEFAULT_LIMITS };
   const limitsNode = nodeAt(doc.contents, ["limits"], ctx);

@@ -54,6 +54,8 @@ export class Ctx {
   doc?: Document;
   /** Folder of the scenario file: relative paths inside it (incident timelines) start here. */
   baseDir = ".";
+  /** Files outside the scenario's folder and the working directory that it may still read. */
+  trustedFiles: string[] = [];
 }
 
 export type Validator<T> = (node: unknown, path: PathPart[], ctx: Ctx) => T | Bad;

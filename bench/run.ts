@@ -9,6 +9,7 @@ import { benchChecksums } from "./checksums.js";
 import { benchFaults } from "./faults.js";
 import { benchTraining } from "./training.js";
 import { benchScenario } from "./scenario.js";
+import { benchStorage } from "./storage.js";
 
 const benches: [string, Bench][] = [
   ["engine", benchEngine],
@@ -17,6 +18,8 @@ const benches: [string, Bench][] = [
   ["faults", benchFaults],
   ["training", benchTraining],
   ["scenario", benchScenario],
+  ["storage", benchStorage],
+  ["workers", (o) => import("./workers.js").then((m) => m.benchWorkers(o))],
 ];
 
 async function main(): Promise<void> {

@@ -16,6 +16,9 @@ import { choice, flag, int, parse, str, UsageError, type OptionSpec } from "./ar
 import { EXIT, type Io } from "./io.js";
 import { exitCodeOf } from "../slo/slo.js";
 import { VERSION } from "./version.js";
+import { DashboardReporter } from "../tui/reporter.js";
+import { wantsDashboard } from "../tui/choose.js";
+import { colorWanted } from "../tui/palette.js";
 
 export const chaosOptions: OptionSpec = {
   seed: { type: "string" },
@@ -71,7 +74,9 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
   if (typeof loaded === "number") return loaded;
   const { setup, parsed: p } = loaded;
   const { scenario, file, seed, durationSec } = setup;
-  const reporterName = choice(p, "reporter", ["text", "json"] as const) ?? "text";
+  // The dashboard on a terminal (src/tui/choose.ts); text or json never start Ink.
+  const reporterFlag = choice(p, "reporter", ["text", "json", "dashboard"] as const);
+  const reporterName = wantsDashboard(reporterFlag, io) ? "dashboard" : (reporterFlag ?? "text");
   if (flag(p, "no-journal") && str(p, "journal")) throw new UsageError("--journal and --no-journal contradict each other");
 
   let journal: Journal;
@@ -81,9 +86,18 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
   } else {
     journalPath = str(p, "journal") ?? defaultJournalPath(scenario.name, seed, new Date());
     try {
-      journal = JournalWriter.open(journalPath, { force: flag(p, "force") });
+      if (/^rediss?:\/\//i.test(journalPath)) {
+        // A Redis stream: redis://host:port/key (see src/distributed/redis-journal.ts).
+        // Loaded only when asked for: the Redis client costs ~150 ms to import.
+        const { openRedisJournal } = await import("../distributed/redis-journal.js");
+        const redisJournal = await openRedisJournal(journalPath, { force: flag(p, "force"), env: io.env });
+        journal = redisJournal;
+        journalPath = redisJournal.location; // without the password: it is printed
+      } else {
+        journal = JournalWriter.open(journalPath, { force: flag(p, "force") });
+      }
     } catch (e) {
-      if (e instanceof JournalExistsError || e instanceof JournalError) {
+      if (e instanceof JournalExistsError || e instanceof JournalError || e instanceof UsageError) {
         io.err(`fleet chaos: ${e.message}\n`);
         return EXIT.usage;
       }
@@ -94,8 +108,12 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
   const counts = countScenario(scenario);
   const policies = laneNames(scenario).filter((x): x is string => x !== undefined);
   const line = seedLine(file, seed, durationSec, counts, policies, formatDuration);
+  const dashboard =
+    reporterName === "dashboard"
+      ? new DashboardReporter({ stdout: process.stdout, stdin: process.stdin, out: io.out, err: io.err, color: colorWanted(io.env), quiet: flag(p, "quiet") })
+      : undefined;
   const reporter: Reporter =
-    reporterName === "json" ? new JsonReporter({ out: io.out, err: io.err }) : new TextReporter({ out: io.out, err: io.err, quiet: flag(p, "quiet") });
+    dashboard ?? (reporterName === "json" ? new JsonReporter({ out: io.out, err: io.err }) : new TextReporter({ out: io.out, err: io.err, quiet: flag(p, "quiet") }));
   reporter.start({ scenario, file, seed, durationSec, counts, policies, journalPath, seedLine: line });
 
   let interrupts = 0;
@@ -119,12 +137,25 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
       journal,
       fleetVersion: VERSION,
       headerOptions: { file, reporter: reporterName },
-      shouldStop: () => interrupts > 0,
+      // q on the dashboard stops the run like Ctrl-C: interrupted, exit 130.
+      shouldStop: () => interrupts > 0 || dashboard?.quitRequested === true,
       observer: reporter,
+      pace: dashboard?.pace,
     });
+    // A Redis journal sends its lines asynchronously: wait until every line is stored.
+    const journalError = await journal.settled().then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     const wallSec = Number(process.hrtime.bigint() - t0) / 1e9;
     const exitCode = outcome.status === "interrupted" ? EXIT.interrupted : outcome.status === "failed" ? (outcome.error?.startsWith("internal") ? EXIT.harness : EXIT.usage) : exitCodeOf(outcome.verdicts);
-    reporter.end({ outcome, wallSec, journalPath, journalComplete: outcome.status === "complete", exitCode });
+    reporter.end({ outcome, wallSec, journalPath, journalComplete: outcome.status === "complete" && journalError === undefined, exitCode });
+    // After a complete run the dashboard stays up until q; then it prints the summary.
+    await dashboard?.closed;
+    if (journalError !== undefined) {
+      io.err(`fleet chaos: ${journalError}\n`);
+      return EXIT.harness;
+    }
     return exitCode;
   } finally {
     process.off("SIGINT", onSignal);

@@ -8,6 +8,10 @@ import { chaosCommand } from "./chaos.js";
 import { codesCommand } from "./codes.js";
 import { VERSION } from "./version.js";
 import { faultsCommand, faultsUsage } from "./faults.js";
+import { workerCommand, workerUsage } from "./worker.js";
+import { gateCommand, gateUsage } from "./gate.js";
+import { sweepCommand, sweepUsage } from "./sweep.js";
+import { replayCommand, replayUsage } from "./replay.js";
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
 
@@ -45,10 +49,30 @@ Examples:
   fleet chaos scenarios/cosmic.yaml --seed 7731 --duration 24h --reporter json
   fleet chaos scenarios/cosmic.yaml --journal runs/today.jsonl --force`,
   },
+  replay: {
+    run: replayCommand,
+    summary: "postmortem of a journal: summary, --verify it reproduces, --policy counterfactual, --import an incident",
+    usage: replayUsage,
+  },
   faults: {
     run: faultsCommand,
     summary: "the fault trace alone: counts per kind and domain, correlated events, configured vs observed",
     usage: faultsUsage,
+  },
+  gate: {
+    run: gateCommand,
+    summary: "CI gate: many seeds, SLOs with 95% intervals, JUnit XML + Markdown + JSON, exit 1 on a breach",
+    usage: gateUsage,
+  },
+  sweep: {
+    run: sweepCommand,
+    summary: "try a grid of one or two settings over seeds; a table and a plot with the best point marked",
+    usage: sweepUsage,
+  },
+  worker: {
+    run: workerCommand,
+    summary: "join distributed gates and sweeps: run jobs from a BullMQ queue on a shared Redis",
+    usage: workerUsage,
   },
   codes: {
     run: codesCommand,

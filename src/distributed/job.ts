@@ -63,8 +63,11 @@ export function applyOverrides(text: string, overrides: readonly Override[] = []
   return String(doc);
 }
 
-/** Runs one job to completion in this thread. Never throws for bad input: status "invalid". */
-export async function runJob(spec: JobSpec): Promise<JobResult> {
+/**
+ * Runs one job to completion in this thread. Never throws for bad input: status "invalid".
+ * An aborted `signal` stops the run at its next step: status "interrupted".
+ */
+export async function runJob(spec: JobSpec, opts: { signal?: AbortSignal } = {}): Promise<JobResult> {
   const base = { id: spec.id, seed: spec.seed, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0 };
   let text: string;
   try {
@@ -82,6 +85,7 @@ export async function runJob(spec: JobSpec): Promise<JobResult> {
     journal,
     fleetVersion: VERSION,
     headerOptions: { file: spec.file, job: spec.id, overrides: (spec.overrides ?? []) as unknown as JsonObject[] },
+    shouldStop: () => opts.signal?.aborted === true,
   });
   return {
     id: spec.id,
@@ -104,7 +108,10 @@ export interface BatchProgress {
 
 /**
  * Carries out a batch of jobs. Results come back in the order of `jobs` whatever order
- * they finished in, so callers merge deterministically.
+ * they finished in, so callers merge deterministically. A job that cannot be carried out
+ * (its worker died) comes back with status "failed" and an error; the batch goes on.
+ * When `signal` aborts, the runner stops and returns the jobs that finished, still in
+ * job order (jobs that did not finish are left out, or come back "interrupted").
  */
 export interface Runner {
   run(jobs: readonly JobSpec[], opts?: { onResult?: (r: JobResult, p: BatchProgress) => void; signal?: AbortSignal }): Promise<JobResult[]>;
@@ -117,7 +124,7 @@ export const serialRunner: Runner = {
     const out: JobResult[] = [];
     for (const job of jobs) {
       if (opts.signal?.aborted) break;
-      const r = await runJob(job);
+      const r = await runJob(job, { signal: opts.signal });
       out.push(r);
       opts.onResult?.(r, { done: out.length, total: jobs.length });
     }

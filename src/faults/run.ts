@@ -10,6 +10,7 @@ import type { Injector } from "./injector.js";
 import { FAULT_MODELS } from "./registry.js";
 import { timelineInjector, type ScheduledFault } from "./timeline.js";
 import { FaultTrace } from "./trace.js";
+import { servingHostRange } from "../workloads/serving/schema.js";
 
 export interface FaultLayer {
   sim: Sim;
@@ -61,6 +62,11 @@ export function watchedHosts(scenario: Scenario, hostCount: number): { start: nu
   const maxSpares = Math.max(0, ...policies.map((p) => p.spares));
   const ranges: { start: number; end: number }[] = [];
   for (const w of scenario.workloads ?? []) {
+    if (w.kind === "serving") {
+      const r = servingHostRange(w.spec);
+      ranges.push({ start: r.start, end: Math.min(hostCount, r.end) });
+      continue;
+    }
     if (w.kind !== "training") continue;
     const s = w.spec;
     ranges.push({ start: s.firstHost, end: Math.min(hostCount, s.firstHost + s.hosts + Math.ceil(s.hosts * maxSpares) + 1) });

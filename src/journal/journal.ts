@@ -36,6 +36,12 @@ export interface LineOutput {
   write(line: string): void;
   /** No more lines will come; release resources. Called once. */
   end(): void;
+  /**
+   * For outputs that hand lines on asynchronously (a Redis stream): resolves once every line
+   * written so far has reached its destination, rejects with the first write error. Outputs
+   * that write synchronously (a file, memory) leave it out.
+   */
+  settled?(): Promise<void>;
 }
 
 export interface HeaderInput {
@@ -110,7 +116,7 @@ export class Journal implements JournalSink {
   private footer: FooterRecord | undefined;
 
   constructor(
-    private readonly output: LineOutput,
+    private readonly out: LineOutput,
     options: JournalOptions = {},
   ) {
     this.clock = options.clock ?? (() => new Date());
@@ -118,6 +124,15 @@ export class Journal implements JournalSink {
 
   get state(): JournalState {
     return this._state;
+  }
+
+  /**
+   * Resolves once every line written so far has reached its destination (at once for a
+   * file or memory; after the pipelined writes for a Redis stream); rejects with the
+   * output's first write error. Await it after close or abort before exiting.
+   */
+  settled(): Promise<void> {
+    return this.out.settled?.() ?? Promise.resolve();
   }
 
   /** Event records written so far. */
@@ -192,7 +207,7 @@ export class Journal implements JournalSink {
     if (this._state === "closed") return this.footer;
     if (this._state === "new") {
       this._state = "closed";
-      this.output.end();
+      this.out.end();
       return undefined;
     }
     const floor = this.lastAt === -Infinity ? 0 : this.lastAt;
@@ -225,16 +240,16 @@ export class Journal implements JournalSink {
     const footer: FooterRecord = { ...core, digest, wall };
     this.footer = footer;
     try {
-      this.output.write(encodeLine(coreText, `,"digest":"${digest}","wall":${JSON.stringify(wall)}`));
+      this.out.write(encodeLine(coreText, `,"digest":"${digest}","wall":${JSON.stringify(wall)}`));
     } finally {
-      this.output.end();
+      this.out.end();
     }
     return footer;
   }
 
   /** Writes one line whose digest-relevant part is `core`; `extra` holds `wall` and the like. */
   private emit(core: string, extra: string): void {
-    this.output.write(encodeLine(core, extra));
+    this.out.write(encodeLine(core, extra));
     this.digest.addCanonical(core);
   }
 }

@@ -39,6 +39,9 @@ export function teeOutput(...outputs: LineOutput[]): LineOutput {
       }
       if (first !== undefined) throw first;
     },
+    async settled() {
+      await Promise.all(outputs.map((o) => o.settled?.()));
+    },
   };
 }
 

@@ -49,6 +49,8 @@ import { isScalar } from "yaml";
 import { boolean, BAD, type Shape, factor, describeNode, dict, duration, fraction, list, number, object, oneOf, opt, maybe, type Infer, type Validator } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/units.js";
 import { placementField } from "./placement.js";
+import { storagePolicyFields } from "./replication.js";
+import { servingPolicyFields } from "./hedging.js";
 
 export type CheckpointInterval = { kind: "fixed"; seconds: number } | { kind: "young" } | { kind: "daly" } | { kind: "adaptive" };
 
@@ -135,6 +137,8 @@ export const trainingPolicy: Validator<TrainingPolicy> = object(trainingPolicyFi
  */
 export const policyFields = {
   ...trainingPolicyFields,
+  ...storagePolicyFields,
+  ...servingPolicyFields,
   placement: placementField,
 };
 

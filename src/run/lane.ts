@@ -10,6 +10,8 @@ import type { Scenario } from "../scenario/load.js";
 import { startFaultLayer, type FaultLayer } from "../faults/run.js";
 import { HostState } from "../fleet/state.js";
 import { TrainingJob } from "../workloads/training.js";
+import { ReplicatedStore } from "../workloads/storage/store.js";
+import { ServingService, servingRole } from "../workloads/serving/service.js";
 import { defaultPolicy, type Policy } from "../recovery/policy.js";
 import { MemoryDetector } from "../checksums/detect.js";
 import type { Workload, WorkloadEnv } from "../workloads/env.js";
@@ -43,6 +45,9 @@ export class LaneBuffer {
     return r.slice(0, n);
   }
 }
+
+/** Metrics a snapshot carries even when no SLO names them: what the dashboard charts. */
+const LIVE_METRIC = /(^|\.)(goodput|p999|errorRate|availability)$/;
 
 export interface LaneMetrics {
   [name: string]: number;
@@ -98,6 +103,10 @@ export class Lane {
         const job = new TrainingJob(sim, fleet, trace, w.spec, settings, env.rng, env.record);
         job.notified = true;
         this.jobs.push(job);
+      } else if (w.kind === "storage") {
+        this.workloads.push(new ReplicatedStore(env, w.spec, settings));
+      } else if (w.kind === "serving") {
+        this.workloads.push(new ServingService(env, w.spec, settings, servingRole(scenario.workloads, w.spec.name)));
       }
     }
   }
@@ -120,11 +129,22 @@ export class Lane {
     return n;
   }
 
-  /** A metric snapshot for the journal and the reporters. */
+  /**
+   * A metric snapshot for the journal and the reporters: hosts down, faults by kind, and
+   * the live value of each metric an SLO names or a dashboard charts (goodput, p99.9,
+   * error rate, availability), so the SLO board and trends can be drawn from the journal.
+   */
   snapshot(): EventFields {
     const faults: Record<string, number> = {};
     for (const [kind, c] of this.layer.trace.counts) faults[kind] = c.events;
-    return { hostsDown: this.hostsDown(), faults };
+    const fields: Record<string, unknown> = { hostsDown: this.hostsDown(), faults };
+    const wanted = new Set(this.scenario.slo.map((s) => s.metric));
+    if (wanted.size || this.jobs.length || this.workloads.length) {
+      const live: Record<string, number> = {};
+      for (const [k, v] of Object.entries(this.metrics(this.sim.now))) if (wanted.has(k) || LIVE_METRIC.test(k)) live[k] = v;
+      fields.metrics = live;
+    }
+    return fields;
   }
 
   /** Final metrics of this lane, by metric name (`faults.power.busbar`, `fleet.availability`...). */

@@ -25,6 +25,13 @@ export interface RunOptions {
   shouldStop?: () => boolean;
   /** Live view of the run (reporters, dashboard). */
   observer?: RunObserver;
+  /**
+   * Awaited before each stretch of simulated time, with the simulated time reached; returns
+   * the simulated time the run may advance to next (Infinity: no limit). The dashboard holds
+   * here while paused and keeps to a simulation speed with the limit. Where the run pauses
+   * changes nothing in it: lanes stop only between events.
+   */
+  pace?: (at: number) => Promise<number>;
 }
 
 export interface Snapshot {
@@ -89,7 +96,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 
   try {
     while (at < horizon) {
-      const target = Math.min(nextSnapshot, horizon);
+      const limit = opts.pace ? await opts.pace(at) : Infinity;
+      if (opts.shouldStop?.()) return finish("interrupted");
+      const target = Math.min(nextSnapshot, horizon, Math.max(limit, at));
       // Advance every lane to `target`, in steps, yielding between them.
       let all = false;
       while (!all) {

@@ -7,14 +7,20 @@ import { policySection } from "../recovery/policy.js";
 import type { Policy } from "../recovery/policy.js";
 import { sloSection, type Slo } from "../slo/slo.js";
 import { trainingWorkload, type TrainingSpec } from "../workloads/training.js";
+import { storageWorkload, type StorageSpec } from "../workloads/storage/schema.js";
+import "../workloads/storage/check.js";
+import { servingWorkload, type ServingSpec } from "../workloads/serving/schema.js";
+import "../workloads/serving/check.js";
 import { list, map, opt, variant } from "./schema.js";
 
 /** A `workloads:` entry: `- training: {...}`, `- serving: {...}` or `- storage: {...}`. */
-export type WorkloadSpec = { kind: "training"; spec: TrainingSpec };
+export type WorkloadSpec = { kind: "training"; spec: TrainingSpec } | { kind: "storage"; spec: StorageSpec } | { kind: "serving"; spec: ServingSpec };
 
 /** Each workload kind's schema, by its key in a `workloads:` entry. */
 const workloadKinds = {
   training: trainingWorkload,
+  storage: storageWorkload,
+  serving: servingWorkload,
 };
 
 const workloadEntry = map(variant<unknown>(workloadKinds, "workload"), (v) => ({ kind: v.kind, spec: v.value }) as WorkloadSpec);

@@ -1,0 +1,231 @@
+// The Redis coordinator: a Runner (job.ts) that puts a batch of jobs on a BullMQ queue for
+// `fleet worker` processes on any machine, and gathers their results from Redis.
+//
+// How a batch goes (keys and payload: redis-batch.ts):
+// 1. The batch id is a hash of the jobs and the fleet version; each BullMQ job id is
+//    `<batch>-<job id>`. Adding a job whose id the queue already holds does nothing, so
+//    queueing the same batch twice never runs a job twice.
+// 2. Results already stored for the batch are read back first and not queued again: a
+//    coordinator that was stopped or died and is started again resumes where it was.
+//    A job left failed by an earlier attempt is retried; one that vanished is queued again.
+// 3. Workers store each result once (HSETNX); the coordinator polls the results hash for
+//    the jobs still pending (every pollMs, 100 ms by default), reports each new result
+//    through onResult, and returns the results in job order, as serialRunner does: a
+//    JobResult read back equals the one computed (numbers JSON cannot hold are encoded).
+// 4. Every reconcileMs (3 s) without a new result it checks the pending jobs' states: a
+//    job BullMQ gave up on (it stalled more than maxStalledCount times, or a worker of
+//    another version refused it) comes back as a "failed" result with the reason, and if
+//    no worker is connected to the queue it says so once through onNotice.
+// On abort (opts.signal) it stops waiting and returns the results it has, in job order;
+// the jobs stay queued and the workers go on, so the next run of the batch picks them up.
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { JobResult, JobSpec, Runner } from "./job.js";
+import { VERSION } from "../cli/version.js";
+import {
+  DEFAULT_KEEP_RESULTS_SEC,
+  DEFAULT_QUEUE,
+  JOB_NAME,
+  QUEUE_PREFIX,
+  batchIdOf,
+  batchKeys,
+  bullJobId,
+  checkQueueName,
+  decodeResult,
+  type QueuedJob,
+} from "./redis-batch.js";
+import { connectRedis, parseRedisUrl, readRedisCa, redisOptions, scrub, RedisUrlError } from "./redis-url.js";
+
+export interface RedisRunnerOptions {
+  /** BullMQ queue name; workers must use the same. Default "fleet". */
+  queue?: string;
+  /** --redis-ca FILE; else FLEET_REDIS_CA from `env`. */
+  caFile?: string;
+  env?: Record<string, string | undefined>;
+  /** Milliseconds between two looks at the results. Default 100. */
+  pollMs?: number;
+  /** Milliseconds without a new result before the pending jobs' states are checked. Default 3000. */
+  reconcileMs?: number;
+  /** How long a batch's results stay in Redis after the last write. Default 7 days. */
+  keepResultsSec?: number;
+  /** Lines worth telling the user (no worker connected, connection trouble); no secrets. */
+  onNotice?: (line: string) => void;
+}
+
+export interface RedisRunner extends Runner {
+  /** The Redis URL without its password. */
+  readonly display: string;
+  readonly queue: string;
+  /** The batch id `run(jobs)` uses. */
+  batchId(jobs: readonly JobSpec[]): string;
+  close(): Promise<void>;
+}
+
+const CHUNK = 500;
+
+/**
+ * Connects to the Redis at `url` (redis://[user:password@]host[:port][/db] or rediss://)
+ * and returns a Runner whose jobs go to `fleet worker` processes. Throws RedisUrlError or
+ * RedisConnectError (usage errors: exit 2, message without the password).
+ */
+export async function createRedisRunner(url: string, opts: RedisRunnerOptions = {}): Promise<RedisRunner> {
+  const target = parseRedisUrl(url, "queue");
+  const queueName = opts.queue ?? DEFAULT_QUEUE;
+  const badQueue = checkQueueName(queueName);
+  if (badQueue) throw new RedisUrlError(`--queue: ${badQueue}`);
+  const tls = target.tls ? readRedisCa(opts.caFile, opts.env) : {};
+  const client: Redis = await connectRedis(target, tls);
+  const queue = new Queue(queueName, { connection: redisOptions(target, tls), prefix: QUEUE_PREFIX });
+  const notice = opts.onNotice ?? (() => {});
+  let lastError = "";
+  const onError = (e: Error) => {
+    const line = `redis: ${scrub(e.message, target)}`;
+    if (line !== lastError) notice(line);
+    lastError = line;
+  };
+  queue.on("error", onError);
+  client.on("error", onError);
+  const pollMs = opts.pollMs ?? 100;
+  const reconcileMs = opts.reconcileMs ?? 3000;
+  const keepSec = opts.keepResultsSec ?? DEFAULT_KEEP_RESULTS_SEC;
+
+  async function hmget(key: string, fields: string[]): Promise<(string | null)[]> {
+    const out: (string | null)[] = [];
+    for (let i = 0; i < fields.length; i += CHUNK) out.push(...(await client.hmget(key, ...fields.slice(i, i + CHUNK))));
+    return out;
+  }
+
+  return {
+    display: target.display,
+    queue: queueName,
+    batchId: (jobs) => batchIdOf(jobs, VERSION),
+
+    async run(jobs, runOpts = {}) {
+      const n = jobs.length;
+      if (n === 0) return [];
+      const seen = new Set<string>();
+      for (const j of jobs) {
+        if (seen.has(j.id)) throw new Error(`job id ${JSON.stringify(j.id)} appears twice in the batch; job ids must be unique`);
+        seen.add(j.id);
+      }
+      const batch = batchIdOf(jobs, VERSION);
+      const keys = batchKeys(queueName, batch);
+      const ids = jobs.map((j) => j.id);
+      const bullIds = ids.map((id) => bullJobId(batch, id));
+      const results: (JobResult | undefined)[] = new Array(n);
+      let done = 0;
+      const deliver = (i: number, r: JobResult) => {
+        if (results[i]) return;
+        results[i] = r;
+        done++;
+        runOpts.onResult?.(r, { done, total: n });
+      };
+      const pending = () => results.flatMap((r, i) => (r ? [] : [i]));
+      const collect = async (): Promise<number> => {
+        const idx = pending();
+        const stored = await hmget(keys.results, idx.map((i) => ids[i]));
+        let found = 0;
+        idx.forEach((i, k) => {
+          const text = stored[k];
+          // Once aborted, nothing more is reported: the caller has what it stopped at.
+          if (text !== null && text !== undefined && !runOpts.signal?.aborted) {
+            deliver(i, decodeResult(text));
+            found++;
+          }
+        });
+        return found;
+      };
+      const payload = (i: number): QueuedJob => ({ format: 1, fleetVersion: VERSION, batch, spec: jobs[i] });
+      const add = async (idx: number[]) => {
+        for (let k = 0; k < idx.length; k += CHUNK) {
+          await queue.addBulk(
+            idx.slice(k, k + CHUNK).map((i) => ({
+              name: JOB_NAME,
+              data: payload(i),
+              opts: { jobId: bullIds[i], removeOnComplete: true, removeOnFail: { age: keepSec }, attempts: 3, backoff: { type: "fixed", delay: 1000 } },
+            })),
+          );
+        }
+      };
+      /**
+       * Looks at the pending jobs in BullMQ. At the start (`resume`), failed jobs are retried;
+       * later they are reported as failed results. Jobs BullMQ no longer has are queued again.
+       */
+      const reconcile = async (resume: boolean) => {
+        const idx = pending();
+        const states = await Promise.all(idx.map((i) => queue.getJobState(bullIds[i])));
+        const toAdd: number[] = [];
+        for (let k = 0; k < idx.length; k++) {
+          const i = idx[k];
+          const state = states[k];
+          if (state === "unknown") {
+            toAdd.push(i);
+          } else if (state === "failed" || state === "completed") {
+            const job = await queue.getJob(bullIds[i]);
+            if (!job) {
+              toAdd.push(i);
+            } else if (state === "completed") {
+              // Completed without a stored result (the results expired): run it again.
+              await job.remove();
+              toAdd.push(i);
+            } else if (resume) {
+              await job.retry("failed");
+            } else {
+              const text = await client.hget(keys.results, ids[i]);
+              deliver(
+                i,
+                text
+                  ? decodeResult(text)
+                  : { id: ids[i], status: "failed", seed: jobs[i].seed, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0, error: `worker: ${job.failedReason ?? "failed"}` },
+              );
+            }
+          }
+        }
+        await add(toAdd);
+      };
+
+      await collect();
+      if (done < n) {
+        await reconcile(true);
+        await client.expire(keys.results, keepSec);
+      }
+      let lastProgress = performance.now();
+      let toldNoWorker = false;
+      while (done < n && !runOpts.signal?.aborted) {
+        await sleep(pollMs, runOpts.signal);
+        if (runOpts.signal?.aborted) break;
+        if ((await collect()) > 0) {
+          lastProgress = performance.now();
+          continue;
+        }
+        if (performance.now() - lastProgress >= reconcileMs) {
+          await reconcile(false);
+          lastProgress = performance.now();
+          if (!toldNoWorker && done < n && (await queue.getWorkersCount().catch(() => -1)) === 0) {
+            toldNoWorker = true;
+            notice(`waiting for workers: none is connected to queue "${queueName}" on ${target.display}; start one with: fleet worker --redis ${target.display}${queueName !== DEFAULT_QUEUE ? ` --queue ${queueName}` : ""}`);
+          }
+        }
+      }
+      return results.filter((r): r is JobResult => r !== undefined);
+    },
+
+    async close() {
+      await queue.close();
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,8 @@
+// The entry of a thread-runner worker (see ./thread-runner.ts): runs each job it is sent
+// with runJob, in this worker thread, and posts the JobResult back.
+import { parentPort } from "node:worker_threads";
+import { runJob } from "./job.js";
+import { serveJobs } from "./thread-runner.js";
+
+if (!parentPort) throw new Error("thread-worker.js is a worker_threads entry; the thread runner starts it");
+serveJobs(parentPort, (job) => runJob(job));

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import type { JobResult } from "../distributed/job.js";
+import { aggregatePoints, bestIndex, closeToBest, gridPoints, pointJobId, sweepJobs } from "./grid.js";
+import { parseSet } from "./range.js";
+
+describe("a sweep's grid", () => {
+  const ckpt = parseSet("policies.naive.checkpoint=1h..3h:3");
+  const spares = parseSet("policies.naive.spares=0%..2%:2");
+
+  it("crosses two axes, the first varying slowest, each point with its overrides", () => {
+    const points = gridPoints([ckpt, spares]);
+    expect(points.map((p) => p.values)).toEqual([
+      [3600, 0],
+      [3600, 0.02],
+      [7200, 0],
+      [7200, 0.02],
+      [10800, 0],
+      [10800, 0.02],
+    ]);
+    expect(points[3].overrides).toEqual([
+      { path: "policies.naive.checkpoint", value: "7200s" },
+      { path: "policies.naive.spares", value: "2%" },
+    ]);
+    const jobs = sweepJobs({ file: "x.yaml", text: "t", durationSec: 100 }, points, [5, 6]);
+    expect(jobs).toHaveLength(12);
+    expect(jobs[7]).toMatchObject({ id: "p3/seed=6", seed: 6, durationSec: 100, overrides: points[3].overrides });
+  });
+
+  it("averages the metric per point over the seeds and picks the best: argmax for max, argmin for min", () => {
+    const points = gridPoints([ckpt]);
+    const goodput = [
+      [0.7, 0.72],
+      [0.8, 0.84],
+      [0.75, 0.77],
+    ];
+    const results: JobResult[] = points.flatMap((p, i) =>
+      [1, 2].map((seed, k) => ({ id: pointJobId(p, seed), status: "complete" as const, seed, metrics: { naive: { "training.goodput": goodput[i][k] } }, verdicts: [], traceDigest: "", digest: `d${i}${k}`, simEvents: 1 })),
+    );
+    const rows = aggregatePoints(points, [1, 2], results, "naive", "training.goodput");
+    expect(rows.map((r) => r.estimate)).toEqual([0.71, 0.8200000000000001, 0.76]);
+    expect(rows[1].perSeed).toEqual([
+      { seed: 1, value: 0.8, digest: "d10" },
+      { seed: 2, value: 0.84, digest: "d11" },
+    ]);
+    expect(bestIndex(rows, "max")).toBe(1);
+    expect(bestIndex(rows, "min")).toBe(0);
+    // paired by seed, point 0 is 0.10 and 0.12 below the best and point 2 0.05 and 0.07,
+    // but two seeds cannot tell (t(0.975, 1) = 12.7): neither is clearly worse
+    expect(closeToBest(rows, 1, "max")).toEqual([0, 2]);
+  });
+
+  it("compares points with the best seed by seed, so the faults every point shares cancel out", () => {
+    const points = gridPoints([ckpt]);
+    // seeds differ a lot (0.3 vs 0.9), the points only a little, but always the same way
+    const goodput = [
+      [0.3, 0.6, 0.9],
+      [0.32, 0.62, 0.92],
+      [0.31, 0.62, 0.91],
+    ];
+    const results: JobResult[] = points.flatMap((p, i) =>
+      [1, 2, 3].map((seed, k) => ({ id: pointJobId(p, seed), status: "complete" as const, seed, metrics: { naive: { "training.goodput": goodput[i][k] } }, verdicts: [], traceDigest: "", digest: "", simEvents: 1 })),
+    );
+    const rows = aggregatePoints(points, [1, 2, 3], results, "naive", "training.goodput");
+    expect(bestIndex(rows, "max")).toBe(1);
+    // every mean's own interval overlaps the others (seed-to-seed spread), yet point 0 is
+    // 0.02 below the best in every seed: clearly worse; point 2 is 0.01, 0 and 0.01 below
+    expect(rows[0].high).toBeGreaterThan(rows[1].low);
+    expect(closeToBest(rows, 1, "max")).toEqual([2]);
+    expect(closeToBest(rows, 0, "min")).toEqual([2]);
+  });
+
+  it("leaves out failed runs, counting them, and has no best without values", () => {
+    const points = gridPoints([ckpt]);
+    const failed: JobResult = { id: pointJobId(points[0], 1), status: "failed", seed: 1, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0, error: "boom" };
+    const rows = aggregatePoints(points, [1], [failed], "naive", "training.goodput");
+    expect(rows[0]).toMatchObject({ n: 0, failed: 1 });
+    expect(bestIndex(rows, "max")).toBe(-1);
+  });
+});

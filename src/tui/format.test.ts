@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { compact, eta, metricValue, progressBar, simClock } from "./format.js";
+import { defaultSpeedIndex, formatRate, SPEEDS, speedLabel, stepSpeed } from "./speed.js";
+
+describe("how the header prints numbers", () => {
+  it("the simulated clock", () => {
+    expect(simClock(0)).toBe("0:00:00");
+    expect(simClock(5 * 60 + 7)).toBe("0:05:07");
+    expect(simClock(30 * 3600)).toBe("1d 06:00");
+    expect(simClock(3 * 86_400)).toBe("3d 00:00");
+  });
+
+  it("the ETA in wall time, unknown as --", () => {
+    expect(eta(41)).toBe("0:41");
+    expect(eta(723)).toBe("12:03");
+    expect(eta(3723)).toBe("1:02:03");
+    expect(eta(NaN)).toBe("--");
+    expect(eta(Infinity)).toBe("--");
+  });
+
+  it("the progress bar fills its width and never spills", () => {
+    expect(progressBar(0.5, 10)).toBe("█████░░░░░");
+    expect(progressBar(1.7, 4)).toBe("████");
+    expect(progressBar(-1, 4)).toBe("░░░░");
+  });
+
+  it("rates with k/M suffixes, metric values with 4 significant digits", () => {
+    expect(compact(950)).toBe("950");
+    expect(compact(1234)).toBe("1.2k");
+    expect(compact(31_015)).toBe("31k");
+    expect(compact(5_500_000)).toBe("5.5M");
+    expect(metricValue(0.076794)).toBe("0.07679");
+    expect(metricValue(19)).toBe("19");
+    expect(metricValue(undefined)).toBe("-");
+    expect(metricValue(NaN)).toBe("-");
+  });
+});
+
+describe("simulation speed", () => {
+  it("starts at the slowest step that plays the run in about 90 s", () => {
+    expect(speedLabel(defaultSpeedIndex(72 * 3600))).toBe("1h/s"); // cosmic: 72 s
+    expect(speedLabel(defaultSpeedIndex(10 * 86_400))).toBe("6h/s"); // 40 s
+    expect(speedLabel(defaultSpeedIndex(60))).toBe("1m/s");
+    expect(speedLabel(defaultSpeedIndex(50 * 365 * 86_400))).toBe("max");
+  });
+
+  it("+ and - step through the table and stop at its ends", () => {
+    expect(stepSpeed(0, -1)).toBe(0);
+    expect(stepSpeed(SPEEDS.length - 1, 1)).toBe(SPEEDS.length - 1);
+    expect(speedLabel(stepSpeed(2, 1))).toBe("6h/s");
+  });
+
+  it("a measured speed in the largest unit it reaches", () => {
+    expect(formatRate(3600)).toBe("1h/s");
+    expect(formatRate(3060)).toBe("51m/s");
+    expect(formatRate(2.5 * 86_400)).toBe("2.5d/s");
+    expect(formatRate(NaN)).toBe("--");
+  });
+});

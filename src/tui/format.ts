@@ -1,0 +1,53 @@
+// Numbers and times as the dashboard prints them: a simulated clock, a progress bar, an
+// ETA in wall time, rates with k/M suffixes, metric values with 4 significant digits.
+
+/** Simulated seconds as a clock: "0:05:00", "6:00:00", "1d 06:00", "3d 00:00". */
+export function simClock(sec: number): string {
+  if (!Number.isFinite(sec)) return "--";
+  const s = Math.max(0, Math.floor(sec));
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = s % 60;
+  const two = (n: number) => String(n).padStart(2, "0");
+  return d > 0 ? `${d}d ${two(h)}:${two(m)}` : `${h}:${two(m)}:${two(ss)}`;
+}
+
+/** Wall seconds left as "0:41", "12:03", "1:02:03"; "--" when unknown. */
+export function eta(sec: number): string {
+  if (!Number.isFinite(sec) || sec < 0) return "--";
+  const s = Math.round(sec);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
+}
+
+/** A bar of `width` columns filled to `frac` (clamped to [0, 1]) with █, the rest ░. */
+export function progressBar(frac: number, width: number): string {
+  if (width <= 0) return "";
+  const f = Number.isFinite(frac) ? Math.min(1, Math.max(0, frac)) : 0;
+  const full = Math.floor(f * width + 1e-9);
+  return "█".repeat(full) + "░".repeat(width - full);
+}
+
+/** 950 -> "950", 31_015 -> "31k", 5_500_000 -> "5.5M". */
+export function compact(n: number): string {
+  if (!Number.isFinite(n)) return "--";
+  const a = Math.abs(n);
+  if (a >= 1e9) return `${+(n / 1e9).toPrecision(2)}G`;
+  if (a >= 1e6) return `${+(n / 1e6).toPrecision(2)}M`;
+  if (a >= 1e4) return `${Math.round(n / 1e3)}k`;
+  if (a >= 1e3) return `${+(n / 1e3).toPrecision(2)}k`;
+  return String(Math.round(n));
+}
+
+/** A metric value for a cell: 4 significant digits, integers whole, "-" when missing. */
+export function metricValue(v: number | undefined): string {
+  if (v === undefined || Number.isNaN(v)) return "-";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (Number.isInteger(v)) return Math.abs(v) >= 1e5 ? compact(v) : String(v);
+  const a = Math.abs(v);
+  if (a >= 1e5) return compact(v);
+  return String(Number(v.toPrecision(4)));
+}

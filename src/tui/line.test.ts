@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { clip, clipLine, fit, fitLine, fitRight, lineWidth, merge } from "./line.js";
+import { wantsDashboard } from "./choose.js";
+import { colorWanted, styleOf } from "./palette.js";
+
+describe("lines of segments", () => {
+  it("clip marks a cut with …, fit pads to the width", () => {
+    expect(clip("dc1/row07/rack12", 8)).toBe("dc1/row…");
+    expect(fit("ab", 4)).toBe("ab  ");
+    expect(fitRight("ab", 4)).toBe("  ab");
+  });
+
+  it("a line is cut segment by segment, even when the cut falls between two", () => {
+    expect(clipLine([{ text: "abc" }, { text: "def", tone: "bad" }], 4)).toEqual([{ text: "abc" }, { text: "…", tone: "bad" }]);
+    expect(clipLine([{ text: "abc" }, { text: "def" }], 3)).toEqual([{ text: "ab…" }]);
+    expect(lineWidth(fitLine([{ text: "x" }], 5))).toBe(5);
+  });
+
+  it("adjacent segments of one tone merge", () => {
+    expect(merge([{ text: "a", tone: "ok" }, { text: "b", tone: "ok" }, { text: "c" }])).toEqual([{ text: "ab", tone: "ok" }, { text: "c" }]);
+  });
+});
+
+describe("colour and reporter choice", () => {
+  it("NO_COLOR (non-empty) and TERM=dumb turn colour off; tones then carry no style", () => {
+    expect(colorWanted({})).toBe(true);
+    expect(colorWanted({ NO_COLOR: "1" })).toBe(false);
+    expect(colorWanted({ NO_COLOR: "" })).toBe(true);
+    expect(colorWanted({ TERM: "dumb" })).toBe(false);
+    expect(styleOf("down", false)).toEqual({});
+    expect(styleOf("down", true)).toEqual({ color: "red" });
+  });
+
+  it("the dashboard on a terminal, never in CI or on a dumb terminal, always when asked", () => {
+    const tty = { isTTY: true, env: {} };
+    expect(wantsDashboard(undefined, tty)).toBe(true);
+    expect(wantsDashboard(undefined, { isTTY: false, env: {} })).toBe(false);
+    expect(wantsDashboard(undefined, { isTTY: true, env: { CI: "true" } })).toBe(false);
+    expect(wantsDashboard(undefined, { isTTY: true, env: { CI: "false" } })).toBe(true);
+    expect(wantsDashboard(undefined, { isTTY: true, env: { TERM: "dumb" } })).toBe(false);
+    expect(wantsDashboard("text", tty)).toBe(false);
+    expect(wantsDashboard("json", tty)).toBe(false);
+    expect(wantsDashboard("dashboard", { isTTY: false, env: { CI: "true" } })).toBe(true);
+  });
+});

@@ -1,0 +1,170 @@
+// The dashboard as a Reporter for `fleet chaos`: it prints the seed line first (as the
+// text reporter does), then shows the live dashboard while the run goes, and when the
+// dashboard closes it prints the same summary the text reporter prints.
+//
+// Keys (keys.ts): space pauses the run (the session's `pace` hook holds it), + and -
+// change the simulation speed, q stops it. Quitting before the end is an interrupted run,
+// exactly like Ctrl-C: the journal gets its "interrupted" footer, the partial summary is
+// printed, and the exit code is 130. After a complete run the dashboard stays up (when
+// keys can be read) so the final map and verdicts can be read; q then closes it and the
+// exit code is the verdict's. Without a terminal on stdin it closes at the end by itself.
+import { buildFleet } from "../fleet/build.js";
+import type { EndInfo, Reporter, StartInfo } from "../report/reporter.js";
+import { TextReporter } from "../report/text.js";
+import { InkScreen } from "./ink-screen.js";
+import { initialUi, reduceKey, type KeyPress, type UiState } from "./keys.js";
+import { DashboardModel } from "./model.js";
+import { Pacer, wallClock, type Clock } from "./pacer.js";
+import { RateMeter } from "./rate.js";
+import { defaultSpeedIndex } from "./speed.js";
+import type { Timers } from "./throttle.js";
+import { ViewBuilder, type DashboardView, type RunState } from "./view.js";
+
+export interface DashboardReporterOptions {
+  stdout: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  /** Where the seed line and the final summary go (the command's stdout). */
+  out: (s: string) => void;
+  err: (s: string) => void;
+  color: boolean;
+  quiet?: boolean;
+  /** Index into SPEEDS to start at (default: from the run's duration; see speed.ts). */
+  speedIndex?: number;
+  /** Stay up after a complete run until q (default: when keys can be read). */
+  holdAtEnd?: boolean;
+  clock?: Clock;
+  timers?: Timers;
+}
+
+export class DashboardReporter implements Reporter {
+  private model: DashboardModel | undefined;
+  private views: ViewBuilder | undefined;
+  private screen: InkScreen | undefined;
+  private pacer: Pacer | undefined;
+  private readonly text: TextReporter;
+  private readonly rate = new RateMeter();
+  private ui: UiState = initialUi;
+  private state: RunState = "running";
+  private endInfo: EndInfo | undefined;
+  private quit = false;
+  private resolveClosed!: () => void;
+  /** Settles when the dashboard has closed and the summary is printed. */
+  readonly closed: Promise<void>;
+
+  constructor(private readonly o: DashboardReporterOptions) {
+    this.text = new TextReporter({ out: o.out, err: o.err, quiet: o.quiet });
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  /** For RunOptions.pace. */
+  pace = (at: number): Promise<number> => (this.pacer ? this.pacer.pace(at) : Promise.resolve(Infinity));
+
+  /** For RunOptions.shouldStop: true once q was pressed. */
+  get quitRequested(): boolean {
+    return this.quit;
+  }
+
+  start(info: StartInfo): void {
+    this.text.start(info);
+    const fleet = buildFleet(info.scenario.fleet);
+    this.model = new DashboardModel({
+      mode: "chaos",
+      scenario: info.scenario.name,
+      file: info.file,
+      seed: info.seed,
+      durationSec: info.durationSec,
+      fleet,
+      slos: info.scenario.slo,
+      policies: info.policies.length ? info.policies : ["default"],
+    });
+    this.views = new ViewBuilder(this.model);
+    this.pacer = new Pacer(this.o.speedIndex ?? defaultSpeedIndex(info.durationSec), this.o.clock ?? wallClock);
+    this.screen = new InkScreen({ stdout: this.o.stdout, stdin: this.o.stdin, color: this.o.color, timers: this.o.timers }, (w, h) => this.frame(w, h), (k) => this.key(k));
+    this.screen.mount();
+  }
+
+  onRecord(t: string, at: number, fields: Record<string, unknown>): void {
+    this.model?.onRecord(t, at, fields);
+    this.screen?.request();
+  }
+
+  onProgress(at: number, events: number): void {
+    if (!this.model) return;
+    this.model.onProgress(at, events);
+    this.rate.add((this.o.clock ?? wallClock).now(), at, events);
+    this.screen?.request();
+  }
+
+  end(info: EndInfo): void {
+    this.endInfo = info;
+    const m = this.model;
+    if (m) {
+      m.at = info.outcome.at;
+      m.final = { status: info.outcome.status, verdicts: info.outcome.verdicts, exitCode: info.exitCode };
+    }
+    this.state = "done";
+    const hold = this.o.holdAtEnd ?? this.screen?.interactive ?? false;
+    if (hold && !this.quit && info.outcome.status === "complete") this.screen?.request();
+    else void this.close();
+  }
+
+  /** The current frame (also what tests read). */
+  frame(width: number, height: number): DashboardView {
+    const r = this.rate.rates();
+    return this.views!.build(
+      this.ui,
+      {
+        state: this.state === "running" && this.pacer?.paused ? "paused" : this.state,
+        speedIndex: this.pacer?.speedIndex ?? 0,
+        simPerWall: r.simPerWall,
+        eventsPerSec: r.eventsPerSec,
+        status: this.endInfo?.outcome.status,
+        exitCode: this.endInfo?.exitCode,
+      },
+      width,
+      height,
+    );
+  }
+
+  /** A key from the terminal (or a test). */
+  key(k: KeyPress): void {
+    const m = this.model;
+    if (!m) return;
+    const size = this.screen?.size() ?? { width: 80, height: 23 };
+    const feedRows = this.views!.planFor(size.width, size.height).feedRows;
+    const { ui, command } = reduceKey(this.ui, k, { mode: "chaos", policies: m.info.policies.length, kinds: m.feed.kindsSeen(), feedRows });
+    this.ui = ui;
+    switch (command?.type) {
+      case "quit":
+        if (this.endInfo) void this.close();
+        else if (!this.quit) {
+          this.quit = true;
+          this.state = "stopping";
+          this.pacer?.stop();
+        }
+        break;
+      case "pause":
+        if (this.pacer && !this.endInfo) {
+          this.pacer.setPaused(!this.pacer.paused);
+          this.rate.reset();
+        }
+        break;
+      case "speed":
+        if (this.pacer) {
+          this.pacer.setSpeedIndex(this.pacer.speedIndex + command.by);
+          this.rate.reset();
+        }
+        break;
+    }
+    this.screen?.request();
+  }
+
+  private closing = false;
+  private async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await this.screen?.unmount();
+    if (this.endInfo) this.text.end(this.endInfo);
+    this.resolveClosed();
+  }
+}

@@ -1,0 +1,116 @@
+// Test helper: a small scenario with two policies and two SLOs, and the records of a short
+// story on it (a burst from the east, a bus bar lost, a silent corruption, a restart), so
+// frame tests and replay tests state only what they are about.
+import { EventEmitter } from "node:events";
+import { buildFleet } from "../fleet/build.js";
+import { loadScenarioText, type Scenario } from "../scenario/load.js";
+import { DashboardModel } from "./model.js";
+
+export const FRAMES_SCENARIO = `name: frames
+seed: 1
+duration: 10h
+fleet:
+  datacenters:
+    - { name: dc1, rows: 4, racksPerRow: 12, hostsPerRack: 4, facing: alternate, power: { busbarsPerRow: 2 } }
+workloads:
+  - training: { name: pretrain, hosts: 64, stepTime: 4s, checkpointWrite: 90s, restart: 5m }
+policies:
+  baseline: { checkpoint: 1h }
+  hardened: { checkpoint: 30m }
+slo:
+  training.goodput: ">= 0.90"
+  silentCorruptions: "== 0"
+`;
+
+export function framesScenario(): Scenario {
+  const r = loadScenarioText(FRAMES_SCENARIO, "frames.yaml");
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.value;
+}
+
+const H = 3600;
+
+/** [t, at, fields] in time order: what a run of FRAMES_SCENARIO might journal by 2h15m. */
+export function storyRecords(): [string, number, Record<string, unknown>][] {
+  const snap = (at: number, policy: string, goodput: number, hostsDown: number, faults: Record<string, number>) =>
+    ["snapshot", at, { policy, hostsDown, faults, metrics: { "training.goodput": goodput, silentCorruptions: policy === "baseline" && at > 2 * H ? 1 : 0 } }] as [string, number, Record<string, unknown>];
+  const upsets: [string, number, Record<string, unknown>][] = [];
+  for (let k = 1; k <= 12; k++) {
+    for (const row of ["01", "03"]) upsets.push(["fault", 2 * H + 300 + k * 10 + (row === "03" ? 5 : 0), { kind: "cosmic.upset", target: `dc1/row${row}/rack${String(k).padStart(2, "0")}/host01`, bits: [3] }]);
+  }
+  return [
+    snap(H, "baseline", 0.95, 0, {}),
+    snap(H, "hardened", 0.97, 0, {}),
+    ["fault", 1.5 * H, { kind: "host.crash", target: "dc1/row04/rack12/host04", until: 1.5 * H + 600, repair: 600, hosts: 1, cause: "reboot" }],
+    snap(2 * H, "baseline", 0.93, 0, { "host.crash": 1 }),
+    snap(2 * H, "hardened", 0.96, 0, { "host.crash": 1 }),
+    ["fault", 2 * H, { kind: "cosmic.burst", until: 2 * H + 1200, direction: 90, width: 90, racks: 24, gain: 2000, duration: 1200 }],
+    ...upsets,
+    ["fault", 2 * H + 600, { kind: "power.busbar", target: "dc1/row02/busbar-a", until: 8 * H + 600, repair: 6 * H, hosts: 24, cause: "incident" }],
+    ["detection", 2 * H + 720, { policy: "baseline", host: "dc1/row04/rack05/host02", bits: [1, 2, 3, 4], outcome: "silent", code: "secded(72,64)", source: "cosmic.upset" }],
+    ["recovery", 2 * H + 900, { policy: "baseline", job: "pretrain", action: "restart", cause: "power.busbar", restoredFrom: H, lostSec: 4500 }],
+    snap(2.25 * H, "baseline", 0.84, 24, { "host.crash": 1, "cosmic.burst": 1, "cosmic.upset": 24, "power.busbar": 1 }),
+    snap(2.25 * H, "hardened", 0.95, 24, { "host.crash": 1, "cosmic.burst": 1, "cosmic.upset": 24, "power.busbar": 1 }),
+  ];
+}
+
+export function storyModel(mode: "chaos" | "replay" = "chaos"): DashboardModel {
+  const scenario = framesScenario();
+  const m = new DashboardModel({
+    mode,
+    scenario: scenario.name,
+    file: "frames.yaml",
+    seed: 1,
+    durationSec: scenario.durationSec,
+    fleet: buildFleet(scenario.fleet),
+    slos: scenario.slo,
+    policies: ["baseline", "hardened"],
+  });
+  for (const [t, at, f] of storyRecords()) m.onRecord(t, at, f);
+  return m;
+}
+
+/**
+ * A stand-in terminal for tests: `stdout` takes Ink's frames (columns x rows, resizable),
+ * `stdin` delivers keys with `type("q")` as a terminal in raw mode would.
+ */
+export function fakeTerminal(columns = 100, rows = 30, opts: { keys?: boolean } = {}) {
+  const written: string[] = [];
+  const stdout = Object.assign(new EventEmitter(), {
+    columns,
+    rows,
+    isTTY: true,
+    write(s: string) {
+      written.push(s);
+      return true;
+    },
+    resize(c: number, r: number) {
+      stdout.columns = c;
+      stdout.rows = r;
+      stdout.emit("resize");
+    },
+  });
+  let pending: string[] = [];
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: opts.keys ?? true,
+    setEncoding() {},
+    resume() {},
+    pause() {},
+    ref() {},
+    unref() {},
+    read(): string | null {
+      return pending.shift() ?? null;
+    },
+    type(s: string) {
+      pending.push(s);
+      stdin.emit("readable");
+    },
+  });
+  if (opts.keys ?? true) Object.assign(stdin, { setRawMode() {} });
+  return {
+    stdout: stdout as unknown as NodeJS.WriteStream & typeof stdout,
+    stdin: stdin as unknown as NodeJS.ReadStream & typeof stdin,
+    written,
+    clear: () => void (pending = []),
+  };
+}

@@ -1,0 +1,163 @@
+// The serving workload over a real fleet and fault trace: window sampling, failover after
+// the health check, corrupted hosts with and without the end-to-end CRC, determinism, and
+// the sampling estimate against a known time average.
+import { describe, expect, it } from "vitest";
+import { HostFlag, HostState } from "../../fleet/state.js";
+import { faultHarness, HOUR } from "../../faults/testing.js";
+import type { EventFields } from "../../journal/index.js";
+import { defaultPolicy, type Policy } from "../../recovery/policy.js";
+import { ServingService, servingRole } from "./service.js";
+import type { ServingSpec } from "./schema.js";
+
+const SPEC: ServingSpec = {
+  name: "search",
+  shards: 8,
+  replicas: 4,
+  qps: 100,
+  fanout: 8,
+  deadlineSec: 0.2,
+  serviceTime: { dist: "lognormal", p50Sec: 0.008, p99Sec: 0.04 },
+  servers: 1,
+  firstHost: 0,
+  rttSec: 0.0005,
+  corruptReads: 1,
+  mercurialReads: 0.01,
+  sample: { windows: 6, windowSec: 2, warmupSec: 0.5 },
+};
+
+function harness(seed = 1, spec: Partial<ServingSpec> = {}, policy: Partial<Policy> = {}, horizonSec = 10 * HOUR) {
+  const h = faultHarness({ rows: 2, racksPerRow: 10, hostsPerRack: 16 }, seed);
+  const records: { t: string; at: number; fields: EventFields }[] = [];
+  const service = new ServingService(
+    { sim: h.sim, fleet: h.fleet, trace: h.trace, rng: h.sim.streams.get("workloads.search"), seed, horizonSec, record: (t, at, fields) => records.push({ t, at, fields }) },
+    { ...SPEC, ...spec },
+    { ...defaultPolicy(), ...policy },
+  );
+  return { ...h, service, records, horizonSec };
+}
+
+describe("the serving workload", () => {
+  it("samples one window per equal stratum of the run, at the same times in every lane", () => {
+    const a = harness(3);
+    const b = harness(3, {}, { hedge: { kind: "percentile", percentile: 95 }, placement: "rack-aware" });
+    const L = a.horizonSec / 6;
+    a.service.windowStarts.forEach((t, k) => {
+      expect(t).toBeGreaterThanOrEqual(k * L);
+      expect(t).toBeLessThan((k + 1) * L);
+    });
+    expect(b.service.windowStarts).toEqual(a.service.windowStarts);
+  });
+
+  it("reports every metric from the measured queries; healthy, every query is answered", () => {
+    const h = harness(2);
+    h.sim.run({ until: h.horizonSec });
+    const m = h.service.metrics();
+    expect(m["serving.sampledQueries"]).toBeGreaterThan(6 * 2 * 100 * 0.8);
+    expect(m["serving.availability"]).toBe(1);
+    expect(m["serving.p50"]).toBeGreaterThan(0.01);
+    expect(m["serving.p999"]).toBeGreaterThan(m["serving.p99"]);
+    expect(m["serving.p99"]).toBeGreaterThan(m["serving.p50"]);
+    // Estimated queries over the run: qps x horizon, within sampling noise.
+    expect(Math.abs(m["serving.queries"] / (100 * h.horizonSec) - 1)).toBeLessThan(0.1);
+    expect(m["serving.extraLoad"]).toBe(0);
+    expect(m["serving.wrongAnswers"]).toBe(0);
+    expect(h.records.filter((r) => r.t === "milestone")).toHaveLength(6);
+  });
+
+  it("fails over a crashed replica only after the health check: in rotation but dead for 10 s", () => {
+    const h = harness(4);
+    const host = h.service.replicaHost[5]; // shard 1, replica 1
+    h.sim.at(1 * HOUR, () => h.trace.down("host.crash", { kind: "host", index: host }, { repairSec: 2 * HOUR }));
+    h.sim.run({ until: 1 * HOUR + 3 });
+    let c = h.service.conditionsNow();
+    expect(c.up[5]).toBe(0);
+    expect(c.inRotation[5]).toBe(1);
+    expect(c.detectAtSec[5]).toBeCloseTo(7, 6);
+    h.sim.run({ until: 1 * HOUR + 30 });
+    c = h.service.conditionsNow();
+    expect(c.inRotation[5]).toBe(0);
+    h.sim.run({ until: 3 * HOUR + 1 });
+    expect(h.fleet.state[host]).toBe(HostState.UP);
+    c = h.service.conditionsNow();
+    expect(c.up[5]).toBe(1);
+    expect(c.inRotation[5]).toBe(1);
+  });
+
+  it("a straggling host slows its replica", () => {
+    const h = harness(5);
+    const host = h.service.replicaHost[0];
+    h.trace.slow("straggler", host, 6, 2 * HOUR);
+    expect(h.service.conditionsNow().slowdown[0]).toBe(6);
+  });
+
+  it("a host with corrupted memory serves wrong answers; the end-to-end CRC catches them and quarantines it", () => {
+    const run = (endToEndCrc: boolean) => {
+      const h = harness(6, {}, { endToEndCrc });
+      h.fleet.flags[h.service.replicaHost[3]] |= HostFlag.CORRUPT; // shard 0, replica 3
+      h.sim.run({ until: h.horizonSec });
+      return { m: h.service.metrics(), records: h.records };
+    };
+    const plain = run(false);
+    // One replica of 4 of one shard answers wrong: about a quarter of the queries.
+    expect(plain.m["serving.wrongAnswerRate"]).toBeGreaterThan(0.18);
+    expect(plain.m["serving.wrongAnswerRate"]).toBeLessThan(0.32);
+    expect(plain.m["serving.wrongAnswers"]).toBeGreaterThan(0.18 * plain.m["serving.queries"]);
+    expect(plain.m["serving.availability"]).toBeLessThan(0.82);
+    const checked = run(true);
+    expect(checked.m["serving.wrongAnswers"]).toBe(0);
+    // Caught in the first window's warm-up (not measured), then out of rotation for good.
+    expect(checked.m["serving.quarantined"]).toBe(1);
+    expect(checked.m["serving.availability"]).toBe(1);
+    expect(checked.records.filter((r) => r.t === "recovery" && r.fields.action === "quarantine")).toHaveLength(1);
+  });
+
+  it("a defective core's wrong answers pass the CRC", () => {
+    const h = harness(7, { mercurialReads: 0.5 }, { endToEndCrc: true });
+    h.fleet.flags[h.service.replicaHost[3]] |= HostFlag.MERCURIAL;
+    h.sim.run({ until: h.horizonSec });
+    const m = h.service.metrics();
+    expect(m["serving.wrongAnswerRate"]).toBeGreaterThan(0.08); // ~ 1/4 x 1/2
+    expect(m["serving.wrongAnswerRate"]).toBeLessThan(0.18);
+    expect(m["serving.crcCaught"]).toBe(0);
+  });
+
+  it("the same seed gives the same metrics", () => {
+    const run = () => {
+      const h = harness(8, {}, { hedge: { kind: "percentile", percentile: 90 } });
+      h.sim.at(2 * HOUR, () => h.trace.down("power.busbar", { kind: "busbar", index: 0 }, { repairSec: 3 * HOUR }));
+      h.sim.run({ until: h.horizonSec });
+      return h.service.metrics();
+    };
+    expect(run()).toEqual(run());
+  });
+
+  it("the sampled availability is an unbiased estimate of the time average", () => {
+    // Every replica of shard 0 is down from 30% to 50% of the run: queries (which ask every
+    // shard) fail 20% of the time. Three windows: the outage straddles two strata.
+    const estimates: number[] = [];
+    for (let seed = 1; seed <= 120; seed++) {
+      const h = harness(seed, { shards: 2, replicas: 2, qps: 20, fanout: 2, sample: { windows: 3, windowSec: 1, warmupSec: 0 } });
+      for (const r of [0, 1]) {
+        const host = h.service.replicaHost[r];
+        h.sim.at(0.3 * h.horizonSec, () => h.trace.down("host.crash", { kind: "host", index: host }, { repairSec: 0.2 * h.horizonSec }));
+      }
+      h.sim.run({ until: h.horizonSec });
+      estimates.push(h.service.metrics()["serving.availability"]);
+    }
+    const mean = estimates.reduce((a, b) => a + b, 0) / estimates.length;
+    // Per run the estimate is 1, 2/3 or 1/3 (sd ~0.19); over 120 runs the mean's sd is ~0.018.
+    expect(Math.abs(mean - 0.8)).toBeLessThan(0.06);
+    expect(new Set(estimates.map((x) => Math.round(x * 3))).size).toBeGreaterThan(1);
+  });
+
+  it("with several services, each reports serving.<name>.* and the first also serving.*", () => {
+    const workloads = [
+      { kind: "training", spec: { name: "t" } },
+      { kind: "serving", spec: { name: "a" } },
+      { kind: "serving", spec: { name: "b" } },
+    ];
+    expect(servingRole(workloads, "a")).toEqual({ first: true, prefixed: true });
+    expect(servingRole(workloads, "b")).toEqual({ first: false, prefixed: true });
+    expect(servingRole(workloads.slice(0, 2), "a")).toEqual({ first: true, prefixed: false });
+  });
+});

@@ -1,0 +1,797 @@
+// One time window of a sharded service, simulated at full rate: every query and every
+// leaf request, with its own small event-driven simulator (its own heap, clock and
+// typed-array state), over the replicas' conditions frozen at the window's start.
+//
+// Model.
+// - Queries arrive as a Poisson process of `qps`. Each asks `fanout` shards (all, or a
+//   uniform choice without repeats); a query's latency is that of its slowest leaf, and it
+//   succeeds when every leaf has a correct answer by its deadline.
+// - A leaf request goes to a replica of its shard in rotation (random, or the less loaded
+//   of two: policy `balance`). Each replica is a FIFO queue with `servers` servers; a
+//   request's service time is drawn from the service-time distribution and multiplied by
+//   the host's slowdown (stragglers). An answer reaches the client `rtt` after its service
+//   ends. A request whose query's deadline has passed is dropped when it reaches the head of
+//   its queue (deadline propagation, as gRPC does), so an overloaded replica does not
+//   serve the dead.
+// - Hedged requests (policy `hedge`): a backup copy of each unanswered leaf goes to another
+//   replica after a fixed delay or the tracked percentile of recent leaf latency
+//   (./recent.ts). The first answer wins; the client then cancels the other copies, which
+//   reach their replicas at once: a queued copy leaves for free, a running copy runs to the
+//   end (cancelling running work is left out), so a backup costs real load. Tied requests
+//   (policy `tied`): two copies from the start; when one starts service its twin is
+//   cancelled rtt/2 later (both run if both start within that time).
+// - Failures. A replica whose host is down but not yet found by the health check is still
+//   in rotation: its requests go nowhere (no answer) until the detection time, when they
+//   fail and are retried elsewhere, and the replica leaves rotation (failover). A host that
+//   is draining or retired, or down for longer than the health check, or quarantined, is
+//   not in rotation. A shard with no replica in rotation fails its leaves at once.
+//   Retries (policy `retries`, `retryBudget`, `leafTimeout`) resend a failed leaf to
+//   another replica.
+// - Corruption. An answer from a host with silently corrupted memory reads the bad data
+//   with probability corruptReads; one from a host with a defective core is miscomputed
+//   with probability mercurialReads. Each such answer is built as real bytes (a payload of
+//   PAYLOAD_BYTES with one flipped bit) with a real CRC-32: for memory corruption the CRC is
+//   the one stored with the data when it was built (before the corruption), for a
+//   defective core the CRC is computed over the wrong answer the core produced. With
+//   `endToEndCrc` the client recomputes the CRC: a mismatch is caught, the leaf retried
+//   elsewhere and the replica quarantined; a match is accepted. So the check catches
+//   corrupted memory and never a defective core; without it both are served wrong.
+// - Measured: queries arriving in [warmup, warmup + measure); the run goes on until each of
+//   them has finished (at most its deadline later). A query not answered by its deadline
+//   counts in the latency percentiles at the deadline (the client waited that long).
+//
+// Randomness. Two streams per window: `arrivals` draws the queries (times, shards) and the
+// first request of each leaf (its replica's uniform and its service time) and nothing else,
+// so every policy sees the same queries with the same first service times (common random
+// numbers: policy comparisons are paired); `client` draws everything a policy changes
+// (backups, retries, twins, corruption draws).
+//
+// HOT PATH (bench/serving.ts): a window is millions of leaf requests, so queries, leaves
+// and requests live in typed arrays with free lists, replica queues are linked lists
+// through the request arrays, and cancellation is lazy (a time stamp checked when the
+// request reaches the head of its queue). Left out: the state of the fleet changing during
+// a window (windows are seconds long), a network that queues, and preempting running work.
+import { blockBytes, crc32 } from "../../checksums/crc.js";
+import { RETRY_RESERVE_PER_SEC, type ServingPolicy } from "../../recovery/hedging.js";
+import { EventQueue } from "../../sim/queue.js";
+import type { Rng } from "../../sim/rng.js";
+import type { ServiceSampler } from "./latency.js";
+import { RecentLatency } from "./recent.js";
+
+/** Bytes of a leaf answer built for a corruption check. */
+export const PAYLOAD_BYTES = 64;
+
+/** How a measured query ended. */
+export const Outcome = { GOOD: 0, WRONG: 1, LATE: 2, UNAVAILABLE: 3 } as const;
+export type OutcomeCode = (typeof Outcome)[keyof typeof Outcome];
+
+export interface WindowConfig {
+  shards: number;
+  replicas: number;
+  servers: number;
+  fanout: number;
+  qps: number;
+  deadlineSec: number;
+  rttSec: number;
+  service: ServiceSampler;
+  policy: Pick<ServingPolicy, "hedge" | "tied" | "retries" | "retryBudget" | "leafTimeout" | "endToEndCrc" | "balance">;
+}
+
+/** Each replica's condition for a window (index shard x replicas + r). */
+export interface ReplicaConditions {
+  /** 1: the host serves requests; 0: down (requests sent to it are never answered). */
+  up: Uint8Array;
+  /** 1: clients send it requests at the window's start. */
+  inRotation: Uint8Array;
+  /** For a replica down but in rotation: seconds into the window when clients learn it (<= 0: at once). */
+  detectAtSec: Float64Array;
+  /** Service-time multiplier (1 = normal). */
+  slowdown: Float64Array;
+  /** Probability an answer reads corrupted memory. */
+  corruptP: Float64Array;
+  /** Probability an answer is miscomputed by a defective core. */
+  mercurialP: Float64Array;
+}
+
+export function healthyReplicas(n: number): ReplicaConditions {
+  return {
+    up: new Uint8Array(n).fill(1),
+    inRotation: new Uint8Array(n).fill(1),
+    detectAtSec: new Float64Array(n),
+    slowdown: new Float64Array(n).fill(1),
+    corruptP: new Float64Array(n),
+    mercurialP: new Float64Array(n),
+  };
+}
+
+/** Counts over the measured queries of a window (or several, added up). */
+export interface WindowStats {
+  queries: number;
+  /** Answered correctly within the deadline. */
+  good: number;
+  /** Answered within the deadline, but with a wrong leaf answer in it. */
+  wrong: number;
+  /** Not fully answered by the deadline. */
+  late: number;
+  /** Failed before the deadline: a shard with no replica, or a leaf out of retries. */
+  unavailable: number;
+  /** Leaf requests the queries asked for (one per leaf). */
+  baseRequests: number;
+  hedges: number;
+  retries: number;
+  twins: number;
+  /** Server seconds spent on the measured queries' requests (wasted copies included). */
+  busySec: number;
+  /** Server seconds available over the measured time (servers x replicas up and in rotation x measure). */
+  capacitySec: number;
+  /** Sum of latencies of answered queries (good + wrong), seconds. */
+  latencySumSec: number;
+  /** Corrupted answers caught by the end-to-end CRC. */
+  crcCaught: number;
+  /** Wrong leaf answers accepted. */
+  wrongLeaves: number;
+  /** Replicas quarantined during the window (measured or not). */
+  quarantined: number;
+  /** Measured seconds. */
+  measuredSec: number;
+}
+
+export function emptyStats(): WindowStats {
+  return { queries: 0, good: 0, wrong: 0, late: 0, unavailable: 0, baseRequests: 0, hedges: 0, retries: 0, twins: 0, busySec: 0, capacitySec: 0, latencySumSec: 0, crcCaught: 0, wrongLeaves: 0, quarantined: 0, measuredSec: 0 };
+}
+
+export function addStats(into: WindowStats, s: WindowStats): void {
+  for (const k of Object.keys(into) as (keyof WindowStats)[]) into[k] += s[k];
+}
+
+/** Where measured query latencies go (an HDR histogram in microseconds). */
+export interface LatencySink {
+  recordValue(microseconds: number): void;
+}
+
+export interface WindowRun {
+  warmupSec: number;
+  measureSec: number;
+  /** Queries and first requests (the same for every policy). */
+  arrivals: Rng;
+  /** Everything a policy changes. */
+  client: Rng;
+  /** Seed of the answer payloads built for corruption checks. */
+  payloadSeed: number;
+  latencies?: LatencySink;
+  /** Every measured query as it ends (tests). */
+  observer?: (arrivalSec: number, latencySec: number, outcome: OutcomeCode) => void;
+  /** A replica's answer failed the end-to-end CRC; it has left rotation. */
+  onQuarantine?: (replica: number, atSec: number) => void;
+}
+
+// event kinds
+const ARRIVE = 0;
+const DONE = 1;
+const HEDGE = 2;
+const DEADLINE = 3;
+const TIMEOUT = 4;
+const DETECT = 5;
+const RESEND = 6;
+
+// query flags
+const FINISHED = 1;
+const MEASURED = 2;
+const WRONG_LEAF = 4;
+
+// leaf states
+const PENDING = 0;
+const LEAF_DONE = 1;
+const LEAF_FAILED = 2;
+
+// request kinds
+const PRIMARY = 0;
+const BACKUP = 1;
+const RETRY = 2;
+const TWIN = 3;
+
+// corruption sources
+const MEMORY = 1;
+const CORE = 2;
+
+export class WindowSim {
+  private readonly heap = new EventQueue(8192);
+  private now = 0;
+  private readonly nRep: number;
+  private readonly F: number;
+  private readonly R: number;
+  private readonly servers: number;
+  private readonly recent: RecentLatency | undefined;
+  private readonly hedgeAfterSec: number;
+  private readonly timeoutSec: number;
+
+  // replicas
+  private readonly qHead: Int32Array;
+  private readonly qTail: Int32Array;
+  private readonly busy: Int32Array;
+  private readonly outstanding: Int32Array;
+  private readonly rot: Uint8Array;
+  private readonly rotList: Int32Array;
+  private readonly rotCount: Int32Array;
+  private readonly rotPos: Int32Array;
+  private readonly perm: Int32Array;
+  private cond!: ReplicaConditions;
+
+  // queries (and their leaves, F per query)
+  private qCap = 0;
+  private qUsed = 0;
+  private qFreeN = 0;
+  private qFree = new Int32Array(0);
+  private qArrive = new Float64Array(0);
+  private qGen = new Float64Array(0);
+  private qLeft = new Int32Array(0);
+  private qDoneAt = new Float64Array(0);
+  private qFlags = new Uint8Array(0);
+  private qLive = new Int32Array(0);
+  private lShard = new Int32Array(0);
+  private lState = new Uint8Array(0);
+  private lHead = new Int32Array(0);
+  private lAttempts = new Uint8Array(0);
+  private lHedged = new Uint8Array(0);
+  private gen = 0;
+
+  // requests
+  private rCap = 0;
+  private rUsed = 0;
+  private rFreeN = 0;
+  private rFree = new Int32Array(0);
+  private rLeaf = new Int32Array(0);
+  private rRep = new Int32Array(0);
+  private rNextQ = new Int32Array(0);
+  private rNextLeaf = new Int32Array(0);
+  private rTwin = new Int32Array(0);
+  private rService = new Float64Array(0);
+  private rCancelAt = new Float64Array(0);
+  private rRunning = new Uint8Array(0);
+
+  // per run
+  private o!: WindowRun;
+  private stats: WindowStats = emptyStats();
+  private endArrivalsSec = 0;
+  private baseAll = 0;
+  private retriesAll = 0;
+  private responseId = 0;
+  private readonly clean = new Uint8Array(PAYLOAD_BYTES);
+  private readonly delivered = new Uint8Array(PAYLOAD_BYTES);
+
+  constructor(readonly cfg: WindowConfig) {
+    const { shards, replicas, fanout } = cfg;
+    if (!(fanout >= 1 && fanout <= shards)) throw new RangeError(`fanout must be 1..${shards}, got ${fanout}`);
+    this.nRep = shards * replicas;
+    this.F = fanout;
+    this.R = replicas;
+    this.servers = cfg.servers;
+    const n = this.nRep;
+    this.qHead = new Int32Array(n);
+    this.qTail = new Int32Array(n);
+    this.busy = new Int32Array(n);
+    this.outstanding = new Int32Array(n);
+    this.rot = new Uint8Array(n);
+    this.rotList = new Int32Array(n);
+    this.rotPos = new Int32Array(n);
+    this.rotCount = new Int32Array(shards);
+    this.perm = new Int32Array(shards);
+    for (let s = 0; s < shards; s++) this.perm[s] = s;
+    const h = cfg.policy.hedge;
+    this.recent = h.kind === "percentile" ? new RecentLatency(h.percentile) : undefined;
+    this.hedgeAfterSec = h.kind === "after" ? h.seconds : Infinity;
+    this.timeoutSec = cfg.policy.leafTimeout === "off" ? Infinity : cfg.policy.leafTimeout;
+    this.growQueries(256);
+    this.growRequests(4096);
+  }
+
+  /** Simulates one window over `cond` and returns the counts of its measured queries. */
+  run(cond: ReplicaConditions, o: WindowRun): WindowStats {
+    this.cond = cond;
+    this.o = o;
+    this.stats = emptyStats();
+    this.heap.clear();
+    this.now = 0;
+    this.qUsed = this.qFreeN = 0;
+    this.rUsed = this.rFreeN = 0;
+    this.baseAll = this.retriesAll = 0;
+    this.recent?.reset();
+    this.qHead.fill(-1);
+    this.qTail.fill(-1);
+    this.busy.fill(0);
+    this.outstanding.fill(0);
+    this.rotCount.fill(0);
+    let up = 0;
+    for (let rep = 0; rep < this.nRep; rep++) {
+      if (cond.up[rep] && cond.inRotation[rep]) up++;
+      this.rot[rep] = 0;
+      if (cond.inRotation[rep]) this.addToRotation(rep);
+    }
+    const cfg = this.cfg;
+    this.stats.measuredSec = o.measureSec;
+    this.stats.capacitySec = this.servers * up * o.measureSec;
+    this.endArrivalsSec = o.warmupSec + o.measureSec;
+    const endSec = this.endArrivalsSec + cfg.deadlineSec + cfg.rttSec + 1e-9;
+    for (let rep = 0; rep < this.nRep; rep++) {
+      if (!cond.up[rep] && cond.inRotation[rep]) {
+        const at = Math.max(0, cond.detectAtSec[rep]);
+        if (at <= endSec) this.heap.push(at, DETECT, rep, 0);
+      }
+    }
+    this.heap.push(o.arrivals.exp(1 / cfg.qps), ARRIVE, 0, 0);
+    const heap = this.heap;
+    while (heap.peekTime() <= endSec) {
+      heap.pop();
+      this.now = heap.time;
+      const target = heap.target;
+      switch (heap.kind) {
+        case DONE:
+          this.done(target);
+          break;
+        case ARRIVE:
+          this.arrive();
+          break;
+        case HEDGE:
+          this.hedge(target, heap.arg);
+          break;
+        case DEADLINE:
+          this.deadline(target, heap.arg);
+          break;
+        case TIMEOUT:
+          this.timeout(target, heap.arg);
+          break;
+        case DETECT:
+          this.detect(target);
+          break;
+        case RESEND:
+          this.resend(target, heap.arg);
+          break;
+      }
+    }
+    return this.stats;
+  }
+
+  // ---- queries ----
+
+  private arrive(): void {
+    const t = this.now;
+    const cfg = this.cfg;
+    const A = this.o.arrivals;
+    if (t >= this.endArrivalsSec) return;
+    const q = this.allocQuery();
+    const F = this.F;
+    const gen = ++this.gen;
+    const measured = t >= this.o.warmupSec;
+    this.qArrive[q] = t;
+    this.qGen[q] = gen;
+    this.qLeft[q] = F;
+    this.qDoneAt[q] = t;
+    this.qFlags[q] = measured ? MEASURED : 0;
+    this.qLive[q] = 0;
+    const base = q * F;
+    if (F === cfg.shards) {
+      for (let i = 0; i < F; i++) this.lShard[base + i] = i;
+    } else {
+      const p = this.perm;
+      const S = cfg.shards;
+      for (let i = 0; i < F; i++) {
+        const j = i + A.int(S - i);
+        const s = p[j];
+        p[j] = p[i];
+        p[i] = s;
+        this.lShard[base + i] = s;
+      }
+    }
+    for (let i = 0; i < F; i++) {
+      const l = base + i;
+      this.lState[l] = PENDING;
+      this.lHead[l] = -1;
+      this.lAttempts[l] = 0;
+      this.lHedged[l] = 0;
+    }
+    this.baseAll += F;
+    if (measured) this.stats.baseRequests += F;
+    for (let i = 0; i < F; i++) {
+      // Drawn for every leaf, whatever happens, so the arrivals stream stays in step.
+      const u = A.next();
+      const svc = cfg.service.sample(A);
+      if (this.qFlags[q] & FINISHED) continue;
+      if (!this.sendLeaf(base + i, PRIMARY, u, svc)) this.leafFailed(base + i);
+    }
+    if (!(this.qFlags[q] & FINISHED)) {
+      const delay = this.recent ? this.recent.value : this.hedgeAfterSec;
+      if (delay < cfg.deadlineSec) this.heap.push(t + delay, HEDGE, q, gen);
+      this.heap.push(t + cfg.deadlineSec, DEADLINE, q, gen);
+    }
+    this.heap.push(t + A.exp(1 / cfg.qps), ARRIVE, 0, 0);
+  }
+
+  private finishQuery(q: number, atSec: number, outcome: OutcomeCode): void {
+    const flags = this.qFlags[q];
+    if (flags & FINISHED) return;
+    this.qFlags[q] = flags | FINISHED;
+    const deadline = this.cfg.deadlineSec;
+    if (flags & MEASURED) {
+      const s = this.stats;
+      s.queries++;
+      let latency = deadline;
+      if (outcome === Outcome.GOOD || outcome === Outcome.WRONG) {
+        latency = atSec - this.qArrive[q];
+        s.latencySumSec += latency;
+        if (outcome === Outcome.GOOD) s.good++;
+        else s.wrong++;
+      } else if (outcome === Outcome.LATE) s.late++;
+      else s.unavailable++;
+      this.o.latencies?.recordValue(Math.max(1, Math.round(latency * 1e6)));
+      this.o.observer?.(this.qArrive[q], latency, outcome);
+    }
+    // Cancel whatever is still out (servers drop it when it reaches the head of a queue).
+    const base = q * this.F;
+    for (let i = 0; i < this.F; i++) {
+      for (let x = this.lHead[base + i]; x !== -1; x = this.rNextLeaf[x]) if (this.rCancelAt[x] > atSec) this.rCancelAt[x] = atSec;
+    }
+    if (this.qLive[q] === 0) this.freeQuery(q);
+  }
+
+  private hedge(q: number, gen: number): void {
+    if (this.qGen[q] !== gen || this.qFlags[q] & FINISHED) return;
+    const base = q * this.F;
+    const C = this.o.client;
+    const svc = this.cfg.service;
+    for (let i = 0; i < this.F; i++) {
+      const l = base + i;
+      if (this.lState[l] !== PENDING || this.lHedged[l]) continue;
+      this.lHedged[l] = 1;
+      const u = C.next();
+      const r = this.send(l, BACKUP, u, svc.sample(C));
+      if (r >= 0) this.tryStart(this.rRep[r]);
+    }
+  }
+
+  private deadline(q: number, gen: number): void {
+    if (this.qGen[q] !== gen) return;
+    this.finishQuery(q, this.now, Outcome.LATE);
+  }
+
+  // ---- leaves ----
+
+  /** Sends a leaf's request (and its tied twin); false when no replica can take it. */
+  private sendLeaf(l: number, kind: number, u: number, svc: number): boolean {
+    const r = this.send(l, kind, u, svc);
+    if (r < 0) return false;
+    const cfg = this.cfg;
+    let r2 = -1;
+    if (cfg.policy.tied) {
+      const C = this.o.client;
+      const u2 = C.next();
+      r2 = this.send(l, TWIN, u2, cfg.service.sample(C));
+      if (r2 >= 0) {
+        this.rTwin[r] = r2;
+        this.rTwin[r2] = r;
+      }
+    }
+    if (this.timeoutSec < Infinity) {
+      const q = (l / this.F) | 0;
+      this.heap.push(this.now + this.timeoutSec, TIMEOUT, l, this.qGen[q] * 16 + this.lAttempts[l]);
+    }
+    this.tryStart(this.rRep[r]);
+    if (r2 >= 0) this.tryStart(this.rRep[r2]);
+    return true;
+  }
+
+  private leafDone(l: number, atSec: number, wrong: boolean): void {
+    this.lState[l] = LEAF_DONE;
+    const q = (l / this.F) | 0;
+    if (wrong) this.qFlags[q] |= WRONG_LEAF;
+    if (atSec > this.qDoneAt[q]) this.qDoneAt[q] = atSec;
+    this.recent?.add(atSec - this.qArrive[q]);
+    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) if (this.rCancelAt[x] > atSec) this.rCancelAt[x] = atSec;
+    if (--this.qLeft[q] === 0) {
+      const done = this.qDoneAt[q];
+      const late = done > this.qArrive[q] + this.cfg.deadlineSec;
+      this.finishQuery(q, done, late ? Outcome.LATE : this.qFlags[q] & WRONG_LEAF ? Outcome.WRONG : Outcome.GOOD);
+    }
+  }
+
+  private leafFailed(l: number): void {
+    this.lState[l] = LEAF_FAILED;
+    this.finishQuery((l / this.F) | 0, this.now, Outcome.UNAVAILABLE);
+  }
+
+  /** A request of leaf `l` failed (already released); retry at `atSec`, or fail the leaf if nothing else is out. */
+  private attemptFailed(l: number, atSec: number): void {
+    const q = (l / this.F) | 0;
+    if (this.lState[l] !== PENDING || this.qFlags[q] & FINISHED) return;
+    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) if (this.rCancelAt[x] > this.now) return; // another copy may answer
+    if (this.mayRetry(l)) {
+      this.lAttempts[l]++;
+      this.retriesAll++;
+      this.heap.push(atSec, RESEND, l, this.qGen[q]);
+    } else {
+      this.leafFailed(l);
+    }
+  }
+
+  private mayRetry(l: number): boolean {
+    const p = this.cfg.policy;
+    return this.lAttempts[l] < p.retries && this.retriesAll < p.retryBudget * this.baseAll + RETRY_RESERVE_PER_SEC * this.now;
+  }
+
+  private resend(l: number, gen: number): void {
+    const q = (l / this.F) | 0;
+    if (this.qGen[q] !== gen || this.lState[l] !== PENDING || this.qFlags[q] & FINISHED) return;
+    const C = this.o.client;
+    const u = C.next();
+    if (this.sendLeaf(l, RETRY, u, this.cfg.service.sample(C))) return;
+    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) if (this.rCancelAt[x] > this.now) return;
+    this.leafFailed(l);
+  }
+
+  private timeout(l: number, arg: number): void {
+    const q = (l / this.F) | 0;
+    const gen = Math.floor(arg / 16);
+    if (this.qGen[q] !== gen || this.lState[l] !== PENDING || this.qFlags[q] & FINISHED) return;
+    if (this.lAttempts[l] !== arg - gen * 16 || !this.mayRetry(l)) return;
+    const now = this.now;
+    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) if (this.rCancelAt[x] > now) this.rCancelAt[x] = now;
+    this.lAttempts[l]++;
+    this.retriesAll++;
+    this.resend(l, gen);
+  }
+
+  // ---- requests and replicas ----
+
+  /** Queues a request of leaf `l` on a replica of its shard (not started: the caller calls tryStart). -1: none available. */
+  private send(l: number, kind: number, u: number, svc: number): number {
+    const shard = this.lShard[l];
+    const n = this.rotCount[shard];
+    if (n === 0) return -1;
+    const base = shard * this.R;
+    let k = Math.floor(u * n);
+    if (this.cfg.policy.balance === "p2c" && n >= 2) {
+      let k2 = this.o.client.int(n - 1);
+      if (k2 >= k) k2++;
+      if (this.outstanding[this.rotList[base + k2]] < this.outstanding[this.rotList[base + k]]) k = k2;
+    }
+    let rep = this.rotList[base + k];
+    if (this.lHead[l] !== -1) {
+      // Another copy of this leaf is out: pick a replica it is not on.
+      let tries = 0;
+      while (this.leafOn(l, rep)) {
+        if (++tries >= n) return -1;
+        k = k + 1 === n ? 0 : k + 1;
+        rep = this.rotList[base + k];
+      }
+    }
+    const r = this.allocRequest();
+    this.rLeaf[r] = l;
+    this.rRep[r] = rep;
+    this.rService[r] = svc;
+    this.rCancelAt[r] = Infinity;
+    this.rTwin[r] = -1;
+    this.rRunning[r] = 0;
+    this.rNextLeaf[r] = this.lHead[l];
+    this.lHead[l] = r;
+    const q = (l / this.F) | 0;
+    this.qLive[q]++;
+    this.outstanding[rep]++;
+    if (this.qFlags[q] & MEASURED) {
+      if (kind === BACKUP) this.stats.hedges++;
+      else if (kind === RETRY) this.stats.retries++;
+      else if (kind === TWIN) this.stats.twins++;
+    }
+    this.rNextQ[r] = -1;
+    const tail = this.qTail[rep];
+    if (tail === -1) this.qHead[rep] = r;
+    else this.rNextQ[tail] = r;
+    this.qTail[rep] = r;
+    return r;
+  }
+
+  private leafOn(l: number, rep: number): boolean {
+    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) if (this.rRep[x] === rep) return true;
+    return false;
+  }
+
+  /** Starts queued requests while the replica has a free server (a down replica never does). */
+  private tryStart(rep: number): void {
+    if (!this.cond.up[rep]) return;
+    const now = this.now;
+    const deadline = this.cfg.deadlineSec;
+    while (this.busy[rep] < this.servers) {
+      const r = this.qHead[rep];
+      if (r === -1) return;
+      const next = this.rNextQ[r];
+      this.qHead[rep] = next;
+      if (next === -1) this.qTail[rep] = -1;
+      const q = (this.rLeaf[r] / this.F) | 0;
+      if (this.rCancelAt[r] <= now || now >= this.qArrive[q] + deadline) {
+        this.release(r);
+        continue;
+      }
+      this.busy[rep]++;
+      this.rRunning[r] = 1;
+      // A cancel that reaches a running request does not stop it: its answer counts if still needed.
+      this.rCancelAt[r] = Infinity;
+      const dur = this.rService[r] * this.cond.slowdown[rep];
+      this.heap.push(now + dur, DONE, r, 0);
+      if (this.qFlags[q] & MEASURED) this.stats.busySec += dur;
+      const tw = this.rTwin[r];
+      if (tw >= 0 && !this.rRunning[tw]) {
+        const c = now + this.cfg.rttSec / 2;
+        if (c < this.rCancelAt[tw]) this.rCancelAt[tw] = c;
+      }
+    }
+  }
+
+  private done(r: number): void {
+    const rep = this.rRep[r];
+    this.busy[rep]--;
+    this.rRunning[r] = 0;
+    const l = this.rLeaf[r];
+    const q = (l / this.F) | 0;
+    const t = this.now;
+    if (this.rCancelAt[r] > t && this.lState[l] === PENDING && !(this.qFlags[q] & FINISHED)) {
+      const at = t + this.cfg.rttSec;
+      let wrong = false;
+      const cp = this.cond.corruptP[rep];
+      const mp = this.cond.mercurialP[rep];
+      if (cp > 0 || mp > 0) {
+        const C = this.o.client;
+        const source = cp > 0 && C.next() < cp ? MEMORY : mp > 0 && C.next() < mp ? CORE : 0;
+        if (source !== 0) {
+          if (this.crcCatches(source)) {
+            if (this.qFlags[q] & MEASURED) this.stats.crcCaught++;
+            this.quarantine(rep);
+            this.release(r);
+            this.attemptFailed(l, at);
+            this.tryStart(rep);
+            return;
+          }
+          wrong = true;
+          if (this.qFlags[q] & MEASURED) this.stats.wrongLeaves++;
+        }
+      }
+      this.leafDone(l, at, wrong);
+    }
+    this.release(r);
+    this.tryStart(rep);
+  }
+
+  /**
+   * Builds a corrupted answer as real bytes and checks it as the client would. Memory: the
+   * CRC travelling with the answer was stored with the clean data; core: it was computed
+   * over the wrong answer. True when the end-to-end check catches it.
+   */
+  private crcCatches(source: number): boolean {
+    const clean = blockBytes(this.o.payloadSeed, this.responseId++, PAYLOAD_BYTES, this.clean);
+    const got = this.delivered;
+    got.set(clean);
+    const bit = this.o.client.int(PAYLOAD_BYTES * 8);
+    got[bit >> 3] ^= 1 << (bit & 7);
+    const carried = source === MEMORY ? crc32(clean) : crc32(got);
+    if (!this.cfg.policy.endToEndCrc) return false;
+    return crc32(got) !== carried;
+  }
+
+  private quarantine(rep: number): void {
+    if (!this.rot[rep]) return;
+    this.removeFromRotation(rep);
+    this.stats.quarantined++;
+    this.o.onQuarantine?.(rep, this.now);
+  }
+
+  /** Clients learn that a down replica is down: it leaves rotation and its requests fail. */
+  private detect(rep: number): void {
+    this.removeFromRotation(rep);
+    let r = this.qHead[rep];
+    this.qHead[rep] = this.qTail[rep] = -1;
+    const now = this.now;
+    while (r !== -1) {
+      const next = this.rNextQ[r];
+      const l = this.rLeaf[r];
+      const q = (l / this.F) | 0;
+      const live = this.rCancelAt[r] > now && this.lState[l] === PENDING && !(this.qFlags[q] & FINISHED);
+      this.release(r);
+      if (live) this.attemptFailed(l, now);
+      r = next;
+    }
+  }
+
+  private release(r: number): void {
+    const l = this.rLeaf[r];
+    let prev = -1;
+    let x = this.lHead[l];
+    while (x !== r) {
+      prev = x;
+      x = this.rNextLeaf[x];
+    }
+    if (prev === -1) this.lHead[l] = this.rNextLeaf[r];
+    else this.rNextLeaf[prev] = this.rNextLeaf[r];
+    const tw = this.rTwin[r];
+    if (tw >= 0) {
+      this.rTwin[tw] = -1;
+      this.rTwin[r] = -1;
+    }
+    this.outstanding[this.rRep[r]]--;
+    this.rFree[this.rFreeN++] = r;
+    const q = (l / this.F) | 0;
+    if (--this.qLive[q] === 0 && this.qFlags[q] & FINISHED) this.freeQuery(q);
+  }
+
+  private addToRotation(rep: number): void {
+    const shard = (rep / this.R) | 0;
+    const pos = this.rotCount[shard]++;
+    this.rotList[shard * this.R + pos] = rep;
+    this.rotPos[rep] = pos;
+    this.rot[rep] = 1;
+  }
+
+  private removeFromRotation(rep: number): void {
+    if (!this.rot[rep]) return;
+    this.rot[rep] = 0;
+    const shard = (rep / this.R) | 0;
+    const base = shard * this.R;
+    const last = this.rotList[base + --this.rotCount[shard]];
+    const pos = this.rotPos[rep];
+    this.rotList[base + pos] = last;
+    this.rotPos[last] = pos;
+  }
+
+  // ---- storage ----
+
+  private allocQuery(): number {
+    if (this.qFreeN > 0) return this.qFree[--this.qFreeN];
+    if (this.qUsed === this.qCap) this.growQueries(this.qCap * 2);
+    return this.qUsed++;
+  }
+
+  private freeQuery(q: number): void {
+    this.qGen[q] = -1;
+    this.qFree[this.qFreeN++] = q;
+  }
+
+  private allocRequest(): number {
+    if (this.rFreeN > 0) return this.rFree[--this.rFreeN];
+    if (this.rUsed === this.rCap) this.growRequests(this.rCap * 2);
+    return this.rUsed++;
+  }
+
+  private growQueries(cap: number): void {
+    const F = this.F;
+    this.qFree = grow(this.qFree, cap);
+    this.qArrive = grow(this.qArrive, cap);
+    this.qGen = grow(this.qGen, cap);
+    this.qLeft = grow(this.qLeft, cap);
+    this.qDoneAt = grow(this.qDoneAt, cap);
+    this.qFlags = grow(this.qFlags, cap);
+    this.qLive = grow(this.qLive, cap);
+    this.lShard = grow(this.lShard, cap * F);
+    this.lState = grow(this.lState, cap * F);
+    this.lHead = grow(this.lHead, cap * F);
+    this.lAttempts = grow(this.lAttempts, cap * F);
+    this.lHedged = grow(this.lHedged, cap * F);
+    this.qCap = cap;
+  }
+
+  private growRequests(cap: number): void {
+    this.rFree = grow(this.rFree, cap);
+    this.rLeaf = grow(this.rLeaf, cap);
+    this.rRep = grow(this.rRep, cap);
+    this.rNextQ = grow(this.rNextQ, cap);
+    this.rNextLeaf = grow(this.rNextLeaf, cap);
+    this.rTwin = grow(this.rTwin, cap);
+    this.rService = grow(this.rService, cap);
+    this.rCancelAt = grow(this.rCancelAt, cap);
+    this.rRunning = grow(this.rRunning, cap);
+    this.rCap = cap;
+  }
+}
+
+type TypedArray = Int32Array | Float64Array | Uint8Array;
+
+function grow<T extends TypedArray>(a: T, cap: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a as never);
+  return b;
+}

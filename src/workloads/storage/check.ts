@@ -1,0 +1,48 @@
+// The storage workload's check against the whole scenario, registered with the loader:
+// it runs once every section parsed, so its errors still carry line and column. It
+// verifies that there is one storage workload (its metrics are `storage.*`), that its hosts
+// exist and have disks, that every policy's placement can put its `replication` copies in
+// distinct failure domains of the range, and that the copies fit on the disks.
+//
+// A file of its own because it imports the loader: ./schema.ts is imported by the
+// loader's sections and must not import it back (the loader imports this file for its
+// side effect).
+import { buildFleet } from "../../fleet/build.js";
+import type { Fleet } from "../../fleet/fleet.js";
+import { defaultPolicy, type Policy } from "../../recovery/policy.js";
+import { registerCrossCheck, type Scenario } from "../../scenario/load.js";
+import { type Ctx, nodeAt } from "../../scenario/schema.js";
+import { storeProblem, type StorageSpec } from "./schema.js";
+
+/** Cross-check: one storage workload, whose range and policies fit the fleet. */
+export function checkStorage(scenario: Scenario, root: unknown, ctx: Ctx): void {
+  const stores = scenario.workloads.map((w, i) => ({ w, i })).filter((x) => x.w.kind === "storage");
+  if (stores.length === 0) return;
+  if (stores.length > 1) {
+    const path = ["workloads", stores[1].i, "storage"];
+    ctx.report("invalid_value", path, nodeAt(root, path, ctx), "a scenario holds at most one storage workload (its metrics are storage.*)", "merge the stores into one");
+    return;
+  }
+  const { w, i } = stores[0];
+  const spec = w.spec as StorageSpec;
+  let fleet: Fleet;
+  try {
+    fleet = buildFleet(scenario.fleet);
+  } catch {
+    return; // the fleet's own checks report it
+  }
+  const policies: [string | undefined, Pick<Policy, "replication" | "placement">][] = Object.keys(scenario.policies).length
+    ? Object.entries(scenario.policies)
+    : [[undefined, defaultPolicy()]];
+  for (const [name, p] of policies) {
+    const problem = storeProblem(fleet, spec, p);
+    if (!problem) continue;
+    const path = ["workloads", i, "storage"];
+    const node = nodeAt(root, [...path, problem.key], ctx);
+    const under = name === undefined ? "" : ` under policy ${name} (replication ${p.replication}, placement ${p.placement})`;
+    ctx.report("invalid_value", [...path, problem.key], node, `storage ${spec.name}${under}: ${problem.message}`, problem.hint);
+    return;
+  }
+}
+
+registerCrossCheck(checkStorage);

@@ -1,0 +1,102 @@
+// Where a new copy goes when a block is re-replicated: a host of the store that is up,
+// has a disk in place, holds no copy of the block, and keeps the placement rule of the
+// first layout (src/recovery/placement.ts): rack-aware, no two copies in one rack;
+// power-aware, no two under one bus bar; random, only distinct hosts.
+//
+// The rule is never relaxed: when every failure domain that could take the copy is down,
+// the block waits (under-replicated) until one comes back, as Ceph's CRUSH rules keep a
+// placement group degraded rather than put two copies in one failure domain. (HDFS instead
+// falls back to any node and fixes the placement later; with few domains that would leave
+// copies doubled up under one bus bar for the next outage.) So that a block that cannot be
+// placed costs O(R) and not a search, the picker keeps a count of up hosts per domain and
+// of domains with any host up. Otherwise it draws hosts uniformly from the store's stream
+// (64 draws), then scans from a random host so a valid host is always found if one exists.
+import type { Fleet } from "../../fleet/fleet.js";
+import type { HostRange, Placement } from "../../recovery/placement.js";
+import type { Rng } from "../../sim/rng.js";
+import { EMPTY, type BlockTable } from "./blocks.js";
+
+const TRIES = 64;
+
+export class TargetPicker {
+  /** The failure domain of each host of the range (the host itself for random placement). */
+  private readonly domainOf: Int32Array;
+  private readonly upIn: Int32Array;
+  /** Domains with at least one host up. */
+  domainsUp: number;
+  private readonly taken = new Int32Array(64);
+  private takenCount = 0;
+
+  constructor(
+    fleet: Fleet,
+    private readonly range: HostRange,
+    placement: Placement,
+    private readonly rng: Rng,
+    /** Per host of the range: 1 while down (owned by the store). */
+    private readonly down: Uint8Array,
+    /** Whether host `i` of the range has a disk in place now. */
+    private readonly hasDisk: (i: number) => boolean,
+  ) {
+    const n = range.end - range.start;
+    this.domainOf = new Int32Array(n);
+    let domains = 0;
+    for (let i = 0; i < n; i++) {
+      const h = range.start + i;
+      const d = placement === "random" ? i : placement === "rack-aware" ? fleet.rackOf[h] : fleet.rackBusbar[fleet.rackOf[h]];
+      this.domainOf[i] = d;
+      if (d + 1 > domains) domains = d + 1;
+    }
+    this.upIn = new Int32Array(domains);
+    this.domainsUp = 0;
+    for (let i = 0; i < n; i++) if (this.upIn[this.domainOf[i]]++ === 0) this.domainsUp++;
+  }
+
+  hostDown(i: number): void {
+    if (--this.upIn[this.domainOf[i]] === 0) this.domainsUp--;
+  }
+
+  /** Host `i` is up again; true when its domain had no host up before. */
+  hostUp(i: number): boolean {
+    if (this.upIn[this.domainOf[i]]++ === 0) {
+      this.domainsUp++;
+      return true;
+    }
+    return false;
+  }
+
+  /** A host for a new copy in slot `j` of the block whose slots start at `base`, or -1. */
+  pick(table: BlockTable, base: number, replication: number, j: number): number {
+    const start = this.range.start;
+    // The domains the other copies hold (up or down); a new copy must avoid them all.
+    this.takenCount = 0;
+    let takenUp = 0;
+    for (let s = base; s < base + replication; s++) {
+      if (s === j || table.slotState[s] === EMPTY) continue;
+      const d = this.domainOf[table.slotHost[s] - start];
+      if (this.isTaken(d)) continue;
+      this.taken[this.takenCount++] = d;
+      if (this.upIn[d] > 0) takenUp++;
+    }
+    if (this.domainsUp - takenUp <= 0) return -1;
+    const span = this.range.end - start;
+    for (let t = 0; t < TRIES; t++) {
+      const i = this.rng.int(span);
+      if (this.fits(i)) return start + i;
+    }
+    const from = this.rng.int(span);
+    for (let k = 0; k < span; k++) {
+      const i = from + k < span ? from + k : from + k - span;
+      if (this.fits(i)) return start + i;
+    }
+    return -1;
+  }
+
+  private fits(i: number): boolean {
+    return !this.down[i] && !this.isTaken(this.domainOf[i]) && this.hasDisk(i);
+  }
+
+  private isTaken(d: number): boolean {
+    for (let k = 0; k < this.takenCount; k++) if (this.taken[k] === d) return true;
+    return false;
+  }
+}

@@ -1,0 +1,126 @@
+// `fleet gate` end to end, in-process: a small scenario under a few seeds, its outputs
+// read back (the JUnit XML with a real XML parser), threads against serial, bad input, and
+// Ctrl-C on the real binary.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { fleet, tempDir } from "./helpers.js";
+
+const SMALL = "test/fixtures/gate-small.yaml";
+const BIN = join(process.cwd(), "bin/fleet.js");
+
+describe("fleet gate", () => {
+  it("runs every seed, judges each SLO per policy, writes JUnit, Markdown and JSON, exits 1 on a breach", async () => {
+    const dir = tempDir();
+    const [junit, md, json] = ["gate.xml", "gate.md", "gate.json"].map((f) => join(dir, f));
+    const r = await fleet(["gate", SMALL, "--seeds", "4", "--duration", "5d", "--jobs", "2", "--junit", junit, "--markdown", md, "--json", json]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("gate: 1 scenario x 4 seeds = 4 runs on 2 worker threads\n");
+    expect(r.err).toContain("gate: 4/4 runs ");
+    // stdout: the table; naive breaches both SLOs, hardened holds both
+    expect(r.out).toContain("gate-small (test/fixtures/gate-small.yaml): 4 seeds 100..103, 5d each\n");
+    expect(r.out).toMatch(/^naive +0\.4559 \[0\.3167, 0\.5951\] ✗ +207\.3 \[173\.9, 240\.6\] ✗$/m);
+    expect(r.out).toMatch(/^hardened +0\.9223 \[0\.8966, 0\.9481\] ✓ +0 ✓$/m);
+    expect(r.out.trimEnd().split("\n").at(-1)).toBe("gate: 2 of 4 checks breached over 4 complete runs -> exit 1");
+
+    const xml = readFileSync(junit, "utf8");
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(xml);
+    expect(doc.testsuites).toMatchObject({ "@tests": "4", "@failures": "2", "@errors": "0" });
+    const cases = doc.testsuites.testsuite.testcase as Record<string, unknown>[];
+    expect(cases.map((c) => `${c["@classname"]} | ${c["@name"]} | ${c.failure ? "fail" : "pass"}`)).toEqual([
+      "gate-small.naive | mean(training.goodput) >= 0.80 | fail",
+      "gate-small.naive | mean(training.silentEscapes) == 0 | fail",
+      "gate-small.hardened | mean(training.goodput) >= 0.80 | pass",
+      "gate-small.hardened | mean(training.silentEscapes) == 0 | pass",
+    ]);
+    expect((cases[0].failure as Record<string, string>)["@message"]).toBe(
+      "mean 0.4559, 95% CI [0.3167, 0.5951] (Student-t 95% interval of the mean), judged on its lower end 0.3167, must be >= 0.80; training.goodput >= 0.80 fails in 4 of 4 seeds",
+    );
+
+    expect(readFileSync(md, "utf8")).toContain("| hardened | ✅ 0.9223 [0.8966, 0.9481] | ✅ 0 |");
+    const j = JSON.parse(readFileSync(json, "utf8"));
+    expect(j).toMatchObject({ exitCode: 1, partial: false, runsComplete: 4, checks: 4, breaches: 2 });
+    expect(j.scenarios[0].runs.map((x: { seed: number; status: string }) => [x.seed, x.status])).toEqual([100, 101, 102, 103].map((s) => [s, "complete"]));
+    expect(new Set(j.scenarios[0].runs.map((x: { digest: string }) => x.digest)).size).toBe(4);
+  });
+
+  it("gives byte-identical JSON on worker threads and serially", async () => {
+    const dir = tempDir();
+    const a = await fleet(["gate", SMALL, "--seeds", "5", "--duration", "3d", "--jobs", "2", "--json", join(dir, "threads.json")]);
+    const b = await fleet(["gate", SMALL, "--seeds", "5", "--duration", "3d", "--serial", "--json", join(dir, "serial.json")]);
+    expect([a.code, b.code]).toEqual([1, 1]);
+    expect(b.err).toContain("runs on serial, in this thread");
+    const threads = readFileSync(join(dir, "threads.json"), "utf8");
+    expect(threads).toBe(readFileSync(join(dir, "serial.json"), "utf8"));
+    expect(JSON.parse(threads).digest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("judges SLOs over seeds given with --slo, on the interval's bound or on the estimate", async () => {
+    const slos = ["--slo", "mean(training.goodput) >= 0.3", "--slo", "max(training.goodput) <= 0.95"];
+    const pass = await fleet(["gate", SMALL, "--seeds", "4", "--duration", "5d", "--serial", ...slos]);
+    expect(pass.code).toBe(0);
+    expect(pass.out).toMatch(/^policy +mean\(training\.goodput\) >= 0\.3 +max\(training\.goodput\) <= 0\.95$/m);
+    expect(pass.out).toContain("  min, max: exact over the seeds (no interval)");
+    // naive's mean 0.456 clears 0.35, but its interval's lower end (0.317) does not
+    const strict = await fleet(["gate", SMALL, "--seeds", "4", "--duration", "5d", "--serial", "--slo", "mean(training.goodput) >= 0.35"]);
+    expect(strict.code).toBe(1);
+    const lenient = await fleet(["gate", SMALL, "--seeds", "4", "--duration", "5d", "--serial", "--slo", "mean(training.goodput) >= 0.35", "--judge", "estimate"]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.out).toContain("judging: an SLO holds when its point estimate meets it (--judge estimate)");
+  });
+
+  it("exits 2 on bad input before any run starts, saying what to fix", async () => {
+    const dir = tempDir();
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, readFileSync(SMALL, "utf8").replace("checkpoint: 4h", "chekpoint: 4h"));
+    const invalid = await fleet(["gate", SMALL, bad, "--seeds", "3"]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.err).toMatch(new RegExp(`^${bad}:\\d+:\\d+ policies\\.naive\\.chekpoint: unknown key .*did you mean "checkpoint"`, "m"));
+    expect(invalid.err).not.toContain("runs on");
+
+    const slo = await fleet(["gate", SMALL, "--slo", "p5(training.goodptu) >= 0.9"]);
+    expect(slo.code).toBe(2);
+    expect(slo.err.split("\n")[0]).toMatch(/^fleet gate: --slo "p5\(training\.goodptu\) >= 0\.9": unknown metric "training\.goodptu" \(did you mean "training\.goodput"\?\)/);
+
+    const folder = await fleet(["gate", SMALL, "--junit", join(dir, "no/such/gate.xml")]);
+    expect(folder.code).toBe(2);
+    expect(folder.err).toContain("does not exist; create it or choose another path");
+
+    expect((await fleet(["gate", SMALL, "--serial", "--jobs", "2"])).err).toContain("--serial and --jobs contradict each other");
+    expect((await fleet(["gate"])).err).toContain("gate needs at least one scenario file");
+    expect((await fleet(["gate", SMALL, "--judge", "median"])).code).toBe(2);
+  });
+
+  it("on Ctrl-C writes what finished, marked partial, and exits 130 (the real binary)", async () => {
+    const dir = tempDir();
+    const json = join(dir, "gate.json");
+    const junit = join(dir, "gate.xml");
+    const child = spawn(process.execPath, [BIN, "gate", SMALL, "--seeds", "20", "--duration", "200d", "--jobs", "2", "--json", json, "--junit", junit], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    let sent = false;
+    child.stderr.on("data", (d) => {
+      err += d;
+      // interrupt once the first runs are in
+      if (!sent && /gate: \d+\/20 runs/.test(err)) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(130);
+    expect(err).toContain("SIGINT: stopping; the runs that finished are written, marked partial");
+    expect(out).toMatch(/PARTIAL: \d+ of 20 runs finished\) -> exit 130/);
+    const j = JSON.parse(readFileSync(json, "utf8"));
+    expect(j.partial).toBe(true);
+    expect(j.exitCode).toBe(130);
+    expect(j.runsComplete).toBeGreaterThanOrEqual(2);
+    expect(j.runsComplete).toBeLessThan(20);
+    expect(XMLValidator.validate(readFileSync(junit, "utf8"))).toBe(true);
+    expect(existsSync(`${json}.tmp-${child.pid}`)).toBe(false);
+  });
+});

@@ -1,0 +1,169 @@
+// Distributed runs on a real redis-server with real `fleet worker` processes (bin/fleet.js
+// over dist/, which `npm test` builds first): the merged results equal the serial runner's
+// exactly, a worker killed with SIGKILL in the middle of a job has that job run again by
+// the other worker and every job counted once, and a coordinator stopped half-way and
+// started again takes the finished results from Redis instead of running them again.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { serialRunner, type JobResult, type JobSpec } from "../src/distributed/job.js";
+import { createRedisRunner } from "../src/distributed/redis-runner.js";
+import { QUEUE_PREFIX, batchIdOf, batchKeys } from "../src/distributed/redis-batch.js";
+import { VERSION } from "../src/cli/version.js";
+import { describeRedis, startRedis } from "./redis-server.js";
+
+const BIN = join(process.cwd(), "bin/fleet.js");
+const SMALL = "test/fixtures/small.yaml";
+const smallText = readFileSync(SMALL, "utf8");
+const DAY = 86400;
+
+/** Nine jobs of ~0.15 s: eight seeds, and one whose override is bad (status "invalid"). */
+const JOBS: JobSpec[] = [
+  ...[1, 2, 3, 4, 5, 6, 7].map((seed) => ({ id: `small-s${seed}`, file: SMALL, text: smallText, seed, durationSec: 365 * DAY })),
+  { id: "small-s8-dc2", file: SMALL, text: smallText, seed: 8, durationSec: 365 * DAY, overrides: [{ path: "fleet.datacenters.1.rows", value: "3" }] },
+  { id: "bad-override", file: SMALL, text: smallText, seed: 9, overrides: [{ path: "fleet..rows", value: "3" }] },
+];
+/** Four jobs of ~0.5 s each, long enough to kill a worker while it holds one. */
+const LONG_JOBS: JobSpec[] = [11, 12, 13, 14].map((seed) => ({ id: `long-s${seed}`, file: SMALL, text: smallText, seed, durationSec: 3650 * DAY }));
+
+interface WorkerProcess {
+  child: ChildProcess;
+  /** host:pid, as BullMQ records it in job.processedBy. */
+  name: Promise<string>;
+  stdout(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: ChildProcess[] = [];
+
+/** Starts `fleet worker` with short lock and stalled-check times (the test settings). */
+function startWorker(url: string, queue: string, extra: string[] = []): WorkerProcess {
+  const child = spawn(process.execPath, [BIN, "worker", "--queue", queue, "--lock-duration", "2s", "--stalled-interval", "0.5s", "--idle-exit", "60", ...extra], {
+    env: { ...process.env, FLEET_REDIS_URL: url },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let out = "";
+  let err = "";
+  child.stderr!.on("data", (d: Buffer) => void (err += d.toString()));
+  const name = new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /^fleet worker (\S+): queue/m.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`worker exited (${code}) before it started: ${err}`)));
+  });
+  name.catch(() => undefined);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  return { child, name, stdout: () => out, exited };
+}
+
+/** Job ids a worker printed a finished-job line for. */
+function jobsRunBy(w: WorkerProcess): string[] {
+  return [...w.stdout().matchAll(/^job [0-9a-f]{8}\/(\S+) seed=\d+ (complete|invalid|failed|interrupted) /gm)].map((m) => m[1]);
+}
+
+function digests(rs: JobResult[]): string[] {
+  return rs.map((r) => `${r.id}:${r.status}:${r.digest}`);
+}
+
+describeRedis("fleet worker processes on a real Redis", () => {
+  let url: string;
+  let redis: Redis;
+  let serial: JobResult[];
+  let serialLong: JobResult[];
+
+  beforeAll(async () => {
+    url = (await startRedis()).url;
+    redis = new Redis(url);
+    serial = await serialRunner.run(JOBS);
+    serialLong = await serialRunner.run(LONG_JOBS);
+  });
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+    redis?.disconnect();
+  });
+
+  it("two worker processes (one on two threads) work a batch; the merged results equal the serial runner's", async () => {
+    expect(serial.map((r) => r.status)).toEqual([...Array(8).fill("complete"), "invalid"]);
+    const a = startWorker(url, "merge");
+    const b = startWorker(url, "merge", ["--concurrency", "2"]);
+    await Promise.all([a.name, b.name]);
+    const runner = await createRedisRunner(url, { queue: "merge" });
+    const progress: number[] = [];
+    const results = await runner.run(JOBS, { onResult: (_r, p) => progress.push(p.done) });
+    await runner.close();
+
+    expect(results).toEqual(serial);
+    expect(digests(results)).toEqual(digests(serial));
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // every job ran exactly once, on one of the two workers, and both took part
+    const ranA = jobsRunBy(a);
+    const ranB = jobsRunBy(b);
+    expect([...ranA, ...ranB].sort()).toEqual(JOBS.map((j) => j.id).sort());
+    expect(ranA.length).toBeGreaterThan(0);
+    expect(ranB.length).toBeGreaterThan(0);
+    const runs = await redis.hgetall(batchKeys("merge", batchIdOf(JOBS, VERSION)).runs);
+    expect(Object.values(runs)).toEqual(Array(JOBS.length).fill("1"));
+  });
+
+  it("a worker killed with SIGKILL mid-job: the other worker runs that job again and every job counts once", async () => {
+    const a = startWorker(url, "kill");
+    const b = startWorker(url, "kill");
+    const [nameA] = await Promise.all([a.name, b.name]);
+    const runner = await createRedisRunner(url, { queue: "kill" });
+    const running = runner.run(LONG_JOBS);
+
+    // Wait until Redis shows worker A holding a job it started moments ago, then kill A.
+    const queue = new Queue("kill", { connection: { host: "127.0.0.1", port: Number(new URL(url).port) }, prefix: QUEUE_PREFIX });
+    let killedJob: string | undefined;
+    while (!killedJob) {
+      for (const job of await queue.getActive()) {
+        if (job.processedBy === nameA && job.processedOn !== undefined && Date.now() - job.processedOn < 200) {
+          a.child.kill("SIGKILL");
+          killedJob = (job.data as { spec: JobSpec }).spec.id;
+          break;
+        }
+      }
+      if (!killedJob) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await a.exited).toEqual({ code: null, signal: "SIGKILL" });
+
+    const results = await running;
+    await runner.close();
+    await queue.close();
+    expect(results).toEqual(serialLong);
+    expect(digests(results)).toEqual(digests(serialLong));
+    // A never finished the job it held; B ran it (after the lock expired) and every other job
+    expect(jobsRunBy(a)).not.toContain(killedJob);
+    expect(jobsRunBy(b)).toContain(killedJob);
+    expect([...jobsRunBy(a), ...jobsRunBy(b)].sort()).toEqual(LONG_JOBS.map((j) => j.id).sort());
+    const runs = await redis.hgetall(batchKeys("kill", batchIdOf(LONG_JOBS, VERSION)).runs);
+    expect(runs).toEqual(Object.fromEntries(LONG_JOBS.map((j) => [j.id, "1"])));
+  });
+
+  it("a coordinator stopped after three results and started again reads the finished results back and runs nothing twice", async () => {
+    const a = startWorker(url, "resume");
+    const b = startWorker(url, "resume");
+    await Promise.all([a.name, b.name]);
+
+    const first = await createRedisRunner(url, { queue: "resume" });
+    const stop = new AbortController();
+    const partial = await first.run(JOBS, { onResult: (_r, p) => p.done >= 3 && stop.abort(), signal: stop.signal });
+    await first.close();
+    expect(partial.length).toBe(3);
+
+    // The workers went on meanwhile; the second coordinator resumes the same batch.
+    const second = await createRedisRunner(url, { queue: "resume" });
+    const results = await second.run(JOBS);
+    await second.close();
+    expect(results).toEqual(serial);
+    const runs = await redis.hgetall(batchKeys("resume", batchIdOf(JOBS, VERSION)).runs);
+    expect(Object.values(runs).reduce((s, n) => s + Number(n), 0)).toBe(JOBS.length);
+    expect([...jobsRunBy(a), ...jobsRunBy(b)].sort()).toEqual(JOBS.map((j) => j.id).sort());
+  });
+});

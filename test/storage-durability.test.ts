@@ -1,0 +1,62 @@
+// scenarios/storage-durability.yaml through `fleet chaos`: under the same six bus-bar
+// outages, random and rack-aware placement lose blocks (copies on hosts that do not come
+// back after the power returns) and power-aware placement does not; power-aware also keeps
+// every block readable through the outages. One seed could be luck, so the claim is also
+// checked on two more seeds, random against power-aware. Seed 1 is one where power-aware
+// does lose a block (a disk under another bus bar failed during an outage, and the host
+// holding the block's other copy did not come back): the claim there is "far fewer", not
+// "none".
+import { describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fleet, tempDir } from "./helpers.js";
+
+const SCENARIO = "scenarios/storage-durability.yaml";
+type Metrics = Record<string, Record<string, number>>;
+
+async function chaos(file: string, seed?: number): Promise<{ code: number; metrics: Metrics; verdicts: { policy: string; metric: string; ok: boolean }[] }> {
+  const r = await fleet(["chaos", file, "--no-journal", "--reporter", "json", ...(seed === undefined ? [] : ["--seed", String(seed)])]);
+  expect(r.err).toMatch(/^seed=\d+ /); // the json reporter prints the seed line on stderr
+  const doc = JSON.parse(r.out);
+  return { code: r.code, metrics: doc.metrics, verdicts: doc.verdicts };
+}
+
+describe("storage-durability.yaml", () => {
+  it("random and rack-aware placement lose data under the bus-bar outages, power-aware does not (seed 7, the scenario's)", async () => {
+    const { code, metrics, verdicts } = await chaos(SCENARIO);
+    const { random, rackAware, powerAware } = metrics;
+    expect(random["storage.lostBlocks"]).toBeGreaterThan(0);
+    expect(random["storage.lostBytes"]).toBe(random["storage.lostBlocks"] * 128 * 2 ** 20);
+    expect(rackAware["storage.lostBlocks"]).toBeGreaterThan(0);
+    expect(powerAware["storage.lostBlocks"]).toBe(0);
+    // For the right reason: the same hosts failed to come back in every lane (the data
+    // loss comes from them), and power-aware never had a block with both copies down.
+    expect(powerAware["storage.hostsNotRebooted"]).toBeGreaterThan(0);
+    expect(random["storage.hostsNotRebooted"]).toBe(powerAware["storage.hostsNotRebooted"]);
+    expect(rackAware["storage.hostsNotRebooted"]).toBe(powerAware["storage.hostsNotRebooted"]);
+    expect(powerAware["storage.unavailableBlocksMax"]).toBe(0);
+    // Random: about 1/9 of the blocks have both copies under one bus bar of three.
+    expect(random["storage.unavailableBlocksMax"]).toBeGreaterThan(250_000 / 9 - 4 * Math.sqrt(250_000 / 9));
+    expect(random["storage.availability"]).toBeLessThan(0.99);
+    const verdict = (policy: string, metric: string) => verdicts.find((v) => v.policy === policy && v.metric === metric)?.ok;
+    expect(verdict("random", "storage.lostBytes")).toBe(false);
+    expect(verdict("rackAware", "storage.lostBytes")).toBe(false);
+    expect(verdict("powerAware", "storage.lostBytes")).toBe(true);
+    expect(verdict("powerAware", "storage.availability")).toBe(true);
+    expect(code).toBe(1);
+  });
+
+  it("holds on other seeds too: random loses blocks on each, power-aware at most a tenth as many in all", async () => {
+    const file = join(tempDir(), "random-vs-power-aware.yaml");
+    writeFileSync(file, readFileSync(SCENARIO, "utf8").replace(/^  rackAware: .*\n/m, ""));
+    let random = 0;
+    let powerAware = 0;
+    for (const seed of [1, 2]) {
+      const { metrics } = await chaos(file, seed);
+      expect(metrics.random["storage.lostBlocks"], `seed ${seed}`).toBeGreaterThan(0);
+      random += metrics.random["storage.lostBlocks"];
+      powerAware += metrics.powerAware["storage.lostBlocks"];
+    }
+    expect(powerAware * 10).toBeLessThanOrEqual(random);
+  });
+});

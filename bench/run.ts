@@ -9,6 +9,8 @@ import { benchChecksums } from "./checksums.js";
 import { benchFaults } from "./faults.js";
 import { benchTraining } from "./training.js";
 import { benchScenario } from "./scenario.js";
+import { benchServing } from "./serving.js";
+import { benchDashboard } from "./dashboard.js";
 import { benchStorage } from "./storage.js";
 
 const benches: [string, Bench][] = [
@@ -18,6 +20,8 @@ const benches: [string, Bench][] = [
   ["faults", benchFaults],
   ["training", benchTraining],
   ["scenario", benchScenario],
+  ["serving", benchServing],
+  ["dashboard", benchDashboard],
   ["storage", benchStorage],
   ["workers", (o) => import("./workers.js").then((m) => m.benchWorkers(o))],
 ];

@@ -38,6 +38,8 @@ interface WorkerProcess {
 }
 
 const children: ChildProcess[] = [];
+const T0 = performance.now();
+const T = (m: string) => console.log(((performance.now() - T0) / 1000).toFixed(2), m);
 
 /** Starts `fleet worker` with short lock and stalled-check times (the test settings). */
 function startWorker(url: string, queue: string, extra: string[] = []): WorkerProcess {
@@ -80,8 +82,8 @@ describeRedis("fleet worker processes on a real Redis", () => {
   beforeAll(async () => {
     url = (await startRedis()).url;
     redis = new Redis(url);
-    serial = await serialRunner.run(JOBS);
-    serialLong = await serialRunner.run(LONG_JOBS);
+    T("redis");serial = await serialRunner.run(JOBS);T("serial");
+    serialLong = await serialRunner.run(LONG_JOBS);T("serialLong");
   });
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
@@ -92,11 +94,11 @@ describeRedis("fleet worker processes on a real Redis", () => {
     expect(serial.map((r) => r.status)).toEqual([...Array(8).fill("complete"), "invalid"]);
     const a = startWorker(url, "merge");
     const b = startWorker(url, "merge", ["--concurrency", "2"]);
-    await Promise.all([a.name, b.name]);
-    const runner = await createRedisRunner(url, { queue: "merge" });
+    T("spawned");await Promise.all([a.name, b.name]);T("named");
+    const runner = await createRedisRunner(url, { queue: "merge" });T("runner");
     const progress: number[] = [];
     const results = await runner.run(JOBS, { onResult: (_r, p) => progress.push(p.done) });
-    await runner.close();
+    T("ran");await runner.close();T("closed");
 
     expect(results).toEqual(serial);
     expect(digests(results)).toEqual(digests(serial));

@@ -112,7 +112,7 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
       const keys = batchKeys(queueName, batch);
       const ids = jobs.map((j) => j.id);
       const bullIds = ids.map((id) => bullJobId(batch, id));
-      const results: (JobResult | undefined)[] = new Array(n);
+      const results: (JobResult | undefined)[] = new Array<JobResult | undefined>(n).fill(undefined);
       let done = 0;
       const deliver = (i: number, r: JobResult) => {
         if (results[i]) return;

@@ -31,7 +31,7 @@ export const LEVEL = 0.95;
 export const METHOD = {
   mean: "Student-t 95% interval of the mean",
   probability: "Wilson score 95% interval",
-  quantile: "distribution-free order-statistic 95% interval (binomial)",
+  quantile: "distribution-free order-statistic 95% interval from the binomial",
   exact: "exact over the seeds (no interval)",
 } as const;
 

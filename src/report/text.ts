@@ -7,6 +7,7 @@ import { formatDuration } from "../scenario/units.js";
 import { fmtNumber, table } from "./table.js";
 import { formatPolicySloTable } from "../slo/slo.js";
 import type { LaneMetrics } from "../run/lane.js";
+import { metricInfo } from "../slo/metrics.js";
 
 /** Interruptions by cause, one column per policy, as in published training reports. */
 export function causeTable(metrics: Record<string, LaneMetrics>, lanes: string[]): string | undefined {
@@ -16,6 +17,11 @@ export function causeTable(metrics: Record<string, LaneMetrics>, lanes: string[]
   const rows = causes.map((c) => [c.slice(prefix.length), ...lanes.map((l) => fmtNumber(metrics[l][c] ?? 0))]);
   rows.push(["total", ...lanes.map((l) => fmtNumber(metrics[l]["training.interruptions"] ?? 0))]);
   return table(["cause", ...lanes], rows);
+}
+
+/** A metric's value for the table: latencies (metrics in seconds) as durations, 48.2ms. */
+export function fmtMetric(name: string, value: number): string {
+  return metricInfo(name)?.unit === "seconds" && Number.isFinite(value) ? formatDuration(value) : fmtNumber(value);
 }
 
 export interface TextReporterOptions {
@@ -70,7 +76,7 @@ export class TextReporter implements Reporter {
       const causes = causeTable(outcome.metrics, lanes);
       if (causes) o(`training interruptions by cause\n${causes}\n\n`);
       const metricNames = [...new Set(lanes.flatMap((l) => Object.keys(outcome.metrics[l])))].filter((k) => !k.startsWith("faults.") && !k.startsWith("training.interruptions."));
-      const rows = metricNames.map((m) => [m, ...lanes.map((l) => fmtNumber(outcome.metrics[l][m] ?? NaN))]);
+      const rows = metricNames.map((m) => [m, ...lanes.map((l) => fmtMetric(m, outcome.metrics[l][m] ?? NaN))]);
       o(`${table(["metric", ...lanes], rows)}\n\n`);
     }
     if (outcome.verdicts.length) o(`${formatPolicySloTable(outcome.verdicts, { unicode: this.o.unicode ?? true })}\n\n`);

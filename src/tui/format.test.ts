@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compact, eta, metricValue, progressBar, simClock } from "./format.js";
+import { compact, eta, metricValue, parseSimTime, progressBar, simClock } from "./format.js";
 import { defaultSpeedIndex, formatRate, SPEEDS, speedLabel, stepSpeed } from "./speed.js";
 
 describe("how the header prints numbers", () => {
@@ -33,6 +33,17 @@ describe("how the header prints numbers", () => {
     expect(metricValue(19)).toBe("19");
     expect(metricValue(undefined)).toBe("-");
     expect(metricValue(NaN)).toBe("-");
+  });
+});
+
+describe("a time typed for g (go to)", () => {
+  it("takes durations, the clock the header shows, and 0", () => {
+    expect(parseSimTime("30h")).toBe(30 * 3600);
+    expect(parseSimTime("1d6h")).toBe(30 * 3600);
+    expect(parseSimTime("1d 06:00")).toBe(30 * 3600);
+    expect(parseSimTime("6:00:30")).toBe(6 * 3600 + 30);
+    expect(parseSimTime("0")).toBe(0);
+    expect(() => parseSimTime("soon")).toThrow("expected a time like 30h, 1d6h or 1d 06:00");
   });
 });
 

@@ -1,5 +1,7 @@
 // Numbers and times as the dashboard prints them: a simulated clock, a progress bar, an
-// ETA in wall time, rates with k/M suffixes, metric values with 4 significant digits.
+// ETA in wall time, rates with k/M suffixes, metric values with 4 significant digits; and
+// a simulated time as a user types it.
+import { parseDuration } from "../scenario/units.js";
 
 /** Simulated seconds as a clock: "0:05:00", "6:00:00", "1d 06:00", "3d 00:00". */
 export function simClock(sec: number): string {
@@ -50,4 +52,20 @@ export function metricValue(v: number | undefined): string {
   const a = Math.abs(v);
   if (a >= 1e5) return compact(v);
   return String(Number(v.toPrecision(4)));
+}
+
+/**
+ * A simulated time as typed: a duration ("30h", "1d6h", "90m"), a clock as the header
+ * shows it ("6:00:00", "1d 06:00", "30:00" = 30 h), or "0". Throws Error saying what it expects.
+ */
+export function parseSimTime(text: string): number {
+  const t = text.trim();
+  if (/^0+$/.test(t)) return 0;
+  const clock = /^(?:(\d+)d\s*)?(\d+):(\d{2})(?::(\d{2}))?$/.exec(t);
+  if (clock) return Number(clock[1] ?? 0) * 86_400 + Number(clock[2]) * 3600 + Number(clock[3]) * 60 + Number(clock[4] ?? 0);
+  try {
+    return parseDuration(t);
+  } catch {
+    throw new Error('expected a time like 30h, 1d6h or 1d 06:00');
+  }
 }

@@ -75,9 +75,9 @@ describe("replay keys", () => {
     expect(r.ui.prompt).toBeUndefined();
   });
 
-  it("/ starts from the current filter, so enter on an emptied line clears it", () => {
-    const ui = { ...initialUi, target: "dc1/row07" };
-    const r = press(["/", ...Array(9).fill({ backspace: true }), { return: true }], replay, ui);
+  it("/ asks for an id; enter on an empty line clears the filter", () => {
+    expect(press(["/", "d", "c", "1", { return: true }], replay).commands).toEqual([{ type: "target", text: "dc1" }]);
+    const r = press(["/", { return: true }], replay, { ...initialUi, target: "dc1/row07" });
     expect(r.commands).toEqual([{ type: "target", text: "" }]);
   });
 });

@@ -123,7 +123,7 @@ export function reduceKey(ui: UiState, k: KeyPress, ctx: KeyContext): { ui: UiSt
       case "g":
         return { ui: { ...quiet, prompt: { for: "goto", text: "" } } };
       case "/":
-        return { ui: { ...quiet, prompt: { for: "filter", text: ui.target ?? "" } } };
+        return { ui: { ...quiet, prompt: { for: "filter", text: "" } } };
     }
   }
   return { ui };

@@ -15,7 +15,8 @@ import { JournalError, readJournal, type JournalReadResult } from "../journal/in
 import { laneNames } from "../run/session.js";
 import { formatIssues } from "../scenario/issues.js";
 import { loadScenarioText } from "../scenario/load.js";
-import { parseDuration, formatDuration } from "../scenario/units.js";
+import { formatDuration } from "../scenario/units.js";
+import { parseSimTime } from "./format.js";
 import { InkScreen } from "./ink-screen.js";
 import { initialUi, reduceKey, type KeyPress, type UiState } from "./keys.js";
 import { DashboardModel } from "./model.js";
@@ -195,7 +196,7 @@ export class ReplayViewer {
       case "goto": {
         if (!command.text) break;
         try {
-          const t = parseDuration(command.text);
+          const t = parseSimTime(command.text);
           p.playing = false;
           p.seek(t);
           if (t > p.endSec) this.ui = { ...this.ui, message: `the journal ends at ${formatDuration(p.endSec)}` };

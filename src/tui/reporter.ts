@@ -47,6 +47,7 @@ export class DashboardReporter implements Reporter {
   private state: RunState = "running";
   private endInfo: EndInfo | undefined;
   private quit = false;
+  private waiting = false;
   private resolveClosed!: () => void;
   /** Settles when the dashboard has closed and the summary is printed. */
   readonly closed: Promise<void>;
@@ -104,7 +105,8 @@ export class DashboardReporter implements Reporter {
     }
     this.state = "done";
     const hold = this.o.holdAtEnd ?? this.screen?.interactive ?? false;
-    if (hold && !this.quit && info.outcome.status === "complete") this.screen?.request();
+    this.waiting = hold && !this.quit && info.outcome.status === "complete";
+    if (this.waiting) this.screen?.request();
     else void this.close();
   }
 
@@ -120,6 +122,7 @@ export class DashboardReporter implements Reporter {
         eventsPerSec: r.eventsPerSec,
         status: this.endInfo?.outcome.status,
         exitCode: this.endInfo?.exitCode,
+        waiting: this.waiting,
       },
       width,
       height,

@@ -27,6 +27,8 @@ export interface HeaderState {
   /** The run's status and exit code, once it ended. */
   status?: string;
   exitCode?: number;
+  /** The run is over and the dashboard waits for q. */
+  waiting?: boolean;
 }
 
 export interface DashboardView {
@@ -90,7 +92,7 @@ function header(model: DashboardModel, hs: HeaderState, width: number): Line[] {
           ? { text: "■ stopping…", tone: "warn" }
           : hs.state === "end"
             ? { text: "■ end of journal", tone: "title" }
-            : { text: `■ ${hs.status ?? "done"} · exit ${hs.exitCode ?? "?"} · q to quit`, tone: hs.exitCode === 0 ? "ok" : "bad" };
+            : { text: `■ ${hs.status ?? "done"} · exit ${hs.exitCode ?? "?"}${hs.waiting ? " · q to quit" : ""}`, tone: hs.exitCode === 0 ? "ok" : "bad" };
   const l1: Line = [
     { text: replay ? "fleet replay" : "fleet chaos", tone: "title" },
     { text: `  ${i.scenario}  seed ${i.seed}  ` },

@@ -99,7 +99,7 @@ describe("dashboard frames", () => {
         { policy: "hardened", metric: "silentCorruptions", op: "==", threshold: 0, value: 0, ok: true },
       ],
     };
-    const view = new ViewBuilder(m).build({ ...initialUi, focus: "board" }, { state: "done", speedIndex: 2, simPerWall: 3500, eventsPerSec: 900, status: "complete", exitCode: 1 }, 60, 19);
+    const view = new ViewBuilder(m).build({ ...initialUi, focus: "board" }, { state: "done", speedIndex: 2, simPerWall: 3500, eventsPerSec: 900, status: "complete", exitCode: 1, waiting: true }, 60, 19);
     expect(frame(view)).toEqual([
       "fleet chaos  frames  seed 1  10:00:00 / 10:00:00  ■ complet…",
       "████████████████████████ 100%  ETA done  900 ev/s  sim 58m/s",

@@ -195,6 +195,8 @@ const MEMORY = 1;
 const CORE = 2;
 
 export class WindowSim {
+  /** Leaf requests sent in the last run, measured or not (benchmarks). */
+  requestsSent = 0;
   private readonly heap = new EventQueue(8192);
   private now = 0;
   private readonly nRep: number;
@@ -295,6 +297,7 @@ export class WindowSim {
     this.qUsed = this.qFreeN = 0;
     this.rUsed = this.rFreeN = 0;
     this.baseAll = this.retriesAll = 0;
+    this.requestsSent = 0;
     this.recent?.reset();
     this.qHead.fill(-1);
     this.qTail.fill(-1);
@@ -564,6 +567,7 @@ export class WindowSim {
       }
     }
     const r = this.allocRequest();
+    this.requestsSent++;
     this.rLeaf[r] = l;
     this.rRep[r] = rep;
     this.rService[r] = svc;

@@ -8,6 +8,8 @@
 //
 // Faults are fired through the fault harness (src/faults/testing.ts); `failHost` loses
 // every disk of a host at once and `damage` puts a latent sector error under a copy.
+// Unlike a scenario, the harness's store uses 1 MiB blocks and every host comes back from
+// a power loss (noRebootFraction 0) unless the test says otherwise.
 // Tests only: nothing in src/ outside tests imports it.
 import { faultHarness, type FaultHarness } from "../../faults/testing.js";
 import { SECTOR_BYTES } from "../../faults/disk.js";

@@ -1,0 +1,133 @@
+// The live dashboard as `fleet chaos` uses it, in-process on a stand-in terminal: keys go
+// in through stdin as a terminal sends them, the run is held and stopped through the
+// session's hooks, and the text summary follows the dashboard. (test/dashboard-pty.test.ts
+// does the same with the real binary in a real terminal.)
+import { describe, expect, it } from "vitest";
+import { loadScenarioFile, type Scenario } from "../src/scenario/load.js";
+import { MemoryJournal } from "../src/journal/index.js";
+import { laneNames, runScenario } from "../src/run/session.js";
+import { countScenario } from "../src/scenario/summary.js";
+import { seedLine } from "../src/report/reporter.js";
+import { formatDuration } from "../src/scenario/units.js";
+import { exitCodeOf } from "../src/slo/slo.js";
+import { DashboardReporter } from "../src/tui/reporter.js";
+import { InkScreen } from "../src/tui/ink-screen.js";
+import { fakeTerminal, storyModel } from "../src/tui/testing.js";
+import { ViewBuilder } from "../src/tui/view.js";
+import { initialUi } from "../src/tui/keys.js";
+
+const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+
+function small(): Scenario {
+  const r = loadScenarioFile("test/fixtures/small.yaml");
+  if (!r.ok) throw new Error("small.yaml does not load");
+  return r.value;
+}
+
+/** chaos.ts's wiring of a dashboard run, on a stand-in terminal. */
+async function dashboardRun(opts: { speedIndex: number; keysDuringRun?: (r: DashboardReporter, term: ReturnType<typeof fakeTerminal>) => Promise<void> }) {
+  const scenario = small();
+  const term = fakeTerminal(100, 30);
+  let out = "";
+  const reporter = new DashboardReporter({ stdout: term.stdout, stdin: term.stdin, out: (s) => void (out += s), err: (s) => void (out += s), color: false, speedIndex: opts.speedIndex });
+  const policies = laneNames(scenario).filter((x): x is string => x !== undefined);
+  const counts = countScenario(scenario);
+  reporter.start({ scenario, file: "small.yaml", seed: 11, durationSec: scenario.durationSec, counts, policies, journalPath: undefined, seedLine: seedLine("small.yaml", 11, scenario.durationSec, counts, policies, formatDuration) });
+  const journal = new MemoryJournal();
+  const running = runScenario(scenario, { seed: 11, durationSec: scenario.durationSec, journal, fleetVersion: "test", observer: reporter, pace: reporter.pace, shouldStop: () => reporter.quitRequested });
+  await opts.keysDuringRun?.(reporter, term);
+  const outcome = await running;
+  const exitCode = outcome.status === "interrupted" ? 130 : exitCodeOf(outcome.verdicts);
+  reporter.end({ outcome, wallSec: 1, journalPath: undefined, journalComplete: outcome.status === "complete", exitCode });
+  return { reporter, term, outcome, exitCode, journal, out: () => out };
+}
+
+describe("the live dashboard", () => {
+  it("q during the run stops it like Ctrl-C: interrupted, exit 130, the summary after the dashboard", async () => {
+    const r = await dashboardRun({
+      speedIndex: 0, // 1 simulated minute per second: 10 days would take days
+      keysDuringRun: async (reporter, term) => {
+        while (reporter.frame(100, 29).header[0].map((s) => s.text).join("").includes("0:00:00 /")) await tick();
+        term.stdin.type("q");
+      },
+    });
+    await r.reporter.closed;
+    expect(r.outcome.status).toBe("interrupted");
+    expect(r.exitCode).toBe(130);
+    expect(r.outcome.at).toBeLessThan(3600);
+    expect(JSON.parse(r.journal.lines[r.journal.lines.length - 1])).toMatchObject({ t: "footer", status: "interrupted" });
+    const out = r.out();
+    expect(out.split("\n")[0]).toMatch(/^seed=11 scenario=small\.yaml /);
+    expect(out).toMatch(/status: interrupted at .* of 10d simulated/);
+    expect(out.trimEnd().split("\n").at(-1)).toBe("exit 130");
+    expect(r.term.written.join("")).toContain("fleet chaos");
+  });
+
+  it("space pauses the run and space resumes it; + speeds it up", async () => {
+    const r = await dashboardRun({
+      speedIndex: 0,
+      keysDuringRun: async (reporter, term) => {
+        term.stdin.type(" ");
+        await tick(50);
+        expect(reporter.frame(100, 29).header[0].map((s) => s.text).join("")).toContain("❚❚ paused (1m/s)");
+        term.stdin.type(" ");
+        term.stdin.type("+++++++"); // to max
+        await tick(50);
+        expect(reporter.frame(100, 29).header[0].map((s) => s.text).join("")).toMatch(/▶ running at max|■/);
+      },
+    });
+    expect(r.outcome.status).toBe("complete");
+    r.term.stdin.type("q");
+    await r.reporter.closed;
+    expect(r.out().trimEnd().split("\n").at(-1)).toBe("exit 0");
+  });
+
+  it("after a complete run it stays up with the verdict until q, then prints the summary", async () => {
+    const r = await dashboardRun({ speedIndex: 7 });
+    expect(r.outcome.status).toBe("complete");
+    let closed = false;
+    void r.reporter.closed.then(() => (closed = true));
+    await tick(100);
+    expect(closed).toBe(false);
+    expect(r.reporter.frame(100, 29).header[0].map((s) => s.text).join("")).toContain("■ complete · exit 0 · q to quit");
+    expect(r.out()).not.toContain("status:");
+    r.term.stdin.type("q");
+    await r.reporter.closed;
+    expect(r.out()).toContain("status: complete at 10d of 10d simulated");
+    expect(r.out().trimEnd().split("\n").at(-1)).toBe("exit 0");
+    // the bus bar of the run passed through the dashboard: its feed has it
+    const model = (r.reporter as unknown as { model: { feed: { entries: { label: string }[] } } }).model;
+    expect(model.feed.entries.some((e) => e.label === "power.busbar")).toBe(true);
+  });
+
+  it("without keys (stdin not a terminal) it closes by itself at the end", async () => {
+    const scenario = small();
+    const term = fakeTerminal(100, 30, { keys: false });
+    let out = "";
+    const reporter = new DashboardReporter({ stdout: term.stdout, stdin: term.stdin, out: (s) => void (out += s), err: () => {}, color: false, speedIndex: 7 });
+    const counts = countScenario(scenario);
+    reporter.start({ scenario, file: "small.yaml", seed: 11, durationSec: scenario.durationSec, counts, policies: [], journalPath: undefined, seedLine: "seed=11" });
+    const outcome = await runScenario(scenario, { seed: 11, durationSec: scenario.durationSec, journal: new MemoryJournal(), fleetVersion: "test", observer: reporter, pace: reporter.pace });
+    reporter.end({ outcome, wallSec: 1, journalPath: undefined, journalComplete: true, exitCode: 0 });
+    await reporter.closed;
+    expect(out.trimEnd().split("\n").at(-1)).toBe("exit 0");
+  });
+});
+
+describe("the screen", () => {
+  it("draws again at the new size when the terminal is resized", async () => {
+    const term = fakeTerminal(100, 30);
+    const sizes: string[] = [];
+    const views = new ViewBuilder(storyModel());
+    const screen = new InkScreen({ stdout: term.stdout, stdin: term.stdin, color: false }, (w, h) => {
+      sizes.push(`${w}x${h}`);
+      return views.build(initialUi, { state: "running", speedIndex: 2, simPerWall: NaN, eventsPerSec: NaN }, w, h);
+    }, () => {});
+    screen.mount();
+    term.stdout.resize(80, 24);
+    await tick(150);
+    await screen.unmount();
+    expect(sizes[0]).toBe("100x29");
+    expect(sizes).toContain("80x23");
+  });
+});

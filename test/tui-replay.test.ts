@@ -1,0 +1,134 @@
+// The replay viewer over a journal of a real run: it rebuilds the fleet from the scenario
+// in the journal's header and plays the records back through the same model as the live
+// dashboard. Keys go in through a stand-in terminal.
+import { beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { fleet, tempDir } from "./helpers.js";
+import { openReplayViewer, runReplayViewer, type ReplayViewer } from "../src/tui/replay-viewer.js";
+import { fakeTerminal } from "../src/tui/testing.js";
+import type { Io } from "../src/cli/io.js";
+import type { Line } from "../src/tui/line.js";
+
+const text = (lines: Line[]) => lines.map((l) => l.map((s) => s.text).join("").trimEnd());
+const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+const H = 3600;
+
+let journal: string;
+let dir: string;
+beforeAll(async () => {
+  dir = tempDir();
+  journal = join(dir, "small.jsonl");
+  const r = await fleet(["chaos", "test/fixtures/small.yaml", "--reporter", "text", "--journal", journal, "-q"]);
+  expect(r.code).toBe(0);
+});
+
+function io(): Io & { errors: string[] } {
+  const errors: string[] = [];
+  return { out: () => {}, err: (t) => void errors.push(t), isTTY: true, env: { NO_COLOR: "1" }, cwd: process.cwd(), errors };
+}
+
+async function open(): Promise<{ viewer: ReplayViewer; term: ReturnType<typeof fakeTerminal>; done: Promise<number> }> {
+  const term = fakeTerminal(100, 30);
+  const viewer = openReplayViewer(journal, io(), { stdin: term.stdin, stdout: term.stdout, autoplay: false });
+  if (typeof viewer === "number") throw new Error(`exit ${viewer}`);
+  const done = viewer.run();
+  await tick();
+  return { viewer, term, done };
+}
+
+const frame = (v: ReplayViewer) => v.frame(100, 29);
+const keys = async (term: ReturnType<typeof fakeTerminal>, s: string) => {
+  term.stdin.type(s);
+  await tick(30);
+};
+
+describe("fleet replay's viewer", () => {
+  it("jumps to the next fault, then to the scheduled bus bar at 30h, and shows its racks blacked out", async () => {
+    const { viewer, term, done } = await open();
+    expect(viewer.model.at).toBe(0);
+    await keys(term, "n");
+    const first = viewer.read.records.find((r) => r.t === "fault")!;
+    expect(viewer.model.at).toBe(first.at);
+    expect(text([frame(viewer).feed.at(-1)!])[0]).toContain(String(first.kind));
+
+    // f until the feed shows bus bar losses only; n then skips everything else
+    while (viewer.ui.kind !== "power.busbar") await keys(term, "f");
+    await keys(term, "g");
+    await keys(term, "0\r");
+    expect(viewer.model.at).toBe(0);
+    await keys(term, "n");
+    expect(viewer.model.at).toBe(30 * H);
+    const f = frame(viewer);
+    expect(text(f.header)[0]).toContain("1d 06:00 / 10d 00:00");
+    expect(text(f.feed).at(-1)).toBe("1d 06:00 fault   power.busbar      dc1/row02/busbar-a 64 hosts down, back in 8h");
+    // dc1 is 4 rows x 8 racks; bus bar a of row 2 feeds its first 4 racks (contiguous)
+    const map = text(f.map);
+    expect(map[0]).toMatch(/^dc1\s+dc2$/);
+    expect(map[2].slice(0, 8)).toBe("████····");
+
+    await keys(term, "q");
+    expect(await done).toBe(0);
+  });
+
+  it("goes back in time by folding again: at 29h the bus bar is not down yet", async () => {
+    const { viewer, term, done } = await open();
+    await keys(term, "g38h\r");
+    expect(text(frame(viewer).map)[2].slice(0, 8)).not.toContain("█");
+    await keys(term, "g");
+    await keys(term, "31h\r");
+    expect(viewer.model.at).toBe(31 * H);
+    expect(text(frame(viewer).map)[2].slice(0, 8)).toBe("████····");
+    await keys(term, "g29h\r");
+    expect(text(frame(viewer).map)[2].slice(0, 8)).toBe("········");
+    term.stdin.type("q");
+    expect(await done).toBe(0);
+  });
+
+  it("filters to a rack: the feed keeps the faults that touched it, n goes to the next of them", async () => {
+    const { viewer, term, done } = await open();
+    await keys(term, "/dc1/row02/rack03\r");
+    expect(viewer.ui.target).toBe("dc1/row02/rack03");
+    await keys(term, "n");
+    expect(viewer.model.at).toBe(30 * H); // the first fault touching that rack is its bus bar
+    expect(text([frame(viewer).feedTitle])[0]).toContain("at dc1/row02/rack03");
+    await keys(term, "/dc1/row02/rack99\r");
+    expect(viewer.ui.message).toMatch(/^no dc1\/row02\/rack99 in this fleet; did you mean dc1\/row02\/rack0\d\?$/);
+    expect(viewer.ui.target).toBe("dc1/row02/rack03");
+    await keys(term, "g");
+    await keys(term, "soon\r");
+    expect(viewer.ui.message).toMatch(/^cannot go to "soon": /);
+    term.stdin.type("q");
+    expect(await done).toBe(0);
+  });
+
+  it("steps record by record, and plays to the end where the final verdicts and footer show", async () => {
+    const { viewer, term, done } = await open();
+    await keys(term, ".");
+    const firstFeed = viewer.read.records.find((r) => r.t !== "snapshot")!;
+    expect(viewer.model.at).toBe(firstFeed.at);
+    await keys(term, "+++++++ ");
+    for (let i = 0; i < 100 && !viewer.player.atEnd; i++) await tick(20);
+    expect(viewer.player.atEnd).toBe(true);
+    expect(text(frame(viewer).header)[0]).toContain("■ end of journal");
+    expect(viewer.model.final?.status).toBe("complete");
+    term.stdin.type("q");
+    expect(await done).toBe(0);
+  });
+
+  it("without keys, plays to the end by itself and returns 0", async () => {
+    const term = fakeTerminal(100, 30, { keys: false });
+    expect(await runReplayViewer(journal, io(), { stdin: term.stdin, stdout: term.stdout, speedIndex: 7 })).toBe(0);
+  });
+
+  it("bad input: a missing journal, or one without a header, exits 2 with one line", async () => {
+    const a = io();
+    expect(await runReplayViewer(join(dir, "nope.jsonl"), a)).toBe(2);
+    expect(a.errors.join("")).toMatch(/^fleet replay: .*nope\.jsonl.*\n$/);
+    const empty = join(dir, "empty.jsonl");
+    writeFileSync(empty, "not a journal\n");
+    const b = io();
+    expect(await runReplayViewer(empty, b)).toBe(2);
+    expect(b.errors.join("")).toMatch(/^fleet replay: .*empty\.jsonl:1: no intact header line/);
+  });
+});

@@ -1,0 +1,16 @@
+import { readFileSync } from "node:fs";
+import { Redis } from "ioredis";
+import { startLocalRedis } from "/work/main/src/distributed/redis-local-server.js";
+import { createRedisRunner } from "/work/main/src/distributed/redis-runner.js";
+import { startRedisWorker } from "/work/main/src/distributed/redis-worker.js";
+const srv = await startLocalRedis();
+const t = setTimeout(async () => { console.log("TIMEOUT"); const r = new Redis(srv.url); console.log(await r.keys("*")); process.exit(1); }, 6000);
+const w = await startRedisWorker(srv.url, { queue: "q", onJob: (j) => console.log("JOB", j), onNotice: (l) => console.log("WNOTICE", l) });
+console.log("worker up");
+const text = readFileSync("/work/main/test/fixtures/small.yaml", "utf8");
+const runner = await createRedisRunner(srv.url, { queue: "q", onNotice: (l) => console.log("NOTICE", l) });
+console.log("runner up");
+const res = await runner.run([1, 2].map((s) => ({ id: `s${s}`, file: "small.yaml", text, seed: s, durationSec: 86400 })), { onResult: (r, p) => console.log("result", r.id, r.status, p) });
+console.log(res.length);
+clearTimeout(t);
+await runner.close(); await w.close(); await srv.stop();

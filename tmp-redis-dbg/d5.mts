@@ -1,0 +1,14 @@
+import { readFileSync } from "node:fs";
+import { startLocalRedis } from "/work/main/src/distributed/redis-local-server.js";
+import { createRedisRunner } from "/work/main/src/distributed/redis-runner.js";
+const srv = await startLocalRedis();
+const t = setTimeout(async () => { console.log("TIMEOUT"); process.exit(1); }, 5000);
+const text = readFileSync("/work/main/test/fixtures/small.yaml", "utf8");
+const runner = await createRedisRunner(srv.url, { queue: "q", onNotice: (l) => console.log("NOTICE", l) });
+console.log("runner up");
+const ac = new AbortController();
+setTimeout(() => ac.abort(), 1000);
+const res = await runner.run([1, 2].map((s) => ({ id: `s${s}`, file: "small.yaml", text, seed: s, durationSec: 86400 })), { signal: ac.signal });
+console.log("returned", res.length);
+clearTimeout(t);
+await runner.close(); await srv.stop();

@@ -11,7 +11,7 @@ import { laneNames, runScenario } from "../src/run/session.js";
 import { countScenario } from "../src/scenario/summary.js";
 import { TextReporter } from "../src/report/text.js";
 import type { Reporter, StartInfo } from "../src/report/reporter.js";
-import { DashboardReporter } from "../src/tui/reporter.js";
+import type { DashboardReporter } from "../src/tui/reporter.js";
 import { fakeTerminal } from "../src/tui/testing.js";
 import { SPEEDS } from "../src/tui/speed.js";
 import { machine, median, type BenchOptions, type Figure } from "./lib.js";
@@ -31,12 +31,9 @@ async function runOnce(withDashboard: boolean): Promise<{ sec: number; frames: n
   let dash: DashboardReporter | undefined;
   if (withDashboard) {
     const term = fakeTerminal(100, 30, { keys: false });
-    const write = term.stdout.write;
-    term.stdout.write = (x: string) => {
-      frames++;
-      return write(x);
-    };
-    term.written.length = 0;
+    // As `fleet chaos` loads it: React's production build (see src/cli/chaos.ts).
+    process.env.NODE_ENV ??= "production";
+    const { DashboardReporter } = await import("../src/tui/reporter.js");
     dash = new DashboardReporter({ stdout: term.stdout, stdin: term.stdin, out: drop, err: drop, color: true, speedIndex: SPEEDS.length - 1 });
     reporter = dash;
   } else {
@@ -47,6 +44,7 @@ async function runOnce(withDashboard: boolean): Promise<{ sec: number; frames: n
   if (outcome.status !== "complete") throw new Error(`${FILE}: run ${outcome.status}`);
   reporter.end({ outcome, wallSec: 0, journalPath: undefined, journalComplete: true, exitCode: 0 });
   await dash?.closed;
+  frames = dash?.framesDrawn ?? 0;
   return { sec: (performance.now() - t0) / 1000, frames, digest: outcome.footer?.digest ?? "" };
 }
 

@@ -9,6 +9,7 @@ import { benchChecksums } from "./checksums.js";
 import { benchFaults } from "./faults.js";
 import { benchTraining } from "./training.js";
 import { benchScenario } from "./scenario.js";
+import { benchRedisWorkers } from "./redis-workers.js";
 import { benchServing } from "./serving.js";
 import { benchDashboard } from "./dashboard.js";
 import { benchStorage } from "./storage.js";
@@ -20,6 +21,7 @@ const benches: [string, Bench][] = [
   ["faults", benchFaults],
   ["training", benchTraining],
   ["scenario", benchScenario],
+  ["redis-workers", benchRedisWorkers],
   ["serving", benchServing],
   ["dashboard", benchDashboard],
   ["storage", benchStorage],

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { findRedisServer, startLocalRedis, type LocalRedis, type LocalRedisOptions } from "../src/distributed/redis-local-server.js";
 
 export const REDIS_SERVER = findRedisServer();
@@ -40,11 +40,47 @@ function tellSkippedOnce(): void {
   console.warn(REDIS_SKIP_MESSAGE);
 }
 
-/** Starts a redis-server for the enclosing describe block; stopped in its afterAll. */
-export async function startRedis(opts: LocalRedisOptions = {}): Promise<LocalRedis> {
-  const server = await startLocalRedis({ ...opts, binary: REDIS_SERVER });
-  afterAll(() => server.stop());
-  return server;
+export interface TestRedis {
+  /** redis:// (or rediss:// with tls) URL with the password if one was set. */
+  readonly url: string;
+  readonly port: number;
+  /** The CA file of a TLS server. */
+  readonly caFile: string;
+}
+
+/**
+ * A redis-server for the enclosing describe block: started in its beforeAll (with a
+ * throwaway CA and certificate if `tls`), stopped in its afterAll, which vitest runs even
+ * when a test failed. Call it in the describe body, not inside a hook.
+ */
+export function useRedis(opts: { password?: string; tls?: boolean } = {}): TestRedis {
+  let server: LocalRedis | undefined;
+  let tls: TlsFiles | undefined;
+  beforeAll(async () => {
+    if (opts.tls) tls = makeTlsFiles();
+    const o: LocalRedisOptions = { binary: REDIS_SERVER, password: opts.password, ...(tls ? { tls } : {}) };
+    server = await startLocalRedis(o);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (tls) rmSync(tls.dir, { recursive: true, force: true });
+  });
+  const need = () => {
+    if (!server) throw new Error("the test Redis is not running (useRedis must be called in a describe body)");
+    return server;
+  };
+  return {
+    get url() {
+      return need().url;
+    },
+    get port() {
+      return need().port;
+    },
+    get caFile() {
+      if (!tls) throw new Error("this test Redis has no TLS");
+      return tls.caFile;
+    },
+  };
 }
 
 export interface TlsFiles {
@@ -64,7 +100,6 @@ export function makeTlsFiles(): TlsFiles {
   ossl("req", ...ec, "-keyout", f("server.key"), "-out", f("server.csr"), "-subj", "/CN=localhost");
   writeFileSync(f("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
   ossl("x509", "-req", "-in", f("server.csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f("server.crt"), "-days", "2", "-extfile", f("ext.cnf"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   if (!existsSync(f("server.crt"))) throw new Error("openssl did not write the server certificate");
   return { dir, caFile: f("ca.crt"), certFile: f("server.crt"), keyFile: f("server.key") };
 }

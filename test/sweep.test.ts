@@ -20,9 +20,9 @@ describe("fleet sweep", () => {
   it("sweeps the naive checkpoint interval: a table, a chart, and the best point is the table's argmax", async () => {
     const dir = tempDir();
     const json = join(dir, "sweep.json");
-    const r = await fleet(["sweep", SMALL, "--set", "policies.naive.checkpoint=30m..8h:5", "--seeds", "3", "--duration", "5d", "--jobs", "2", "--json", json]);
+    const r = await fleet(["sweep", SMALL, "--set", "policies.naive.checkpoint=30m..8h:5", "--seeds", "3", "--duration", "5d", "--serial", "--json", json]);
     expect(r.code).toBe(0);
-    expect(r.err).toContain("sweep: 5 points x 3 seeds = 15 runs on 2 worker threads\n");
+    expect(r.err).toContain("sweep: 5 points x 3 seeds = 15 runs on serial, in this thread\n");
     // defaults: the policy the path is under, the first SLO's metric, max because it is ">="
     expect(r.out).toContain("metric: training.goodput of policy naive, goal max; mean over seeds with a Student-t 95% interval of the mean");
     const j = JSON.parse(readFileSync(json, "utf8")) as SweepJson;

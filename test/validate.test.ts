@@ -12,7 +12,7 @@ describe("fleet validate", () => {
     const r = await fleet(["validate", "scenarios/cosmic.yaml", "test/fixtures/small.yaml"]);
     expect(r.code).toBe(0);
     expect(r.out).toBe(
-      "ok scenarios/cosmic.yaml: 11,200 hosts, 700 racks, 90 bus bars, 2 datacenters, 1 workload, 12 faults, 2 policies, 3d simulated\n" +
+      "ok scenarios/cosmic.yaml: 11,200 hosts, 700 racks, 90 bus bars, 2 datacenters, 3 workloads, 12 faults, 2 policies, 3d simulated\n" +
         "ok test/fixtures/small.yaml: 640 hosts, 40 racks, 12 bus bars, 2 datacenters, 0 workloads, 4 faults, 0 policies, 10d simulated\n",
     );
   });

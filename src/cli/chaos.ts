@@ -16,7 +16,7 @@ import { choice, flag, int, parse, str, UsageError, type OptionSpec } from "./ar
 import { EXIT, type Io } from "./io.js";
 import { exitCodeOf } from "../slo/slo.js";
 import { VERSION } from "./version.js";
-import { DashboardReporter } from "../tui/reporter.js";
+import type { DashboardReporter } from "../tui/reporter.js";
 import { wantsDashboard } from "../tui/choose.js";
 import { colorWanted } from "../tui/palette.js";
 
@@ -108,10 +108,14 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
   const counts = countScenario(scenario);
   const policies = laneNames(scenario).filter((x): x is string => x !== undefined);
   const line = seedLine(file, seed, durationSec, counts, policies, formatDuration);
-  const dashboard =
-    reporterName === "dashboard"
-      ? new DashboardReporter({ stdout: process.stdout, stdin: process.stdin, out: io.out, err: io.err, color: colorWanted(io.env), quiet: flag(p, "quiet") })
-      : undefined;
+  let dashboard: DashboardReporter | undefined;
+  if (reporterName === "dashboard") {
+    // Ink and React load only for the dashboard, and in React's production build (its
+    // development build makes every frame several times slower).
+    process.env.NODE_ENV ??= "production";
+    const { DashboardReporter } = await import("../tui/reporter.js");
+    dashboard = new DashboardReporter({ stdout: process.stdout, stdin: process.stdin, out: io.out, err: io.err, color: colorWanted(io.env), quiet: flag(p, "quiet") });
+  }
   const reporter: Reporter =
     dashboard ?? (reporterName === "json" ? new JsonReporter({ out: io.out, err: io.err }) : new TextReporter({ out: io.out, err: io.err, quiet: flag(p, "quiet") }));
   reporter.start({ scenario, file, seed, durationSec, counts, policies, journalPath, seedLine: line });

@@ -185,6 +185,7 @@ export function explainRedisError(message: string, t: RedisTarget): string {
   if (/ENOTFOUND|EAI_AGAIN/.test(m)) return `cannot connect to ${at}: host ${t.host} not found`;
   if (/ETIMEDOUT|timed? ?out/i.test(m)) return `cannot connect to ${at}: timed out`;
   if (/DB index is out of range/i.test(m)) return `${at}: database ${t.db} does not exist on that server (${m})`;
+  if (/ECONNRESET/.test(m) && !t.tls) return `cannot connect to ${at}: the server reset the connection (if it speaks TLS, use rediss://)`;
   if (/certificate|self.signed|SSL|TLS|EPROTO|wrong version number|ECONNRESET/i.test(m)) {
     const hint = t.tls
       ? "for a private CA pass --redis-ca FILE or set FLEET_REDIS_CA"

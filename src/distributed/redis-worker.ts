@@ -92,6 +92,10 @@ export interface RedisWorkerHandle {
   release(): Promise<void>;
 }
 
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
 export const WORKER_DEFAULTS = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 } as const;
 
 export async function startRedisWorker(url: string, opts: RedisWorkerOptions = {}): Promise<RedisWorkerHandle> {
@@ -194,10 +198,25 @@ export async function startRedisWorker(url: string, opts: RedisWorkerOptions = {
   await worker.waitUntilReady();
 
   const shutdown = async () => {
-    await worker.close();
-    await queue.close();
+    let settled = false;
+    const graceful = (async () => {
+      await worker.close();
+      await queue.close();
+      await client.quit();
+    })().finally(() => (settled = true));
+    // With Redis gone, BullMQ's close would wait for it forever: once no job is running,
+    // give it 5 s, then drop the connections.
+    const stuck = (async () => {
+      while (!settled && activeJobs > 0) await delay(200);
+      for (let waited = 0; !settled && waited < 5000; waited += 100) await delay(100);
+      return !settled;
+    })();
+    if (await Promise.race([graceful.then(() => false, () => true), stuck])) {
+      notice("Redis did not answer while closing; dropping the connections");
+      await Promise.allSettled([worker.disconnect(), queue.disconnect()]);
+      client.disconnect();
+    }
     await threads?.close();
-    await client.quit().catch(() => client.disconnect());
   };
   const release = async () => {
     // Hand the running jobs back now rather than after their locks expire; the caller

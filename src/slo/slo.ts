@@ -7,7 +7,7 @@
 import { isScalar } from "yaml";
 import { didYouMean } from "../scenario/issues.js";
 import { describeNode, dict, map, type Validator } from "../scenario/schema.js";
-import { parseDuration } from "../scenario/units.js";
+import { formatDuration, parseDuration } from "../scenario/units.js";
 import { knownMetrics, metricInfo, type MetricUnit } from "./metrics.js";
 
 export const SLO_OPS = [">=", "<=", "==", "!=", "<", ">"] as const;
@@ -131,6 +131,11 @@ export function formatValue(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
+/** A value in its metric's unit: a latency (seconds) as a duration, 150ms; else a number. */
+export function formatMetricValue(metric: string, v: number): string {
+  return metricInfo(metric)?.unit === "seconds" && Number.isFinite(v) ? formatDuration(v) : formatValue(v);
+}
+
 /**
  * A policy x SLO table: one row per policy, one column per SLO (header "metric op threshold"),
  * each cell the measured value and a mark (✓/✗, or ok/FAIL with `unicode: false`).
@@ -144,9 +149,9 @@ export function formatPolicySloTable(vs: readonly Verdict[], opts: { unicode?: b
   const cells = new Map<string, string>();
   for (const v of vs) {
     if (!policies.includes(v.policy)) policies.push(v.policy);
-    const col = `${v.metric} ${v.op} ${formatValue(v.threshold)}`;
+    const col = `${v.metric} ${v.op} ${formatMetricValue(v.metric, v.threshold)}`;
     if (!columns.includes(col)) columns.push(col);
-    cells.set(`${v.policy}\u0000${col}`, `${formatValue(v.value)} ${v.ok ? pass : fail}`);
+    cells.set(`${v.policy}\u0000${col}`, `${formatMetricValue(v.metric, v.value)} ${v.ok ? pass : fail}`);
   }
   const header = ["policy", ...columns];
   const rows = policies.map((p) => [p, ...columns.map((c) => cells.get(`${p}\u0000${c}`) ?? "")]);

@@ -60,6 +60,11 @@ export class DashboardReporter implements Reporter {
   /** For RunOptions.pace. */
   pace = (at: number): Promise<number> => (this.pacer ? this.pacer.pace(at) : Promise.resolve(Infinity));
 
+  /** Frames drawn so far (the bench reads it). */
+  get framesDrawn(): number {
+    return this.screen?.throttle.frames ?? 0;
+  }
+
   /** For RunOptions.shouldStop: true once q was pressed. */
   get quitRequested(): boolean {
     return this.quit;

@@ -7,7 +7,7 @@
 // Hot path (one add per leaf answer): typed arrays, no allocation after construction.
 
 export const RECENT_SAMPLES = 1024;
-export const RECENT_REFRESH = 64;
+export const RECENT_REFRESH = 256;
 export const MIN_SAMPLES = 128;
 
 export class RecentLatency {

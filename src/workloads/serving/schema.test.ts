@@ -41,7 +41,7 @@ describe("the serving workload entry", () => {
       rttSec: 0.0005,
       corruptReads: 1,
       mercurialReads: 0.01,
-      sample: { windows: 12, windowSec: 2, warmupSec: 1 },
+      sample: { windows: 8, windowSec: 2, warmupSec: 0.5 },
     });
     expect(servingHostRange(w.spec as never)).toEqual({ start: 0, end: 24 });
   });

@@ -225,6 +225,22 @@ describe("failures inside a window", () => {
     expect(retry.stats.retries).toBeGreaterThan(0);
   });
 
+  it("a leaf timeout retries what a dead, undetected replica swallowed; the retry budget caps retries", () => {
+    const cond = healthyReplicas(12);
+    cond.up[0] = 0;
+    cond.detectAtSec[0] = 1e9; // never found in this window
+    const failed = (r: Result) => r.stats.late + r.stats.unavailable;
+    const waiting = simulate({ ...base, policy: { retries: 1 } }, 5, 15, { warmupSec: 0, cond });
+    const timeout = simulate({ ...base, policy: { retries: 1, leafTimeout: 0.05 } }, 5, 15, { warmupSec: 0, cond });
+    expect(failed(waiting) / waiting.stats.queries).toBeGreaterThan(0.2); // 1 in 3 replicas of shard 0 is a black hole
+    expect(failed(timeout)).toBe(0);
+    expect(timeout.stats.retries).toBeGreaterThan(0);
+    // A zero budget leaves only the reserve of 10 retries a second: most swallowed leaves fail.
+    const capped = simulate({ ...base, policy: { retries: 1, leafTimeout: 0.05, retryBudget: 0 } }, 5, 15, { warmupSec: 0, cond });
+    expect(capped.stats.retries).toBeLessThanOrEqual(10 * 5.2);
+    expect(failed(capped)).toBeGreaterThan(0);
+  });
+
   it("a shard with no replica in rotation fails every query at once", () => {
     const cond = healthyReplicas(12);
     for (const r of [0, 1, 2]) {

@@ -26,7 +26,8 @@
 //   is draining or retired, or down for longer than the health check, or quarantined, is
 //   not in rotation. A shard with no replica in rotation fails its leaves at once.
 //   Retries (policy `retries`, `retryBudget`, `leafTimeout`) resend a failed leaf to
-//   another replica.
+//   another replica; a leaf request timed out by `leafTimeout` is cancelled first (an
+//   answer it gives later is dropped).
 // - Corruption. An answer from a host with silently corrupted memory reads the bad data
 //   with probability corruptReads; one from a host with a defective core is miscomputed
 //   with probability mercurialReads. Each such answer is built as real bytes (a payload of

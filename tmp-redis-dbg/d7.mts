@@ -1,0 +1,18 @@
+import { execFileSync } from "node:child_process";
+import { startLocalRedis } from "/work/main/src/distributed/redis-local-server.js";
+import { run } from "/work/main/src/cli/main.js";
+const d = "/tmp/smoke/tls"; execFileSync("mkdir", ["-p", d]);
+const o = (...a: string[]) => execFileSync("openssl", a, { cwd: d, stdio: "pipe" });
+const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+o("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=ca");
+o("req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
+execFileSync("sh", ["-c", `echo subjectAltName=IP:127.0.0.1 > ${d}/ext.cnf`]);
+o("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "ext.cnf");
+const srv = await startLocalRedis({ tls: { certFile: `${d}/server.crt`, keyFile: `${d}/server.key`, caFile: `${d}/ca.crt` } });
+const io = { out: (t: string) => process.stdout.write("OUT " + t), err: (t: string) => process.stdout.write("ERR " + t), isTTY: false, env: {}, cwd: process.cwd() };
+const t0 = performance.now();
+console.log(await run(["worker", "--redis", srv.url, "--once"], io), (performance.now() - t0).toFixed(0), "ms");
+const t1 = performance.now();
+console.log(await run(["worker", "--redis", srv.url.replace("rediss", "redis"), "--once"], io), (performance.now() - t1).toFixed(0), "ms");
+console.log(await run(["worker", "--redis", srv.url, "--redis-ca", `${d}/ca.crt`, "--once"], io));
+await srv.stop();

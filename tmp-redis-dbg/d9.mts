@@ -1,0 +1,24 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { startLocalRedis } from "/work/main/src/distributed/redis-local-server.js";
+import { createRedisRunner } from "/work/main/src/distributed/redis-runner.js";
+const t0 = performance.now();
+const T = () => ((performance.now() - t0) / 1000).toFixed(2);
+const srv = await startLocalRedis();
+console.log(T(), "redis up");
+const ws = [0, 1].map((i) => {
+  const w = spawn(process.execPath, ["/work/main/bin/fleet.js", "worker", "--redis", srv.url, "--queue", "q", "--idle-exit", "20", ...(i ? ["--concurrency", "2"] : [])], { stdio: ["ignore", "pipe", "inherit"] });
+  w.stdout.on("data", (d) => process.stdout.write(`${T()} w${i}: ${d}`));
+  return w;
+});
+await new Promise((r) => setTimeout(r, 2000));
+const text = readFileSync("/work/main/scenarios/cosmic.yaml", "utf8");
+const runner = await createRedisRunner(srv.url, { queue: "q" });
+console.log(T(), "runner up");
+const res = await runner.run([1, 2, 3, 4, 5, 6, 7, 8].map((s) => ({ id: `s${s}`, file: "small.yaml", text, seed: s, durationSec: 86400 })), { onResult: (r, p) => console.log(T(), "result", r.id) });
+console.log(T(), "done", res.length);
+await runner.close();
+for (const w of ws) w.kill("SIGINT");
+await Promise.all(ws.map((w) => new Promise((r) => w.once("exit", r))));
+console.log(T(), "workers exited");
+await srv.stop();

@@ -39,6 +39,15 @@ describeRedis("journals in a Redis stream", () => {
     expect(parsed.ok).toBe(true);
     expect(parsed.footer?.digest).toBe(readJournal(file).footer?.digest);
     expect(toRedis.out).toContain(`digest: ${parsed.footer?.digest}`);
+
+    // and fleet replay reads it from the stream: the recorded run reproduces
+    const verified = await fleet(["replay", url, "--verify"]);
+    expect(verified.err).toBe("");
+    expect(verified.code).toBe(0);
+    expect(verified.out).toContain(`digest ${parsed.footer?.digest} matches`);
+    const missing = await fleet(["replay", `${server.url}/no/such/journal`, "--verify"]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("the key does not exist");
   });
 
   it("refuses to overwrite a journal stream without --force, and --force replaces it", async () => {

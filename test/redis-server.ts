@@ -37,7 +37,6 @@ function tellSkippedOnce(): void {
     return;
   }
   process.stderr.write(`\n${REDIS_SKIP_MESSAGE}\n\n`);
-  console.warn(REDIS_SKIP_MESSAGE);
 }
 
 export interface TestRedis {

@@ -166,5 +166,12 @@ describeRedis("fleet worker processes on a real Redis", () => {
     const runs = await redis.hgetall(batchKeys("resume", batchIdOf(JOBS, VERSION)).runs);
     expect(Object.values(runs).reduce((s, n) => s + Number(n), 0)).toBe(JOBS.length);
     expect([...jobsRunBy(a), ...jobsRunBy(b)].sort()).toEqual(JOBS.map((j) => j.id).sort());
+
+    // Ctrl-C stops an idle worker cleanly: exit 130, after its last line.
+    for (const w of [a, b]) w.child.kill("SIGINT");
+    for (const w of [a, b]) {
+      expect(await w.exited).toEqual({ code: 130, signal: null });
+      expect(w.stdout()).toMatch(/stopped after \d+ jobs?\n$/);
+    }
   });
 });

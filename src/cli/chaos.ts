@@ -164,5 +164,6 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    await dashboard?.abandon(); // gives the terminal back if the run threw
   }
 }

@@ -34,7 +34,9 @@ Options:
   --seed N              seed of every random stream (default: the scenario's seed)
   --duration D          simulated time, e.g. 72h or 30d (default: the scenario's)
   --reporter R          text or json (default: text)
-  --journal PATH        where to write the run journal (default: runs/<scenario>-<seed>-<time>.jsonl)
+  --journal PATH|URL    where to write the run journal (default: runs/<scenario>-<seed>-<time>.jsonl);
+                        written to PATH.partial and renamed when the run ends; a Redis stream with
+                        redis://[:password@]host:port/key[?db=N] (rediss:// for TLS)
   --no-journal          do not write a journal (the digest is still computed)
   --force               overwrite an existing journal file
   --max-hosts N         raise the safety limit on fleet size (default 2,000,000)

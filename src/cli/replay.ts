@@ -138,7 +138,7 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
   let read: JournalReadResult;
   let name: string;
   try {
-    const src = await readJournalSource(p.positionals[0], io.cwd);
+    const src = await readJournalSource(p.positionals[0], io.cwd, io.env);
     name = src.name;
     read = parseJournal(src.bytes);
   } catch (e) {

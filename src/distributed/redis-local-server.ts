@@ -33,10 +33,12 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
-/** The redis-server binary: $REDIS_SERVER, else the first on PATH, else /usr/sbin or /usr/bin. */
+/**
+ * The redis-server binary: $REDIS_SERVER if set (and nothing else: a wrong path counts as
+ * missing), else the first on PATH, else /usr/bin, /usr/sbin or /usr/local/bin.
+ */
 export function findRedisServer(env: Record<string, string | undefined> = process.env): string | undefined {
-  const candidates = [
-    env.REDIS_SERVER,
+  const candidates = env.REDIS_SERVER ? [env.REDIS_SERVER] : [
     ...(env.PATH ?? "").split(delimiter).filter(Boolean).map((d) => join(d, "redis-server")),
     "/usr/bin/redis-server",
     "/usr/sbin/redis-server",

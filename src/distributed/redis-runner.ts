@@ -185,7 +185,7 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
       };
 
       await collect();
-      if (done < n) {
+      if (done < n && !runOpts.signal?.aborted) {
         await reconcile(true);
         await client.expire(keys.results, keepSec);
       }

@@ -149,7 +149,7 @@ export function readRedisCa(file: string | undefined, env: Record<string, string
 }
 
 /** The ioredis options fleet sets: assignable to both ioredis's and BullMQ's option types. */
-export type ConnectionSettings = Pick<RedisOptions, "host" | "port" | "db" | "username" | "password" | "tls" | "maxRetriesPerRequest" | "connectionName">;
+export type ConnectionSettings = Pick<RedisOptions, "host" | "port" | "db" | "username" | "password" | "tls" | "maxRetriesPerRequest">;
 
 /**
  * ioredis options for a target: the same for fleet's own connections and BullMQ's.
@@ -164,7 +164,6 @@ export function redisOptions(t: RedisTarget, tls: TlsSettings = {}): ConnectionS
     ...(t.password !== undefined ? { password: t.password } : {}),
     ...(t.tls ? { tls: { ...(tls.ca !== undefined ? { ca: tls.ca } : {}), ...(isIP(t.host) ? {} : { servername: t.host }) } } : {}),
     maxRetriesPerRequest: null,
-    connectionName: "fleet",
   };
 }
 

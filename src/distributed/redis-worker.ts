@@ -229,6 +229,9 @@ export async function startRedisWorker(url: string, opts: RedisWorkerOptions = {
         ),
       ),
     );
+    // Take no more jobs and drop the connections without waiting for the running ones.
+    await Promise.race([worker.close(true).catch(() => undefined), delay(1000)]);
+    await Promise.allSettled([queue.disconnect()]);
     client.disconnect();
   };
   let closing: Promise<void> | undefined;

@@ -3,6 +3,7 @@
 // what was judged, the threshold and the seeds. Shared by the text, Markdown and JUnit
 // outputs so they say the same thing.
 import { formatValue } from "../slo/slo.js";
+import { metricInfo } from "../slo/metrics.js";
 import { formatDuration } from "../scenario/units.js";
 import type { GateSlo, Judgment } from "./objective.js";
 import { METHOD } from "./stats.js";
@@ -12,11 +13,25 @@ export function fmt(x: number): string {
   return formatValue(x);
 }
 
+/**
+ * A value of a judgment in its metric's unit, to 4 significant digits so an interval's ends
+ * stay apart: a latency in seconds as 199.9ms or 2.5s (a minute and more as a duration);
+ * anything else, and a probability, as a number.
+ */
+function fmtOf(slo: GateSlo, x: number): string {
+  if (slo.kind === "probability" || !(x >= 0) || !Number.isFinite(x) || metricInfo(slo.metric)?.unit !== "seconds") return formatValue(x);
+  if (x === 0) return "0s";
+  if (x < 1) return `${Number((x * 1000).toPrecision(4))}ms`;
+  if (x < 60) return `${Number(x.toPrecision(4))}s`;
+  return formatDuration(x);
+}
+
 /** "0.93 [0.9104, 0.9496]"; a value without an interval (min, max) alone; "-" when missing. */
 export function valueWithInterval(j: Judgment): string {
+  const f = (x: number) => fmtOf(j.slo, x);
   if (Number.isNaN(j.estimate)) return "-";
-  if (j.low === j.high && j.low === j.estimate) return fmt(j.estimate);
-  return `${fmt(j.estimate)} [${fmt(j.low)}, ${fmt(j.high)}]`;
+  if (j.low === j.high && j.low === j.estimate) return f(j.estimate);
+  return `${f(j.estimate)} [${f(j.low)}, ${f(j.high)}]`;
 }
 
 /** "mean", "p5", "P(training.lostWorkHours <= 2h)"... */
@@ -44,8 +59,9 @@ export function describeJudgment(j: Judgment): string {
   const { slo } = j;
   const stat = slo.kind === "probability" ? "P" : statName(slo);
   const exact = j.method === METHOD.exact;
-  const parts = [`${stat} ${fmt(j.estimate)}`];
-  if (!exact) parts.push(`, 95% CI [${fmt(j.low)}, ${fmt(j.high)}] (${j.method}), ${ON[j.judgedOn]}${j.judgedOn === "low" || j.judgedOn === "high" ? ` ${fmt(j.judged)}` : ""}`);
+  const f = (x: number) => fmtOf(slo, x);
+  const parts = [`${stat} ${f(j.estimate)}`];
+  if (!exact) parts.push(`, 95% CI [${f(j.low)}, ${f(j.high)}] (${j.method}), ${ON[j.judgedOn]}${j.judgedOn === "low" || j.judgedOn === "high" ? ` ${f(j.judged)}` : ""}`);
   else parts.push(` (${j.method})`);
   parts.push(`, must be ${slo.op} ${thresholdText(slo)}`);
   const perRun = slo.kind === "probability" ? `${slo.metric} ${slo.inner!.text}` : `${slo.metric} ${slo.op} ${thresholdText(slo)}`;

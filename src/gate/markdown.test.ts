@@ -4,6 +4,9 @@ import { formatGateText } from "./text.js";
 import { formatGateJson } from "./json.js";
 import { buildReport } from "./report.js";
 import { sampleGate } from "./testing.js";
+import { describeJudgment, valueWithInterval } from "./format.js";
+import { judge, parseGateSlo } from "./objective.js";
+import { registerMetric } from "../slo/metrics.js";
 
 describe("the gate as Markdown, text and JSON", () => {
   const { scenario, results } = sampleGate();
@@ -47,5 +50,14 @@ describe("the gate as Markdown, text and JSON", () => {
     const doc = JSON.parse(formatGateJson(buildReport([one.scenario], one.results, { judge: "bound", interrupted: true })));
     expect(doc.scenarios[0].policies[1].slos[0]).toMatchObject({ estimate: 0.95, low: "-Infinity", high: "Infinity", ok: false, note: "1 seed gives no interval: it takes 2 or more (or --judge estimate)" });
     expect(doc.partial).toBe(true);
+  });
+
+  it("shows latencies as durations, probabilities as numbers", () => {
+    registerMetric("serving.p999", "99.9th percentile latency", "seconds");
+    const latency = judge(parseGateSlo("mean(serving.p999) <= 150ms"), "p", [0.08, 0.09, 0.1]);
+    expect(valueWithInterval(latency)).toBe("90ms [65.16ms, 114.8ms]");
+    expect(describeJudgment(latency)).toContain("judged on its upper end 114.8ms, must be <= 150ms; serving.p999 <= 150ms fails in 0 of 3 seeds");
+    const p = judge(parseGateSlo("P(serving.p999 <= 85ms) >= 50%"), "p", [0.08, 0.09, 0.1]);
+    expect(valueWithInterval(p)).toMatch(/^0\.3333 \[0\.06149, 0\.7923\]$/);
   });
 });

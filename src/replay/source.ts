@@ -16,11 +16,23 @@ export interface JournalSource {
   bytes: Buffer;
 }
 
-/** Reads a journal's bytes. Throws JournalSourceError with a one-line message. */
-export async function readJournalSource(spec: string, cwd: string): Promise<JournalSource> {
-  // LEAD: a journal in a Redis stream goes here, e.g.
-  //   if (/^rediss?:\/\//.test(spec)) return { name: spec, bytes: Buffer.from(await readRedisJournal(spec), "utf8") };
-  // (readRedisJournal from src/distributed/redis-journal.ts; not imported here on purpose).
+/**
+ * Reads a journal's bytes: a file, or a Redis stream (`redis://host:port/key`, written by
+ * `fleet chaos --journal redis://...`). Throws JournalSourceError with a one-line message;
+ * a Redis URL's password never appears in it. Redis support loads only when asked for.
+ */
+export async function readJournalSource(spec: string, cwd: string, env: Record<string, string | undefined> = {}): Promise<JournalSource> {
+  if (/^rediss?:\/\//i.test(spec)) {
+    const { redactUrl } = await import("../distributed/redis-url.js");
+    const { readRedisJournal } = await import("../distributed/redis-journal.js");
+    const name = redactUrl(spec);
+    try {
+      return { name, bytes: Buffer.from(await readRedisJournal(spec, { env }), "utf8") };
+    } catch (e) {
+      const msg = (e as Error).message.split("\n")[0];
+      throw new JournalSourceError(msg.includes(name) ? msg : `cannot read journal ${name}: ${msg}`);
+    }
+  }
   const path = resolve(cwd, spec);
   try {
     if (statSync(path).isDirectory()) throw new JournalSourceError(`${spec} is a folder, not a journal file`);

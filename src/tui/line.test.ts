@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { clip, clipLine, fit, fitLine, fitRight, lineWidth, merge } from "./line.js";
 import { wantsDashboard } from "./choose.js";
-import { colorWanted, styleOf } from "./palette.js";
+import { ansiLine, colorWanted } from "./palette.js";
 
 describe("lines of segments", () => {
   it("clip marks a cut with …, fit pads to the width", () => {
@@ -27,8 +27,9 @@ describe("colour and reporter choice", () => {
     expect(colorWanted({ NO_COLOR: "1" })).toBe(false);
     expect(colorWanted({ NO_COLOR: "" })).toBe(true);
     expect(colorWanted({ TERM: "dumb" })).toBe(false);
-    expect(styleOf("down", false)).toEqual({});
-    expect(styleOf("down", true)).toEqual({ color: "red" });
+    const line = [{ text: "█", tone: "down" as const }, { text: " dc1" }];
+    expect(ansiLine(line, false)).toBe("█ dc1");
+    expect(ansiLine(line, true)).toBe("\x1b[31m█\x1b[0m dc1");
   });
 
   it("the dashboard on a terminal, never in CI or on a dumb terminal, always when asked", () => {

@@ -104,6 +104,24 @@ describe("frame throttle", () => {
     expect(drawn).toBe(3);
   });
 
+  it("with a budget, slow frames space themselves out: a 20 ms frame at 5% waits 400 ms", () => {
+    const timers = fakeTimers();
+    let drawn = 0;
+    const t = new FrameThrottle(() => {
+      drawn++;
+      timers.t += 20;
+    }, 100, timers);
+    t.budget = 0.05;
+    t.request();
+    expect(drawn).toBe(1);
+    timers.t = 300;
+    t.request();
+    expect(drawn).toBe(1);
+    timers.t = 420;
+    timers.run();
+    expect(drawn).toBe(2);
+  });
+
   it("over a simulated second of constant requests, at most 10 frames", () => {
     const timers = fakeTimers();
     let drawn = 0;

@@ -1,7 +1,7 @@
 // Tones to colours, and the glyph of each rack state. Every state has its own character,
 // so the map reads the same without colour (NO_COLOR, https://no-color.org): colour only
 // repeats what the glyph already says.
-import type { Tone } from "./line.js";
+import type { Line, Tone } from "./line.js";
 import type { CellState } from "./fold.js";
 
 /**
@@ -26,32 +26,31 @@ export function toneOfState(s: CellState): Tone {
   return STATES[s].tone;
 }
 
-export interface Style {
-  color?: string;
-  bold?: boolean;
-  dimColor?: boolean;
-  inverse?: boolean;
-}
-
-const STYLES: Record<Tone, Style> = {
-  healthy: { color: "green" },
-  errors: { color: "yellow" },
-  draining: { color: "cyan" },
-  partial: { color: "redBright" },
-  corrupt: { color: "magentaBright", bold: true },
-  down: { color: "red" },
-  ok: { color: "green" },
-  bad: { color: "red", bold: true },
-  dim: { dimColor: true },
-  title: { bold: true },
-  focus: { color: "cyan", bold: true },
-  warn: { color: "yellow", bold: true },
+/** SGR parameters of each tone (30-37 colours, 90-97 bright colours, 1 bold, 2 dim). */
+const SGR: Record<Tone, number[]> = {
+  healthy: [32],
+  errors: [33],
+  draining: [36],
+  partial: [91],
+  corrupt: [95, 1],
+  down: [31],
+  ok: [32],
+  bad: [31, 1],
+  dim: [2],
+  title: [1],
+  focus: [36, 1],
+  warn: [33, 1],
 };
 
-/** The Ink text style of a tone; none at all without colour. */
-export function styleOf(tone: Tone | undefined, color: boolean): Style {
-  if (!tone || !color) return {};
-  return STYLES[tone];
+/**
+ * A line as one string, each toned segment wrapped in its SGR codes (and reset after);
+ * plain text without colour. One string per line keeps Ink's work per frame small: a
+ * frame is a few dozen text nodes, not one per segment.
+ */
+export function ansiLine(line: Line, color: boolean): string {
+  let out = "";
+  for (const s of line) out += color && s.tone ? `\x1b[${SGR[s.tone].join(";")}m${s.text}\x1b[0m` : s.text;
+  return out;
 }
 
 /**

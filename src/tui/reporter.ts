@@ -20,6 +20,9 @@ import { defaultSpeedIndex } from "./speed.js";
 import type { Timers } from "./throttle.js";
 import { ViewBuilder, type DashboardView, type RunState } from "./view.js";
 
+/** Share of the wall time frames may take while the run goes at full speed. */
+export const FULL_SPEED_FRAME_BUDGET = 0.05;
+
 export interface DashboardReporterOptions {
   stdout: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
@@ -98,6 +101,9 @@ export class DashboardReporter implements Reporter {
     if (!this.model) return;
     this.model.onProgress(at, events);
     this.rate.add((this.o.clock ?? wallClock).now(), at, events);
+    // At full speed the simulation needs the main thread: frames take at most 5% of it.
+    // Paced, the run waits anyway, and frames come at up to 10 a second.
+    if (this.screen) this.screen.throttle.budget = this.pacer && !Number.isFinite(this.pacer.speed) ? FULL_SPEED_FRAME_BUDGET : 1;
     this.screen?.request();
   }
 
@@ -165,6 +171,14 @@ export class DashboardReporter implements Reporter {
         break;
     }
     this.screen?.request();
+  }
+
+  /** Takes the dashboard down without a summary (the run threw); does nothing once closed. */
+  async abandon(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await this.screen?.unmount();
+    this.resolveClosed();
   }
 
   private closing = false;

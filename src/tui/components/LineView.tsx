@@ -1,16 +1,9 @@
-// One line of segments: each segment a Text in its tone's style (none under NO_COLOR).
+// One line of the dashboard: its segments as one string, coloured by tone (plain under
+// NO_COLOR).
 import { Text } from "ink";
 import type { Line } from "../line.js";
-import { styleOf } from "../palette.js";
+import { ansiLine } from "../palette.js";
 
 export function LineView({ line, color }: { line: Line; color: boolean }) {
-  return (
-    <Text wrap="truncate-end">
-      {line.map((s, i) => (
-        <Text key={i} {...styleOf(s.tone, color)}>
-          {s.text}
-        </Text>
-      ))}
-    </Text>
-  );
+  return <Text wrap="truncate-end">{ansiLine(line, color)}</Text>;
 }

@@ -5,9 +5,8 @@
 // builds first) and tmux (.ci/run installs it; outside CI the test is skipped without it).
 import { afterEach, describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { tempDir } from "./helpers.js";
 
 const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
@@ -34,7 +33,10 @@ slo:
 
 const sockets: string[] = [];
 afterEach(() => {
-  for (const s of sockets.splice(0)) spawnSync("tmux", ["-L", s, "kill-server"]);
+  for (const s of sockets.splice(0)) {
+    spawnSync("tmux", ["-L", s, "kill-server"]);
+    rmSync(join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, s), { force: true });
+  }
 });
 
 /** Starts `command` in a detached 100x30 tmux session on its own socket; its exit code goes to `codeFile`. */
@@ -121,11 +123,7 @@ describe.skipIf(!hasTmux && !inCi)("fleet chaos on a terminal", () => {
 
     // The same run in the replay viewer: jump to the bus bar by time, then quit.
     const code2 = join(dir, "code2");
-    // (through a two-line script until `fleet replay` opens the viewer on terminals)
-    const script = join(dir, "view.mjs");
-    const dist = (p: string) => JSON.stringify(pathToFileURL(resolve("dist", p)).href);
-    writeFileSync(script, `import { runReplayViewer } from ${dist("src/tui/replay-viewer.js")};\nimport { processIo } from ${dist("src/cli/io.js")};\nprocess.exitCode = await runReplayViewer(process.argv[2], processIo());\n`);
-    const r = terminal(`node ${script} ${join(dir, "run.jsonl")}`, code2);
+    const r = terminal(`node bin/fleet.js replay ${join(dir, "run.jsonl")}`, code2);
     await until("the replay viewer", r.screen, (s) => s.includes("fleet replay  pty  seed 7"));
     r.send("g");
     r.send("-l", "2:30");

@@ -33,7 +33,8 @@ The first line printed names the seed and the main parameters: it reproduces the
 Options:
   --seed N              seed of every random stream (default: the scenario's seed)
   --duration D          simulated time, e.g. 72h or 30d (default: the scenario's)
-  --reporter R          text or json (default: text)
+  --reporter R          dashboard, text or json (default: the live dashboard when stdout is a
+                        terminal and CI is not set, text otherwise)
   --journal PATH|URL    where to write the run journal (default: runs/<scenario>-<seed>-<time>.jsonl);
                         written to PATH.partial and renamed when the run ends; a Redis stream with
                         redis://[:password@]host:port/key[?db=N] (rediss:// for TLS)

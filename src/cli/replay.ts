@@ -21,6 +21,7 @@ import { laneNames, runScenario } from "../run/session.js";
 import { JsonReporter } from "../report/json.js";
 import { TextReporter } from "../report/text.js";
 import type { Reporter } from "../report/reporter.js";
+import { wantsDashboard } from "../tui/choose.js";
 import { didYouMean } from "../scenario/issues.js";
 import { exitCodeOf, formatValue, type Verdict } from "../slo/slo.js";
 import { choice, flag, int, parse, str, UsageError, type OptionSpec, type Parsed } from "./args.js";
@@ -81,7 +82,8 @@ Postmortems of recorded runs.
                                    text, so the journal replays without the incident file.
 
 Options:
-  --reporter R          text or json (default: text)
+  --reporter R          text, json or dashboard (default: the dashboard viewer on a terminal,
+                        text otherwise; --verify, --policy and --import print text or json)
   --max-hosts N         raise the safety limit on fleet size (default 2,000,000)
   --max-events N        raise the safety limit on events per run (default 2e9)
 With --import:
@@ -125,7 +127,9 @@ function limitsOf(p: Parsed): Partial<Limits> {
 
 export async function replayCommand(argv: string[], io: Io): Promise<number> {
   const p = parse("replay", argv, replayOptions);
-  const reporter = choice(p, "reporter", ["text", "json"] as const) ?? "text";
+  const reporterGiven = choice(p, "reporter", ["text", "json", "dashboard"] as const);
+  const reporter = reporterGiven === "json" ? "json" : "text";
+  const viewer = wantsDashboard(reporterGiven, io);
   const limits = limitsOf(p);
   if (str(p, "import") !== undefined) return importMode(p, io, reporter, limits);
 
@@ -151,6 +155,12 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
   const assessment = assess(read);
   if (flag(p, "verify")) return verifyMode(read, assessment, name, io, reporter, limits);
   if (policy !== undefined) return policyMode(read, assessment, name, policy, str(p, "baseline"), io, reporter, limits);
+  if (viewer && assessment.trust !== "damaged" && assessment.trust !== "edited") {
+    // The Ink viewer, loaded only here (React and Ink cost ~0.3 s to import).
+    process.env.NODE_ENV ??= "production";
+    const { runReplayViewer } = await import("../tui/replay-viewer.js");
+    return runReplayViewer(name, io, { read });
+  }
   return summaryMode(read, assessment, name, io, reporter);
 }
 
@@ -177,12 +187,7 @@ function summaryMode(read: JournalReadResult, a: Assessment, name: string, io: I
   if (a.trust === "truncated") io.err(`note: ${name}: ${a.truncation}\n`);
   const o = overview(read, a.trust);
   if (reporter === "json") io.out(`${JSON.stringify({ journal: name, ...o }, jsonNumbers, 2)}\n`);
-  else if (io.isTTY) {
-    // LEAD: the Ink replay viewer goes here, on terminals only:
-    //   return runReplayViewer(name, io, { read, overview: o });  // src/tui/replay-viewer.tsx
-    // Until it is wired, terminals get the text summary too.
-    io.out(formatOverview(o, name));
-  } else io.out(formatOverview(o, name));
+  else io.out(formatOverview(o, name));
   return a.trust === "damaged" || a.trust === "edited" ? EXIT.usage : EXIT.ok;
 }
 

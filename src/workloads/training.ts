@@ -463,6 +463,7 @@ export class TrainingJob implements FaultListener {
     this.runSinceCkpt = 0;
     const threshold = this.policy.drainAfterCorrected;
     let drained = 0;
+    const drainedIds: string[] = [];
     if (threshold !== "off") {
       for (let i = 0; i < this.poolSize; i++) {
         const h = this.pool0 + i;
@@ -471,6 +472,7 @@ export class TrainingJob implements FaultListener {
           this.excluded[i] = 1;
           this.activeCount--;
           drained++;
+          drainedIds.push(this.fleet.hostId(this.pool0 + i));
         }
       }
     }
@@ -483,13 +485,14 @@ export class TrainingJob implements FaultListener {
           this.active[i] = 0; // not excluded: usable() takes it back once it runs normally
           this.activeCount--;
           drained++;
+          drainedIds.push(this.fleet.hostId(h));
           this.slowDrains++;
         }
       }
     }
     if (drained > 0) {
       this.drains += drained;
-      this.record("recovery", this.sim.now, { job: this.spec.name, action: "drain", hosts: drained });
+      this.record("recovery", this.sim.now, { job: this.spec.name, action: "drain", hosts: drained, targets: drainedIds });
       this.fastRestart = this.policy.inMemoryCheckpoint;
       this.tryRestart(this.restartDelay());
       return;

@@ -1,5 +1,5 @@
 // Parallel runs: runs per second of `fleet gate` on a batch of small jobs
-// (test/fixtures/gate-small.yaml: a 128-host training job for 30 simulated days, both
+// (test/fixtures/gate-small.yaml: a 128-host training job for 180 simulated days, both
 // policies, one job per seed), run serially (--serial) and on 1 and 2 worker threads
 // (--jobs 1, --jobs 2). Each figure times the whole command in a fresh process, as a user
 // runs it: process start, starting the workers (each loads fleet's modules and warms up
@@ -17,7 +17,7 @@ const BIN = join(process.cwd(), "bin/fleet.js");
 
 function timeGate(seeds: number, runner: string[], json: string): { sec: number; digest: string } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, "gate", FILE, "--seeds", String(seeds), "--duration", "30d", "--json", json, ...runner], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [BIN, "gate", FILE, "--seeds", String(seeds), "--duration", "180d", "--json", json, ...runner], { encoding: "utf8" });
   const sec = (performance.now() - t0) / 1000;
   // gate-small breaches its naive policy's SLOs: exit 1 is the expected verdict
   if (r.status !== 1) throw new Error(`bench/workers: fleet gate ${runner.join(" ")} exited ${r.status}: ${r.stderr}`);
@@ -27,7 +27,7 @@ function timeGate(seeds: number, runner: string[], json: string): { sec: number;
 }
 
 export function benchWorkers(opts: BenchOptions): Figure[] {
-  const seeds = opts.quick ? 8 : 24;
+  const seeds = opts.quick ? 8 : 32;
   const reps = opts.quick ? 1 : 3;
   const dir = mkdtempSync(join(tmpdir(), "fleet-bench-workers-"));
   const ways: [string, string[]][] = [
@@ -47,7 +47,7 @@ export function benchWorkers(opts: BenchOptions): Figure[] {
         digests.add(r.digest);
       }
       rates[name] = seeds / median(secs);
-      figures.push({ name: `workers.${name}.runsPerSec`, value: rates[name], unit: "runs/s", extra: { runs: seeds, secs, command: `fleet gate ${FILE} --seeds ${seeds} --duration 30d ${runner.join(" ")}` } });
+      figures.push({ name: `workers.${name}.runsPerSec`, value: rates[name], unit: "runs/s", extra: { runs: seeds, secs, command: `fleet gate ${FILE} --seeds ${seeds} --duration 180d ${runner.join(" ")}` } });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { createRedisRunner } from "../src/distributed/redis-runner.js";
 import { QUEUE_PREFIX, batchIdOf, batchKeys } from "../src/distributed/redis-batch.js";
 import { VERSION } from "../src/cli/version.js";
 import { describeRedis, useRedis } from "./redis-server.js";
+import { fleet, tempDir } from "./helpers.js";
 
 const BIN = join(process.cwd(), "bin/fleet.js");
 const SMALL = "test/fixtures/small.yaml";
@@ -173,5 +174,21 @@ describeRedis("fleet worker processes on a real Redis", () => {
       expect(await w.exited).toEqual({ code: 130, signal: null });
       expect(w.stdout()).toMatch(/stopped after \d+ jobs?\n$/);
     }
+  });
+
+  it("fleet gate --redis writes the same JSON report as a gate on local threads", async () => {
+    const w = startWorker(url, "gate");
+    await w.name;
+    const dir = tempDir("fleet-gate-redis-");
+    const args = ["gate", "test/fixtures/gate-small.yaml", "--seeds", "4", "--duration", "30d"];
+    const local = await fleet([...args, "--json", join(dir, "local.json")]);
+    const remote = await fleet([...args, "--json", join(dir, "remote.json"), "--redis", url, "--queue", "gate"]);
+    expect(remote.err).not.toMatch(/internal error/);
+    expect(remote.code).toBe(local.code);
+    const strip = (f: string) => JSON.stringify({ ...JSON.parse(readFileSync(join(dir, f), "utf8")), runner: undefined });
+    expect(strip("remote.json")).toBe(strip("local.json"));
+    expect(jobsRunBy(w).length).toBe(4);
+    w.child.kill("SIGINT");
+    await w.exited;
   });
 });

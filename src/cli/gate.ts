@@ -140,7 +140,7 @@ export async function gateCommand(argv: string[], io: Io): Promise<number> {
   if (invalid) return EXIT.usage;
 
   const jobs = gateJobs(scenarios);
-  const { runner, label } = chooseRunner(runnerChoice, jobs.length);
+  const { runner, label } = await chooseRunner(runnerChoice, jobs.length, io);
   io.err(`gate: ${scenarios.length} scenario${scenarios.length === 1 ? "" : "s"} x ${seeds} seed${seeds === 1 ? "" : "s"} = ${jobs.length} runs on ${label}\n`);
   const batch = await runBatch({ runner, jobs, io, label: "gate" });
   const report = buildReport(scenarios, batch.results, { judge, interrupted: batch.interrupted });

@@ -148,7 +148,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   const base = int(p, "seed-base", { min: 0, max: 2 ** 53 - 1 }) ?? scenario.seed;
   const seeds = Array.from({ length: seedsN }, (_, i) => base + i);
   const jobs = sweepJobs({ file, text, durationSec }, points, seeds);
-  const { runner, label } = chooseRunner(runnerChoice, jobs.length);
+  const { runner, label } = await chooseRunner(runnerChoice, jobs.length, io);
   const grid = axes.map((a) => `${a.values.length}`).join(" x ");
   io.err(`sweep: ${grid} point${points.length === 1 ? "" : "s"} x ${seedsN} seed${seedsN === 1 ? "" : "s"} = ${jobs.length} runs on ${label}\n`);
 

@@ -31,6 +31,8 @@ export interface ServiceSampler {
   tail(tSec: number): number;
   /** The q-quantile (0 < q < 1). */
   quantile(q: number): number;
+  /** For a lognormal: its mu and sigma, so a hot loop can draw exp(mu + sigma * rng.normal()) inline (window.ts). */
+  lognormal?: { mu: number; sigma: number };
 }
 
 /** mu and sigma of the lognormal through p50 and p99. */
@@ -48,6 +50,7 @@ export function serviceSampler(s: ServiceTime): ServiceSampler {
       secondMomentSec2: Math.exp(2 * mu + 2 * sigma * sigma),
       tail: (t) => (t <= 0 ? 1 : 1 - normalCdf((Math.log(t) - mu) / sigma)),
       quantile: (q) => Math.exp(mu + sigma * normalQuantile(q)),
+      lognormal: { mu, sigma },
     };
   }
   const m = s.meanSec;

@@ -84,6 +84,22 @@ describe("fleet gate", () => {
     expect(folder.code).toBe(2);
     expect(folder.err).toContain("does not exist; create it or choose another path");
 
+    // an output file that holds something is not overwritten without --force, checked before any run
+    const kept = join(dir, "kept.json");
+    writeFileSync(kept, "a result someone needs\n");
+    const exists = await fleet(["gate", SMALL, "--seeds", "2", "--duration", "1d", "--serial", "--json", kept]);
+    expect(exists.code).toBe(2);
+    expect(exists.err.split("\n")[0]).toBe(`fleet gate: --json ${kept} already exists; pass --force to overwrite it or choose another path`);
+    expect(readFileSync(kept, "utf8")).toBe("a result someone needs\n");
+    const forced = await fleet(["gate", SMALL, "--seeds", "2", "--duration", "1d", "--serial", "--json", kept, "--force"]);
+    expect(forced.code).toBe(1);
+    expect(JSON.parse(readFileSync(kept, "utf8"))).toMatchObject({ runsComplete: 2 });
+    // an empty file (as CI hands out for $GITHUB_STEP_SUMMARY) is filled without --force
+    const summary = join(dir, "step-summary.md");
+    writeFileSync(summary, "");
+    expect((await fleet(["gate", SMALL, "--seeds", "2", "--duration", "1d", "--serial", "--markdown", summary])).code).toBe(1);
+    expect(readFileSync(summary, "utf8")).toContain("## fleet gate:");
+
     expect((await fleet(["gate", SMALL, "--serial", "--jobs", "2"])).err).toContain("--serial and --jobs contradict each other");
     expect((await fleet(["gate"])).err).toContain("gate needs at least one scenario file");
     expect((await fleet(["gate", SMALL, "--judge", "median"])).code).toBe(2);
@@ -93,7 +109,8 @@ describe("fleet gate", () => {
     const dir = tempDir();
     const json = join(dir, "gate.json");
     const junit = join(dir, "gate.xml");
-    const child = spawn(process.execPath, [BIN, "gate", SMALL, "--seeds", "20", "--duration", "200d", "--jobs", "2", "--json", json, "--junit", junit], { stdio: ["ignore", "pipe", "pipe"] });
+    const md = join(dir, "gate.md");
+    const child = spawn(process.execPath, [BIN, "gate", SMALL, "--seeds", "20", "--duration", "200d", "--jobs", "2", "--json", json, "--junit", junit, "--markdown", md], { stdio: ["ignore", "pipe", "pipe"] });
     let err = "";
     let sent = false;
     child.stderr.on("data", (d) => {
@@ -116,6 +133,8 @@ describe("fleet gate", () => {
     expect(j.runsComplete).toBeGreaterThanOrEqual(2);
     expect(j.runsComplete).toBeLessThan(20);
     expect(XMLValidator.validate(readFileSync(junit, "utf8"))).toBe(true);
+    expect(readFileSync(junit, "utf8")).toContain("interrupted: ");
+    expect(readFileSync(md, "utf8")).toMatch(/^## fleet gate: .*\(partial results\)/);
     expect(existsSync(`${json}.tmp-${child.pid}`)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // `fleet replay` end to end, in-process: a recorded run verifies; a journal edited by hand
 // is caught at its line (by its CRC, or by the re-run when the CRC was recomputed); a
-// truncated journal verifies its prefix; --policy prints before/after and exits by the
+// truncated journal verifies its prefix with --prefix; --policy prints before/after and exits by the
 // counterfactual's verdicts; --import turns an incident timeline into the fault trace.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -61,7 +61,7 @@ describe("fleet replay --verify", () => {
     const { path, text } = await record();
     const lines = text.split("\n");
     writeFileSync(path, `${lines.slice(0, 300).join("\n")}\n${lines[300].slice(0, 40)}`);
-    const r = await fleet(["replay", path, "--verify"]);
+    const r = await fleet(["replay", path, "--verify", "--prefix"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("note: its last line (301) was cut mid-write and it has no footer");
     expect(r.out).toMatch(/\nverified prefix: 300 records, up to \S+ of 2d simulated, match the re-run/);

@@ -1,7 +1,9 @@
 // `fleet sweep` end to end, in-process, on the small gate scenario: the best point is the
 // argmax of the table it prints, one or two settings, threads match serial, and a bad
-// --set is an exit-2 error naming what to fix, before any run.
-import { readFileSync } from "node:fs";
+// --set is an exit-2 error naming what to fix, before any run; an existing --json file is
+// kept without --force; SIGTERM or Ctrl-C writes the points so far, marked partial, exit 130.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fleet, tempDir } from "./helpers.js";
@@ -83,5 +85,45 @@ describe("fleet sweep", () => {
     expect((await run("policies.naive.checkpoint=1h..4h:4", "--policy", "hardend")).err).toContain('the scenario has no policy "hardend" (did you mean "hardened"?)');
     expect((await run("policies.naive.checkpoint=1h..4h:4", "--metric", "training.rollbacks")).err).toContain("no SLO of the scenario says which way training.rollbacks is better; give --goal max or --goal min");
     expect((await fleet(["sweep", SMALL])).err).toContain("sweep needs a --set PATH=FROM..TO:STEPS");
+  });
+
+  it("keeps an existing --json file unless --force, deciding before any run", async () => {
+    const dir = tempDir();
+    const json = join(dir, "sweep.json");
+    writeFileSync(json, "{}\n");
+    const args = ["sweep", SMALL, "--set", "policies.naive.checkpoint=1h..2h:2", "--seeds", "2", "--duration", "1d", "--serial", "--json", json];
+    const kept = await fleet(args);
+    expect(kept.code).toBe(2);
+    expect(kept.err.split("\n")[0]).toBe(`fleet sweep: --json ${json} already exists; pass --force to overwrite it or choose another path`);
+    expect(readFileSync(json, "utf8")).toBe("{}\n");
+    const forced = await fleet([...args, "--force"]);
+    expect(forced.code).toBe(0);
+    expect((JSON.parse(readFileSync(json, "utf8")) as SweepJson).points.length).toBe(2);
+  });
+
+  it("on SIGTERM (as on Ctrl-C) writes the points so far, marked partial, and exits 130 (the real binary)", async () => {
+    const json = join(tempDir(), "sweep.json");
+    const child = spawn(process.execPath, ["bin/fleet.js", "sweep", SMALL, "--set", "policies.naive.checkpoint=1h..8h:8", "--seeds", "5", "--duration", "200d", "--jobs", "2", "--json", json], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    let sent = false;
+    child.stderr.on("data", (d) => {
+      err += d;
+      if (!sent && /sweep: \d+\/40 runs/.test(err)) {
+        sent = true;
+        child.kill("SIGTERM");
+      }
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(130);
+    expect(err).toContain("SIGTERM: stopping; the runs that finished are written, marked partial");
+    expect(out).toMatch(/PARTIAL: \d+ of 40 runs finished/);
+    const j = JSON.parse(readFileSync(json, "utf8")) as SweepJson & { partial: boolean; exitCode: number };
+    expect([j.partial, j.exitCode]).toEqual([true, 130]);
+    const done = j.points.reduce((n, p) => n + p.perSeed.length, 0);
+    expect(done).toBeGreaterThanOrEqual(1);
+    expect(done).toBeLessThan(40);
+    expect(existsSync(`${json}.tmp-${child.pid}`)).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { JournalExistsError, JournalWriter, defaultJournalPath, digestOnlyJourna
 import { loadScenarioFile, type Scenario } from "../scenario/load.js";
 import { formatIssues } from "../scenario/issues.js";
 import { countScenario } from "../scenario/summary.js";
-import { formatDuration, parseDuration, UnitError } from "../scenario/units.js";
+import { formatDuration, parseDuration, parseSize, UnitError } from "../scenario/units.js";
 import { laneNames, runScenario } from "../run/session.js";
 import { JsonReporter } from "../report/json.js";
 import { TextReporter } from "../report/text.js";
@@ -29,6 +29,7 @@ export const chaosOptions: OptionSpec = {
   force: { type: "boolean" },
   "max-hosts": { type: "string" },
   "max-events": { type: "string" },
+  "max-memory": { type: "string" },
   quiet: { type: "boolean", short: "q" },
 };
 
@@ -46,7 +47,8 @@ export function loadForRun(argv: string[], io: Io, command: string): { setup: Ch
   const file = p.positionals[0];
   const maxHosts = int(p, "max-hosts", { min: 1 });
   const maxEvents = int(p, "max-events", { min: 1 });
-  const r = loadScenarioFile(file, { limits: { maxHosts, maxEvents } });
+  const maxMemoryBytes = memoryLimit(str(p, "max-memory"));
+  const r = loadScenarioFile(file, { limits: { maxHosts, maxEvents, maxMemoryBytes } });
   if (!r.ok) {
     io.err(`${formatIssues(file, r.issues)}\n`);
     return EXIT.usage;
@@ -166,4 +168,17 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
     process.off("SIGTERM", onSignal);
     await dashboard?.abandon(); // gives the terminal back if the run threw
   }
+}
+
+/** `--max-memory 8GiB` in bytes; undefined when not given. */
+function memoryLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  let bytes: number;
+  try {
+    bytes = parseSize(text);
+  } catch (e) {
+    throw new UsageError(`--max-memory: ${(e as Error).message}`);
+  }
+  if (!(bytes > 0)) throw new UsageError("--max-memory must be more than zero, e.g. 8GiB");
+  return bytes;
 }

@@ -18,7 +18,7 @@ import { formatGateText } from "../gate/text.js";
 import { formatGateMarkdown } from "../gate/markdown.js";
 import { formatGateJUnit } from "../gate/junit.js";
 import { formatGateJson } from "../gate/json.js";
-import { choice, int, parse, str, UsageError, type OptionSpec } from "./args.js";
+import { choice, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 
 export const DEFAULT_SEEDS = 10;
@@ -32,6 +32,7 @@ export const gateOptions: OptionSpec = {
   junit: { type: "string" },
   markdown: { type: "string" },
   json: { type: "string" },
+  force: { type: "boolean" },
   ...runnerOptions,
 };
 
@@ -71,6 +72,9 @@ Options:
   --junit PATH          write JUnit XML
   --markdown PATH       write Markdown, e.g. --markdown "$GITHUB_STEP_SUMMARY"
   --json PATH           write everything as JSON ("-": to stdout, instead of the table)
+  --force               overwrite existing output files (without it an output file that
+                        exists and is not empty stops the gate before any run starts)
+                        Outputs are written to PATH.tmp-<pid> and renamed when complete.
 ${runnerUsage}
 
 Exit codes: 0 every SLO holds for every policy, 1 an SLO is breached, 2 bad input (a
@@ -110,7 +114,7 @@ export async function gateCommand(argv: string[], io: Io): Promise<number> {
   }
   const outputs = (["junit", "markdown", "json"] as const).map((k) => [k, str(p, k)] as const).filter((x): x is readonly [(typeof x)[0], string] => x[1] !== undefined);
   if (outputs.filter(([, path]) => path === "-").length > 1) throw new UsageError("only one of --junit, --markdown and --json can be - (stdout)");
-  for (const [k, path] of outputs) checkOutputPath(k, path, io.cwd);
+  for (const [k, path] of outputs) checkOutputPath(k, path, io.cwd, flag(p, "force"));
 
   // Every scenario is checked before anything runs.
   const scenarios: GateScenario[] = [];

@@ -42,6 +42,8 @@ Options:
   --force               overwrite an existing journal file
   --max-hosts N         raise the safety limit on fleet size (default 2,000,000)
   --max-events N        raise the safety limit on events per run (default 2e9)
+  --max-memory SIZE     raise the safety limit on the run's resident memory, e.g. 8GiB
+                        (default 75% of the machine's; limits.maxMemory in the scenario)
   -q, --quiet           print only the seed line and the verdicts
 
 Exit codes: 0 every SLO holds, 1 an SLO is breached, 2 bad input, 3 fleet failed,

@@ -40,6 +40,7 @@ import type { Limits } from "../scenario/load.js";
 
 export const replayOptions: OptionSpec = {
   verify: { type: "boolean" },
+  prefix: { type: "boolean" },
   policy: { type: "string" },
   baseline: { type: "string" },
   import: { type: "string" },
@@ -66,8 +67,16 @@ Postmortems of recorded runs.
   --verify                         checks every line's CRC, re-runs the recorded scenario and
                                    seed, and proves the run reproduces ("verified: N records,
                                    digest ... matches"), or names the first line where the re-run
-                                   differs: the field, the recorded and the re-run line. A journal
-                                   without a footer (interrupted, killed) has its prefix verified.
+                                   differs: the field, the recorded and the re-run line.
+  --prefix                         read only the journal's valid prefix: the complete, intact
+                                   lines before its first problem. Without it a journal with no
+                                   footer (killed, crashed, still running) is refused, and so is
+                                   one with a bad line (CRC mismatch, reordered or duplicated
+                                   lines, a wrong record count); every mode takes it.
+                                   A journal ended by Ctrl-C has an "interrupted" footer: it
+                                   opens without --prefix. A journal of another format version
+                                   is always refused (both versions are named): a reader of one
+                                   version could misread the other.
   --policy NAME|FILE               the counterfactual: the recorded faults met by another policy.
                                    NAME is a policy of the recorded scenario; FILE a YAML file of
                                    one policy's settings (named after the file) or a policies: map.
@@ -97,7 +106,8 @@ With --import:
 
 Exit codes:
   --verify    0 verified, 1 the run does not reproduce (first differing line named),
-              2 the journal is damaged or unreadable (JOURNAL:LINE: what is wrong)
+              2 the journal is damaged, unreadable or has no footer without --prefix
+              (JOURNAL:LINE: what is wrong)
   --policy    0 every SLO holds under the counterfactual policy, 1 one is breached,
               2 bad input (unknown policy, bad policy file, another fault trace),
               3 fleet failed
@@ -108,6 +118,7 @@ Exit codes:
 Examples:
   fleet replay runs/cosmic-42-20261123-111300.jsonl
   fleet replay runs/cosmic-42-20261123-111300.jsonl --verify
+  fleet replay runs/killed-run.jsonl.partial --verify --prefix
   fleet replay runs/cosmic-42-20261123-111300.jsonl --policy hardened --baseline baseline
   fleet replay runs/cosmic-42-20261123-111300.jsonl --policy policies/strict.yaml --reporter json
   fleet replay --import incidents/2024-07-19.csv --scenario scenarios/cosmic.yaml --journal runs/incident.jsonl`;
@@ -141,10 +152,12 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
 
   let read: JournalReadResult;
   let name: string;
+  let bytes: Buffer;
   try {
     const src = await readJournalSource(p.positionals[0], io.cwd, io.env);
     name = src.name;
-    read = parseJournal(src.bytes);
+    bytes = src.bytes;
+    read = parseJournal(bytes);
   } catch (e) {
     if (e instanceof JournalSourceError) {
       io.err(`fleet replay: ${e.message}\n`);
@@ -152,7 +165,19 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
     }
     throw e;
   }
-  const assessment = assess(read);
+  let assessment = assess(read);
+  const prefix = flag(p, "prefix");
+  if (prefix && assessment.trust === "damaged" && read.validPrefixLines > 0) {
+    // Read the lines before the first bad one as a journal of their own: a truncated one.
+    const first = assessment.damage[0];
+    io.err(`note: ${name}:${first.line}: ${first.reason}; --prefix: reading lines 1-${read.validPrefixLines} only\n`);
+    read = parseJournal(bytes.subarray(0, endOfLine(bytes, read.validPrefixLines)));
+    assessment = assess(read);
+  }
+  if (assessment.trust === "truncated" && !prefix) {
+    io.err(`${refusal(name, read, assessment)}\n`);
+    return EXIT.usage;
+  }
   if (flag(p, "verify")) return verifyMode(read, assessment, name, io, reporter, limits);
   if (policy !== undefined) return policyMode(read, assessment, name, policy, str(p, "baseline"), io, reporter, limits);
   if (viewer && assessment.trust !== "damaged" && assessment.trust !== "edited") {
@@ -165,6 +190,24 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
 }
 
 // ---- damage --------------------------------------------------------------------------
+
+/** The byte offset just after the n-th "\n" (n >= 1; the whole buffer if it has fewer). */
+function endOfLine(bytes: Buffer, n: number): number {
+  let at = -1;
+  for (let i = 0; i < n; i++) {
+    at = bytes.indexOf(0x0a, at + 1);
+    if (at < 0) return bytes.length;
+  }
+  return at + 1;
+}
+
+/** Why a journal without a footer is not read as a record of the run, and how to read it anyway. */
+function refusal(name: string, read: JournalReadResult, a: Assessment): string {
+  const good = read.validPrefixLines;
+  const last = read.records.length > 0 ? read.records[read.records.length - 1].at : 0;
+  const where = good > 0 ? `its last good line is ${good} (at ${formatDuration(last)} simulated)` : "it holds no complete line";
+  return `${name}:${Math.max(good, 1)}: ${a.truncation}; ${where}. fleet replay reads it only as a prefix of the run: pass --prefix to read the valid prefix`;
+}
 
 const MAX_ISSUES_SHOWN = 20;
 

@@ -18,7 +18,7 @@ import { checkAxisPath, checkPoint } from "../sweep/check.js";
 import { formatSetting, parseSet, type Axis } from "../sweep/range.js";
 import { formatSweepChart, formatSweepHeat, formatSweepTable } from "../sweep/plot.js";
 import { formatSweepJson } from "../sweep/json.js";
-import { choice, int, parse, str, UsageError, type OptionSpec } from "./args.js";
+import { choice, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 
 export const DEFAULT_SWEEP_SEEDS = 5;
@@ -32,6 +32,7 @@ export const sweepOptions: OptionSpec = {
   policy: { type: "string" },
   goal: { type: "string" },
   json: { type: "string" },
+  force: { type: "boolean" },
   ascii: { type: "boolean" },
   ...runnerOptions,
 };
@@ -65,6 +66,9 @@ Options:
   --goal max|min        which way is better (default: from the SLO on the metric,
                         max for >= and >, min for <=, < and ==)
   --json PATH           write every point, its per-seed values and digests as JSON
+                        (written to PATH.tmp-<pid> and renamed when complete)
+  --force               overwrite an existing --json file (without it, a file that exists
+                        and is not empty stops the sweep before any run starts)
   --ascii               draw with ASCII characters only
 ${runnerUsage}
 
@@ -95,7 +99,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   const seedsN = int(p, "seeds", { min: 1, max: 100_000 }) ?? DEFAULT_SWEEP_SEEDS;
   const runnerChoice = readRunnerChoice(p);
   const jsonPath = str(p, "json");
-  if (jsonPath !== undefined) checkOutputPath("json", jsonPath, io.cwd);
+  if (jsonPath !== undefined) checkOutputPath("json", jsonPath, io.cwd, flag(p, "force"));
 
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) {

@@ -2,7 +2,9 @@
 // benchmark (and for trying distributed runs on one machine). It runs the real server
 // binary, never a stand-in: on a free port, with persistence off (`save ""`,
 // `appendonly no`) and its working folder in a temporary directory, optionally with a
-// password (requirepass) and TLS (tls-port with the plain port off). The configuration
+// password (requirepass) and TLS (tls-port with the plain port off). For fault tests it can
+// instead keep an append-only file in a given folder and listen on a given port, so a
+// stopped server restarts in place with its data. The configuration
 // goes to the server on stdin, so the password is not visible in the process list.
 // stop() shuts it down and removes the folder; a process exit kills it as a last resort.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -21,6 +23,16 @@ export interface LocalRedisOptions {
   tls?: { certFile: string; keyFile: string; caFile: string };
   /** Milliseconds to wait for the server to answer PING. Default 10,000. */
   startTimeoutMs?: number;
+  /** Listen on this port (no retry on another); default: a free one. To restart a stopped server in place. */
+  port?: number;
+  /**
+   * The server's working folder, kept when it stops (the caller removes it); default: a
+   * temporary folder removed at stop. With `appendOnly`, a server restarted on the same
+   * folder finds its data again.
+   */
+  dir?: string;
+  /** Persist every write to an append-only file (appendonly yes, fsync every second). Default off. */
+  appendOnly?: boolean;
 }
 
 export interface LocalRedis {
@@ -74,6 +86,7 @@ export async function startLocalRedis(opts: LocalRedisOptions = {}): Promise<Loc
   if (!binary) throw new Error("redis-server not found; install it (apt-get install redis-server) or set REDIS_SERVER");
   let lastError: Error | undefined;
   // The port may be taken between freePort() and the server's bind: try a few.
+  if (opts.port !== undefined) return startOnce(binary, opts.port, opts);
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       return await startOnce(binary, await freePort(), opts);
@@ -86,12 +99,13 @@ export async function startLocalRedis(opts: LocalRedisOptions = {}): Promise<Loc
 }
 
 async function startOnce(binary: string, port: number, opts: LocalRedisOptions): Promise<LocalRedis> {
-  const dir = mkdtempSync(join(tmpdir(), "fleet-redis-"));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "fleet-redis-"));
   const conf = [
     `port ${opts.tls ? 0 : port}`,
     "bind 127.0.0.1",
     'save ""',
-    "appendonly no",
+    opts.appendOnly ? "appendonly yes" : "appendonly no",
+    ...(opts.appendOnly ? ["appendfsync everysec"] : []),
     `dir ${dir}`,
     'logfile ""',
     "daemonize no",
@@ -111,7 +125,7 @@ async function startOnce(binary: string, port: number, opts: LocalRedisOptions):
   process.once("exit", killOnExit);
   const cleanup = () => {
     process.off("exit", killOnExit);
-    rmSync(dir, { recursive: true, force: true });
+    if (opts.dir === undefined) rmSync(dir, { recursive: true, force: true });
   };
   let output = "";
   child.stdout.on("data", (d: Buffer) => void (output = (output + d.toString()).slice(-4000)));

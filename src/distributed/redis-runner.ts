@@ -18,6 +18,9 @@
 //    no worker is connected to the queue it says so once through onNotice.
 // On abort (opts.signal) it stops waiting and returns the results it has, in job order;
 // the jobs stay queued and the workers go on, so the next run of the batch picks them up.
+// That holds while Redis is down too: a command waiting for the reconnect is abandoned
+// (its answer, if one ever comes, is ignored), and close() drops a dead connection
+// instead of waiting for it.
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { JobResult, JobSpec, Runner } from "./job.js";
@@ -115,7 +118,7 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
       const results: (JobResult | undefined)[] = new Array<JobResult | undefined>(n).fill(undefined);
       let done = 0;
       const deliver = (i: number, r: JobResult) => {
-        if (results[i]) return;
+        if (results[i] || runOpts.signal?.aborted) return;
         results[i] = r;
         done++;
         runOpts.onResult?.(r, { done, total: n });
@@ -184,22 +187,28 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
         await add(toAdd);
       };
 
-      await collect();
-      if (done < n && !runOpts.signal?.aborted) {
-        await reconcile(true);
-        await client.expire(keys.results, keepSec);
+      const signal = runOpts.signal;
+      if ((await orAbort(collect(), signal)) === ABORTED) return results.filter((r): r is JobResult => r !== undefined);
+      if (done < n && !signal?.aborted) {
+        const started = orAbort(
+          reconcile(true).then(() => client.expire(keys.results, keepSec)),
+          signal,
+        );
+        if ((await started) === ABORTED) return results.filter((r): r is JobResult => r !== undefined);
       }
       let lastProgress = performance.now();
       let toldNoWorker = false;
       while (done < n && !runOpts.signal?.aborted) {
         await sleep(pollMs, runOpts.signal);
         if (runOpts.signal?.aborted) break;
-        if ((await collect()) > 0) {
+        const found = await orAbort(collect(), signal);
+        if (found === ABORTED) break;
+        if (found > 0) {
           lastProgress = performance.now();
           continue;
         }
         if (performance.now() - lastProgress >= reconcileMs) {
-          await reconcile(false);
+          if ((await orAbort(reconcile(false), signal)) === ABORTED) break;
           lastProgress = performance.now();
           if (!toldNoWorker && done < n && (await queue.getWorkersCount().catch(() => -1)) === 0) {
             toldNoWorker = true;
@@ -211,10 +220,40 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
     },
 
     async close() {
-      await queue.close();
-      await client.quit().catch(() => client.disconnect());
+      if (client.status === "ready") {
+        await queue.close();
+        await client.quit().catch(() => client.disconnect());
+        return;
+      }
+      // Redis is unreachable: nothing to flush; do not wait for a reconnect that may never come.
+      client.disconnect();
+      await Promise.race([queue.close().catch(() => {}), sleep(500)]);
+      await queue.disconnect().catch(() => {});
     },
   };
+}
+
+const ABORTED = Symbol("aborted");
+
+/** `p`, or ABORTED as soon as `signal` aborts (p goes on; its outcome is then ignored). */
+function orAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof ABORTED> {
+  if (!signal) return p;
+  p.catch(() => {}); // an abandoned command failing later is not an unhandled rejection
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -204,17 +204,20 @@ export async function startRedisWorker(url: string, opts: RedisWorkerOptions = {
       await queue.close();
       await client.quit();
     })().finally(() => (settled = true));
-    // With Redis gone, BullMQ's close would wait for it forever: once no job is running,
-    // give it 5 s, then drop the connections.
+    // With Redis gone, BullMQ's close would wait for it forever: once no job is running
+    // (or at once while Redis is unreachable: a running job could not store its result,
+    // and its lock expires so another worker takes it), give it 5 s, then drop the
+    // connections.
     const stuck = (async () => {
-      while (!settled && activeJobs > 0) await delay(200);
+      while (!settled && activeJobs > 0 && client.status === "ready") await delay(200);
       for (let waited = 0; !settled && waited < 5000; waited += 100) await delay(100);
       return !settled;
     })();
     if (await Promise.race([graceful.then(() => false, () => true), stuck])) {
       notice("Redis did not answer while closing; dropping the connections");
-      await Promise.allSettled([worker.disconnect(), queue.disconnect()]);
       client.disconnect();
+      // BullMQ's disconnect may itself wait on a command that will never be answered.
+      await Promise.race([Promise.allSettled([worker.disconnect(), queue.disconnect()]), delay(1000)]);
     }
     await threads?.close();
   };

@@ -31,7 +31,7 @@ export class JournalExistsError extends JournalError {
     super(
       "exists",
       path.endsWith(".partial")
-        ? `journal ${path} already exists: another run is writing it, or one was killed (its records are readable with fleet replay); remove it, pass --force, or choose another path with --journal`
+        ? `journal ${path} already exists: another run is writing it, or one was killed (its records are readable with fleet replay --prefix); remove it, pass --force, or choose another path with --journal`
         : `journal ${path} already exists; pass --force to overwrite or --journal to choose another path`,
     );
   }

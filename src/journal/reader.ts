@@ -11,6 +11,12 @@
  * are numbered by "\n" in the file as it is, so a corrupted newline that merges two lines is
  * reported at the first of them, and a byte corrupted into "\n" at the line it splits.
  *
+ * Duplicated lines: a copy placed after a later record fails the `at` order; any copy makes the
+ * footer's record count wrong. A copy right after its original in a journal without a footer
+ * cannot be told from the file alone (a run may legitimately write two identical records in
+ * a row, e.g. two detections of one sector at one instant): only a re-run (`fleet replay
+ * --verify --prefix`) finds it.
+ *
  * If a footer is present, the digest of the intact records (header, events, footer) is
  * recomputed and compared with the footer's. `ok` means no issue at all: complete, intact,
  * digest verified.

@@ -17,8 +17,8 @@
  * The records go to `<path>.partial`, created exclusively (O_EXCL), and the file is renamed
  * to `<path>` when the journal is closed or aborted with its footer: a file at `<path>` is
  * always a finished journal, and a run killed outright (SIGKILL, power loss) leaves
- * `<path>.partial` holding every record written so far, which `fleet replay` reads like any
- * journal. An existing `<path>` is never overwritten unless `force`; an existing
+ * `<path>.partial` holding every record written so far, which `fleet replay --prefix` reads
+ * and verifies as the prefix of its run. An existing `<path>` is never overwritten unless `force`; an existing
  * `<path>.partial` means another run is writing it, and is refused the same way. Parent
  * folders are created.
  */

@@ -7,11 +7,12 @@
 // are reported at once.
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
+import { totalmem } from "node:os";
 import { dirname } from "node:path";
 import { isCollection, isMap, isScalar, LineCounter, parseAllDocuments, visit } from "yaml";
 import { fleetSchema } from "./fleet-schema.js";
 import type { Issue, Result } from "./issues.js";
-import { BAD, Ctx, duration, maybe, nodeAt, number, object, opt, req, string, type Validator } from "./schema.js";
+import { BAD, Ctx, duration, maybe, nodeAt, number, object, opt, req, size, string, type Validator } from "./schema.js";
 import { scenarioSections, type ScenarioSections } from "./sections.js";
 import type { FleetSpec } from "./types.js";
 
@@ -23,12 +24,19 @@ export interface Limits {
   maxDurationSec: number;
   /** Events one run may process before it stops with a clear message (default 2e9). */
   maxEvents: number;
+  /**
+   * Resident memory (RSS) of the process in bytes, checked between steps (default 75% of the
+   * machine's memory, so a runaway run stops before the machine starts swapping or the OOM
+   * killer takes it, and the journal keeps its footer).
+   */
+  maxMemoryBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
   maxHosts: 2_000_000,
   maxDurationSec: 10 * 365 * 86400,
   maxEvents: 2e9,
+  maxMemoryBytes: Math.floor(0.75 * totalmem()),
 };
 
 /** Largest scenario file accepted, in bytes. */
@@ -63,6 +71,7 @@ const limitsSchema = object({
   maxHosts: opt(number({ integer: true, min: 1 }), DEFAULT_LIMITS.maxHosts, "hosts in the whole fleet (2,000,000)"),
   maxDuration: opt(duration({ positive: true }), DEFAULT_LIMITS.maxDurationSec, "longest simulated duration (10y)"),
   maxEvents: opt(number({ integer: true, min: 1 }), DEFAULT_LIMITS.maxEvents, "events one run may process (2e9)"),
+  maxMemory: opt(size({ positive: true }), DEFAULT_LIMITS.maxMemoryBytes, "resident memory of the run, e.g. 8GiB (75% of the machine's)"),
 });
 
 function topSchema(limits: Limits): Validator<Omit<Scenario, "source" | "limits">> {
@@ -138,7 +147,7 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   const limitsNode = nodeAt(doc.contents, ["limits"], ctx);
   if (limitsNode !== doc.contents && limitsNode !== undefined) {
     const l = limitsSchema(limitsNode, ["limits"], ctx);
-    if (l !== BAD) limits = { maxHosts: l.maxHosts, maxDurationSec: l.maxDuration, maxEvents: l.maxEvents };
+    if (l !== BAD) limits = { maxHosts: l.maxHosts, maxDurationSec: l.maxDuration, maxEvents: l.maxEvents, maxMemoryBytes: l.maxMemory };
   }
   limits = { ...limits, ...stripUndefined(opts.limits ?? {}) };
   const value = topSchema(limits)(doc.contents, [], ctx);

@@ -5,6 +5,8 @@ export interface Io {
   err(text: string): void;
   /** stdout is a terminal (the dashboard may be shown). */
   isTTY: boolean;
+  /** stderr is a terminal (progress bars redraw in place); absent: same as isTTY. */
+  errIsTTY?: boolean;
   env: Record<string, string | undefined>;
   cwd: string;
 }
@@ -14,6 +16,7 @@ export function processIo(): Io {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
+    errIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
     cwd: process.cwd(),
   };

@@ -12,10 +12,7 @@ export interface BatchOutcome {
 
 /** Whether the command's stderr is a terminal (for the progress bar). */
 export function stderrIsTTY(io: Io): boolean {
-  const flagged = (io as Io & { errIsTTY?: boolean }).errIsTTY;
-  if (flagged !== undefined) return flagged;
-  // Io says whether stdout is a terminal; the progress bar needs stderr to be one too.
-  return io.isTTY && Boolean(process.stderr.isTTY);
+  return io.errIsTTY ?? io.isTTY;
 }
 
 export async function runBatch(opts: { runner: Runner; jobs: readonly JobSpec[]; io: Io; label: string }): Promise<BatchOutcome> {

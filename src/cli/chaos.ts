@@ -14,7 +14,7 @@ import { TextReporter } from "../report/text.js";
 import { seedLine, type Reporter } from "../report/reporter.js";
 import { choice, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
-import { exitCodeOf } from "../slo/slo.js";
+import { exitCodeOfRun, stopOnSignals } from "./signals.js";
 import { VERSION } from "./version.js";
 import type { DashboardReporter } from "../tui/reporter.js";
 import { wantsDashboard } from "../tui/choose.js";
@@ -122,19 +122,7 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
     dashboard ?? (reporterName === "json" ? new JsonReporter({ out: io.out, err: io.err }) : new TextReporter({ out: io.out, err: io.err, quiet: flag(p, "quiet") }));
   reporter.start({ scenario, file, seed, durationSec, counts, policies, journalPath, seedLine: line });
 
-  let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts === 1) {
-      io.err(`\n${sig}: stopping at the next step; the journal keeps every record so far (again to quit at once)\n`);
-    } else {
-      journal.abort("interrupted", { error: `${sig} twice` });
-      io.err(`${sig}: quit; journal ${journalPath ?? "(none)"} is readable up to its last complete record\n`);
-      process.exit(EXIT.interrupted);
-    }
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const signals = stopOnSignals(io, journal, journalPath);
   const t0 = process.hrtime.bigint();
   try {
     const outcome = await runScenario(scenario, {
@@ -144,7 +132,7 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
       fleetVersion: VERSION,
       headerOptions: { file, reporter: reporterName },
       // q on the dashboard stops the run like Ctrl-C: interrupted, exit 130.
-      shouldStop: () => interrupts > 0 || dashboard?.quitRequested === true,
+      shouldStop: () => signals.count > 0 || dashboard?.quitRequested === true,
       observer: reporter,
       pace: dashboard?.pace,
     });
@@ -154,7 +142,7 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
       (e: Error) => e.message,
     );
     const wallSec = Number(process.hrtime.bigint() - t0) / 1e9;
-    const exitCode = outcome.status === "interrupted" ? EXIT.interrupted : outcome.status === "failed" ? (outcome.error?.startsWith("internal") ? EXIT.harness : EXIT.usage) : exitCodeOf(outcome.verdicts);
+    const exitCode = exitCodeOfRun(outcome);
     reporter.end({ outcome, wallSec, journalPath, journalComplete: outcome.status === "complete" && journalError === undefined, exitCode });
     // After a complete run the dashboard stays up until q; then it prints the summary.
     await dashboard?.closed;
@@ -164,8 +152,7 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
     }
     return exitCode;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    signals.dispose();
     await dashboard?.abandon(); // gives the terminal back if the run threw
   }
 }

@@ -26,6 +26,7 @@ import { didYouMean } from "../scenario/issues.js";
 import { exitCodeOf, formatValue, type Verdict } from "../slo/slo.js";
 import { choice, flag, int, parse, str, UsageError, type OptionSpec, type Parsed } from "./args.js";
 import { EXIT, type Io } from "./io.js";
+import { exitCodeOfRun, stopOnSignals } from "./signals.js";
 import { VERSION } from "./version.js";
 import { JournalSourceError, readJournalSource } from "../replay/source.js";
 import { assess, type Assessment } from "../replay/trust.js";
@@ -432,18 +433,7 @@ async function importMode(p: Parsed, io: Io, reporterName: ReporterName, limits:
   say(`incident: ${faults.length} fault${faults.length === 1 ? "" : "s"} from ${incident}, ${formatDuration(first)} to ${formatDuration(last)}; the scenario's own faults are left out`);
   for (const note of notes) say(`note: ${note}`);
 
-  let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts === 1) io.err(`\n${sig}: stopping at the next step; the journal keeps every record so far (again to quit at once)\n`);
-    else {
-      journal.abort("interrupted", { error: `${sig} twice` });
-      io.err(`${sig}: quit; journal ${journalPath ?? "(none)"} is readable up to its last complete record\n`);
-      process.exit(EXIT.interrupted);
-    }
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const signals = stopOnSignals(io, journal, journalPath);
   const t0 = process.hrtime.bigint();
   try {
     const outcome = await runScenario(scenario, {
@@ -452,16 +442,14 @@ async function importMode(p: Parsed, io: Io, reporterName: ReporterName, limits:
       journal,
       fleetVersion: VERSION,
       headerOptions: { file: scenarioFile, incident, incidentSha256, reporter: reporterName },
-      shouldStop: () => interrupts > 0,
+      shouldStop: () => signals.count > 0,
       observer: reporter,
     });
     const wallSec = Number(process.hrtime.bigint() - t0) / 1e9;
-    const exitCode =
-      outcome.status === "interrupted" ? EXIT.interrupted : outcome.status === "failed" ? (outcome.error?.startsWith("internal") ? EXIT.harness : EXIT.usage) : exitCodeOf(outcome.verdicts);
+    const exitCode = exitCodeOfRun(outcome);
     reporter.end({ outcome, wallSec, journalPath, journalComplete: outcome.status === "complete", exitCode });
     return exitCode;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    signals.dispose();
   }
 }

@@ -3,6 +3,7 @@
 // error is a UsageError that the CLI prints in one line and exits 2 for.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { didYouMean } from "../scenario/issues.js";
+import { formatDuration, parseDuration } from "../scenario/units.js";
 
 export class UsageError extends Error {
   constructor(
@@ -69,4 +70,24 @@ export function choice<T extends string>(p: Parsed, name: string, values: readon
     throw new UsageError(`--${name} must be one of ${values.join(", ")}, found ${JSON.stringify(v)}${guess ? ` (did you mean ${guess}?)` : ""}`);
   }
   return v as T;
+}
+
+/**
+ * `--duration D` in seconds (undefined when not given): more than zero and, when
+ * `maxSec` is given, within the scenario's safety limit.
+ */
+export function durationOption(p: Parsed, maxSec?: number): number | undefined {
+  const d = str(p, "duration");
+  if (d === undefined) return undefined;
+  let sec: number;
+  try {
+    sec = parseDuration(d);
+  } catch (e) {
+    throw new UsageError(`--duration: ${(e as Error).message}`);
+  }
+  if (!(sec > 0)) throw new UsageError("--duration must be more than zero");
+  if (maxSec !== undefined && sec > maxSec) {
+    throw new UsageError(`--duration ${d} is above the safety limit of ${formatDuration(maxSec)}; raise limits.maxDuration in the scenario`);
+  }
+  return sec;
 }

@@ -7,12 +7,12 @@ import { JournalExistsError, JournalWriter, defaultJournalPath, digestOnlyJourna
 import { loadScenarioFile, type Scenario } from "../scenario/load.js";
 import { formatIssues } from "../scenario/issues.js";
 import { countScenario } from "../scenario/summary.js";
-import { formatDuration, parseDuration, parseSize, UnitError } from "../scenario/units.js";
+import { formatDuration, parseSize } from "../scenario/units.js";
 import { laneNames, runScenario } from "../run/session.js";
 import { JsonReporter } from "../report/json.js";
 import { TextReporter } from "../report/text.js";
 import { seedLine, type Reporter } from "../report/reporter.js";
-import { choice, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
+import { choice, durationOption, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 import { exitCodeOfRun, stopOnSignals } from "./signals.js";
 import { VERSION } from "./version.js";
@@ -55,19 +55,7 @@ export function loadForRun(argv: string[], io: Io, command: string): { setup: Ch
   }
   const scenario = r.value;
   const seed = int(p, "seed", { min: 0, max: 2 ** 53 - 1 }) ?? scenario.seed;
-  let durationSec = scenario.durationSec;
-  const d = str(p, "duration");
-  if (d !== undefined) {
-    try {
-      durationSec = parseDuration(d);
-    } catch (e) {
-      throw new UsageError(`--duration: ${(e as UnitError).message}`);
-    }
-    if (!(durationSec > 0)) throw new UsageError("--duration must be more than zero");
-    if (durationSec > scenario.limits.maxDurationSec) {
-      throw new UsageError(`--duration ${d} is above the safety limit of ${formatDuration(scenario.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`);
-    }
-  }
+  const durationSec = durationOption(p, scenario.limits.maxDurationSec) ?? scenario.durationSec;
   return { setup: { scenario, file, seed, durationSec }, parsed: p };
 }
 

@@ -11,10 +11,10 @@
 // sigma band by chance.
 import { formatIssues } from "../scenario/issues.js";
 import { loadScenarioFile, type Scenario } from "../scenario/load.js";
-import { formatDuration, parseDuration, UnitError } from "../scenario/units.js";
+import { formatDuration } from "../scenario/units.js";
 import { startFaultLayer, type FaultLayer } from "../faults/run.js";
 import type { FaultKind } from "../faults/trace.js";
-import { choice, int, parse, str, UsageError, type OptionSpec } from "./args.js";
+import { choice, durationOption, int, parse, UsageError, type OptionSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 
 export const faultsOptions: OptionSpec = {
@@ -104,16 +104,7 @@ function loadOrExit(argv: string[], io: Io): { scenario: Scenario; file: string;
   const maxHosts = int(p, "max-hosts", { min: 1 });
   const maxEvents = int(p, "max-events", { min: 1 });
   const seedOpt = int(p, "seed", { min: 0, max: 2 ** 53 - 1 });
-  const d = str(p, "duration");
-  let durationOpt: number | undefined;
-  if (d !== undefined) {
-    try {
-      durationOpt = parseDuration(d);
-    } catch (e) {
-      throw new UsageError(`--duration: ${(e as UnitError).message}`);
-    }
-    if (!(durationOpt > 0)) throw new UsageError("--duration must be more than zero");
-  }
+  const durationOpt = durationOption(p);
   const r = loadScenarioFile(file, { limits: { maxHosts, maxEvents } });
   if (!r.ok) {
     io.err(`${formatIssues(file, r.issues)}\n`);
@@ -122,7 +113,7 @@ function loadOrExit(argv: string[], io: Io): { scenario: Scenario; file: string;
   const scenario = r.value;
   const durationSec = durationOpt ?? scenario.durationSec;
   if (durationSec > scenario.limits.maxDurationSec) {
-    throw new UsageError(`--duration ${d} is above the safety limit of ${formatDuration(scenario.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`);
+    throw new UsageError(`--duration ${formatDuration(durationSec)} is above the safety limit of ${formatDuration(scenario.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`);
   }
   return { scenario, file, seed: seedOpt ?? scenario.seed, durationSec, reporter, top };
 }

@@ -7,7 +7,7 @@
 // interrupted (what finished is written, marked partial).
 import { loadScenarioFile } from "../scenario/load.js";
 import { formatIssues } from "../scenario/issues.js";
-import { formatDuration, parseDuration } from "../scenario/units.js";
+import { formatDuration } from "../scenario/units.js";
 import { laneNames } from "../run/session.js";
 import { chooseRunner, readRunnerChoice, runnerOptions, runnerUsage } from "../distributed/runners.js";
 import { liftSlo, parseGateSlo, type GateSlo, type JudgeMode } from "../gate/objective.js";
@@ -18,7 +18,7 @@ import { formatGateText } from "../gate/text.js";
 import { formatGateMarkdown } from "../gate/markdown.js";
 import { formatGateJUnit } from "../gate/junit.js";
 import { formatGateJson } from "../gate/json.js";
-import { choice, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
+import { choice, durationOption, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 
 export const DEFAULT_SEEDS = 10;
@@ -102,16 +102,7 @@ export async function gateCommand(argv: string[], io: Io): Promise<number> {
       throw new UsageError(`--slo ${JSON.stringify(text)}: ${(e as Error).message}`);
     }
   });
-  let durationSec: number | undefined;
-  const d = str(p, "duration");
-  if (d !== undefined) {
-    try {
-      durationSec = parseDuration(d);
-    } catch (e) {
-      throw new UsageError(`--duration: ${(e as Error).message}`);
-    }
-    if (!(durationSec > 0)) throw new UsageError("--duration must be more than zero");
-  }
+  const durationSec = durationOption(p);
   const outputs = (["junit", "markdown", "json"] as const).map((k) => [k, str(p, k)] as const).filter((x): x is readonly [(typeof x)[0], string] => x[1] !== undefined);
   if (outputs.filter(([, path]) => path === "-").length > 1) throw new UsageError("only one of --junit, --markdown and --json can be - (stdout)");
   for (const [k, path] of outputs) checkOutputPath(k, path, io.cwd, flag(p, "force"));
@@ -128,7 +119,7 @@ export async function gateCommand(argv: string[], io: Io): Promise<number> {
     }
     const s = r.value;
     const dur = durationSec ?? s.durationSec;
-    if (dur > s.limits.maxDurationSec) throw new UsageError(`--duration ${d} is above ${file}'s safety limit of ${formatDuration(s.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`);
+    if (dur > s.limits.maxDurationSec) throw new UsageError(`--duration ${formatDuration(dur)} is above ${file}'s safety limit of ${formatDuration(s.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`);
     const base = seedBase ?? s.seed;
     if (base + seeds - 1 > 2 ** 53 - 1) throw new UsageError(`seeds ${base}..${base + seeds - 1} pass the largest seed, 2^53 - 1; lower --seed-base`);
     scenarios.push({

@@ -6,7 +6,7 @@
 // printed and written, marked partial).
 import { loadScenarioFile } from "../scenario/load.js";
 import { didYouMean, formatIssues } from "../scenario/issues.js";
-import { formatDuration, parseDuration } from "../scenario/units.js";
+import { formatDuration } from "../scenario/units.js";
 import { laneNames } from "../run/session.js";
 import { knownMetrics, metricInfo } from "../slo/metrics.js";
 import { chooseRunner, readRunnerChoice, runnerOptions, runnerUsage } from "../distributed/runners.js";
@@ -18,7 +18,7 @@ import { checkAxisPath, checkPoint } from "../sweep/check.js";
 import { formatSetting, parseSet, type Axis } from "../sweep/range.js";
 import { formatSweepChart, formatSweepHeat, formatSweepTable } from "../sweep/plot.js";
 import { formatSweepJson } from "../sweep/json.js";
-import { choice, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
+import { choice, durationOption, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 
 export const DEFAULT_SWEEP_SEEDS = 5;
@@ -138,17 +138,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   }
   const goal = chooseGoal(choice(p, "goal", ["max", "min"] as const), metric, scenario.slo);
 
-  let durationSec = scenario.durationSec;
-  const d = str(p, "duration");
-  if (d !== undefined) {
-    try {
-      durationSec = parseDuration(d);
-    } catch (e) {
-      throw new UsageError(`--duration: ${(e as Error).message}`);
-    }
-    if (!(durationSec > 0)) throw new UsageError("--duration must be more than zero");
-    if (durationSec > scenario.limits.maxDurationSec) throw new UsageError(`--duration ${d} is above the safety limit of ${formatDuration(scenario.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`);
-  }
+  const durationSec = durationOption(p, scenario.limits.maxDurationSec) ?? scenario.durationSec;
   const base = int(p, "seed-base", { min: 0, max: 2 ** 53 - 1 }) ?? scenario.seed;
   const seeds = Array.from({ length: seedsN }, (_, i) => base + i);
   const jobs = sweepJobs({ file, text, durationSec }, points, seeds);

@@ -189,13 +189,15 @@ export class EventQueue {
   }
 }
 
-function growF64(a: Float64Array, cap: number): Float64Array {
+/** A copy of `a` in a new array of `cap` slots (for growing typed-array stores). */
+export function growF64(a: Float64Array, cap: number): Float64Array {
   const b = new Float64Array(cap);
   b.set(a);
   return b;
 }
 
-function growI32(a: Int32Array, cap: number): Int32Array {
+/** A copy of `a` in a new array of `cap` slots (for growing typed-array stores). */
+export function growI32(a: Int32Array, cap: number): Int32Array {
   const b = new Int32Array(cap);
   b.set(a);
   return b;

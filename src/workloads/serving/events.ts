@@ -18,6 +18,7 @@
 // A pop takes the least (time, sequence) of the lane heads, the wheel and the heap, so the
 // order is the same total order as one heap's, ties at equal times included (first
 // scheduled, first popped).
+import { growF64, growI32 } from "../../sim/queue.js";
 
 /** Buckets of the timing wheel (a power of two). */
 export const WHEEL_BUCKETS = 8192;
@@ -318,16 +319,4 @@ class Lane {
     this.first = 0;
     this.cap = cap;
   }
-}
-
-function growF64(a: Float64Array, cap: number): Float64Array {
-  const b = new Float64Array(cap);
-  b.set(a);
-  return b;
-}
-
-function growI32(a: Int32Array, cap: number): Int32Array {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
 }

@@ -79,7 +79,12 @@ describeRedis("the Redis coordinator and worker, in process", () => {
     const bullId = bullJobId(batchIdOf(jobs, VERSION), "s3");
     const queue = new Queue("hand", { connection: connection(), prefix: QUEUE_PREFIX });
     let letGo: () => void = () => undefined;
-    const held = (spec: JobSpec): Promise<JobResult> => new Promise((resolve) => (letGo = () => void runJob(spec).then(resolve)));
+    let started = 0; // jobs the workers have begun (each assigns letGo to its own)
+    const held = (spec: JobSpec): Promise<JobResult> =>
+      new Promise((resolve) => {
+        started++;
+        letGo = () => void runJob(spec).then(resolve);
+      });
 
     // A worker whose job waits for us: release() puts it back in the queue.
     const first = await startRedisWorker(server.url, { queue: "hand", run: held });
@@ -92,7 +97,8 @@ describeRedis("the Redis coordinator and worker, in process", () => {
     // A second worker takes it; close() while the job runs waits for it and stores it.
     const reports: WorkerJobReport[] = [];
     const second = await startRedisWorker(server.url, { queue: "hand", run: held, onJob: (r) => reports.push(r) });
-    await until(() => second.active() === 1);
+    // wait until the second worker's run has begun, so letGo is its job's, not the released one's
+    await until(() => second.active() === 1 && started === 2);
     const closed = second.close();
     letGo();
     await closed;

@@ -22,9 +22,15 @@ function workload(words: number): { clean: Uint32Array; flips: Uint32Array } {
     const a = (i * 7) % 64;
     const b = (i * 13 + 5) % 64;
     switch (i % 3) {
-      case 0: flips[i * 5 + (a >>> 5)] ^= 1 << (a & 31); break;
-      case 1: flips[i * 5 + (a >>> 5)] ^= 1 << (a & 31); flips[i * 5 + (b >>> 5)] ^= 1 << (b & 31); break;
-      default: flips[i * 5 + (a >>> 5)] ^= (0xf << (a & 28)) >>> 0;
+      case 0:
+        flips[i * 5 + (a >>> 5)] ^= 1 << (a & 31);
+        break;
+      case 1:
+        flips[i * 5 + (a >>> 5)] ^= 1 << (a & 31);
+        flips[i * 5 + (b >>> 5)] ^= 1 << (b & 31);
+        break;
+      default:
+        flips[i * 5 + (a >>> 5)] ^= (0xf << (a & 28)) >>> 0;
     }
   }
   return { clean, flips };
@@ -55,10 +61,7 @@ export async function benchChecksums(opts: BenchOptions): Promise<Figure[]> {
       for (let i = 0; i < words; i++) {
         const c = i * 4;
         const f = i * 5;
-        acc += CHIPKILL_X4.classifyCode(
-          clean[c], clean[c + 1], clean[c + 2], clean[c + 3],
-          flips[f], flips[f + 1], flips[f + 2], flips[f + 3], flips[f + 4],
-        );
+        acc += CHIPKILL_X4.classifyCode(clean[c], clean[c + 1], clean[c + 2], clean[c + 3], flips[f], flips[f + 1], flips[f + 2], flips[f + 3], flips[f + 4]);
       }
     }
     sink ^= acc;

@@ -26,7 +26,16 @@ async function runOnce(withDashboard: boolean): Promise<{ sec: number; cpuSec: n
   if (!r.ok) throw new Error(`${FILE} refused`);
   const s = r.value;
   const policies = laneNames(s).filter((x): x is string => x !== undefined);
-  const info: StartInfo = { scenario: s, file: FILE, seed: s.seed, durationSec: s.durationSec, counts: countScenario(s), policies, journalPath: undefined, seedLine: `seed=${s.seed}` };
+  const info: StartInfo = {
+    scenario: s,
+    file: FILE,
+    seed: s.seed,
+    durationSec: s.durationSec,
+    counts: countScenario(s),
+    policies,
+    journalPath: undefined,
+    seedLine: `seed=${s.seed}`,
+  };
   const drop = () => {};
   let frames = 0;
   let reporter: Reporter;
@@ -42,7 +51,14 @@ async function runOnce(withDashboard: boolean): Promise<{ sec: number; cpuSec: n
     reporter = new TextReporter({ out: drop, err: drop });
   }
   reporter.start(info);
-  const outcome = await runScenario(s, { seed: s.seed, durationSec: s.durationSec, journal: digestOnlyJournal(), fleetVersion: "bench", observer: reporter, pace: dash?.pace });
+  const outcome = await runScenario(s, {
+    seed: s.seed,
+    durationSec: s.durationSec,
+    journal: digestOnlyJournal(),
+    fleetVersion: "bench",
+    observer: reporter,
+    pace: dash?.pace,
+  });
   if (outcome.status !== "complete") throw new Error(`${FILE}: run ${outcome.status}`);
   reporter.end({ outcome, wallSec: 0, journalPath: undefined, journalComplete: true, exitCode: 0 });
   await dash?.closed;

@@ -112,10 +112,20 @@ export async function benchFaults(opts: BenchOptions): Promise<Figure[]> {
       { label: "1Mx7d", rows: 625, days: 7 },
     ];
     const per = (m: { sec: number; hosts: number }, days: number) => (m.sec / (m.hosts * days)) * 1e9;
-    figures.push({ name: "faults.1Mx30d.nsPerHostDay", value: per({ sec: median(runs.map((r) => r.sec)), hosts: last.hosts }, DAYS), unit: "ns/host-day", extra: { hosts: last.hosts, days: DAYS } });
+    figures.push({
+      name: "faults.1Mx30d.nsPerHostDay",
+      value: per({ sec: median(runs.map((r) => r.sec)), hosts: last.hosts }, DAYS),
+      unit: "ns/host-day",
+      extra: { hosts: last.hosts, days: DAYS },
+    });
     for (const s of shapes) {
       const m = measureInChild(s.rows, s.days) ?? { ...measureFaults(s.rows, s.days), rssScope: "process" as const };
-      figures.push({ name: `faults.${s.label}.nsPerHostDay`, value: per(m, s.days), unit: "ns/host-day", extra: { hosts: m.hosts, days: s.days, sec: m.sec, events: m.events } });
+      figures.push({
+        name: `faults.${s.label}.nsPerHostDay`,
+        value: per(m, s.days),
+        unit: "ns/host-day",
+        extra: { hosts: m.hosts, days: s.days, sec: m.sec, events: m.events },
+      });
     }
   }
   return figures;

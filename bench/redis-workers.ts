@@ -56,7 +56,8 @@ export async function benchRedisWorkers(opts: BenchOptions): Promise<Figure[]> {
     const results = await runner.run(batch);
     const sec = (performance.now() - t0) / 1000;
     await runner.close();
-    if (results.length !== n || results.some((r) => r.status !== "complete")) throw new Error(`redis-workers: ${results.length} results, statuses ${[...new Set(results.map((r) => r.status))].join(",")}`);
+    if (results.length !== n || results.some((r) => r.status !== "complete"))
+      throw new Error(`redis-workers: ${results.length} results, statuses ${[...new Set(results.map((r) => r.status))].join(",")}`);
 
     const s0 = performance.now();
     const serial = await serialRunner.run(batch);

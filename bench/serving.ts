@@ -51,7 +51,14 @@ function leafRate(hedge: HedgeSetting, reps: number, measureSec: number): LeafRa
     const streams = new Streams(1 + i);
     const t0 = nowSec();
     const c0 = cpuSec();
-    sim.run(cond, { warmupSec: 2, measureSec, arrivals: streams.get("a"), client: streams.get("c"), payloadSeed: i, latencies: build({ numberOfSignificantValueDigits: 3 }) });
+    sim.run(cond, {
+      warmupSec: 2,
+      measureSec,
+      arrivals: streams.get("a"),
+      client: streams.get("c"),
+      payloadSeed: i,
+      latencies: build({ numberOfSignificantValueDigits: 3 }),
+    });
     const wall = nowSec() - t0;
     const cpu = cpuSec() - c0;
     requests = sim.requestsSent;
@@ -73,7 +80,13 @@ export function benchServing(opts: BenchOptions): Figure[] {
   const p95 = leafRate(hedgeP95, reps, measureSec);
   const extra = (r: LeafRate, config: string) => ({ config, requests: r.requests, reps, runs: r.runs, perCpuSec: r.cpuRate, loadAvg1m: r.loadAvg1m });
   return [
-    { name: "serving.leafRequestsPerSec", value: off.rate, unit: "leaf requests/s", target: { op: ">=", value: 2e6 }, extra: extra(off, "60 shards x 20 replicas, 1000 qps, hedge off, p2c") },
+    {
+      name: "serving.leafRequestsPerSec",
+      value: off.rate,
+      unit: "leaf requests/s",
+      target: { op: ">=", value: 2e6 },
+      extra: extra(off, "60 shards x 20 replicas, 1000 qps, hedge off, p2c"),
+    },
     { name: "serving.leafRequestsPerSec.hedgeP95", value: p95.rate, unit: "leaf requests/s", extra: extra(p95, "as above, hedge p95") },
   ];
 }

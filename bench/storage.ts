@@ -49,7 +49,17 @@ export async function benchStorage(opts: BenchOptions): Promise<Figure[]> {
     rates.push(copies / wall);
   }
   return [
-    { name: `storage.layout${opts.quick ? "250k" : "1M"}x3.sec`, value: median(builds), unit: "s", extra: { blocks, copies: blocks * 3, hosts: 1024, laneMemoryMB: Math.round(heapMB) } },
-    { name: "storage.reReplication.copiesPerSec", value: median(rates), unit: "copies/s", extra: { blocks, copiesPerRun: copies, outages: 6, reps, runs: rates.map(Math.round) } },
+    {
+      name: `storage.layout${opts.quick ? "250k" : "1M"}x3.sec`,
+      value: median(builds),
+      unit: "s",
+      extra: { blocks, copies: blocks * 3, hosts: 1024, laneMemoryMB: Math.round(heapMB) },
+    },
+    {
+      name: "storage.reReplication.copiesPerSec",
+      value: median(rates),
+      unit: "copies/s",
+      extra: { blocks, copiesPerRun: copies, outages: 6, reps, runs: rates.map(Math.round) },
+    },
   ];
 }

@@ -48,12 +48,23 @@ export function benchWorkers(opts: BenchOptions): Figure[] {
         digests.add(r.digest);
       }
       rates[name] = seeds / median(secs);
-      figures.push({ name: `workers.${name}.runsPerSec`, value: rates[name], unit: "runs/s", extra: { runs: seeds, secs, command: `fleet gate ${FILE} --seeds ${seeds} --duration ${DURATION} ${runner.join(" ")}` } });
+      figures.push({
+        name: `workers.${name}.runsPerSec`,
+        value: rates[name],
+        unit: "runs/s",
+        extra: { runs: seeds, secs, command: `fleet gate ${FILE} --seeds ${seeds} --duration ${DURATION} ${runner.join(" ")}` },
+      });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   if (digests.size !== 1) throw new Error(`bench/workers: serial and threads gave different results (${digests.size} digests)`);
-  figures.push({ name: "workers.speedup2vs1", value: rates.threads2 / rates.threads1, unit: "x", target: { op: ">=", value: 1.7 }, extra: { gateDigest: [...digests][0], machine: machine() } });
+  figures.push({
+    name: "workers.speedup2vs1",
+    value: rates.threads2 / rates.threads1,
+    unit: "x",
+    target: { op: ">=", value: 1.7 },
+    extra: { gateDigest: [...digests][0], machine: machine() },
+  });
   return figures;
 }

@@ -50,11 +50,7 @@ function symbolFlip(code: SymbolCode, j: number, e: number): [number, number, nu
 describe("GF tables", () => {
   it("multiply like the carry-less reference", () => {
     for (let a = 0; a < 16; a++) for (let b = 0; b < 16; b++) expect(GF16.mul(a, b)).toBe(refMul(a, b, 4, 0x13));
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), (a, b) =>
-        GF256.mul(a, b) === refMul(a, b, 8, 0x11d),
-      ),
-    );
+    fc.assert(fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), (a, b) => GF256.mul(a, b) === refMul(a, b, 8, 0x11d)));
   });
 });
 
@@ -75,10 +71,7 @@ for (const code of [CHIPKILL_X4, CHIPKILL_X8]) {
       fc.assert(
         fc.property(word, ([a, b, c, d]) => {
           const check = code.encode(a, b, c, d);
-          return (
-            code.decode(a, b, c, d, check, out) === STATUS_OK &&
-            out.d0 === a && out.d1 === b && out.d2 === c && out.d3 === d && out.check === check
-          );
+          return code.decode(a, b, c, d, check, out) === STATUS_OK && out.d0 === a && out.d1 === b && out.d2 === c && out.d3 === d && out.check === check;
         }),
       );
     });
@@ -94,8 +87,14 @@ for (const code of [CHIPKILL_X4, CHIPKILL_X8]) {
               const f = symbolFlip(code, j, e);
               const status = code.decode(a ^ f[0], b ^ f[1], c ^ f[2], d ^ f[3], check ^ f[4], out);
               const ok =
-                status === STATUS_CORRECTED && out.correctedSymbol === j && out.correctedValue === e &&
-                out.d0 === a && out.d1 === b && out.d2 === c && out.d3 === d && out.check === check;
+                status === STATUS_CORRECTED &&
+                out.correctedSymbol === j &&
+                out.correctedValue === e &&
+                out.d0 === a &&
+                out.d1 === b &&
+                out.d2 === c &&
+                out.d3 === d &&
+                out.check === check;
               if (ok) corrected++;
             }
           }

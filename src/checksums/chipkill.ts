@@ -28,16 +28,7 @@
 // Leaves out: multi-beat (burst-of-8) codewords, erasure decoding after a device has been
 // marked failed (Intel "SDDC+1" / AMD double-chipkill), and the real pin mapping.
 import { type GaloisField, GF16, GF256 } from "./gf.js";
-import {
-  type DecodeStatus,
-  type Outcome,
-  type OutcomeCode,
-  OUTCOME_NAMES,
-  STATUS_CORRECTED,
-  STATUS_OK,
-  STATUS_UNCORRECTABLE,
-  outcomeOf,
-} from "./outcome.js";
+import { type DecodeStatus, type Outcome, type OutcomeCode, OUTCOME_NAMES, STATUS_CORRECTED, STATUS_OK, STATUS_UNCORRECTABLE, outcomeOf } from "./outcome.js";
 
 export const CHIPKILL_DATA_BITS = 128;
 export const CHIPKILL_CHECK_BITS = 16;
@@ -103,7 +94,7 @@ export class SymbolCode {
     for (let b = 0; b < 16; b++) {
       for (let bit = 0; bit < 8; bit++) {
         const pos = b * 8 + bit;
-        const single = this.scaleColumn(this.columns[(pos / m) | 0], 1 << pos % m);
+        const single = this.scaleColumn(this.columns[(pos / m) | 0], 1 << (pos % m));
         for (let v = 1 << bit; v < 256; v++) if (v & (1 << bit)) this.encodeTable[b * 256 + v] ^= single;
       }
     }
@@ -131,10 +122,22 @@ export class SymbolCode {
   encode(d0: number, d1: number, d2: number, d3: number): number {
     const t = this.encodeTable;
     return (
-      t[d0 & 0xff] ^ t[256 + ((d0 >>> 8) & 0xff)] ^ t[512 + ((d0 >>> 16) & 0xff)] ^ t[768 + (d0 >>> 24)] ^
-      t[1024 + (d1 & 0xff)] ^ t[1280 + ((d1 >>> 8) & 0xff)] ^ t[1536 + ((d1 >>> 16) & 0xff)] ^ t[1792 + (d1 >>> 24)] ^
-      t[2048 + (d2 & 0xff)] ^ t[2304 + ((d2 >>> 8) & 0xff)] ^ t[2560 + ((d2 >>> 16) & 0xff)] ^ t[2816 + (d2 >>> 24)] ^
-      t[3072 + (d3 & 0xff)] ^ t[3328 + ((d3 >>> 8) & 0xff)] ^ t[3584 + ((d3 >>> 16) & 0xff)] ^ t[3840 + (d3 >>> 24)]
+      t[d0 & 0xff] ^
+      t[256 + ((d0 >>> 8) & 0xff)] ^
+      t[512 + ((d0 >>> 16) & 0xff)] ^
+      t[768 + (d0 >>> 24)] ^
+      t[1024 + (d1 & 0xff)] ^
+      t[1280 + ((d1 >>> 8) & 0xff)] ^
+      t[1536 + ((d1 >>> 16) & 0xff)] ^
+      t[1792 + (d1 >>> 24)] ^
+      t[2048 + (d2 & 0xff)] ^
+      t[2304 + ((d2 >>> 8) & 0xff)] ^
+      t[2560 + ((d2 >>> 16) & 0xff)] ^
+      t[2816 + (d2 >>> 24)] ^
+      t[3072 + (d3 & 0xff)] ^
+      t[3328 + ((d3 >>> 8) & 0xff)] ^
+      t[3584 + ((d3 >>> 16) & 0xff)] ^
+      t[3840 + (d3 >>> 24)]
     );
   }
 
@@ -157,10 +160,17 @@ export class SymbolCode {
       const offset = symbol * this.symbolBits;
       const fix = (value << (offset & 31)) >>> 0;
       switch (offset >>> 5) {
-        case 0: out.d0 = (out.d0 ^ fix) >>> 0; break;
-        case 1: out.d1 = (out.d1 ^ fix) >>> 0; break;
-        case 2: out.d2 = (out.d2 ^ fix) >>> 0; break;
-        default: out.d3 = (out.d3 ^ fix) >>> 0;
+        case 0:
+          out.d0 = (out.d0 ^ fix) >>> 0;
+          break;
+        case 1:
+          out.d1 = (out.d1 ^ fix) >>> 0;
+          break;
+        case 2:
+          out.d2 = (out.d2 ^ fix) >>> 0;
+          break;
+        default:
+          out.d3 = (out.d3 ^ fix) >>> 0;
       }
     } else {
       out.check = check ^ (value << ((symbol - this.dataSymbols) * this.symbolBits));
@@ -174,23 +184,14 @@ export class SymbolCode {
    * Encodes the clean word, XORs the flip masks into the stored codeword (f0..f3 over data
    * bits 0..127, fcheck over check bits 128..143 as bits 0..15), decodes, scores.
    */
-  classifyCode(
-    c0: number, c1: number, c2: number, c3: number,
-    f0: number, f1: number, f2: number, f3: number, fcheck: number,
-  ): OutcomeCode {
+  classifyCode(c0: number, c1: number, c2: number, c3: number, f0: number, f1: number, f2: number, f3: number, fcheck: number): OutcomeCode {
     const check = this.encode(c0, c1, c2, c3);
     const r = this.scratch;
     const status = this.decode(c0 ^ f0, c1 ^ f1, c2 ^ f2, c3 ^ f3, (check ^ fcheck) & 0xffff, r);
-    return outcomeOf(
-      status,
-      r.d0 === c0 >>> 0 && r.d1 === c1 >>> 0 && r.d2 === c2 >>> 0 && r.d3 === c3 >>> 0,
-    );
+    return outcomeOf(status, r.d0 === c0 >>> 0 && r.d1 === c1 >>> 0 && r.d2 === c2 >>> 0 && r.d3 === c3 >>> 0);
   }
 
-  classify(
-    c0: number, c1: number, c2: number, c3: number,
-    f0: number, f1: number, f2: number, f3: number, fcheck: number,
-  ): Outcome {
+  classify(c0: number, c1: number, c2: number, c3: number, f0: number, f1: number, f2: number, f3: number, fcheck: number): Outcome {
     return OUTCOME_NAMES[this.classifyCode(c0, c1, c2, c3, f0, f1, f2, f3, fcheck)];
   }
 }
@@ -203,8 +204,7 @@ export class SymbolCode {
  */
 function capColumnsX4(): number[] {
   const f = GF16;
-  const scale = (v: number, e: number) =>
-    f.mul(e, v & 15) | (f.mul(e, (v >>> 4) & 15) << 4) | (f.mul(e, (v >>> 8) & 15) << 8) | (f.mul(e, v >>> 12) << 12);
+  const scale = (v: number, e: number) => f.mul(e, v & 15) | (f.mul(e, (v >>> 4) & 15) << 4) | (f.mul(e, (v >>> 8) & 15) << 8) | (f.mul(e, v >>> 12) << 12);
   const blocked = new Uint8Array(1 << 16);
   const taken: number[] = [];
   const take = (p: number) => {

@@ -22,11 +22,13 @@ const clean = (seed: number, address: number) => cleanWord(seed, address, new Ui
 
 describe("codeFor", () => {
   it("maps each ECC mode to a code of the documented width", () => {
-    const widths = (["none", "parity", "secded", "chipkill"] as const).map((m) => [
-      codeFor(m).wordDataBits,
-      codeFor(m).wordTotalBits,
+    const widths = (["none", "parity", "secded", "chipkill"] as const).map((m) => [codeFor(m).wordDataBits, codeFor(m).wordTotalBits]);
+    expect(widths).toEqual([
+      [64, 64],
+      [64, 65],
+      [64, 72],
+      [128, 144],
     ]);
-    expect(widths).toEqual([[64, 64], [64, 65], [64, 72], [128, 144]]);
     expect(codeFor("chipkill", "x8").name).toBe("chipkill-x8");
     expect(codeFor("chipkill").devices).toBe(36);
   });
@@ -97,19 +99,13 @@ describe("classifyBits", () => {
 describe("classifyBurst", () => {
   it("equals flipping the same adjacent bits one by one", () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: ALL_CODES.length - 1 }),
-        fc.integer({ min: 1, max: 8 }),
-        fc.nat(),
-        fc.nat(),
-        (ci, len, startSeed, address) => {
-          const code = ALL_CODES[ci];
-          const start = startSeed % (code.wordTotalBits - len + 1);
-          const pos = Array.from({ length: len }, (_, i) => start + i);
-          const w = clean(9, address);
-          return classifyBurst(code, w, start, len) === classifyBits(code, w, pos);
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: ALL_CODES.length - 1 }), fc.integer({ min: 1, max: 8 }), fc.nat(), fc.nat(), (ci, len, startSeed, address) => {
+        const code = ALL_CODES[ci];
+        const start = startSeed % (code.wordTotalBits - len + 1);
+        const pos = Array.from({ length: len }, (_, i) => start + i);
+        const w = clean(9, address);
+        return classifyBurst(code, w, start, len) === classifyBits(code, w, pos);
+      }),
     );
   });
 });

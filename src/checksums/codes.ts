@@ -134,12 +134,7 @@ export function flipsFromPositions(positions: ArrayLike<number>, count: number, 
 }
 
 /** Outcome of flipping the codeword bits positions[0 .. count-1] of a word. */
-export function classifyBits(
-  code: EccCode,
-  clean: Uint32Array,
-  positions: ArrayLike<number>,
-  count: number = positions.length,
-): OutcomeCode {
+export function classifyBits(code: EccCode, clean: Uint32Array, positions: ArrayLike<number>, count: number = positions.length): OutcomeCode {
   for (let i = 0; i < count; i++) {
     const p = positions[i];
     if (p < 0 || p >= code.wordTotalBits) throw new RangeError(`bit ${p} outside the ${code.wordTotalBits}-bit ${code.name} codeword`);
@@ -174,13 +169,7 @@ export function classifyDevice(code: EccCode, clean: Uint32Array, device: number
 }
 
 /** Outcome of XORing `errorValue` into the `symbolBits`-wide symbol `symbol` of the codeword. */
-export function classifySymbol(
-  code: EccCode,
-  clean: Uint32Array,
-  symbol: number,
-  symbolBits: number,
-  errorValue: number,
-): OutcomeCode {
+export function classifySymbol(code: EccCode, clean: Uint32Array, symbol: number, symbolBits: number, errorValue: number): OutcomeCode {
   const start = symbol * symbolBits;
   if (symbol < 0 || start + symbolBits > code.wordTotalBits || symbolBits > 32) {
     throw new RangeError(`symbol ${symbol} (x${symbolBits}) outside the ${code.wordTotalBits}-bit ${code.name} codeword`);

@@ -71,8 +71,9 @@ describe("checkBlock", () => {
     const stored = crc32(block);
     const n = CRC32_HD4_MAX_BYTES * 8;
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 3, maxLength: 3 }), (flips) =>
-        checkBlockCode(block, flips, 3, stored) === OUTCOME_DETECTED,
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 3, maxLength: 3 }),
+        (flips) => checkBlockCode(block, flips, 3, stored) === OUTCOME_DETECTED,
       ),
       { numRuns: 100 },
     );

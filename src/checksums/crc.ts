@@ -59,12 +59,7 @@ let scratch = new Uint8Array(0);
  * compared with the CRC recomputed over the corrupted copy. `storedCrc` may be passed to
  * skip recomputing the clean block's CRC. Flipping a bit twice cancels.
  */
-export function checkBlockCode(
-  clean: Uint8Array,
-  flips: ArrayLike<number>,
-  count: number = flips.length,
-  storedCrc: number = crc32(clean),
-): OutcomeCode {
+export function checkBlockCode(clean: Uint8Array, flips: ArrayLike<number>, count: number = flips.length, storedCrc: number = crc32(clean)): OutcomeCode {
   const size = clean.length;
   if (scratch.length < size) scratch = new Uint8Array(Math.max(size, 2 * scratch.length));
   const read = scratch.length === size ? scratch : scratch.subarray(0, size);

@@ -203,7 +203,13 @@ describe("MemoryDetector", () => {
       const s = setup(mode);
       s.fire(dramModel, "dc1/row01/rack01/host01", { mode: "rank", dimm: 0, device: 3, errorsPerHour: 20 }, MINUTE);
       s.sim.run({ until: 24 * HOUR });
-      out[mode] = { corrected: s.d.total.corrected, machineChecks: s.d.total.machineChecks, silent: s.d.total.silent, whileDown: s.d.whileDown, errors: s.trace.counts.get("dram.error")!.events };
+      out[mode] = {
+        corrected: s.d.total.corrected,
+        machineChecks: s.d.total.machineChecks,
+        silent: s.d.total.silent,
+        whileDown: s.d.whileDown,
+        errors: s.trace.counts.get("dram.error")!.events,
+      };
     }
     // Every error of the failed device is one chipkill symbol: all corrected.
     expect(out.chipkill.machineChecks + out.chipkill.silent).toBe(0);

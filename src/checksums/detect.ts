@@ -256,7 +256,16 @@ export class MemoryDetector implements FaultListener {
    * The outcome of `flips` arriving on codeword `cw` of `host`, with any latent error of
    * that codeword; applies it. `flips` is scratch and may be overwritten.
    */
-  private decideWord(host: number, mode: EccMode, cw: number, flips: Uint32Array, dimm: number, source: string, word: number, bits: readonly number[]): OutcomeCode {
+  private decideWord(
+    host: number,
+    mode: EccMode,
+    cw: number,
+    flips: Uint32Array,
+    dimm: number,
+    source: string,
+    word: number,
+    bits: readonly number[],
+  ): OutcomeCode {
     const code = codeFor(mode);
     const keep = corrects(mode);
     clipToCodeword(flips, code.wordTotalBits);
@@ -345,10 +354,11 @@ export class MemoryDetector implements FaultListener {
       const pick = this.rng.int(m.size);
       let cw = -1;
       let j = 0;
-      for (const key of m.keys()) if (j++ === pick) {
-        cw = key;
-        break;
-      }
+      for (const key of m.keys())
+        if (j++ === pick) {
+          cw = key;
+          break;
+        }
       const q = this.rng.int(code.wordTotalBits);
       const f = this.flips;
       f.fill(0);
@@ -392,7 +402,16 @@ export class MemoryDetector implements FaultListener {
     this.trace.down("machine.check", { kind: "host", index: host }, { repairSec: this.repairSec, journal: false, traced: false, detail: { code: code.name } });
   }
 
-  private silentEscape(host: number, mode: EccMode, code: EccCode, source: string, word: number, bits: readonly number[], flips: Uint32Array | undefined, k: number): void {
+  private silentEscape(
+    host: number,
+    mode: EccMode,
+    code: EccCode,
+    source: string,
+    word: number,
+    bits: readonly number[],
+    flips: Uint32Array | undefined,
+    k: number,
+  ): void {
     this.total.silent += k;
     this.countersOf(mode).silent += k;
     this.fleet.flags[host] |= HostFlag.CORRUPT;

@@ -7,15 +7,7 @@
 // check (e.g. Lin & Costello, "Error Control Coding", 2nd ed. 2004, ch. 3).
 // Leaves out: byte-parity layouts (one bit per byte, 72-bit DIMMs of the 1990s), which
 // would catch more multi-bit errors spread over different bytes.
-import {
-  type DecodeStatus,
-  type Outcome,
-  type OutcomeCode,
-  OUTCOME_NAMES,
-  STATUS_OK,
-  STATUS_UNCORRECTABLE,
-  outcomeOf,
-} from "./outcome.js";
+import { type DecodeStatus, type Outcome, type OutcomeCode, OUTCOME_NAMES, STATUS_OK, STATUS_UNCORRECTABLE, outcomeOf } from "./outcome.js";
 
 export const PARITY_DATA_BITS = 64;
 export const PARITY_TOTAL_BITS = 65;
@@ -57,24 +49,12 @@ export function parityDecode(lo: number, hi: number, parityBit: number, out: Par
 const scratch = newParityResult();
 
 /** Encodes, applies the flips (flipParity: bit 0 = codeword bit 64), checks, scores. */
-export function classifyParityCode(
-  cleanLo: number,
-  cleanHi: number,
-  flipLo: number,
-  flipHi: number,
-  flipParity: number,
-): OutcomeCode {
+export function classifyParityCode(cleanLo: number, cleanHi: number, flipLo: number, flipHi: number, flipParity: number): OutcomeCode {
   const p = parityEncode(cleanLo, cleanHi);
   const status = parityDecode(cleanLo ^ flipLo, cleanHi ^ flipHi, p ^ (flipParity & 1), scratch);
   return outcomeOf(status, scratch.lo === cleanLo >>> 0 && scratch.hi === cleanHi >>> 0);
 }
 
-export function classifyParity(
-  cleanLo: number,
-  cleanHi: number,
-  flipLo: number,
-  flipHi: number,
-  flipParity: number,
-): Outcome {
+export function classifyParity(cleanLo: number, cleanHi: number, flipLo: number, flipHi: number, flipParity: number): Outcome {
   return OUTCOME_NAMES[classifyParityCode(cleanLo, cleanHi, flipLo, flipHi, flipParity)];
 }

@@ -29,16 +29,7 @@
 // Leaves out: bit-to-pin/bit-to-device mapping of a real DIMM (bit i of the codeword is
 // simply position i; x4 devices are taken as nibbles 4d..4d+3, see codes.ts), scrubbing
 // and write-back of corrected words (the fault layer's business).
-import {
-  type DecodeStatus,
-  type Outcome,
-  type OutcomeCode,
-  OUTCOME_NAMES,
-  STATUS_CORRECTED,
-  STATUS_OK,
-  STATUS_UNCORRECTABLE,
-  outcomeOf,
-} from "./outcome.js";
+import { type DecodeStatus, type Outcome, type OutcomeCode, OUTCOME_NAMES, STATUS_CORRECTED, STATUS_OK, STATUS_UNCORRECTABLE, outcomeOf } from "./outcome.js";
 
 export const SECDED_DATA_BITS = 64;
 export const SECDED_CHECK_BITS = 8;
@@ -138,26 +129,14 @@ const scratch = newSecdedResult();
  * data bits 0..63, flipCheck over check bits 64..71 as bits 0..7), decodes what a reader
  * would get and scores it against the clean data. Numeric outcome, allocation-free.
  */
-export function classifySecdedCode(
-  cleanLo: number,
-  cleanHi: number,
-  flipLo: number,
-  flipHi: number,
-  flipCheck: number,
-): OutcomeCode {
+export function classifySecdedCode(cleanLo: number, cleanHi: number, flipLo: number, flipHi: number, flipCheck: number): OutcomeCode {
   const check = secdedEncode(cleanLo, cleanHi);
   const status = secdedDecode(cleanLo ^ flipLo, cleanHi ^ flipHi, (check ^ flipCheck) & 0xff, scratch);
   return outcomeOf(status, scratch.lo === cleanLo >>> 0 && scratch.hi === cleanHi >>> 0);
 }
 
 /** As classifySecdedCode, returning the outcome's name. */
-export function classifySecded(
-  cleanLo: number,
-  cleanHi: number,
-  flipLo: number,
-  flipHi: number,
-  flipCheck: number,
-): Outcome {
+export function classifySecded(cleanLo: number, cleanHi: number, flipLo: number, flipHi: number, flipCheck: number): Outcome {
   return OUTCOME_NAMES[classifySecdedCode(cleanLo, cleanHi, flipLo, flipHi, flipCheck)];
 }
 

@@ -18,7 +18,13 @@ describe("computeCodesTable", () => {
 
   it("SECDED: 1-bit 100% corrected, 2-bit 100% detected, 3-bit as counted in secded.ts", () => {
     expect(row("secded(72,64)", "1-bit")).toEqual({
-      code: "secded(72,64)", pattern: "1-bit", cases: 72, corrected: 72, detected: 0, silent: 0, exhaustive: true,
+      code: "secded(72,64)",
+      pattern: "1-bit",
+      cases: 72,
+      corrected: 72,
+      detected: 0,
+      silent: 0,
+      exhaustive: true,
     });
     expect(row("secded(72,64)", "2-bit")).toMatchObject({ cases: 2556, detected: 2556, exhaustive: true });
     expect(row("secded(72,64)", "3-bit")).toMatchObject({ cases: 59640, detected: 26072, silent: 33568, exhaustive: true });
@@ -29,9 +35,7 @@ describe("computeCodesTable", () => {
     const r = row("secded(72,64)", "4-bit");
     expect(r).toMatchObject({ cases: 5000, exhaustive: false, corrected: 0 });
     expect(r.silent).toBeGreaterThan(0);
-    expect(computeCodesTable({ exhaustiveLimit: 100_000, sampleCases: 5_000, crcSampleCases: 0 })).toEqual(
-      rows.filter((x) => !x.code.startsWith("crc32")),
-    );
+    expect(computeCodesTable({ exhaustiveLimit: 100_000, sampleCases: 5_000, crcSampleCases: 0 })).toEqual(rows.filter((x) => !x.code.startsWith("crc32")));
   });
 
   it("chipkill x4 corrects every x4 device error and never lets a 2-bit error through", () => {

@@ -188,7 +188,10 @@ export function formatCodesTable(rows: readonly CodesTableRow[]): string {
   const widths = header.map((_, c) => Math.max(...all.map((line) => line[c].length)));
   const rightAligned = new Set([2, 4, 5, 6]);
   const render = (line: string[]) =>
-    line.map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
+    line
+      .map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join("  ")
+      .trimEnd();
   const rule = widths.map((w) => "-".repeat(w)).join("  ");
   return [render(header), rule, ...body.map(render)].join("\n") + "\n";
 }

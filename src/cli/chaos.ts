@@ -104,10 +104,18 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
     // development build makes every frame several times slower).
     process.env.NODE_ENV ??= "production";
     const { DashboardReporter } = await import("../tui/reporter.js");
-    dashboard = new DashboardReporter({ stdout: process.stdout, stdin: process.stdin, out: io.out, err: io.err, color: colorWanted(io.env), quiet: flag(p, "quiet") });
+    dashboard = new DashboardReporter({
+      stdout: process.stdout,
+      stdin: process.stdin,
+      out: io.out,
+      err: io.err,
+      color: colorWanted(io.env),
+      quiet: flag(p, "quiet"),
+    });
   }
   const reporter: Reporter =
-    dashboard ?? (reporterName === "json" ? new JsonReporter({ out: io.out, err: io.err }) : new TextReporter({ out: io.out, err: io.err, quiet: flag(p, "quiet") }));
+    dashboard ??
+    (reporterName === "json" ? new JsonReporter({ out: io.out, err: io.err }) : new TextReporter({ out: io.out, err: io.err, quiet: flag(p, "quiet") }));
   reporter.start({ scenario, file, seed, durationSec, counts, policies, journalPath, seedLine: line });
 
   const signals = stopOnSignals(io, journal, journalPath);

@@ -95,7 +95,10 @@ export interface FaultsReport {
   digest: string;
 }
 
-function loadOrExit(argv: string[], io: Io): { scenario: Scenario; file: string; seed: number; durationSec: number; reporter: "text" | "json"; top: number } | number {
+function loadOrExit(
+  argv: string[],
+  io: Io,
+): { scenario: Scenario; file: string; seed: number; durationSec: number; reporter: "text" | "json"; top: number } | number {
   const p = parse("faults", argv, faultsOptions);
   if (p.positionals.length !== 1) throw new UsageError(`faults needs exactly one scenario file, found ${p.positionals.length}`);
   const file = p.positionals[0];
@@ -113,7 +116,9 @@ function loadOrExit(argv: string[], io: Io): { scenario: Scenario; file: string;
   const scenario = r.value;
   const durationSec = durationOpt ?? scenario.durationSec;
   if (durationSec > scenario.limits.maxDurationSec) {
-    throw new UsageError(`--duration ${formatDuration(durationSec)} is above the safety limit of ${formatDuration(scenario.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`);
+    throw new UsageError(
+      `--duration ${formatDuration(durationSec)} is above the safety limit of ${formatDuration(scenario.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`,
+    );
   }
   return { scenario, file, seed: seedOpt ?? scenario.seed, durationSec, reporter, top };
 }
@@ -252,7 +257,14 @@ export function formatFaultsText(r: FaultsReport, top = 10): string {
   ] as const) {
     out.push("", `faults by ${title === "rows" ? "row" : "datacenter"} (top ${Math.min(top, list.length)} of ${list.length})`);
     if (list.length === 0) out.push("  none");
-    else out.push(...table([title === "rows" ? "row" : "datacenter", "faults", "most"], list.slice(0, top).map((d) => [d.id, n(d.total), topKinds(d.byKind, 3)]), new Set([1])));
+    else
+      out.push(
+        ...table(
+          [title === "rows" ? "row" : "datacenter", "faults", "most"],
+          list.slice(0, top).map((d) => [d.id, n(d.total), topKinds(d.byKind, 3)]),
+          new Set([1]),
+        ),
+      );
   }
 
   out.push("", `correlated events (${n(r.correlated.length)})`);

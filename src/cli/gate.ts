@@ -103,7 +103,9 @@ export async function gateCommand(argv: string[], io: Io): Promise<number> {
     }
   });
   const durationSec = durationOption(p);
-  const outputs = (["junit", "markdown", "json"] as const).map((k) => [k, str(p, k)] as const).filter((x): x is readonly [(typeof x)[0], string] => x[1] !== undefined);
+  const outputs = (["junit", "markdown", "json"] as const)
+    .map((k) => [k, str(p, k)] as const)
+    .filter((x): x is readonly [(typeof x)[0], string] => x[1] !== undefined);
   if (outputs.filter(([, path]) => path === "-").length > 1) throw new UsageError("only one of --junit, --markdown and --json can be - (stdout)");
   for (const [k, path] of outputs) checkOutputPath(k, path, io.cwd, flag(p, "force"));
 
@@ -119,7 +121,10 @@ export async function gateCommand(argv: string[], io: Io): Promise<number> {
     }
     const s = r.value;
     const dur = durationSec ?? s.durationSec;
-    if (dur > s.limits.maxDurationSec) throw new UsageError(`--duration ${formatDuration(dur)} is above ${file}'s safety limit of ${formatDuration(s.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`);
+    if (dur > s.limits.maxDurationSec)
+      throw new UsageError(
+        `--duration ${formatDuration(dur)} is above ${file}'s safety limit of ${formatDuration(s.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`,
+      );
     const base = seedBase ?? s.seed;
     if (base + seeds - 1 > 2 ** 53 - 1) throw new UsageError(`seeds ${base}..${base + seeds - 1} pass the largest seed, 2^53 - 1; lower --seed-base`);
     scenarios.push({

@@ -14,7 +14,16 @@
 // if the journal is damaged or was edited. The logic lives in src/replay/; this file
 // parses options and prints.
 import { resolve } from "node:path";
-import { JournalError, JournalExistsError, JournalWriter, defaultJournalPath, digestOnlyJournal, parseJournal, type Journal, type JournalReadResult } from "../journal/index.js";
+import {
+  JournalError,
+  JournalExistsError,
+  JournalWriter,
+  defaultJournalPath,
+  digestOnlyJournal,
+  parseJournal,
+  type Journal,
+  type JournalReadResult,
+} from "../journal/index.js";
 import { countScenario } from "../scenario/summary.js";
 import { formatDuration, parseDuration, UnitError } from "../scenario/units.js";
 import { laneNames, runScenario } from "../run/session.js";
@@ -145,7 +154,8 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
   const limits = limitsOf(p);
   if (str(p, "import") !== undefined) return importMode(p, io, reporter, limits);
 
-  for (const o of IMPORT_ONLY) if (p.values[o] !== undefined) throw new UsageError(`--${o} goes with --import (a journal already records its scenario, seed and duration)`);
+  for (const o of IMPORT_ONLY)
+    if (p.values[o] !== undefined) throw new UsageError(`--${o} goes with --import (a journal already records its scenario, seed and duration)`);
   if (p.positionals.length !== 1) throw new UsageError(`replay needs exactly one journal, found ${p.positionals.length}`);
   const policy = str(p, "policy");
   if (flag(p, "verify") && policy !== undefined) throw new UsageError("--verify and --policy are separate questions: give one of them");
@@ -217,7 +227,9 @@ function printDamage(io: Io, name: string, read: JournalReadResult, a: Assessmen
   if (a.damage.length > MAX_ISSUES_SHOWN) io.err(`... and ${a.damage.length - MAX_ISSUES_SHOWN} more\n`);
   const first = a.damage[0].line;
   const bad = new Set(a.damage.map((i) => i.line)).size;
-  io.err(`${name}: damaged from line ${first} (${bad} bad line${bad === 1 ? "" : "s"}; lines 1-${read.validPrefixLines} are intact): the journal cannot be trusted as a record of the run\n`);
+  io.err(
+    `${name}: damaged from line ${first} (${bad} bad line${bad === 1 ? "" : "s"}; lines 1-${read.validPrefixLines} are intact): the journal cannot be trusted as a record of the run\n`,
+  );
 }
 
 const EDITED = (name: string, read: JournalReadResult) =>
@@ -252,9 +264,14 @@ async function verifyMode(read: JournalReadResult, a: Assessment, name: string, 
   const h = read.header!;
   const say = (s: string) => (text ? io.out(`${s}\n`) : io.err(`${s}\n`));
   const d = h.options?.durationSec;
-  say(`re-running scenario=${h.scenario} seed=${h.seed} duration=${typeof d === "number" ? formatDuration(d) : "?"} (recorded by fleet ${h.fleetVersion}) against ${read.lines.toLocaleString("en-US")} lines of ${name}`);
+  say(
+    `re-running scenario=${h.scenario} seed=${h.seed} duration=${typeof d === "number" ? formatDuration(d) : "?"} (recorded by fleet ${h.fleetVersion}) against ${read.lines.toLocaleString("en-US")} lines of ${name}`,
+  );
   if (a.trust === "truncated") say(`note: ${a.truncation}; verifying the records it has`);
-  else if (read.footer?.status === "interrupted") say(`note: the run was interrupted at ${formatDuration(read.footer.at)}; verifying its records (an interrupted footer is not compared: it stands where Ctrl-C fell)`);
+  else if (read.footer?.status === "interrupted")
+    say(
+      `note: the run was interrupted at ${formatDuration(read.footer.at)}; verifying its records (an interrupted footer is not compared: it stands where Ctrl-C fell)`,
+    );
   if (a.trust === "edited") say(`note: ${EDITED(name, read)}; the re-run finds the line`);
 
   const r = await verifyJournal(read, { journalName: name, cwd: io.cwd, limits });
@@ -277,7 +294,10 @@ function printVerify(io: Io, name: string, r: VerifyResult): void {
   }
   if (r.kind === "verified") {
     if (r.scope === "whole") io.out(`verified: ${n(r.lines)} records, digest ${r.digest} matches\n`);
-    else io.out(`verified prefix: ${n(r.lines)} records, up to ${formatDuration(r.upToSec)} of ${formatDuration(r.durationSec)} simulated, match the re-run; the journal holds nothing after that\n`);
+    else
+      io.out(
+        `verified prefix: ${n(r.lines)} records, up to ${formatDuration(r.upToSec)} of ${formatDuration(r.durationSec)} simulated, match the re-run; the journal holds nothing after that\n`,
+      );
     return;
   }
   const { divergence: dv } = r;
@@ -294,7 +314,16 @@ function printVerify(io: Io, name: string, r: VerifyResult): void {
 
 // ---- counterfactual --------------------------------------------------------------------
 
-async function policyMode(read: JournalReadResult, a: Assessment, name: string, policyArg: string, baseline: string | undefined, io: Io, reporter: ReporterName, limits: Partial<Limits>): Promise<number> {
+async function policyMode(
+  read: JournalReadResult,
+  a: Assessment,
+  name: string,
+  policyArg: string,
+  baseline: string | undefined,
+  io: Io,
+  reporter: ReporterName,
+  limits: Partial<Limits>,
+): Promise<number> {
   if (a.trust === "damaged") {
     printDamage(io, name, read, a);
     return EXIT.usage;
@@ -313,7 +342,9 @@ async function policyMode(read: JournalReadResult, a: Assessment, name: string, 
   const lanes = laneNames(run.scenario).map((l) => l ?? "default");
   if (baseline !== undefined && !lanes.includes(baseline)) {
     const guess = didYouMean(baseline, lanes);
-    throw new UsageError(`--baseline ${baseline}: no such recorded policy${guess ? ` (did you mean "${guess}"?)` : ""}; the recorded policies are ${lanes.join(", ")}`);
+    throw new UsageError(
+      `--baseline ${baseline}: no such recorded policy${guess ? ` (did you mean "${guess}"?)` : ""}; the recorded policies are ${lanes.join(", ")}`,
+    );
   }
   const chosen = choosePolicy(policyArg, run, io.cwd);
   if (!chosen.ok) {
@@ -354,7 +385,9 @@ async function policyMode(read: JournalReadResult, a: Assessment, name: string, 
   }
   const o = (s: string) => io.out(`${s}\n`);
   o(`counterfactual: ${names.join(", ")} (from ${chosen.value.origin}) against the recorded faults of ${name}`);
-  o(`scenario=${run.scenario.name} seed=${run.seed} duration=${formatDuration(run.durationSec)}; fault trace ${after.traceDigest.slice(0, 16)}… equals the recorded one`);
+  o(
+    `scenario=${run.scenario.name} seed=${run.seed} duration=${formatDuration(run.durationSec)}; fault trace ${after.traceDigest.slice(0, 16)}… equals the recorded one`,
+  );
   for (const note of notes) o(`note: ${note}`);
   o(`before: ${beforeSource === "footer" ? "the recorded results, from the journal's footer" : "the recorded policies, re-run"}; after: the counterfactual`);
   o("");
@@ -362,7 +395,8 @@ async function policyMode(read: JournalReadResult, a: Assessment, name: string, 
   o("");
   if (slo.length === 0) o("verdict: the scenario states no SLOs");
   else if (breached.length === 0) o(`verdict: ${names.join(", ")} ${names.length === 1 ? "holds" : "hold"} every SLO against the recorded faults`);
-  else o(`verdict: ${breached.map((v: Verdict) => `${v.policy} breaches ${v.metric} ${v.op} ${formatValue(v.threshold)} (${formatValue(v.value)})`).join("; ")}`);
+  else
+    o(`verdict: ${breached.map((v: Verdict) => `${v.policy} breaches ${v.metric} ${v.op} ${formatValue(v.threshold)} (${formatValue(v.value)})`).join("; ")}`);
   o(`exit ${code}`);
   return code;
 }
@@ -398,10 +432,15 @@ async function importMode(p: Parsed, io: Io, reporterName: ReporterName, limits:
   } else {
     const c = coveringDuration(scenario.durationSec, endSec);
     durationSec = c.durationSec;
-    if (c.extended) notes.push(`duration extended from the scenario's ${formatDuration(scenario.durationSec)} to ${formatDuration(durationSec)}, to cover the incident's last fault and its repair (over at ${formatDuration(endSec)})`);
+    if (c.extended)
+      notes.push(
+        `duration extended from the scenario's ${formatDuration(scenario.durationSec)} to ${formatDuration(durationSec)}, to cover the incident's last fault and its repair (over at ${formatDuration(endSec)})`,
+      );
   }
   if (durationSec > scenario.limits.maxDurationSec) {
-    throw new UsageError(`the duration ${formatDuration(durationSec)} is above the safety limit of ${formatDuration(scenario.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`);
+    throw new UsageError(
+      `the duration ${formatDuration(durationSec)} is above the safety limit of ${formatDuration(scenario.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`,
+    );
   }
 
   let journal: Journal;
@@ -430,7 +469,9 @@ async function importMode(p: Parsed, io: Io, reporterName: ReporterName, limits:
   const say = (s: string) => (reporterName === "text" ? io.out(`${s}\n`) : io.err(`${s}\n`));
   const first = Math.min(...faults.map((f) => f.atSec));
   const last = Math.max(...faults.map((f) => f.atSec));
-  say(`incident: ${faults.length} fault${faults.length === 1 ? "" : "s"} from ${incident}, ${formatDuration(first)} to ${formatDuration(last)}; the scenario's own faults are left out`);
+  say(
+    `incident: ${faults.length} fault${faults.length === 1 ? "" : "s"} from ${incident}, ${formatDuration(first)} to ${formatDuration(last)}; the scenario's own faults are left out`,
+  );
   for (const note of notes) say(`note: ${note}`);
 
   const signals = stopOnSignals(io, journal, journalPath);

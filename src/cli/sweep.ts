@@ -155,8 +155,13 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   const unicode = !p.values.ascii;
 
   const out: string[] = [];
-  out.push(`sweep ${file}: ${axes.map((a) => `${a.text} (${a.spacing})`).join(" x ")}; ${seedsN} seeds ${seeds[0]}..${seeds[seeds.length - 1]}, ${formatDuration(durationSec)} each`);
-  out.push(`metric: ${metric} of policy ${policy}, goal ${goal}; mean over seeds with a ${METHOD.mean}${partial ? `; PARTIAL: ${finished} of ${jobs.length} runs finished` : ""}`, "");
+  out.push(
+    `sweep ${file}: ${axes.map((a) => `${a.text} (${a.spacing})`).join(" x ")}; ${seedsN} seeds ${seeds[0]}..${seeds[seeds.length - 1]}, ${formatDuration(durationSec)} each`,
+  );
+  out.push(
+    `metric: ${metric} of policy ${policy}, goal ${goal}; mean over seeds with a ${METHOD.mean}${partial ? `; PARTIAL: ${finished} of ${jobs.length} runs finished` : ""}`,
+    "",
+  );
   out.push(formatSweepTable(axes, rows, best, { unicode }), "");
   out.push(axes.length === 1 ? formatSweepChart(axes[0], rows, best, { unicode }) : formatSweepHeat([axes[0], axes[1]], rows, best, goal, { unicode }), "");
   if (best >= 0) {
@@ -173,7 +178,10 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   } else {
     out.push("best: none (no point has a value)");
   }
-  if (failed) out.push(`${failed} run${failed === 1 ? "" : "s"} FAILED: ${batch.results.filter((r) => r.status === "failed" || r.status === "invalid").map((r) => `${r.id}: ${r.error ?? ""}`)[0]}${failed > 1 ? " ..." : ""}`);
+  if (failed)
+    out.push(
+      `${failed} run${failed === 1 ? "" : "s"} FAILED: ${batch.results.filter((r) => r.status === "failed" || r.status === "invalid").map((r) => `${r.id}: ${r.error ?? ""}`)[0]}${failed > 1 ? " ..." : ""}`,
+    );
   const exitCode = batch.interrupted ? EXIT.interrupted : failed ? EXIT.harness : EXIT.ok;
   if (jsonPath === "-") {
     writeOutput("-", formatSweepJson({ file, axes, seeds, durationSec, policy, metric, goal, rows, best, partial, exitCode }), io.cwd, io.out);

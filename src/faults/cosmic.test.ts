@@ -24,7 +24,10 @@ const upsets = (w: ReturnType<typeof world>) => w.events.filter((e) => e.kind ==
 
 describe("cosmic settings", () => {
   it("reads the scenario form and fills documented defaults", () => {
-    const s = settings(cosmicModel.schema, "{ rate: 25000 FIT/Mbit, multiBit: 2%, bursts: { every: 12h, duration: 10m, direction: east, width: 90deg, x: 40 } }");
+    const s = settings(
+      cosmicModel.schema,
+      "{ rate: 25000 FIT/Mbit, multiBit: 2%, bursts: { every: 12h, duration: 10m, direction: east, width: 90deg, x: 40 } }",
+    );
     expect(s).toEqual({
       fitPerMbit: 25000,
       multiBitFraction: 0.02,
@@ -216,4 +219,3 @@ describe("cosmic determinism", () => {
     expect(bits[2] - bits[0]).toBe(2);
   });
 });
-

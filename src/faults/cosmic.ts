@@ -435,9 +435,13 @@ class CosmicInjector implements Injector {
     const dc = fleet.dcOfHost(host);
     const word = rng.int(this.wordsOfDc[dc]);
     const first = rng.int(WORD_TOTAL_BITS - width + 1);
-    trace.emit("cosmic.upset", { kind: "host", index: host }, {
-      detail: { word, bits: adjacentBits(first, width), dimm: dimmOfWord(this.dimmWordsOfDc[dc], word) },
-    });
+    trace.emit(
+      "cosmic.upset",
+      { kind: "host", index: host },
+      {
+        detail: { word, bits: adjacentBits(first, width), dimm: dimmOfWord(this.dimmWordsOfDc[dc], word) },
+      },
+    );
   }
 
   // ---- bursts ---------------------------------------------------------------------
@@ -578,7 +582,9 @@ export const cosmicModel: FaultModel<CosmicSettings> = {
       const word = rng.int(Math.floor((h.dimms * h.dimmBytes * 8) / WORD_DATA_BITS));
       const width = params.bits as number;
       const first = rng.int(WORD_TOTAL_BITS - width + 1);
-      trace.emit("cosmic.upset", ref, { detail: { word, bits: adjacentBits(first, width), dimm: dimmOfWord(dimmGeometry(h.dimmBytes), word), origin: "incident" } });
+      trace.emit("cosmic.upset", ref, {
+        detail: { word, bits: adjacentBits(first, width), dimm: dimmOfWord(dimmGeometry(h.dimmBytes), word), origin: "incident" },
+      });
     },
   },
 };

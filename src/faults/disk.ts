@@ -97,7 +97,14 @@ const factorRange: Validator<[number, number]> = (raw, path, ctx) => {
     } catch (e) {
       return ctx.report(e instanceof UnitError ? "bad_unit" : "invalid_value", path, node, (e as Error).message, "write a range like 10x..20x");
     }
-    if (lo < 1 || hi < lo) return ctx.report("invalid_value", path, node, `expected a range of factors of at least 1x, low..high, found "${node.value}"`, "write a range like 10x..20x");
+    if (lo < 1 || hi < lo)
+      return ctx.report(
+        "invalid_value",
+        path,
+        node,
+        `expected a range of factors of at least 1x, low..high, found "${node.value}"`,
+        "write a range like 10x..20x",
+      );
     return [lo, hi];
   }
   const v = factor({ min: 1 })(node, path, ctx);

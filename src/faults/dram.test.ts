@@ -57,7 +57,8 @@ describe("dram errors", () => {
   // 2 hosts x 4 DIMMs of 8 GiB = 288 devices, every mode at 10 FIT x 62,000 = 0.62 MFIT:
   // ~1.25 faults per hour, ~300 in 10 days, each erring at 0.5/h (~18,000 errors).
   const w = world({ rows: 1, racksPerRow: 1, hostsPerRack: 2, host: { dimms: 4, dimmBytes: 8 * GiB } });
-  const yaml = "{ fit: { bit: 10, word: 10, column: 10, row: 10, bank: 10, multiBank: 10, rank: 10 }, scale: 62000x, errorsPerHour: { bit: 0.5, word: 0.5, column: 0.5, row: 0.5, bank: 0.5, multiBank: 0.5, rank: 0.5 }, maxErrors: 100000 }";
+  const yaml =
+    "{ fit: { bit: 10, word: 10, column: 10, row: 10, bank: 10, multiBank: 10, rank: 10 }, scale: 62000x, errorsPerHour: { bit: 0.5, word: 0.5, column: 0.5, row: 0.5, bank: 0.5, multiBank: 0.5, rank: 0.5 }, maxErrors: 100000 }";
   const inj = run(w, yaml, 10 * DAY);
   const g = dimmGeometry(8 * GiB);
   const faults = new Map<number, FaultEvent>();
@@ -83,10 +84,14 @@ describe("dram errors", () => {
         const inside =
           e.host === f.host &&
           a.dimm === d.dimm &&
-          a.rank >= d.ranks[0] && a.rank <= d.ranks[1] &&
-          a.bank >= d.banks[0] && a.bank <= d.banks[1] &&
-          a.row >= d.rows[0] && a.row <= d.rows[1] &&
-          a.col >= d.cols[0] && a.col <= d.cols[1];
+          a.rank >= d.ranks[0] &&
+          a.rank <= d.ranks[1] &&
+          a.bank >= d.banks[0] &&
+          a.bank <= d.banks[1] &&
+          a.row >= d.rows[0] &&
+          a.row <= d.rows[1] &&
+          a.col >= d.cols[0] &&
+          a.col <= d.cols[1];
         if (!inside) bad.push(`fault ${id} (${f.detail.mode}) error at ${JSON.stringify(a)}`);
       }
     }

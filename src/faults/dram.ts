@@ -52,16 +52,7 @@ import { factor, map, maybe, number, object, oneOf, opt } from "../scenario/sche
 import type { Rng } from "../sim/rng.js";
 import type { Sim } from "../sim/sim.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
-import {
-  AliasTable,
-  DEVICE_BITS,
-  DEVICES_PER_DIMM,
-  DEVICES_PER_RANK,
-  type DimmGeometry,
-  dimmGeometry,
-  fitToPerSec,
-  wordAddress,
-} from "./memory.js";
+import { AliasTable, DEVICE_BITS, DEVICES_PER_DIMM, DEVICES_PER_RANK, type DimmGeometry, dimmGeometry, fitToPerSec, wordAddress } from "./memory.js";
 import type { FaultKind } from "./trace.js";
 
 export const DRAM_MODES = ["bit", "word", "column", "row", "bank", "multiBank", "rank"] as const;
@@ -109,7 +100,11 @@ function perMode(defaults: Record<DramMode, number>, what: string) {
 
 const schema = map(
   object({
-    fit: opt(perMode(DEFAULT_FIT_PER_DEVICE, "FIT per x4 device"), { ...DEFAULT_FIT_PER_DEVICE }, "permanent-fault FIT per device by mode (Sridharan & Liberty SC'12)"),
+    fit: opt(
+      perMode(DEFAULT_FIT_PER_DEVICE, "FIT per x4 device"),
+      { ...DEFAULT_FIT_PER_DEVICE },
+      "permanent-fault FIT per device by mode (Sridharan & Liberty SC'12)",
+    ),
     errorsPerHour: opt(perMode(DEFAULT_ERRORS_PER_HOUR, "errors per hour"), { ...DEFAULT_ERRORS_PER_HOUR }, "errors per hour a fault produces, by mode"),
     scale: opt(factor(), 1, "multiplies every fault rate (1x; 5x approaches Schroeder et al. 2009)"),
     maxErrors: opt(number({ min: 0, integer: true }), DEFAULT_MAX_ERRORS, "errors per fault after which it goes quiet in the trace (100)"),
@@ -188,21 +183,25 @@ class DramEngine {
     };
     this.faults.push(f);
     const span = (v: number, n: number) => (v < 0 ? [0, n - 1] : [v, v]);
-    trace.emit("dram.fault", { kind: "host", index: host }, {
-      detail: {
-        fault: f.id,
-        mode,
-        dimm,
-        device,
-        ranks: [f.rankLo, f.rankHi],
-        banks: span(f.bank, g.banks),
-        rows: span(f.row, g.rows),
-        cols: span(f.col, g.cols),
-        // Host words of the region's corners (first and last word covered).
-        words: [wordAddress(g, dimm, f.rankLo, Math.max(0, f.bank), Math.max(0, f.row), Math.max(0, f.col)), lastWord(f)],
-        bits: maskBits(device, f.mask === 0 ? 0xf : f.mask),
+    trace.emit(
+      "dram.fault",
+      { kind: "host", index: host },
+      {
+        detail: {
+          fault: f.id,
+          mode,
+          dimm,
+          device,
+          ranks: [f.rankLo, f.rankHi],
+          banks: span(f.bank, g.banks),
+          rows: span(f.row, g.rows),
+          cols: span(f.col, g.cols),
+          // Host words of the region's corners (first and last word covered).
+          words: [wordAddress(g, dimm, f.rankLo, Math.max(0, f.bank), Math.max(0, f.row), Math.max(0, f.col)), lastWord(f)],
+          bits: maskBits(device, f.mask === 0 ? 0xf : f.mask),
+        },
       },
-    });
+    );
     this.scheduleError(f);
     return f;
   }

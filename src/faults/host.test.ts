@@ -16,7 +16,11 @@ describe("host crash settings", () => {
 describe("host crashes", () => {
   const horizon = 90 * DAY;
   const h = faultHarness(big, 4);
-  const inj = h.start(hostCrashModel.create(parseSettings(hostCrashModel, "{ mtbf: 1y, reboot: 10m, repairFraction: 20%, repair: 2d }")), "faults.host", horizon);
+  const inj = h.start(
+    hostCrashModel.create(parseSettings(hostCrashModel, "{ mtbf: 1y, reboot: 10m, repairFraction: 20%, repair: 2d }")),
+    "faults.host",
+    horizon,
+  );
   h.sim.run({ until: horizon });
   const crashes = h.events.filter((e) => e.kind === "host.crash");
 

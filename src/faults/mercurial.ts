@@ -51,7 +51,8 @@ export interface MercurialSettings {
 const DEFAULT_BIT = 30;
 const DEFAULT_RATE_PER_SEC = 1 / 3600;
 
-const bitField = () => opt(number({ integer: true, min: 0, max: 31 }), DEFAULT_BIT, "bit of a float32 result set by a corruption, 0..31 (30: top exponent bit)");
+const bitField = () =>
+  opt(number({ integer: true, min: 0, max: 31 }), DEFAULT_BIT, "bit of a float32 result set by a corruption, 0..31 (30: top exponent bit)");
 const rateField = () => opt(ratePerSec(), DEFAULT_RATE_PER_SEC, "corruptions per defective host (1/h)");
 
 const schema = map(

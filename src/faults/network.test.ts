@@ -18,7 +18,13 @@ const threeDcs = {
 
 describe("link settings", () => {
   it("fills documented defaults", () => {
-    expect(parseSettings(linkModel, "{}")).toEqual({ mtbfSec: 180 * DAY, repairSec: 6 * HOUR, latencyMtbfSec: 7 * DAY, extraLatencySec: 0.05, latencySec: 30 * MINUTE });
+    expect(parseSettings(linkModel, "{}")).toEqual({
+      mtbfSec: 180 * DAY,
+      repairSec: 6 * HOUR,
+      latencyMtbfSec: 7 * DAY,
+      extraLatencySec: 0.05,
+      latencySec: 30 * MINUTE,
+    });
     expect(parseSettings(linkModel, "{ latency: 80ms, latencyMtbf: off }")).toMatchObject({ extraLatencySec: 0.08, latencyMtbfSec: Infinity });
   });
 });
@@ -27,7 +33,11 @@ describe("link cuts and latency spikes", () => {
   it("happen at the configured rates per link (a 2x rate would fail)", () => {
     const h = faultHarness(threeDcs, 6);
     const horizon = YEAR;
-    const inj = h.start(linkModel.create(parseSettings(linkModel, "{ mtbf: 2d, repair: 1h, latencyMtbf: 1d, latency: 50ms, latencyFor: 10m }")), "faults.link", horizon);
+    const inj = h.start(
+      linkModel.create(parseSettings(linkModel, "{ mtbf: 2d, repair: 1h, latencyMtbf: 1d, latency: 50ms, latencyFor: 10m }")),
+      "faults.link",
+      horizon,
+    );
     h.sim.run({ until: horizon });
     const exp = inj.expected!(h.fleet, horizon);
     expect(exp["link.cut"]).toBeCloseTo(3 * 182.5, 6);

@@ -79,7 +79,8 @@ describe("a bus bar failure takes down exactly the racks it feeds, for the repai
       const now = h.sim.now;
       const want = new Set<number>();
       for (const a of active) {
-        if (a.until > now) for (const rack of h.fleet.racksOfBusbar(a.busbar)) for (let x = h.fleet.hostsOfRack(rack).start; x < h.fleet.hostsOfRack(rack).end; x++) want.add(x);
+        if (a.until > now)
+          for (const rack of h.fleet.racksOfBusbar(a.busbar)) for (let x = h.fleet.hostsOfRack(rack).start; x < h.fleet.hostsOfRack(rack).end; x++) want.add(x);
       }
       expect(downHosts(h.fleet)).toEqual([...want].sort((a, b) => a - b));
       checked++;

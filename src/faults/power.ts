@@ -191,8 +191,13 @@ export const busbarModel: FaultModel<BusbarSettings> = {
   summary: "bus bar failures (overheating): every rack it feeds goes down until repaired, after a temperature warning",
   schema: busbarSchema,
   create: (s) =>
-    new PowerInjector("busbar", s.mtbfSec, s.warningSec, (f) => f.busbarCount, "power.busbar", (env, b) =>
-      failElement(env, "power.busbar", "busbar", b, s.repairSec, "overheat"),
+    new PowerInjector(
+      "busbar",
+      s.mtbfSec,
+      s.warningSec,
+      (f) => f.busbarCount,
+      "power.busbar",
+      (env, b) => failElement(env, "power.busbar", "busbar", b, s.repairSec, "overheat"),
     ),
   incident: {
     targets: ["busbar"],
@@ -208,7 +213,14 @@ export const pduModel: FaultModel<PduSettings> = {
   summary: "PDU failures: the racks a PDU feeds go down until repaired",
   schema: pduSchema,
   create: (s) =>
-    new PowerInjector("pdu", s.mtbfSec, 0, (f) => f.pduCount, "power.pdu", (env, p) => failElement(env, "power.pdu", "pdu", p, s.repairSec, "failure")),
+    new PowerInjector(
+      "pdu",
+      s.mtbfSec,
+      0,
+      (f) => f.pduCount,
+      "power.pdu",
+      (env, p) => failElement(env, "power.pdu", "pdu", p, s.repairSec, "failure"),
+    ),
   incident: {
     targets: ["pdu"],
     params: { repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h)") },
@@ -223,8 +235,13 @@ export const utilityModel: FaultModel<UtilitySettings> = {
   summary: "utility power losses: mostly masked by UPS and generators, else the datacenter goes down",
   schema: utilitySchema,
   create: (s) =>
-    new PowerInjector("utility", s.mtbfSec, 0, (f) => f.dcCount, "power.utility", (env, dc) =>
-      loseUtility(env, dc, env.rng.next() < s.maskedFraction, s.repairSec, "loss"),
+    new PowerInjector(
+      "utility",
+      s.mtbfSec,
+      0,
+      (f) => f.dcCount,
+      "power.utility",
+      (env, dc) => loseUtility(env, dc, env.rng.next() < s.maskedFraction, s.repairSec, "loss"),
     ),
   incident: {
     targets: ["dc", "utility"],

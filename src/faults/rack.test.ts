@@ -16,7 +16,11 @@ describe("rack settings", () => {
       lossFraction: 0.5,
       wonkySec: 4 * HOUR,
     });
-    expect(parseSettings(rackModel, "{ repair: 2h, wonkyMtbf: off }")).toMatchObject({ repairSecMin: 2 * HOUR, repairSecMax: 2 * HOUR, wonkyMtbfSec: Infinity });
+    expect(parseSettings(rackModel, "{ repair: 2h, wonkyMtbf: off }")).toMatchObject({
+      repairSecMin: 2 * HOUR,
+      repairSecMax: 2 * HOUR,
+      wonkyMtbfSec: Infinity,
+    });
     expect(parseSettings(rackModel, "{ repair: 30m..90m }")).toMatchObject({ repairSecMin: 1800, repairSecMax: 5400 });
     expect(() => parseSettings(rackModel, "{ repair: 6h..1h }")).toThrow(/low\.\.high/);
     expect(() => parseSettings(rackModel, "{ repair: 1h..6 }")).toThrow(/needs a unit/);
@@ -26,7 +30,11 @@ describe("rack settings", () => {
 describe("rack failures and wonky racks", () => {
   const horizon = YEAR;
   const h = faultHarness(many, 8);
-  const inj = h.start(rackModel.create(parseSettings(rackModel, "{ mtbf: 2y, repair: 1h..6h, wonkyMtbf: 4y, loss: 50%, wonkyFor: 4h }")), "faults.rack", horizon);
+  const inj = h.start(
+    rackModel.create(parseSettings(rackModel, "{ mtbf: 2y, repair: 1h..6h, wonkyMtbf: 4y, loss: 50%, wonkyFor: 4h }")),
+    "faults.rack",
+    horizon,
+  );
   const wonkyDownHosts: number[] = [];
   h.trace.addListener({
     onFault: (e) => {

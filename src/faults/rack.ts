@@ -56,7 +56,8 @@ export const durationRange: Validator<[number, number]> = (raw, path, ctx) => {
     } catch (e) {
       return ctx.report(e instanceof UnitError ? "bad_unit" : "invalid_value", path, node, (e as Error).message, "write a range like 1h..6h");
     }
-    if (!(lo > 0) || hi < lo) return ctx.report("invalid_value", path, node, `expected a range of positive durations, low..high, found "${node.value}"`, "write a range like 1h..6h");
+    if (!(lo > 0) || hi < lo)
+      return ctx.report("invalid_value", path, node, `expected a range of positive durations, low..high, found "${node.value}"`, "write a range like 1h..6h");
     return [lo, hi];
   }
   const v = duration({ positive: true })(node, path, ctx);

@@ -12,17 +12,8 @@ import { stragglerModel } from "./straggler.js";
 import { mercurialModel } from "./mercurial.js";
 
 export const FAULT_MODELS: Record<string, FaultModel<unknown>> = Object.fromEntries(
-  [
-    cosmicModel,
-    dramModel,
-    diskModel,
-    busbarModel,
-    pduModel,
-    utilityModel,
-    hostCrashModel,
-    rackModel,
-    linkModel,
-    stragglerModel,
-    mercurialModel,
-  ].map((m) => [m.kind, m as FaultModel<unknown>]),
+  [cosmicModel, dramModel, diskModel, busbarModel, pduModel, utilityModel, hostCrashModel, rackModel, linkModel, stragglerModel, mercurialModel].map((m) => [
+    m.kind,
+    m as FaultModel<unknown>,
+  ]),
 );

@@ -108,7 +108,9 @@ describe("aggregated episodes", () => {
     const sink: { kind: string; fields: Record<string, unknown> }[] = [];
     const w = world(2); // 10,000 hosts; a workload runs on the first 5,000
     // A journal that keeps the records: only record() is called by the trace.
-    const trace = new FaultTrace(w.sim, w.fleet, { record: (_t: string, _at: number, f: Record<string, unknown>) => void sink.push({ kind: f.kind as string, fields: f }) } as never);
+    const trace = new FaultTrace(w.sim, w.fleet, {
+      record: (_t: string, _at: number, f: Record<string, unknown>) => void sink.push({ kind: f.kind as string, fields: f }),
+    } as never);
     const events: FaultEvent[] = [];
     trace.addListener({ onFault: (e) => void events.push(e) });
     const watched = [{ start: 0, end: 5000 }];

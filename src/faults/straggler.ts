@@ -192,7 +192,10 @@ class StragglerInjector implements Injector {
   private episode(): void {
     const { fleet, rng, sim, trace } = this.env;
     const s = this.s;
-    const host = this.ranges.length === 1 && this.ranges[0].start === 0 && this.ranges[0].end === fleet.hostCount ? rng.int(fleet.hostCount) : this.pickSimulated(rng.int(this.simulatedHosts));
+    const host =
+      this.ranges.length === 1 && this.ranges[0].start === 0 && this.ranges[0].end === fleet.hostCount
+        ? rng.int(fleet.hostCount)
+        : this.pickSimulated(rng.int(this.simulatedHosts));
     const f = episodeFactor(rng, s.slowdownMedian, s.slowdownSpread);
     trace.slow("straggler", host, f, sim.now + rng.exp(s.durationSecMean), { cause: "episode" }, !this.aggregate);
     this.episodesInWindow++;

@@ -150,14 +150,30 @@ describe("timeline files", () => {
     const r = loadScenarioText(scenarioText("  - timeline: incidents/a.jsonl"), scenario);
     if (!r.ok) throw new Error(formatIssues(scenario, r.issues));
     expect(scheduledFaults(r.value)).toEqual([
-      { atSec: 30 * HOUR, kind: "straggler", target: "dc1/row01/rack02/host03", params: { slowdown: 10, duration: 1200 }, origin: { path: ["faults", 0], file: "incidents/a.jsonl", line: 2 } },
-      { atSec: 2 * HOUR, kind: "mercurialCore", target: "dc1/row02/rack01/host01", params: { bit: 29, rate: 1 / HOUR }, origin: { path: ["faults", 0], file: "incidents/a.jsonl", line: 4 } },
+      {
+        atSec: 30 * HOUR,
+        kind: "straggler",
+        target: "dc1/row01/rack02/host03",
+        params: { slowdown: 10, duration: 1200 },
+        origin: { path: ["faults", 0], file: "incidents/a.jsonl", line: 2 },
+      },
+      {
+        atSec: 2 * HOUR,
+        kind: "mercurialCore",
+        target: "dc1/row02/rack01/host01",
+        params: { bit: 29, rate: 1 / HOUR },
+        origin: { path: ["faults", 0], file: "incidents/a.jsonl", line: 4 },
+      },
     ]);
   });
 
   it("loads CSV with a header of at,kind,target and parameter columns; empty cells take defaults", () => {
     const scenario = folder({
-      "t.csv": ["at,kind,target,slowdown,duration,bit", "3h,straggler,dc1/row01/rack01/host01,10x,1h,", '1h, mercurialCore ,"dc1/row01/rack01/host02",,,31'].join("\r\n"),
+      "t.csv": [
+        "at,kind,target,slowdown,duration,bit",
+        "3h,straggler,dc1/row01/rack01/host01,10x,1h,",
+        '1h, mercurialCore ,"dc1/row01/rack01/host02",,,31',
+      ].join("\r\n"),
     });
     const r = loadScenarioText(scenarioText("  - timeline: t.csv"), scenario);
     if (!r.ok) throw new Error(formatIssues(scenario, r.issues));

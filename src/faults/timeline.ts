@@ -109,12 +109,24 @@ export const scheduledEntry: Validator<ScheduledFault> = (raw, path, ctx) => {
   }
   if (kindPairs.length > 1) {
     const names = kindPairs.map(keyOf).join(" and ");
-    return ctx.report("invalid_value", [...path, keyOf(kindPairs[1])!], kindPairs[1].key, `one scheduled fault names one fault kind; found ${names}`, "write one `- at:` entry per fault");
+    return ctx.report(
+      "invalid_value",
+      [...path, keyOf(kindPairs[1])!],
+      kindPairs[1].key,
+      `one scheduled fault names one fault kind; found ${names}`,
+      "write one `- at:` entry per fault",
+    );
   }
   const kind = keyOf(kindPairs[0])!;
   const model = modelOf(kind)!;
   if (!model.incident) {
-    return ctx.report("invalid_value", [...path, kind], kindPairs[0].key, `"${kind}" faults cannot be scheduled on a target`, `kinds that can be scheduled: ${kinds.join(", ")}`);
+    return ctx.report(
+      "invalid_value",
+      [...path, kind],
+      kindPairs[0].key,
+      `"${kind}" faults cannot be scheduled on a target`,
+      `kinds that can be scheduled: ${kinds.join(", ")}`,
+    );
   }
   const atSec = duration()(atNode, [...path, "at"], ctx);
   const target = targetText(kindPairs[0].value ?? null, [...path, kind], ctx);
@@ -171,17 +183,25 @@ export const timelineFile: Validator<ScheduledFault[]> = (raw, path, ctx) => {
   // inside its own folder or the working directory, or ones the user named on the
   // command line. Symbolic links are followed before the check.
   const outside = outsideAllowed(full, ctx);
-  if (outside) return ctx.report("invalid_value", filePath, fileNode, `the timeline "${file}" is outside the scenario's folder and the working directory`, outside);
+  if (outside)
+    return ctx.report("invalid_value", filePath, fileNode, `the timeline "${file}" is outside the scenario's folder and the working directory`, outside);
   let text: string;
   try {
     const st = statSync(full);
     if (st.isDirectory()) return ctx.report("invalid_value", filePath, fileNode, `the timeline "${file}" is a folder, not a file`);
-    if (st.size > MAX_TIMELINE_BYTES) return ctx.report("too_large", filePath, fileNode, `the timeline "${file}" is ${st.size} bytes; at most ${MAX_TIMELINE_BYTES} are accepted`);
+    if (st.size > MAX_TIMELINE_BYTES)
+      return ctx.report("too_large", filePath, fileNode, `the timeline "${file}" is ${st.size} bytes; at most ${MAX_TIMELINE_BYTES} are accepted`);
     text = new TextDecoder("utf-8", { fatal: true }).decode(readFileSync(full));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code ? `cannot read it (${code})` : "not UTF-8 text";
-    return ctx.report("invalid_value", filePath, fileNode, `cannot read the timeline "${file}": ${why}`, `looked for ${full} (paths are relative to the scenario's folder)`);
+    return ctx.report(
+      "invalid_value",
+      filePath,
+      fileNode,
+      `cannot read the timeline "${file}": ${why}`,
+      `looked for ${full} (paths are relative to the scenario's folder)`,
+    );
   }
   const rows = format === "jsonl" ? jsonlRows(text) : csvRows(text);
   const out: ScheduledFault[] = [];
@@ -213,7 +233,11 @@ function jsonlRows(text: string): Row[] {
     try {
       v = JSON.parse(t);
     } catch (e) {
-      return { line, error: `not valid JSON: ${(e as Error).message}`, hint: 'each line is one object, e.g. {"at":"30h","kind":"busbar","target":"dc1/row07/busbar-a"}' };
+      return {
+        line,
+        error: `not valid JSON: ${(e as Error).message}`,
+        hint: 'each line is one object, e.g. {"at":"30h","kind":"busbar","target":"dc1/row07/busbar-a"}',
+      };
     }
     if (v === null || typeof v !== "object" || Array.isArray(v)) return { line, error: `expected a JSON object, found ${JSON.stringify(v)}` };
     return { line, fields: v as Record<string, unknown> };
@@ -341,14 +365,22 @@ function relatedOfKind(fleet: Fleet, ref: FleetRef, want: FleetKind): FleetRef |
   });
   if (first < 0) return undefined;
   switch (want) {
-    case "host": return { kind: "host", index: first };
-    case "rack": return { kind: "rack", index: fleet.rackOfHost(first) };
-    case "row": return { kind: "row", index: fleet.rowOfHost(first) };
-    case "busbar": return { kind: "busbar", index: fleet.busbarOfHost(first) };
-    case "pdu": return { kind: "pdu", index: fleet.pduOfHost(first) };
-    case "dc": return { kind: "dc", index: fleet.dcOfHost(first) };
-    case "utility": return { kind: "utility", index: fleet.dcOfHost(first) };
-    case "link": return undefined;
+    case "host":
+      return { kind: "host", index: first };
+    case "rack":
+      return { kind: "rack", index: fleet.rackOfHost(first) };
+    case "row":
+      return { kind: "row", index: fleet.rowOfHost(first) };
+    case "busbar":
+      return { kind: "busbar", index: fleet.busbarOfHost(first) };
+    case "pdu":
+      return { kind: "pdu", index: fleet.pduOfHost(first) };
+    case "dc":
+      return { kind: "dc", index: fleet.dcOfHost(first) };
+    case "utility":
+      return { kind: "utility", index: fleet.dcOfHost(first) };
+    case "link":
+      return undefined;
   }
 }
 

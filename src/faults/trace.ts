@@ -40,11 +40,27 @@ export type FaultKind =
 
 /** Every FaultKind, in the order reports list them; counters are indexed by position. */
 export const FAULT_KINDS: readonly FaultKind[] = [
-  "cosmic.upset", "cosmic.upsets", "cosmic.burst", "dram.fault", "dram.error",
-  "disk.fail", "disk.lse", "disk.slow",
-  "power.busbar", "power.pdu", "power.utility", "power.warning",
-  "host.crash", "rack.fail", "rack.wonky", "link.cut", "link.latency",
-  "straggler", "mercurial.core", "mercurial.corrupt", "machine.check",
+  "cosmic.upset",
+  "cosmic.upsets",
+  "cosmic.burst",
+  "dram.fault",
+  "dram.error",
+  "disk.fail",
+  "disk.lse",
+  "disk.slow",
+  "power.busbar",
+  "power.pdu",
+  "power.utility",
+  "power.warning",
+  "host.crash",
+  "rack.fail",
+  "rack.wonky",
+  "link.cut",
+  "link.latency",
+  "straggler",
+  "mercurial.core",
+  "mercurial.corrupt",
+  "machine.check",
 ];
 const KIND_INDEX: Record<string, number> = Object.fromEntries(FAULT_KINDS.map((k, i) => [k, i]));
 const K = FAULT_KINDS.length;

@@ -15,7 +15,11 @@ export function buildFleet(spec: FleetSpec): Fleet {
   if (problems.length) throw new RangeError(`invalid fleet: ${problems.join("; ")}`);
 
   const dcs = spec.datacenters;
-  let rows = 0, racks = 0, hosts = 0, busbars = 0, pdus = 0;
+  let rows = 0,
+    racks = 0,
+    hosts = 0,
+    busbars = 0,
+    pdus = 0;
   for (const dc of dcs) {
     rows += dc.rows;
     racks += dc.rows * dc.racksPerRow;
@@ -48,7 +52,11 @@ export function buildFleet(spec: FleetSpec): Fleet {
   };
 
   const cur: PowerCursor = { busbarWrite: 0, pduWrite: 0 };
-  let row = 0, rack = 0, host = 0, busbar = 0, pdu = 0;
+  let row = 0,
+    rack = 0,
+    host = 0,
+    busbar = 0,
+    pdu = 0;
   for (let d = 0; d < dcs.length; d++) {
     const dc = dcs[d];
     const { busbarsPerRow, pdusPerBusbar, assign } = dc.power;

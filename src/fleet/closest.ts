@@ -78,12 +78,20 @@ function pickChild(seg: string, families: readonly Family[]): { family: number; 
 
 export function closestId(fleet: Fleet, id: string): string {
   if (fleet.resolve(id)) return id;
-  const segs = id.split("/").map((s) => s.trim()).filter((s) => s.length > 0);
+  const segs = id
+    .split("/")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (segs.length === 0) return fleet.dcId(0);
 
   if (fleet.linkCount > 0 && (segs[0].toLowerCase() === LINK || (fleet.dcIndex(segs[0]) < 0 && editDistance(segs[0].toLowerCase(), LINK) <= 1))) {
     const want = [LINK, ...segs.slice(1)].join("/");
-    return fleet.links[nearest(want, fleet.links.map((l) => l.id))].id;
+    return fleet.links[
+      nearest(
+        want,
+        fleet.links.map((l) => l.id),
+      )
+    ].id;
   }
 
   // Resolve the datacenter; an id that starts below it ("row07/rack03") gets the first one.
@@ -93,7 +101,10 @@ export function closestId(fleet: Fleet, id: string): string {
       segs.unshift(fleet.dcId(0));
       dc = 0;
     } else {
-      dc = nearest(segs[0], fleet.spec.datacenters.map((d) => d.name));
+      dc = nearest(
+        segs[0],
+        fleet.spec.datacenters.map((d) => d.name),
+      );
     }
   }
   const spec = fleet.dcSpec(dc);

@@ -363,14 +363,22 @@ export class Fleet implements Topology, HostStateArrays {
   }
   idOf(ref: FleetRef): string {
     switch (ref.kind) {
-      case "dc": return this.dcId(ref.index);
-      case "utility": return this.utilityId(ref.index);
-      case "row": return this.rowId(ref.index);
-      case "rack": return this.rackId(ref.index);
-      case "host": return this.hostId(ref.index);
-      case "busbar": return this.busbarId(ref.index);
-      case "pdu": return this.pduId(ref.index);
-      case "link": return this.linkId(ref.index);
+      case "dc":
+        return this.dcId(ref.index);
+      case "utility":
+        return this.utilityId(ref.index);
+      case "row":
+        return this.rowId(ref.index);
+      case "rack":
+        return this.rackId(ref.index);
+      case "host":
+        return this.hostId(ref.index);
+      case "busbar":
+        return this.busbarId(ref.index);
+      case "pdu":
+        return this.pduId(ref.index);
+      case "link":
+        return this.linkId(ref.index);
     }
   }
 

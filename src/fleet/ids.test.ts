@@ -64,9 +64,23 @@ describe("resolve", () => {
   });
 
   it.each([
-    "", "dc2", "dc1/", "dc1/row2", "dc1/row00", "dc1/row03", "dc1/row02/rack05", "dc1/row02/rack03/host05",
-    "dc1/row02/rack03/host04/x", "dc1/row02/busbar-c", "dc1/row02/busbar-B", "dc1/row02/busbar-a/pdu3",
-    "dc1/row02/busbar-a/pdu01", "dc1/utility/x", "dc1/row02/rack03/pdu1", "link/dc1-dc2", "DC1",
+    "",
+    "dc2",
+    "dc1/",
+    "dc1/row2",
+    "dc1/row00",
+    "dc1/row03",
+    "dc1/row02/rack05",
+    "dc1/row02/rack03/host05",
+    "dc1/row02/rack03/host04/x",
+    "dc1/row02/busbar-c",
+    "dc1/row02/busbar-B",
+    "dc1/row02/busbar-a/pdu3",
+    "dc1/row02/busbar-a/pdu01",
+    "dc1/utility/x",
+    "dc1/row02/rack03/pdu1",
+    "link/dc1-dc2",
+    "DC1",
   ])("rejects %j", (id) => {
     expect(small.resolve(id)).toBeUndefined();
   });
@@ -76,8 +90,14 @@ describe("resolve", () => {
   });
 
   const counts = (f: typeof two): Record<FleetKind, number> => ({
-    dc: f.dcCount, utility: f.dcCount, row: f.rowCount, rack: f.rackCount, host: f.hostCount,
-    busbar: f.busbarCount, pdu: f.pduCount, link: f.linkCount,
+    dc: f.dcCount,
+    utility: f.dcCount,
+    row: f.rowCount,
+    rack: f.rackCount,
+    host: f.hostCount,
+    busbar: f.busbarCount,
+    pdu: f.pduCount,
+    link: f.linkCount,
   });
 
   it("round-trips resolve(idOf(ref)) for random elements of every kind", () => {

@@ -67,7 +67,11 @@ describe("interleaved power", () => {
   });
 
   it("yields one host range per rack when racks are not adjacent", () => {
-    expect(ranges(f, { kind: "busbar", index: 1 })).toEqual([[2, 4], [8, 10], [14, 16]]);
+    expect(ranges(f, { kind: "busbar", index: 1 })).toEqual([
+      [2, 4],
+      [8, 10],
+      [14, 16],
+    ]);
     expect(arr(f.hostsOfPdu(1))).toEqual([6, 7, 18, 19]);
   });
 });

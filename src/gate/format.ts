@@ -36,7 +36,10 @@ export function valueWithInterval(j: Judgment): string {
 
 /** "mean", "p5", "P(training.lostWorkHours <= 2h)"... */
 export function statName(slo: GateSlo): string {
-  return slo.text.slice(0, slo.text.lastIndexOf(slo.op)).trim().replace(/\(.*\)$/, (m) => (slo.kind === "probability" ? m : ""));
+  return slo.text
+    .slice(0, slo.text.lastIndexOf(slo.op))
+    .trim()
+    .replace(/\(.*\)$/, (m) => (slo.kind === "probability" ? m : ""));
 }
 
 function thresholdText(slo: GateSlo): string {
@@ -61,7 +64,10 @@ export function describeJudgment(j: Judgment): string {
   const exact = j.method === METHOD.exact;
   const f = (x: number) => fmtOf(slo, x);
   const parts = [`${stat} ${f(j.estimate)}`];
-  if (!exact) parts.push(`, 95% CI [${f(j.low)}, ${f(j.high)}] (${j.method}), ${ON[j.judgedOn]}${j.judgedOn === "low" || j.judgedOn === "high" ? ` ${f(j.judged)}` : ""}`);
+  if (!exact)
+    parts.push(
+      `, 95% CI [${f(j.low)}, ${f(j.high)}] (${j.method}), ${ON[j.judgedOn]}${j.judgedOn === "low" || j.judgedOn === "high" ? ` ${f(j.judged)}` : ""}`,
+    );
   else parts.push(` (${j.method})`);
   parts.push(`, must be ${slo.op} ${thresholdText(slo)}`);
   const perRun = slo.kind === "probability" ? `${slo.metric} ${slo.inner!.text}` : `${slo.metric} ${slo.op} ${thresholdText(slo)}`;

@@ -49,15 +49,24 @@ export function formatGateJUnit(r: GateReport): string {
     for (const f of s.failedRuns) cases.push({ classname: `${s.name}.runs`, name: `seed ${f.seed}`, error: `run ${f.status}: ${f.error}` });
     if (s.seedsComplete.length + s.failedRuns.length < s.seeds.length) {
       const finished = s.seedsComplete.length + s.failedRuns.length;
-      cases.push({ classname: `${s.name}.runs`, name: "every seed finished", error: `interrupted: ${finished} of ${s.seeds.length} runs finished; the judgments rest on the ${s.seedsComplete.length} that completed` });
+      cases.push({
+        classname: `${s.name}.runs`,
+        name: "every seed finished",
+        error: `interrupted: ${finished} of ${s.seeds.length} runs finished; the judgments rest on the ${s.seedsComplete.length} that completed`,
+      });
     }
     return { s, cases };
   });
   const count = (cs: Case[], k: "failure" | "error") => cs.filter((c) => c[k] !== undefined).length;
   const all = suites.flatMap((x) => x.cases);
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attrs({ name: "fleet gate", tests: all.length, failures: count(all, "failure"), errors: count(all, "error"), skipped: 0 })}>`];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({ name: "fleet gate", tests: all.length, failures: count(all, "failure"), errors: count(all, "error"), skipped: 0 })}>`,
+  ];
   for (const { s, cases } of suites) {
-    lines.push(`  <testsuite${attrs({ name: s.name, tests: cases.length, failures: count(cases, "failure"), errors: count(cases, "error"), skipped: 0, file: s.file })}>`);
+    lines.push(
+      `  <testsuite${attrs({ name: s.name, tests: cases.length, failures: count(cases, "failure"), errors: count(cases, "error"), skipped: 0, file: s.file })}>`,
+    );
     lines.push("    <properties>");
     for (const [name, value] of [
       ["seeds", seedsText(s)],
@@ -69,8 +78,10 @@ export function formatGateJUnit(r: GateReport): string {
     lines.push("    </properties>");
     for (const c of cases) {
       const head = `    <testcase${attrs({ classname: c.classname, name: c.name })}`;
-      if (c.failure !== undefined) lines.push(`${head}>`, `      <failure${attrs({ message: c.failure, type: "SLOBreach" })}>${xmlEscape(c.failure)}</failure>`, "    </testcase>");
-      else if (c.error !== undefined) lines.push(`${head}>`, `      <error${attrs({ message: c.error, type: "RunFailed" })}>${xmlEscape(c.error)}</error>`, "    </testcase>");
+      if (c.failure !== undefined)
+        lines.push(`${head}>`, `      <failure${attrs({ message: c.failure, type: "SLOBreach" })}>${xmlEscape(c.failure)}</failure>`, "    </testcase>");
+      else if (c.error !== undefined)
+        lines.push(`${head}>`, `      <error${attrs({ message: c.error, type: "RunFailed" })}>${xmlEscape(c.error)}</error>`, "    </testcase>");
       else lines.push(`${head}>`, `      <system-out>${xmlEscape(c.out ?? "")}</system-out>`, "    </testcase>");
     }
     lines.push("  </testsuite>");

@@ -31,7 +31,9 @@ describe("the gate as Markdown, text and JSON", () => {
     expect(text).toContain("x (scenarios/x.yaml): 5 seeds 1..5, 1d each\n");
     expect(text).toMatch(/^naive +0\.8 \[0\.7018, 0\.8982\] ✗ +0\.4 \[-0\.7106, 1\.511\] ✗ +0\.2 \[0\.03622, 0\.6245\] ✗$/m);
     expect(text).toMatch(/^hardened +0\.954 \[0\.9398, 0\.9682\] ✓ +0 ✓ +1 \[0\.5655, 1\] ✓$/m);
-    expect(text).toContain("  x naive P(training.goodput >= 0.9) >= 50%: P 0.2, 95% CI [0.03622, 0.6245] (Wilson score 95% interval), judged on its lower end 0.03622, must be >= 50%; training.goodput >= 0.9 fails in 4 of 5 seeds");
+    expect(text).toContain(
+      "  x naive P(training.goodput >= 0.9) >= 50%: P 0.2, 95% CI [0.03622, 0.6245] (Wilson score 95% interval), judged on its lower end 0.03622, must be >= 50%; training.goodput >= 0.9 fails in 4 of 5 seeds",
+    );
     expect(text.trimEnd().split("\n").at(-1)).toBe("gate: 3 of 6 checks breached over 5 complete runs -> exit 1");
     expect(formatGateText(report, { unicode: false })).toMatch(/^hardened +0\.954 \[0\.9398, 0\.9682\] ok/m);
   });
@@ -40,7 +42,16 @@ describe("the gate as Markdown, text and JSON", () => {
     const doc = JSON.parse(formatGateJson(report));
     expect(doc).toMatchObject({ fleetGate: 1, exitCode: 1, partial: false, judge: "bound", level: 0.95, checks: 6, breaches: 3, digest: report.digest });
     const s = doc.scenarios[0];
-    expect(s.policies[0].slos[0]).toMatchObject({ slo: "mean(training.goodput) >= 0.9", kind: "mean", from: "scenario", estimate: 0.8, ok: false, n: 5, seedsBreaching: 4, method: "Student-t 95% interval of the mean" });
+    expect(s.policies[0].slos[0]).toMatchObject({
+      slo: "mean(training.goodput) >= 0.9",
+      kind: "mean",
+      from: "scenario",
+      estimate: 0.8,
+      ok: false,
+      n: 5,
+      seedsBreaching: 4,
+      method: "Student-t 95% interval of the mean",
+    });
     expect(s.runs.map((r: { seed: number; digest: string }) => [r.seed, r.digest])).toEqual([1, 2, 3, 4, 5].map((x) => [x, `d${x}`]));
     expect(s.policies[1].metrics["training.goodput"].n).toBe(5);
   });
@@ -48,7 +59,13 @@ describe("the gate as Markdown, text and JSON", () => {
   it("writes numbers JSON cannot hold as strings", () => {
     const one = sampleGate({ drop: [2, 3, 4, 5] });
     const doc = JSON.parse(formatGateJson(buildReport([one.scenario], one.results, { judge: "bound", interrupted: true })));
-    expect(doc.scenarios[0].policies[1].slos[0]).toMatchObject({ estimate: 0.95, low: "-Infinity", high: "Infinity", ok: false, note: "1 seed gives no interval: it takes 2 or more (or --judge estimate)" });
+    expect(doc.scenarios[0].policies[1].slos[0]).toMatchObject({
+      estimate: 0.95,
+      low: "-Infinity",
+      high: "Infinity",
+      ok: false,
+      note: "1 seed gives no interval: it takes 2 or more (or --judge estimate)",
+    });
     expect(doc.partial).toBe(true);
   });
 

@@ -10,7 +10,14 @@ export function mdCell(text: string): string {
 }
 
 export function formatGateMarkdown(r: GateReport): string {
-  const verdict = r.exitCode === 0 ? "✅ all SLOs hold" : r.exitCode === 1 ? `❌ ${r.breaches} of ${r.checks} checks breached` : r.exitCode === 3 ? `⚠️ ${r.runsFailed} run(s) failed` : "⏹️ interrupted";
+  const verdict =
+    r.exitCode === 0
+      ? "✅ all SLOs hold"
+      : r.exitCode === 1
+        ? `❌ ${r.breaches} of ${r.checks} checks breached`
+        : r.exitCode === 3
+          ? `⚠️ ${r.runsFailed} run(s) failed`
+          : "⏹️ interrupted";
   const out: string[] = [`## fleet gate: ${verdict}${r.partial ? " (partial results)" : ""}`, ""];
   for (const s of r.scenarios) {
     out.push(`### ${mdCell(s.name)} \`${mdCell(s.file)}\``, "", `${seedsText(s)}.`, "");
@@ -19,10 +26,13 @@ export function formatGateMarkdown(r: GateReport): string {
       out.push("No SLOs to judge.", "");
     } else {
       out.push(`| policy | ${slos.map((t) => `\`${mdCell(t)}\``).join(" | ")} |`, `|---|${slos.map(() => "---").join("|")}|`);
-      for (const p of s.policies) out.push(`| ${mdCell(p.policy)} | ${p.judgments.map((j) => `${j.ok ? "✅" : "❌"} ${mdCell(valueWithInterval(j))}`).join(" | ")} |`);
+      for (const p of s.policies)
+        out.push(`| ${mdCell(p.policy)} | ${p.judgments.map((j) => `${j.ok ? "✅" : "❌"} ${mdCell(valueWithInterval(j))}`).join(" | ")} |`);
       out.push("");
     }
-    const breaches = s.policies.flatMap((p) => p.judgments.filter((j) => !j.ok).map((j) => `- ❌ **${mdCell(p.policy)}** \`${mdCell(j.slo.text)}\`: ${mdCell(describeJudgment(j))}`));
+    const breaches = s.policies.flatMap((p) =>
+      p.judgments.filter((j) => !j.ok).map((j) => `- ❌ **${mdCell(p.policy)}** \`${mdCell(j.slo.text)}\`: ${mdCell(describeJudgment(j))}`),
+    );
     if (breaches.length) out.push(...breaches, "");
     const failed = s.failedRuns.map((f) => `- ⚠️ run failed: seed ${f.seed} (${f.status}): ${mdCell(f.error)}`);
     if (failed.length) out.push(...failed, "");

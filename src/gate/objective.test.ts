@@ -11,12 +11,20 @@ describe("SLOs over seeds, as written with --slo", () => {
     expect(parseGateSlo("median(training.lostWorkHours) < 1h")).toMatchObject({ kind: "quantile", q: 0.5, op: "<", threshold: 1 });
     expect(parseGateSlo("max(training.silentEscapes) == 0")).toMatchObject({ kind: "max", op: "==", threshold: 0 });
     const p = parseGateSlo("P(training.lostWorkHours <= 30m) >= 95%");
-    expect(p).toMatchObject({ kind: "probability", metric: "training.lostWorkHours", op: ">=", threshold: 0.95, text: "P(training.lostWorkHours <= 30m) >= 95%" });
+    expect(p).toMatchObject({
+      kind: "probability",
+      metric: "training.lostWorkHours",
+      op: ">=",
+      threshold: 0.95,
+      text: "P(training.lostWorkHours <= 30m) >= 95%",
+    });
     expect(p.inner).toMatchObject({ op: "<=", threshold: 0.5 });
   });
 
   it("says what to fix in a bad one", () => {
-    expect(() => parseGateSlo("mean(training.goodptu) >= 0.9")).toThrow(/unknown metric "training.goodptu" \(did you mean "training.goodput"\?\); valid metrics: .*training.rollbacks/);
+    expect(() => parseGateSlo("mean(training.goodptu) >= 0.9")).toThrow(
+      /unknown metric "training.goodptu" \(did you mean "training.goodput"\?\); valid metrics: .*training.rollbacks/,
+    );
     expect(() => parseGateSlo("avg(training.goodput) >= 0.9")).toThrow(/unknown statistic "avg".*use mean, median, min, max, pNN/);
     expect(() => parseGateSlo("p100(training.goodput) >= 0.9")).toThrow(/unknown statistic "p100"/);
     expect(() => parseGateSlo("training.goodput >= 0.9")).toThrow(/expected an SLO over seeds like mean\(METRIC\) >= X/);
@@ -28,7 +36,14 @@ describe("SLOs over seeds, as written with --slo", () => {
 
   it("lifts the scenario's per-run SLOs to the mean over seeds", () => {
     const [goodput] = parseSettings(sloSection, '{ training.goodput: ">= 92%" }');
-    expect(liftSlo(goodput)).toEqual({ kind: "mean", metric: "training.goodput", op: ">=", threshold: 0.92, text: "mean(training.goodput) >= 92%", from: "scenario" });
+    expect(liftSlo(goodput)).toEqual({
+      kind: "mean",
+      metric: "training.goodput",
+      op: ">=",
+      threshold: 0.92,
+      text: "mean(training.goodput) >= 92%",
+      from: "scenario",
+    });
   });
 });
 
@@ -68,7 +83,13 @@ describe("judging over seeds", () => {
   });
 
   it("takes min and max exactly, and says when there are too few seeds for a percentile's bound", () => {
-    expect(judge(parseGateSlo("min(training.goodput) >= 0.91"), "p", goodputs)).toMatchObject({ estimate: 0.91, low: 0.91, high: 0.91, ok: true, method: "exact over the seeds (no interval)" });
+    expect(judge(parseGateSlo("min(training.goodput) >= 0.91"), "p", goodputs)).toMatchObject({
+      estimate: 0.91,
+      low: 0.91,
+      high: 0.91,
+      ok: true,
+      method: "exact over the seeds (no interval)",
+    });
     const p5 = judge(parseGateSlo("p5(training.goodput) >= 0.5"), "p", goodputs);
     expect(p5).toMatchObject({ low: -Infinity, ok: false });
     expect(p5.note).toBe("5 seeds are too few to bound the 5th percentile at 95%: it takes 72 (or --judge estimate)");

@@ -64,7 +64,7 @@ export function liftSlo(slo: Slo): GateSlo {
   return { kind: "mean", metric: slo.metric, op: slo.op, threshold: slo.threshold, text: `mean(${slo.metric}) ${slo.text}`, from: "scenario" };
 }
 
-const FORMS = 'mean(METRIC) >= X, p5(METRIC) >= X, median(METRIC) <= X, max(METRIC) == 0 or P(METRIC <= X) >= 95%';
+const FORMS = "mean(METRIC) >= X, p5(METRIC) >= X, median(METRIC) <= X, max(METRIC) == 0 or P(METRIC <= X) >= 95%";
 
 function lookUp(metric: string): NonNullable<ReturnType<typeof metricInfo>> {
   const info = metricInfo(metric);
@@ -89,7 +89,15 @@ export function parseGateSlo(text: string): GateSlo {
       throw new Error(`after P(${metric} ${inner.text}) expected a comparison with a probability like ">= 0.95" or ">= 95%", found ${JSON.stringify(outer)}`);
     }
     if (outerSlo.threshold < 0 || outerSlo.threshold > 1) throw new Error(`a probability lies between 0 and 1 (0% and 100%), found ${outerSlo.threshold}`);
-    return { kind: "probability", metric, inner, op: outerSlo.op, threshold: outerSlo.threshold, text: `P(${metric} ${inner.text}) ${outerSlo.text}`, from: "flag" };
+    return {
+      kind: "probability",
+      metric,
+      inner,
+      op: outerSlo.op,
+      threshold: outerSlo.threshold,
+      text: `P(${metric} ${inner.text}) ${outerSlo.text}`,
+      from: "flag",
+    };
   }
   const m = /^([A-Za-z][\w.]*)\s*\(\s*([^)\s]*)\s*\)\s*(.*)$/.exec(src);
   if (!m) throw new Error(`expected an SLO over seeds like ${FORMS}, found ${JSON.stringify(text)}`);
@@ -102,7 +110,9 @@ export function parseGateSlo(text: string): GateSlo {
   else if (pct && Number(pct[1]) > 0 && Number(pct[1]) < 100) [kind, q] = ["quantile", Number((Number(pct[1]) / 100).toPrecision(12))];
   else {
     const guess = didYouMean(stat, ["mean", "median", "min", "max", "p5", "p50", "p95", "P"]);
-    throw new Error(`unknown statistic "${stat}"${guess ? ` (did you mean "${guess}"?)` : ""}: use mean, median, min, max, pNN (a percentile between 0 and 100, e.g. p5, p99.9) or P(METRIC OP X)`);
+    throw new Error(
+      `unknown statistic "${stat}"${guess ? ` (did you mean "${guess}"?)` : ""}: use mean, median, min, max, pNN (a percentile between 0 and 100, e.g. p5, p99.9) or P(METRIC OP X)`,
+    );
   }
   const slo = parseSlo(metric, rest, lookUp(metric).unit);
   return { kind, metric, op: slo.op, threshold: slo.threshold, ...(q !== undefined ? { q } : {}), text: `${stat}(${metric}) ${slo.text}`, from: "flag" };
@@ -155,11 +165,33 @@ export function judge(slo: GateSlo, policy: string, values: readonly number[], m
     }
   }
   if (values.length === 0) {
-    return { ...iv, slo, policy, method, judged: NaN, judgedOn: mode === "estimate" ? "estimate" : "interval", ok: false, seedsBreaching, seeds: 0, note: "no seed finished" };
+    return {
+      ...iv,
+      slo,
+      policy,
+      method,
+      judged: NaN,
+      judgedOn: mode === "estimate" ? "estimate" : "interval",
+      ok: false,
+      seedsBreaching,
+      seeds: 0,
+      note: "no seed finished",
+    };
   }
   if (missing > 0) {
     const nan = { ...iv, estimate: NaN, n: present.length };
-    return { ...nan, slo, policy, method, judged: NaN, judgedOn: mode === "estimate" ? "estimate" : "interval", ok: false, seedsBreaching, seeds: values.length, note: `${missing} of ${values.length} seeds did not report ${slo.metric}` };
+    return {
+      ...nan,
+      slo,
+      policy,
+      method,
+      judged: NaN,
+      judgedOn: mode === "estimate" ? "estimate" : "interval",
+      ok: false,
+      seedsBreaching,
+      seeds: values.length,
+      note: `${missing} of ${values.length} seeds did not report ${slo.metric}`,
+    };
   }
   const d = decide(slo.op, iv, slo.threshold, mode);
   let note: string | undefined;

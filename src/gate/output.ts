@@ -17,9 +17,11 @@ export function checkOutputPath(option: string, path: string, cwd: string, force
   if (path === "-") return;
   const full = resolve(cwd, path);
   if (existsSync(full) && statSync(full).isDirectory()) throw new UsageError(`--${option} ${path} is a folder; give a file path`);
-  if (!force && existsSync(full) && statSync(full).size > 0) throw new UsageError(`--${option} ${path} already exists; pass --force to overwrite it or choose another path`);
+  if (!force && existsSync(full) && statSync(full).size > 0)
+    throw new UsageError(`--${option} ${path} already exists; pass --force to overwrite it or choose another path`);
   const dir = dirname(full);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--${option} ${path}: folder ${dirname(path)} does not exist; create it or choose another path`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(`--${option} ${path}: folder ${dirname(path)} does not exist; create it or choose another path`);
 }
 
 /** Writes `text` to `path` whole (atomic rename), or to stdout for "-". */

@@ -108,11 +108,20 @@ export function buildReport(scenarios: readonly GateScenario[], results: readonl
   const out: ScenarioReport[] = scenarios.map((s, i) => {
     const runs = s.seeds.map((seed) => byId.get(jobId(i, s, seed))).filter((r): r is JobResult => r !== undefined);
     const complete = runs.filter((r) => r.status === "complete");
-    const failedRuns = runs.filter((r) => r.status === "failed" || r.status === "invalid").map((r) => ({ seed: r.seed, status: r.status, error: r.error ?? "" }));
+    const failedRuns = runs
+      .filter((r) => r.status === "failed" || r.status === "invalid")
+      .map((r) => ({ seed: r.seed, status: r.status, error: r.error ?? "" }));
     runsComplete += complete.length;
     runsFailed += failedRuns.length;
     const policies = s.policies.map((policy): PolicyReport => {
-      const judgments = s.slos.map((slo) => judge(slo, policy, complete.map((r) => r.metrics[policy]?.[slo.metric] ?? NaN), opts.judge));
+      const judgments = s.slos.map((slo) =>
+        judge(
+          slo,
+          policy,
+          complete.map((r) => r.metrics[policy]?.[slo.metric] ?? NaN),
+          opts.judge,
+        ),
+      );
       const names = [...new Set(complete.flatMap((r) => Object.keys(r.metrics[policy] ?? {})))].sort();
       const metrics: Record<string, MetricSummary> = {};
       for (const name of names) metrics[name] = summarize(complete.map((r) => r.metrics[policy]?.[name] ?? NaN));
@@ -127,5 +136,16 @@ export function buildReport(scenarios: readonly GateScenario[], results: readonl
   const runsPlanned = scenarios.reduce((n, s) => n + s.seeds.length, 0);
   const partial = opts.interrupted || runsComplete + runsFailed < runsPlanned;
   const exitCode = opts.interrupted ? 130 : runsFailed > 0 ? 3 : breaches > 0 ? 1 : 0;
-  return { scenarios: out, judge: opts.judge, partial, runsPlanned, runsComplete, runsFailed, checks: judgments.length, breaches, digest: hash.digest("hex"), exitCode };
+  return {
+    scenarios: out,
+    judge: opts.judge,
+    partial,
+    runsPlanned,
+    runsComplete,
+    runsFailed,
+    checks: judgments.length,
+    breaches,
+    digest: hash.digest("hex"),
+    exitCode,
+  };
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { binomialCdf, meanInterval, normalQuantile, quantileInterval, quantileSorted, seedsForQuantileInterval, studentTQuantile, wilsonInterval } from "./stats.js";
+import {
+  binomialCdf,
+  meanInterval,
+  normalQuantile,
+  quantileInterval,
+  quantileSorted,
+  seedsForQuantileInterval,
+  studentTQuantile,
+  wilsonInterval,
+} from "./stats.js";
 
 describe("distributions", () => {
   it("gives Student's t quantiles as the tables do", () => {
@@ -53,7 +62,12 @@ describe("a probability over seeds", () => {
 describe("a percentile over seeds", () => {
   it("is interpolated between order statistics (type 7)", () => {
     expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
-    expect(quantileSorted(Array.from({ length: 20 }, (_, i) => i + 1), 0.05)).toBeCloseTo(1.95, 12);
+    expect(
+      quantileSorted(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+        0.05,
+      ),
+    ).toBeCloseTo(1.95, 12);
     expect(quantileSorted([7], 0.99)).toBe(7);
   });
 
@@ -66,7 +80,10 @@ describe("a percentile over seeds", () => {
     for (const q of [0.05, 0.25, 0.5, 0.9, 0.99]) {
       for (let n = 2; n <= 150; n++) {
         // with values 1..n, the interval's ends are the ranks l and u
-        const iv = quantileInterval(Array.from({ length: n }, (_, i) => i + 1), q);
+        const iv = quantileInterval(
+          Array.from({ length: n }, (_, i) => i + 1),
+          q,
+        );
         const cdf = binomialCdf(n, q);
         const F = (k: number) => (k < 0 ? 0 : k >= n ? 1 : cdf[k]);
         const l = Number.isFinite(iv.low) ? iv.low : 0;
@@ -82,7 +99,11 @@ describe("a percentile over seeds", () => {
   it("says how many seeds it takes to bound a percentile: 72 for the 5th", () => {
     expect(seedsForQuantileInterval(0.05)).toBe(72);
     expect(seedsForQuantileInterval(0.5)).toBe(6);
-    const at = (n: number) => quantileInterval(Array.from({ length: n }, (_, i) => i), 0.05);
+    const at = (n: number) =>
+      quantileInterval(
+        Array.from({ length: n }, (_, i) => i),
+        0.05,
+      );
     expect(at(71).low).toBe(-Infinity);
     expect(Number.isFinite(at(72).low)).toBe(true);
   });

@@ -15,29 +15,42 @@ export function sampleGate(opts: { failSeed?: number; drop?: number[]; name?: st
     text: "name: x",
     policies: ["naive", "hardened"],
     seeds: [1, 2, 3, 4, 5],
-    slos: [...parseSettings(sloSection, '{ training.goodput: ">= 0.9", training.silentEscapes: "== 0" }').map(liftSlo), parseGateSlo("P(training.goodput >= 0.9) >= 50%")],
+    slos: [
+      ...parseSettings(sloSection, '{ training.goodput: ">= 0.9", training.silentEscapes: "== 0" }').map(liftSlo),
+      parseGateSlo("P(training.goodput >= 0.9) >= 50%"),
+    ],
     durationSec: 86400,
   };
   const goodput = { naive: [0.7, 0.8, 0.75, 0.85, 0.9], hardened: [0.95, 0.96, 0.94, 0.97, 0.95] };
   const results: JobResult[] = scenario.seeds
     .filter((seed) => !opts.drop?.includes(seed))
-    .map((seed): JobResult =>
-      seed === opts.failSeed
-        ? { id: jobId(0, scenario, seed), status: "failed", seed, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0, error: "internal error: <boom> & \"quotes\"" }
-        : {
-            id: jobId(0, scenario, seed),
-            status: "complete",
-            seed,
-            metrics: {
-              naive: { "training.goodput": goodput.naive[seed - 1], "training.silentEscapes": seed === 3 ? 2 : 0 },
-              hardened: { "training.goodput": goodput.hardened[seed - 1], "training.silentEscapes": 0 },
+    .map(
+      (seed): JobResult =>
+        seed === opts.failSeed
+          ? {
+              id: jobId(0, scenario, seed),
+              status: "failed",
+              seed,
+              metrics: {},
+              verdicts: [],
+              traceDigest: "",
+              digest: "",
+              simEvents: 0,
+              error: 'internal error: <boom> & "quotes"',
+            }
+          : {
+              id: jobId(0, scenario, seed),
+              status: "complete",
+              seed,
+              metrics: {
+                naive: { "training.goodput": goodput.naive[seed - 1], "training.silentEscapes": seed === 3 ? 2 : 0 },
+                hardened: { "training.goodput": goodput.hardened[seed - 1], "training.silentEscapes": 0 },
+              },
+              verdicts: [],
+              traceDigest: `t${seed}`,
+              digest: `d${seed}`,
+              simEvents: 100,
             },
-            verdicts: [],
-            traceDigest: `t${seed}`,
-            digest: `d${seed}`,
-            simEvents: 100,
-          },
     );
   return { scenario, results };
 }
-

@@ -18,7 +18,9 @@ export function formatGateText(r: GateReport, opts: { unicode?: boolean } = {}):
     for (const f of s.failedRuns) out.push(`  run FAILED: seed ${f.seed} (${f.status}): ${f.error}`);
     out.push("");
   }
-  const breaches = r.scenarios.flatMap((s) => s.policies.flatMap((p) => p.judgments.filter((j) => !j.ok).map((j) => `  ${s.name} ${p.policy} ${j.slo.text}: ${describeJudgment(j)}`)));
+  const breaches = r.scenarios.flatMap((s) =>
+    s.policies.flatMap((p) => p.judgments.filter((j) => !j.ok).map((j) => `  ${s.name} ${p.policy} ${j.slo.text}: ${describeJudgment(j)}`)),
+  );
   if (breaches.length) out.push("breaches:", ...breaches, "");
   const methods = methodLines(r);
   if (methods.length) out.push(`judging: ${judgeText(r)}`, ...methods.map((m) => `  ${m}`), "");

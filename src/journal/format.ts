@@ -123,9 +123,7 @@ export function encodeLine(core: string, extra = ""): string {
   return sealLine(core.slice(0, -1) + extra);
 }
 
-export type LineCheck =
-  | { ok: true; record: Record<string, unknown> }
-  | { ok: false; reason: string };
+export type LineCheck = { ok: true; record: Record<string, unknown> } | { ok: false; reason: string };
 
 const HEX = /^[0-9a-f]{8}$/;
 

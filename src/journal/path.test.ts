@@ -4,9 +4,7 @@ import { defaultJournalPath } from "./path.js";
 
 describe("defaultJournalPath", () => {
   it("names the file after scenario, seed and UTC time", () => {
-    expect(defaultJournalPath("cosmic-burst", 42, new Date(Date.UTC(2025, 0, 2, 3, 4, 5)))).toBe(
-      "runs/cosmic-burst-42-20250102-030405.jsonl",
-    );
+    expect(defaultJournalPath("cosmic-burst", 42, new Date(Date.UTC(2025, 0, 2, 3, 4, 5)))).toBe("runs/cosmic-burst-42-20250102-030405.jsonl");
   });
 
   it("keeps the name one safe path segment", () => {

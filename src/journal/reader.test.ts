@@ -84,9 +84,7 @@ describe("readJournal", () => {
         if (sample[p - 1] === 0x0a) {
           expect(r.issues).toEqual([{ line: wholeLines, reason: "no footer: the run was interrupted or is still running" }]);
         } else {
-          expect(r.issues).toEqual([
-            { line: wholeLines + 1, reason: `partial last line (no trailing newline): truncated after line ${wholeLines}` },
-          ]);
+          expect(r.issues).toEqual([{ line: wholeLines + 1, reason: `partial last line (no trailing newline): truncated after line ${wholeLines}` }]);
         }
       }),
       { numRuns: 500 },

@@ -30,15 +30,7 @@ import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { DigestAccumulator } from "./digest.js";
 import { JournalError } from "./errors.js";
-import {
-  JOURNAL_FORMAT_VERSION,
-  checkLineBytes,
-  isEventType,
-  type EventRecord,
-  type FooterRecord,
-  type HeaderRecord,
-  type JournalRecord,
-} from "./format.js";
+import { JOURNAL_FORMAT_VERSION, checkLineBytes, isEventType, type EventRecord, type FooterRecord, type HeaderRecord, type JournalRecord } from "./format.js";
 
 export interface JournalIssue {
   line: number;

@@ -76,7 +76,14 @@ const hedgeSetting: Validator<HedgeSetting> = (raw, path, ctx) => {
     const m = /^\s*p(\d+(?:\.\d+)?)\s*$/.exec(node.value);
     if (m) {
       const p = Number(m[1]);
-      if (!(p > 0 && p < 100)) return ctx.report("invalid_value", path, node, `expected a percentile between p0 and p100 (exclusive), found ${describeNode(node)}`, "e.g. p95 or p99.9");
+      if (!(p > 0 && p < 100))
+        return ctx.report(
+          "invalid_value",
+          path,
+          node,
+          `expected a percentile between p0 and p100 (exclusive), found ${describeNode(node)}`,
+          "e.g. p95 or p99.9",
+        );
       return { kind: "percentile", percentile: p };
     }
   }
@@ -99,7 +106,11 @@ const offOrDuration: Validator<number | "off"> = (raw, path, ctx) => {
 
 /** The serving keys of a policy (merged into every policy by ./policy.ts). */
 export const servingPolicyFields = {
-  hedge: opt(hedgeSetting, { kind: "off" } as HedgeSetting, "backup copy of a leaf request after a delay: off, a duration (10ms) or pNN of recent leaf latency (off)"),
+  hedge: opt(
+    hedgeSetting,
+    { kind: "off" } as HedgeSetting,
+    "backup copy of a leaf request after a delay: off, a duration (10ms) or pNN of recent leaf latency (off)",
+  ),
   tied: opt(boolean(), false, "send each leaf request to two replicas; the first to start cancels the other (false)"),
   retries: opt(number({ min: 0, max: 10, integer: true }), 1, "times a failed leaf request is sent again to another replica (1)"),
   retryBudget: opt(fraction(), DEFAULT_RETRY_BUDGET, "retries allowed as a fraction of base leaf requests, plus 10/s (20%, Finagle)"),

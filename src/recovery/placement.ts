@@ -24,7 +24,11 @@ export const PLACEMENTS = ["random", "rack-aware", "power-aware"] as const;
 export type Placement = (typeof PLACEMENTS)[number];
 
 /** The `placement:` policy key, shared by serving and storage. */
-export const placementField = opt(oneOf(PLACEMENTS), "random" as Placement, "where copies go: random, rack-aware (distinct racks) or power-aware (distinct racks and bus bars) (random)");
+export const placementField = opt(
+  oneOf(PLACEMENTS),
+  "random" as Placement,
+  "where copies go: random, rack-aware (distinct racks) or power-aware (distinct racks and bus bars) (random)",
+);
 
 export interface HostRange {
   start: number;
@@ -56,7 +60,9 @@ export function placeCopies(fleet: Fleet, range: HostRange, groups: number, copi
   const domains = domainsInRange(fleet, range, placement);
   if (domains < copies) {
     const what = placement === "random" ? "hosts" : placement === "rack-aware" ? "racks" : "bus bars";
-    throw new RangeError(`${placement} placement of ${copies} copies needs ${copies} ${what}, but hosts ${range.start}..${range.end - 1} span ${domains}; use more hosts or fewer copies`);
+    throw new RangeError(
+      `${placement} placement of ${copies} copies needs ${copies} ${what}, but hosts ${range.start}..${range.end - 1} span ${domains}; use more hosts or fewer copies`,
+    );
   }
   const out = new Int32Array(groups * copies);
   const used = new Int32Array(copies);

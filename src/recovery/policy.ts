@@ -46,7 +46,24 @@
 // Left out: checkpoint storage bandwidth contention between jobs, partial (sharded)
 // checkpoint restores, and detections that miss (each detection here always catches).
 import { isScalar } from "yaml";
-import { boolean, BAD, type Shape, factor, describeNode, dict, duration, fraction, list, number, object, oneOf, opt, maybe, type Infer, type Validator } from "../scenario/schema.js";
+import {
+  boolean,
+  BAD,
+  type Shape,
+  factor,
+  describeNode,
+  dict,
+  duration,
+  fraction,
+  list,
+  number,
+  object,
+  oneOf,
+  opt,
+  maybe,
+  type Infer,
+  type Validator,
+} from "../scenario/schema.js";
 import { parseDuration } from "../scenario/units.js";
 import { placementField } from "./placement.js";
 import { storagePolicyFields } from "./replication.js";
@@ -115,14 +132,22 @@ const slowSetting: Validator<number | "off"> = (raw, path, ctx) => {
 
 /** The training keys of a policy; the lead merges them with other workloads' keys. */
 export const trainingPolicyFields = {
-  checkpoint: opt(checkpointInterval, { kind: "fixed", seconds: 3600 } as CheckpointInterval, "compute time between checkpoints: a duration, young, daly or adaptive (1h)"),
+  checkpoint: opt(
+    checkpointInterval,
+    { kind: "fixed", seconds: 3600 } as CheckpointInterval,
+    "compute time between checkpoints: a duration, young, daly or adaptive (1h)",
+  ),
   checkpointWrite: opt(oneOf(["sync", "async"] as const), "sync", "sync stalls for the whole write; async for a snapshot only (sync)"),
   inMemoryCheckpoint: opt(boolean(), false, "keep a copy in a peer host's memory: faster restore after a single-host loss (false)"),
   spares: opt(fraction(), 0, "fraction of the job's hosts kept as hot spares (0%)"),
   drainAfterCorrected: opt(drainSetting, "off" as number | "off", "swap out a host at this many corrected errors, or off (off)"),
   drainSlowerThan: opt(slowSetting, "off" as number | "off", "swap out a host running this many times slower (e.g. 1.3x), or off (off)"),
   detect: opt(list(oneOf(DETECTION_NAMES)), [] as DetectionName[], "silent-corruption detections: gradientChecksum, crossReplica, lossSpike (none)"),
-  onLoss: opt(oneOf(["restart-on-spares", "wait-for-repair", "shrink"] as const), "restart-on-spares" as OnLoss, "on losing a host: restart-on-spares, wait-for-repair or shrink (restart-on-spares)"),
+  onLoss: opt(
+    oneOf(["restart-on-spares", "wait-for-repair", "shrink"] as const),
+    "restart-on-spares" as OnLoss,
+    "on losing a host: restart-on-spares, wait-for-repair or shrink (restart-on-spares)",
+  ),
   mtbf: maybe(duration({ positive: true }), "the job's mean time between interruptions for young/daly (default: Llama 3's rate for the job's accelerators)"),
 };
 

@@ -15,7 +15,10 @@ describe("storage keys of a policy", () => {
   });
 
   it("read DESIGN.md's examples and every unit", () => {
-    const p = parseSettings(policySection, "{ baseline: { replication: 3 }, hardened: { replication: 3, placement: power-aware, scrub: 24h, reReplication: 1Gbps, reReplicateAfter: 15m } }");
+    const p = parseSettings(
+      policySection,
+      "{ baseline: { replication: 3 }, hardened: { replication: 3, placement: power-aware, scrub: 24h, reReplication: 1Gbps, reReplicateAfter: 15m } }",
+    );
     expect(p.baseline.replication).toBe(3);
     expect(p.hardened).toMatchObject({ replication: 3, placement: "power-aware", scrub: 86400, reReplication: 1.25e8, reReplicateAfter: 900 });
     expect(parseSettings(policySection, "{ a: { scrub: off } }").a.scrub).toBe("off");

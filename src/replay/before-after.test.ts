@@ -33,7 +33,11 @@ describe("beforeAfter", () => {
   });
 
   it("marks a metric a lane did not report as a breach, shown as -", () => {
-    const t = beforeAfter(slos, { a: { "training.goodput": 0.95, silentCorruptions: 0 }, b: { silentCorruptions: 0 } }, { c: { "training.goodput": 0.91, silentCorruptions: 1 } });
+    const t = beforeAfter(
+      slos,
+      { a: { "training.goodput": 0.95, silentCorruptions: 0 }, b: { silentCorruptions: 0 } },
+      { c: { "training.goodput": 0.91, silentCorruptions: 1 } },
+    );
     expect(t.sloRows[0].before.b).toEqual({ value: NaN, ok: false });
     const text = formatBeforeAfter(t, { unicode: false });
     expect(text.split("\n")[0]).toBe("metric             SLO     before: a  before: b  after: c");

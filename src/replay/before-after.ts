@@ -32,7 +32,7 @@ export interface BeforeAfter {
 
 type Lanes = Record<string, Record<string, number>>;
 
-function valueOf(metrics: Record<string, number>, name: string): number {
+function metricOf(metrics: Record<string, number>, name: string): number {
   const v = Object.hasOwn(metrics, name) ? metrics[name] : NaN;
   return typeof v === "number" ? v : NaN;
 }
@@ -47,12 +47,19 @@ export function beforeAfter(slos: readonly Slo[], before: Lanes, after: Lanes): 
   const cells = (lanes: Lanes, metric: string, s?: Slo): Record<string, Cell> => {
     const out: Record<string, Cell> = {};
     for (const [lane, m] of Object.entries(lanes)) {
-      const value = valueOf(m, metric);
+      const value = metricOf(m, metric);
       out[lane] = s ? { value, ok: holds(s.op, value, s.threshold) } : { value };
     }
     return out;
   };
-  const sloRows = slos.map((s): Row => ({ metric: s.metric, slo: { op: s.op, threshold: s.threshold, text: s.text }, before: cells(before, s.metric, s), after: cells(after, s.metric, s) }));
+  const sloRows = slos.map(
+    (s): Row => ({
+      metric: s.metric,
+      slo: { op: s.op, threshold: s.threshold, text: s.text },
+      before: cells(before, s.metric, s),
+      after: cells(after, s.metric, s),
+    }),
+  );
   const sloMetrics = new Set(slos.map((s) => s.metric));
   const names: string[] = [];
   for (const m of [...Object.values(before), ...Object.values(after)]) {
@@ -90,7 +97,11 @@ export function formatBeforeAfter(t: BeforeAfter, opts: { unicode?: boolean } = 
   };
   const rows = [...t.sloRows, ...t.otherRows].map(toCells);
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]))));
-  const line = (r: string[]) => r.map((c, i) => c + " ".repeat(widths[i] - width(c))).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c + " ".repeat(widths[i] - width(c)))
+      .join("  ")
+      .trimEnd();
   const out = [line(header), line(widths.map((w) => "-".repeat(w)))];
   if (t.sloRows.length === 0) out.push("(the scenario states no SLOs)");
   for (const r of rows.slice(0, t.sloRows.length)) out.push(line(r));
@@ -98,6 +109,7 @@ export function formatBeforeAfter(t: BeforeAfter, opts: { unicode?: boolean } = 
     if (t.sloRows.length) out.push(line(widths.map(() => "")));
     for (const r of rows.slice(t.sloRows.length)) out.push(line(r));
   }
-  if (t.sameEverywhere) out.push(`(${t.sameEverywhere} other metric${t.sameEverywhere === 1 ? "" : "s"} equal in every column not shown; fault counts are the same trace)`);
+  if (t.sameEverywhere)
+    out.push(`(${t.sameEverywhere} other metric${t.sameEverywhere === 1 ? "" : "s"} equal in every column not shown; fault counts are the same trace)`);
   return out.join("\n");
 }

@@ -20,7 +20,11 @@ describe("firstDifference", () => {
 
   it("reports a field only one side has, and elements of arrays", () => {
     expect(firstDifference({ t: "fault", at: 1, a: 1 }, { t: "fault", at: 1, a: 1, b: 2 })).toMatchObject({ path: ["b"], recorded: "(absent)", rerun: "2" });
-    expect(firstDifference({ t: "detection", at: 1, bits: [6, 7] }, { t: "detection", at: 1, bits: [6, 8] })).toMatchObject({ path: ["bits", 1], recorded: "7", rerun: "8" });
+    expect(firstDifference({ t: "detection", at: 1, bits: [6, 7] }, { t: "detection", at: 1, bits: [6, 8] })).toMatchObject({
+      path: ["bits", 1],
+      recorded: "7",
+      rerun: "8",
+    });
   });
 
   it("treats a different key order as a difference, since the digest does", () => {

@@ -20,7 +20,10 @@ describe("choosePolicy", () => {
     const rec = await recordRun();
     expect(choosePolicy("hardened", runOf(rec.text), cwd)).toEqual({
       ok: true,
-      value: { policies: { hardened: { checkpoint: "daly", inMemoryCheckpoint: true, spares: "2%", detect: ["gradientChecksum"] } }, origin: "the recorded scenario" },
+      value: {
+        policies: { hardened: { checkpoint: "daly", inMemoryCheckpoint: true, spares: "2%", detect: ["gradientChecksum"] } },
+        origin: "the recorded scenario",
+      },
     });
   });
 
@@ -28,14 +31,21 @@ describe("choosePolicy", () => {
     const rec = await recordRun();
     expect(choosePolicy("hardend", runOf(rec.text), cwd)).toEqual({
       ok: false,
-      message: '--policy hardend: no policy "hardend" in the recorded scenario (did you mean "hardened"?); the recorded scenario\'s policies are baseline, hardened, or give a YAML file of policy settings',
+      message:
+        '--policy hardend: no policy "hardend" in the recorded scenario (did you mean "hardened"?); the recorded scenario\'s policies are baseline, hardened, or give a YAML file of policy settings',
     });
   });
 
   it("reads a file when the argument is one, and reports its errors at file:line:column", async () => {
     const run = runOf((await recordRun()).text);
-    expect(choosePolicy("test/fixtures/policy-strict.yaml", run, cwd)).toMatchObject({ ok: true, value: { policies: { "policy-strict": { checkpoint: "30m" } }, file: "test/fixtures/policy-strict.yaml" } });
-    expect(choosePolicy("test/fixtures/policy-typo.yaml", run, cwd)).toMatchObject({ ok: false, message: expect.stringMatching(/^test\/fixtures\/policy-typo\.yaml:4:1 chekpointWrite: unknown key/) });
+    expect(choosePolicy("test/fixtures/policy-strict.yaml", run, cwd)).toMatchObject({
+      ok: true,
+      value: { policies: { "policy-strict": { checkpoint: "30m" } }, file: "test/fixtures/policy-strict.yaml" },
+    });
+    expect(choosePolicy("test/fixtures/policy-typo.yaml", run, cwd)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^test\/fixtures\/policy-typo\.yaml:4:1 chekpointWrite: unknown key/),
+    });
     expect(choosePolicy("nowhere/p.yaml", run, cwd)).toMatchObject({ ok: false, message: "nowhere/p.yaml no such file\n1 error in nowhere/p.yaml" });
   });
 });
@@ -90,7 +100,13 @@ describe("runCounterfactual", () => {
     const run = runOf(rec.text);
     const read = parseJournal(rec.text);
     const fewer = await runCounterfactual(read, run, { policies: { strict: { checkpoint: "30m" } }, origin: "test" });
-    expect(fewer).toMatchObject({ ok: false, exitCode: 2, message: expect.stringMatching(/another fault trace .* the recorded policies keep up to 2% spares, the counterfactual 0%.*give the counterfactual spares: 2%$/) });
+    expect(fewer).toMatchObject({
+      ok: false,
+      exitCode: 2,
+      message: expect.stringMatching(
+        /another fault trace .* the recorded policies keep up to 2% spares, the counterfactual 0%.*give the counterfactual spares: 2%$/,
+      ),
+    });
     const same = await runCounterfactual(read, run, { policies: { strict: { checkpoint: "30m", spares: "2%" } }, origin: "test" });
     expect(same.ok).toBe(true);
   });
@@ -98,7 +114,9 @@ describe("runCounterfactual", () => {
   it("tells a journal this build does not reproduce from a counterfactual that strays", async () => {
     const rec = await recordRun();
     // As if another build had recorded it: the footer's trace digest is not this build's.
-    const other = editLine(rec.text, rec.lines.length, (l) => l.replace(/"traceDigest":"[0-9a-f]{64}"/, `"traceDigest":"${"ab".repeat(32)}"`), { digest: true });
+    const other = editLine(rec.text, rec.lines.length, (l) => l.replace(/"traceDigest":"[0-9a-f]{64}"/, `"traceDigest":"${"ab".repeat(32)}"`), {
+      digest: true,
+    });
     const run = runOf(other);
     const choice = choosePolicy("hardened", run, cwd);
     if (!choice.ok) throw new Error(choice.message);
@@ -106,13 +124,19 @@ describe("runCounterfactual", () => {
     expect(cf).toMatchObject({
       ok: false,
       exitCode: 2,
-      message: expect.stringMatching(/vs recorded ababababab.*this build does not reproduce the recorded faults either .* another build of fleet .*--verify shows the first record that differs$/),
+      message: expect.stringMatching(
+        /vs recorded ababababab.*this build does not reproduce the recorded faults either .* another build of fleet .*--verify shows the first record that differs$/,
+      ),
     });
   });
 
   it("reports a policy that does not fit the scenario without positions in text the user never saw", async () => {
     const rec = await recordRun();
     const cf = await runCounterfactual(parseJournal(rec.text), runOf(rec.text), { policies: { "bad name!": {} }, origin: "p.yaml" });
-    expect(cf).toMatchObject({ ok: false, exitCode: 2, message: expect.stringMatching(/^the policy from p\.yaml does not fit the recorded scenario:\np\.yaml policies: /) });
+    expect(cf).toMatchObject({
+      ok: false,
+      exitCode: 2,
+      message: expect.stringMatching(/^the policy from p\.yaml does not fit the recorded scenario:\np\.yaml policies: /),
+    });
   });
 });

@@ -57,7 +57,10 @@ export function choosePolicy(arg: string, run: RecordedRun, cwd: string): Choice
   if (!looksLikeFile(arg, cwd)) {
     const guess = didYouMean(arg, names);
     const known = names.length ? `the recorded scenario's policies are ${names.join(", ")}` : "the recorded scenario has no policies";
-    return { ok: false, message: `--policy ${arg}: no policy "${arg}" in the recorded scenario${guess ? ` (did you mean "${guess}"?)` : ""}; ${known}, or give a YAML file of policy settings` };
+    return {
+      ok: false,
+      message: `--policy ${arg}: no policy "${arg}" in the recorded scenario${guess ? ` (did you mean "${guess}"?)` : ""}; ${known}, or give a YAML file of policy settings`,
+    };
   }
   const r = loadPolicyFile(resolve(cwd, arg));
   if (!r.ok) return { ok: false, message: formatIssues(arg, r.issues) };
@@ -85,10 +88,19 @@ export interface CounterfactualOptions {
 
 const maxSpares = (s: Scenario): number => Math.max(0, ...Object.values(s.policies).map((p) => p.spares));
 
-export async function runCounterfactual(read: JournalReadResult, run: RecordedRun, choice: PolicyChoice, opts: CounterfactualOptions = {}): Promise<Counterfactual> {
+export async function runCounterfactual(
+  read: JournalReadResult,
+  run: RecordedRun,
+  choice: PolicyChoice,
+  opts: CounterfactualOptions = {},
+): Promise<Counterfactual> {
   const footer = read.footer;
   if (footer?.status === "failed") {
-    return { ok: false, exitCode: 2, message: `the recorded run failed${footer.error ? ` (${footer.error})` : ""}: there is no result to compare a counterfactual with` };
+    return {
+      ok: false,
+      exitCode: 2,
+      message: `the recorded run failed${footer.error ? ` (${footer.error})` : ""}: there is no result to compare a counterfactual with`,
+    };
   }
   const notes: string[] = [];
   const base = { seed: run.seed, durationSec: run.durationSec, fleetVersion: VERSION };
@@ -99,16 +111,22 @@ export async function runCounterfactual(read: JournalReadResult, run: RecordedRu
   const footerTrace = footer?.metrics.traceDigest;
   if (footer?.status === "complete" && typeof footerTrace === "string") {
     before = {};
-    for (const [lane, m] of Object.entries(footer.metrics)) if (m !== null && typeof m === "object" && !Array.isArray(m)) before[lane] = m as Record<string, number>;
+    for (const [lane, m] of Object.entries(footer.metrics))
+      if (m !== null && typeof m === "object" && !Array.isArray(m)) before[lane] = m as Record<string, number>;
     // JSON turned NaN into null; a missing value reads as NaN again.
     for (const m of Object.values(before)) for (const k of Object.keys(m)) if (m[k] === null) m[k] = NaN;
     recordedTraceDigest = footerTrace;
     beforeSource = "footer";
   } else {
-    const why = !footer ? "the journal has no footer" : footer.status === "interrupted" ? `the recorded run was interrupted at ${footer.at}s` : "the footer holds no trace digest";
+    const why = !footer
+      ? "the journal has no footer"
+      : footer.status === "interrupted"
+        ? `the recorded run was interrupted at ${footer.at}s`
+        : "the footer holds no trace digest";
     notes.push(`${why}: the recorded policies were re-run over the whole ${run.durationSec}s to get their results`);
     const again = await runScenario(run.scenario, { ...base, journal: digestOnlyJournal(), headerOptions: { replay: "recorded" } });
-    if (again.status !== "complete") return { ok: false, exitCode: 3, message: `re-running the recorded policies failed: ${(again.error ?? again.status).split("\n")[0]}` };
+    if (again.status !== "complete")
+      return { ok: false, exitCode: 3, message: `re-running the recorded policies failed: ${(again.error ?? again.status).split("\n")[0]}` };
     before = again.metrics;
     recordedTraceDigest = again.traceDigest;
     beforeSource = "re-run";
@@ -139,7 +157,11 @@ export async function runCounterfactual(read: JournalReadResult, run: RecordedRu
       const again = await runScenario(run.scenario, { ...base, journal: digestOnlyJournal(), headerOptions: { replay: "recorded" } });
       if (again.traceDigest !== recordedTraceDigest) {
         const who = opts.otherVersion ? "another fleet version" : `another build of fleet ${VERSION} (the code changed since)`;
-        return { ok: false, exitCode: 2, message: `${head}: this build does not reproduce the recorded faults either (its re-run of the recorded policies gives ${again.traceDigest.slice(0, 12)}); the journal was written by ${who}; fleet replay JOURNAL --verify shows the first record that differs` };
+        return {
+          ok: false,
+          exitCode: 2,
+          message: `${head}: this build does not reproduce the recorded faults either (its re-run of the recorded policies gives ${again.traceDigest.slice(0, 12)}); the journal was written by ${who}; fleet replay JOURNAL --verify shows the first record that differs`,
+        };
       }
     }
     const recordedSpares = maxSpares(run.scenario);

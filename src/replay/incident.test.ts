@@ -73,7 +73,11 @@ describe("importIncident", () => {
 
   it("reports a bad incident line with the incident file and its line", () => {
     const r = importIncident(FIXTURE, "test/fixtures/incident-bad.jsonl", cwd);
-    expect(r).toEqual({ ok: false, message: 'test/fixtures/incident-bad.jsonl:3: no "dc1/row02/rak05" in the fleet (did you mean "dc1/row02/rack05"?)\n1 error in test/fixtures/incident-bad.jsonl' });
+    expect(r).toEqual({
+      ok: false,
+      message:
+        'test/fixtures/incident-bad.jsonl:3: no "dc1/row02/rak05" in the fleet (did you mean "dc1/row02/rack05"?)\n1 error in test/fixtures/incident-bad.jsonl',
+    });
   });
 
   it("reports lines that are not faults, an empty incident, a wrong extension, and a broken scenario", () => {
@@ -86,9 +90,18 @@ describe("importIncident", () => {
       expect(junk.message).toContain(`${join(dir, "junk.csv")}:3: unknown fault kind "bogus"`);
     }
     writeFileSync(join(dir, "empty.jsonl"), "# nothing happened\n\n");
-    expect(importIncident(FIXTURE, join(dir, "empty.jsonl"), cwd)).toEqual({ ok: false, message: `${join(dir, "empty.jsonl")}: the incident holds no faults (every line is blank or a # comment)` });
-    expect(importIncident(FIXTURE, "incident.txt", cwd)).toMatchObject({ ok: false, message: expect.stringMatching(/^--import incident\.txt: expected a \.jsonl or \.csv incident timeline/) });
+    expect(importIncident(FIXTURE, join(dir, "empty.jsonl"), cwd)).toEqual({
+      ok: false,
+      message: `${join(dir, "empty.jsonl")}: the incident holds no faults (every line is blank or a # comment)`,
+    });
+    expect(importIncident(FIXTURE, "incident.txt", cwd)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^--import incident\.txt: expected a \.jsonl or \.csv incident timeline/),
+    });
     writeFileSync(join(dir, "broken.yaml"), "name: b\n");
-    expect(importIncident(join(dir, "broken.yaml"), "test/fixtures/incident.jsonl", cwd)).toMatchObject({ ok: false, message: expect.stringContaining(`${join(dir, "broken.yaml")}`) });
+    expect(importIncident(join(dir, "broken.yaml"), "test/fixtures/incident.jsonl", cwd)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(`${join(dir, "broken.yaml")}`),
+    });
   });
 });

@@ -77,14 +77,18 @@ export function importIncident(scenarioFile: string, incidentFile: string, cwd: 
   const scenarioAbs = resolve(cwd, scenarioFile);
   const base = loadScenarioFile(scenarioAbs, { limits });
   if (!base.ok) return { ok: false, message: formatIssues(scenarioFile, base.issues) };
-  if (!/\.(jsonl|csv)$/.test(incidentFile)) return { ok: false, message: `--import ${incidentFile}: expected a .jsonl or .csv incident timeline (at, kind, target per line)` };
+  if (!/\.(jsonl|csv)$/.test(incidentFile))
+    return { ok: false, message: `--import ${incidentFile}: expected a .jsonl or .csv incident timeline (at, kind, target per line)` };
   const incidentAbs = resolve(cwd, incidentFile);
   let bytes: Buffer;
   try {
     bytes = readFileSync(incidentAbs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, message: `cannot read incident ${incidentFile}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : (code ?? (e as Error).message)}` };
+    return {
+      ok: false,
+      message: `cannot read incident ${incidentFile}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : (code ?? (e as Error).message)}`,
+    };
   }
   const incidentSha256 = createHash("sha256").update(bytes).digest("hex");
 
@@ -92,7 +96,11 @@ export function importIncident(scenarioFile: string, incidentFile: string, cwd: 
   const viaFile = withSection(base.value.source.text, "faults", [{ timeline: incidentAbs }], comment);
   // The incident was named on the command line: the scenario may read it wherever it is.
   const checked = loadScenarioText(viaFile, scenarioAbs, { limits, trustedFiles: [incidentAbs] });
-  if (!checked.ok) return { ok: false, message: `${issueLines(checked.issues, incidentAbs, incidentFile)}\n${checked.issues.length} error${checked.issues.length === 1 ? "" : "s"} in ${incidentFile}` };
+  if (!checked.ok)
+    return {
+      ok: false,
+      message: `${issueLines(checked.issues, incidentAbs, incidentFile)}\n${checked.issues.length} error${checked.issues.length === 1 ? "" : "s"} in ${incidentFile}`,
+    };
   const faults = scheduledFaults(checked.value);
   if (faults.length === 0) return { ok: false, message: `${incidentFile}: the incident holds no faults (every line is blank or a # comment)` };
 
@@ -105,7 +113,9 @@ export function importIncident(scenarioFile: string, incidentFile: string, cwd: 
     scenario = again.value;
     inline = true;
   } else {
-    notes.push(`the incident's faults could not be written into the scenario text; the journal names ${incidentAbs} instead, so keep that file to verify the run later`);
+    notes.push(
+      `the incident's faults could not be written into the scenario text; the journal names ${incidentAbs} instead, so keep that file to verify the run later`,
+    );
   }
   const endSec = Math.max(...faults.map(incidentEndSec));
   return { ok: true, value: { scenario, faults, inline, incidentSha256, endSec, notes } };

@@ -23,13 +23,17 @@ describe("policy files", () => {
   it("report a misspelt key at its line and column, with a did-you-mean", () => {
     const r = loadPolicyFile("test/fixtures/policy-typo.yaml");
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(formatIssues("policy-typo.yaml", r.issues)).toBe('policy-typo.yaml:4:1 chekpointWrite: unknown key "chekpointWrite" (did you mean "checkpointWrite"?)\n1 error in policy-typo.yaml');
+    if (!r.ok)
+      expect(formatIssues("policy-typo.yaml", r.issues)).toBe(
+        'policy-typo.yaml:4:1 chekpointWrite: unknown key "chekpointWrite" (did you mean "checkpointWrite"?)\n1 error in policy-typo.yaml',
+      );
   });
 
   it("report bad values with the scenario's own messages", () => {
     const r = parsePolicyText("policies:\n  a: { checkpoint: soon }\n", "x");
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.issues[0]).toMatchObject({ line: 2, path: ["policies", "a", "checkpoint"], message: expect.stringContaining("or young, daly or adaptive") });
+    if (!r.ok)
+      expect(r.issues[0]).toMatchObject({ line: 2, path: ["policies", "a", "checkpoint"], message: expect.stringContaining("or young, daly or adaptive") });
   });
 
   it("refuse keys beside policies:, tags, lists and empty files", () => {

@@ -63,7 +63,8 @@ export function parsePolicyText(text: string, name: string): PolicyFileResult {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { schema: "core", customTags: [], lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const where = (offset: number) => lineCounter.linePos(offset);
-  if (!Array.isArray(docs) || docs.length === 0) return fail("the file is empty", "a policy file holds one policy's settings, or policies: { name: {...} }", 1, 1);
+  if (!Array.isArray(docs) || docs.length === 0)
+    return fail("the file is empty", "a policy file holds one policy's settings, or policies: { name: {...} }", 1, 1);
   if (docs.length > 1) {
     const p = where(docs[1].range[0]);
     return fail("a policy file holds one YAML document; found a second one", "remove the `---` separator", p.line, p.col);
@@ -72,12 +73,25 @@ export function parsePolicyText(text: string, name: string): PolicyFileResult {
   const issues: Issue[] = [];
   for (const err of doc.errors) {
     const p = where(err.pos[0]);
-    issues.push({ code: "yaml_syntax", path: [], line: p.line, column: p.col, message: `not valid YAML: ${err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}` });
+    issues.push({
+      code: "yaml_syntax",
+      path: [],
+      line: p.line,
+      column: p.col,
+      message: `not valid YAML: ${err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
+    });
   }
   visit(doc, (_key, node) => {
     if ((isScalar(node) || isCollection(node)) && node.tag && node.range) {
       const p = where(node.range[0]);
-      issues.push({ code: "yaml_tag", path: [], line: p.line, column: p.col, message: `YAML tag ${node.tag.replace("tag:yaml.org,2002:", "!!")} is not allowed`, hint: "policy files use plain YAML: no tags" });
+      issues.push({
+        code: "yaml_tag",
+        path: [],
+        line: p.line,
+        column: p.col,
+        message: `YAML tag ${node.tag.replace("tag:yaml.org,2002:", "!!")} is not allowed`,
+        hint: "policy files use plain YAML: no tags",
+      });
     }
   });
   if (issues.length) return { ok: false, issues };
@@ -94,7 +108,13 @@ export function parsePolicyText(text: string, name: string): PolicyFileResult {
     const other = (root.items as Pair[]).find((p) => !isScalar(p.key) || String(p.key.value) !== "policies");
     if (other) {
       const key = isScalar(other.key) ? String(other.key.value) : "?";
-      ctx.report("unknown_key", [key], other.key, `unknown key "${key}" beside policies`, "a policy file holds either one policy's settings or only policies: { name: {...} }");
+      ctx.report(
+        "unknown_key",
+        [key],
+        other.key,
+        `unknown key "${key}" beside policies`,
+        "a policy file holds either one policy's settings or only policies: { name: {...} }",
+      );
       return { ok: false, issues: ctx.issues };
     }
     const pair = (root.items as Pair[])[0];

@@ -15,7 +15,18 @@ fleet:
 `;
 
 function header(over: Partial<HeaderRecord> = {}): HeaderRecord {
-  return { t: "header", format: 1, fleetVersion: VERSION, scenario: "tiny", scenarioText: SCENARIO, scenarioSha256: "", seed: 7, options: { durationSec: 3600 }, wall: { startedAt: "" }, ...over };
+  return {
+    t: "header",
+    format: 1,
+    fleetVersion: VERSION,
+    scenario: "tiny",
+    scenarioText: SCENARIO,
+    scenarioSha256: "",
+    seed: 7,
+    options: { durationSec: 3600 },
+    wall: { startedAt: "" },
+    ...over,
+  };
 }
 
 describe("recordedRun", () => {
@@ -26,7 +37,10 @@ describe("recordedRun", () => {
   });
 
   it("refuses a seed it cannot re-run", () => {
-    expect(recordedRun(header({ seed: "abc" }), "j.jsonl", process.cwd())).toEqual({ ok: false, message: 'j.jsonl:1: the header\'s seed "abc" is not a whole number fleet can re-run' });
+    expect(recordedRun(header({ seed: "abc" }), "j.jsonl", process.cwd())).toEqual({
+      ok: false,
+      message: 'j.jsonl:1: the header\'s seed "abc" is not a whole number fleet can re-run',
+    });
   });
 
   it("names the header when the recorded scenario does not load in this build", () => {

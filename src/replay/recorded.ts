@@ -25,10 +25,14 @@ export type Recorded = { ok: true; value: RecordedRun } | { ok: false; message: 
 export function recordedRun(header: HeaderRecord, journalName: string, cwd: string, limits: Partial<Limits> = {}): Recorded {
   const options = header.options ?? {};
   const seed = typeof header.seed === "number" ? header.seed : /^\d+$/.test(header.seed) ? Number(header.seed) : NaN;
-  if (!Number.isSafeInteger(seed) || seed < 0) return { ok: false, message: `${journalName}:1: the header's seed ${JSON.stringify(header.seed)} is not a whole number fleet can re-run` };
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    return { ok: false, message: `${journalName}:1: the header's seed ${JSON.stringify(header.seed)} is not a whole number fleet can re-run` };
   const durationSec = options.durationSec;
   if (typeof durationSec !== "number" || !(durationSec > 0)) {
-    return { ok: false, message: `${journalName}:1: the header has no options.durationSec (found ${JSON.stringify(durationSec ?? null)}): the run's length is unknown` };
+    return {
+      ok: false,
+      message: `${journalName}:1: the header has no options.durationSec (found ${JSON.stringify(durationSec ?? null)}): the run's length is unknown`,
+    };
   }
   const file = typeof options.file === "string" ? options.file : undefined;
   // The header is untrusted input like any scenario: its `file` may place the scenario's

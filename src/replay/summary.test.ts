@@ -14,7 +14,9 @@ describe("overview", () => {
     expect(o.faultsByKind["rack.fail"]).toBe(1);
     expect(Object.values(o.faultsByKind).reduce((a, b) => a + b, 0)).toBe(rec.footer.recordsByType.fault);
     // the scheduled rack failure of the fixture, at 20h for 2h
-    expect(o.correlated).toEqual([{ line: lineOf(rec.text, '"kind":"rack.fail"'), at: 20 * 3600, kind: "rack.fail", target: "dc1/row02/rack03", durationSec: 7200, hosts: 16 }]);
+    expect(o.correlated).toEqual([
+      { line: lineOf(rec.text, '"kind":"rack.fail"'), at: 20 * 3600, kind: "rack.fail", target: "dc1/row02/rack03", durationSec: 7200, hosts: 16 },
+    ]);
     expect(o.verdicts!.map((v) => [v.policy, v.metric, v.ok])).toEqual([
       ["baseline", "training.goodput", false],
       ["baseline", "training.silentEscapes", false],

@@ -40,7 +40,16 @@ export interface JournalOverview {
 }
 
 /** The fault kinds that hit a whole failure domain at once (the trace's correlated events). */
-export const CORRELATED_KINDS: ReadonlySet<string> = new Set(["cosmic.burst", "power.busbar", "power.pdu", "power.utility", "rack.fail", "rack.wonky", "link.cut", "link.latency"]);
+export const CORRELATED_KINDS: ReadonlySet<string> = new Set([
+  "cosmic.burst",
+  "power.busbar",
+  "power.pdu",
+  "power.utility",
+  "rack.fail",
+  "rack.wonky",
+  "link.cut",
+  "link.latency",
+]);
 
 /** A fault record of a correlated kind (not an aggregated count). */
 export function isCorrelated(r: EventRecord): boolean {
@@ -65,11 +74,20 @@ export function overview(read: JournalReadResult, trust: Assessment["trust"]): J
     const kind = String(r.kind);
     faultsByKind[kind] = (faultsByKind[kind] ?? 0) + 1;
     if (isCorrelated(r)) {
-      correlated.push({ line: trust === "damaged" ? null : i + 2, at: r.at, kind, target: typeof r.target === "string" ? r.target : "fleet", durationSec: durationOf(r), hosts: typeof r.hosts === "number" ? r.hosts : null });
+      correlated.push({
+        line: trust === "damaged" ? null : i + 2,
+        at: r.at,
+        kind,
+        target: typeof r.target === "string" ? r.target : "fleet",
+        durationSec: durationOf(r),
+        hosts: typeof r.hosts === "number" ? r.hosts : null,
+      });
     }
   });
   const f = read.footer;
-  const verdicts = Array.isArray(f?.verdicts) ? (f.verdicts as unknown as Verdict[]).map((v) => ({ ...v, value: typeof v.value === "number" ? v.value : NaN })) : null;
+  const verdicts = Array.isArray(f?.verdicts)
+    ? (f.verdicts as unknown as Verdict[]).map((v) => ({ ...v, value: typeof v.value === "number" ? v.value : NaN }))
+    : null;
   const d = h?.options?.durationSec;
   const file = h?.options?.file;
   return {
@@ -110,11 +128,25 @@ export function formatOverview(o: JournalOverview, name: string, opts: { unicode
 
   const types = Object.entries(o.recordsByType);
   out.push("", "records by type");
-  out.push(types.length ? table(["type", "count"], types.map(([t, c]) => [t, n(c)])) : "  none");
+  out.push(
+    types.length
+      ? table(
+          ["type", "count"],
+          types.map(([t, c]) => [t, n(c)]),
+        )
+      : "  none",
+  );
 
   const kinds = Object.entries(o.faultsByKind).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   out.push("", "faults by kind");
-  out.push(kinds.length ? table(["kind", "count"], kinds.map(([k, c]) => [k, n(c)])) : "  none");
+  out.push(
+    kinds.length
+      ? table(
+          ["kind", "count"],
+          kinds.map(([k, c]) => [k, n(c)]),
+        )
+      : "  none",
+  );
 
   out.push("", `correlated faults (${n(o.correlated.length)}): bursts, power, racks, links`);
   if (o.correlated.length === 0) out.push("  none");
@@ -123,7 +155,14 @@ export function formatOverview(o: JournalOverview, name: string, opts: { unicode
     out.push(
       table(
         ["time (h:m:s)", "kind", "target", "lasts", "hosts", "line"],
-        shown.map((c) => [clock(c.at), c.kind, c.target, c.durationSec === null ? "-" : formatDuration(c.durationSec), c.hosts === null ? "-" : n(c.hosts), c.line === null ? "?" : String(c.line)]),
+        shown.map((c) => [
+          clock(c.at),
+          c.kind,
+          c.target,
+          c.durationSec === null ? "-" : formatDuration(c.durationSec),
+          c.hosts === null ? "-" : n(c.hosts),
+          c.line === null ? "?" : String(c.line),
+        ]),
         ["right", "left", "left", "right", "right", "right"],
       ),
     );

@@ -23,7 +23,9 @@ export interface Recorded {
 }
 
 /** Runs `file` (default the replay fixture) into a MemoryJournal, as `fleet chaos` records it. */
-export async function recordRun(opts: { file?: string; text?: string; seed?: number; durationSec?: number; stopAfterSteps?: number; fleetVersion?: string } = {}): Promise<Recorded> {
+export async function recordRun(
+  opts: { file?: string; text?: string; seed?: number; durationSec?: number; stopAfterSteps?: number; fleetVersion?: string } = {},
+): Promise<Recorded> {
   const file = opts.file ?? FIXTURE;
   const loaded = loadScenarioText(opts.text ?? readFileSync(file, "utf8"), file);
   if (!loaded.ok) throw new Error(`${file} must load: ${JSON.stringify(loaded.issues)}`);

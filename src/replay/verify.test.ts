@@ -36,7 +36,10 @@ describe("verifyJournal", () => {
     const edited = editLine(rec.text, n, (l) => l.replace('"training.stepsDone":7200', '"training.stepsDone":7300'), { digest: true });
     expect(edited).not.toBe(rec.text);
     const r = await verifyJournal(parseJournal(edited), opts);
-    expect(r).toMatchObject({ kind: "diverged", divergence: { line: n, difference: { path: ["metrics", "baseline", "training.stepsDone"], recorded: "7300", rerun: "7200" } } });
+    expect(r).toMatchObject({
+      kind: "diverged",
+      divergence: { line: n, difference: { path: ["metrics", "baseline", "training.stepsDone"], recorded: "7300", rerun: "7200" } },
+    });
   });
 
   it("catches a footer whose digest alone was changed", async () => {

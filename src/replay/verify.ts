@@ -115,12 +115,19 @@ export async function verifyJournal(read: JournalReadResult, opts: VerifyOptions
   });
   const rerunError = outcome.status === "failed" && outcome.error ? outcome.error.split("\n")[0] : undefined;
 
-  if (output.divergence) return { kind: "diverged", divergence: output.divergence, verifiedLines: output.compared, warnings, ...(rerunError ? { rerunError } : {}) };
+  if (output.divergence)
+    return { kind: "diverged", divergence: output.divergence, verifiedLines: output.compared, warnings, ...(rerunError ? { rerunError } : {}) };
   if (output.compared < expected.length) {
     // The re-run wrote fewer lines than the journal holds.
     const i = output.compared;
     const difference: FieldDifference = { path: [], recorded: "a record", rerun: "(the re-run ended before this line)" };
-    return { kind: "diverged", divergence: divergenceAt(i + 1, expected[i], undefined, difference), verifiedLines: i, warnings, ...(rerunError ? { rerunError } : {}) };
+    return {
+      kind: "diverged",
+      divergence: divergenceAt(i + 1, expected[i], undefined, difference),
+      verifiedLines: i,
+      warnings,
+      ...(rerunError ? { rerunError } : {}),
+    };
   }
   const last = expected[expected.length - 1] as { at?: number };
   const upToSec = typeof last.at === "number" ? last.at : 0;

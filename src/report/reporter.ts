@@ -30,7 +30,14 @@ export interface Reporter extends RunObserver {
   end(info: EndInfo): void;
 }
 
-export function seedLine(file: string, seed: number, durationSec: number, counts: ScenarioCounts, policies: string[], fmtDuration: (s: number) => string): string {
+export function seedLine(
+  file: string,
+  seed: number,
+  durationSec: number,
+  counts: ScenarioCounts,
+  policies: string[],
+  fmtDuration: (s: number) => string,
+): string {
   const parts = [
     `seed=${seed}`,
     `scenario=${file}`,

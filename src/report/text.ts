@@ -60,7 +60,6 @@ export class TextReporter implements Reporter {
     this.o.out(`  ${formatDuration(s.at).padStart(7)} ${String(Math.round(frac * 100)).padStart(3)}%  faults=${faults} hostsDown=${s.fields.hostsDown}\n`);
   }
 
-
   end(info: EndInfo): void {
     const { outcome } = info;
     const lanes = Object.keys(outcome.metrics);
@@ -75,13 +74,17 @@ export class TextReporter implements Reporter {
       else o("no faults in this run\n\n");
       const causes = causeTable(outcome.metrics, lanes);
       if (causes) o(`training interruptions by cause\n${causes}\n\n`);
-      const metricNames = [...new Set(lanes.flatMap((l) => Object.keys(outcome.metrics[l])))].filter((k) => !k.startsWith("faults.") && !k.startsWith("training.interruptions."));
+      const metricNames = [...new Set(lanes.flatMap((l) => Object.keys(outcome.metrics[l])))].filter(
+        (k) => !k.startsWith("faults.") && !k.startsWith("training.interruptions."),
+      );
       const rows = metricNames.map((m) => [m, ...lanes.map((l) => fmtMetric(m, outcome.metrics[l][m] ?? NaN))]);
       o(`${table(["metric", ...lanes], rows)}\n\n`);
     }
     if (outcome.verdicts.length) o(`${formatPolicySloTable(outcome.verdicts, { unicode: this.o.unicode ?? true })}\n\n`);
     const rate = info.wallSec > 0 ? Math.round(outcome.events / info.wallSec) : 0;
-    o(`status: ${outcome.status} at ${formatDuration(outcome.at)} of ${formatDuration(this.durationSec)} simulated; ${outcome.events.toLocaleString("en-US")} events in ${info.wallSec.toFixed(2)}s wall (${rate.toLocaleString("en-US")} events/s)\n`);
+    o(
+      `status: ${outcome.status} at ${formatDuration(outcome.at)} of ${formatDuration(this.durationSec)} simulated; ${outcome.events.toLocaleString("en-US")} events in ${info.wallSec.toFixed(2)}s wall (${rate.toLocaleString("en-US")} events/s)\n`,
+    );
     if (outcome.error) o(`error: ${outcome.error.split("\n")[0]}\n`);
     if (info.journalPath) o(`journal: ${info.journalPath} (${info.journalComplete ? "complete" : "incomplete: readable up to its last record"})\n`);
     else o("journal: none (--no-journal)\n");

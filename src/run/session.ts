@@ -109,12 +109,16 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
           if (!r.reachedT) all = false;
         }
         if (events > scenario.limits.maxEvents) {
-          throw new LimitError(`the run passed the safety limit of ${scenario.limits.maxEvents.toLocaleString("en-US")} events at ${at.toFixed(0)}s of simulated time; raise it with --max-events or limits.maxEvents`);
+          throw new LimitError(
+            `the run passed the safety limit of ${scenario.limits.maxEvents.toLocaleString("en-US")} events at ${at.toFixed(0)}s of simulated time; raise it with --max-events or limits.maxEvents`,
+          );
         }
         const rss = process.memoryUsage.rss();
         if (rss > scenario.limits.maxMemoryBytes) {
           const mib = (b: number) => `${Math.round(b / 2 ** 20).toLocaleString("en-US")} MiB`;
-          throw new LimitError(`the run passed the safety limit of ${mib(scenario.limits.maxMemoryBytes)} of memory (resident ${mib(rss)}) at ${at.toFixed(0)}s of simulated time; raise it with --max-memory or limits.maxMemory`);
+          throw new LimitError(
+            `the run passed the safety limit of ${mib(scenario.limits.maxMemoryBytes)} of memory (resident ${mib(rss)}) at ${at.toFixed(0)}s of simulated time; raise it with --max-memory or limits.maxMemory`,
+          );
         }
         at = Math.min(...lanes.map((l) => l.sim.now));
         flush(at);

@@ -9,24 +9,7 @@
 //   links between datacenters: full mesh, latency 2ms, bandwidth 400Gbps (a metro pair,
 //   as in multi-datacenter training; override per link)
 import type { DatacenterSpec, EccMode, FleetSpec, HostSpec, LinkSpec } from "./types.js";
-import {
-  azimuth,
-  bandwidth,
-  duration,
-  either,
-  list,
-  map,
-  maybe,
-  nodeAt,
-  number,
-  object,
-  oneOf,
-  opt,
-  refine,
-  req,
-  string,
-  type Validator,
-} from "./schema.js";
+import { azimuth, bandwidth, duration, either, list, map, maybe, nodeAt, number, object, oneOf, opt, refine, req, string, type Validator } from "./schema.js";
 import { isScalar } from "yaml";
 import { didYouMean } from "./issues.js";
 
@@ -151,7 +134,12 @@ export function fleetSchema(limits: FleetLimits): Validator<FleetSpec> {
       const seen = new Set<string>();
       fleet.datacenters.forEach((d, i) => {
         if (seen.has(d.name)) {
-          ctx.report("invalid_value", [...path, "datacenters", i, "name"], nodeAt(node, ["datacenters", i, "name"], ctx), `datacenter name "${d.name}" is used twice`);
+          ctx.report(
+            "invalid_value",
+            [...path, "datacenters", i, "name"],
+            nodeAt(node, ["datacenters", i, "name"], ctx),
+            `datacenter name "${d.name}" is used twice`,
+          );
           ok = false;
         }
         seen.add(d.name);

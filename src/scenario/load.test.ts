@@ -104,7 +104,10 @@ describe("loading a scenario", () => {
     const big = issues(GOOD.replace("rows: 4", "rows: 5000").replace("racksPerRow: 10", "racksPerRow: 100").replace("hostsPerRack: 16", "hostsPerRack: 40"));
     expect(big[0]).toMatchObject({ code: "limit" });
     expect(big[0].message).toMatch(/2,000,000 hosts/);
-    const raised = loadScenarioText(`limits: { maxHosts: 30000000 }\n${GOOD.replace("rows: 4", "rows: 5000").replace("racksPerRow: 10", "racksPerRow: 100").replace("hostsPerRack: 16", "hostsPerRack: 40")}`, "x.yaml");
+    const raised = loadScenarioText(
+      `limits: { maxHosts: 30000000 }\n${GOOD.replace("rows: 4", "rows: 5000").replace("racksPerRow: 10", "racksPerRow: 100").replace("hostsPerRack: 16", "hostsPerRack: 40")}`,
+      "x.yaml",
+    );
     expect(raised.ok).toBe(true);
   });
 

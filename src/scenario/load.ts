@@ -90,7 +90,10 @@ function topSchema(limits: Limits): Validator<Omit<Scenario, "source" | "limits"
 export function loadScenarioText(text: string, file: string, opts: LoadOptions = {}): Result<Scenario> {
   const issues: Issue[] = [];
   if (text.length > MAX_SCENARIO_BYTES) {
-    return { ok: false, issues: [{ code: "too_large", path: [], message: `the file is ${text.length} bytes; a scenario may be at most ${MAX_SCENARIO_BYTES} bytes` }] };
+    return {
+      ok: false,
+      issues: [{ code: "too_large", path: [], message: `the file is ${text.length} bytes; a scenario may be at most ${MAX_SCENARIO_BYTES} bytes` }],
+    };
   }
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, {
@@ -103,14 +106,27 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   });
   const at = (offset: number) => lineCounter.linePos(offset);
   if (!Array.isArray(docs)) {
-    return { ok: false, issues: [{ code: "empty", path: [], line: 1, column: 1, message: "the file is empty", hint: "a scenario needs at least name, duration and fleet" }] };
+    return {
+      ok: false,
+      issues: [{ code: "empty", path: [], line: 1, column: 1, message: "the file is empty", hint: "a scenario needs at least name, duration and fleet" }],
+    };
   }
   if (docs.length === 0) {
-    return { ok: false, issues: [{ code: "empty", path: [], line: 1, column: 1, message: "the file is empty", hint: "a scenario needs at least name, duration and fleet" }] };
+    return {
+      ok: false,
+      issues: [{ code: "empty", path: [], line: 1, column: 1, message: "the file is empty", hint: "a scenario needs at least name, duration and fleet" }],
+    };
   }
   if (docs.length > 1) {
     const p = at(docs[1].range[0]);
-    issues.push({ code: "yaml_syntax", path: [], line: p.line, column: p.col, message: "a scenario file holds one YAML document; found a second one", hint: "remove the `---` separator" });
+    issues.push({
+      code: "yaml_syntax",
+      path: [],
+      line: p.line,
+      column: p.col,
+      message: "a scenario file holds one YAML document; found a second one",
+      hint: "remove the `---` separator",
+    });
   }
   const doc = docs[0];
   for (const err of doc.errors) {
@@ -126,16 +142,38 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   visit(doc, (_key, node) => {
     if ((isScalar(node) || isCollection(node)) && node.tag && node.range) {
       const p = at(node.range[0]);
-      issues.push({ code: "yaml_tag", path: [], line: p.line, column: p.col, message: `YAML tag ${node.tag.replace("tag:yaml.org,2002:", "!!")} is not allowed`, hint: "scenario files use plain YAML: no tags" });
+      issues.push({
+        code: "yaml_tag",
+        path: [],
+        line: p.line,
+        column: p.col,
+        message: `YAML tag ${node.tag.replace("tag:yaml.org,2002:", "!!")} is not allowed`,
+        hint: "scenario files use plain YAML: no tags",
+      });
     }
   });
   if (issues.length) return { ok: false, issues };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    return { ok: false, issues: [{ code: "empty", path: [], line: 1, column: 1, message: "the file is empty", hint: "a scenario needs at least name, duration and fleet" }] };
+    return {
+      ok: false,
+      issues: [{ code: "empty", path: [], line: 1, column: 1, message: "the file is empty", hint: "a scenario needs at least name, duration and fleet" }],
+    };
   }
   if (!isMap(doc.contents)) {
     const p = doc.contents.range ? at(doc.contents.range[0]) : { line: 1, col: 1 };
-    return { ok: false, issues: [{ code: "invalid_type", path: [], line: p.line, column: p.col, message: "expected a map with keys name, duration, fleet, ... at the top of the file", hint: "is this a scenario file?" }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          code: "invalid_type",
+          path: [],
+          line: p.line,
+          column: p.col,
+          message: "expected a map with keys name, duration, fleet, ... at the top of the file",
+          hint: "is this a scenario file?",
+        },
+      ],
+    };
   }
 
   const ctx = new Ctx(lineCounter, MAX_ALIASES);
@@ -192,7 +230,10 @@ export function loadScenarioFile(path: string, opts: LoadOptions = {}): Result<S
     const st = statSync(path);
     if (st.isDirectory()) return { ok: false, issues: [{ code: "invalid_type", path: [], message: "is a folder, not a scenario file" }] };
     if (st.size > MAX_SCENARIO_BYTES) {
-      return { ok: false, issues: [{ code: "too_large", path: [], message: `the file is ${st.size} bytes; a scenario may be at most ${MAX_SCENARIO_BYTES} bytes` }] };
+      return {
+        ok: false,
+        issues: [{ code: "too_large", path: [], message: `the file is ${st.size} bytes; a scenario may be at most ${MAX_SCENARIO_BYTES} bytes` }],
+      };
     }
     bytes = readFileSync(path);
   } catch (e) {
@@ -206,12 +247,27 @@ export function loadScenarioFile(path: string, opts: LoadOptions = {}): Result<S
   } catch {
     const bad = firstInvalidUtf8(bytes);
     const { line, column } = positionOfByte(bytes, bad);
-    return { ok: false, issues: [{ code: "yaml_syntax", path: [], line, column, message: `not UTF-8 text (invalid byte at offset ${bad})`, hint: "is this a scenario file?" }] };
+    return {
+      ok: false,
+      issues: [{ code: "yaml_syntax", path: [], line, column, message: `not UTF-8 text (invalid byte at offset ${bad})`, hint: "is this a scenario file?" }],
+    };
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
     const { line, column } = positionOfByte(bytes, nul);
-    return { ok: false, issues: [{ code: "yaml_syntax", path: [], line, column, message: `the file holds NUL bytes (the first at offset ${nul}): not a text file`, hint: "is this a scenario file?" }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          code: "yaml_syntax",
+          path: [],
+          line,
+          column,
+          message: `the file holds NUL bytes (the first at offset ${nul}): not a text file`,
+          hint: "is this a scenario file?",
+        },
+      ],
+    };
   }
   return loadScenarioText(text, path, opts);
 }

@@ -162,11 +162,7 @@ export function oneOf<T extends string>(values: readonly T[]): Validator<T> {
 }
 
 /** The first validator whose shape test accepts the node decides (no backtracking of issues). */
-export function either<A, B>(
-  test: (node: unknown) => boolean,
-  whenTrue: Validator<A>,
-  otherwise: Validator<B>,
-): Validator<A | B> {
+export function either<A, B>(test: (node: unknown) => boolean, whenTrue: Validator<A>, otherwise: Validator<B>): Validator<A | B> {
   return (raw, path, ctx) => {
     const node = deref(raw, path, ctx);
     return test(node) ? whenTrue(node, path, ctx) : otherwise(node, path, ctx);
@@ -186,11 +182,7 @@ export const bandwidth = (): Validator<number> => scalar(units.EXPECT_BANDWIDTH,
 export const factor = (o: { min?: number; max?: number; positive?: boolean } = {}): Validator<number> =>
   bounded(scalar(units.EXPECT_FACTOR, units.parseFactor), o, (v) => `${v}x`);
 
-function bounded(
-  inner: Validator<number>,
-  o: { min?: number; max?: number; positive?: boolean },
-  show: (v: number) => string,
-): Validator<number> {
+function bounded(inner: Validator<number>, o: { min?: number; max?: number; positive?: boolean }, show: (v: number) => string): Validator<number> {
   return (raw, path, ctx) => {
     const v = inner(raw, path, ctx);
     if (v === BAD) return v;
@@ -271,7 +263,8 @@ export function object<S extends Shape>(shape: S, what = "a map"): Validator<Inf
 export function list<T>(item: Validator<T>, opts: { min?: number; max?: number; what?: string } = {}): Validator<T[]> {
   return (raw, path, ctx) => {
     const node = deref(raw, path, ctx);
-    if (!isSeq(node)) return ctx.report("invalid_type", path, node ?? raw, `expected a list${opts.what ? ` of ${opts.what}` : ""}, found ${describeNode(node)}`);
+    if (!isSeq(node))
+      return ctx.report("invalid_type", path, node ?? raw, `expected a list${opts.what ? ` of ${opts.what}` : ""}, found ${describeNode(node)}`);
     if (opts.min !== undefined && node.items.length < opts.min) {
       return ctx.report("invalid_value", path, node, `expected at least ${opts.min} item${opts.min === 1 ? "" : "s"}, found ${node.items.length}`);
     }
@@ -329,12 +322,24 @@ export function variant<T>(kinds: Record<string, Validator<T>>, what: string): V
     const keyNode = deref(node.items[0].key, path, ctx);
     const kind = isScalar(keyNode) ? String(keyNode.value) : "";
     if (node.items.length > 1) {
-      return ctx.report("invalid_value", path, node.items[1].key, `expected one key naming the ${what} kind, found ${node.items.length} keys`, "put the settings inside the kind's map");
+      return ctx.report(
+        "invalid_value",
+        path,
+        node.items[1].key,
+        `expected one key naming the ${what} kind, found ${node.items.length} keys`,
+        "put the settings inside the kind's map",
+      );
     }
     const v = kinds[kind];
     if (!v) {
       const guess = didYouMean(kind, names);
-      return ctx.report("unknown_key", [...path, kind], node.items[0].key, `unknown ${what} kind "${kind}"`, guess ? `did you mean "${guess}"?` : `expected one of ${names.join(", ")}`);
+      return ctx.report(
+        "unknown_key",
+        [...path, kind],
+        node.items[0].key,
+        `unknown ${what} kind "${kind}"`,
+        guess ? `did you mean "${guess}"?` : `expected one of ${names.join(", ")}`,
+      );
     }
     const value = v(node.items[0].value ?? null, [...path, kind], ctx);
     return value === BAD ? BAD : { kind, value, node };

@@ -29,7 +29,7 @@ export const scenarioSections = {
   workloads: opt(list(workloadEntry, { what: "workloads" }), [], "the jobs the fleet runs (none)"),
   faults: opt(list(faultEntry, { what: "faults" }), [], "fault models and scheduled incidents (none)"),
   policies: opt(policySection, {}, "named recovery policies, each run against the same fault trace (none: one default lane)"),
-  slo: opt(sloSection, [], "service-level objectives: metric -> comparison, e.g. training.goodput: \">= 0.92\" (none)"),
+  slo: opt(sloSection, [], 'service-level objectives: metric -> comparison, e.g. training.goodput: ">= 0.92" (none)'),
 };
 
 export interface ScenarioSections {

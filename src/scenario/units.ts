@@ -182,22 +182,42 @@ export function parseRatePerSec(input: unknown): number {
 }
 
 const COMPASS: Record<string, number> = {
-  n: 0, north: 0,
-  nne: 22.5, "north-north-east": 22.5,
-  ne: 45, northeast: 45, "north-east": 45,
-  ene: 67.5, "east-north-east": 67.5,
-  e: 90, east: 90,
-  ese: 112.5, "east-south-east": 112.5,
-  se: 135, southeast: 135, "south-east": 135,
-  sse: 157.5, "south-south-east": 157.5,
-  s: 180, south: 180,
-  ssw: 202.5, "south-south-west": 202.5,
-  sw: 225, southwest: 225, "south-west": 225,
-  wsw: 247.5, "west-south-west": 247.5,
-  w: 270, west: 270,
-  wnw: 292.5, "west-north-west": 292.5,
-  nw: 315, northwest: 315, "north-west": 315,
-  nnw: 337.5, "north-north-west": 337.5,
+  n: 0,
+  north: 0,
+  nne: 22.5,
+  "north-north-east": 22.5,
+  ne: 45,
+  northeast: 45,
+  "north-east": 45,
+  ene: 67.5,
+  "east-north-east": 67.5,
+  e: 90,
+  east: 90,
+  ese: 112.5,
+  "east-south-east": 112.5,
+  se: 135,
+  southeast: 135,
+  "south-east": 135,
+  sse: 157.5,
+  "south-south-east": 157.5,
+  s: 180,
+  south: 180,
+  ssw: 202.5,
+  "south-south-west": 202.5,
+  sw: 225,
+  southwest: 225,
+  "south-west": 225,
+  wsw: 247.5,
+  "west-south-west": 247.5,
+  w: 270,
+  west: 270,
+  wnw: 292.5,
+  "west-north-west": 292.5,
+  nw: 315,
+  northwest: 315,
+  "north-west": 315,
+  nnw: 337.5,
+  "north-north-west": 337.5,
 };
 
 /** "90deg" -> 90; "east" -> 90; "1.5rad" -> 85.94. Plain numbers are degrees. Not normalized. */
@@ -222,8 +242,16 @@ export function parseAzimuth(input: unknown): number {
 }
 
 const BITS_PER_SEC: Record<string, number> = {
-  bps: 1, kbps: 1e3, mbps: 1e6, gbps: 1e9, tbps: 1e12,
-  "b/s": 8, "kb/s": 8e3, "mb/s": 8e6, "gb/s": 8e9, "tb/s": 8e12,
+  bps: 1,
+  kbps: 1e3,
+  mbps: 1e6,
+  gbps: 1e9,
+  tbps: 1e12,
+  "b/s": 8,
+  "kb/s": 8e3,
+  "mb/s": 8e6,
+  "gb/s": 8e9,
+  "tb/s": 8e12,
 };
 
 /** "400Gbps" -> 4e11 bits/s; "10GB/s" -> 8e10 bits/s. */
@@ -267,7 +295,13 @@ export function formatDuration(seconds: number): string {
   if (seconds < 1e-3) return `${+(seconds * 1e6).toPrecision(3)}us`;
   if (seconds < 1) return `${+(seconds * 1e3).toPrecision(3)}ms`;
   if (seconds < 60) return `${+seconds.toFixed(2)}s`;
-  const units: [string, number][] = [["y", 365 * 86400], ["d", 86400], ["h", 3600], ["m", 60], ["s", 1]];
+  const units: [string, number][] = [
+    ["y", 365 * 86400],
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+    ["s", 1],
+  ];
   // The largest unit that the value, rounded to the next smaller unit, reaches.
   let i = 0;
   while (Math.round(seconds / units[i + 1][1]) * units[i + 1][1] < units[i][1]) i++;

@@ -157,9 +157,13 @@ describe("Rng moments", () => {
 
   it("poisson(25) matches its probability mass function (chi-square)", () => {
     const r = rngFor("poisson.pmf");
-    expect(chiSquareVsPmf(200_000, () => r.poisson(25), (k) => Math.exp(-25 + k * Math.log(25) - lgammaInt(k)))).toBeLessThan(
-      chiSquareLimit,
-    );
+    expect(
+      chiSquareVsPmf(
+        200_000,
+        () => r.poisson(25),
+        (k) => Math.exp(-25 + k * Math.log(25) - lgammaInt(k)),
+      ),
+    ).toBeLessThan(chiSquareLimit);
   });
 
   it("binomial(200, 0.2) matches its probability mass function (chi-square)", () => {

@@ -33,8 +33,16 @@ registerMetric("training.goodput", "productive step time / wall time of the trai
 registerMetric("training.lostWorkHours", "wall hours of work redone after interruptions and rollbacks, plus downtime", "hours");
 registerMetric("training.interruptions", "times the job lost a participant and restarted from a checkpoint", "count");
 registerMetric("training.silentEscapes", "silent corruptions of model state that no detection caught", "count");
-registerMetric("training.silentEscapesFromCores", "of training.silentEscapes, those from a defective (mercurial) core; memory escapes are in memory.silent", "count");
+registerMetric(
+  "training.silentEscapesFromCores",
+  "of training.silentEscapes, those from a defective (mercurial) core; memory escapes are in memory.silent",
+  "count",
+);
 registerMetric("training.rollbacks", "rollbacks to a checkpoint older than a detected corruption", "count");
 registerMetric("training.stepsDone", "training steps completed and kept", "count");
 registerMetric("training.timeToStepsHours", "wall hours to reach the `steps` target (Infinity if not reached)", "hours");
-registerMetric("silentCorruptions", "silent corruptions that escaped: every memory escape (memory.silent) plus results corrupted by defective cores in jobs and not caught", "count");
+registerMetric(
+  "silentCorruptions",
+  "silent corruptions that escaped: every memory escape (memory.silent) plus results corrupted by defective cores in jobs and not caught",
+  "count",
+);

@@ -6,7 +6,10 @@ import { exitCodeOf, formatPolicySloTable, sloSection, verdicts } from "./slo.js
 describe("slo section", () => {
   it("reads numbers, percentages and durations in the metric's unit", () => {
     registerMetric("serving.p999", "99.9th percentile latency", "seconds");
-    const slos = parseSettings(sloSection, '{ training.goodput: ">= 92%", serving.p999: "<= 150ms", training.lostWorkHours: "< 30m", training.silentEscapes: "== 0" }');
+    const slos = parseSettings(
+      sloSection,
+      '{ training.goodput: ">= 92%", serving.p999: "<= 150ms", training.lostWorkHours: "< 30m", training.silentEscapes: "== 0" }',
+    );
     expect(slos.map((s) => [s.metric, s.op, s.threshold])).toEqual([
       ["training.goodput", ">=", 0.92],
       ["serving.p999", "<=", 0.15],
@@ -16,7 +19,9 @@ describe("slo section", () => {
   });
 
   it("rejects an unknown metric with the valid names and a did-you-mean", () => {
-    expect(() => parseSettings(sloSection, '{ training.goodptu: ">= 0.9" }')).toThrow(/unknown metric "training.goodptu".*did you mean "training.goodput"\?.*training.rollbacks/);
+    expect(() => parseSettings(sloSection, '{ training.goodptu: ">= 0.9" }')).toThrow(
+      /unknown metric "training.goodptu".*did you mean "training.goodput"\?.*training.rollbacks/,
+    );
     expect(knownMetrics()).toContain("silentCorruptions");
   });
 

@@ -77,7 +77,8 @@ const sloValue: Validator<Slo> = (raw, path, ctx) => {
       `${guess ? `did you mean "${guess}"? ` : ""}valid metrics: ${knownMetrics().join(", ")}`,
     );
   }
-  if (!isScalar(node) || typeof node.value !== "string") return ctx.report("invalid_type", path, node ?? raw, `expected ${EXPECT_SLO}, found ${describeNode(node)}`);
+  if (!isScalar(node) || typeof node.value !== "string")
+    return ctx.report("invalid_type", path, node ?? raw, `expected ${EXPECT_SLO}, found ${describeNode(node)}`);
   try {
     return parseSlo(metric, node.value, info.unit);
   } catch (e) {
@@ -156,7 +157,10 @@ export function formatPolicySloTable(vs: readonly Verdict[], opts: { unicode?: b
   const header = ["policy", ...columns];
   const rows = policies.map((p) => [p, ...columns.map((c) => cells.get(`${p}\u0000${c}`) ?? "")]);
   const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]].length)));
-  const line = (r: string[]) => r.map((c, i) => c + " ".repeat(widths[i] - [...c].length)).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c + " ".repeat(widths[i] - [...c].length))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
-

@@ -29,7 +29,9 @@ export function checkAxisPath(text: string, axis: Axis): void {
       const have = keysAt(doc, here);
       const guess = didYouMean(String(parts[i]), have);
       const where = here.length ? `"${here.join(".")}"` : "the scenario";
-      throw new Error(`--set ${axis.path}: ${where} has no "${parts[i]}"${guess ? ` (did you mean "${guess}"?)` : ""}${have.length ? `; it has: ${have.join(", ")}` : ""}`);
+      throw new Error(
+        `--set ${axis.path}: ${where} has no "${parts[i]}"${guess ? ` (did you mean "${guess}"?)` : ""}${have.length ? `; it has: ${have.join(", ")}` : ""}`,
+      );
     }
     if (!isMap(node) && !isSeq(node)) throw new Error(`--set ${axis.path}: "${upTo.join(".")}" is a single value, not a section; the path must end at it`);
   }
@@ -43,5 +45,7 @@ export function checkPoint(file: string, text: string, point: GridPoint, axes: r
   const first = r.issues[0];
   const path = first.path.length ? `${formatPath(first.path)}: ` : "";
   const more = r.issues.length > 1 ? ` (and ${r.issues.length - 1} more)` : "";
-  throw new Error(`--set ${axes.map((a) => a.text).join(" --set ")}: with ${what} the scenario is invalid: ${path}${first.message}${first.hint ? ` (${first.hint})` : ""}${more}`);
+  throw new Error(
+    `--set ${axes.map((a) => a.text).join(" --set ")}: with ${what} the scenario is invalid: ${path}${first.message}${first.hint ? ` (${first.hint})` : ""}${more}`,
+  );
 }

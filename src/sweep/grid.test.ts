@@ -34,7 +34,16 @@ describe("a sweep's grid", () => {
       [0.75, 0.77],
     ];
     const results: JobResult[] = points.flatMap((p, i) =>
-      [1, 2].map((seed, k) => ({ id: pointJobId(p, seed), status: "complete" as const, seed, metrics: { naive: { "training.goodput": goodput[i][k] } }, verdicts: [], traceDigest: "", digest: `d${i}${k}`, simEvents: 1 })),
+      [1, 2].map((seed, k) => ({
+        id: pointJobId(p, seed),
+        status: "complete" as const,
+        seed,
+        metrics: { naive: { "training.goodput": goodput[i][k] } },
+        verdicts: [],
+        traceDigest: "",
+        digest: `d${i}${k}`,
+        simEvents: 1,
+      })),
     );
     const rows = aggregatePoints(points, [1, 2], results, "naive", "training.goodput");
     expect(rows.map((r) => r.estimate)).toEqual([0.71, 0.8200000000000001, 0.76]);
@@ -58,7 +67,16 @@ describe("a sweep's grid", () => {
       [0.31, 0.62, 0.91],
     ];
     const results: JobResult[] = points.flatMap((p, i) =>
-      [1, 2, 3].map((seed, k) => ({ id: pointJobId(p, seed), status: "complete" as const, seed, metrics: { naive: { "training.goodput": goodput[i][k] } }, verdicts: [], traceDigest: "", digest: "", simEvents: 1 })),
+      [1, 2, 3].map((seed, k) => ({
+        id: pointJobId(p, seed),
+        status: "complete" as const,
+        seed,
+        metrics: { naive: { "training.goodput": goodput[i][k] } },
+        verdicts: [],
+        traceDigest: "",
+        digest: "",
+        simEvents: 1,
+      })),
     );
     const rows = aggregatePoints(points, [1, 2, 3], results, "naive", "training.goodput");
     expect(bestIndex(rows, "max")).toBe(1);
@@ -71,7 +89,17 @@ describe("a sweep's grid", () => {
 
   it("leaves out failed runs, counting them, and has no best without values", () => {
     const points = gridPoints([ckpt]);
-    const failed: JobResult = { id: pointJobId(points[0], 1), status: "failed", seed: 1, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0, error: "boom" };
+    const failed: JobResult = {
+      id: pointJobId(points[0], 1),
+      status: "failed",
+      seed: 1,
+      metrics: {},
+      verdicts: [],
+      traceDigest: "",
+      digest: "",
+      simEvents: 0,
+      error: "boom",
+    };
     const rows = aggregatePoints(points, [1], [failed], "naive", "training.goodput");
     expect(rows[0]).toMatchObject({ n: 0, failed: 1 });
     expect(bestIndex(rows, "max")).toBe(-1);

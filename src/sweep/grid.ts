@@ -36,11 +36,19 @@ export function pointJobId(point: GridPoint, seed: number): string {
 }
 
 export function sweepJobs(base: { file: string; text: string; durationSec: number }, points: readonly GridPoint[], seeds: readonly number[]): JobSpec[] {
-  return points.flatMap((p) => seeds.map((seed) => ({ id: pointJobId(p, seed), file: base.file, text: base.text, seed, durationSec: base.durationSec, overrides: p.overrides })));
+  return points.flatMap((p) =>
+    seeds.map((seed) => ({ id: pointJobId(p, seed), file: base.file, text: base.text, seed, durationSec: base.durationSec, overrides: p.overrides })),
+  );
 }
 
 /** The metric of `policy` per point, over the seeds whose run completed. */
-export function aggregatePoints(points: readonly GridPoint[], seeds: readonly number[], results: readonly JobResult[], policy: string, metric: string): PointResult[] {
+export function aggregatePoints(
+  points: readonly GridPoint[],
+  seeds: readonly number[],
+  results: readonly JobResult[],
+  policy: string,
+  metric: string,
+): PointResult[] {
   const byId = new Map(results.map((r) => [r.id, r]));
   return points.map((point) => {
     const runs = seeds.map((s) => byId.get(pointJobId(point, s))).filter((r): r is JobResult => r !== undefined);

@@ -32,7 +32,9 @@ describe("a sweep axis, --set PATH=FROM..TO:STEPS", () => {
     expect(() => parseSet("policies.naive.checkpoint=10m-4h:12")).toThrow(/expected PATH=FROM\.\.TO:STEPS/);
     expect(() => parseSet("policies.naive.checkpoint=10m..4h:1")).toThrow(/STEPS should be between 2 and 1000, found 1/);
     expect(() => parseSet("policies.naive.checkpoint=10m..4h:many")).toThrow(/STEPS should be a whole number/);
-    expect(() => parseSet("policies.naive.checkpoint=10m..4:5")).toThrow(/FROM and TO should be the same kind of value, found a duration \(10m\) and a number \(4\)/);
+    expect(() => parseSet("policies.naive.checkpoint=10m..4:5")).toThrow(
+      /FROM and TO should be the same kind of value, found a duration \(10m\) and a number \(4\)/,
+    );
     expect(() => parseSet("policies.naive.checkpoint=10q..4h:5")).toThrow(/FROM "10q" is not a number, a percentage or a duration/);
     expect(() => parseSet("policies.naive.checkpoint=1h..1h:5")).toThrow(/FROM and TO are the same value/);
     expect(() => parseSet("x=0..~5:3")).toThrow(/log spacing \(\.\.~\) needs FROM and TO above zero/);

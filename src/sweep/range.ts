@@ -46,7 +46,8 @@ export function parseSet(text: string): Axis {
   if (eq <= 0) throw new Error(`expected ${SET_FORM}, found ${JSON.stringify(text)}`);
   const path = text.slice(0, eq).trim();
   const range = text.slice(eq + 1).trim();
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(path)) throw new Error(`the path ${JSON.stringify(path)} should be dotted keys like policies.naive.checkpoint (list items by number: workloads.0.training.hosts)`);
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(path))
+    throw new Error(`the path ${JSON.stringify(path)} should be dotted keys like policies.naive.checkpoint (list items by number: workloads.0.training.hosts)`);
   const m = /^(.+?)\.\.(~?)(.+?):(.*)$/.exec(range);
   if (!m) throw new Error(`expected ${SET_FORM}, found ${JSON.stringify(text)}`);
   const [, fromRaw, tilde, toRaw, stepsRaw] = m;
@@ -55,7 +56,8 @@ export function parseSet(text: string): Axis {
   if (steps < 2 || steps > MAX_STEPS) throw new Error(`STEPS should be between 2 and ${MAX_STEPS}, found ${steps}`);
   const from = readEnd(fromRaw, "FROM");
   const to = readEnd(toRaw, "TO");
-  if (from.unit !== to.unit) throw new Error(`FROM and TO should be the same kind of value, found a ${from.unit} (${fromRaw.trim()}) and a ${to.unit} (${toRaw.trim()})`);
+  if (from.unit !== to.unit)
+    throw new Error(`FROM and TO should be the same kind of value, found a ${from.unit} (${fromRaw.trim()}) and a ${to.unit} (${toRaw.trim()})`);
   if (from.value === to.value) throw new Error(`FROM and TO are the same value (${fromRaw.trim()}); a sweep needs a range`);
   const spacing = tilde ? "log" : "linear";
   if (spacing === "log" && (from.value <= 0 || to.value <= 0)) throw new Error("log spacing (..~) needs FROM and TO above zero");

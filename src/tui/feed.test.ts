@@ -30,7 +30,15 @@ describe("the feed", () => {
     const f = new FeedStore(fleet);
     f.add("fault", 144_000, { kind: "power.busbar", target: "dc1/row01/busbar-a", until: 165_600, repair: 21_600, hosts: 8, cause: "incident" });
     f.add("fault", 108_000, { kind: "cosmic.burst", until: 109_200, direction: 90, width: 90, racks: 350, gain: 2000, duration: 1200 });
-    f.add("detection", 544, { policy: "baseline", host: "dc1/row01/rack01/host01", bits: [6, 7], outcome: "detected", code: "secded(72,64)", source: "cosmic.upset", repair: 600 });
+    f.add("detection", 544, {
+      policy: "baseline",
+      host: "dc1/row01/rack01/host01",
+      bits: [6, 7],
+      outcome: "detected",
+      code: "secded(72,64)",
+      source: "cosmic.upset",
+      repair: 600,
+    });
     f.add("recovery", 2992, { policy: "baseline", job: "pretrain", action: "restart", cause: "machine.check", restoredFrom: 0, lostSec: 2992 });
     expect(f.entries.map((e) => show(feedLine(e, 200)))).toEqual([
       "1d 16:00 fault   power.busbar      dc1/row01/busbar-a 8 hosts down, back in 6h",

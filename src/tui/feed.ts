@@ -5,7 +5,7 @@ import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { formatDuration } from "../scenario/units.js";
 import { simClock } from "./format.js";
-import { clipLine, fit, type Line, type Tone } from "./line.js";
+import { clipLine, padEnd, type Line, type Tone } from "./line.js";
 
 export interface FeedEntry {
   t: string;
@@ -132,8 +132,8 @@ export function feedLine(e: FeedEntry, width: number): Line {
   const policy = typeof f.policy === "string" ? `[${f.policy}] ` : "";
   const line: Line = [
     { text: `${simClock(e.at).padStart(8)} ` },
-    { text: fit(TYPE_WORD[e.t] ?? e.t, 8), tone: toneOf(e) },
-    { text: fit(e.label, 18) },
+    { text: padEnd(TYPE_WORD[e.t] ?? e.t, 8), tone: toneOf(e) },
+    { text: padEnd(e.label, 18) },
     { text: `${where ? `${where} ` : ""}${policy}`, tone: "dim" },
     { text: details(e) },
   ];

@@ -34,7 +34,9 @@ describe("what a record does to the map", () => {
 
   it("a drain is placed only when it names its hosts; a count alone is not", () => {
     expect(effectsOf("recovery", 1, { action: "drain", hosts: 1, job: "pretrain" }, resolve)).toEqual([]);
-    expect(effectsOf("recovery", 1, { action: "drain", targets: ["dc1/row01/rack02/host01"] }, resolve)).toEqual([{ kind: "draining", ref: { kind: "host", index: 4 } }]);
+    expect(effectsOf("recovery", 1, { action: "drain", targets: ["dc1/row01/rack02/host01"] }, resolve)).toEqual([
+      { kind: "draining", ref: { kind: "host", index: 4 } },
+    ]);
   });
 
   it("records naming nothing on the map, or an id that is not in the fleet, change nothing", () => {

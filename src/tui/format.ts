@@ -66,6 +66,6 @@ export function parseSimTime(text: string): number {
   try {
     return parseDuration(t);
   } catch {
-    throw new Error('expected a time like 30h, 1d6h or 1d 06:00');
+    throw new Error("expected a time like 30h, 1d6h or 1d 06:00");
   }
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { clip, clipLine, fit, fitLine, fitRight, lineWidth, merge } from "./line.js";
+import { clip, clipLine, padEnd, fitLine, fitRight, lineWidth, merge } from "./line.js";
 import { wantsDashboard } from "./choose.js";
 import { ansiLine, colorWanted } from "./palette.js";
 
 describe("lines of segments", () => {
   it("clip marks a cut with …, fit pads to the width", () => {
     expect(clip("dc1/row07/rack12", 8)).toBe("dc1/row…");
-    expect(fit("ab", 4)).toBe("ab  ");
+    expect(padEnd("ab", 4)).toBe("ab  ");
     expect(fitRight("ab", 4)).toBe("  ab");
   });
 

@@ -42,7 +42,7 @@ export function clip(s: string, w: number): string {
 }
 
 /** `s` cut or padded with spaces to exactly `w` columns. */
-export function fit(s: string, w: number): string {
+export function padEnd(s: string, w: number): string {
   const c = clip(s, w);
   return c + " ".repeat(Math.max(0, w - width(c)));
 }

@@ -5,7 +5,13 @@ import { CellState } from "./fold.js";
 import { lineWidth, type Line } from "./line.js";
 import { cellScale, layoutMap, renderMap, shapeOf, type MapShape } from "./map-layout.js";
 
-const text = (lines: Line[]) => lines.map((l) => l.map((s) => s.text).join("").trimEnd());
+const text = (lines: Line[]) =>
+  lines.map((l) =>
+    l
+      .map((s) => s.text)
+      .join("")
+      .trimEnd(),
+  );
 
 // The showcase's floor: dc1 20 rows x 25 racks, dc2 10 rows x 20 racks (700 racks).
 const cosmic: MapShape = {
@@ -95,6 +101,9 @@ describe("map rendering", () => {
     const lines = renderMap(shape, layoutMap(shape, 40, 10), states, 30, 6);
     expect(lines).toHaveLength(6);
     for (const line of lines) expect(lineWidth(line)).toBe(30);
-    expect(lines[1]).toEqual([{ text: "██████", tone: "down" }, { text: " ".repeat(24), tone: undefined }]);
+    expect(lines[1]).toEqual([
+      { text: "██████", tone: "down" },
+      { text: " ".repeat(24), tone: undefined },
+    ]);
   });
 });

@@ -107,10 +107,14 @@ describe("frame throttle", () => {
   it("with a budget, slow frames space themselves out: a 20 ms frame at 5% waits 400 ms", () => {
     const timers = fakeTimers();
     let drawn = 0;
-    const t = new FrameThrottle(() => {
-      drawn++;
-      timers.t += 20;
-    }, 100, timers);
+    const t = new FrameThrottle(
+      () => {
+        drawn++;
+        timers.t += 20;
+      },
+      100,
+      timers,
+    );
     t.budget = 0.05;
     t.request();
     expect(drawn).toBe(1);

@@ -93,7 +93,8 @@ export class ReplayPlayer {
     if (dir > 0) {
       for (let i = this.cursor; i < this.records.length && !found; i++) if (this.records[i].at > now && ok(this.records[i])) found = this.records[i];
     } else {
-      for (let i = Math.min(this.cursor, this.records.length) - 1; i >= 0 && !found; i--) if (this.records[i].at < now && ok(this.records[i])) found = this.records[i];
+      for (let i = Math.min(this.cursor, this.records.length) - 1; i >= 0 && !found; i--)
+        if (this.records[i].at < now && ok(this.records[i])) found = this.records[i];
     }
     if (!found) return false;
     this.playing = false;

@@ -123,7 +123,11 @@ export class ReplayViewer {
     const stdout = this.opts.stdout ?? process.stdout;
     const stdin = this.opts.stdin ?? process.stdin;
     const timers = this.opts.timers ?? realTimers;
-    this.screen = new InkScreen({ stdout, stdin, color: this.opts.color ?? colorWanted(this.io.env), timers }, (w, h) => this.frame(w, h), (k) => this.key(k));
+    this.screen = new InkScreen(
+      { stdout, stdin, color: this.opts.color ?? colorWanted(this.io.env), timers },
+      (w, h) => this.frame(w, h),
+      (k) => this.key(k),
+    );
     const interactive = this.screen.interactive;
     this.player.playing = this.opts.autoplay ?? true;
     this.screen.mount();
@@ -190,7 +194,11 @@ export class ReplayViewer {
       case "nextFault": {
         const ref = this.ui.target ? m.info.fleet.resolve(this.ui.target) : undefined;
         const kind = this.ui.kind;
-        if (!p.jumpToFault(command.dir, { kind, ref })) this.ui = { ...this.ui, message: `no ${command.dir > 0 ? "later" : "earlier"} fault${kind ? ` of kind ${kind}` : ""}${this.ui.target ? ` at ${this.ui.target}` : ""}` };
+        if (!p.jumpToFault(command.dir, { kind, ref }))
+          this.ui = {
+            ...this.ui,
+            message: `no ${command.dir > 0 ? "later" : "earlier"} fault${kind ? ` of kind ${kind}` : ""}${this.ui.target ? ` at ${this.ui.target}` : ""}`,
+          };
         break;
       }
       case "goto": {

@@ -88,7 +88,11 @@ export class DashboardReporter implements Reporter {
     });
     this.views = new ViewBuilder(this.model);
     this.pacer = new Pacer(this.o.speedIndex ?? defaultSpeedIndex(info.durationSec), this.o.clock ?? wallClock);
-    this.screen = new InkScreen({ stdout: this.o.stdout, stdin: this.o.stdin, color: this.o.color, timers: this.o.timers }, (w, h) => this.frame(w, h), (k) => this.key(k));
+    this.screen = new InkScreen(
+      { stdout: this.o.stdout, stdin: this.o.stdin, color: this.o.color, timers: this.o.timers },
+      (w, h) => this.frame(w, h),
+      (k) => this.key(k),
+    );
     this.screen.mount();
   }
 

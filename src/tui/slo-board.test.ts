@@ -24,7 +24,15 @@ describe("SLO board", () => {
   });
 
   it("one column per policy, a tick or a cross in each cell", () => {
-    const lines = boardLines([{ text: "SLOs live" }], [goodput, escapes], ["baseline", "hardened"], { baseline: { "training.goodput": 0.2112, "training.silentEscapes": 3 }, hardened: { "training.goodput": 0.9 } }, undefined, 46, 3);
+    const lines = boardLines(
+      [{ text: "SLOs live" }],
+      [goodput, escapes],
+      ["baseline", "hardened"],
+      { baseline: { "training.goodput": 0.2112, "training.silentEscapes": 3 }, hardened: { "training.goodput": 0.9 } },
+      undefined,
+      46,
+      3,
+    );
     expect(show(lines)).toEqual([
       "SLOs live                   baseline  hardened",
       "training.goodput >= 0.90    0.2112 ✗     0.9 ✓",

@@ -4,7 +4,7 @@
 // them. A value not known yet shows "…".
 import { holds, type Slo, type Verdict } from "../slo/slo.js";
 import { metricValue } from "./format.js";
-import { fit, fitRight, width as textWidth, type Line } from "./line.js";
+import { padEnd, fitRight, width as textWidth, type Line } from "./line.js";
 
 export interface BoardCell {
   value: number | undefined;
@@ -25,7 +25,7 @@ export function sloLabel(slo: Slo, w: number): string {
   const full = `${slo.metric} ${slo.text}`;
   if (textWidth(full) <= w) return full;
   const keep = w - textWidth(slo.text) - 2;
-  if (keep < 3) return fit(full, w);
+  if (keep < 3) return padEnd(full, w);
   const tail = slo.metric.slice(slo.metric.length - keep);
   return `…${tail.startsWith(".") ? tail.slice(1) : tail} ${slo.text}`;
 }
@@ -53,12 +53,12 @@ export function boardLines(
   for (const p of policies) head.push({ text: ` ${fitRight(p, cellW)}`, tone: "title" });
   const out: Line[] = [head];
   if (!slos.length) {
-    out.push([{ text: fit("no SLOs in this scenario", width), tone: "dim" }]);
+    out.push([{ text: padEnd("no SLOs in this scenario", width), tone: "dim" }]);
     return out;
   }
   const o = Math.min(Math.max(0, offset), Math.max(0, slos.length - rows));
   for (const slo of slos.slice(o, o + rows)) {
-    const line: Line = [{ text: fit(sloLabel(slo, labelW), labelW) }];
+    const line: Line = [{ text: padEnd(sloLabel(slo, labelW), labelW) }];
     for (const p of policies) {
       const c = boardCell(slo, p, live[p], final);
       const mark = c.ok === undefined ? "…" : c.ok ? (unicode ? "✓" : "ok") : unicode ? "✗" : "X";

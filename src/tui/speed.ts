@@ -27,7 +27,12 @@ export function stepSpeed(i: number, by: number): number {
 /** A measured speed (simulated s per wall s) as "1.0h/s", "12m/s", "3.2d/s". */
 export function formatRate(simPerWall: number): string {
   if (!Number.isFinite(simPerWall) || simPerWall <= 0) return "--";
-  const units: [string, number][] = [["d", 86_400], ["h", 3600], ["m", 60], ["s", 1]];
+  const units: [string, number][] = [
+    ["d", 86_400],
+    ["h", 3600],
+    ["m", 60],
+    ["s", 1],
+  ];
   for (const [u, size] of units) {
     if (simPerWall >= size) {
       const v = simPerWall / size;

@@ -33,10 +33,19 @@ const H = 3600;
 /** [t, at, fields] in time order: what a run of FRAMES_SCENARIO might journal by 2h15m. */
 export function storyRecords(): [string, number, Record<string, unknown>][] {
   const snap = (at: number, policy: string, goodput: number, hostsDown: number, faults: Record<string, number>) =>
-    ["snapshot", at, { policy, hostsDown, faults, metrics: { "training.goodput": goodput, silentCorruptions: policy === "baseline" && at > 2 * H ? 1 : 0 } }] as [string, number, Record<string, unknown>];
+    [
+      "snapshot",
+      at,
+      { policy, hostsDown, faults, metrics: { "training.goodput": goodput, silentCorruptions: policy === "baseline" && at > 2 * H ? 1 : 0 } },
+    ] as [string, number, Record<string, unknown>];
   const upsets: [string, number, Record<string, unknown>][] = [];
   for (let k = 1; k <= 12; k++) {
-    for (const row of ["01", "03"]) upsets.push(["fault", 2 * H + 300 + k * 10 + (row === "03" ? 5 : 0), { kind: "cosmic.upset", target: `dc1/row${row}/rack${String(k).padStart(2, "0")}/host01`, bits: [3] }]);
+    for (const row of ["01", "03"])
+      upsets.push([
+        "fault",
+        2 * H + 300 + k * 10 + (row === "03" ? 5 : 0),
+        { kind: "cosmic.upset", target: `dc1/row${row}/rack${String(k).padStart(2, "0")}/host01`, bits: [3] },
+      ]);
   }
   return [
     snap(H, "baseline", 0.95, 0, {}),
@@ -47,7 +56,11 @@ export function storyRecords(): [string, number, Record<string, unknown>][] {
     ["fault", 2 * H, { kind: "cosmic.burst", until: 2 * H + 1200, direction: 90, width: 90, racks: 24, gain: 2000, duration: 1200 }],
     ...upsets,
     ["fault", 2 * H + 600, { kind: "power.busbar", target: "dc1/row02/busbar-a", until: 8 * H + 600, repair: 6 * H, hosts: 24, cause: "incident" }],
-    ["detection", 2 * H + 720, { policy: "baseline", host: "dc1/row04/rack05/host02", bits: [1, 2, 3, 4], outcome: "silent", code: "secded(72,64)", source: "cosmic.upset" }],
+    [
+      "detection",
+      2 * H + 720,
+      { policy: "baseline", host: "dc1/row04/rack05/host02", bits: [1, 2, 3, 4], outcome: "silent", code: "secded(72,64)", source: "cosmic.upset" },
+    ],
     ["recovery", 2 * H + 900, { policy: "baseline", job: "pretrain", action: "restart", cause: "power.busbar", restoredFrom: H, lostSec: 4500 }],
     snap(2.25 * H, "baseline", 0.84, 24, { "host.crash": 1, "cosmic.burst": 1, "cosmic.upset": 24, "power.busbar": 1 }),
     snap(2.25 * H, "hardened", 0.95, 24, { "host.crash": 1, "cosmic.burst": 1, "cosmic.upset": 24, "power.busbar": 1 }),

@@ -36,7 +36,12 @@ describe("trend series from snapshots", () => {
 
   it("each chart is a line of the given width: label, sparkline, latest value", () => {
     const t = new TrendStore();
-    for (const [at, g] of [[1, 8], [2, 0], [3, 4]]) t.add("a", at, { metrics: { "training.goodput": g } });
+    for (const [at, g] of [
+      [1, 8],
+      [2, 0],
+      [3, 4],
+    ])
+      t.add("a", at, { metrics: { "training.goodput": g } });
     const [line] = trendLines(t, "a", [["training.goodput", "goodput"]], 24);
     expect(line.map((s) => s.text).join("")).toBe("goodput █▁▅            4");
     expect(lineWidth(line)).toBe(24);

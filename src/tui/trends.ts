@@ -4,7 +4,7 @@
 // show goodput, p99.9 and error rate when a metric of that name is there, and fill the
 // remaining places with hosts down, fault rate and the SLO metrics.
 import { metricValue } from "./format.js";
-import { fit, fitRight, type Line } from "./line.js";
+import { padEnd, fitRight, type Line } from "./line.js";
 import { sparkline } from "./sparkline.js";
 
 export const HOSTS_DOWN = "hostsDown";
@@ -100,6 +100,10 @@ export function trendLines(store: TrendStore, policy: string, charts: readonly [
   return charts.map(([name, label]) => {
     const s = store.series(policy, name);
     const last = s.length ? s[s.length - 1] : NaN;
-    return [{ text: `${fit(label, labelW)} ` }, { text: fit(sparkline(s, sparkW), sparkW), tone: "focus" as const }, { text: ` ${fitRight(metricValue(last), valueW)}` }];
+    return [
+      { text: `${padEnd(label, labelW)} ` },
+      { text: padEnd(sparkline(s, sparkW), sparkW), tone: "focus" as const },
+      { text: ` ${fitRight(metricValue(last), valueW)}` },
+    ];
   });
 }

@@ -48,8 +48,28 @@ export interface DashboardView {
 }
 
 const KEYS = {
-  chaos: [["space", "pause"], ["+/-", "speed"], ["tab", "focus"], ["←→", "policy"], ["↑↓", "scroll"], ["f", "kind"], ["q", "quit"]],
-  replay: [["space", "play"], ["+/-", "speed"], [".", "step"], ["n/N", "fault"], ["g", "go to"], ["/", "filter"], ["f", "kind"], ["tab", "focus"], ["←→", "policy"], ["↑↓", "scroll"], ["q", "quit"]],
+  chaos: [
+    ["space", "pause"],
+    ["+/-", "speed"],
+    ["tab", "focus"],
+    ["←→", "policy"],
+    ["↑↓", "scroll"],
+    ["f", "kind"],
+    ["q", "quit"],
+  ],
+  replay: [
+    ["space", "play"],
+    ["+/-", "speed"],
+    [".", "step"],
+    ["n/N", "fault"],
+    ["g", "go to"],
+    ["/", "filter"],
+    ["f", "kind"],
+    ["tab", "focus"],
+    ["←→", "policy"],
+    ["↑↓", "scroll"],
+    ["q", "quit"],
+  ],
 } as const;
 
 /** The key legend in as few lines as fit `width` (1 or 2). */
@@ -73,7 +93,11 @@ function mapTitle(plan: ScreenPlan, policy: string, multi: boolean, focused: boo
   const legend = (short: boolean): Line =>
     STATES.flatMap((s, i): Seg[] => [{ text: i ? "  " : "   " }, { text: s.glyph, tone: s.tone }, { text: ` ${short ? SHORT[i] : s.label}` }]);
   const recent: Seg = { text: ` · marks last ${formatDuration(recentSec)}`, tone: "dim" };
-  for (const candidate of [[...head, ...legend(false), recent], [...head, ...legend(false)], [...head, ...legend(true)]]) {
+  for (const candidate of [
+    [...head, ...legend(false), recent],
+    [...head, ...legend(false)],
+    [...head, ...legend(true)],
+  ]) {
     if (lineWidth(candidate) <= plan.width) return fitLine(candidate, plan.width);
   }
   return fitLine([...head, ...legend(true)], plan.width);
@@ -166,7 +190,11 @@ export class ViewBuilder {
     );
     while (board.length < plan.mid) board.push(fitLine([], plan.boardWidth));
 
-    const charts = chooseCharts(m.trends.names(policy), m.info.slos.map((s) => s.metric), plan.charts);
+    const charts = chooseCharts(
+      m.trends.names(policy),
+      m.info.slos.map((s) => s.metric),
+      plan.charts,
+    );
     const trendsTitle = fitLine(paneTitle("trends", false, multi ? [{ text: ` ${policy}`, tone: "title" }] : []), plan.trendsWidth);
     const trends = trendLines(m.trends, policy, charts, plan.trendsWidth).map((l) => fitLine(l, plan.trendsWidth));
     if (!charts.length) trends.push(fitLine([{ text: "no snapshots yet", tone: "dim" }], plan.trendsWidth));
@@ -176,7 +204,9 @@ export class ViewBuilder {
     const win = feedWindow(entries, plan.feedRows, ui.feedOffset);
     const feed = win.shown.map((e) => fitLine(feedLine(e, width), width));
     while (feed.length < plan.feedRows) feed.unshift(fitLine([], width));
-    const feedInfo: Seg[] = [{ text: ` ${entries.length.toLocaleString("en-US")}${entries.length !== m.feed.total ? ` of ${m.feed.total.toLocaleString("en-US")}` : ""}` }];
+    const feedInfo: Seg[] = [
+      { text: ` ${entries.length.toLocaleString("en-US")}${entries.length !== m.feed.total ? ` of ${m.feed.total.toLocaleString("en-US")}` : ""}` },
+    ];
     if (ui.kind) feedInfo.push({ text: " · kind " }, { text: ui.kind, tone: "warn" });
     if (ui.target) feedInfo.push({ text: " · at " }, { text: ui.target, tone: "warn" });
     if (win.offset > 0) feedInfo.push({ text: ` · ${win.offset} back (end: newest)`, tone: "dim" });

@@ -7,7 +7,11 @@ describe("checkpoint intervals", () => {
   });
 
   it("Daly's optimum is the true optimum of the exponential model (within 1%), Young close when delta << M", () => {
-    for (const [delta, m, r] of [[60, 7200, 120], [90, 3 * 3600, 300], [600, 24 * 3600, 600]]) {
+    for (const [delta, m, r] of [
+      [60, 7200, 120],
+      [90, 3 * 3600, 300],
+      [600, 24 * 3600, 600],
+    ]) {
       const grid = Array.from({ length: 4000 }, (_, i) => 10 + i * (m / 2000));
       const best = bestInterval(grid, delta, r, m);
       expect(Math.abs(dalyInterval(delta, m) - best) / best).toBeLessThan(0.01);

@@ -48,7 +48,10 @@ describe("training workload spec", () => {
       firstHost: 0,
     });
     expect(() => parseSettings(trainingWorkload, "{ name: x, hosts: 8, stepTime: fast }")).toThrow(/a duration like/);
-    expect(parseSettings(trainingWorkload, "{ name: x, hosts: 8, stepTime: 4s, gradientGB: 0.5, overlap: 0.3 }")).toMatchObject({ gradientGB: 0.5, overlap: 0.3 });
+    expect(parseSettings(trainingWorkload, "{ name: x, hosts: 8, stepTime: 4s, gradientGB: 0.5, overlap: 0.3 }")).toMatchObject({
+      gradientGB: 0.5,
+      overlap: 0.3,
+    });
     expect(() => parseSettings(trainingWorkload, "{ name: x, hosts: 8, stepTime: 4s, overlap: 1.5 }")).toThrow(/at most 1/);
   });
 });
@@ -242,7 +245,10 @@ describe("training job across datacenters", () => {
     const lastCheckpoint = 5 * 1290;
     expect(w.job.metrics()["training.interruptions"]).toBe(1);
     expect(w.job.metrics()["training.interruptions.link.cut"]).toBe(1);
-    expect(w.records.find((r) => r.t === "recovery")).toMatchObject({ at: 7200, f: { action: "restart", cause: "link.cut", restoredFrom: lastCheckpoint, lostSec: 7200 - lastCheckpoint } });
+    expect(w.records.find((r) => r.t === "recovery")).toMatchObject({
+      at: 7200,
+      f: { action: "restart", cause: "link.cut", restoredFrom: lastCheckpoint, lostSec: 7200 - lastCheckpoint },
+    });
     // At 3h the job has waited the whole hour of the cut: nothing done since the checkpoint.
     expect(w.job.metrics()["training.lostWorkHours"] * 3600).toBeCloseTo(7200 - lastCheckpoint + HOUR, 6);
     expect(w.job.metrics()["training.stepsDone"]).toBe(w.job.checkpointTimes().at(-1)!.progress | 0);
@@ -286,7 +292,11 @@ describe("training job against checkpoint/restart theory", () => {
   const restart = 120;
   const mtbf = 2 * HOUR;
   const goodputAt = (tau: number, seed = 3) => {
-    const w = world({ spec: { hosts: 4, stepTimeSec: 1, checkpointWriteSec: delta, restartSec: restart }, policy: { checkpoint: { kind: "fixed", seconds: tau }, spares: 1 }, seed });
+    const w = world({
+      spec: { hosts: 4, stepTimeSec: 1, checkpointWriteSec: delta, restartSec: restart },
+      policy: { checkpoint: { kind: "fixed", seconds: tau }, spares: 1 },
+      seed,
+    });
     crashStream(w, mtbf);
     w.sim.runUntil(4000 * HOUR);
     return w.job.metrics()["training.goodput"];
@@ -319,7 +329,11 @@ describe("training job against checkpoint/restart theory", () => {
 
 describe("scale", () => {
   it("a 16,000-host job does a million steps in a few hundred events", () => {
-    const w = world({ fleet: { rows: 10, racksPerRow: 100, hostsPerRack: 16 }, spec: { hosts: 16000, stepTimeSec: 1, steps: 1_000_000 }, policy: { checkpoint: { kind: "fixed", seconds: HOUR } } });
+    const w = world({
+      fleet: { rows: 10, racksPerRow: 100, hostsPerRack: 16 },
+      spec: { hosts: 16000, stepTimeSec: 1, steps: 1_000_000 },
+      policy: { checkpoint: { kind: "fixed", seconds: HOUR } },
+    });
     w.trace.slow("straggler", 123, 2, 10 * HOUR);
     w.sim.runUntil(30 * 24 * HOUR);
     expect(w.job.metrics()["training.stepsDone"]).toBe(1_000_000);

@@ -92,19 +92,29 @@ export interface TrainingSpec {
 
 /** The `training:` workload entry: `{ name, hosts: 2048, stepTime: 4s, checkpointWrite: 90s, restart: 5m, steps? }`. */
 export const trainingWorkload: Validator<TrainingSpec> = map(
-  object({
-    name: req(string({ pattern: /^[A-Za-z0-9_-]+$/, what: "a job name" }), "the job's name"),
-    hosts: req(number({ min: 1, integer: true }), "hosts in the job"),
-    stepTime: req(duration({ positive: true }), "time of one training step, e.g. 4s"),
-    checkpointWrite: opt(duration(), 90, "time to write a checkpoint to storage (90s)"),
-    restart: opt(duration(), 300, "time to restart from a storage checkpoint (5m)"),
-    steps: maybe(number({ min: 1, integer: true }), "stop after this many steps (none: run to the end)"),
-    firstHost: opt(number({ min: 0, integer: true }), 0, "index of the first host of the job (0)"),
-    gradientGB: maybe(number({ min: 0 }), "gradient GB exchanged between datacenters per step when the job spans several (2: 1B bf16 parameters)"),
-    overlap: maybe(number({ min: 0, max: 1 }), "fraction of the inter-datacenter exchange hidden by compute (0)"),
-  }, "a training job"),
+  object(
+    {
+      name: req(string({ pattern: /^[A-Za-z0-9_-]+$/, what: "a job name" }), "the job's name"),
+      hosts: req(number({ min: 1, integer: true }), "hosts in the job"),
+      stepTime: req(duration({ positive: true }), "time of one training step, e.g. 4s"),
+      checkpointWrite: opt(duration(), 90, "time to write a checkpoint to storage (90s)"),
+      restart: opt(duration(), 300, "time to restart from a storage checkpoint (5m)"),
+      steps: maybe(number({ min: 1, integer: true }), "stop after this many steps (none: run to the end)"),
+      firstHost: opt(number({ min: 0, integer: true }), 0, "index of the first host of the job (0)"),
+      gradientGB: maybe(number({ min: 0 }), "gradient GB exchanged between datacenters per step when the job spans several (2: 1B bf16 parameters)"),
+      overlap: maybe(number({ min: 0, max: 1 }), "fraction of the inter-datacenter exchange hidden by compute (0)"),
+    },
+    "a training job",
+  ),
   (o) => {
-    const spec: TrainingSpec = { name: o.name, hosts: o.hosts, stepTimeSec: o.stepTime, checkpointWriteSec: o.checkpointWrite, restartSec: o.restart, firstHost: o.firstHost };
+    const spec: TrainingSpec = {
+      name: o.name,
+      hosts: o.hosts,
+      stepTimeSec: o.stepTime,
+      checkpointWriteSec: o.checkpointWrite,
+      restartSec: o.restart,
+      firstHost: o.firstHost,
+    };
     if (o.steps !== undefined) spec.steps = o.steps;
     if (o.gradientGB !== undefined) spec.gradientGB = o.gradientGB;
     if (o.overlap !== undefined) spec.overlap = o.overlap;
@@ -513,7 +523,12 @@ export class TrainingJob implements FaultListener {
     if (this.checkpoints.length > MAX_CHECKPOINTS) this.checkpoints.shift();
     this.checkpointsTaken++;
     if (this.checkpointsTaken === 1 || this.checkpointsTaken % MILESTONE_EVERY === 0) {
-      this.record("milestone", this.sim.now, { job: this.spec.name, event: "checkpoint", checkpoint: this.checkpointsTaken, step: Math.floor(c.progress + EPS) });
+      this.record("milestone", this.sim.now, {
+        job: this.spec.name,
+        event: "checkpoint",
+        checkpoint: this.checkpointsTaken,
+        step: Math.floor(c.progress + EPS),
+      });
     }
   }
 

@@ -99,7 +99,12 @@ describe("dashboard frames", () => {
         { policy: "hardened", metric: "silentCorruptions", op: "==", threshold: 0, value: 0, ok: true },
       ],
     };
-    const view = new ViewBuilder(m).build({ ...initialUi, focus: "board" }, { state: "done", speedIndex: 2, simPerWall: 3500, eventsPerSec: 900, status: "complete", exitCode: 1, waiting: true }, 60, 19);
+    const view = new ViewBuilder(m).build(
+      { ...initialUi, focus: "board" },
+      { state: "done", speedIndex: 2, simPerWall: 3500, eventsPerSec: 900, status: "complete", exitCode: 1, waiting: true },
+      60,
+      19,
+    );
     expect(frame(view)).toEqual([
       "fleet chaos  frames  seed 1  10:00:00 / 10:00:00  ■ complet…",
       "████████████████████████ 100%  ETA done  900 ev/s  sim 58m/s",
@@ -125,7 +130,12 @@ describe("dashboard frames", () => {
 
   it("a frame is exactly as tall as asked, at every size from 80x24 up, and carries no escape codes without colour", () => {
     const vb = new ViewBuilder(storyModel());
-    for (const [w, h] of [[80, 23], [100, 29], [132, 42], [200, 59]]) {
+    for (const [w, h] of [
+      [80, 23],
+      [100, 29],
+      [132, 42],
+      [200, 59],
+    ]) {
       const lines = frame(vb.build(initialUi, { state: "running", speedIndex: 2, simPerWall: 3600, eventsPerSec: 1 }, w, h));
       expect(lines).toHaveLength(h);
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(w);

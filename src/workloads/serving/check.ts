@@ -22,14 +22,25 @@ export function checkServing(scenario: Scenario, root: unknown, ctx: Ctx): void 
   const seen = new Map<string, number>();
   const taken: { start: number; end: number; what: string }[] = [];
   for (const w of scenario.workloads) {
-    if (w.kind === "training") taken.push({ start: w.spec.firstHost, end: w.spec.firstHost + w.spec.hosts, what: `training job ${w.spec.name} (hosts ${w.spec.firstHost}..${w.spec.firstHost + w.spec.hosts - 1})` });
+    if (w.kind === "training")
+      taken.push({
+        start: w.spec.firstHost,
+        end: w.spec.firstHost + w.spec.hosts,
+        what: `training job ${w.spec.name} (hosts ${w.spec.firstHost}..${w.spec.firstHost + w.spec.hosts - 1})`,
+      });
   }
   for (const { w, i } of services) {
     const spec = w.spec as ServingSpec;
     const path = ["workloads", i, "serving"];
     const at = (key: string) => nodeAt(root, [...path, key], ctx);
     if (seen.has(spec.name)) {
-      ctx.report("invalid_value", [...path, "name"], at("name"), `a second serving workload named ${spec.name}`, "give each service its own name (its metrics are serving.<name>.*)");
+      ctx.report(
+        "invalid_value",
+        [...path, "name"],
+        at("name"),
+        `a second serving workload named ${spec.name}`,
+        "give each service its own name (its metrics are serving.<name>.*)",
+      );
       continue;
     }
     seen.set(spec.name, i);
@@ -46,7 +57,13 @@ export function checkServing(scenario: Scenario, root: unknown, ctx: Ctx): void 
     }
     const clash = taken.find((t) => r.start < t.end && t.start < r.end);
     if (clash) {
-      ctx.report("invalid_value", [...path, "firstHost"], at("firstHost"), `service ${spec.name} (hosts ${r.start}..${r.end - 1}) shares hosts with ${clash.what}`, "move firstHost past the other workload's hosts");
+      ctx.report(
+        "invalid_value",
+        [...path, "firstHost"],
+        at("firstHost"),
+        `service ${spec.name} (hosts ${r.start}..${r.end - 1}) shares hosts with ${clash.what}`,
+        "move firstHost past the other workload's hosts",
+      );
       continue;
     }
     taken.push({ ...r, what: `service ${spec.name} (hosts ${r.start}..${r.end - 1})` });

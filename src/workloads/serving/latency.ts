@@ -56,7 +56,13 @@ export function serviceSampler(s: ServiceTime): ServiceSampler {
   const m = s.meanSec;
   if (!(m > 0)) throw new RangeError(`a service time needs a mean of more than zero, got ${m}s`);
   if (s.dist === "exponential") {
-    return { sample: (rng) => rng.exp(m), meanSec: m, secondMomentSec2: 2 * m * m, tail: (t) => (t <= 0 ? 1 : Math.exp(-t / m)), quantile: (q) => -m * Math.log(1 - q) };
+    return {
+      sample: (rng) => rng.exp(m),
+      meanSec: m,
+      secondMomentSec2: 2 * m * m,
+      tail: (t) => (t <= 0 ? 1 : Math.exp(-t / m)),
+      quantile: (q) => -m * Math.log(1 - q),
+    };
   }
   return { sample: () => m, meanSec: m, secondMomentSec2: m * m, tail: (t) => (t < m ? 1 : 0), quantile: () => m };
 }

@@ -32,7 +32,10 @@ export function placeReplicas(fleet: Fleet, range: HostRange, shards: number, re
     for (let h = range.start; h < range.end; h++) order.push(h);
     shuffle(order, rng);
   } else if (placement === "rack-aware") {
-    order = roundRobin(groupBy(range, (h) => fleet.rackOf[h], rng), rng);
+    order = roundRobin(
+      groupBy(range, (h) => fleet.rackOf[h], rng),
+      rng,
+    );
   } else {
     const byBusbar = new Map<number, number[]>();
     for (let h = range.start; h < range.end; h++) {

@@ -52,7 +52,13 @@ describe("the serving workload entry", () => {
 `);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value.workloads[0].spec).toMatchObject({ fanout: 1, servers: 4, rttSec: 0, serviceTime: { dist: "exponential", meanSec: 0.005 }, sample: { windows: 3, windowSec: 0.5, warmupSec: 0 } });
+    expect(r.value.workloads[0].spec).toMatchObject({
+      fanout: 1,
+      servers: 4,
+      rttSec: 0,
+      serviceTime: { dist: "exponential", meanSec: 0.005 },
+      sample: { windows: 3, windowSec: 0.5, warmupSec: 0 },
+    });
   });
 
   const bad: [string, string, RegExp][] = [
@@ -61,9 +67,17 @@ describe("the serving workload entry", () => {
     ["a mean on a lognormal", "serviceTime: { p50: 8ms, p99: 40ms, mean: 9ms }", /serviceTime\.mean: a lognormal service time is given by p50 and p99/],
     ["an exponential with p50", "serviceTime: { dist: exponential, p50: 8ms }", /serviceTime\.p50: an exponential service time is given by mean/],
     ["a typo in a key", "serviceTime: { p50: 8ms, p99: 40ms }, fanuot: 3", /serving\.fanuot: unknown key "fanuot" \(did you mean "fanout"\?\)/],
-    ["a fanout above the shards", "serviceTime: { p50: 8ms, p99: 40ms }, fanout: 9", /x\.yaml:7:\d+ workloads\[0\]\.serving\.fanout: expected a fanout of at most 6/],
+    [
+      "a fanout above the shards",
+      "serviceTime: { p50: 8ms, p99: 40ms }, fanout: 9",
+      /x\.yaml:7:\d+ workloads\[0\]\.serving\.fanout: expected a fanout of at most 6/,
+    ],
     ["a zero deadline", "serviceTime: { p50: 8ms, p99: 40ms }, deadline: 0s", /serving\.deadline: expected more than zero/],
-    ["too much to simulate", "serviceTime: { p50: 8ms, p99: 40ms }, sample: { windows: 100000, window: 1h }", /serving\.sample: the windows would simulate .* leaf requests/],
+    [
+      "too much to simulate",
+      "serviceTime: { p50: 8ms, p99: 40ms }, sample: { windows: 100000, window: 1h }",
+      /serving\.sample: the windows would simulate .* leaf requests/,
+    ],
   ];
   for (const [what, keys, expected] of bad) {
     it(`refuses ${what} with file:line:column`, () => {
@@ -79,7 +93,8 @@ describe("the serving workload entry", () => {
   - serving: { name: search, shards: 60, replicas: 20, qps: 100, deadline: 200ms, serviceTime: { p50: 8ms, p99: 40ms } }
 `);
     expect(beyond.ok).toBe(false);
-    if (!beyond.ok) expect(beyond.text).toMatch(/x\.yaml:7:\d+ workloads\[0\]\.serving\.firstHost: service search needs hosts 0\.\.1199 .* but the fleet has 320 hosts/);
+    if (!beyond.ok)
+      expect(beyond.text).toMatch(/x\.yaml:7:\d+ workloads\[0\]\.serving\.firstHost: service search needs hosts 0\.\.1199 .* but the fleet has 320 hosts/);
     const clash = load(`workloads:
   - training: { name: t, hosts: 100, stepTime: 4s }
   - serving: { name: search, shards: 6, replicas: 4, qps: 100, deadline: 200ms, firstHost: 90, serviceTime: { p50: 8ms, p99: 40ms } }
@@ -113,7 +128,16 @@ describe("the serving keys of a policy", () => {
     if (!r.ok) return;
     const p = r.value.policies;
     expect(p.a.hedge).toEqual({ kind: "off" });
-    expect(p.b).toMatchObject({ hedge: { kind: "after", seconds: 0.01 }, tied: true, retries: 2, retryBudget: 0.1, leafTimeout: 0.05, endToEndCrc: true, healthCheck: 3, balance: "p2c" });
+    expect(p.b).toMatchObject({
+      hedge: { kind: "after", seconds: 0.01 },
+      tied: true,
+      retries: 2,
+      retryBudget: 0.1,
+      leafTimeout: 0.05,
+      endToEndCrc: true,
+      healthCheck: 3,
+      balance: "p2c",
+    });
     expect(p.c.hedge).toEqual({ kind: "percentile", percentile: 95 });
     expect(p.d.hedge).toEqual({ kind: "percentile", percentile: 99.9 });
     expect([p.a, p.b, p.c].map((x) => describeHedge(x.hedge))).toEqual(["off", "10ms", "p95"]);

@@ -29,7 +29,23 @@
 //                     policy; a warm-up of 0.5 s is many queue relaxation times at moderate
 //                     load, not at 90% load (give 2 s or more there).
 import type { PathPart } from "../../scenario/issues.js";
-import { duration, fraction, map, maybe, nodeAt, number, object, oneOf, opt, refine, req, string, type Ctx, type Infer, type Validator } from "../../scenario/schema.js";
+import {
+  duration,
+  fraction,
+  map,
+  maybe,
+  nodeAt,
+  number,
+  object,
+  oneOf,
+  opt,
+  refine,
+  req,
+  string,
+  type Ctx,
+  type Infer,
+  type Validator,
+} from "../../scenario/schema.js";
 import type { HostRange } from "../../recovery/placement.js";
 import type { ServiceTime } from "./latency.js";
 
@@ -78,7 +94,11 @@ export function plannedLeafRequests(spec: ServingSpec): number {
 }
 
 const serviceTimeShape = {
-  dist: opt(oneOf(["lognormal", "exponential", "deterministic"] as const), "lognormal" as "lognormal" | "exponential" | "deterministic", "lognormal (through p50 and p99), exponential or deterministic (lognormal)"),
+  dist: opt(
+    oneOf(["lognormal", "exponential", "deterministic"] as const),
+    "lognormal" as "lognormal" | "exponential" | "deterministic",
+    "lognormal (through p50 and p99), exponential or deterministic (lognormal)",
+  ),
   p50: maybe(duration({ positive: true }), "median service time (lognormal)"),
   p99: maybe(duration({ positive: true }), "99th percentile service time (lognormal)"),
   mean: maybe(duration({ positive: true }), "mean service time (exponential, deterministic)"),
@@ -90,24 +110,56 @@ const serviceTime: Validator<ServiceTime> = (raw, path, ctx) => {
   const node = nodeAt(raw, [], ctx);
   const at = (key: string) => nodeAt(raw, [key], ctx);
   if (o.dist === "lognormal") {
-    if (o.mean !== undefined) return ctx.report("invalid_value", [...path, "mean"], at("mean"), "a lognormal service time is given by p50 and p99, not mean", "remove mean, or set dist: exponential");
+    if (o.mean !== undefined)
+      return ctx.report(
+        "invalid_value",
+        [...path, "mean"],
+        at("mean"),
+        "a lognormal service time is given by p50 and p99, not mean",
+        "remove mean, or set dist: exponential",
+      );
     if (o.p50 === undefined || o.p99 === undefined) {
       const missing = o.p50 === undefined ? "p50" : "p99";
-      return ctx.report("missing_key", [...path, missing], node, `missing key "${missing}"`, "a lognormal service time needs p50 and p99, e.g. { p50: 8ms, p99: 40ms }");
+      return ctx.report(
+        "missing_key",
+        [...path, missing],
+        node,
+        `missing key "${missing}"`,
+        "a lognormal service time needs p50 and p99, e.g. { p50: 8ms, p99: 40ms }",
+      );
     }
-    if (!(o.p99 > o.p50)) return ctx.report("invalid_value", [...path, "p99"], at("p99"), `expected p99 above p50 (${o.p50 * 1000}ms)`, "a service time's tail is longer than its median");
+    if (!(o.p99 > o.p50))
+      return ctx.report(
+        "invalid_value",
+        [...path, "p99"],
+        at("p99"),
+        `expected p99 above p50 (${o.p50 * 1000}ms)`,
+        "a service time's tail is longer than its median",
+      );
     return { dist: "lognormal", p50Sec: o.p50, p99Sec: o.p99 };
   }
   for (const k of ["p50", "p99"] as const) {
-    if (o[k] !== undefined) return ctx.report("invalid_value", [...path, k], at(k), `an ${o.dist} service time is given by mean, not ${k}`, `remove ${k}, or use dist: lognormal`);
+    if (o[k] !== undefined)
+      return ctx.report("invalid_value", [...path, k], at(k), `an ${o.dist} service time is given by mean, not ${k}`, `remove ${k}, or use dist: lognormal`);
   }
-  if (o.mean === undefined) return ctx.report("missing_key", [...path, "mean"], node, 'missing key "mean"', `an ${o.dist} service time needs mean, e.g. { dist: ${o.dist}, mean: 5ms }`);
+  if (o.mean === undefined)
+    return ctx.report(
+      "missing_key",
+      [...path, "mean"],
+      node,
+      'missing key "mean"',
+      `an ${o.dist} service time needs mean, e.g. { dist: ${o.dist}, mean: 5ms }`,
+    );
   return { dist: o.dist, meanSec: o.mean };
 };
 
 const sample = object(
   {
-    windows: opt(number({ min: 1, max: 100000, integer: true }), DEFAULT_SAMPLE.windows, "time windows simulated at full rate, one per equal stratum of the run (8)"),
+    windows: opt(
+      number({ min: 1, max: 100000, integer: true }),
+      DEFAULT_SAMPLE.windows,
+      "time windows simulated at full rate, one per equal stratum of the run (8)",
+    ),
     window: opt(duration({ positive: true, max: 3600 }), DEFAULT_SAMPLE.windowSec, "measured length of each window (2s)"),
     warmup: opt(duration({ min: 0, max: 3600 }), DEFAULT_SAMPLE.warmupSec, "unmeasured lead-in of each window that fills the queues (0.5s)"),
   },
@@ -127,7 +179,11 @@ const shape = {
   rtt: opt(duration({ min: 0 }), DEFAULT_RTT_SEC, "network round trip added to each leaf answer (0.5ms)"),
   corruptReads: opt(fraction(), DEFAULT_CORRUPT_READS, "fraction of a memory-corrupted host's answers that read the bad data (100%)"),
   mercurialReads: opt(fraction(), DEFAULT_MERCURIAL_READS, "fraction of a defective-core host's answers computed wrongly (1%)"),
-  sample: opt(sample, { windows: DEFAULT_SAMPLE.windows, window: DEFAULT_SAMPLE.windowSec, warmup: DEFAULT_SAMPLE.warmupSec }, "{ windows: 8, window: 2s, warmup: 0.5s }"),
+  sample: opt(
+    sample,
+    { windows: DEFAULT_SAMPLE.windows, window: DEFAULT_SAMPLE.windowSec, warmup: DEFAULT_SAMPLE.warmupSec },
+    "{ windows: 8, window: 2s, warmup: 0.5s }",
+  ),
 };
 
 function toSpec(o: Infer<typeof shape>): ServingSpec {
@@ -155,7 +211,12 @@ function check(spec: ServingSpec, path: PathPart[], ctx: Ctx, node: unknown): bo
     return false;
   }
   if (spec.shards * spec.replicas > 2_000_000) {
-    ctx.report("limit", [...path, "replicas"], at("replicas"), `${spec.shards} shards x ${spec.replicas} replicas is ${spec.shards * spec.replicas} hosts, above 2,000,000`);
+    ctx.report(
+      "limit",
+      [...path, "replicas"],
+      at("replicas"),
+      `${spec.shards} shards x ${spec.replicas} replicas is ${spec.shards * spec.replicas} hosts, above 2,000,000`,
+    );
     return false;
   }
   const planned = plannedLeafRequests(spec);

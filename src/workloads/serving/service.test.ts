@@ -29,7 +29,15 @@ function harness(seed = 1, spec: Partial<ServingSpec> = {}, policy: Partial<Poli
   const h = faultHarness({ rows: 2, racksPerRow: 10, hostsPerRack: 16 }, seed);
   const records: { t: string; at: number; fields: EventFields }[] = [];
   const service = new ServingService(
-    { sim: h.sim, fleet: h.fleet, trace: h.trace, rng: h.sim.streams.get("workloads.search"), seed, horizonSec, record: (t, at, fields) => records.push({ t, at, fields }) },
+    {
+      sim: h.sim,
+      fleet: h.fleet,
+      trace: h.trace,
+      rng: h.sim.streams.get("workloads.search"),
+      seed,
+      horizonSec,
+      record: (t, at, fields) => records.push({ t, at, fields }),
+    },
     { ...SPEC, ...spec },
     { ...defaultPolicy(), ...policy },
   );

@@ -137,7 +137,8 @@ export class ServingService implements Workload, FaultListener {
       this.windowStarts[k] = t0 + (k + env.rng.next()) * this.stratumSec;
       env.sim.scheduleAt(this.windowStarts[k], kind, k, 0);
     }
-    if (role.prefixed) for (const [suffix, unit, doc] of SERVING_METRICS) registerMetric(`serving.${spec.name}.${suffix}`, `${doc} (service ${spec.name})`, unit);
+    if (role.prefixed)
+      for (const [suffix, unit, doc] of SERVING_METRICS) registerMetric(`serving.${spec.name}.${suffix}`, `${doc} (service ${spec.name})`, unit);
     env.trace.addListener(this);
   }
 
@@ -211,7 +212,16 @@ export class ServingService implements Workload, FaultListener {
     });
     addStats(this.totals, s);
     this.windowsDone++;
-    env.record("milestone", at, { service: name, event: "window", window: k, queries: s.queries, good: s.good, late: s.late, unavailable: s.unavailable, wrong: s.wrong });
+    env.record("milestone", at, {
+      service: name,
+      event: "window",
+      window: k,
+      queries: s.queries,
+      good: s.good,
+      late: s.late,
+      unavailable: s.unavailable,
+      wrong: s.wrong,
+    });
   }
 
   // ---- metrics ----

@@ -9,7 +9,15 @@ import { Streams } from "../../sim/streams.js";
 import { serviceSampler, type ServiceTime } from "./latency.js";
 import { healthyReplicas, Outcome, WindowSim, type ReplicaConditions, type WindowConfig, type WindowStats } from "./window.js";
 
-const POLICY: WindowConfig["policy"] = { hedge: { kind: "off" }, tied: false, retries: 1, retryBudget: 0.2, leafTimeout: "off", endToEndCrc: false, balance: "random" };
+const POLICY: WindowConfig["policy"] = {
+  hedge: { kind: "off" },
+  tied: false,
+  retries: 1,
+  retryBudget: 0.2,
+  leafTimeout: "off",
+  endToEndCrc: false,
+  balance: "random",
+};
 const LOGNORMAL: ServiceTime = { dist: "lognormal", p50Sec: 0.008, p99Sec: 0.04 };
 
 interface Setup {
@@ -301,7 +309,11 @@ describe("determinism and common random numbers", () => {
     const b = simulate({ shards: 5, replicas: 4, qps: 100, service: LOGNORMAL, deadlineSec: 0.2 }, 5, 14);
     expect(b.latencies).toEqual(a.latencies);
     expect(b.stats).toEqual(a.stats);
-    const hedged = simulate({ shards: 5, replicas: 4, qps: 100, service: LOGNORMAL, deadlineSec: 0.2, policy: { hedge: { kind: "after", seconds: 0.02 } } }, 5, 14);
+    const hedged = simulate(
+      { shards: 5, replicas: 4, qps: 100, service: LOGNORMAL, deadlineSec: 0.2, policy: { hedge: { kind: "after", seconds: 0.02 } } },
+      5,
+      14,
+    );
     expect(hedged.stats.queries).toBe(a.stats.queries);
     expect(hedged.stats.baseRequests).toBe(a.stats.baseRequests);
   });
@@ -322,6 +334,13 @@ function simulateWithTimes(s: Setup, cond: ReplicaConditions): { at: number; out
     rttSec: s.rttSec ?? 0,
     service: serviceSampler(s.service),
     policy: { ...POLICY, ...s.policy },
-  }).run(cond, { warmupSec: 0, measureSec: 10, arrivals: streams.get("a"), client: streams.get("c"), payloadSeed: 1, observer: (at, _lat, outcome) => out.push({ at, outcome }) });
+  }).run(cond, {
+    warmupSec: 0,
+    measureSec: 10,
+    arrivals: streams.get("a"),
+    client: streams.get("c"),
+    payloadSeed: 1,
+    observer: (at, _lat, outcome) => out.push({ at, outcome }),
+  });
   return out;
 }

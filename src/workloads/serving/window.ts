@@ -149,7 +149,24 @@ export interface WindowStats {
 }
 
 export function emptyStats(): WindowStats {
-  return { queries: 0, good: 0, wrong: 0, late: 0, unavailable: 0, baseRequests: 0, hedges: 0, retries: 0, twins: 0, busySec: 0, capacitySec: 0, latencySumSec: 0, crcCaught: 0, wrongLeaves: 0, quarantined: 0, measuredSec: 0 };
+  return {
+    queries: 0,
+    good: 0,
+    wrong: 0,
+    late: 0,
+    unavailable: 0,
+    baseRequests: 0,
+    hedges: 0,
+    retries: 0,
+    twins: 0,
+    busySec: 0,
+    capacitySec: 0,
+    latencySumSec: 0,
+    crcCaught: 0,
+    wrongLeaves: 0,
+    quarantined: 0,
+    measuredSec: 0,
+  };
 }
 
 export function addStats(into: WindowStats, s: WindowStats): void {

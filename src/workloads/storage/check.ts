@@ -20,7 +20,13 @@ export function checkStorage(scenario: Scenario, root: unknown, ctx: Ctx): void 
   if (stores.length === 0) return;
   if (stores.length > 1) {
     const path = ["workloads", stores[1].i, "storage"];
-    ctx.report("invalid_value", path, nodeAt(root, path, ctx), "a scenario holds at most one storage workload (its metrics are storage.*)", "merge the stores into one");
+    ctx.report(
+      "invalid_value",
+      path,
+      nodeAt(root, path, ctx),
+      "a scenario holds at most one storage workload (its metrics are storage.*)",
+      "merge the stores into one",
+    );
     return;
   }
   const { w, i } = stores[0];

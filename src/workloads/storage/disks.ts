@@ -18,7 +18,10 @@ export class DiskMap {
   readonly held: Int32Array;
   private readonly freeHead: Int32Array;
 
-  constructor(readonly diskCount: number, initialCapacity: Int32Array | number = 4) {
+  constructor(
+    readonly diskCount: number,
+    initialCapacity: Int32Array | number = 4,
+  ) {
     this.entries = new Array(diskCount);
     this.used = new Int32Array(diskCount);
     this.held = new Int32Array(diskCount);

@@ -27,7 +27,13 @@ function errors(text: string): string {
 
 describe("the storage workload entry", () => {
   it("reads blocks, or data divided into blocks, with documented defaults", () => {
-    expect(load(scenario("{ name: hdfs, blocks: 1000 }"))).toEqual({ name: "hdfs", blocks: 1000, blockBytes: 128 * 2 ** 20, firstHost: 0, noRebootFraction: 0.01 });
+    expect(load(scenario("{ name: hdfs, blocks: 1000 }"))).toEqual({
+      name: "hdfs",
+      blocks: 1000,
+      blockBytes: 128 * 2 ** 20,
+      firstHost: 0,
+      noRebootFraction: 0.01,
+    });
     expect(load(scenario("{ name: hdfs, data: 1TB, blockSize: 64MiB, firstHost: 64, hosts: 320, noRebootAfterPowerLoss: 0.5% }"))).toEqual({
       name: "hdfs",
       blocks: Math.ceil(1e12 / 2 ** 26),
@@ -39,7 +45,9 @@ describe("the storage workload entry", () => {
   });
 
   it("points at the line and column of a bad key, with a did-you-mean", () => {
-    expect(errors(scenario("{ name: hdfs, blocks: 1000, blockSise: 64MiB }"))).toMatch(/s\.yaml:7:42 workloads\[0\]\.storage\.blockSise: unknown key "blockSise".*did you mean "blockSize"/);
+    expect(errors(scenario("{ name: hdfs, blocks: 1000, blockSise: 64MiB }"))).toMatch(
+      /s\.yaml:7:42 workloads\[0\]\.storage\.blockSise: unknown key "blockSise".*did you mean "blockSize"/,
+    );
     expect(errors(scenario("{ name: hdfs, blocks: 1000, blockSize: 64 }"))).toMatch(/s\.yaml:7:53 workloads\[0\]\.storage\.blockSize: .*a number needs a unit/);
   });
 
@@ -49,11 +57,20 @@ describe("the storage workload entry", () => {
   });
 
   it("checks the store against the fleet and every policy, at the line of the key to change", () => {
-    expect(errors(scenario("{ name: hdfs, blocks: 1000, firstHost: 600, hosts: 100 }"))).toMatch(/s\.yaml:7:65 workloads\[0\]\.storage\.hosts: storage hdfs: hosts 600\.\.699 run past the fleet's 640 hosts/);
+    expect(errors(scenario("{ name: hdfs, blocks: 1000, firstHost: 600, hosts: 100 }"))).toMatch(
+      /s\.yaml:7:65 workloads\[0\]\.storage\.hosts: storage hdfs: hosts 600\.\.699 run past the fleet's 640 hosts/,
+    );
     // 3 copies power-aware need 3 bus bars; hosts 0..159 are one row: 2 bus bars.
-    const text = scenario("{ name: hdfs, blocks: 1000, hosts: 160 }", "policies:\n  ok: { replication: 2, placement: power-aware }\n  bad: { replication: 3, placement: power-aware }\n");
-    expect(errors(text)).toMatch(/s\.yaml:7:49 workloads\[0\]\.storage\.hosts: storage hdfs under policy bad \(replication 3, placement power-aware\): power-aware placement of 3 copies needs 3 bus bars, but hosts 0\.\.159 span 2/);
-    expect(errors(scenario("{ name: hdfs, data: 30PB, blockSize: 1GiB }"))).toMatch(/3 copies of .* blocks need 9.*e\+4 TB, but the store's disks hold 2\.05e\+4 TB/);
+    const text = scenario(
+      "{ name: hdfs, blocks: 1000, hosts: 160 }",
+      "policies:\n  ok: { replication: 2, placement: power-aware }\n  bad: { replication: 3, placement: power-aware }\n",
+    );
+    expect(errors(text)).toMatch(
+      /s\.yaml:7:49 workloads\[0\]\.storage\.hosts: storage hdfs under policy bad \(replication 3, placement power-aware\): power-aware placement of 3 copies needs 3 bus bars, but hosts 0\.\.159 span 2/,
+    );
+    expect(errors(scenario("{ name: hdfs, data: 30PB, blockSize: 1GiB }"))).toMatch(
+      /3 copies of .* blocks need 9.*e\+4 TB, but the store's disks hold 2\.05e\+4 TB/,
+    );
   });
 
   it("allows one storage workload per scenario", () => {

@@ -41,17 +41,33 @@ const shape = {
   blockSize: opt(size({ positive: true }), DEFAULT_BLOCK_BYTES, "bytes per block (128MiB, HDFS)"),
   firstHost: opt(number({ min: 0, integer: true }), 0, "index of the first host of the store (0)"),
   hosts: maybe(number({ min: 1, integer: true }), "hosts of the store (all hosts from firstHost on)"),
-  noRebootAfterPowerLoss: opt(fraction(), DEFAULT_NO_REBOOT_FRACTION, "fraction of hosts that do not come back from a power loss, their disks lost (1%, Cidon et al. 2013)"),
+  noRebootAfterPowerLoss: opt(
+    fraction(),
+    DEFAULT_NO_REBOOT_FRACTION,
+    "fraction of hosts that do not come back from a power loss, their disks lost (1%, Cidon et al. 2013)",
+  ),
 };
 
 const checked = refine(object(shape, "a storage workload"), (o, path, ctx, node) => {
   if ((o.blocks === undefined) === (o.data === undefined)) {
     const both = o.blocks !== undefined;
-    ctx.report(both ? "invalid_value" : "missing_key", path, node, both ? "give blocks or data, not both" : "give blocks or data", "e.g. blocks: 1000000, or data: 120TB");
+    ctx.report(
+      both ? "invalid_value" : "missing_key",
+      path,
+      node,
+      both ? "give blocks or data, not both" : "give blocks or data",
+      "e.g. blocks: 1000000, or data: 120TB",
+    );
     return false;
   }
   if (o.data !== undefined && Math.ceil(o.data / o.blockSize) > MAX_BLOCKS) {
-    ctx.report("limit", [...path, "data"], nodeAt(node, ["data"], ctx), `${Math.ceil(o.data / o.blockSize)} blocks is above the limit of ${MAX_BLOCKS}`, "use a larger blockSize");
+    ctx.report(
+      "limit",
+      [...path, "data"],
+      nodeAt(node, ["data"], ctx),
+      `${Math.ceil(o.data / o.blockSize)} blocks is above the limit of ${MAX_BLOCKS}`,
+      "use a larger blockSize",
+    );
     return false;
   }
   return true;
@@ -76,10 +92,18 @@ export function storeRange(fleet: Fleet, spec: StorageSpec): { start: number; en
 }
 
 /** Why the store cannot run on `fleet` under `policy`, or undefined. */
-export function storeProblem(fleet: Fleet, spec: StorageSpec, policy: Pick<Policy, "replication" | "placement">): { key: string; message: string; hint: string } | undefined {
+export function storeProblem(
+  fleet: Fleet,
+  spec: StorageSpec,
+  policy: Pick<Policy, "replication" | "placement">,
+): { key: string; message: string; hint: string } | undefined {
   const { start, end } = storeRange(fleet, spec);
   if (start >= fleet.hostCount || end > fleet.hostCount) {
-    return { key: spec.hosts === undefined ? "firstHost" : "hosts", message: `hosts ${start}..${end - 1} run past the fleet's ${fleet.hostCount} hosts`, hint: `use firstHost + hosts <= ${fleet.hostCount}` };
+    return {
+      key: spec.hosts === undefined ? "firstHost" : "hosts",
+      message: `hosts ${start}..${end - 1} run past the fleet's ${fleet.hostCount} hosts`,
+      hint: `use firstHost + hosts <= ${fleet.hostCount}`,
+    };
   }
   let diskBytes = 0;
   for (let d = 0; d < fleet.dcCount; d++) {
@@ -87,19 +111,33 @@ export function storeProblem(fleet: Fleet, spec: StorageSpec, policy: Pick<Polic
     const hi = Math.min(end, fleet.dcFirstHost[d + 1]);
     if (hi <= lo) continue;
     const h = fleet.hostSpecOfDc(d);
-    if (h.disks === 0 || h.diskBytes === 0) return { key: "hosts", message: `hosts of ${fleet.dcId(d)} have no disks`, hint: "give the fleet's hosts disks, or put the store elsewhere" };
-    if (h.disks > 255) return { key: "hosts", message: `hosts of ${fleet.dcId(d)} have ${h.disks} disks; the store handles at most 255 per host`, hint: "use fewer, larger disks" };
+    if (h.disks === 0 || h.diskBytes === 0)
+      return { key: "hosts", message: `hosts of ${fleet.dcId(d)} have no disks`, hint: "give the fleet's hosts disks, or put the store elsewhere" };
+    if (h.disks > 255)
+      return {
+        key: "hosts",
+        message: `hosts of ${fleet.dcId(d)} have ${h.disks} disks; the store handles at most 255 per host`,
+        hint: "use fewer, larger disks",
+      };
     diskBytes += (hi - lo) * h.disks * h.diskBytes;
   }
   const R = policy.replication;
   const domains = domainsInRange(fleet, { start, end }, policy.placement);
   if (domains < R) {
     const what = policy.placement === "random" ? "hosts" : policy.placement === "rack-aware" ? "racks" : "bus bars";
-    return { key: "hosts", message: `${policy.placement} placement of ${R} copies needs ${R} ${what}, but hosts ${start}..${end - 1} span ${domains}`, hint: "use more hosts or fewer copies" };
+    return {
+      key: "hosts",
+      message: `${policy.placement} placement of ${R} copies needs ${R} ${what}, but hosts ${start}..${end - 1} span ${domains}`,
+      hint: "use more hosts or fewer copies",
+    };
   }
   const need = spec.blocks * spec.blockBytes * R;
   if (need > diskBytes) {
-    return { key: spec.blocks ? "blocks" : "data", message: `${R} copies of ${spec.blocks} blocks need ${(need / 1e12).toPrecision(3)} TB, but the store's disks hold ${(diskBytes / 1e12).toPrecision(3)} TB`, hint: "store less, or use more hosts or disks" };
+    return {
+      key: spec.blocks ? "blocks" : "data",
+      message: `${R} copies of ${spec.blocks} blocks need ${(need / 1e12).toPrecision(3)} TB, but the store's disks hold ${(diskBytes / 1e12).toPrecision(3)} TB`,
+      hint: "store less, or use more hosts or disks",
+    };
   }
   return undefined;
 }

@@ -90,10 +90,12 @@ describe("re-replication", () => {
   it("repairs blocks with one live copy before blocks with two (fewest live copies first)", () => {
     const blockBytes = 2 ** 20;
     const { h, store, failHost } = storeHarness(FLEET, { blocks: 50_000, blockBytes }, { replication: 3, reReplication: 1e6 }, 9);
-    const A = 10, B = 60;
+    const A = 10,
+      B = 60;
     const onA = (b: number) => store.block(b).hosts.includes(A);
     const onB = (b: number) => store.block(b).hosts.includes(B);
-    const both: number[] = [], one: number[] = [];
+    const both: number[] = [],
+      one: number[] = [];
     for (let b = 0; b < 50_000; b++) {
       if (onA(b) && onB(b)) both.push(b);
       else if (onA(b) || onB(b)) one.push(b);
@@ -290,7 +292,13 @@ describe("invariants under every fault at once", () => {
     const { parseSettings } = await import("../../faults/testing.js");
     const run = (seed: number) => {
       // Small disks (200 MB, half full), so that latent sector errors land on copies.
-      const s = storeHarness({ ...FLEET, host: { diskBytes: 2e8 } }, { blocks: 20_000, noRebootFraction: 0.2 }, { replication: 2, placement: "power-aware", scrub: 3 * DAY }, seed, 120 * DAY);
+      const s = storeHarness(
+        { ...FLEET, host: { diskBytes: 2e8 } },
+        { blocks: 20_000, noRebootFraction: 0.2 },
+        { replication: 2, placement: "power-aware", scrub: 3 * DAY },
+        seed,
+        120 * DAY,
+      );
       s.h.start(diskModel.create(parseSettings(diskModel, "{ afr: 50%, lse: 100%, lseCluster: 8, replace: 6h }")), "faults.disk", 120 * DAY);
       s.h.start(hostCrashModel.create(parseSettings(hostCrashModel, "{ mtbf: 30d, repairFraction: 50%, repair: 1d }")), "faults.host", 120 * DAY);
       s.h.start(rackModel.create(parseSettings(rackModel, "{ mtbf: 60d }")), "faults.rack", 120 * DAY);

@@ -375,7 +375,14 @@ export class ReplicatedStore implements Workload, FaultListener {
     }
     this.sync();
     this.foundByScrub++;
-    this.env.record("recovery", this.sim.now, { store: this.name, action: "lse-found", by: "scrub", host: this.fleet.hostId(h), disk: this.table.slotDisk[s], latentSec: this.sim.now - damagedAtSec });
+    this.env.record("recovery", this.sim.now, {
+      store: this.name,
+      action: "lse-found",
+      by: "scrub",
+      host: this.fleet.hostId(h),
+      disk: this.table.slotDisk[s],
+      latentSec: this.sim.now - damagedAtSec,
+    });
     this.loseCopy(s);
     this.kick();
   }
@@ -453,7 +460,13 @@ export class ReplicatedStore implements Workload, FaultListener {
     }
     this.nextCopyAt = this.queue.queued > 0 && this.upHosts > 0 ? at + this.copySec() : Infinity;
     if (this.nextCopyAt === Infinity && this.copiesSinceIdle > 0) {
-      this.env.record("milestone", this.sim.now, { store: this.name, event: "re-replicated", copies: this.copiesSinceIdle, bytes: this.copiesSinceIdle * this.blockBytes, completedAt: this.lastCopyAt });
+      this.env.record("milestone", this.sim.now, {
+        store: this.name,
+        event: "re-replicated",
+        copies: this.copiesSinceIdle,
+        bytes: this.copiesSinceIdle * this.blockBytes,
+        completedAt: this.lastCopyAt,
+      });
       this.copiesSinceIdle = 0;
     }
   }
@@ -475,7 +488,14 @@ export class ReplicatedStore implements Workload, FaultListener {
       if (s === j || t.slotState[s] === EMPTY || this.down[t.slotHost[s] - this.start]) continue;
       if (t.slotState[s] === DAMAGED) {
         this.foundByRead++;
-        this.env.record("recovery", this.sim.now, { store: this.name, action: "lse-found", by: "read", host: this.fleet.hostId(t.slotHost[s]), disk: t.slotDisk[s], latentSec: this.clockSec - this.damagedAt.get(s)! });
+        this.env.record("recovery", this.sim.now, {
+          store: this.name,
+          action: "lse-found",
+          by: "read",
+          host: this.fleet.hostId(t.slotHost[s]),
+          disk: t.slotDisk[s],
+          latentSec: this.clockSec - this.damagedAt.get(s)!,
+        });
         this.loseCopy(s);
         continue;
       }
@@ -632,7 +652,14 @@ export class ReplicatedStore implements Workload, FaultListener {
       hosts.push(t.slotHost[s]);
       states.push(t.slotState[s]);
     }
-    return { lost: this.cnt[4 * b + LOST_AT] === 1, good: this.cnt[4 * b + GOOD_AT], goodUp: this.cnt[4 * b + UP_AT], live: this.cnt[4 * b + LIVE_AT], hosts, states };
+    return {
+      lost: this.cnt[4 * b + LOST_AT] === 1,
+      good: this.cnt[4 * b + GOOD_AT],
+      goodUp: this.cnt[4 * b + UP_AT],
+      live: this.cnt[4 * b + LIVE_AT],
+      hosts,
+      states,
+    };
   }
 
   /**
@@ -644,9 +671,13 @@ export class ReplicatedStore implements Workload, FaultListener {
     this.sync();
     const t = this.table;
     const problems: string[] = [];
-    let under = 0, unavail = 0, lost = 0;
+    let under = 0,
+      unavail = 0,
+      lost = 0;
     for (let b = 0; b < this.spec.blocks; b++) {
-      let good = 0, goodUp = 0, live = 0;
+      let good = 0,
+        goodUp = 0,
+        live = 0;
       for (let s = b * this.S; s < (b + 1) * this.S; s++) {
         const st = t.slotState[s];
         if (st === EMPTY) continue;
@@ -663,12 +694,19 @@ export class ReplicatedStore implements Workload, FaultListener {
         for (let u = s + 1; u < (b + 1) * this.S; u++) {
           if (t.slotState[s] === EMPTY || t.slotState[u] === EMPTY) continue;
           const [x, y] = [t.slotHost[s], t.slotHost[u]];
-          const same = placement === "random" ? x === y : placement === "rack-aware" ? this.fleet.rackOf[x] === this.fleet.rackOf[y] : this.fleet.busbarOfHost(x) === this.fleet.busbarOfHost(y);
+          const same =
+            placement === "random"
+              ? x === y
+              : placement === "rack-aware"
+                ? this.fleet.rackOf[x] === this.fleet.rackOf[y]
+                : this.fleet.busbarOfHost(x) === this.fleet.busbarOfHost(y);
           if (same) problems.push(`block ${b}: two copies break ${placement} placement (hosts ${x} and ${y})`);
         }
       }
       if (good !== this.cnt[4 * b + GOOD_AT] || goodUp !== this.cnt[4 * b + UP_AT] || live !== this.cnt[4 * b + LIVE_AT]) {
-        problems.push(`block ${b}: counted good/goodUp/live ${this.cnt[4 * b + GOOD_AT]}/${this.cnt[4 * b + UP_AT]}/${this.cnt[4 * b + LIVE_AT]}, really ${good}/${goodUp}/${live}`);
+        problems.push(
+          `block ${b}: counted good/goodUp/live ${this.cnt[4 * b + GOOD_AT]}/${this.cnt[4 * b + UP_AT]}/${this.cnt[4 * b + LIVE_AT]}, really ${good}/${goodUp}/${live}`,
+        );
       }
       if (this.cnt[4 * b + LOST_AT]) lost++;
       else {

@@ -3,7 +3,7 @@
 // 16 hosts per rack, the worst case for per-rack overhead; 1M = 4 datacenters x 625 rows
 // x 25 racks x 16 hosts.
 import { buildFleet } from "../src/fleet/build.js";
-import type { FleetSpec } from "../src/scenario/types.js";
+import type { FleetSpec } from "../src/fleet/spec.js";
 import { machine, median, timeRuns, type BenchOptions, type Figure } from "./lib.js";
 
 function spec(dcs: number, rows: number, racksPerRow: number, hostsPerRack: number): FleetSpec {

@@ -9,7 +9,7 @@
 //             machine checks than SECDED, and none at all from device faults.
 import { describe, expect, it } from "vitest";
 import { loadScenarioFile, type Scenario } from "../src/scenario/load.js";
-import type { EccMode } from "../src/scenario/types.js";
+import type { EccMode } from "../src/fleet/spec.js";
 import { Lane, type LaneMetrics } from "../src/run/lane.js";
 import { fleet } from "./helpers.js";
 

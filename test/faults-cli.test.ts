@@ -5,9 +5,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../src/cli/args.js";
+import { UsageError } from "../src/base/errors.js";
 import { faultsCommand, formatFaultsText, type FaultsReport } from "../src/cli/faults.js";
-import type { Io } from "../src/cli/io.js";
+import type { Io } from "../src/base/io.js";
 import { tempDir } from "./helpers.js";
 
 function io(): Io & { stdout: () => string; stderr: () => string } {

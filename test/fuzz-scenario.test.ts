@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { loadScenarioFile, loadScenarioText } from "../src/scenario/load.js";
-import { formatIssues, type Issue } from "../src/scenario/issues.js";
+import { formatIssues, type Issue } from "../src/base/issues.js";
 import { fleet, tempDir } from "./helpers.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../src/cli/main.js";
-import type { Io } from "../src/cli/io.js";
+import type { Io } from "../src/base/io.js";
 
 export interface CliResult {
   code: number;

@@ -12,7 +12,7 @@ import { runJob, serialRunner, type JobResult, type JobSpec } from "../src/distr
 import { createRedisRunner } from "../src/distributed/redis-runner.js";
 import { startRedisWorker, type WorkerJobReport } from "../src/distributed/redis-worker.js";
 import { JOB_NAME, QUEUE_PREFIX, batchIdOf, batchKeys, bullJobId, type QueuedJob } from "../src/distributed/redis-batch.js";
-import { VERSION } from "../src/cli/version.js";
+import { VERSION } from "../src/base/version.js";
 import { describeRedis, useRedis } from "./redis-server.js";
 
 const SMALL = "test/fixtures/small.yaml";

@@ -4,11 +4,11 @@
 // does the same with the real binary in a real terminal.)
 import { describe, expect, it } from "vitest";
 import { loadScenarioFile, type Scenario } from "../src/scenario/load.js";
-import { MemoryJournal } from "../src/journal/index.js";
+import { MemoryJournal, type EventType } from "../src/journal/index.js";
 import { laneNames, runScenario } from "../src/run/session.js";
 import { countScenario } from "../src/scenario/summary.js";
 import { seedLine } from "../src/report/reporter.js";
-import { formatDuration } from "../src/scenario/units.js";
+import { formatDuration } from "../src/base/units.js";
 import { exitCodeOf } from "../src/slo/slo.js";
 import { DashboardReporter } from "../src/tui/reporter.js";
 import { InkScreen } from "../src/tui/ink-screen.js";
@@ -16,7 +16,43 @@ import { fakeTerminal, storyModel } from "../src/tui/testing.js";
 import { ViewBuilder } from "../src/tui/view.js";
 import { initialUi } from "../src/tui/keys.js";
 
-const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+type Terminal = ReturnType<typeof fakeTerminal>;
+
+/**
+ * Resolves once Ink reads keys from the stand-in terminal: it adds its stdin listener in an
+ * effect just after mounting. From then on a key typed is handed to the dashboard at once
+ * (stdin's "readable" event runs Ink's reader, which calls the key handler).
+ */
+function readingKeys(term: Terminal): Promise<void> {
+  if (term.stdin.listenerCount("readable") > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const added = (event: string | symbol) => {
+      if (event !== "readable") return;
+      term.stdin.off("newListener", added);
+      resolve(); // the awaiting code runs after the listener is in (a later microtask)
+    };
+    term.stdin.on("newListener", added);
+  });
+}
+
+/** Resolves once the terminal has been sent `text` (Ink writes whole frames). */
+function shown(term: Terminal, text: string): Promise<void> {
+  if (term.written.some((w) => w.includes(text))) return Promise.resolve();
+  const stdout = term.stdout as unknown as { write(s: string): boolean };
+  const write = stdout.write.bind(stdout);
+  return new Promise((resolve) => {
+    stdout.write = (s: string) => {
+      const r = write(s);
+      if (s.includes(text)) {
+        stdout.write = write;
+        resolve();
+      }
+      return r;
+    };
+  });
+}
+
+const header = (r: DashboardReporter) => r.frame(100, 29).header[0].map((s) => s.text).join("");
 
 function small(): Scenario {
   const r = loadScenarioFile("test/fixtures/small.yaml");
@@ -24,8 +60,13 @@ function small(): Scenario {
   return r.value;
 }
 
+/** The run's own events as the dashboard gets them: `until(ok)` resolves at the first record or progress report after which ok() holds. */
+interface RunEvents {
+  until(ok: () => boolean): Promise<void>;
+}
+
 /** chaos.ts's wiring of a dashboard run, on a stand-in terminal. */
-async function dashboardRun(opts: { speedIndex: number; keysDuringRun?: (r: DashboardReporter, term: ReturnType<typeof fakeTerminal>) => Promise<void> }) {
+async function dashboardRun(opts: { speedIndex: number; keysDuringRun?: (r: DashboardReporter, term: Terminal, run: RunEvents) => Promise<void> }) {
   const scenario = small();
   const term = fakeTerminal(100, 30);
   let out = "";
@@ -34,8 +75,21 @@ async function dashboardRun(opts: { speedIndex: number; keysDuringRun?: (r: Dash
   const counts = countScenario(scenario);
   reporter.start({ scenario, file: "small.yaml", seed: 11, durationSec: scenario.durationSec, counts, policies, journalPath: undefined, seedLine: seedLine("small.yaml", 11, scenario.durationSec, counts, policies, formatDuration) });
   const journal = new MemoryJournal();
-  const running = runScenario(scenario, { seed: 11, durationSec: scenario.durationSec, journal, fleetVersion: "test", observer: reporter, pace: reporter.pace, shouldStop: () => reporter.quitRequested });
-  await opts.keysDuringRun?.(reporter, term);
+  const waits: { ok: () => boolean; resolve: () => void }[] = [];
+  const happened = () => {
+    for (const w of waits.filter((x) => x.ok())) {
+      waits.splice(waits.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  const run: RunEvents = { until: (ok) => (ok() ? Promise.resolve() : new Promise((resolve) => waits.push({ ok, resolve }))) };
+  // The reporter is the run's observer, as in chaos.ts; each call is also an event for the test.
+  const observer = {
+    onRecord: (t: EventType, at: number, fields: Record<string, unknown>) => (reporter.onRecord(t, at, fields), happened()),
+    onProgress: (at: number, events: number) => (reporter.onProgress(at, events), happened()),
+  };
+  const running = runScenario(scenario, { seed: 11, durationSec: scenario.durationSec, journal, fleetVersion: "test", observer, pace: reporter.pace, shouldStop: () => reporter.quitRequested });
+  await opts.keysDuringRun?.(reporter, term, run);
   const outcome = await running;
   const exitCode = outcome.status === "interrupted" ? 130 : exitCodeOf(outcome.verdicts);
   reporter.end({ outcome, wallSec: 1, journalPath: undefined, journalComplete: outcome.status === "complete", exitCode });
@@ -46,8 +100,9 @@ describe("the live dashboard", () => {
   it("q during the run stops it like Ctrl-C: interrupted, exit 130, the summary after the dashboard", async () => {
     const r = await dashboardRun({
       speedIndex: 0, // 1 simulated minute per second: 10 days would take days
-      keysDuringRun: async (reporter, term) => {
-        while (reporter.frame(100, 29).header[0].map((s) => s.text).join("").includes("0:00:00 /")) await tick();
+      keysDuringRun: async (reporter, term, run) => {
+        await readingKeys(term);
+        await run.until(() => !header(reporter).includes("0:00:00 /"));
         term.stdin.type("q");
       },
     });
@@ -67,13 +122,12 @@ describe("the live dashboard", () => {
     const r = await dashboardRun({
       speedIndex: 0,
       keysDuringRun: async (reporter, term) => {
+        await readingKeys(term);
         term.stdin.type(" ");
-        await tick(50);
-        expect(reporter.frame(100, 29).header[0].map((s) => s.text).join("")).toContain("❚❚ paused (1m/s)");
+        expect(header(reporter)).toContain("❚❚ paused (1m/s)");
         term.stdin.type(" ");
         term.stdin.type("+++++++"); // to max
-        await tick(50);
-        expect(reporter.frame(100, 29).header[0].map((s) => s.text).join("")).toMatch(/▶ running at max|■/);
+        expect(header(reporter)).toMatch(/▶ running at max|■/);
       },
     });
     expect(r.outcome.status).toBe("complete");
@@ -87,9 +141,10 @@ describe("the live dashboard", () => {
     expect(r.outcome.status).toBe("complete");
     let closed = false;
     void r.reporter.closed.then(() => (closed = true));
-    await tick(100);
+    // up on the terminal with the final frame, still open: closing is q's alone
+    await Promise.race([shown(r.term, "q to quit"), r.reporter.closed]);
     expect(closed).toBe(false);
-    expect(r.reporter.frame(100, 29).header[0].map((s) => s.text).join("")).toContain("■ complete · exit 0 · q to quit");
+    expect(header(r.reporter)).toContain("■ complete · exit 0 · q to quit");
     expect(r.out()).not.toContain("status:");
     r.term.stdin.type("q");
     await r.reporter.closed;
@@ -119,13 +174,16 @@ describe("the screen", () => {
     const term = fakeTerminal(100, 30);
     const sizes: string[] = [];
     const views = new ViewBuilder(storyModel());
+    let drawnSmaller: () => void = () => {};
+    const smaller = new Promise<void>((resolve) => (drawnSmaller = resolve));
     const screen = new InkScreen({ stdout: term.stdout, stdin: term.stdin, color: false }, (w, h) => {
       sizes.push(`${w}x${h}`);
+      if (w === 80) drawnSmaller();
       return views.build(initialUi, { state: "running", speedIndex: 2, simPerWall: NaN, eventsPerSec: NaN }, w, h);
     }, () => {});
     screen.mount();
     term.stdout.resize(80, 24);
-    await tick(150);
+    await smaller; // the resize asks for a frame, drawn at the new size (not only the last one unmount draws)
     await screen.unmount();
     expect(sizes[0]).toBe("100x29");
     expect(sizes).toContain("80x23");

@@ -41,17 +41,29 @@ describe("the pace hook", () => {
     const pacer = new Pacer(7, clock);
     let stop = false;
     let reached = 0;
+    let released = 0; // pace calls that have returned
+    let paused = () => {};
+    const wasPaused = new Promise<void>((resolve) => (paused = resolve));
     const run = journalOf(
       async (at) => {
         reached = at;
-        if (at > 3 * 3600) pacer.setPaused(true);
-        return pacer.pace(at);
+        if (at > 3 * 3600 && !pacer.paused) {
+          pacer.setPaused(true);
+          paused();
+        }
+        const limit = await pacer.pace(at);
+        released++;
+        return limit;
       },
       () => stop,
     );
-    while (!pacer.paused) await new Promise((r) => setTimeout(r, 5));
+    await wasPaused;
     const held = reached;
-    await new Promise((r) => setTimeout(r, 50));
+    const releasedWhenPaused = released;
+    // One turn of the event loop: the run yields with setImmediate, and this clock's sleeps
+    // are immediate, so a run not held would have gone on (its pace call returned) by now.
+    await new Promise((r) => setImmediate(r));
+    expect(released).toBe(releasedWhenPaused); // the paused pace call has not returned
     expect(reached).toBe(held); // nothing moved while paused
     stop = true;
     pacer.stop();

@@ -7,12 +7,53 @@ import { writeFileSync } from "node:fs";
 import { fleet, tempDir } from "./helpers.js";
 import { openReplayViewer, runReplayViewer, type ReplayViewer } from "../src/tui/replay-viewer.js";
 import { fakeTerminal } from "../src/tui/testing.js";
-import type { Io } from "../src/cli/io.js";
+import type { Io } from "../src/base/io.js";
 import type { Line } from "../src/tui/line.js";
+import { realTimers, type Timers } from "../src/tui/throttle.js";
 
 const text = (lines: Line[]) => lines.map((l) => l.map((s) => s.text).join("").trimEnd());
-const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 const H = 3600;
+
+type Terminal = ReturnType<typeof fakeTerminal>;
+
+/**
+ * Resolves once Ink reads keys from the stand-in terminal: it adds its stdin listener in an
+ * effect just after mounting. From then on a key typed is handled at once (stdin's
+ * "readable" event runs Ink's reader, which calls the viewer's key handler).
+ */
+function readingKeys(term: Terminal): Promise<void> {
+  if (term.stdin.listenerCount("readable") > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const added = (event: string | symbol) => {
+      if (event !== "readable") return;
+      term.stdin.off("newListener", added);
+      resolve(); // the awaiting code runs after the listener is in (a later microtask)
+    };
+    term.stdin.on("newListener", added);
+  });
+}
+
+/** The real timers, each callback followed by a look at what waits: the viewer's playback ticks as events. */
+function tickingTimers(): { timers: Timers; until(ok: () => boolean): Promise<void> } {
+  let waiting: (() => void)[] = [];
+  const timers: Timers = {
+    now: realTimers.now,
+    set: (fn, ms) =>
+      realTimers.set(() => {
+        fn();
+        const w = waiting;
+        waiting = [];
+        for (const look of w) look();
+      }, ms),
+    clear: realTimers.clear,
+  };
+  const until = (ok: () => boolean) =>
+    new Promise<void>((resolve) => {
+      const look = () => (ok() ? resolve() : void waiting.push(look));
+      look();
+    });
+  return { timers, until };
+}
 
 let journal: string;
 let dir: string;
@@ -28,36 +69,36 @@ function io(): Io & { errors: string[] } {
   return { out: () => {}, err: (t) => void errors.push(t), isTTY: true, env: { NO_COLOR: "1" }, cwd: process.cwd(), errors };
 }
 
-async function open(): Promise<{ viewer: ReplayViewer; term: ReturnType<typeof fakeTerminal>; done: Promise<number> }> {
+async function open(): Promise<{ viewer: ReplayViewer; term: Terminal; done: Promise<number>; ticks: ReturnType<typeof tickingTimers> }> {
   const term = fakeTerminal(100, 30);
-  const viewer = openReplayViewer(journal, io(), { stdin: term.stdin, stdout: term.stdout, autoplay: false });
+  const ticks = tickingTimers();
+  const viewer = openReplayViewer(journal, io(), { stdin: term.stdin, stdout: term.stdout, autoplay: false, timers: ticks.timers });
   if (typeof viewer === "number") throw new Error(`exit ${viewer}`);
   const done = viewer.run();
-  await tick();
-  return { viewer, term, done };
+  await readingKeys(term);
+  return { viewer, term, done, ticks };
 }
 
 const frame = (v: ReplayViewer) => v.frame(100, 29);
-const keys = async (term: ReturnType<typeof fakeTerminal>, s: string) => {
-  term.stdin.type(s);
-  await tick(30);
-};
+/** Types `s`: the viewer has handled its keys when this returns. */
+const keys = (term: Terminal, s: string) => term.stdin.type(s);
 
 describe("fleet replay's viewer", () => {
   it("jumps to the next fault, then to the scheduled bus bar at 30h, and shows its racks blacked out", async () => {
     const { viewer, term, done } = await open();
     expect(viewer.model.at).toBe(0);
-    await keys(term, "n");
+    keys(term, "n");
     const first = viewer.read.records.find((r) => r.t === "fault")!;
     expect(viewer.model.at).toBe(first.at);
     expect(text([frame(viewer).feed.at(-1)!])[0]).toContain(String(first.kind));
 
     // f until the feed shows bus bar losses only; n then skips everything else
-    while (viewer.ui.kind !== "power.busbar") await keys(term, "f");
-    await keys(term, "g");
-    await keys(term, "0\r");
+    for (let i = 0; i <= viewer.kinds.length && viewer.ui.kind !== "power.busbar"; i++) keys(term, "f");
+    expect(viewer.ui.kind).toBe("power.busbar");
+    keys(term, "g");
+    keys(term, "0\r");
     expect(viewer.model.at).toBe(0);
-    await keys(term, "n");
+    keys(term, "n");
     expect(viewer.model.at).toBe(30 * H);
     const f = frame(viewer);
     expect(text(f.header)[0]).toContain("1d 06:00 / 10d 00:00");
@@ -67,19 +108,19 @@ describe("fleet replay's viewer", () => {
     expect(map[0]).toMatch(/^dc1\s+dc2$/);
     expect(map[2].slice(0, 8)).toBe("████····");
 
-    await keys(term, "q");
+    keys(term, "q");
     expect(await done).toBe(0);
   });
 
   it("goes back in time by folding again: at 29h the bus bar is not down yet", async () => {
     const { viewer, term, done } = await open();
-    await keys(term, "g38h\r");
+    keys(term, "g38h\r");
     expect(text(frame(viewer).map)[2].slice(0, 8)).not.toContain("█");
-    await keys(term, "g");
-    await keys(term, "31h\r");
+    keys(term, "g");
+    keys(term, "31h\r");
     expect(viewer.model.at).toBe(31 * H);
     expect(text(frame(viewer).map)[2].slice(0, 8)).toBe("████····");
-    await keys(term, "g29h\r");
+    keys(term, "g29h\r");
     expect(text(frame(viewer).map)[2].slice(0, 8)).toBe("········");
     term.stdin.type("q");
     expect(await done).toBe(0);
@@ -87,28 +128,28 @@ describe("fleet replay's viewer", () => {
 
   it("filters to a rack: the feed keeps the faults that touched it, n goes to the next of them", async () => {
     const { viewer, term, done } = await open();
-    await keys(term, "/dc1/row02/rack03\r");
+    keys(term, "/dc1/row02/rack03\r");
     expect(viewer.ui.target).toBe("dc1/row02/rack03");
-    await keys(term, "n");
+    keys(term, "n");
     expect(viewer.model.at).toBe(30 * H); // the first fault touching that rack is its bus bar
     expect(text([frame(viewer).feedTitle])[0]).toContain("at dc1/row02/rack03");
-    await keys(term, "/dc1/row02/rack99\r");
+    keys(term, "/dc1/row02/rack99\r");
     expect(viewer.ui.message).toMatch(/^no dc1\/row02\/rack99 in this fleet; did you mean dc1\/row02\/rack0\d\?$/);
     expect(viewer.ui.target).toBe("dc1/row02/rack03");
-    await keys(term, "g");
-    await keys(term, "soon\r");
+    keys(term, "g");
+    keys(term, "soon\r");
     expect(viewer.ui.message).toMatch(/^cannot go to "soon": /);
     term.stdin.type("q");
     expect(await done).toBe(0);
   });
 
   it("steps record by record, and plays to the end where the final verdicts and footer show", async () => {
-    const { viewer, term, done } = await open();
-    await keys(term, ".");
+    const { viewer, term, done, ticks } = await open();
+    keys(term, ".");
     const firstFeed = viewer.read.records.find((r) => r.t !== "snapshot")!;
     expect(viewer.model.at).toBe(firstFeed.at);
-    await keys(term, "+++++++ ");
-    for (let i = 0; i < 100 && !viewer.player.atEnd; i++) await tick(20);
+    keys(term, "+++++++ ");
+    await ticks.until(() => viewer.player.atEnd); // the playback's ticks, at the top speed
     expect(viewer.player.atEnd).toBe(true);
     expect(text(frame(viewer).header)[0]).toContain("■ end of journal");
     expect(viewer.model.final?.status).toBe("complete");

@@ -16,7 +16,7 @@
 //
 // Chipkill defaults to x4 (SSC-DSD, 144-bit codeword); pass "x8" for the x8 variant.
 // Leaves out: a real DIMM's bit-to-pin/beat mapping (positions are codeword positions).
-import type { EccMode } from "../scenario/types.js";
+import type { EccMode } from "../fleet/spec.js";
 import { type ChipkillDevice, type SymbolCode, chipkillCode } from "./chipkill.js";
 import { cleanWord } from "./clean.js";
 import { classifyNoneCode, NONE_DATA_BITS, NONE_TOTAL_BITS } from "./none.js";

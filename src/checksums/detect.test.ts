@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { UPSET, UPSETS } from "../faults/cosmic.js";
 import { faultHarness, HOUR, MINUTE } from "../faults/testing.js";
 import { HostFlag, HostState } from "../fleet/state.js";
-import type { EccMode } from "../scenario/types.js";
+import type { EccMode } from "../fleet/spec.js";
 import type { EventFields, EventType } from "../journal/index.js";
 import { dramModel } from "../faults/dram.js";
 import { chipkillWordPosition, codewordIndex, codewordPosition, MACHINE_CHECK_REPAIR_SEC, MemoryDetector, wordSeed } from "./detect.js";
@@ -31,7 +32,7 @@ function setup(ecc: EccMode | EccMode[], opts: { memoryScrubSec?: number; dimmGi
   });
   h.trace.addListener(d);
   const upset = (host: number, word: number, bits: number[], at?: number) => {
-    const go = () => h.trace.emit("cosmic.upset", { kind: "host", index: host }, { detail: { word, bits, dimm: 0 } });
+    const go = () => h.trace.emit(UPSET, { kind: "host", index: host }, { detail: { word, bits, dimm: 0 } });
     if (at === undefined) go();
     else h.sim.at(at, go);
   };
@@ -115,7 +116,7 @@ describe("MemoryDetector", () => {
     const run = (attach: boolean) => {
       const h = faultHarness({ rows: 1, racksPerRow: 2, hostsPerRack: 4 });
       if (attach) h.trace.addListener(new MemoryDetector(h.sim, h.fleet, h.trace, { seed: 1, horizonSec: 86400 }));
-      h.sim.at(HOUR, () => h.trace.emit("cosmic.upset", { kind: "host", index: 1 }, { detail: { word: 9, bits: [0, 1] } }));
+      h.sim.at(HOUR, () => h.trace.emit(UPSET, { kind: "host", index: 1 }, { detail: { word: 9, bits: [0, 1] } }));
       h.sim.run({ until: 2 * HOUR });
       return { digest: h.trace.digestHex(), counts: [...h.trace.counts.keys()].sort(), down: h.trace.hostDownSeconds };
     };
@@ -229,7 +230,7 @@ describe("MemoryDetector", () => {
     const s = setup("secded", { dimmGiB: 1 / 1024, memoryScrubSec: Infinity });
     for (let w = 0; w < 20_000; w++) s.upset(0, w * 6, [w % 72]);
     expect(s.d.total.corrected).toBe(20_000);
-    s.trace.emit("cosmic.upsets", { kind: "rack", index: 0 }, { detail: { count: 4000, window: [0, 3600] }, journal: false });
+    s.trace.emit(UPSETS, { kind: "rack", index: 0 }, { detail: { count: 4000, window: [0, 3600] }, journal: false });
     const hostsOfRack0 = s.fleet.hostsOfRack(0);
     let sum = 0;
     for (let h = hostsOfRack0.start; h < hostsOfRack0.end; h++) sum += s.fleet.correctable[h];

@@ -67,9 +67,11 @@
 // defaults to x4), and the DIMM of aggregated upsets (only host counters).
 import { HostFlag, HostState } from "../fleet/state.js";
 import type { Fleet } from "../fleet/fleet.js";
-import type { EccMode } from "../scenario/types.js";
+import type { EccMode } from "../fleet/spec.js";
 import type { Sim } from "../sim/sim.js";
 import type { Rng } from "../sim/rng.js";
+import { MACHINE_CHECK } from "../faults/consequences.js";
+import type { EffectKey } from "../faults/kind.js";
 import type { FaultEvent, FaultListener, FaultTrace } from "../faults/trace.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { wordsOfHost } from "../faults/memory.js";
@@ -211,19 +213,21 @@ export class MemoryDetector implements FaultListener {
     for (let d = 0; d < fleet.dcCount; d++) this.modes.add(fleet.hostSpecOfDc(d).ecc);
   }
 
+  /** What the detection layer reacts to: memory words and counts, disk sectors (faults/kind.ts). */
+  static readonly consumes: readonly EffectKey[] = ["errors:memory-word", "errors:memory-count", "errors:disk-sector"];
+
   onFault(e: FaultEvent): void {
-    switch (e.kind) {
-      case "cosmic.upset":
-      case "dram.error":
+    const effect = e.kind.effect;
+    if (effect.class !== "errors") return;
+    switch (effect.on) {
+      case "memory-word":
         if (e.host >= 0) this.onWordError(e);
         return;
-      case "cosmic.upsets":
+      case "memory-count":
         if (e.ref?.kind === "rack") this.onRackCount(e.ref.index, Number(e.detail.count ?? 0), e);
         return;
-      case "disk.lse":
+      case "disk-sector":
         this.disks.onLse(e);
-        return;
-      default:
         return;
     }
   }
@@ -249,7 +253,7 @@ export class MemoryDetector implements FaultListener {
       const q = codewordPosition(mode, word, p);
       f[q >>> 5] |= 1 << (q & 31);
     }
-    this.decideWord(host, mode, codewordIndex(mode, word), f, dimm, e.kind, word, bits);
+    this.decideWord(host, mode, codewordIndex(mode, word), f, dimm, e.kind.name, word, bits);
   }
 
   /**
@@ -331,11 +335,11 @@ export class MemoryDetector implements FaultListener {
     const mode = this.fleet.hostSpec(host).ecc;
     const code = codeFor(mode);
     if (mode === "none") {
-      this.silentEscape(host, mode, code, e.kind, -1, [], undefined, k);
+      this.silentEscape(host, mode, code, e.kind.name, -1, [], undefined, k);
       return;
     }
     if (mode === "parity") {
-      this.machineCheck(host, mode, code, e.kind, -1, [], k);
+      this.machineCheck(host, mode, code, e.kind.name, -1, [], k);
       return;
     }
     const lat = this.purgeHost(host);
@@ -365,7 +369,7 @@ export class MemoryDetector implements FaultListener {
       f[q >>> 5] |= 1 << (q & 31);
       // The host word and 72-bit position, for the record.
       const at = mode === "chipkill" ? chipkillWordPosition(cw, q) : { word: cw, p: q };
-      this.decideWord(host, mode, cw, f, -1, e.kind, at.word, [at.p]);
+      this.decideWord(host, mode, cw, f, -1, e.kind.name, at.word, [at.p]);
     }
   }
 
@@ -399,7 +403,7 @@ export class MemoryDetector implements FaultListener {
       source,
       repair: this.repairSec,
     });
-    this.trace.down("machine.check", { kind: "host", index: host }, { repairSec: this.repairSec, journal: false, traced: false, detail: { code: code.name } });
+    this.trace.down(MACHINE_CHECK, { kind: "host", index: host }, { repairSec: this.repairSec, journal: false, traced: false, detail: { code: code.name } });
   }
 
   private silentEscape(

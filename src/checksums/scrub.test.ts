@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DISK_LSE } from "../faults/disk.js";
 import { DAY, faultHarness, HOUR } from "../faults/testing.js";
 import type { EventFields } from "../journal/index.js";
 import { DEFAULT_DISK_SCRUB_SEC, DEFAULT_MEMORY_SCRUB_SEC, DiskScrubber, nextSweep, ScrubSchedule } from "./scrub.js";
@@ -43,8 +44,8 @@ describe("DiskScrubber", () => {
     const records: { at: number; fields: EventFields }[] = [];
     const schedule = new ScrubSchedule(9);
     const ds = new DiskScrubber(h.sim, h.fleet, schedule, 60 * DAY, { record: (_t, at, fields = {}) => void records.push({ at, fields }) });
-    h.trace.addListener({ onFault: (e) => (e.kind === "disk.lse" ? ds.onLse(e) : undefined) });
-    h.sim.at(DAY, () => h.trace.emit("disk.lse", { kind: "host", index: 1 }, { detail: { disk: 2, sector: 1000, cluster: 1 } }));
+    h.trace.addListener({ onFault: (e) => (e.kind.name === "disk.lse" ? ds.onLse(e) : undefined) });
+    h.sim.at(DAY, () => h.trace.emit(DISK_LSE, { kind: "host", index: 1 }, { detail: { disk: 2, sector: 1000, cluster: 1 } }));
     h.sim.run({ until: 60 * DAY });
     expect(ds.found).toBe(1);
     const sectors = Math.floor(h.fleet.hostSpec(1).diskBytes / 4096);
@@ -58,8 +59,8 @@ describe("DiskScrubber", () => {
   it("finds nothing without disk scrubbing", () => {
     const h = faultHarness({ rows: 1, racksPerRow: 1, hostsPerRack: 2 });
     const ds = new DiskScrubber(h.sim, h.fleet, new ScrubSchedule(9, { memoryIntervalSec: DAY, diskIntervalSec: Infinity }), 60 * DAY);
-    h.trace.addListener({ onFault: (e) => (e.kind === "disk.lse" ? ds.onLse(e) : undefined) });
-    h.trace.emit("disk.lse", { kind: "host", index: 0 }, { detail: { disk: 0, sector: 5 } });
+    h.trace.addListener({ onFault: (e) => (e.kind.name === "disk.lse" ? ds.onLse(e) : undefined) });
+    h.trace.emit(DISK_LSE, { kind: "host", index: 0 }, { detail: { disk: 0, sector: 5 } });
     h.sim.run({ until: 60 * DAY });
     expect(ds.found).toBe(0);
     expect(ds.appeared).toBe(1);

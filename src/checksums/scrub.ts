@@ -35,6 +35,7 @@
 // disk scrubs, demand reads that find an LSE before the scrub (the storage layer's
 // business), and a scrub that finds an uncorrectable memory word (it is counted where
 // the error that made it uncorrectable arrived, as a machine check).
+import { DISK_LSE } from "../faults/disk.js";
 import { hash3 } from "./clean.js";
 import type { EventFields, EventType } from "../journal/index.js";
 import type { Fleet } from "../fleet/fleet.js";
@@ -163,7 +164,7 @@ export class DiskScrubber {
     this.found++;
     const now = this.sim.now;
     this.sink?.record("detection", now, {
-      kind: "disk.lse",
+      kind: DISK_LSE.name,
       found: "scrub",
       host: this.fleet.hostId(p.host),
       disk: p.disk,

@@ -2,18 +2,9 @@
 // unknown option gets a did-you-mean, a bad value says what it expected, and every usage
 // error is a UsageError that the CLI prints in one line and exits 2 for.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { didYouMean } from "../scenario/issues.js";
-import { formatDuration, parseDuration } from "../scenario/units.js";
-
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly command?: string,
-  ) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+import { UsageError } from "../base/errors.js";
+import { didYouMean } from "../base/issues.js";
+import { formatDuration, parseDuration } from "../base/units.js";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 

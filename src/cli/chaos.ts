@@ -5,17 +5,18 @@
 // still readable up to its last complete record: every record is written as it goes).
 import { JournalExistsError, JournalWriter, defaultJournalPath, digestOnlyJournal, JournalError, type Journal } from "../journal/index.js";
 import { loadScenarioFile, type Scenario } from "../scenario/load.js";
-import { formatIssues } from "../scenario/issues.js";
+import { formatIssues } from "../base/issues.js";
 import { countScenario } from "../scenario/summary.js";
-import { formatDuration, parseSize } from "../scenario/units.js";
+import { formatDuration, parseSize } from "../base/units.js";
 import { laneNames, runScenario } from "../run/session.js";
 import { JsonReporter } from "../report/json.js";
 import { TextReporter } from "../report/text.js";
 import { seedLine, type Reporter } from "../report/reporter.js";
-import { choice, durationOption, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
-import { EXIT, type Io } from "./io.js";
+import { choice, durationOption, flag, int, parse, str, type OptionSpec } from "./args.js";
+import { UsageError } from "../base/errors.js";
+import { EXIT, type Io } from "../base/io.js";
 import { exitCodeOfRun, stopOnSignals } from "./signals.js";
-import { VERSION } from "./version.js";
+import { VERSION } from "../base/version.js";
 import type { DashboardReporter } from "../tui/reporter.js";
 import { wantsDashboard } from "../tui/choose.js";
 import { colorWanted } from "../tui/palette.js";

@@ -3,8 +3,9 @@
 // errors, adjacent bursts, whole x4 and x8 devices. Every count comes from really
 // encoding, flipping and decoding (src/checksums/table.ts); "all" rows tried every case,
 // "sample" rows a deterministic sample. `--json` prints the rows as JSON.
-import { type Io, EXIT } from "./io.js";
-import { flag, int, parse, type OptionSpec, UsageError } from "./args.js";
+import { type Io, EXIT } from "../base/io.js";
+import { flag, int, parse, type OptionSpec } from "./args.js";
+import { UsageError } from "../base/errors.js";
 import { computeCodesTable, formatCodesTable } from "../checksums/table.js";
 
 export const codesOptions: OptionSpec = {

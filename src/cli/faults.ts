@@ -9,13 +9,13 @@
 // mercurial hosts, each corrupting at a rate; bursts that hit many racks at once) the
 // spread is wider and the band is only a guide. About 1 kind in 20 falls outside a ±2
 // sigma band by chance.
-import { formatIssues } from "../scenario/issues.js";
+import { formatIssues } from "../base/issues.js";
 import { loadScenarioFile, type Scenario } from "../scenario/load.js";
-import { formatDuration } from "../scenario/units.js";
+import { formatDuration } from "../base/units.js";
 import { startFaultLayer, type FaultLayer } from "../faults/run.js";
-import type { FaultKind } from "../faults/trace.js";
-import { choice, durationOption, int, parse, UsageError, type OptionSpec } from "./args.js";
-import { EXIT, type Io } from "./io.js";
+import { choice, durationOption, int, parse, type OptionSpec } from "./args.js";
+import { UsageError } from "../base/errors.js";
+import { EXIT, type Io } from "../base/io.js";
 
 export const faultsOptions: OptionSpec = {
   seed: { type: "string" },
@@ -52,7 +52,7 @@ Examples:
 const TEXT_TIMELINE_MAX = 50;
 
 export interface KindRow {
-  kind: FaultKind;
+  kind: string;
   observed: number;
   /** Host-downs caused (hosts x events), for kinds that take hosts down. */
   hostsHit: number;
@@ -67,12 +67,12 @@ export interface KindRow {
 export interface DomainRow {
   id: string;
   total: number;
-  byKind: Partial<Record<FaultKind, number>>;
+  byKind: Partial<Record<string, number>>;
 }
 
 export interface CorrelatedRow {
   at: number;
-  kind: FaultKind;
+  kind: string;
   target: string;
   /** Seconds until the end (null when it does not end). */
   durationSec: number | null;
@@ -146,13 +146,13 @@ export function faultsCommand(argv: string[], io: Io): number {
 /** Everything `fleet faults` shows, as plain data (the JSON reporter prints it as is). */
 export function faultsReport(layer: FaultLayer, o: { scenario: Scenario; file: string; seed: number; durationSec: number }): FaultsReport {
   const { fleet, trace, sim } = layer;
-  const expected = new Map<FaultKind, number>();
+  const expected = new Map<string, number>();
   for (const inj of layer.injectors) {
     for (const [kind, n] of Object.entries(inj.expected?.(fleet, o.durationSec) ?? {})) {
-      expected.set(kind as FaultKind, (expected.get(kind as FaultKind) ?? 0) + (n ?? 0));
+      expected.set(kind, (expected.get(kind) ?? 0) + (n ?? 0));
     }
   }
-  const kindNames = new Set<FaultKind>([...expected.keys(), ...trace.counts.keys()]);
+  const kindNames = new Set<string>([...expected.keys(), ...trace.counts.keys()]);
   const kinds: KindRow[] = [...kindNames].sort().map((kind) => {
     const c = trace.counts.get(kind);
     const observed = c?.events ?? 0;
@@ -193,7 +193,7 @@ export function faultsReport(layer: FaultLayer, o: { scenario: Scenario; file: s
     datacenters: [...dcs.values()].sort(byTotal),
     correlated: trace.correlated.map((c) => ({
       at: c.at,
-      kind: c.kind,
+      kind: c.kind.name,
       target: c.target,
       durationSec: Number.isFinite(c.untilSec) ? c.untilSec - c.at : null,
       hosts: c.hosts,
@@ -219,7 +219,7 @@ function table(header: string[], rows: string[][], rightAligned: Set<number>): s
   return [line(header), ...rows.map(line)];
 }
 
-function topKinds(byKind: Partial<Record<FaultKind, number>>, k: number): string {
+function topKinds(byKind: Partial<Record<string, number>>, k: number): string {
   return Object.entries(byKind)
     .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0) || (a[0] < b[0] ? -1 : 1))
     .slice(0, k)

@@ -6,8 +6,8 @@
 // holds, 1 on a breach, 2 on bad input (nothing runs), 3 when a run failed, 130 when
 // interrupted (what finished is written, marked partial).
 import { loadScenarioFile } from "../scenario/load.js";
-import { formatIssues } from "../scenario/issues.js";
-import { formatDuration } from "../scenario/units.js";
+import { formatIssues } from "../base/issues.js";
+import { formatDuration } from "../base/units.js";
 import { laneNames } from "../run/session.js";
 import { chooseRunner, readRunnerChoice, runnerOptions, runnerUsage } from "../distributed/runners.js";
 import { liftSlo, parseGateSlo, type GateSlo, type JudgeMode } from "../gate/objective.js";
@@ -18,8 +18,9 @@ import { formatGateText } from "../gate/text.js";
 import { formatGateMarkdown } from "../gate/markdown.js";
 import { formatGateJUnit } from "../gate/junit.js";
 import { formatGateJson } from "../gate/json.js";
-import { choice, durationOption, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
-import { EXIT, type Io } from "./io.js";
+import { choice, durationOption, flag, int, parse, str, type OptionSpec } from "./args.js";
+import { UsageError } from "../base/errors.js";
+import { EXIT, type Io } from "../base/io.js";
 
 export const DEFAULT_SEEDS = 10;
 

@@ -1,12 +1,12 @@
 // The `fleet` command line: one table of commands, each a function of (argv, io) that
 // returns an exit code. Usage errors and bad input are printed in one line with what to
 // fix and exit 2; only a bug in fleet itself prints a stack trace, and exits 3.
-import { UsageError } from "./args.js";
-import { EXIT, processIo, type Io } from "./io.js";
+import { UsageError } from "../base/errors.js";
+import { EXIT, processIo, type Io } from "../base/io.js";
 import { validateCommand } from "./validate.js";
 import { chaosCommand } from "./chaos.js";
 import { codesCommand } from "./codes.js";
-import { VERSION } from "./version.js";
+import { VERSION } from "../base/version.js";
 import { faultsCommand, faultsUsage } from "./faults.js";
 import { workerCommand, workerUsage } from "./worker.js";
 import { gateCommand, gateUsage } from "./gate.js";
@@ -152,7 +152,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   }
   const command = commands[name];
   if (!command) {
-    const { didYouMean } = await import("../scenario/issues.js");
+    const { didYouMean } = await import("../base/issues.js");
     const guess = didYouMean(name, Object.keys(commands));
     io.err(`fleet: unknown command "${name}"${guess ? ` (did you mean "${guess}"?)` : ""}\nRun "fleet --help" for the list of commands.\n`);
     return EXIT.usage;

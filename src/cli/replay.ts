@@ -25,18 +25,19 @@ import {
   type JournalReadResult,
 } from "../journal/index.js";
 import { countScenario } from "../scenario/summary.js";
-import { formatDuration, parseDuration, UnitError } from "../scenario/units.js";
+import { formatDuration, parseDuration, UnitError } from "../base/units.js";
 import { laneNames, runScenario } from "../run/session.js";
 import { JsonReporter } from "../report/json.js";
 import { TextReporter } from "../report/text.js";
 import type { Reporter } from "../report/reporter.js";
 import { wantsDashboard } from "../tui/choose.js";
-import { didYouMean } from "../scenario/issues.js";
+import { didYouMean } from "../base/issues.js";
 import { exitCodeOf, formatValue, type Verdict } from "../slo/slo.js";
-import { choice, flag, int, parse, str, UsageError, type OptionSpec, type Parsed } from "./args.js";
-import { EXIT, type Io } from "./io.js";
+import { choice, flag, int, parse, str, type OptionSpec, type Parsed } from "./args.js";
+import { UsageError } from "../base/errors.js";
+import { EXIT, type Io } from "../base/io.js";
 import { exitCodeOfRun, stopOnSignals } from "./signals.js";
-import { VERSION } from "./version.js";
+import { VERSION } from "../base/version.js";
 import { JournalSourceError, readJournalSource } from "../replay/source.js";
 import { assess, type Assessment } from "../replay/trust.js";
 import { verifyJournal, type VerifyResult } from "../replay/verify.js";

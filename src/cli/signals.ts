@@ -5,7 +5,7 @@
 import type { Journal } from "../journal/index.js";
 import type { RunOutcome } from "../run/session.js";
 import { exitCodeOf } from "../slo/slo.js";
-import { EXIT, type Io } from "./io.js";
+import { EXIT, type Io } from "../base/io.js";
 
 export interface SignalStop {
   /** Signals received so far. */

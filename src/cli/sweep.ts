@@ -5,8 +5,8 @@
 // done, 2 bad input (nothing runs), 3 a run failed, 130 interrupted (what finished is
 // printed and written, marked partial).
 import { loadScenarioFile } from "../scenario/load.js";
-import { didYouMean, formatIssues } from "../scenario/issues.js";
-import { formatDuration } from "../scenario/units.js";
+import { didYouMean, formatIssues } from "../base/issues.js";
+import { formatDuration } from "../base/units.js";
 import { laneNames } from "../run/session.js";
 import { knownMetrics, metricInfo } from "../slo/metrics.js";
 import { chooseRunner, readRunnerChoice, runnerOptions, runnerUsage } from "../distributed/runners.js";
@@ -18,8 +18,9 @@ import { checkAxisPath, checkPoint } from "../sweep/check.js";
 import { formatSetting, parseSet, type Axis } from "../sweep/range.js";
 import { formatSweepChart, formatSweepHeat, formatSweepTable } from "../sweep/plot.js";
 import { formatSweepJson } from "../sweep/json.js";
-import { choice, durationOption, flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
-import { EXIT, type Io } from "./io.js";
+import { choice, durationOption, flag, int, parse, str, type OptionSpec } from "./args.js";
+import { UsageError } from "../base/errors.js";
+import { EXIT, type Io } from "../base/io.js";
 
 export const DEFAULT_SWEEP_SEEDS = 5;
 

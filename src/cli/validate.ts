@@ -1,11 +1,11 @@
 // `fleet validate FILE...`: prints `ok` and a one-line summary per valid file, or every
 // error with file:line:column; exits 2 if any file is invalid.
-import { type Io, EXIT } from "./io.js";
+import { type Io, EXIT } from "../base/io.js";
 import { parse, type OptionSpec } from "./args.js";
 import { loadScenarioFile } from "../scenario/load.js";
-import { formatIssues } from "../scenario/issues.js";
+import { formatIssues } from "../base/issues.js";
 import { summarizeScenario } from "../scenario/summary.js";
-import { UsageError } from "./args.js";
+import { UsageError } from "../base/errors.js";
 
 export const validateOptions: OptionSpec = {
   help: { type: "boolean", short: "h" },

@@ -2,9 +2,10 @@
 // queue on a shared Redis (src/distributed/redis-worker.ts). Prints a line when it starts
 // and one per job; stops on --once / --idle-exit, or Ctrl-C (finish the running jobs; a
 // second Ctrl-C hands them back to the queue and quits at once).
-import { flag, int, parse, str, UsageError, type OptionSpec } from "./args.js";
-import { EXIT, type Io } from "./io.js";
-import { formatDuration, parseDuration } from "../scenario/units.js";
+import { flag, int, parse, str, type OptionSpec } from "./args.js";
+import { UsageError } from "../base/errors.js";
+import { EXIT, type Io } from "../base/io.js";
+import { formatDuration, parseDuration } from "../base/units.js";
 
 export const workerUsage = `fleet worker --redis URL [options]
 

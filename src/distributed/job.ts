@@ -7,10 +7,10 @@
 import { parseDocument } from "yaml";
 import { digestOnlyJournal, type JsonObject } from "../journal/index.js";
 import { loadScenarioText } from "../scenario/load.js";
-import { formatIssues } from "../scenario/issues.js";
+import { formatIssues } from "../base/issues.js";
 import { runScenario } from "../run/session.js";
 import type { Verdict } from "../slo/slo.js";
-import { VERSION } from "../cli/version.js";
+import { VERSION } from "../base/version.js";
 
 /** A setting changed before the scenario is validated: `policies.hardened.checkpoint` = "2h". */
 export interface Override {

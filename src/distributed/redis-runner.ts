@@ -24,7 +24,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { JobResult, JobSpec, Runner } from "./job.js";
-import { VERSION } from "../cli/version.js";
+import { VERSION } from "../base/version.js";
 import {
   DEFAULT_KEEP_RESULTS_SEC,
   DEFAULT_QUEUE,

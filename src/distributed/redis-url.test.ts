@@ -2,7 +2,7 @@
 // password never appears in anything printed.
 import { describe, expect, it } from "vitest";
 import { explainRedisError, parseRedisUrl, redactUrl, RedisUrlError } from "./redis-url.js";
-import { UsageError } from "../cli/args.js";
+import { UsageError } from "../base/errors.js";
 
 describe("redactUrl", () => {
   it("hides the password and keeps the rest", () => {

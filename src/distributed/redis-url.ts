@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { Redis, type RedisOptions } from "ioredis";
-import { UsageError } from "../cli/args.js";
+import { UsageError } from "../base/errors.js";
 
 export interface RedisTarget {
   tls: boolean;

@@ -24,7 +24,7 @@ import { hostname } from "node:os";
 import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { runJob, type JobResult, type JobSpec } from "./job.js";
-import { VERSION } from "../cli/version.js";
+import { VERSION } from "../base/version.js";
 import { JobThreads } from "./redis-job-threads.js";
 import {
   DEFAULT_KEEP_RESULTS_SEC,

@@ -5,7 +5,8 @@
 // the jobs go on a BullMQ queue that `fleet worker --redis URL` processes work, on any
 // machine (loaded only when asked for: bullmq and ioredis take ~0.5 s to import).
 import os from "node:os";
-import { flag, int, str, type OptionSpec, type Parsed, UsageError } from "../cli/args.js";
+import { flag, int, str, type OptionSpec, type Parsed } from "../cli/args.js";
+import { UsageError } from "../base/errors.js";
 import { serialRunner, type Runner } from "./job.js";
 import { threadRunner } from "./thread-runner.js";
 

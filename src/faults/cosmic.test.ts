@@ -20,7 +20,7 @@ function run(w: ReturnType<typeof world>, yaml: string, horizonSec: number) {
 /** |obs - exp| < 4 sqrt(exp): the statistical check of every rate test here. */
 const close = (obs: number, exp: number): boolean => withinPoisson(obs, exp);
 
-const upsets = (w: ReturnType<typeof world>) => w.events.filter((e) => e.kind === "cosmic.upset");
+const upsets = (w: ReturnType<typeof world>) => w.events.filter((e) => e.kind.name === "cosmic.upset");
 
 describe("cosmic settings", () => {
   it("reads the scenario form and fills documented defaults", () => {
@@ -155,19 +155,19 @@ describe("cosmic bursts", () => {
     const after = upsets(w).filter((e) => e.at >= 12 * HOUR);
     const eastAfter = after.filter((e) => w.fleet.rowOfHost(e.host) % 2 === 0).length;
     expect(close(eastAfter, 4 * perRowBase * 6)).toBe(true);
-    const burst = w.events.find((e) => e.kind === "cosmic.burst")!;
+    const burst = w.events.find((e) => e.kind.name === "cosmic.burst")!;
     expect(burst.detail).toMatchObject({ direction: 90, width: 90, gain: 40, duration: 7200, racks: 16, hosts: 64 });
-    expect(w.trace.correlated.map((c) => c.kind)).toEqual(["cosmic.burst"]);
+    expect(w.trace.correlated.map((c) => c.kind.name)).toEqual(["cosmic.burst"]);
   });
 
   it("starts scheduled bursts at their exact times and random ones at the configured mean interval", () => {
     const w = world({});
     run(w, "{ rate: 1 FIT/Mbit, bursts: { at: [30h, 50h], duration: 10m } }", 60 * HOUR);
-    expect(w.events.filter((e) => e.kind === "cosmic.burst").map((e) => e.at)).toEqual([30 * HOUR, 50 * HOUR]);
+    expect(w.events.filter((e) => e.kind.name === "cosmic.burst").map((e) => e.at)).toEqual([30 * HOUR, 50 * HOUR]);
 
     const r = world({});
     const inj = run(r, "{ rate: 0 FIT/Mbit, bursts: { every: 1h, duration: 10m, direction: random } }", 60 * DAY);
-    const n = r.events.filter((e) => e.kind === "cosmic.burst").length;
+    const n = r.events.filter((e) => e.kind.name === "cosmic.burst").length;
     expect(inj.expected!(r.fleet, 60 * DAY)["cosmic.burst"]).toBe(1440);
     expect(close(n, 1440)).toBe(true);
     expect(close(n, 720)).toBe(false);
@@ -185,7 +185,7 @@ describe("cosmic aggregated mode", () => {
     expect(close(multi, exp["cosmic.upset"]!)).toBe(true);
     expect(upsets(w).filter((e) => (e.detail.bits as number[]).length < 2)).toEqual([]);
     // Listener events carry the counts; they sum to the kind's count.
-    const rackEvents = w.events.filter((e) => e.kind === "cosmic.upsets");
+    const rackEvents = w.events.filter((e) => e.kind.name === "cosmic.upsets");
     expect(rackEvents.every((e) => e.ref!.kind === "rack")).toBe(true);
     expect(rackEvents.reduce((a, e) => a + (e.detail.count as number), 0)).toBe(single);
     // Windows are cut at the burst's start and end: 720 hourly windows + 2 cuts.

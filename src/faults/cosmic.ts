@@ -59,11 +59,43 @@ import type { Fleet } from "../fleet/fleet.js";
 import { angularDistance } from "../fleet/facing.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { isScalar } from "yaml";
-import { angle, azimuth, duration, factor, fitRate, fraction, list, map, maybe, number, object, opt, refine, type Validator } from "../scenario/schema.js";
+import { angle, azimuth, duration, factor, fitRate, fraction, list, map, maybe, number, object, opt, refine, type Validator } from "../base/schema.js";
 import type { Rng } from "../sim/rng.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { defineKind } from "./kind.js";
 import { AliasTable, BITS_PER_MBIT, WORD_DATA_BITS, WORD_TOTAL_BITS, adjacentBits, dimmGeometry, dimmOfWord, fitToPerSec } from "./memory.js";
-import type { FaultKind } from "./trace.js";
+
+/** Transient bit flips in one DRAM word (one bit, or adjacent bits of a multi-bit upset). */
+export const UPSET = defineKind("cosmic.upset", {
+  code: 0,
+  summary: "transient bit flips in one DRAM word (single or multi-bit)",
+  effect: { class: "errors", on: "memory-word" },
+  fields: { word: "host word address", bits: "flipped positions of the 72-bit word", dimm: "DIMM index in the host", origin: "incident for a scheduled upset" },
+});
+/** Single-bit upsets counted, not listed: a count on a rack over a window. */
+export const UPSETS = defineKind("cosmic.upsets", {
+  code: 1,
+  summary: "single-bit upsets aggregated: a count on a rack over a window",
+  effect: { class: "errors", on: "memory-count" },
+  fields: { count: "upsets", window: "[start, end] simulated seconds", racks: "racks hit (summary records)", bits: "bits per upset (1)" },
+});
+/** A directional burst began. */
+export const BURST = defineKind("cosmic.burst", {
+  code: 2,
+  summary: "a directional burst began: the racks facing it see a raised upset rate",
+  effect: { class: "none", because: "a marker: what a burst does arrives as the cosmic.upset and cosmic.upsets records of the racks it lights" },
+  correlated: true,
+  fields: {
+    direction: "azimuth the burst comes from, degrees",
+    width: "full angular width, degrees",
+    edge: "raised-cosine edge, degrees",
+    gain: "rate multiplier at the centre",
+    duration: "seconds",
+    racks: "racks facing it",
+    hosts: "hosts in those racks",
+    origin: "random or scheduled",
+  },
+});
 
 /** Altitude attenuation length: flux(h) / flux(0) = exp(h / L); 3.5x at 1,500 m. */
 export const ALTITUDE_SCALE_M = 1197;
@@ -361,7 +393,7 @@ class CosmicInjector implements Injector {
     this.scheduleUpset();
   }
 
-  expected(fleet: Fleet, horizonSec: number): Partial<Record<FaultKind, number>> {
+  expected(fleet: Fleet, horizonSec: number): Partial<Record<string, number>> {
     const rates = new CosmicRates(fleet, this.s);
     const all = rates.expectedUpsets(horizonSec);
     const aggregated = all > this.s.aggregateAbove;
@@ -436,7 +468,7 @@ class CosmicInjector implements Injector {
     const word = rng.int(this.wordsOfDc[dc]);
     const first = rng.int(WORD_TOTAL_BITS - width + 1);
     trace.emit(
-      "cosmic.upset",
+      UPSET,
       { kind: "host", index: host },
       {
         detail: { word, bits: adjacentBits(first, width), dimm: dimmOfWord(this.dimmWordsOfDc[dc], word) },
@@ -488,9 +520,8 @@ class CosmicInjector implements Injector {
     this.active.push({ id, endSec, excess: c.excess, extraPerSec: c.extraPerSec, table: c.table });
     this.afterRegimeChange();
     if (endSec <= this.env.horizonSec) sim.scheduleAt(endSec, this.burstEndKind, id, 0);
-    trace.emit("cosmic.burst", undefined, {
+    trace.emit(BURST, undefined, {
       untilSec: endSec,
-      correlated: true,
       detail: {
         direction: Math.round(dir * 100) / 100,
         width: b.widthDeg,
@@ -559,20 +590,22 @@ class CosmicInjector implements Injector {
       racksHit++;
       const ref: FleetRef = { kind: "rack", index: rack };
       // emit counts one event; countOnly adds the rest, so the kind's count is n.
-      trace.countOnly("cosmic.upsets", ref, n - 1);
-      trace.emit("cosmic.upsets", ref, { detail: { count: n, window }, journal: false });
+      trace.countOnly(UPSETS, ref, n - 1);
+      trace.emit(UPSETS, ref, { detail: { count: n, window }, journal: false });
     }
-    trace.summarize("cosmic.upsets", { count: total, racks: racksHit, window, bits: 1 });
+    trace.summarize(UPSETS, { count: total, racks: racksHit, window, bits: 1 });
   }
 }
 
 export const cosmicModel: FaultModel<CosmicSettings> = {
   kind: "cosmic",
   summary: "transient DRAM bit flips from cosmic rays, scaled by altitude, with directional bursts",
+  kinds: [UPSET, UPSETS, BURST],
   schema,
   create: (s) => new CosmicInjector(s),
   incident: {
     targets: ["host"],
+    kindOf: () => UPSET,
     params: {
       bits: opt(number({ min: 1, max: 4, integer: true }), 1, "adjacent bits flipped in one word (1)"),
     },
@@ -582,7 +615,7 @@ export const cosmicModel: FaultModel<CosmicSettings> = {
       const word = rng.int(Math.floor((h.dimms * h.dimmBytes * 8) / WORD_DATA_BITS));
       const width = params.bits as number;
       const first = rng.int(WORD_TOTAL_BITS - width + 1);
-      trace.emit("cosmic.upset", ref, {
+      trace.emit(UPSET, ref, {
         detail: { word, bits: adjacentBits(first, width), dimm: dimmOfWord(dimmGeometry(h.dimmBytes), word), origin: "incident" },
       });
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TB } from "../fleet/testing.js";
-import { diskModel, expectedFailuresPerDisk, SECTOR_BYTES } from "./disk.js";
+import { DISK_FAIL, SECTOR_BYTES, diskModel, expectedFailuresPerDisk } from "./disk.js";
 import { DAY, faultHarness, HOUR, parseSettings, withinPoisson, YEAR } from "./testing.js";
 
 /** 10,000 hosts x 4 disks = 40,000 disks. */
@@ -49,7 +49,7 @@ describe("disk failures", () => {
     const horizon = 180 * DAY;
     const inj = h.start(diskModel.create(s), "faults.disk", horizon);
     h.sim.run({ until: horizon });
-    const fails = h.events.filter((e) => e.kind === "disk.fail");
+    const fails = h.events.filter((e) => e.kind.name === "disk.fail");
     const expected = inj.expected!(h.fleet, horizon)["disk.fail"]!;
     expect(expected).toBeCloseTo(40_000 * expectedFailuresPerDisk(s, horizon), 6);
     expect(expected).toBeGreaterThan(1200);
@@ -84,7 +84,7 @@ describe("disk failures", () => {
     const s = parseSettings(diskModel, `{ afr: 100%, wearOut: 50y, ageAtStart: 1y, ageSpread: 0s, replace: 30d, ${quiet} }`);
     h.start(diskModel.create(s), "faults.disk", 20 * YEAR);
     h.sim.run({ until: 20 * YEAR });
-    const fails = h.events.filter((e) => e.kind === "disk.fail");
+    const fails = h.events.filter((e) => e.kind.name === "disk.fail");
     expect(withinPoisson(fails.length, 4 * 20 * (365 / 395), 5)).toBe(true); // renewal: one per (1y + 30d)
     for (let disk = 0; disk < 4; disk++) {
       const mine = fails.filter((e) => e.detail.disk === disk);
@@ -106,8 +106,8 @@ describe("latent sector errors and slow disks", () => {
   const s = parseSettings(diskModel, "{ afr: 0, lse: 3%, lseCluster: 4, lseSpan: 1MiB, slow: 2%, slowdown: 10x..20x, slowFor: 1h }");
   const inj = h.start(diskModel.create(s), "faults.disk", horizon);
   h.sim.run({ until: horizon });
-  const lses = h.events.filter((e) => e.kind === "disk.lse");
-  const slows = h.events.filter((e) => e.kind === "disk.slow");
+  const lses = h.events.filter((e) => e.kind.name === "disk.lse");
+  const slows = h.events.filter((e) => e.kind.name === "disk.slow");
   // Clusters: consecutive records at the same time on the same disk.
   const clusters: (typeof lses)[] = [];
   for (const e of lses) {
@@ -162,6 +162,6 @@ describe("a scheduled disk failure", () => {
     const host = h.fleet.resolve("dc1/row01/rack02/host03")!.index;
     h.fire(diskModel, "dc1/row01/rack02/host03", { index: 2 }, 5 * HOUR);
     h.sim.run({ until: DAY });
-    expect(h.events).toMatchObject([{ kind: "disk.fail", at: 5 * HOUR, host, untilSec: 29 * HOUR, detail: { disk: 2, cause: "incident" } }]);
+    expect(h.events).toMatchObject([{ kind: DISK_FAIL, at: 5 * HOUR, host, untilSec: 29 * HOUR, detail: { disk: 2, cause: "incident" } }]);
   });
 });

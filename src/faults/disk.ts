@@ -72,9 +72,10 @@
 import { isScalar } from "yaml";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
-import { BAD, duration, factor, fraction, map, number, object, opt, size, type Validator } from "../scenario/schema.js";
-import { EXPECT_FACTOR, parseFactor, UnitError } from "../scenario/units.js";
+import { BAD, duration, factor, fraction, map, number, object, opt, size, type Validator } from "../base/schema.js";
+import { EXPECT_FACTOR, parseFactor, UnitError } from "../base/units.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { defineKind } from "./kind.js";
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -301,7 +302,7 @@ class DiskInjector implements Injector {
     const ref = this.hostRefOf(slot);
     this.born.set(slot, Infinity);
     sim.schedule(this.s.replaceSec, this.replaceKind, slot, 0);
-    trace.emit("disk.fail", ref, { untilSec: sim.now + this.s.replaceSec, detail: { disk: this.diskOf(slot), ageDays: Math.round(ageSec / DAY) } });
+    trace.emit(DISK_FAIL, ref, { untilSec: sim.now + this.s.replaceSec, detail: { disk: this.diskOf(slot), ageDays: Math.round(ageSec / DAY) } });
   }
 
   // ---- latent sector errors and slow disks ---------------------------------------------
@@ -321,7 +322,7 @@ class DiskInjector implements Injector {
       const count = p >= 1 ? 1 : 1 + Math.floor(Math.log(1 - rng.next()) / Math.log(1 - p));
       for (let i = 0; i < count; i++) {
         const sector = i === 0 ? first : Math.min(sectors - 1, first + rng.int(span));
-        trace.emit("disk.lse", ref, { detail: { disk, sector, cluster: count } });
+        trace.emit(DISK_LSE, ref, { detail: { disk, sector, cluster: count } });
       }
     }
     this.nextArrival(this.lseKind, s.lsePerYear);
@@ -333,7 +334,7 @@ class DiskInjector implements Injector {
     const slot = rng.int(this.slots);
     const factor = s.slowdownMin + (s.slowdownMax - s.slowdownMin) * rng.next();
     if (this.ageOf(slot) >= 0) {
-      trace.emit("disk.slow", this.hostRefOf(slot), { untilSec: sim.now + s.slowSec, detail: { disk: this.diskOf(slot), factor } });
+      trace.emit(DISK_SLOW, this.hostRefOf(slot), { untilSec: sim.now + s.slowSec, detail: { disk: this.diskOf(slot), factor } });
     }
     this.nextArrival(this.slowKind, s.slowPerYear);
   }
@@ -368,15 +369,40 @@ class DiskInjector implements Injector {
   }
 }
 
+/** A disk died: its slot is empty until a new disk is in. */
+export const DISK_FAIL = defineKind("disk.fail", {
+  code: 5,
+  summary: "a disk died; a new one is in at until",
+  effect: { class: "down", on: "disk" },
+  episode: "replace",
+  fields: { disk: "disk index in the host", ageDays: "the disk's age", cause: "incident when scheduled" },
+});
+/** A latent sector error: found only by a read or a scrub. */
+export const DISK_LSE = defineKind("disk.lse", {
+  code: 6,
+  summary: "a latent sector error appeared (found only by a read or a scrub)",
+  effect: { class: "errors", on: "disk-sector" },
+  fields: { disk: "disk index in the host", sector: "sector (SECTOR_BYTES units)", cluster: "errors in its cluster" },
+});
+/** A disk runs slow for a while. */
+export const DISK_SLOW = defineKind("disk.slow", {
+  code: 7,
+  summary: "a disk runs several times slower for a while (fail-slow)",
+  effect: { class: "slow", on: "disk" },
+  fields: { disk: "disk index in the host", factor: "how many times slower" },
+});
+
 export const diskModel: FaultModel<DiskSettings> = {
   kind: "disk",
   summary: "disk failures rising with age, clustered latent sector errors, slow disks",
+  kinds: [DISK_FAIL, DISK_LSE, DISK_SLOW],
   schema,
   create: (s) => new DiskInjector(s),
   incident: {
     // `- at: 5h, disk: dc1/row01/rack02/host03, index: 1, replace: 24h`
     // A scheduled failure does not reset the disk injector's age of that slot.
     targets: ["host"],
+    kindOf: () => DISK_FAIL,
     params: {
       index: opt(number({ min: 0, integer: true }), 0, "which disk of the host fails (0, the first)"),
       replace: opt(duration(), 24 * HOUR, "time until a new disk is in (24h)"),
@@ -385,7 +411,7 @@ export const diskModel: FaultModel<DiskSettings> = {
       const index = params.index as number;
       const disks = env.fleet.hostSpec(ref.index).disks;
       if (index >= disks) throw new RangeError(`disk incident on ${env.fleet.idOf(ref)}: index ${index}, but the host has ${disks} disks`);
-      env.trace.emit("disk.fail", ref, { untilSec: env.sim.now + (params.replace as number), detail: { disk: index, cause: "incident" } });
+      env.trace.emit(DISK_FAIL, ref, { untilSec: env.sim.now + (params.replace as number), detail: { disk: index, cause: "incident" } });
     },
   },
 };

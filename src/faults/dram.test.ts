@@ -38,7 +38,7 @@ describe("dram fault rates", () => {
     const w = world({ rows: 2, racksPerRow: 4, hostsPerRack: 4 });
     const inj = run(w, "{ scale: 10000x, maxErrors: 0 }", 30 * DAY);
     const devices = 32 * 16 * 36;
-    const faults = w.events.filter((e) => e.kind === "dram.fault");
+    const faults = w.events.filter((e) => e.kind.name === "dram.fault");
     const exp = inj.expected!(w.fleet, 30 * DAY);
     expect(exp["dram.error"]).toBe(0);
     expect(close(faults.length, exp["dram.fault"]!)).toBe(true);
@@ -49,7 +49,7 @@ describe("dram fault rates", () => {
       expect(close(obs, e), `${m}: ${obs} vs ${e}`).toBe(true);
       if (e > 20) expect(close(obs, 2 * e), m).toBe(false);
     }
-    expect(w.events.some((e) => e.kind === "dram.error")).toBe(false);
+    expect(w.events.some((e) => e.kind.name === "dram.error")).toBe(false);
   });
 });
 
@@ -64,8 +64,8 @@ describe("dram errors", () => {
   const faults = new Map<number, FaultEvent>();
   const errors = new Map<number, FaultEvent[]>();
   for (const e of w.events) {
-    if (e.kind === "dram.fault") faults.set(e.detail.fault as number, e);
-    if (e.kind === "dram.error") {
+    if (e.kind.name === "dram.fault") faults.set(e.detail.fault as number, e);
+    if (e.kind.name === "dram.error") {
       const id = e.detail.fault as number;
       if (!errors.has(id)) errors.set(id, []);
       errors.get(id)!.push(e);
@@ -148,10 +148,10 @@ describe("dram incidents and caps", () => {
     const env = { ...w, horizonSec: 400 * DAY, rng: w.sim.streams.get("faults.timeline") };
     dramModel.incident!.fire(env, { kind: "host", index: 3 }, { mode: "row", dimm: 2, device: 20 });
     w.sim.run({ until: 400 * DAY });
-    const fault = w.events.find((e) => e.kind === "dram.fault")!;
+    const fault = w.events.find((e) => e.kind.name === "dram.fault")!;
     expect(fault.host).toBe(3);
     expect(fault.detail).toMatchObject({ mode: "row", dimm: 2, device: 2, ranks: [1, 1] });
-    const errs = w.events.filter((e) => e.kind === "dram.error");
+    const errs = w.events.filter((e) => e.kind.name === "dram.error");
     // 0.1 errors per hour for 9,600 h would be 960: the default cap of 100 stops it.
     expect(errs.length).toBe(100);
     expect(errs.every((e) => e.host === 3 && e.detail.device === 2)).toBe(true);

@@ -48,12 +48,12 @@
 // address scrambling; faults never heal (retiring the DIMM is a policy's business).
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
-import { factor, map, maybe, number, object, oneOf, opt } from "../scenario/schema.js";
+import { factor, map, maybe, number, object, oneOf, opt } from "../base/schema.js";
 import type { Rng } from "../sim/rng.js";
 import type { Sim } from "../sim/sim.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { defineKind } from "./kind.js";
 import { AliasTable, DEVICE_BITS, DEVICES_PER_DIMM, DEVICES_PER_RANK, type DimmGeometry, dimmGeometry, fitToPerSec, wordAddress } from "./memory.js";
-import type { FaultKind } from "./trace.js";
 
 export const DRAM_MODES = ["bit", "word", "column", "row", "bank", "multiBank", "rank"] as const;
 export type DramMode = (typeof DRAM_MODES)[number];
@@ -184,7 +184,7 @@ class DramEngine {
     this.faults.push(f);
     const span = (v: number, n: number) => (v < 0 ? [0, n - 1] : [v, v]);
     trace.emit(
-      "dram.fault",
+      DRAM_FAULT,
       { kind: "host", index: host },
       {
         detail: {
@@ -225,7 +225,7 @@ class DramEngine {
     if (mask === 0) mask = f.mode === "multiBank" || f.mode === "rank" ? 1 + rng.int(15) : 1 << rng.int(DEVICE_BITS);
     f.errorsLeft--;
     const ref: FleetRef = { kind: "host", index: f.host };
-    this.env.trace.emit("dram.error", ref, {
+    this.env.trace.emit(DRAM_ERROR, ref, {
       detail: { fault: f.id, mode: f.mode, dimm: f.dimm, device: f.device, word: wordAddress(g, f.dimm, rank, bank, row, col), bits: maskBits(f.device, mask) },
     });
     this.scheduleError(f);
@@ -311,7 +311,7 @@ class DramInjector implements Injector {
     this.scheduleNext();
   }
 
-  expected(fleet: Fleet, horizonSec: number): Partial<Record<FaultKind, number>> {
+  expected(fleet: Fleet, horizonSec: number): Partial<Record<string, number>> {
     const devices = devicesByDc(fleet).reduce((a, b) => a + b, 0);
     let faults = 0;
     let errors = 0;
@@ -339,13 +339,41 @@ class DramInjector implements Injector {
   }
 }
 
+/** A permanent DRAM fault appeared: ground truth, silent until it produces errors. */
+export const DRAM_FAULT = defineKind("dram.fault", {
+  code: 3,
+  summary: "a permanent DRAM fault appeared (mode: bit, word, column, row, bank, multiBank, rank)",
+  effect: { class: "none", because: "ground truth: nothing reads a fault itself; what readers see of it arrives as its dram.error records" },
+  fields: {
+    fault: "fault id",
+    mode: "bit, word, column, row, bank, multiBank or rank",
+    dimm: "DIMM index",
+    device: "device in the DIMM",
+    ranks: "[first, last] rank",
+    banks: "[first, last] bank",
+    rows: "[first, last] row",
+    cols: "[first, last] column",
+    words: "host words of the region's corners",
+    bits: "data bits of the device's nibble",
+  },
+});
+/** A permanent fault produced an error on a read. */
+export const DRAM_ERROR = defineKind("dram.error", {
+  code: 4,
+  summary: "a permanent DRAM fault produced an error on a read",
+  effect: { class: "errors", on: "memory-word" },
+  fields: { fault: "fault id", mode: "the fault's mode", dimm: "DIMM index", device: "device", word: "host word address", bits: "positions in error" },
+});
+
 export const dramModel: FaultModel<DramSettings> = {
   kind: "dram",
   summary: "permanent DRAM faults by mode (bit, word, column, row, bank, multi-bank, rank) and their repeating errors",
+  kinds: [DRAM_FAULT, DRAM_ERROR],
   schema,
   create: (s) => new DramInjector(s),
   incident: {
     targets: ["host"],
+    kindOf: () => DRAM_FAULT,
     params: {
       mode: opt(oneOf(DRAM_MODES), "bit", "fault mode: bit, word, column, row, bank, multiBank or rank (bit)"),
       dimm: maybe(number({ min: 0, integer: true }), "DIMM index in the host, from 0 (random if absent)"),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HostState } from "../fleet/state.js";
-import { hostCrashModel } from "./host.js";
+import { HOST_CRASH, hostCrashModel } from "./host.js";
 import { DAY, faultHarness, HOUR, MINUTE, parseSettings, withinPoisson, YEAR } from "./testing.js";
 
 /** 10,000 hosts: 25 rows x 25 racks x 16 hosts. */
@@ -22,7 +22,7 @@ describe("host crashes", () => {
     horizon,
   );
   h.sim.run({ until: horizon });
-  const crashes = h.events.filter((e) => e.kind === "host.crash");
+  const crashes = h.events.filter((e) => e.kind.name === "host.crash");
 
   it("happen at the configured per-host rate (a 2x rate would fail)", () => {
     const expected = inj.expected!(h.fleet, horizon)["host.crash"]!;
@@ -69,7 +69,7 @@ describe("a scheduled host crash", () => {
     expect(h.fleet.state[host]).toBe(HostState.DOWN);
     h.sim.run({ until: 2 * HOUR + 10 * MINUTE });
     expect(h.fleet.state[host]).toBe(HostState.UP);
-    expect(h.events).toMatchObject([{ kind: "host.crash", at: 2 * HOUR, host, detail: { cause: "incident" } }]);
+    expect(h.events).toMatchObject([{ kind: HOST_CRASH, at: 2 * HOUR, host, detail: { cause: "incident" } }]);
   });
 
   it("with mtbf off, nothing happens", () => {

@@ -29,8 +29,9 @@
 import { isScalar } from "yaml";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
-import { duration, either, fraction, map, object, opt, scalar, type Validator } from "../scenario/schema.js";
+import { duration, either, fraction, map, object, opt, scalar, type Validator } from "../base/schema.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { defineKind } from "./kind.js";
 
 const YEAR = 365 * 86400;
 
@@ -91,7 +92,7 @@ class HostCrashInjector implements Injector {
     const host = rng.int(fleet.hostCount);
     const repair = rng.next() < this.s.repairFraction;
     const ref: FleetRef = { kind: "host", index: host };
-    trace.down("host.crash", ref, { repairSec: repair ? this.s.repairSec : this.s.rebootSec, detail: { cause: repair ? "repair" : "reboot" } });
+    trace.down(HOST_CRASH, ref, { repairSec: repair ? this.s.repairSec : this.s.rebootSec, detail: { cause: repair ? "repair" : "reboot" } });
     this.next();
   }
 
@@ -102,18 +103,29 @@ class HostCrashInjector implements Injector {
   }
 }
 
+/** A host crashed: down for a reboot, or for a repair. */
+export const HOST_CRASH = defineKind("host.crash", {
+  code: 12,
+  summary: "a host crashed: down for a reboot, or for a repair",
+  effect: { class: "down", on: "hosts" },
+  episode: "repair",
+  fields: { cause: "reboot or repair (or incident)" },
+});
+
 export const hostCrashModel: FaultModel<HostCrashSettings> = {
   kind: "host",
+  kinds: [HOST_CRASH],
   summary: "host crashes (kernel panics, hangs, hardware): down for a reboot, a few for a repair",
   schema,
   create: (s) => new HostCrashInjector(s),
   incident: {
     targets: ["host"],
+    kindOf: () => HOST_CRASH,
     params: {
       repair: opt(duration({ positive: true }), 600, "how long the host stays down (10m, a reboot)"),
     },
     fire(env, ref, params) {
-      env.trace.down("host.crash", ref, { repairSec: params.repair as number, detail: { cause: "incident" } });
+      env.trace.down(HOST_CRASH, ref, { repairSec: params.repair as number, detail: { cause: "incident" } });
     },
   },
 };

@@ -8,10 +8,11 @@
 import type { Fleet } from "../fleet/fleet.js";
 import type { Rng } from "../sim/rng.js";
 import type { Sim } from "../sim/sim.js";
-import type { Validator } from "../scenario/schema.js";
+import type { Validator } from "../base/schema.js";
 import type { FleetKind, FleetRef } from "../fleet/ref.js";
-import type { Shape } from "../scenario/schema.js";
-import type { FaultKind, FaultTrace } from "./trace.js";
+import type { Shape } from "../base/schema.js";
+import type { FaultKindDecl } from "./kind.js";
+import type { FaultTrace } from "./trace.js";
 
 export interface FaultEnv {
   sim: Sim;
@@ -38,7 +39,7 @@ export interface Injector {
    * Expected number of events of each kind over [0, horizonSec] on this fleet, from the
    * configured rates: `fleet faults` prints it beside the observed count.
    */
-  expected?(fleet: Fleet, horizonSec: number): Partial<Record<FaultKind, number>>;
+  expected?(fleet: Fleet, horizonSec: number): Partial<Record<string, number>>;
 }
 
 /** A fault model as the scenario sees it: the schema of its settings and a factory. */
@@ -47,6 +48,8 @@ export interface FaultModel<S> {
   kind: string;
   /** One line for `fleet --help` and docs. */
   summary: string;
+  /** The fault kinds this model produces, declared in its file (./kind.ts). */
+  kinds: readonly FaultKindDecl[];
   schema: Validator<S>;
   create(spec: S): Injector;
   /**
@@ -62,6 +65,8 @@ export interface Incident {
   targets: FleetKind[];
   /** The extra keys a scheduled entry may carry (repair, factor, ...), with defaults. */
   params: Shape;
+  /** The kind one scheduled entry produces (e.g. rack.wonky when it gives `wonky`, else rack.fail). */
+  kindOf(params: Record<string, unknown>): FaultKindDecl;
   /** Applies the fault now (env.sim.now) to `ref` with validated params. */
   fire(env: FaultEnv, ref: FleetRef, params: Record<string, unknown>): void;
 }

@@ -4,7 +4,7 @@ import { buildFleet } from "../fleet/build.js";
 import { HostFlag, HostState } from "../fleet/state.js";
 import { fleetSpec } from "../fleet/testing.js";
 import { Sim } from "../sim/sim.js";
-import { cleanValue, mercurialModel, type MercurialSettings, setFloat32Bit } from "./mercurial.js";
+import { MERCURIAL_CORE, cleanValue, mercurialModel, setFloat32Bit, type MercurialSettings } from "./mercurial.js";
 import { FaultTrace, type FaultEvent } from "./trace.js";
 
 const HOUR = 3600;
@@ -78,8 +78,8 @@ describe("mercurial cores in a fleet", () => {
   const s = settings(mercurialModel.schema, "{ hosts: 0.5%, bit: 30, rate: 1/h }");
   const horizon = 30 * DAY;
   const w = run(s, horizon, 11);
-  const cores = w.events.filter((e) => e.kind === "mercurial.core");
-  const corrupt = w.events.filter((e) => e.kind === "mercurial.corrupt");
+  const cores = w.events.filter((e) => e.kind.name === "mercurial.core");
+  const corrupt = w.events.filter((e) => e.kind.name === "mercurial.corrupt");
 
   it("picks a binomial number of distinct hosts at start, flagged and journaled", () => {
     // Binomial(10000, 0.5%): mean 50, sd 7.05.
@@ -142,9 +142,9 @@ describe("mercurialCore incident", () => {
     expect(w.fleet.flags[host.index]).toBe(0);
     w.sim.run({ until: 105 * HOUR });
     expect(w.fleet.flags[host.index] & HostFlag.MERCURIAL).toBeTruthy();
-    expect(w.events[0]).toMatchObject({ kind: "mercurial.core", at: 5 * HOUR, host: host.index, detail: { bit: 29, ratePerHour: 10 } });
+    expect(w.events[0]).toMatchObject({ kind: MERCURIAL_CORE, at: 5 * HOUR, host: host.index, detail: { bit: 29, ratePerHour: 10 } });
     const corrupt = w.events.slice(1);
-    expect(corrupt.every((e) => e.kind === "mercurial.corrupt" && e.host === host.index && e.at > 5 * HOUR && e.detail.bit === 29)).toBe(true);
+    expect(corrupt.every((e) => e.kind.name === "mercurial.corrupt" && e.host === host.index && e.at > 5 * HOUR && e.detail.bit === 29)).toBe(true);
     // 100 hours at 10/h: Poisson(1000), sd 31.6.
     expect(Math.abs(corrupt.length - 1000)).toBeLessThan(4 * 31.6);
   });

@@ -35,8 +35,9 @@ import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { HostFlag } from "../fleet/state.js";
 import type { Rng } from "../sim/rng.js";
-import { fraction, map, number, object, opt, ratePerSec } from "../scenario/schema.js";
+import { fraction, map, number, object, opt, ratePerSec } from "../base/schema.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { defineKind } from "./kind.js";
 import { sampleDistinct } from "./straggler.js";
 
 export interface MercurialSettings {
@@ -120,7 +121,7 @@ class MercurialCores {
     for (let i = 0; i < hosts.length; i++) {
       const h = hosts[i];
       fleet.flags[h] |= HostFlag.MERCURIAL;
-      trace.emit("mercurial.core", { kind: "host", index: h }, { untilSec: Infinity, detail: { bit, ratePerHour: ratePerSec * 3600 } });
+      trace.emit(MERCURIAL_CORE, { kind: "host", index: h }, { untilSec: Infinity, detail: { bit, ratePerHour: ratePerSec * 3600 } });
     }
     if (hosts.length === 0 || !(ratePerSec > 0)) return;
     this.groups.push({ hosts, counts: new Uint32Array(hosts.length), bit, ratePerSec });
@@ -135,7 +136,7 @@ class MercurialCores {
     const before = cleanValue(host, n);
     const after = setFloat32Bit(before, group.bit);
     this.ref.index = host;
-    this.env.trace.emit("mercurial.corrupt", this.ref, { detail: { bit: group.bit, before, after, n } });
+    this.env.trace.emit(MERCURIAL_CORRUPT, this.ref, { detail: { bit: group.bit, before, after, n } });
     this.scheduleNext(g);
   }
 
@@ -174,13 +175,30 @@ class MercurialInjector implements Injector {
   }
 }
 
+/** A host carries a defective core (ground truth: nothing signals it). */
+export const MERCURIAL_CORE = defineKind("mercurial.core", {
+  code: 18,
+  summary: "a host carries a defective core that silently miscomputes some results",
+  effect: { class: "corrupt", on: "core" },
+  fields: { bit: "the float32 bit it sets", ratePerHour: "corruptions per hour" },
+});
+/** A defective core silently corrupted one result. */
+export const MERCURIAL_CORRUPT = defineKind("mercurial.corrupt", {
+  code: 19,
+  summary: "a defective core silently corrupted one result",
+  effect: { class: "corrupt", on: "result" },
+  fields: { bit: "bit set", before: "the clean result", after: "the corrupted result", n: "corruption number on that host" },
+});
+
 export const mercurialModel: FaultModel<MercurialSettings> = {
   kind: "mercurialCore",
+  kinds: [MERCURIAL_CORE, MERCURIAL_CORRUPT],
   summary: "a few hosts with a defective core that silently sets a bit in some results",
   schema,
   create: (s) => new MercurialInjector(s),
   incident: {
     targets: ["host"],
+    kindOf: () => MERCURIAL_CORE,
     params: { bit: bitField(), rate: rateField() },
     fire(env, ref, params) {
       // Rare (one per scheduled incident), so each gets its own small event chain.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HostState } from "../fleet/state.js";
-import { linkModel } from "./network.js";
+import { LINK_CUT, LINK_LATENCY, linkModel } from "./network.js";
 import { DAY, faultHarness, HOUR, MINUTE, parseSettings, withinPoisson, YEAR } from "./testing.js";
 
 /** Three datacenters joined by three links. */
@@ -42,8 +42,8 @@ describe("link cuts and latency spikes", () => {
     const exp = inj.expected!(h.fleet, horizon);
     expect(exp["link.cut"]).toBeCloseTo(3 * 182.5, 6);
     expect(exp["link.latency"]).toBeCloseTo(3 * 365, 6);
-    const cuts = h.events.filter((e) => e.kind === "link.cut");
-    const spikes = h.events.filter((e) => e.kind === "link.latency");
+    const cuts = h.events.filter((e) => e.kind.name === "link.cut");
+    const spikes = h.events.filter((e) => e.kind.name === "link.latency");
     expect(withinPoisson(cuts.length, exp["link.cut"]!)).toBe(true);
     expect(withinPoisson(cuts.length, 2 * exp["link.cut"]!)).toBe(false);
     expect(withinPoisson(spikes.length, exp["link.latency"]!)).toBe(true);
@@ -72,8 +72,8 @@ describe("scheduled link incidents", () => {
     h.fire(linkModel, "link/dc1-dc2", { latency: 0.08, duration: 30 * MINUTE }, 6 * HOUR);
     h.sim.run({ until: DAY });
     expect(h.trace.correlated).toEqual([
-      { at: 5 * HOUR, kind: "link.cut", target: "link/dc2-dc3", untilSec: 7 * HOUR, hosts: 0 },
-      { at: 6 * HOUR, kind: "link.latency", target: "link/dc1-dc2", untilSec: 6.5 * HOUR, hosts: 0 },
+      { at: 5 * HOUR, kind: LINK_CUT, target: "link/dc2-dc3", untilSec: 7 * HOUR, hosts: 0 },
+      { at: 6 * HOUR, kind: LINK_LATENCY, target: "link/dc1-dc2", untilSec: 6.5 * HOUR, hosts: 0 },
     ]);
     expect(h.events[1].detail).toEqual({ extraSec: 0.08, cause: "incident" });
   });

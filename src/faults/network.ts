@@ -28,8 +28,9 @@
 // stands for the rack level), and routing around a cut (the workload layer's business).
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
-import { duration, map, maybe, object, opt } from "../scenario/schema.js";
+import { duration, map, maybe, object, opt } from "../base/schema.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { defineKind } from "./kind.js";
 import { mtbfOrOff } from "./host.js";
 
 const MINUTE = 60;
@@ -68,12 +69,12 @@ const schema = map(
 
 function cutLink(env: FaultEnv, link: number, repairSec: number, cause: string): void {
   const ref: FleetRef = { kind: "link", index: link };
-  env.trace.emit("link.cut", ref, { untilSec: env.sim.now + repairSec, detail: { cause }, correlated: true });
+  env.trace.emit(LINK_CUT, ref, { untilSec: env.sim.now + repairSec, detail: { cause } });
 }
 
 function slowLink(env: FaultEnv, link: number, extraSec: number, forSec: number, cause: string): void {
   const ref: FleetRef = { kind: "link", index: link };
-  env.trace.emit("link.latency", ref, { untilSec: env.sim.now + forSec, detail: { extraSec, cause }, correlated: true });
+  env.trace.emit(LINK_LATENCY, ref, { untilSec: env.sim.now + forSec, detail: { extraSec, cause } });
 }
 
 class LinkInjector implements Injector {
@@ -118,8 +119,28 @@ class LinkInjector implements Injector {
   }
 }
 
+/** An inter-datacenter link is cut until repaired. */
+export const LINK_CUT = defineKind("link.cut", {
+  code: 15,
+  summary: "an inter-datacenter link is cut until repaired",
+  effect: { class: "link", on: "cut" },
+  correlated: true,
+  episode: "repair",
+  fields: { cause: "cut, or incident" },
+});
+/** An inter-datacenter link's latency spikes for a while. */
+export const LINK_LATENCY = defineKind("link.latency", {
+  code: 16,
+  summary: "an inter-datacenter link's latency spikes for a while",
+  effect: { class: "link", on: "latency" },
+  correlated: true,
+  episode: "duration",
+  fields: { extraSec: "latency added, seconds", cause: "spike, or incident" },
+});
+
 export const linkModel: FaultModel<LinkSettings> = {
   kind: "link",
+  kinds: [LINK_CUT, LINK_LATENCY],
   summary: "inter-datacenter link cuts and latency spikes",
   schema,
   create: (s) => new LinkInjector(s),
@@ -127,6 +148,7 @@ export const linkModel: FaultModel<LinkSettings> = {
     // `- at: 5h, link: link/dc1-dc2, repair: 2h`                 the link is cut
     // `- at: 5h, link: link/dc1-dc2, latency: 80ms, duration: 30m` its latency rises
     targets: ["link"],
+    kindOf: (params) => (params.latency !== undefined ? LINK_LATENCY : LINK_CUT),
     params: {
       repair: opt(duration({ positive: true }), 6 * HOUR, "how long the cut lasts (6h; ignored with latency)"),
       latency: maybe(duration({ positive: true }), "extra latency: a spike instead of a cut (e.g. 80ms)"),

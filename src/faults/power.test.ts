@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Fleet } from "../fleet/fleet.js";
 import { HostState } from "../fleet/state.js";
-import { formatIssues } from "../scenario/issues.js";
+import { formatIssues } from "../base/issues.js";
 import { loadScenarioText } from "../scenario/load.js";
-import { busbarModel, pduModel, utilityModel } from "./power.js";
+import { BUSBAR, PDU, UTILITY, busbarModel, pduModel, utilityModel } from "./power.js";
 import { rackModel } from "./rack.js";
 import { startFaultLayer } from "./run.js";
 import { DAY, faultHarness, HOUR, MINUTE, parseSettings, withinPoisson, YEAR } from "./testing.js";
@@ -57,8 +57,8 @@ describe("a bus bar failure takes down exactly the racks it feeds, for the repai
       expect(downHosts(h.fleet)).toEqual(fed);
       h.sim.run({ until: 38 * HOUR });
       expect(downHosts(h.fleet)).toEqual([]);
-      expect(h.events).toMatchObject([{ kind: "power.busbar", at: 30 * HOUR, untilSec: 38 * HOUR, detail: { cause: "incident" } }]);
-      expect(h.trace.correlated).toEqual([{ at: 30 * HOUR, kind: "power.busbar", target: "dc1/row02/busbar-a", untilSec: 38 * HOUR, hosts: 15 }]);
+      expect(h.events).toMatchObject([{ kind: BUSBAR, at: 30 * HOUR, untilSec: 38 * HOUR, detail: { cause: "incident" } }]);
+      expect(h.trace.correlated).toEqual([{ at: 30 * HOUR, kind: BUSBAR, target: "dc1/row02/busbar-a", untilSec: 38 * HOUR, hosts: 15 }]);
       expect(h.trace.hostDownSeconds).toBe(15 * 8 * HOUR);
     });
   }
@@ -72,7 +72,7 @@ describe("a bus bar failure takes down exactly the racks it feeds, for the repai
     const active: { busbar: number; until: number }[] = [];
     h.trace.addListener({
       onFault: (e) => {
-        if (e.kind === "power.busbar") active.push({ busbar: e.ref!.index, until: e.untilSec });
+        if (e.kind.name === "power.busbar") active.push({ busbar: e.ref!.index, until: e.untilSec });
       },
     });
     while (h.sim.step()) {
@@ -120,8 +120,8 @@ describe("bus bar rates and warnings", () => {
   const s = parseSettings(busbarModel, "{ mtbf: 30d, repair: 6h, warning: 10m }");
   const inj = h.start(busbarModel.create(s), "faults.busbar", YEAR);
   h.sim.run({ until: YEAR });
-  const fails = h.events.filter((e) => e.kind === "power.busbar");
-  const warns = h.events.filter((e) => e.kind === "power.warning");
+  const fails = h.events.filter((e) => e.kind.name === "power.busbar");
+  const warns = h.events.filter((e) => e.kind.name === "power.warning");
 
   it("fails at the configured rate (a 2x rate would fail)", () => {
     const expected = inj.expected!(h.fleet, YEAR);
@@ -179,7 +179,7 @@ describe("utility losses", () => {
     let everDown = 0;
     h.trace.addListener({ onFault: () => void (everDown += downHosts(h.fleet).length) });
     h.sim.run({ until: 200 * DAY });
-    const losses = h.events.filter((e) => e.kind === "power.utility");
+    const losses = h.events.filter((e) => e.kind.name === "power.utility");
     expect(withinPoisson(losses.length, inj.expected!(h.fleet, 200 * DAY)["power.utility"]!)).toBe(true); // 400 expected
     expect(losses.every((e) => e.detail.masked === true)).toBe(true);
     expect(everDown).toBe(0);
@@ -196,7 +196,7 @@ describe("utility losses", () => {
     expect(downHosts(h.fleet)).toEqual(Array.from({ length: dc2.end - dc2.start }, (_, i) => dc2.start + i));
     h.sim.run({ until: 3 * HOUR });
     expect(downHosts(h.fleet)).toEqual([]);
-    expect(h.events.map((e) => [e.kind, e.detail.masked])).toEqual([
+    expect(h.events.map((e) => [e.kind.name, e.detail.masked])).toEqual([
       ["power.utility", false],
       ["power.utility", true],
     ]);
@@ -206,7 +206,7 @@ describe("utility losses", () => {
     const h = faultHarness(twoDcs, 9);
     h.start(utilityModel.create(parseSettings(utilityModel, "{ mtbf: 1d, masked: 75%, repair: 1h }")), "faults.utility", YEAR);
     h.sim.run({ until: YEAR });
-    const losses = h.events.filter((e) => e.kind === "power.utility");
+    const losses = h.events.filter((e) => e.kind.name === "power.utility");
     const unmasked = losses.filter((e) => e.detail.masked === false).length;
     // Binomial(n, 25%): sd = sqrt(n x 0.25 x 0.75).
     expect(Math.abs(unmasked - 0.25 * losses.length)).toBeLessThan(4 * Math.sqrt(losses.length * 0.1875));
@@ -235,9 +235,9 @@ faults:
     const layer = startFaultLayer(r.value, { seed: 1, horizonSec: 3 * DAY });
     layer.sim.run({ until: 3 * DAY });
     expect(layer.trace.correlated).toEqual([
-      { at: 30 * HOUR, kind: "power.busbar", target: "dc1/row02/busbar-a", untilSec: 38 * HOUR, hosts: 80 },
-      { at: 31 * HOUR, kind: "power.pdu", target: "dc1/row03/busbar-b/pdu1", untilSec: 37 * HOUR, hosts: 48 },
-      { at: 32 * HOUR, kind: "power.utility", target: "dc1/utility", untilSec: 32 * HOUR, hosts: 640 },
+      { at: 30 * HOUR, kind: BUSBAR, target: "dc1/row02/busbar-a", untilSec: 38 * HOUR, hosts: 80 },
+      { at: 31 * HOUR, kind: PDU, target: "dc1/row03/busbar-b/pdu1", untilSec: 37 * HOUR, hosts: 48 },
+      { at: 32 * HOUR, kind: UTILITY, target: "dc1/utility", untilSec: 32 * HOUR, hosts: 640 },
     ]);
     expect(downHosts(layer.fleet)).toEqual([]);
   });

@@ -46,11 +46,11 @@
 // here has one feed), brownouts and voltage sags that crash some hosts and not others,
 // cooling failures as such (a bus bar's overheating stands for them), failures that
 // cascade up the tree, repair times that vary, and aging of the gear.
-import { boolean, duration, fraction, map, object, opt } from "../scenario/schema.js";
+import { boolean, duration, fraction, map, object, opt } from "../base/schema.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetKind, FleetRef } from "../fleet/ref.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
-import type { FaultKind } from "./trace.js";
+import { defineKind, type FaultKindDecl } from "./kind.js";
 import { mtbfOrOff } from "./host.js";
 
 const MINUTE = 60;
@@ -100,7 +100,7 @@ class PowerInjector implements Injector {
     private readonly mtbfSec: number,
     private readonly warningSec: number,
     private readonly countOf: (fleet: Fleet) => number,
-    private readonly faultKind: FaultKind,
+    private readonly faultKind: FaultKindDecl,
     private readonly fail: (env: FaultEnv, index: number) => void,
   ) {}
 
@@ -122,10 +122,10 @@ class PowerInjector implements Injector {
     if (this.nextSec + w <= env.horizonSec) env.sim.scheduleAt(this.nextSec, this.tickKind, 0, 0);
   }
 
-  expected(fleet: Fleet, horizonSec: number): Partial<Record<FaultKind, number>> {
+  expected(fleet: Fleet, horizonSec: number): Partial<Record<string, number>> {
     const n = this.countOf(fleet);
-    const out: Partial<Record<FaultKind, number>> = { [this.faultKind]: (n * horizonSec) / this.mtbfSec };
-    if (this.warningSec > 0) out["power.warning"] = (n * Math.max(0, horizonSec - this.warningSec)) / this.mtbfSec;
+    const out: Partial<Record<string, number>> = { [this.faultKind.name]: (n * horizonSec) / this.mtbfSec };
+    if (this.warningSec > 0) out[WARNING.name] = (n * Math.max(0, horizonSec - this.warningSec)) / this.mtbfSec;
     return out;
   }
 
@@ -145,9 +145,49 @@ class PowerInjector implements Injector {
 
   private warn(index: number, failsAtSec: number): void {
     const ref: FleetRef = { kind: "busbar", index };
-    this.env.trace.emit("power.warning", ref, { untilSec: failsAtSec, detail: { cause: "temperature", failsAt: failsAtSec } });
+    this.env.trace.emit(WARNING, ref, { untilSec: failsAtSec, detail: { cause: "temperature", failsAt: failsAtSec } });
   }
 }
+
+
+const POWER_FIELDS = { cause: "overheat or failure from the model, incident when scheduled" };
+/** A bus bar failed: every rack it feeds is down until repaired. */
+export const BUSBAR = defineKind("power.busbar", {
+  code: 8,
+  summary: "a bus bar failed: every rack it feeds is down until repaired",
+  effect: { class: "down", on: "hosts" },
+  correlated: true,
+  power: true,
+  episode: "repair",
+  fields: POWER_FIELDS,
+});
+/** A PDU failed: the racks it feeds are down until repaired. */
+export const PDU = defineKind("power.pdu", {
+  code: 9,
+  summary: "a PDU failed: the racks it feeds are down until repaired",
+  effect: { class: "down", on: "hosts" },
+  correlated: true,
+  power: true,
+  episode: "repair",
+  fields: POWER_FIELDS,
+});
+/** A datacenter lost its utility feed: masked by the UPS and generators, or down. */
+export const UTILITY = defineKind("power.utility", {
+  code: 10,
+  summary: "utility feed lost: masked by UPS and generators (nothing goes down), or the datacenter goes down",
+  effect: { class: "down", on: "hosts" },
+  correlated: true,
+  power: true,
+  episode: "repair",
+  fields: { masked: "true: the UPS and generators rode through it", ...POWER_FIELDS },
+});
+/** A bus bar's temperature alarm, `warning` before it fails. */
+export const WARNING = defineKind("power.warning", {
+  code: 11,
+  summary: "a bus bar's temperature warning before it fails",
+  effect: { class: "none", because: "no policy acts on a warning yet: drain-before-trip is planned (issue 15); the map and feed show it" },
+  fields: { failsAt: "simulated second the bus bar fails", cause: "temperature" },
+});
 
 const busbarSchema = map(
   object({
@@ -175,20 +215,21 @@ const utilitySchema = map(
   (s): UtilitySettings => ({ mtbfSec: s.mtbf, maskedFraction: s.masked, repairSec: s.repair }),
 );
 
-function failElement(env: FaultEnv, kind: FaultKind, refKind: FleetKind, index: number, repairSec: number, cause: string): void {
+function failElement(env: FaultEnv, kind: FaultKindDecl, refKind: FleetKind, index: number, repairSec: number, cause: string): void {
   env.trace.down(kind, { kind: refKind, index }, { repairSec, detail: { cause } });
 }
 
 /** An unmasked loss takes the datacenter down; a masked one is only recorded. */
 function loseUtility(env: FaultEnv, dc: number, masked: boolean, repairSec: number, cause: string): void {
   const ref: FleetRef = { kind: "utility", index: dc };
-  if (masked) env.trace.emit("power.utility", ref, { detail: { masked: true, cause }, correlated: true });
-  else env.trace.down("power.utility", ref, { repairSec, detail: { masked: false, cause } });
+  if (masked) env.trace.emit(UTILITY, ref, { detail: { masked: true, cause } });
+  else env.trace.down(UTILITY, ref, { repairSec, detail: { masked: false, cause } });
 }
 
 export const busbarModel: FaultModel<BusbarSettings> = {
   kind: "busbar",
   summary: "bus bar failures (overheating): every rack it feeds goes down until repaired, after a temperature warning",
+  kinds: [BUSBAR, WARNING],
   schema: busbarSchema,
   create: (s) =>
     new PowerInjector(
@@ -196,14 +237,15 @@ export const busbarModel: FaultModel<BusbarSettings> = {
       s.mtbfSec,
       s.warningSec,
       (f) => f.busbarCount,
-      "power.busbar",
-      (env, b) => failElement(env, "power.busbar", "busbar", b, s.repairSec, "overheat"),
+      BUSBAR,
+      (env, b) => failElement(env, BUSBAR, "busbar", b, s.repairSec, "overheat"),
     ),
   incident: {
     targets: ["busbar"],
+    kindOf: () => BUSBAR,
     params: { repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h)") },
     fire(env, ref, params) {
-      failElement(env, "power.busbar", "busbar", ref.index, params.repair as number, "incident");
+      failElement(env, BUSBAR, "busbar", ref.index, params.repair as number, "incident");
     },
   },
 };
@@ -211,6 +253,7 @@ export const busbarModel: FaultModel<BusbarSettings> = {
 export const pduModel: FaultModel<PduSettings> = {
   kind: "pdu",
   summary: "PDU failures: the racks a PDU feeds go down until repaired",
+  kinds: [PDU],
   schema: pduSchema,
   create: (s) =>
     new PowerInjector(
@@ -218,14 +261,15 @@ export const pduModel: FaultModel<PduSettings> = {
       s.mtbfSec,
       0,
       (f) => f.pduCount,
-      "power.pdu",
-      (env, p) => failElement(env, "power.pdu", "pdu", p, s.repairSec, "failure"),
+      PDU,
+      (env, p) => failElement(env, PDU, "pdu", p, s.repairSec, "failure"),
     ),
   incident: {
     targets: ["pdu"],
+    kindOf: () => PDU,
     params: { repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h)") },
     fire(env, ref, params) {
-      failElement(env, "power.pdu", "pdu", ref.index, params.repair as number, "incident");
+      failElement(env, PDU, "pdu", ref.index, params.repair as number, "incident");
     },
   },
 };
@@ -233,6 +277,7 @@ export const pduModel: FaultModel<PduSettings> = {
 export const utilityModel: FaultModel<UtilitySettings> = {
   kind: "utility",
   summary: "utility power losses: mostly masked by UPS and generators, else the datacenter goes down",
+  kinds: [UTILITY],
   schema: utilitySchema,
   create: (s) =>
     new PowerInjector(
@@ -240,11 +285,12 @@ export const utilityModel: FaultModel<UtilitySettings> = {
       s.mtbfSec,
       0,
       (f) => f.dcCount,
-      "power.utility",
+      UTILITY,
       (env, dc) => loseUtility(env, dc, env.rng.next() < s.maskedFraction, s.repairSec, "loss"),
     ),
   incident: {
     targets: ["dc", "utility"],
+    kindOf: () => UTILITY,
     params: {
       repair: opt(duration({ positive: true }), 4 * HOUR, "time until the datacenter's hosts come back (4h)"),
       masked: opt(boolean(), false, "the UPS and generators ride through it: recorded, nothing goes down (false)"),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HostState } from "../fleet/state.js";
-import { rackModel } from "./rack.js";
+import { RACK_FAIL, RACK_WONKY, rackModel } from "./rack.js";
 import { DAY, faultHarness, HOUR, parseSettings, withinPoisson, YEAR } from "./testing.js";
 
 /** 1,000 racks: 20 rows x 50 racks x 4 hosts. */
@@ -38,15 +38,15 @@ describe("rack failures and wonky racks", () => {
   const wonkyDownHosts: number[] = [];
   h.trace.addListener({
     onFault: (e) => {
-      if (e.kind !== "rack.wonky") return;
+      if (e.kind.name !== "rack.wonky") return;
       const r = h.fleet.hostsOfRack(e.ref!.index);
       // A wonky rack's hosts stay up (unless a failure of the same rack holds them down).
       for (let x = r.start; x < r.end; x++) if (h.fleet.state[x] === HostState.DOWN) wonkyDownHosts.push(x);
     },
   });
   h.sim.run({ until: horizon });
-  const fails = h.events.filter((e) => e.kind === "rack.fail");
-  const wonky = h.events.filter((e) => e.kind === "rack.wonky");
+  const fails = h.events.filter((e) => e.kind.name === "rack.fail");
+  const wonky = h.events.filter((e) => e.kind.name === "rack.wonky");
 
   it("fail and go wonky at the configured rates (a 2x rate would fail)", () => {
     const exp = inj.expected!(h.fleet, horizon);
@@ -73,7 +73,7 @@ describe("rack failures and wonky racks", () => {
     expect(wonky.every((e) => e.detail.loss === 0.5 && e.untilSec === e.at + 4 * HOUR)).toBe(true);
     expect(h.trace.counts.get("rack.wonky")!.hostsHit).toBe(0);
     expect(wonkyDownHosts.length).toBeLessThan(4 * 3); // only if the same rack happened to be failed
-    expect(h.trace.correlated.filter((c) => c.kind === "rack.wonky").length).toBe(wonky.length);
+    expect(h.trace.correlated.filter((c) => c.kind.name === "rack.wonky").length).toBe(wonky.length);
   });
 });
 
@@ -94,8 +94,8 @@ describe("scheduled rack incidents", () => {
     h.sim.run({ until: 8 * HOUR });
     expect(down()).toEqual([]);
     expect(h.trace.correlated).toEqual([
-      { at: 5 * HOUR, kind: "rack.fail", target: "dc1/row02/rack03", untilSec: 8 * HOUR, hosts: 4 },
-      { at: 5 * HOUR, kind: "rack.wonky", target: "dc1/row01/rack01", untilSec: 7 * HOUR, hosts: 4 },
+      { at: 5 * HOUR, kind: RACK_FAIL, target: "dc1/row02/rack03", untilSec: 8 * HOUR, hosts: 4 },
+      { at: 5 * HOUR, kind: RACK_WONKY, target: "dc1/row01/rack01", untilSec: 7 * HOUR, hosts: 4 },
     ]);
     expect(h.events[1].detail).toEqual({ loss: 0.5, cause: "incident" });
   });

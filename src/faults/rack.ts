@@ -35,9 +35,10 @@
 import { isScalar } from "yaml";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
-import { BAD, duration, fraction, map, maybe, object, opt, type Validator } from "../scenario/schema.js";
-import { EXPECT_DURATION, parseDuration, UnitError } from "../scenario/units.js";
+import { BAD, duration, fraction, map, maybe, object, opt, type Validator } from "../base/schema.js";
+import { EXPECT_DURATION, parseDuration, UnitError } from "../base/units.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { defineKind } from "./kind.js";
 import { mtbfOrOff } from "./host.js";
 
 const HOUR = 3600;
@@ -97,12 +98,12 @@ const schema = map(
 );
 
 function failRack(env: FaultEnv, rack: number, repairSec: number, cause: string): void {
-  env.trace.down("rack.fail", { kind: "rack", index: rack }, { repairSec, detail: { cause } });
+  env.trace.down(RACK_FAIL, { kind: "rack", index: rack }, { repairSec, detail: { cause } });
 }
 
 function wonkyRack(env: FaultEnv, rack: number, loss: number, forSec: number, cause: string): void {
   const ref: FleetRef = { kind: "rack", index: rack };
-  env.trace.emit("rack.wonky", ref, { untilSec: env.sim.now + forSec, detail: { loss, cause }, correlated: true });
+  env.trace.emit(RACK_WONKY, ref, { untilSec: env.sim.now + forSec, detail: { loss, cause } });
 }
 
 class RackInjector implements Injector {
@@ -153,8 +154,28 @@ class RackInjector implements Injector {
   }
 }
 
+/** A whole rack is down (top-of-rack switch, rack power). */
+export const RACK_FAIL = defineKind("rack.fail", {
+  code: 13,
+  summary: "a whole rack is down (top-of-rack switch, rack power strip)",
+  effect: { class: "down", on: "hosts" },
+  correlated: true,
+  episode: "repair",
+  fields: { cause: "failure, or incident" },
+});
+/** A rack drops a share of its packets; its hosts stay up. */
+export const RACK_WONKY = defineKind("rack.wonky", {
+  code: 14,
+  summary: "a rack drops a share of its packets while its hosts stay up",
+  effect: { class: "link", on: "rack-loss" },
+  correlated: true,
+  episode: "duration",
+  fields: { loss: "fraction of packets lost", cause: "wonky, or incident" },
+});
+
 export const rackModel: FaultModel<RackSettings> = {
   kind: "rack",
+  kinds: [RACK_FAIL, RACK_WONKY],
   summary: "rack failures (tens of hosts down for hours) and wonky racks (heavy packet loss, hosts up)",
   schema,
   create: (s) => new RackInjector(s),
@@ -162,6 +183,7 @@ export const rackModel: FaultModel<RackSettings> = {
     // `- at: 5h, rack: dc1/row02/rack03, repair: 3h`               the rack fails
     // `- at: 5h, rack: dc1/row02/rack03, wonky: 50%, duration: 2h`  the rack goes wonky
     targets: ["rack"],
+    kindOf: (params) => (params.wonky !== undefined ? RACK_WONKY : RACK_FAIL),
     params: {
       repair: opt(duration({ positive: true }), 3 * HOUR, "time the failed rack takes to come back (3h; ignored with wonky)"),
       wonky: maybe(fraction(), "packet loss: the rack goes wonky instead of failing (e.g. 50%)"),

@@ -1,19 +1,35 @@
-// Every fault model fleet knows, by the key it has in a scenario's `faults:` list.
-// Adding a model: write src/faults/<name>.ts exporting a FaultModel, list it here.
-import type { FaultModel } from "./injector.js";
+// Every fault model fleet knows, by the key it has in a scenario's `faults:` list, and the
+// table of every fault kind they declare (./kind.ts).
+// Adding a model: write src/faults/<name>.ts exporting a FaultModel (with its kinds), and
+// add it to the list below: that one line is the whole registration.
 import { cosmicModel } from "./cosmic.js";
-import { dramModel } from "./dram.js";
+import { CONSEQUENCE_KINDS } from "./consequences.js";
 import { diskModel } from "./disk.js";
-import { busbarModel, pduModel, utilityModel } from "./power.js";
+import { dramModel } from "./dram.js";
 import { hostCrashModel } from "./host.js";
-import { rackModel } from "./rack.js";
-import { linkModel } from "./network.js";
-import { stragglerModel } from "./straggler.js";
+import type { FaultModel } from "./injector.js";
+import { KindTable } from "./kind.js";
 import { mercurialModel } from "./mercurial.js";
+import { linkModel } from "./network.js";
+import { busbarModel, pduModel, utilityModel } from "./power.js";
+import { rackModel } from "./rack.js";
+import { stragglerModel } from "./straggler.js";
 
-export const FAULT_MODELS: Record<string, FaultModel<unknown>> = Object.fromEntries(
-  [cosmicModel, dramModel, diskModel, busbarModel, pduModel, utilityModel, hostCrashModel, rackModel, linkModel, stragglerModel, mercurialModel].map((m) => [
-    m.kind,
-    m as FaultModel<unknown>,
-  ]),
-);
+const MODELS: FaultModel<unknown>[] = [
+  cosmicModel,
+  dramModel,
+  diskModel,
+  busbarModel,
+  pduModel,
+  utilityModel,
+  hostCrashModel,
+  rackModel,
+  linkModel,
+  stragglerModel,
+  mercurialModel,
+] as FaultModel<unknown>[];
+
+export const FAULT_MODELS: Record<string, FaultModel<unknown>> = Object.fromEntries(MODELS.map((m) => [m.kind, m]));
+
+/** Every fault kind: the models' and those raised by other layers (./consequences.ts). */
+export const FAULT_KINDS = new KindTable([...MODELS.flatMap((m) => m.kinds), ...CONSEQUENCE_KINDS]);

@@ -2,7 +2,7 @@
 // (`- cosmic: { rate: ... }`), a scheduled incident (`- at: 30h, busbar: dc1/row07/busbar-a`)
 // or an incident timeline file (`- timeline: incidents/2024-07-19.jsonl`).
 import { isMap, isScalar } from "yaml";
-import { BAD, type Validator, variant } from "../scenario/schema.js";
+import { BAD, type Validator, variant } from "../base/schema.js";
 import type { FaultSpec } from "./injector.js";
 import { FAULT_MODELS } from "./registry.js";
 import { scheduledEntry, timelineFile } from "./timeline.js";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { STRAGGLER } from "./straggler.js";
 import { parseSettings, withinPoisson } from "./testing.js";
 import { buildFleet } from "../fleet/build.js";
 import { HostFlag } from "../fleet/state.js";
@@ -178,9 +179,9 @@ describe("trace.slow with overlapping episodes", () => {
   it("returns to the largest factor still in force, and a throttled host stays throttled", () => {
     const w = world();
     const h = 42;
-    w.trace.slow("straggler", h, 1.5, Infinity);
-    w.trace.slow("straggler", h, 3, 100);
-    w.trace.slow("straggler", h, 8, 50);
+    w.trace.slow(STRAGGLER, h, 1.5, Infinity);
+    w.trace.slow(STRAGGLER, h, 3, 100);
+    w.trace.slow(STRAGGLER, h, 8, 50);
     expect(w.fleet.slowdown[h]).toBe(8);
     w.sim.run({ until: 60 });
     expect(w.fleet.slowdown[h]).toBe(3);
@@ -193,8 +194,8 @@ describe("trace.slow with overlapping episodes", () => {
 
   it("keeps a host slow until its longest episode ends, whatever the order they started", () => {
     const w = world();
-    w.trace.slow("straggler", 7, 2, 500);
-    w.trace.slow("straggler", 7, 4, 100);
+    w.trace.slow(STRAGGLER, 7, 2, 500);
+    w.trace.slow(STRAGGLER, 7, 4, 100);
     w.sim.run({ until: 200 });
     expect(w.fleet.slowdown[7]).toBe(2);
     w.sim.run({ until: 600 });
@@ -214,7 +215,7 @@ describe("straggler incident", () => {
     expect(w.fleet.slowdown[host.index]).toBe(1);
     w.sim.run({ until: 3 * HOUR });
     expect(w.fleet.slowdown[host.index]).toBe(10);
-    expect(w.events).toMatchObject([{ kind: "straggler", at: 3 * HOUR, host: host.index, untilSec: 4 * HOUR, detail: { factor: 10, cause: "incident" } }]);
+    expect(w.events).toMatchObject([{ kind: STRAGGLER, at: 3 * HOUR, host: host.index, untilSec: 4 * HOUR, detail: { factor: 10, cause: "incident" } }]);
     w.sim.run({ until: 4 * HOUR });
     expect(w.fleet.slowdown[host.index]).toBe(1);
   });

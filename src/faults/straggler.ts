@@ -46,11 +46,12 @@
 // throttling that comes and goes, and hosts that recover from throttling.
 import type { Fleet } from "../fleet/fleet.js";
 import type { Rng } from "../sim/rng.js";
-import { duration, factor, fraction, map, number, object, opt } from "../scenario/schema.js";
+import { duration, factor, fraction, map, number, object, opt } from "../base/schema.js";
 import { HostFlag } from "../fleet/state.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { defineKind } from "./kind.js";
 
-const STRAGGLER = HostFlag.STRAGGLER;
+const STRAGGLER_FLAG = HostFlag.STRAGGLER;
 
 export interface StragglerSettings {
   /** Fraction of hosts in a transient episode at any time, on average. */
@@ -135,7 +136,7 @@ class StragglerInjector implements Injector {
     const s = this.s;
     // Throttled hosts first, so that episodes on them end back at the throttle factor.
     const throttled = sampleDistinct(rng, n, rng.binomial(n, s.throttledFraction));
-    for (let i = 0; i < throttled.length; i++) trace.slow("straggler", throttled[i], s.throttleFactor, Infinity, { cause: "throttle" });
+    for (let i = 0; i < throttled.length; i++) trace.slow(STRAGGLER, throttled[i], s.throttleFactor, Infinity, { cause: "throttle" });
 
     if (!(s.hostsFraction > 0)) return;
     this.aggregate = this.expectedEpisodes(n, env.horizonSec) > s.aggregateAbove;
@@ -148,7 +149,7 @@ class StragglerInjector implements Injector {
       for (let t = SUMMARY_WINDOW_SEC; t <= env.horizonSec; t += SUMMARY_WINDOW_SEC) env.sim.scheduleAt(t, summary, 0, 0);
       // episodes under way at the start on the counted hosts
       const counted = rng.poisson(s.hostsFraction * (n - this.simulatedHosts));
-      trace.countOnly("straggler", undefined, counted);
+      trace.countOnly(STRAGGLER, undefined, counted);
       this.episodesInWindow += counted;
     }
     if (!(this.ratePerSec > 0)) return;
@@ -170,12 +171,12 @@ class StragglerInjector implements Injector {
   private summary(): void {
     const { fleet, trace, rng } = this.env;
     const counted = this.countedRatePerSec > 0 ? rng.poisson(this.countedRatePerSec * SUMMARY_WINDOW_SEC) : 0;
-    trace.countOnly("straggler", undefined, counted);
+    trace.countOnly(STRAGGLER, undefined, counted);
     this.episodesInWindow += counted;
     let slow = 0;
     const flags = fleet.flags;
-    for (const r of this.ranges) for (let h = r.start; h < r.end; h++) if (flags[h] & STRAGGLER) slow++;
-    trace.summarize("straggler", { windowSec: SUMMARY_WINDOW_SEC, episodes: this.episodesInWindow, slowWatchedHosts: slow, watchedHosts: this.simulatedHosts });
+    for (const r of this.ranges) for (let h = r.start; h < r.end; h++) if (flags[h] & STRAGGLER_FLAG) slow++;
+    trace.summarize(STRAGGLER, { windowSec: SUMMARY_WINDOW_SEC, episodes: this.episodesInWindow, slowWatchedHosts: slow, watchedHosts: this.simulatedHosts });
     this.episodesInWindow = 0;
   }
 
@@ -197,7 +198,7 @@ class StragglerInjector implements Injector {
         ? rng.int(fleet.hostCount)
         : this.pickSimulated(rng.int(this.simulatedHosts));
     const f = episodeFactor(rng, s.slowdownMedian, s.slowdownSpread);
-    trace.slow("straggler", host, f, sim.now + rng.exp(s.durationSecMean), { cause: "episode" }, !this.aggregate);
+    trace.slow(STRAGGLER, host, f, sim.now + rng.exp(s.durationSecMean), { cause: "episode" }, !this.aggregate);
     this.episodesInWindow++;
   }
 
@@ -233,19 +234,37 @@ function mergeRanges(ranges: readonly { start: number; end: number }[], n: numbe
   return out;
 }
 
+/** A host runs slow: a transient episode, or for good (throttling). */
+export const STRAGGLER = defineKind("straggler", {
+  code: 17,
+  summary: "a host runs slow for a while (an episode) or for good (throttling)",
+  effect: { class: "slow", on: "host" },
+  episode: "duration",
+  fields: {
+    factor: "how many times slower",
+    cause: "episode, throttle or incident",
+    windowSec: "summary records: the window",
+    episodes: "summary records: episodes in the window",
+    slowWatchedHosts: "summary records: slow hosts among those workloads run on",
+    watchedHosts: "summary records: hosts workloads run on",
+  },
+});
+
 export const stragglerModel: FaultModel<StragglerSettings> = {
   kind: "straggler",
+  kinds: [STRAGGLER],
   summary: "hosts that run slow: transient episodes (co-located jobs) and persistent throttling",
   schema,
   create: (s) => new StragglerInjector(s),
   incident: {
     targets: ["host"],
+    kindOf: () => STRAGGLER,
     params: {
       slowdown: opt(factor({ min: 1 }), 5, "how many times slower the host runs (5x)"),
       duration: opt(duration({ positive: true }), 20 * 60, "how long the episode lasts (20m)"),
     },
     fire(env, ref, params) {
-      env.trace.slow("straggler", ref.index, params.slowdown as number, env.sim.now + (params.duration as number), { cause: "incident" });
+      env.trace.slow(STRAGGLER, ref.index, params.slowdown as number, env.sim.now + (params.duration as number), { cause: "incident" });
     },
   },
 };

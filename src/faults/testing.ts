@@ -15,7 +15,7 @@ import { buildFleet } from "../fleet/build.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { fleetSpec, type FleetSpecOverrides } from "../fleet/testing.js";
-import { BAD, Ctx, type Validator } from "../scenario/schema.js";
+import { BAD, Ctx, type Validator } from "../base/schema.js";
 import { Sim } from "../sim/sim.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
 import { FaultTrace, type FaultEvent } from "./trace.js";

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatIssues, type Issue } from "../scenario/issues.js";
+import { formatIssues, type Issue } from "../base/issues.js";
 import { loadScenarioText, type Scenario } from "../scenario/load.js";
 import { FAULT_MODELS } from "./registry.js";
 import { startFaultLayer } from "./run.js";
@@ -75,7 +75,7 @@ describe("scheduled faults in a scenario", () => {
   });
 
   it("refuses a kind that cannot be scheduled on a target", () => {
-    FAULT_MODELS.untargeted = { kind: "untargeted", summary: "test only", schema: () => ({}), create: () => ({ name: "untargeted", start() {} }) };
+    FAULT_MODELS.untargeted = { kind: "untargeted", summary: "test only", kinds: [], schema: () => ({}), create: () => ({ name: "untargeted", start() {} }) };
     try {
       const [i] = issues("  - { at: 1h, untargeted: dc1 }");
       expect(i.message).toBe('"untargeted" faults cannot be scheduled on a target');
@@ -244,7 +244,7 @@ describe("the timeline injector", () => {
     const s = load(`  - { at: 3h, straggler: dc1/row01/rack02/host03, slowdown: 10x, duration: 1h }
   - { at: 5h, mercurialCore: dc1/row02/rack04/host04, rate: 0/h }`);
     const { events, fleet } = runLayer(s, 24 * HOUR);
-    expect(events.map((e) => [e.at, e.kind, fleet.idOf(e.ref!), e.untilSec])).toEqual([
+    expect(events.map((e) => [e.at, e.kind.name, fleet.idOf(e.ref!), e.untilSec])).toEqual([
       [3 * HOUR, "straggler", "dc1/row01/rack02/host03", 4 * HOUR],
       [5 * HOUR, "mercurial.core", "dc1/row02/rack04/host04", Infinity],
     ]);

@@ -41,12 +41,11 @@ import { Document, isMap, isScalar, Pair, YAMLMap } from "yaml";
 import { buildFleet } from "../fleet/build.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetKind, FleetRef } from "../fleet/ref.js";
-import { didYouMean, formatPath, type IssueCode, type PathPart } from "../scenario/issues.js";
+import { didYouMean, formatPath, type IssueCode, type PathPart } from "../base/issues.js";
 import { registerCrossCheck, type Scenario } from "../scenario/load.js";
-import { BAD, type Bad, Ctx, describeNode, duration, nodeAt, object, string, type Shape, type Validator } from "../scenario/schema.js";
+import { BAD, type Bad, Ctx, describeNode, duration, nodeAt, object, string, type Shape, type Validator } from "../base/schema.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
 import { FAULT_MODELS } from "./registry.js";
-import type { FaultKind } from "./trace.js";
 
 /** One fault to fire at a stated time on a stated target. */
 export interface ScheduledFault {
@@ -436,7 +435,7 @@ class TimelineInjector implements Injector {
   private env!: FaultEnv;
   private firing = false;
   /** Faults emitted by the scheduled entries as they fired, by kind. */
-  private readonly fired = new Map<FaultKind, number>();
+  private readonly fired = new Map<string, number>();
 
   constructor(entries: ScheduledFault[]) {
     // Stable: entries at the same time keep the order they were written in.
@@ -452,7 +451,7 @@ class TimelineInjector implements Injector {
     });
     env.trace.addListener({
       onFault: (f) => {
-        if (this.firing) this.fired.set(f.kind, (this.fired.get(f.kind) ?? 0) + 1);
+        if (this.firing) this.fired.set(f.kind.name, (this.fired.get(f.kind.name) ?? 0) + 1);
       },
     });
     const kind = env.sim.defineEvent("timeline.fire", (i) => this.fire(i));
@@ -465,7 +464,7 @@ class TimelineInjector implements Injector {
    * Scheduled faults are certain, so their expected count is exactly what they emit when
    * they fire (known once the run has passed them; before, only the entries fired so far).
    */
-  expected(): Partial<Record<FaultKind, number>> {
+  expected(): Partial<Record<string, number>> {
     return Object.fromEntries(this.fired);
   }
 

@@ -11,63 +11,16 @@ import type { Fleet } from "../fleet/fleet.js";
 import { HostFlag, HostState } from "../fleet/state.js";
 import type { FleetRef } from "../fleet/ref.js";
 import type { Sim } from "../sim/sim.js";
+import { type FaultKindDecl, MAX_KIND_CODE } from "./kind.js";
 import { TraceDigest } from "./trace-digest.js";
 import type { EventFields, JournalSink } from "../journal/index.js";
 
-/** Every kind of fault the trace knows; `fleet faults` groups counts by these. */
-export type FaultKind =
-  | "cosmic.upset" // transient bit flips in one DRAM word (single or multi-bit)
-  | "cosmic.upsets" // aggregated single-bit upsets: a count on a rack over a window
-  | "cosmic.burst" // a directional burst began (correlated: many racks)
-  | "dram.fault" // a permanent DRAM fault appeared (mode: bit, word, column, row, bank, ...)
-  | "dram.error" // a permanent fault produced an error on a read
-  | "disk.fail" // a disk died
-  | "disk.lse" // a latent sector error appeared (found only by a read or a scrub)
-  | "disk.slow" // a disk runs slow
-  | "power.busbar" // a bus bar failed: every rack it feeds is down
-  | "power.pdu" // a PDU failed
-  | "power.utility" // utility feed lost (UPS/generator may mask it)
-  | "power.warning" // a temperature warning before a bus bar fails
-  | "host.crash" // a host crashed and reboots
-  | "rack.fail" // a whole rack is down
-  | "rack.wonky" // a rack drops packets
-  | "link.cut" // an inter-datacenter link is cut
-  | "link.latency" // an inter-datacenter link's latency spikes
-  | "straggler" // a host runs slow for a while (co-located job) or for good (throttling)
-  | "mercurial.core" // a host carries a defective core (ground truth; silent)
-  | "mercurial.corrupt" // a defective core silently corrupted one result
-  | "machine.check"; // a detected-uncorrectable error took a host down (from detection)
-
-/** Every FaultKind, in the order reports list them; counters are indexed by position. */
-export const FAULT_KINDS: readonly FaultKind[] = [
-  "cosmic.upset",
-  "cosmic.upsets",
-  "cosmic.burst",
-  "dram.fault",
-  "dram.error",
-  "disk.fail",
-  "disk.lse",
-  "disk.slow",
-  "power.busbar",
-  "power.pdu",
-  "power.utility",
-  "power.warning",
-  "host.crash",
-  "rack.fail",
-  "rack.wonky",
-  "link.cut",
-  "link.latency",
-  "straggler",
-  "mercurial.core",
-  "mercurial.corrupt",
-  "machine.check",
-];
-const KIND_INDEX: Record<string, number> = Object.fromEntries(FAULT_KINDS.map((k, i) => [k, i]));
-const K = FAULT_KINDS.length;
+const CODES = MAX_KIND_CODE + 1;
 
 /** A fault as listeners see it. `detail` carries the kind-specific fields. */
 export interface FaultEvent {
-  kind: FaultKind;
+  /** The kind's declaration (its model's file): name, effect, whether correlated, ... */
+  kind: FaultKindDecl;
   at: number;
   /** What was hit; undefined for fleet-wide events such as a burst. */
   ref?: FleetRef;
@@ -120,11 +73,13 @@ export class FaultTrace {
   private readonly slowEpisodes = new Map<number, number[]>();
   // Hot-path counters in typed arrays: per kind, and per (failure domain x kind) where a
   // domain is a row, then each datacenter, then each link.
-  private readonly kindEvents = new Float64Array(K);
-  private readonly kindHosts = new Float64Array(K);
+  private readonly kindEvents = new Float64Array(CODES);
+  private readonly kindHosts = new Float64Array(CODES);
   private readonly domainEvents: Float64Array;
-  /** Correlated events (bursts, bus bars, PDUs, racks, links) in order, for timelines. */
-  readonly correlated: { at: number; kind: FaultKind; target: string; untilSec: number; hosts: number }[] = [];
+  /** Counters are indexed by kind code; the declaration of each code seen, to name it. */
+  private readonly kindOfCode: (FaultKindDecl | undefined)[] = [];
+  /** Correlated events (bursts, bus bars, PDUs, racks, links: kinds declared correlated) in order, for timelines. */
+  readonly correlated: { at: number; kind: FaultKindDecl; target: string; untilSec: number; hosts: number }[] = [];
   records = 0;
   /**
    * Host-seconds of downtime started so far: each host's down interval counted once even
@@ -138,7 +93,7 @@ export class FaultTrace {
     readonly fleet: Fleet,
     private readonly journal?: JournalSink,
   ) {
-    this.domainEvents = new Float64Array((fleet.rowCount + fleet.dcCount + fleet.linkCount) * K);
+    this.domainEvents = new Float64Array((fleet.rowCount + fleet.dcCount + fleet.linkCount) * CODES);
     this.repairKind = sim.defineEvent("faults.repair", (slot) => this.repair(slot));
     this.slowEndKind = sim.defineEvent("faults.slowEnd", (host) => this.slowEnd(host));
   }
@@ -156,7 +111,7 @@ export class FaultTrace {
    * The hosts of `ref` lose power or crash now and stay down for `repairSec`. A host
    * already down stays down until the later of its two repairs.
    */
-  down(kind: FaultKind, ref: FleetRef, opts: DownOptions): void {
+  down(kind: FaultKindDecl, ref: FleetRef, opts: DownOptions): void {
     const fleet = this.fleet;
     const now = this.sim.now;
     const until = now + opts.repairSec;
@@ -179,13 +134,13 @@ export class FaultTrace {
       return;
     }
     this.count(kind, ref, hosts);
-    if (ref.kind !== "host") this.correlated.push({ at: now, kind, target: fleet.idOf(ref), untilSec: until, hosts });
+    if (kind.correlated) this.correlated.push({ at: now, kind, target: fleet.idOf(ref), untilSec: until, hosts });
     if (opts.journal !== false) this.write(kind, now, ref, until, opts.detail, { repair: opts.repairSec, hosts });
     this.notify(e);
   }
 
   /** Any other fault: recorded, counted and passed to listeners; no physical state change. */
-  emit(kind: FaultKind, ref: FleetRef | undefined, fields: { untilSec?: number; detail?: EventFields; journal?: boolean; correlated?: boolean } = {}): void {
+  emit(kind: FaultKindDecl, ref: FleetRef | undefined, fields: { untilSec?: number; detail?: EventFields; journal?: boolean } = {}): void {
     const now = this.sim.now;
     const e: FaultEvent = {
       kind,
@@ -196,7 +151,7 @@ export class FaultTrace {
       detail: fields.detail ?? {},
     };
     this.count(kind, ref, ref?.kind === "host" ? 1 : 0);
-    if (fields.correlated) {
+    if (kind.correlated) {
       const hosts = ref ? this.fleet.hostCountOf(ref) : 0;
       this.correlated.push({ at: now, kind, target: ref ? this.fleet.idOf(ref) : "fleet", untilSec: e.untilSec, hosts });
     }
@@ -211,7 +166,7 @@ export class FaultTrace {
    * throttled host stays throttled; 1 when nothing remains). `journal` false: counted and
    * passed to listeners but not recorded (floods that the injector summarizes).
    */
-  slow(kind: FaultKind, host: number, factor: number, untilSec: number, detail: EventFields = {}, journal = true): void {
+  slow(kind: FaultKindDecl, host: number, factor: number, untilSec: number, detail: EventFields = {}, journal = true): void {
     const f = this.fleet;
     if (untilSec === Infinity) {
       this.persistentSlow.set(host, Math.max(this.persistentSlow.get(host) ?? 1, factor));
@@ -255,24 +210,25 @@ export class FaultTrace {
   }
 
   /** Adds to the per-kind counters without a record (aggregated floods, e.g. single-bit upsets). */
-  countOnly(kind: FaultKind, ref: FleetRef | undefined, events: number): void {
+  countOnly(kind: FaultKindDecl, ref: FleetRef | undefined, events: number): void {
     if (events <= 0) return;
-    const k = KIND_INDEX[kind];
+    const k = kind.code;
+    this.kindOfCode[k] = kind;
     this.kindEvents[k] += events;
-    if (ref) this.domainEvents[this.domainOf(ref) * K + k] += events;
+    if (ref) this.domainEvents[this.domainOf(ref) * CODES + k] += events;
   }
 
-  /** Counts per kind that has happened, in FAULT_KINDS order. */
-  get counts(): Map<FaultKind, KindCount> {
-    const out = new Map<FaultKind, KindCount>();
-    for (let k = 0; k < K; k++) {
-      if (this.kindEvents[k] > 0 || this.kindHosts[k] > 0) out.set(FAULT_KINDS[k], { events: this.kindEvents[k], hostsHit: this.kindHosts[k] });
+  /** Counts per kind that has happened, by kind name, in code order. */
+  get counts(): Map<string, KindCount> {
+    const out = new Map<string, KindCount>();
+    for (let k = 0; k < CODES; k++) {
+      if (this.kindEvents[k] > 0 || this.kindHosts[k] > 0) out.set(this.kindOfCode[k]!.name, { events: this.kindEvents[k], hostsHit: this.kindHosts[k] });
     }
     return out;
   }
 
   /** Writes a summary record for aggregated faults (one per window) into journal and digest. */
-  summarize(kind: FaultKind, fields: EventFields): void {
+  summarize(kind: FaultKindDecl, fields: EventFields): void {
     this.write(kind, this.sim.now, undefined, undefined, fields, { aggregated: true });
   }
 
@@ -293,23 +249,24 @@ export class FaultTrace {
     for (const l of this.listeners) l.onRepair?.(ref, now);
   }
 
-  private count(kind: FaultKind, ref: FleetRef | undefined, hosts: number): void {
-    const k = KIND_INDEX[kind];
+  private count(kind: FaultKindDecl, ref: FleetRef | undefined, hosts: number): void {
+    const k = kind.code;
+    this.kindOfCode[k] = kind;
     this.kindEvents[k]++;
     this.kindHosts[k] += hosts;
-    if (ref) this.domainEvents[this.domainOf(ref) * K + k]++;
+    if (ref) this.domainEvents[this.domainOf(ref) * CODES + k]++;
   }
 
   /** Counts per failure domain (row id, or datacenter / link id for wider faults) and kind. */
-  get byDomain(): Map<string, Map<FaultKind, number>> {
-    const out = new Map<string, Map<FaultKind, number>>();
+  get byDomain(): Map<string, Map<string, number>> {
+    const out = new Map<string, Map<string, number>>();
     const f = this.fleet;
-    const domains = this.domainEvents.length / K;
+    const domains = this.domainEvents.length / CODES;
     for (let d = 0; d < domains; d++) {
-      let m: Map<FaultKind, number> | undefined;
-      for (let k = 0; k < K; k++) {
-        const n = this.domainEvents[d * K + k];
-        if (n > 0) (m ??= new Map()).set(FAULT_KINDS[k], n);
+      let m: Map<string, number> | undefined;
+      for (let k = 0; k < CODES; k++) {
+        const n = this.domainEvents[d * CODES + k];
+        if (n > 0) (m ??= new Map()).set(this.kindOfCode[k]!.name, n);
       }
       if (!m) continue;
       const id =
@@ -350,11 +307,11 @@ export class FaultTrace {
    * (only then is the target's id string built: the hot path without a journal is
    * numbers only). The journal line reads {kind, target, until, ...head, ...detail}.
    */
-  private write(kind: FaultKind, at: number, ref: FleetRef | undefined, untilSec: number | undefined, detail?: EventFields, head?: EventFields): void {
+  private write(kind: FaultKindDecl, at: number, ref: FleetRef | undefined, untilSec: number | undefined, detail?: EventFields, head?: EventFields): void {
     this.records++;
-    this.digest.add(KIND_INDEX[kind], at, ref, untilSec ?? NaN, head, detail);
+    this.digest.add(kind.code, at, ref, untilSec ?? NaN, head, detail);
     if (!this.journal) return;
-    const rec: Record<string, unknown> = { kind };
+    const rec: Record<string, unknown> = { kind: kind.name };
     if (ref) rec.target = this.fleet.idOf(ref);
     if (untilSec !== undefined) rec.until = untilSec;
     if (head) for (const k in head) rec[k] = head[k];

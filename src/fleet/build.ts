@@ -2,7 +2,7 @@
 // contiguous indices in typed arrays, wires the power tree and the rack facing.
 // Hot path (1M hosts in well under a second): no object and no string per host or
 // rack; ids are made later, on demand, from the indices.
-import type { FleetSpec } from "../scenario/types.js";
+import type { FleetSpec } from "./spec.js";
 import { rowFacingDeg } from "./facing.js";
 import { Fleet } from "./fleet.js";
 import { wireRow, type PowerCursor } from "./power.js";

@@ -4,7 +4,7 @@
 // distance (`rak7` -> `rack07`), anything else goes to the child name with the smallest
 // edit distance. Deeper segments keep being matched under the chosen child. Runs only on
 // error paths, so clarity beats speed here.
-import { editDistance } from "../scenario/issues.js";
+import { editDistance } from "../base/issues.js";
 import type { Fleet } from "./fleet.js";
 import { BUSBAR, busbarLetters, HOST, LINK, padNumber, parseBusbarLetters, PDU, RACK, ROW, UTILITY } from "./ids.js";
 

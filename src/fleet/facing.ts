@@ -1,7 +1,7 @@
 // Rack facing: which compass direction the front of each rack looks at. Cosmic-ray
 // bursts (and sun-facing heat) can hit only the racks facing one way, so later layers
 // ask "which racks face within ±w degrees of direction d". Azimuths: 0 = north, 90 = east.
-import type { DatacenterSpec } from "../scenario/types.js";
+import type { DatacenterSpec } from "./spec.js";
 
 /** An angle folded into [0, 360). */
 export function normalizeDeg(deg: number): number {

@@ -4,7 +4,7 @@
 // summary counts. Ids: `dc1`, `dc1/utility`, `dc1/row07`, `dc1/row07/rack12`,
 // `dc1/row07/rack12/host03`, `dc1/row07/busbar-a`, `dc1/row07/busbar-a/pdu2`,
 // `link/dc1-dc2`; numbers are 1-based and zero-padded to the width of their level.
-import type { DatacenterSpec, FleetSpec, HostSpec } from "../scenario/types.js";
+import type { DatacenterSpec, FleetSpec, HostSpec } from "./spec.js";
 import { closestId } from "./closest.js";
 import { isWithin } from "./facing.js";
 import { busbarLetters, dcIdFormat, padNumber, type DcIdFormat, BUSBAR, HOST, LINK, PDU, RACK, ROW, UTILITY } from "./ids.js";

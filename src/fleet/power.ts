@@ -4,7 +4,7 @@
 // contiguous: a row's racks split into consecutive, near-equal groups (the first groups
 // get the extra rack); interleaved: rack i of a row on bus bar i mod busbars, and the
 // racks of a bus bar dealt to its PDUs the same way.
-import type { BusbarAssignment } from "../scenario/types.js";
+import type { BusbarAssignment } from "./spec.js";
 
 /** Start of group `g` when `n` items are split into `groups` consecutive near-equal groups. */
 export function groupStart(n: number, groups: number, g: number): number {

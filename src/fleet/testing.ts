@@ -2,7 +2,7 @@
 // is about. Defaults: one datacenter "dc1" at altitude 0, 2 rows x 4 racks x 4 hosts,
 // alternate facing around 90 deg, 2 bus bars per row with 2 PDUs each (contiguous),
 // hosts with 16 x 32 GiB SECDED DIMMs, 4 x 8 TB disks and 8 accelerators; no links.
-import type { DatacenterSpec, FleetSpec, HostSpec, LinkSpec, PowerSpec } from "../scenario/types.js";
+import type { DatacenterSpec, FleetSpec, HostSpec, LinkSpec, PowerSpec } from "./spec.js";
 
 export type DatacenterOverrides = Partial<Omit<DatacenterSpec, "power" | "host">> & {
   power?: Partial<PowerSpec>;

@@ -1,7 +1,7 @@
 // Shape checks buildFleet needs before it allocates anything. The scenario loader
 // reports friendly, located issues for bad input; these are the last line of defence
 // (a FleetSpec built by hand in code), so they throw with a plain message.
-import type { FleetSpec } from "../scenario/types.js";
+import type { FleetSpec } from "./spec.js";
 import { LINK } from "./ids.js";
 
 /** Most hosts one fleet may hold: indices are Int32. */

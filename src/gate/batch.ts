@@ -1,7 +1,7 @@
 // Runs a batch of jobs for a command (gate, sweep) on the chosen Runner, with a progress
 // bar on stderr and Ctrl-C handling: the first Ctrl-C (or SIGTERM) aborts the batch, and
 // the command writes what finished, marked partial; a second one quits at once.
-import type { Io } from "../cli/io.js";
+import type { Io } from "../base/io.js";
 import type { JobResult, JobSpec, Runner } from "../distributed/job.js";
 import { Progress } from "./progress.js";
 

@@ -4,7 +4,7 @@
 // outputs so they say the same thing.
 import { formatValue } from "../slo/slo.js";
 import { metricInfo } from "../slo/metrics.js";
-import { formatDuration } from "../scenario/units.js";
+import { formatDuration } from "../base/units.js";
 import type { GateSlo, Judgment } from "./objective.js";
 import { METHOD } from "./stats.js";
 import type { GateReport, ScenarioReport } from "./report.js";

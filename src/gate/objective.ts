@@ -19,7 +19,7 @@
 // not report the metric makes the SLO a breach.
 import { metricInfo, knownMetrics } from "../slo/metrics.js";
 import { holds, parseSlo, type Slo, type SloOp } from "../slo/slo.js";
-import { didYouMean } from "../scenario/issues.js";
+import { didYouMean } from "../base/issues.js";
 import { LEVEL, METHOD, meanInterval, quantileInterval, seedsForQuantileInterval, wilsonInterval, type Interval } from "./stats.js";
 
 export type GateSloKind = "mean" | "quantile" | "probability" | "min" | "max";

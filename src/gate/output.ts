@@ -7,7 +7,7 @@
 // $GITHUB_STEP_SUMMARY).
 import { existsSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { UsageError } from "../cli/args.js";
+import { UsageError } from "../base/errors.js";
 
 /**
  * Throws UsageError (exit 2) when `path` cannot be written: no such folder, a folder, or a

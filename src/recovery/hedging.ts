@@ -49,8 +49,8 @@
 // Left out: hedge budgets (Finagle's BackupRequestFilter maxExtraLoad), more than one
 // backup per leaf, retries of a whole query, and client-side outlier ejection.
 import { isScalar } from "yaml";
-import { BAD, boolean, describeNode, duration, fraction, number, oneOf, opt, type Infer, type Validator } from "../scenario/schema.js";
-import { parseDuration } from "../scenario/units.js";
+import { BAD, boolean, describeNode, duration, fraction, number, oneOf, opt, type Infer, type Validator } from "../base/schema.js";
+import { parseDuration } from "../base/units.js";
 
 /** When to send a backup copy of a leaf request. */
 export type HedgeSetting = { kind: "off" } | { kind: "after"; seconds: number } | { kind: "percentile"; percentile: number };

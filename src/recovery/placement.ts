@@ -18,7 +18,7 @@
 // group; ranges too small for the constraint are an error naming what to change.
 import type { Fleet } from "../fleet/fleet.js";
 import type { Rng } from "../sim/rng.js";
-import { oneOf, opt } from "../scenario/schema.js";
+import { oneOf, opt } from "../base/schema.js";
 
 export const PLACEMENTS = ["random", "rack-aware", "power-aware"] as const;
 export type Placement = (typeof PLACEMENTS)[number];

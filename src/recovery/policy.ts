@@ -63,8 +63,8 @@ import {
   maybe,
   type Infer,
   type Validator,
-} from "../scenario/schema.js";
-import { parseDuration } from "../scenario/units.js";
+} from "../base/schema.js";
+import { parseDuration } from "../base/units.js";
 import { placementField } from "./placement.js";
 import { storagePolicyFields } from "./replication.js";
 import { servingPolicyFields } from "./hedging.js";

@@ -25,7 +25,7 @@
 // Left out: erasure coding (every block here is replicated), per-disk and per-link limits
 // on re-replication (one store-wide budget), and replication factors per file.
 import { isScalar } from "yaml";
-import { BAD, bandwidth, duration, map, number, opt, type Infer, type Validator } from "../scenario/schema.js";
+import { BAD, bandwidth, duration, map, number, opt, type Infer, type Validator } from "../base/schema.js";
 
 /** A scrub interval in seconds, or "off". */
 export type ScrubSetting = number | "off";

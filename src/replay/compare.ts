@@ -4,7 +4,7 @@
 // field (depth first, in the recorded key order) whose value differs, and a window of
 // both lines around the first character that differs, short enough for one terminal line.
 import { canonicalLine } from "../journal/index.js";
-import { formatPath, type PathPart } from "../scenario/issues.js";
+import { formatPath, type PathPart } from "../base/issues.js";
 
 export interface FieldDifference {
   /** Path of the field inside the record, e.g. ["metrics", "baseline", "training.goodput"]. */

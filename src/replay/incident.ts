@@ -14,13 +14,14 @@
 // Duration: the scenario's own, unless the incident ends later, then extended to the end
 // of its last fault (its time plus its repair, replacement or episode duration), rounded
 // up to the hour. `--duration` overrides both.
+import { FAULT_MODELS } from "../faults/registry.js";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { scheduledFaults, type ScheduledFault } from "../faults/timeline.js";
-import { type Issue } from "../scenario/issues.js";
+import { type Issue } from "../base/issues.js";
 import { loadScenarioFile, loadScenarioText, type Limits, type Scenario } from "../scenario/load.js";
-import { formatIssues } from "../scenario/issues.js";
+import { formatIssues } from "../base/issues.js";
 import { withSection } from "./scenario-edit.js";
 
 export interface ImportedIncident {
@@ -39,13 +40,14 @@ export type Imported = { ok: true; value: ImportedIncident } | { ok: false; mess
 
 const HOUR = 3600;
 
-/** When one scheduled fault is over: a wonky or latency episode lasts `duration`; otherwise the repair (or disk replacement, or episode) time. */
+/**
+ * When one scheduled fault is over: at + the length its kind's `episode` parameter gives
+ * (repair, duration, replace: src/faults/kind.ts); at itself for a kind without one.
+ */
 export function incidentEndSec(f: ScheduledFault): number {
-  const p = f.params as Record<string, unknown>;
-  const num = (k: string) => (typeof p[k] === "number" ? (p[k] as number) : undefined);
-  const episode = p.wonky !== undefined || p.latency !== undefined;
-  const length = episode ? num("duration") : (num("repair") ?? num("replace") ?? num("duration"));
-  return f.atSec + (length ?? 0);
+  const decl = FAULT_MODELS[f.kind]?.incident?.kindOf(f.params);
+  const length = decl?.episode === undefined ? undefined : f.params[decl.episode];
+  return f.atSec + (typeof length === "number" ? length : 0);
 }
 
 /** The run's duration: `scenarioSec`, extended to cover `endSec` (rounded up to the hour). */

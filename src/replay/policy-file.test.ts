@@ -1,7 +1,7 @@
 // Counterfactual policies from a file: one policy's settings, or a policies: map, checked
 // by the scenario's own policy schema.
 import { describe, expect, it } from "vitest";
-import { formatIssues } from "../scenario/issues.js";
+import { formatIssues } from "../base/issues.js";
 import { loadPolicyFile, parsePolicyText, policyNameOf } from "./policy-file.js";
 
 describe("policy files", () => {

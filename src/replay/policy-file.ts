@@ -17,8 +17,8 @@ import { readFileSync, statSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { isCollection, isMap, isScalar, LineCounter, parseAllDocuments, visit, type Pair } from "yaml";
 import { policy, policySection } from "../recovery/policy.js";
-import type { Issue } from "../scenario/issues.js";
-import { BAD, Ctx } from "../scenario/schema.js";
+import type { Issue } from "../base/issues.js";
+import { BAD, Ctx } from "../base/schema.js";
 
 /** Largest policy file accepted, in bytes. */
 export const MAX_POLICY_BYTES = 1 << 20;

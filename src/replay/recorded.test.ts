@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { HeaderRecord } from "../journal/index.js";
-import { VERSION } from "../cli/version.js";
+import { VERSION } from "../base/version.js";
 import { recordedRun } from "./recorded.js";
 
 const SCENARIO = `name: tiny

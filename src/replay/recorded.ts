@@ -6,9 +6,9 @@
 // working folder (else from the working folder itself).
 import { isAbsolute, relative, resolve } from "node:path";
 import type { HeaderRecord } from "../journal/index.js";
-import { formatIssues } from "../scenario/issues.js";
+import { formatIssues } from "../base/issues.js";
 import { loadScenarioText, type Limits, type Scenario } from "../scenario/load.js";
-import { VERSION } from "../cli/version.js";
+import { VERSION } from "../base/version.js";
 
 export interface RecordedRun {
   scenario: Scenario;

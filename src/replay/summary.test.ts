@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseJournal } from "../journal/index.js";
 import { formatOverview, isCorrelated, overview } from "./summary.js";
 import { lineOf, recordRun } from "./testing.js";
-import { VERSION } from "../cli/version.js";
+import { VERSION } from "../base/version.js";
 
 describe("overview", () => {
   it("counts records and faults and lists the correlated faults with their lines", async () => {

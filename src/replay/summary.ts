@@ -3,9 +3,10 @@
 // each kind it holds, the correlated faults in time order (bursts, bus bars, PDUs,
 // utility feeds, racks, links: everything that hits more than one host), and the
 // footer's verdicts. The `fleet replay JOURNAL` text output when stdout is not a terminal.
+import { FAULT_KINDS } from "../faults/registry.js";
 import type { EventRecord, JournalReadResult } from "../journal/index.js";
 import { formatPolicySloTable, type Verdict } from "../slo/slo.js";
-import { formatDuration } from "../scenario/units.js";
+import { formatDuration } from "../base/units.js";
 import { table } from "../report/table.js";
 import type { Assessment } from "./trust.js";
 
@@ -39,17 +40,8 @@ export interface JournalOverview {
   trust: Assessment["trust"];
 }
 
-/** The fault kinds that hit a whole failure domain at once (the trace's correlated events). */
-export const CORRELATED_KINDS: ReadonlySet<string> = new Set([
-  "cosmic.burst",
-  "power.busbar",
-  "power.pdu",
-  "power.utility",
-  "rack.fail",
-  "rack.wonky",
-  "link.cut",
-  "link.latency",
-]);
+/** The fault kinds that hit a whole failure domain at once (declared `correlated` in their model's file). */
+export const CORRELATED_KINDS: ReadonlySet<string> = FAULT_KINDS.namesWhere((k) => k.correlated);
 
 /** A fault record of a correlated kind (not an aggregated count). */
 export function isCorrelated(r: EventRecord): boolean {

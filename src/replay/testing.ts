@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { DigestAccumulator, MemoryJournal, sealLine, CRC_SUFFIX_BYTES, type FooterRecord } from "../journal/index.js";
 import { runScenario, type RunOutcome } from "../run/session.js";
 import { loadScenarioText } from "../scenario/load.js";
-import { VERSION } from "../cli/version.js";
+import { VERSION } from "../base/version.js";
 
 /** The replay fixture, relative to the repository root (where vitest runs). */
 export const FIXTURE = "test/fixtures/replay.yaml";

@@ -3,7 +3,7 @@
 // journal is and whether it is complete, and the run digest.
 import type { EndInfo, Reporter, StartInfo } from "./reporter.js";
 import type { Snapshot } from "../run/session.js";
-import { formatDuration } from "../scenario/units.js";
+import { formatDuration } from "../base/units.js";
 import { fmtNumber, table } from "./table.js";
 import { formatPolicySloTable } from "../slo/slo.js";
 import type { LaneMetrics } from "../run/lane.js";

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadScenarioFile, loadScenarioText } from "./load.js";
-import { formatIssues, type Issue } from "./issues.js";
+import { formatIssues, type Issue } from "../base/issues.js";
 
 const GOOD = `name: small
 seed: 7

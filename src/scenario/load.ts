@@ -10,11 +10,11 @@ import { readFileSync, statSync } from "node:fs";
 import { totalmem } from "node:os";
 import { dirname } from "node:path";
 import { isCollection, isMap, isScalar, LineCounter, parseAllDocuments, visit } from "yaml";
-import { fleetSchema } from "./fleet-schema.js";
-import type { Issue, Result } from "./issues.js";
-import { BAD, Ctx, duration, maybe, nodeAt, number, object, opt, req, size, string, type Validator } from "./schema.js";
+import { fleetSchema } from "../fleet/schema.js";
+import type { Issue, Result } from "../base/issues.js";
+import { BAD, Ctx, duration, maybe, nodeAt, number, object, opt, req, size, string, type Validator } from "../base/schema.js";
 import { scenarioSections, type ScenarioSections } from "./sections.js";
-import type { FleetSpec } from "./types.js";
+import type { FleetSpec } from "../fleet/spec.js";
 
 /** Safety limits; each can be raised in the scenario (`limits:`) or on the command line. */
 export interface Limits {

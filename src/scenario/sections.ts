@@ -11,7 +11,7 @@ import { storageWorkload, type StorageSpec } from "../workloads/storage/schema.j
 import "../workloads/storage/check.js";
 import { servingWorkload, type ServingSpec } from "../workloads/serving/schema.js";
 import "../workloads/serving/check.js";
-import { list, map, opt, variant } from "./schema.js";
+import { list, map, opt, variant } from "../base/schema.js";
 
 /** A `workloads:` entry: `- training: {...}`, `- serving: {...}` or `- storage: {...}`. */
 export type WorkloadSpec = { kind: "training"; spec: TrainingSpec } | { kind: "storage"; spec: StorageSpec } | { kind: "serving"; spec: ServingSpec };

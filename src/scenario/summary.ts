@@ -1,7 +1,7 @@
 // A one-line summary of a scenario, for `fleet validate` and the first line of a run:
 // sizes are computed from the spec alone, without building the fleet.
 import type { Scenario } from "./load.js";
-import { formatDuration } from "./units.js";
+import { formatDuration } from "../base/units.js";
 
 export interface ScenarioCounts {
   datacenters: number;

@@ -1,6 +1,6 @@
 // The simulator, told as stories: schedule things, run, look at the clock and the log.
 import { describe, expect, it } from "vitest";
-import { UnitError } from "../scenario/units.js";
+import { UnitError } from "../base/units.js";
 import { SCRIPT_KIND, Sim } from "./sim.js";
 
 const HOUR = 3600;

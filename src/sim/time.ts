@@ -1,6 +1,6 @@
 // Times and durations as the simulator's scripting surface accepts them: a number of
 // seconds, or text such as "90s", "4h" or "1h30m" (parsed by scenario/units).
-import { parseDuration } from "../scenario/units.js";
+import { parseDuration } from "../base/units.js";
 
 /** Seconds, or a duration as text ("250ms", "90s", "1h30m", "3y"). */
 export type TimeLike = number | string;

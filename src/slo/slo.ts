@@ -5,9 +5,9 @@
 // values are read in the metric's unit: "99.95%" -> 0.9995 (fractions only), "150ms" ->
 // 0.15 for a metric in seconds or 0.15/3600 for one in hours.
 import { isScalar } from "yaml";
-import { didYouMean } from "../scenario/issues.js";
-import { describeNode, dict, map, type Validator } from "../scenario/schema.js";
-import { formatDuration, parseDuration } from "../scenario/units.js";
+import { didYouMean } from "../base/issues.js";
+import { describeNode, dict, map, type Validator } from "../base/schema.js";
+import { formatDuration, parseDuration } from "../base/units.js";
 import { knownMetrics, metricInfo, type MetricUnit } from "./metrics.js";
 
 export const SLO_OPS = [">=", "<=", "==", "!=", "<", ">"] as const;

@@ -4,7 +4,7 @@
 // give a valid scenario. Errors name the --set, the part that is wrong and what exists.
 import { isMap, isSeq, parseDocument, type Document } from "yaml";
 import { applyOverrides } from "../distributed/job.js";
-import { didYouMean, formatPath } from "../scenario/issues.js";
+import { didYouMean, formatPath } from "../base/issues.js";
 import { loadScenarioText } from "../scenario/load.js";
 import type { GridPoint } from "./grid.js";
 import type { Axis } from "./range.js";

@@ -6,7 +6,7 @@
 // value is set into the scenario as it would be written in YAML (durations in seconds:
 // "1254.5s"), before the scenario is validated, so a value the field does not accept is
 // an error naming the field.
-import { formatDuration, parseDuration } from "../scenario/units.js";
+import { formatDuration, parseDuration } from "../base/units.js";
 
 export type AxisUnit = "number" | "percent" | "duration";
 

@@ -3,18 +3,23 @@
 //
 //   fault with `repair` (trace.down: bus bar, PDU, utility, rack, host crash)
 //                                        -> its hosts are down until `until`
-//   fault cosmic.upset, dram.*, disk.*, rack.wonky, power.warning
+//   fault of a kind whose effect (src/faults/kind.ts) is errors, a disk down or slow, or
+//   a rack losing packets (cosmic.upset(s), dram.error, disk.*, rack.wonky)
 //                                        -> errors on its rack (corrected or recoverable)
-//   fault mercurial.corrupt              -> silent corruption on its host's rack
+//   fault of a kind whose effect is a corrupted result (mercurial.corrupt)
+//                                        -> silent corruption on its host's rack
 //   detection outcome "silent"           -> silent corruption (the code missed it)
 //   detection outcome "detected" + repair -> a machine check: the host is down for `repair`
 //   detection, any other with a host     -> errors (corrected, or a latent sector found)
 //   recovery action "drain" naming hosts (`host` or `targets`) -> draining
 //
-// Left out: stragglers, defective cores before they corrupt anything, link faults and
-// bursts themselves (a burst shows through the upsets it causes, rack by rack); drains
+// Left out: stragglers, defective cores before they corrupt anything, link faults, kinds
+// whose effect is none (bursts show through the upsets they cause, rack by rack; a DRAM
+// fault through its errors; a power warning is in the feed); drains
 // that only give a count of hosts (the training job's today) cannot be placed on the map.
 import type { FleetRef } from "../fleet/ref.js";
+import type { FaultEffect } from "../faults/kind.js";
+import { FAULT_KINDS } from "../faults/registry.js";
 
 export type Effect =
   | { kind: "down"; ref: FleetRef; untilSec: number }
@@ -22,8 +27,14 @@ export type Effect =
   | { kind: "corrupt"; ref: FleetRef }
   | { kind: "draining"; ref: FleetRef };
 
-const ERROR_KINDS = new Set(["cosmic.upset", "cosmic.upsets", "dram.fault", "dram.error", "disk.fail", "disk.lse", "disk.slow", "rack.wonky", "power.warning"]);
-const CORRUPT_KINDS = new Set(["mercurial.corrupt"]);
+/** What a fault record of a kind with this effect marks on the map (besides downs). */
+export function mapMark(e: FaultEffect): "errors" | "corrupt" | undefined {
+  if (e.class === "errors") return "errors";
+  if (e.class === "corrupt" && e.on === "result") return "corrupt";
+  if ((e.class === "down" || e.class === "slow") && e.on === "disk") return "errors";
+  if (e.class === "link" && e.on === "rack-loss") return "errors";
+  return undefined;
+}
 
 export type Resolve = (id: string) => FleetRef | undefined;
 
@@ -36,10 +47,9 @@ export function effectsOf(t: string, at: number, f: Record<string, unknown>, res
       const untilSec = typeof f.until === "number" ? f.until : f.until === null ? Infinity : at + f.repair;
       return [{ kind: "down", ref, untilSec }];
     }
-    const kind = String(f.kind);
-    if (CORRUPT_KINDS.has(kind)) return [{ kind: "corrupt", ref }];
-    if (ERROR_KINDS.has(kind)) return [{ kind: "errors", ref }];
-    return [];
+    const decl = FAULT_KINDS.get(String(f.kind));
+    const mark = decl && mapMark(decl.effect);
+    return mark ? [{ kind: mark, ref }] : [];
   }
   if (t === "detection") {
     const ref = typeof f.host === "string" ? resolve(f.host) : undefined;

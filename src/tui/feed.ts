@@ -1,9 +1,11 @@
 // The live feed: faults, detections, recoveries and milestones as one line each, newest
 // at the bottom, filtered by kind (`f`) or by a part of the fleet (a rack, a host, a row,
 // a bus bar...), scrolled back with the arrows. The store keeps the newest `cap` entries.
+import { FAULT_KINDS } from "../faults/registry.js";
+import { mapMark } from "./effects.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
-import { formatDuration } from "../scenario/units.js";
+import { formatDuration } from "../base/units.js";
 import { simClock } from "./format.js";
 import { clipLine, padEnd, type Line, type Tone } from "./line.js";
 
@@ -95,7 +97,11 @@ const TYPE_WORD: Record<string, string> = { fault: "fault", detection: "detect",
 
 function toneOf(e: FeedEntry): Tone | undefined {
   const f = e.fields;
-  if (e.t === "fault") return typeof f.repair === "number" ? "down" : e.label === "mercurial.corrupt" ? "corrupt" : "errors";
+  if (e.t === "fault") {
+    if (typeof f.repair === "number") return "down";
+    const decl = FAULT_KINDS.get(e.label);
+    return decl && mapMark(decl.effect) === "corrupt" ? "corrupt" : "errors";
+  }
   if (e.t === "detection") return f.outcome === "silent" ? "corrupt" : "errors";
   if (e.t === "recovery") return "ok";
   return "dim";

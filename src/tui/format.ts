@@ -1,7 +1,7 @@
 // Numbers and times as the dashboard prints them: a simulated clock, a progress bar, an
 // ETA in wall time, rates with k/M suffixes, metric values with 4 significant digits; and
 // a simulated time as a user types it.
-import { parseDuration } from "../scenario/units.js";
+import { parseDuration } from "../base/units.js";
 
 /** Simulated seconds as a clock: "0:05:00", "6:00:00", "1d 06:00", "3d 00:00". */
 export function simClock(sec: number): string {

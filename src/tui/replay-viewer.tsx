@@ -8,14 +8,14 @@
 // / filter to a rack, host, row or bus bar, f a fault kind, q quit (exit 0). Without a
 // terminal on stdin it plays to the end at the starting speed and returns.
 import { resolve } from "node:path";
-import type { Io } from "../cli/io.js";
-import { EXIT } from "../cli/io.js";
+import type { Io } from "../base/io.js";
+import { EXIT } from "../base/io.js";
 import { buildFleet } from "../fleet/build.js";
 import { JournalError, readJournal, type JournalReadResult } from "../journal/index.js";
 import { laneNames } from "../run/session.js";
-import { formatIssues } from "../scenario/issues.js";
+import { formatIssues } from "../base/issues.js";
 import { loadScenarioText } from "../scenario/load.js";
-import { formatDuration } from "../scenario/units.js";
+import { formatDuration } from "../base/units.js";
 import { parseSimTime } from "./format.js";
 import { InkScreen } from "./ink-screen.js";
 import { initialUi, reduceKey, type KeyPress, type UiState } from "./keys.js";

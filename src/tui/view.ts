@@ -11,7 +11,7 @@ import { boardLines } from "./slo-board.js";
 import { formatRate, speedLabel } from "./speed.js";
 import { chooseCharts, trendLines } from "./trends.js";
 import { feedLine, feedWindow, matches, type FeedFilter } from "./feed.js";
-import { formatDuration } from "../scenario/units.js";
+import { formatDuration } from "../base/units.js";
 
 export type RunState = "running" | "paused" | "stopping" | "done" | "playing" | "end";
 

@@ -1,4 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { HOST_CRASH } from "../faults/host.js";
+import { MERCURIAL_CORRUPT } from "../faults/mercurial.js";
+import { LINK_LATENCY } from "../faults/network.js";
+import { BUSBAR } from "../faults/power.js";
+import { STRAGGLER } from "../faults/straggler.js";
 import { linkModel } from "../faults/network.js";
 import { faultHarness, HOUR, parseSettings } from "../faults/testing.js";
 import type { FleetSpecOverrides } from "../fleet/testing.js";
@@ -30,7 +35,7 @@ function crashStream(w: ReturnType<typeof world>, mtbfSec: number, rebootSec = 6
     w.sim.after(rng.exp(mtbfSec), () => {
       const p = w.job.participants();
       const u = rng.next();
-      if (p.length > 0) w.trace.down("host.crash", { kind: "host", index: p[Math.floor(u * p.length)] }, { repairSec: rebootSec });
+      if (p.length > 0) w.trace.down(HOST_CRASH, { kind: "host", index: p[Math.floor(u * p.length)] }, { repairSec: rebootSec });
       next();
     });
   };
@@ -71,7 +76,7 @@ describe("training job", () => {
   it("story: bus bar fails at 1h, the job restarts on spares from the last checkpoint", () => {
     // 4 racks of 4 hosts; bus bar 0 feeds racks 0-1 (the job's 8 hosts), the spares sit in racks 2-3.
     const w = world({ spec: { hosts: 8 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, spares: 1 } });
-    w.sim.at("1h", () => w.trace.down("power.busbar", { kind: "busbar", index: 0 }, { repairSec: 6 * HOUR }));
+    w.sim.at("1h", () => w.trace.down(BUSBAR, { kind: "busbar", index: 0 }, { repairSec: 6 * HOUR }));
     w.sim.runUntil("3h");
     // Checkpoints end at 1290 s and 2580 s; the next would start at 3780 s.
     const lastCheckpoint = 2580;
@@ -89,7 +94,7 @@ describe("training job", () => {
 
   it("without spares it waits for the bus bar repair", () => {
     const w = world({ spec: { hosts: 8 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 } } });
-    w.sim.at("1h", () => w.trace.down("power.busbar", { kind: "busbar", index: 0 }, { repairSec: 6 * HOUR }));
+    w.sim.at("1h", () => w.trace.down(BUSBAR, { kind: "busbar", index: 0 }, { repairSec: 6 * HOUR }));
     w.sim.runUntil("10h");
     expect(w.job.metrics()["training.lostWorkHours"] * 3600).toBeCloseTo(3600 - 2580 + 6 * HOUR + 300, 6);
   });
@@ -97,7 +102,7 @@ describe("training job", () => {
   it("in-memory checkpoints restore a single-host loss faster, not a bus bar loss", () => {
     const lost = (inMemory: boolean, kind: "host" | "busbar") => {
       const w = world({ spec: { hosts: 8 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, spares: 1, inMemoryCheckpoint: inMemory } });
-      w.sim.at("1h", () => w.trace.down(kind === "host" ? "host.crash" : "power.busbar", { kind, index: 0 }, { repairSec: HOUR }));
+      w.sim.at("1h", () => w.trace.down(kind === "host" ? HOST_CRASH : BUSBAR, { kind, index: 0 }, { repairSec: HOUR }));
       w.sim.runUntil("3h");
       return w.job.metrics()["training.lostWorkHours"] * 3600;
     };
@@ -109,7 +114,7 @@ describe("training job", () => {
   it("drainSlowerThan swaps a throttled participant for a spare at the next checkpoint", () => {
     const policy = { checkpoint: { kind: "fixed" as const, seconds: 1200 }, spares: 0.25, inMemoryCheckpoint: true, drainSlowerThan: 1.3 };
     const w = world({ spec: {}, policy });
-    w.trace.slow("straggler", 3, 1.5, Infinity); // throttled for good
+    w.trace.slow(STRAGGLER, 3, 1.5, Infinity); // throttled for good
     w.sim.runUntil("1h");
     const m = w.job.metrics();
     expect(m["training.slowDrains"]).toBe(1);
@@ -117,7 +122,7 @@ describe("training job", () => {
     expect(w.job.slowdown).toBe(1);
     // without the policy the job stays 1.5x slower all along
     const v = world({ spec: {}, policy: { ...policy, drainSlowerThan: "off" } });
-    v.trace.slow("straggler", 3, 1.5, Infinity);
+    v.trace.slow(STRAGGLER, 3, 1.5, Infinity);
     v.sim.runUntil("1h");
     expect(v.job.metrics()["training.slowDrains"]).toBe(0);
     expect(v.job.slowdown).toBe(1.5);
@@ -126,7 +131,7 @@ describe("training job", () => {
 
   it("a straggler slows every step by its factor while it lasts", () => {
     const w = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 100 * HOUR } } });
-    w.trace.slow("straggler", 3, 5, HOUR);
+    w.trace.slow(STRAGGLER, 3, 5, HOUR);
     w.sim.runUntil("30m");
     expect(w.job.slowdown).toBe(5);
     w.sim.runUntil("2h");
@@ -134,7 +139,7 @@ describe("training job", () => {
     expect(w.job.metrics()["training.stepsDone"]).toBe(3600 / 20 + 3600 / 4);
     // A straggler outside the job changes nothing.
     const v = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 100 * HOUR } } });
-    v.trace.slow("straggler", 12, 5, HOUR);
+    v.trace.slow(STRAGGLER, 12, 5, HOUR);
     v.sim.runUntil("2h");
     expect(v.job.metrics()["training.stepsDone"]).toBe(1800);
   });
@@ -142,7 +147,7 @@ describe("training job", () => {
   it("a mercurial core: silent escapes without detection; rollbacks and no escapes with it", () => {
     const run = (detect: TrainingPolicy["detect"]) => {
       const w = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, spares: 0.5, detect } });
-      for (const t of [1.5, 4.2, 7.7]) w.sim.at(t * HOUR, () => w.trace.emit("mercurial.corrupt", { kind: "host", index: 2 }, { detail: { bit: 30 } }));
+      for (const t of [1.5, 4.2, 7.7]) w.sim.at(t * HOUR, () => w.trace.emit(MERCURIAL_CORRUPT, { kind: "host", index: 2 }, { detail: { bit: 30 } }));
       w.sim.runUntil("10h");
       return { m: w.job.metrics(), w };
     };
@@ -165,7 +170,7 @@ describe("training job", () => {
   it("a corruption caught after a checkpoint rolls back past that dirty checkpoint", () => {
     // Cross-replica comparison every 10 steps of 200 s: a 2000 s delay crosses the checkpoint at 2580 s.
     const w = world({ spec: { stepTimeSec: 200 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, spares: 0.5, detect: ["crossReplica"] } });
-    w.sim.at(2000, () => w.trace.emit("mercurial.corrupt", { kind: "host", index: 0 }, {}));
+    w.sim.at(2000, () => w.trace.emit(MERCURIAL_CORRUPT, { kind: "host", index: 0 }, {}));
     w.sim.runUntil("3h");
     const rb = w.records.find((r) => r.f.action === "rollback")!;
     expect(rb.f.restoredFrom).toBe(1290);
@@ -270,7 +275,7 @@ describe("training job across datacenters", () => {
   it("a latency spike slows steps only while it lasts", () => {
     const w = world({ fleet: twoDcs, spec: { firstHost: 12 }, policy: noCkpt });
     // +40 ms from 1h to 2h: 2 x 0.05 s of latency, steps of 4.26 s.
-    w.sim.at(HOUR, () => w.trace.emit("link.latency", { kind: "link", index: 0 }, { untilSec: 2 * HOUR, detail: { extraSec: 0.04 } }));
+    w.sim.at(HOUR, () => w.trace.emit(LINK_LATENCY, { kind: "link", index: 0 }, { untilSec: 2 * HOUR, detail: { extraSec: 0.04 } }));
     w.sim.runUntil("3h");
     const m = w.job.metrics();
     const fast = 4 + exchange;
@@ -334,7 +339,7 @@ describe("scale", () => {
       spec: { hosts: 16000, stepTimeSec: 1, steps: 1_000_000 },
       policy: { checkpoint: { kind: "fixed", seconds: HOUR } },
     });
-    w.trace.slow("straggler", 123, 2, 10 * HOUR);
+    w.trace.slow(STRAGGLER, 123, 2, 10 * HOUR);
     w.sim.runUntil(30 * 24 * HOUR);
     expect(w.job.metrics()["training.stepsDone"]).toBe(1_000_000);
     expect(w.sim.eventsProcessed).toBeLessThan(1000);

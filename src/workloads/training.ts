@@ -39,9 +39,10 @@
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { HostFlag, HostState } from "../fleet/state.js";
-import type { FaultEvent, FaultKind, FaultListener, FaultTrace } from "../faults/trace.js";
+import { type EffectKey, takesHostsDown } from "../faults/kind.js";
+import type { FaultEvent, FaultListener, FaultTrace } from "../faults/trace.js";
 import type { EventFields } from "../journal/index.js";
-import { duration, maybe, number, object, opt, req, string, map, type Validator } from "../scenario/schema.js";
+import { duration, maybe, number, object, opt, req, string, map, type Validator } from "../base/schema.js";
 import type { Rng } from "../sim/rng.js";
 import type { Sim } from "../sim/sim.js";
 import {
@@ -141,7 +142,8 @@ const WAIT = 3;
 const DONE = 4;
 type Phase = 0 | 1 | 2 | 3 | 4;
 
-const LOSS_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(["host.crash", "machine.check", "power.busbar", "power.pdu", "power.utility", "rack.fail"]);
+/** The fault effects a training job reacts to (src/faults/kind.ts). */
+export const TRAINING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "link:cut", "link:latency", "corrupt:result"];
 const MAX_CHECKPOINTS = 16;
 /** A milestone record every this many checkpoints (and at the first). */
 const MILESTONE_EVERY = 24;
@@ -297,22 +299,23 @@ export class TrainingJob implements FaultListener {
 
   onFault(e: FaultEvent): void {
     if (this.phase === DONE) return;
-    if (e.kind === "straggler") {
+    const effect = e.kind.effect;
+    if (effect.class === "slow" && effect.on === "host") {
       if (this.inPool(e.host)) {
         this.slowChanged(e.host);
         if (e.untilSec < Infinity) this.sim.scheduleAt(Math.max(e.untilSec, this.sim.now), this.slowKind, e.host, 0);
       }
       return;
     }
-    if (e.kind === "link.cut" || e.kind === "link.latency") {
-      this.linkFault(e);
+    if (effect.class === "link" && (effect.on === "cut" || effect.on === "latency")) {
+      this.linkFault(e, effect.on);
       return;
     }
-    if (e.kind === "mercurial.corrupt") {
+    if (effect.class === "corrupt" && effect.on === "result") {
       if (this.inPool(e.host) && this.active[e.host - this.pool0]) this.silentCorruption(e.host, this.sim.now, "core");
       return;
     }
-    if (!LOSS_KINDS.has(e.kind) || !e.ref) return;
+    if (!takesHostsDown(e.kind) || !e.ref) return;
     let lost = 0;
     this.forPoolHosts(e.ref, (h) => {
       const i = h - this.pool0;
@@ -322,7 +325,7 @@ export class TrainingJob implements FaultListener {
         lost++;
       }
     });
-    if (lost > 0) this.interrupt(e.kind, e.kind === "host.crash" || e.kind === "machine.check");
+    if (lost > 0) this.interrupt(e.kind.name, e.ref.kind === "host");
   }
 
   onRepair(ref: FleetRef): void {
@@ -772,14 +775,14 @@ export class TrainingJob implements FaultListener {
     return hops.length > 0 ? ringAllReduceSec(k, this.gradientBytes, hops) : 0;
   }
 
-  private linkFault(e: FaultEvent): void {
+  private linkFault(e: FaultEvent, on: "cut" | "latency"): void {
     const ref = e.ref;
     if (!ref || ref.kind !== "link" || ref.index < 0 || ref.index >= this.linkCutUntil.length) return;
     const l = ref.index;
     const now = this.sim.now;
     if (e.untilSec > now && e.untilSec < Infinity) this.sim.scheduleAt(e.untilSec, this.linkEndKind, l, 0);
     const used = this.ring.includes(l);
-    if (e.kind === "link.cut") {
+    if (on === "cut") {
       if (e.untilSec > this.linkCutUntil[l]) this.linkCutUntil[l] = e.untilSec;
       if (used && e.untilSec > now) this.interrupt("link.cut", false);
       return;

@@ -7,7 +7,7 @@
 // loader's sections and must not import it back.
 import { buildFleet } from "../../fleet/build.js";
 import { registerCrossCheck, type Scenario } from "../../scenario/load.js";
-import { type Ctx, nodeAt } from "../../scenario/schema.js";
+import { type Ctx, nodeAt } from "../../base/schema.js";
 import { servingHostRange, type ServingSpec } from "./schema.js";
 
 export function checkServing(scenario: Scenario, root: unknown, ctx: Ctx): void {

@@ -2,7 +2,7 @@
 // names file:line:column, the path, and what to write instead.
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "../../scenario/load.js";
-import { formatIssues } from "../../scenario/issues.js";
+import { formatIssues } from "../../base/issues.js";
 import { defaultPolicy } from "../../recovery/policy.js";
 import { describeHedge } from "../../recovery/hedging.js";
 import { servingHostRange } from "./schema.js";

@@ -28,7 +28,7 @@
 //                     keep a 60 x 20 service at 1,000 qps near a second of wall time per
 //                     policy; a warm-up of 0.5 s is many queue relaxation times at moderate
 //                     load, not at 90% load (give 2 s or more there).
-import type { PathPart } from "../../scenario/issues.js";
+import type { PathPart } from "../../base/issues.js";
 import {
   duration,
   fraction,
@@ -45,7 +45,7 @@ import {
   type Ctx,
   type Infer,
   type Validator,
-} from "../../scenario/schema.js";
+} from "../../base/schema.js";
 import type { HostRange } from "../../recovery/placement.js";
 import type { ServiceTime } from "./latency.js";
 

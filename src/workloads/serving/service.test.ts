@@ -1,6 +1,9 @@
 // The serving workload over a real fleet and fault trace: window sampling, failover after
 // the health check, corrupted hosts with and without the end-to-end CRC, determinism, and
 // the sampling estimate against a known time average.
+import { HOST_CRASH } from "../../faults/host.js";
+import { BUSBAR } from "../../faults/power.js";
+import { STRAGGLER } from "../../faults/straggler.js";
 import { describe, expect, it } from "vitest";
 import { HostFlag, HostState } from "../../fleet/state.js";
 import { faultHarness, HOUR } from "../../faults/testing.js";
@@ -75,7 +78,7 @@ describe("the serving workload", () => {
   it("fails over a crashed replica only after the health check: in rotation but dead for 10 s", () => {
     const h = harness(4);
     const host = h.service.replicaHost[5]; // shard 1, replica 1
-    h.sim.at(1 * HOUR, () => h.trace.down("host.crash", { kind: "host", index: host }, { repairSec: 2 * HOUR }));
+    h.sim.at(1 * HOUR, () => h.trace.down(HOST_CRASH, { kind: "host", index: host }, { repairSec: 2 * HOUR }));
     h.sim.run({ until: 1 * HOUR + 3 });
     let c = h.service.conditionsNow();
     expect(c.up[5]).toBe(0);
@@ -94,7 +97,7 @@ describe("the serving workload", () => {
   it("a straggling host slows its replica", () => {
     const h = harness(5);
     const host = h.service.replicaHost[0];
-    h.trace.slow("straggler", host, 6, 2 * HOUR);
+    h.trace.slow(STRAGGLER, host, 6, 2 * HOUR);
     expect(h.service.conditionsNow().slowdown[0]).toBe(6);
   });
 
@@ -132,7 +135,7 @@ describe("the serving workload", () => {
   it("the same seed gives the same metrics", () => {
     const run = () => {
       const h = harness(8, {}, { hedge: { kind: "percentile", percentile: 90 } });
-      h.sim.at(2 * HOUR, () => h.trace.down("power.busbar", { kind: "busbar", index: 0 }, { repairSec: 3 * HOUR }));
+      h.sim.at(2 * HOUR, () => h.trace.down(BUSBAR, { kind: "busbar", index: 0 }, { repairSec: 3 * HOUR }));
       h.sim.run({ until: h.horizonSec });
       return h.service.metrics();
     };
@@ -147,7 +150,7 @@ describe("the serving workload", () => {
       const h = harness(seed, { shards: 2, replicas: 2, qps: 20, fanout: 2, sample: { windows: 3, windowSec: 1, warmupSec: 0 } });
       for (const r of [0, 1]) {
         const host = h.service.replicaHost[r];
-        h.sim.at(0.3 * h.horizonSec, () => h.trace.down("host.crash", { kind: "host", index: host }, { repairSec: 0.2 * h.horizonSec }));
+        h.sim.at(0.3 * h.horizonSec, () => h.trace.down(HOST_CRASH, { kind: "host", index: host }, { repairSec: 0.2 * h.horizonSec }));
       }
       h.sim.run({ until: h.horizonSec });
       estimates.push(h.service.metrics()["serving.availability"]);

@@ -11,7 +11,7 @@ import { buildFleet } from "../../fleet/build.js";
 import type { Fleet } from "../../fleet/fleet.js";
 import { defaultPolicy, type Policy } from "../../recovery/policy.js";
 import { registerCrossCheck, type Scenario } from "../../scenario/load.js";
-import { type Ctx, nodeAt } from "../../scenario/schema.js";
+import { type Ctx, nodeAt } from "../../base/schema.js";
 import { storeProblem, type StorageSpec } from "./schema.js";
 
 /** Cross-check: one storage workload, whose range and policies fit the fleet. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "../../scenario/load.js";
-import { formatIssues } from "../../scenario/issues.js";
+import { formatIssues } from "../../base/issues.js";
 import type { StorageSpec } from "./schema.js";
 
 // 4 rows x 10 racks x 16 hosts = 640 hosts, 2 bus bars per row, 4 x 8 TB disks each.

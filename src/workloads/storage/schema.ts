@@ -15,7 +15,7 @@ import type { Fleet } from "../../fleet/fleet.js";
 import { domainsInRange } from "../../recovery/placement.js";
 import type { Policy } from "../../recovery/policy.js";
 import "./metrics.js";
-import { fraction, map, maybe, nodeAt, number, object, opt, refine, req, size, string, type Validator } from "../../scenario/schema.js";
+import { fraction, map, maybe, nodeAt, number, object, opt, refine, req, size, string, type Validator } from "../../base/schema.js";
 
 export const DEFAULT_BLOCK_BYTES = 128 * 2 ** 20;
 /** Cidon et al. 2013: 0.5-1% of nodes do not reboot after a power outage (upper end). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DISK_FAIL } from "../../faults/disk.js";
 import { busbarModel } from "../../faults/power.js";
 import { hostCrashModel } from "../../faults/host.js";
 import { DAY, HOUR, MINUTE } from "../../faults/testing.js";
@@ -71,7 +72,7 @@ describe("re-replication", () => {
     const disk = store.table.diskId(42, 1);
     const n = store.table.disks.held[disk];
     expect(n).toBeGreaterThan(100);
-    h.sim.at(2 * HOUR, () => h.trace.emit("disk.fail", { kind: "host", index: 42 }, { untilSec: 2 * HOUR + DAY, detail: { disk: 1 } }));
+    h.sim.at(2 * HOUR, () => h.trace.emit(DISK_FAIL, { kind: "host", index: 42 }, { untilSec: 2 * HOUR + DAY, detail: { disk: 1 } }));
     h.sim.run({ until: 3 * DAY });
     const m = store.metrics(h.sim.now);
     expect(m["storage.reReplicatedBytes"]).toBe(n * blockBytes);

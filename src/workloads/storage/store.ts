@@ -55,7 +55,8 @@ import type { Fleet } from "../../fleet/fleet.js";
 import type { FleetRef } from "../../fleet/ref.js";
 import { HostState } from "../../fleet/state.js";
 import { SECTOR_BYTES } from "../../faults/disk.js";
-import type { FaultEvent, FaultKind, FaultListener } from "../../faults/trace.js";
+import { type EffectKey, takesHostsDown } from "../../faults/kind.js";
+import type { FaultEvent, FaultListener } from "../../faults/trace.js";
 import type { Placement } from "../../recovery/placement.js";
 import type { StoragePolicy } from "../../recovery/replication.js";
 import type { Rng } from "../../sim/rng.js";
@@ -80,8 +81,8 @@ export type StoreSettings = StoragePolicy & { placement: Placement };
 
 /** Longest the copier sleeps while it has work, simulated seconds. */
 const WAKE_SEC = 60;
-const DOWN_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(["host.crash", "machine.check", "rack.fail", "power.busbar", "power.pdu", "power.utility"]);
-const POWER_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(["power.busbar", "power.pdu", "power.utility"]);
+/** The fault effects the store reacts to (src/faults/kind.ts). */
+export const STORE_CONSUMES: readonly EffectKey[] = ["down:hosts", "down:disk", "errors:disk-sector"];
 
 /** One block as a test sees it. */
 export interface BlockView {
@@ -200,19 +201,20 @@ export class ReplicatedStore implements Workload, FaultListener {
 
   onFault(e: FaultEvent): void {
     const kind = e.kind;
-    if (kind === "disk.fail") {
+    const effect = kind.effect;
+    if (effect.class === "down" && effect.on === "disk") {
       if (e.host < this.start || e.host >= this.end) return;
       this.sync();
       this.diskFailed(e.host, e.detail.disk as number, e.untilSec);
-      this.reportLoss(kind);
-    } else if (kind === "disk.lse") {
+      this.reportLoss(kind.name);
+    } else if (effect.class === "errors" && effect.on === "disk-sector") {
       if (e.host < this.start || e.host >= this.end) return;
       this.sync();
       this.sectorError(e.host, e.detail.disk as number, (e.detail.sector as number) * SECTOR_BYTES);
-      this.reportLoss(kind);
-    } else if (DOWN_KINDS.has(kind) && e.ref) {
+      this.reportLoss(kind.name);
+    } else if (takesHostsDown(kind) && e.ref) {
       this.sync();
-      const power = POWER_KINDS.has(kind);
+      const power = kind.power;
       this.forHostsOf(e.ref, (h) => {
         if (this.fleet.state[h] !== HostState.DOWN) return; // e.g. a masked utility loss
         const i = h - this.start;

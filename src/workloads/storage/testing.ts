@@ -11,6 +11,7 @@
 // Unlike a scenario, the harness's store uses 1 MiB blocks and every host comes back from
 // a power loss (noRebootFraction 0) unless the test says otherwise.
 // Tests only: nothing in src/ outside tests imports it.
+import { DISK_FAIL, DISK_LSE } from "../../faults/disk.js";
 import { faultHarness, type FaultHarness } from "../../faults/testing.js";
 import { SECTOR_BYTES } from "../../faults/disk.js";
 import type { FleetSpecOverrides } from "../../fleet/testing.js";
@@ -71,7 +72,7 @@ export function storeHarness(
     failHost(host, atSec, replaceSec = 86400) {
       h.sim.at(atSec, () => {
         for (let d = 0; d < h.fleet.hostSpec(host).disks; d++) {
-          h.trace.emit("disk.fail", { kind: "host", index: host }, { untilSec: atSec + replaceSec, detail: { disk: d } });
+          h.trace.emit(DISK_FAIL, { kind: "host", index: host }, { untilSec: atSec + replaceSec, detail: { disk: d } });
         }
       });
     },
@@ -81,7 +82,7 @@ export function storeHarness(
         const host = t.slotHost[slot];
         if (host < 0) return;
         const sector = Math.floor((t.slotPos[slot] * t.blockBytes) / SECTOR_BYTES);
-        h.trace.emit("disk.lse", { kind: "host", index: host }, { detail: { disk: t.slotDisk[slot], sector } });
+        h.trace.emit(DISK_LSE, { kind: "host", index: host }, { detail: { disk: t.slotDisk[slot], sector } });
       });
     },
   };

@@ -1,7 +1,7 @@
 // Fault layer benchmark: 1M hosts (4 datacenters x 625 rows x 25 racks x 16 hosts, two
 // inter-datacenter links) for 30 simulated days with every fault model of the registry
 // on at its default rates (`- <kind>: {}`), through the same path as `fleet faults`:
-// loadScenarioText, startFaultLayer (builds the fleet), sim.run to the horizon. No
+// loadScenarioText, scenarioFaultLayer (builds the fleet), sim.run to the horizon. No
 // journal file (the trace still computes its digest). The time covers loading, building
 // and running; peak RSS is the whole process's, so each repetition runs in a child
 // process of its own (this file with --child) and other benches do not inflate it.
@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
 import { FAULT_MODELS } from "../src/faults/registry.js";
-import { startFaultLayer } from "../src/faults/run.js";
+import { scenarioFaultLayer } from "../src/run/fault-layer.js";
 import { loadScenarioText } from "../src/scenario/load.js";
 import { machine, median, type BenchOptions, type Figure } from "./lib.js";
 
@@ -51,7 +51,7 @@ export function measureFaults(rowsPerDc = 625, days = DAYS): Omit<Measurement, "
   const r = loadScenarioText(benchScenarioText(undefined, rowsPerDc, days), "bench/faults.yaml");
   if (!r.ok) throw new Error(`bench scenario refused: ${JSON.stringify(r.issues)}`);
   const horizonSec = days * 86400;
-  const layer = startFaultLayer(r.value, { seed: 1, horizonSec });
+  const layer = scenarioFaultLayer(r.value, { seed: 1, horizonSec });
   const t1 = performance.now();
   const run = layer.sim.run({ until: horizonSec });
   const t2 = performance.now();

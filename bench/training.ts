@@ -34,14 +34,14 @@ export async function benchTraining(opts: BenchOptions): Promise<Figure[]> {
   for (let i = 0; i < reps; i++) {
     const t0 = nowSec();
     const lane = new Lane(r.value, "spares", 1 + i, r.value.durationSec, true);
-    const job = lane.jobs[0];
+    const job = lane.workloads[0];
     for (let t = 3600; t <= r.value.durationSec; t += 3600) {
       events += lane.advance(t, Infinity).events;
       lane.buffer.take();
-      if (job.metrics()["training.stepsDone"] >= 1e6) break;
+      if (job.metrics(lane.sim.now)["training.stepsDone"] >= 1e6) break;
     }
     const wall = nowSec() - t0;
-    steps = job.metrics()["training.stepsDone"];
+    steps = job.metrics(lane.sim.now)["training.stepsDone"];
     rates.push(steps / wall);
   }
   return [

@@ -382,3 +382,11 @@ export function nodeAt(root: unknown, path: PathPart[], ctx: Ctx): unknown {
 }
 
 export type { Node };
+
+/**
+ * A check that needs more than one section of the scenario (a target id against the
+ * fleet, a store's copies against its disks). Sections declare theirs as data; the loader
+ * runs them once every section parsed, so their errors still carry line and column.
+ * `S` is the part of the parsed scenario the check reads.
+ */
+export type CrossCheck<S> = (scenario: S, root: unknown, ctx: Ctx) => void;

@@ -65,6 +65,7 @@
 // it arrives, as if read then), write-backs on demand reads, page retirement and
 // post-package repair (a policy's business), the x8 chipkill variant in the fleet (codeFor
 // defaults to x4), and the DIMM of aggregated upsets (only host counters).
+import { type MetricDef, metric } from "../base/metric.js";
 import { HostFlag, HostState } from "../fleet/state.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { EccMode } from "../fleet/spec.js";
@@ -81,6 +82,21 @@ import { mix32 } from "./clean.js";
 import { OUTCOME_CLEAN, OUTCOME_CORRECTED, OUTCOME_DETECTED, OUTCOME_SILENT, type OutcomeCode } from "./outcome.js";
 import { newSecdedResult, secdedDecode, secdedEncode } from "./secded.js";
 import { DiskScrubber, type RecordSink, ScrubSchedule, type ScrubSettings, defaultScrubSettings } from "./scrub.js";
+
+/** The detection layer's metrics (src/slo/catalog.ts gathers them). */
+export const MEMORY_METRICS: readonly MetricDef[] = [
+  metric("memory.corrected", "count", "memory errors the code corrected"),
+  metric("memory.machineChecks", "count", "detected-uncorrectable memory errors (each reboots its host)"),
+  metric("memory.silent", "count", "memory errors the code missed or miscorrected: the reader got wrong data, on any host"),
+  metric("memory.decoded", "count", "errors decoded for real (multi-bit, or on a word holding a latent error)"),
+  metric("memory.latentCleared", "count", "latent errors cleared by the patrol scrub"),
+  metric("memory.latent", "count", "latent (corrected, not yet scrubbed) errors held at the end"),
+  metric("memory.collisions", "count", "aggregated upsets that landed on a word holding a latent error"),
+  metric("memory.whileDown", "count", "memory errors on hosts that were down (ignored)"),
+  metric("memory.latentDropped", "count", "latent errors forgotten because of the bound on those kept"),
+  metric("disk.lseFound", "count", "latent sector errors found by the disk scrub"),
+  metric("disk.lseLatent", "count", "latent sector errors not found by the end"),
+];
 
 /** Seconds a host is down after a machine check (a reboot): 10 min, our own round figure. */
 export const MACHINE_CHECK_REPAIR_SEC = 600;

@@ -12,7 +12,8 @@
 import { formatIssues } from "../base/issues.js";
 import { loadScenarioFile, type Scenario } from "../scenario/load.js";
 import { formatDuration } from "../base/units.js";
-import { startFaultLayer, type FaultLayer } from "../faults/run.js";
+import type { FaultLayer } from "../faults/layer.js";
+import { scenarioFaultLayer } from "../run/fault-layer.js";
 import { choice, durationOption, int, parse, type OptionSpec } from "./args.js";
 import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
@@ -127,7 +128,7 @@ export function faultsCommand(argv: string[], io: Io): number {
   const loaded = loadOrExit(argv, io);
   if (typeof loaded === "number") return loaded;
   const { scenario, file, seed, durationSec, reporter, top } = loaded;
-  const layer = startFaultLayer(scenario, { seed, horizonSec: durationSec });
+  const layer = scenarioFaultLayer(scenario, { seed, horizonSec: durationSec });
   const line = `seed=${seed} hosts=${layer.fleet.hostCount} racks=${layer.fleet.rackCount} duration=${formatDuration(durationSec)} scenario=${file}`;
   if (reporter === "text") io.out(`${line}  # reproduce: fleet faults ${file} --seed ${seed} --duration ${formatDuration(durationSec)}\n`);
   const run = layer.sim.run({ until: durationSec, maxEvents: scenario.limits.maxEvents });

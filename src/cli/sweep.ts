@@ -8,7 +8,7 @@ import { loadScenarioFile } from "../scenario/load.js";
 import { didYouMean, formatIssues } from "../base/issues.js";
 import { formatDuration } from "../base/units.js";
 import { laneNames } from "../run/session.js";
-import { knownMetrics, metricInfo } from "../slo/metrics.js";
+import { knownMetrics, metricInfo } from "../slo/catalog.js";
 import { chooseRunner, readRunnerChoice, runnerOptions, runnerUsage } from "../distributed/runners.js";
 import { runBatch } from "../gate/batch.js";
 import { checkOutputPath, writeOutput } from "../gate/output.js";

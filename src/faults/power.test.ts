@@ -5,7 +5,7 @@ import { formatIssues } from "../base/issues.js";
 import { loadScenarioText } from "../scenario/load.js";
 import { BUSBAR, PDU, UTILITY, busbarModel, pduModel, utilityModel } from "./power.js";
 import { rackModel } from "./rack.js";
-import { startFaultLayer } from "./run.js";
+import { startFaultLayer } from "./layer.js";
 import { DAY, faultHarness, HOUR, MINUTE, parseSettings, withinPoisson, YEAR } from "./testing.js";
 
 /** Indices of the hosts that are DOWN now. */

@@ -5,7 +5,7 @@ import { isMap, isScalar } from "yaml";
 import { BAD, type Validator, variant } from "../base/schema.js";
 import type { FaultSpec } from "./injector.js";
 import { FAULT_MODELS } from "./registry.js";
-import { scheduledEntry, timelineFile } from "./timeline.js";
+import { checkTimelineTargets, scheduledEntry, timelineFile } from "./timeline.js";
 
 const models: Validator<{ kind: string; value: unknown; node: unknown }> = variant(
   Object.fromEntries(Object.entries(FAULT_MODELS).map(([k, m]) => [k, m.schema])),
@@ -30,3 +30,6 @@ export const faultEntry: Validator<FaultSpec> = (raw, path, ctx) => {
   const v = models(node, path, ctx);
   return v === BAD ? BAD : { kind: v.kind, settings: v.value, index };
 };
+
+/** The faults section's checks against the whole scenario: scheduled targets exist and fit their kind. */
+export const FAULT_CHECKS = [checkTimelineTargets] as const;

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { formatIssues, type Issue } from "../base/issues.js";
 import { loadScenarioText, type Scenario } from "../scenario/load.js";
 import { FAULT_MODELS } from "./registry.js";
-import { startFaultLayer } from "./run.js";
+import { startFaultLayer } from "./layer.js";
 import { scheduledFaults, splitCsvLine, timelineInjector } from "./timeline.js";
 import type { FaultEvent } from "./trace.js";
 

@@ -42,9 +42,9 @@ import { buildFleet } from "../fleet/build.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetKind, FleetRef } from "../fleet/ref.js";
 import { didYouMean, formatPath, type IssueCode, type PathPart } from "../base/issues.js";
-import { registerCrossCheck, type Scenario } from "../scenario/load.js";
+import type { FleetSpec } from "../fleet/spec.js";
 import { BAD, type Bad, Ctx, describeNode, duration, nodeAt, object, string, type Shape, type Validator } from "../base/schema.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import type { FaultEnv, FaultModel, FaultSpec, Injector } from "./injector.js";
 import { FAULT_MODELS } from "./registry.js";
 
 /** One fault to fire at a stated time on a stated target. */
@@ -341,7 +341,7 @@ function fileEntry(row: { line: number; fields: Record<string, unknown> }, file:
 // ---- targets, once the fleet exists ------------------------------------------------------
 
 /** The `faults:` entries' scheduled faults, in the order they were written. */
-export function scheduledFaults(scenario: Pick<Scenario, "faults">): ScheduledFault[] {
+export function scheduledFaults(scenario: { faults: readonly FaultSpec[] }): ScheduledFault[] {
   return scenario.faults.filter((f) => f.kind === "scheduled").flatMap((f) => f.settings as ScheduledFault[]);
 }
 
@@ -404,10 +404,11 @@ export function targetProblem(fleet: Fleet, e: ScheduledFault): { code: IssueCod
 }
 
 /**
- * Cross-check (registered with the loader): every scheduled target exists in the fleet
- * and is of a kind its fault can hit. Builds the fleet only when there are scheduled faults.
+ * Cross-check (declared by the faults section, ./schema.ts): every scheduled target exists
+ * in the fleet and is of a kind its fault can hit. Builds the fleet only when there are
+ * scheduled faults.
  */
-export function checkTimelineTargets(scenario: Scenario, root: unknown, ctx: Ctx): void {
+export function checkTimelineTargets(scenario: { fleet: FleetSpec; faults: readonly FaultSpec[] }, root: unknown, ctx: Ctx): void {
   const entries = scheduledFaults(scenario);
   if (entries.length === 0) return;
   const fleet = buildFleet(scenario.fleet);
@@ -423,8 +424,6 @@ export function checkTimelineTargets(scenario: Scenario, root: unknown, ctx: Ctx
     }
   }
 }
-
-registerCrossCheck(checkTimelineTargets);
 
 // ---- the injector ----------------------------------------------------------------------
 

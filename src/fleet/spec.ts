@@ -67,3 +67,10 @@ export interface FleetSpec {
   datacenters: DatacenterSpec[];
   links: LinkSpec[];
 }
+
+/** Hosts of a fleet spec, without building the fleet. */
+export function hostCountOf(spec: FleetSpec): number {
+  let n = 0;
+  for (const dc of spec.datacenters) n += dc.rows * dc.racksPerRow * dc.hostsPerRack;
+  return n;
+}

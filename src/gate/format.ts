@@ -3,7 +3,7 @@
 // what was judged, the threshold and the seeds. Shared by the text, Markdown and JUnit
 // outputs so they say the same thing.
 import { formatValue } from "../slo/slo.js";
-import { metricInfo } from "../slo/metrics.js";
+import { metricInfo } from "../slo/catalog.js";
 import { formatDuration } from "../base/units.js";
 import type { GateSlo, Judgment } from "./objective.js";
 import { METHOD } from "./stats.js";

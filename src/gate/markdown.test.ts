@@ -6,7 +6,6 @@ import { buildReport } from "./report.js";
 import { sampleGate } from "./testing.js";
 import { describeJudgment, valueWithInterval } from "./format.js";
 import { judge, parseGateSlo } from "./objective.js";
-import { registerMetric } from "../slo/metrics.js";
 
 describe("the gate as Markdown, text and JSON", () => {
   const { scenario, results } = sampleGate();
@@ -70,7 +69,6 @@ describe("the gate as Markdown, text and JSON", () => {
   });
 
   it("shows latencies as durations, probabilities as numbers", () => {
-    registerMetric("serving.p999", "99.9th percentile latency", "seconds");
     const latency = judge(parseGateSlo("mean(serving.p999) <= 150ms"), "p", [0.08, 0.09, 0.1]);
     expect(valueWithInterval(latency)).toBe("90ms [65.16ms, 114.8ms]");
     expect(describeJudgment(latency)).toContain("judged on its upper end 114.8ms, must be <= 150ms; serving.p999 <= 150ms fails in 0 of 3 seeds");

@@ -17,7 +17,7 @@
 // passes on evidence, not on luck, and more seeds narrow the interval. `--judge estimate`
 // judges the point estimate instead. Either way the interval is reported. A seed that did
 // not report the metric makes the SLO a breach.
-import { metricInfo, knownMetrics } from "../slo/metrics.js";
+import { metricInfo, knownMetrics } from "../slo/catalog.js";
 import { holds, parseSlo, type Slo, type SloOp } from "../slo/slo.js";
 import { didYouMean } from "../base/issues.js";
 import { LEVEL, METHOD, meanInterval, quantileInterval, seedsForQuantileInterval, wilsonInterval, type Interval } from "./stats.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../faults/testing.js";
-import { defaultPolicy, detectionOf, LLAMA3_ACCELERATOR_MTBF_SEC, policySection } from "./policy.js";
+import { defaultPolicy, policySection } from "./policy.js";
+import { detectionOf, LLAMA3_ACCELERATOR_MTBF_SEC } from "./training.js";
 
 describe("policies section", () => {
   it("fills documented defaults and reads every key", () => {

@@ -1,165 +1,15 @@
-// Training recovery policies: the named bundles of the `policies:` section. Every policy
-// of a scenario runs in its own lane against the same fault trace; this file defines what
-// a policy may say about a training job and the defaults, the job (src/workloads/
-// training.ts) carries it out.
-//
-// Mechanisms and their sources:
-// - checkpoint: the compute time between checkpoints. A duration, or "young" (Young 1974,
-//   "A first order approximation to the optimum checkpoint interval", CACM: sqrt(2 delta M)),
-//   "daly" (Daly 2006, "A higher order estimate of the optimum checkpoint interval for
-//   restart dumps", FGCS), or "adaptive" (Daly's formula with M re-estimated from the
-//   interruptions the job has seen, starting from the prior below). delta is the job's
-//   checkpoint stall, M the job's mean time between interruptions: `mtbf` if given, else the
-//   prior from Meta's Llama 3 report (Dubey et al., "The Llama 3 Herd of Models", 2024,
-//   table 5): 419 unexpected interruptions in 54 days on 16,384 GPUs, ~78% hardware, i.e.
-//   one interruption per ~50,700 GPU-hours, scaled by the job's accelerator count.
-// - checkpointWrite: "sync" stalls the job for the whole write; "async" stalls only for a
-//   snapshot into host memory (ASYNC_STALL_FRACTION of the write, after CheckFreq, Mohan
-//   et al., FAST 2021) and the checkpoint becomes durable a write time later.
-// - inMemoryCheckpoint: a copy of each checkpoint in a peer host's memory, so a restart
-//   after a single-host loss restores from the peer (IN_MEMORY_RESTART_FRACTION of the
-//   restart time) instead of storage (Google, "Resiliency at scale: managing Google's TPUv4
-//   machine learning supercomputer", NSDI 2024, and Gemini's report: in-memory copies
-//   recover in minutes). Correlated losses (rack, PDU, bus bar, utility) take the peer
-//   copy too: the job restores from storage then.
-// - spares: a fraction of the job's hosts kept as hot spares (a contiguous block after the
-//   job's hosts); they fail like any host.
-// - drainAfterCorrected: a participant whose corrected-error count reaches this number is
-//   swapped for a spare at the next checkpoint (no lost work, one restart delay); "off".
-//   Correctable errors predict uncorrectable ones (Schroeder et al., "DRAM errors in the
-//   wild", SIGMETRICS 2009).
-// - drainSlowerThan: a participant running at least this many times slower than normal
-//   (a throttled host, a co-located job) is swapped for a spare at the next checkpoint, as
-//   large training runs do with stragglers (the Llama 3 report, 2024, describes finding and
-//   replacing slow hosts); "off". Worth it for long slowdowns; a short episode may end
-//   before the swap pays back its restart.
-// - detect: silent-corruption detections, each with a cost per step (a fraction of step
-//   time) and a delay (steps) before it catches a corruption; see DETECTIONS. The figures
-//   are our own estimates: gradient checksums are cheap and immediate, cross-replica
-//   comparison costs a second reduction and compares every few steps, a loss-spike check is
-//   free but sees a corruption only when the loss diverges, tens of steps later (the Llama 3
-//   and Gemini reports both describe catching silent data corruption this way).
-// - onLoss: on losing a participant, "restart-on-spares" (falls back to waiting when no
-//   spare is up), "wait-for-repair" (never uses spares), or "shrink" (restart at once on
-//   the hosts left, each step slower in proportion, down to SHRINK_FLOOR of the hosts).
-//
-// Left out: checkpoint storage bandwidth contention between jobs, partial (sharded)
-// checkpoint restores, and detections that miss (each detection here always catches).
-import { isScalar } from "yaml";
-import {
-  boolean,
-  BAD,
-  type Shape,
-  factor,
-  describeNode,
-  dict,
-  duration,
-  fraction,
-  list,
-  number,
-  object,
-  oneOf,
-  opt,
-  maybe,
-  type Infer,
-  type Validator,
-} from "../base/schema.js";
-import { parseDuration } from "../base/units.js";
+// The `policies:` section: named bundles of recovery settings. Every policy of a scenario
+// runs in its own lane against the same fault trace. A policy holds every workload's keys
+// (training in ./training.ts, storage in ./replication.ts, serving in ./hedging.ts) and
+// the shared `placement` (./placement.ts); a key a workload does not read is unused by it.
+// What each setting does, and its source, is in the file that declares it.
+import { dict, type Infer, object, type Validator } from "../base/schema.js";
+import { servingPolicyFields } from "./hedging.js";
 import { placementField } from "./placement.js";
 import { storagePolicyFields } from "./replication.js";
-import { servingPolicyFields } from "./hedging.js";
+import { defaultsOf, trainingPolicyFields } from "./training.js";
 
-export type CheckpointInterval = { kind: "fixed"; seconds: number } | { kind: "young" } | { kind: "daly" } | { kind: "adaptive" };
-
-export const DETECTION_NAMES = ["gradientChecksum", "crossReplica", "lossSpike"] as const;
-export type DetectionName = (typeof DETECTION_NAMES)[number];
-
-export interface DetectionModel {
-  /** Extra step time, as a fraction of the step (0.01 = 1% slower steps). */
-  costPerStep: number;
-  /** Steps between the corruption and its detection. */
-  delaySteps: number;
-  doc: string;
-}
-
-/** The detections a policy may turn on (our estimates; see the top of the file). */
-export const DETECTIONS: Record<DetectionName, DetectionModel> = {
-  gradientChecksum: { costPerStep: 0.01, delaySteps: 1, doc: "checksums over gradients before the all-reduce: 1% per step, caught the same step" },
-  crossReplica: { costPerStep: 0.03, delaySteps: 10, doc: "replicas compare their parameters every 10 steps: 3% per step, caught within 10 steps" },
-  lossSpike: { costPerStep: 0, delaySteps: 50, doc: "watch the loss for spikes: free, caught ~50 steps later" },
-};
-
-/** Async checkpoints stall for this fraction of the write (a snapshot to host memory). */
-export const ASYNC_STALL_FRACTION = 0.05;
-/** An in-memory restore from a peer takes this fraction of the storage restart time. */
-export const IN_MEMORY_RESTART_FRACTION = 0.2;
-/** Shrinking keeps going down to this fraction of the job's hosts; below it the job waits. */
-export const SHRINK_FLOOR = 0.5;
-/** Llama 3 (2024): 16,384 GPUs x 54 days / 419 interruptions, in seconds per accelerator. */
-export const LLAMA3_ACCELERATOR_MTBF_SEC = ((16384 * 54 * 24) / 419) * 3600;
-
-export type OnLoss = "restart-on-spares" | "wait-for-repair" | "shrink";
-
-const checkpointInterval: Validator<CheckpointInterval> = (raw, path, ctx) => {
-  const node = ctx.resolve(raw, path, ctx.doc);
-  if (isScalar(node) && (node.value === "young" || node.value === "daly" || node.value === "adaptive")) return { kind: node.value };
-  if (!isScalar(node) || node.value === null) {
-    return ctx.report("invalid_type", path, node ?? raw, `expected a duration like 1h, or young, daly or adaptive, found ${describeNode(node)}`);
-  }
-  let seconds: number;
-  try {
-    seconds = parseDuration(node.value);
-  } catch (e) {
-    return ctx.report("bad_unit", path, node, `${(e as Error).message}, or young, daly or adaptive`);
-  }
-  if (!(seconds > 0)) return ctx.report("invalid_value", path, node, "expected a checkpoint interval of more than zero");
-  return { kind: "fixed", seconds };
-};
-
-const drainSetting: Validator<number | "off"> = (raw, path, ctx) => {
-  const node = ctx.resolve(raw, path, ctx.doc);
-  if (isScalar(node) && (node.value === "off" || node.value === false)) return "off";
-  const v = number({ min: 1, integer: true })(node, path, ctx);
-  return v === BAD ? BAD : v;
-};
-
-const slowSetting: Validator<number | "off"> = (raw, path, ctx) => {
-  const node = ctx.resolve(raw, path, ctx.doc);
-  if (isScalar(node) && (node.value === "off" || node.value === false)) return "off";
-  const v = factor({ min: 1 })(node, path, ctx);
-  return v === BAD ? BAD : v;
-};
-
-/** The training keys of a policy; the lead merges them with other workloads' keys. */
-export const trainingPolicyFields = {
-  checkpoint: opt(
-    checkpointInterval,
-    { kind: "fixed", seconds: 3600 } as CheckpointInterval,
-    "compute time between checkpoints: a duration, young, daly or adaptive (1h)",
-  ),
-  checkpointWrite: opt(oneOf(["sync", "async"] as const), "sync", "sync stalls for the whole write; async for a snapshot only (sync)"),
-  inMemoryCheckpoint: opt(boolean(), false, "keep a copy in a peer host's memory: faster restore after a single-host loss (false)"),
-  spares: opt(fraction(), 0, "fraction of the job's hosts kept as hot spares (0%)"),
-  drainAfterCorrected: opt(drainSetting, "off" as number | "off", "swap out a host at this many corrected errors, or off (off)"),
-  drainSlowerThan: opt(slowSetting, "off" as number | "off", "swap out a host running this many times slower (e.g. 1.3x), or off (off)"),
-  detect: opt(list(oneOf(DETECTION_NAMES)), [] as DetectionName[], "silent-corruption detections: gradientChecksum, crossReplica, lossSpike (none)"),
-  onLoss: opt(
-    oneOf(["restart-on-spares", "wait-for-repair", "shrink"] as const),
-    "restart-on-spares" as OnLoss,
-    "on losing a host: restart-on-spares, wait-for-repair or shrink (restart-on-spares)",
-  ),
-  mtbf: maybe(duration({ positive: true }), "the job's mean time between interruptions for young/daly (default: Llama 3's rate for the job's accelerators)"),
-};
-
-export type TrainingPolicy = Infer<typeof trainingPolicyFields>;
-
-export const trainingPolicy: Validator<TrainingPolicy> = object(trainingPolicyFields, "a policy");
-
-/**
- * Every key a policy may hold: each workload's keys (training here, serving in
- * ./hedging.ts, storage in ./replication.ts) and the shared `placement`. A key a
- * workload does not read is simply unused by it.
- */
+/** Every key a policy may hold. */
 export const policyFields = {
   ...trainingPolicyFields,
   ...storagePolicyFields,
@@ -174,30 +24,7 @@ export const policy: Validator<Policy> = object(policyFields, "a policy");
 /** The `policies:` section: policy name -> settings. */
 export const policySection: Validator<Record<string, Policy>> = dict(policy, { what: "policy names to settings", namePattern: /^[A-Za-z0-9_-]+$/, min: 1 });
 
-/** The training settings a job runs under when the scenario names no policy (every default). */
-export function defaultTrainingPolicy(): TrainingPolicy {
-  return defaultsOf(trainingPolicyFields);
-}
-
 /** The policy a lane runs when the scenario names none: every key at its default. */
 export function defaultPolicy(): Policy {
   return defaultsOf(policyFields);
-}
-
-/** The defaults of a shape's optional keys (keys without a default are left out). */
-export function defaultsOf<S extends Shape>(shape: S): Infer<S> {
-  const out: Record<string, unknown> = {};
-  for (const [k, f] of Object.entries(shape)) if (f.default) out[k] = f.default();
-  return out as Infer<S>;
-}
-
-/** Total per-step cost and the shortest delay of a policy's detections (Infinity: none). */
-export function detectionOf(p: TrainingPolicy): { costPerStep: number; delaySteps: number } {
-  let cost = 0;
-  let delay = Infinity;
-  for (const d of p.detect) {
-    cost += DETECTIONS[d].costPerStep;
-    delay = Math.min(delay, DETECTIONS[d].delaySteps);
-  }
-  return { costPerStep: cost, delaySteps: delay };
 }

@@ -7,7 +7,7 @@ import { formatDuration } from "../base/units.js";
 import { fmtNumber, table } from "./table.js";
 import { formatPolicySloTable } from "../slo/slo.js";
 import type { LaneMetrics } from "../run/lane.js";
-import { metricInfo } from "../slo/metrics.js";
+import { metricInfo } from "../slo/catalog.js";
 
 /** Interruptions by cause, one column per policy, as in published training reports. */
 export function causeTable(metrics: Record<string, LaneMetrics>, lanes: string[]): string | undefined {

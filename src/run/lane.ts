@@ -5,16 +5,17 @@
 //
 // A lane does not write the journal itself: it buffers its records, and the session
 // merges the lanes' buffers in time order at each step, so the journal stays ordered.
-import type { EventFields, EventType } from "../journal/index.js";
-import type { Scenario } from "../scenario/load.js";
-import { startFaultLayer, type FaultLayer } from "../faults/run.js";
-import { HostState } from "../fleet/state.js";
-import { TrainingJob } from "../workloads/training.js";
-import { ReplicatedStore } from "../workloads/storage/store.js";
-import { ServingService, servingRole } from "../workloads/serving/service.js";
-import { defaultPolicy, type Policy } from "../recovery/policy.js";
+import { mergeValues } from "../base/metric.js";
 import { MemoryDetector } from "../checksums/detect.js";
-import type { Workload, WorkloadEnv } from "../workloads/env.js";
+import type { FaultLayer } from "../faults/layer.js";
+import { faultLayerMetrics, hostsDownNow } from "../faults/metrics.js";
+import type { EventFields, EventType } from "../journal/index.js";
+import { defaultPolicy, type Policy } from "../recovery/policy.js";
+import type { Scenario } from "../scenario/load.js";
+import { metricInfo, silentCorruptionsOf } from "../slo/catalog.js";
+import { workloadDef } from "../workloads/registry.js";
+import type { Workload, WorkloadEnv } from "../workloads/workload.js";
+import { scenarioFaultLayer } from "./fault-layer.js";
 
 export interface BufferedRecord {
   t: EventType;
@@ -58,11 +59,9 @@ export class Lane {
   readonly buffer: LaneBuffer;
   /** The real codes deciding what each memory fault does (and the scrubbers). */
   readonly detector: MemoryDetector;
-  /** The training jobs of this lane (one per `training:` workload). */
-  readonly jobs: TrainingJob[] = [];
-  /** The other workloads (serving, storage), in scenario order. */
+  /** The workloads, in scenario order, each built from its declaration. */
   readonly workloads: Workload[] = [];
-  /** Host-seconds spent down so far (updated at snapshots and at the end). */
+  /** Most hosts down at once so far (updated at snapshots and at the end). */
   private hostsDownMax = 0;
 
   constructor(
@@ -76,38 +75,30 @@ export class Lane {
     this.buffer = new LaneBuffer(policy);
     const sink = writeFaults ? this.buffer : undefined;
     // The trace writes through a JournalSink; a lane only needs `record`.
-    this.layer = startFaultLayer(scenario, { seed, horizonSec, journal: sink as never });
+    this.layer = scenarioFaultLayer(scenario, { seed, horizonSec, journal: sink as never });
     this.detector = new MemoryDetector(this.layer.sim, this.layer.fleet, this.layer.trace, {
       seed,
       horizonSec,
       sink: this.buffer,
       onSilent: (host) => {
-        for (const job of this.jobs) job.memoryCorrupted(host);
+        for (const w of this.workloads) w.memoryCorrupted?.(host);
       },
     });
     this.layer.trace.addListener(this.detector);
     const settings: Policy = policy !== undefined ? scenario.policies[policy] : defaultPolicy();
     const { sim, fleet, trace } = this.layer;
     for (const w of scenario.workloads) {
-      const name = (w.spec as { name: string }).name;
       const env: WorkloadEnv = {
         sim,
         fleet,
         trace,
-        rng: sim.streams.get(`workloads.${name}`),
+        rng: sim.streams.get(`workloads.${w.spec.name}`),
         seed,
         horizonSec,
         record: (t, at, f) => this.buffer.record(t, at, f),
+        notifiesSilentCorruption: true,
       };
-      if (w.kind === "training") {
-        const job = new TrainingJob(sim, fleet, trace, w.spec, settings, env.rng, env.record);
-        job.notified = true;
-        this.jobs.push(job);
-      } else if (w.kind === "storage") {
-        this.workloads.push(new ReplicatedStore(env, w.spec, settings));
-      } else if (w.kind === "serving") {
-        this.workloads.push(new ServingService(env, w.spec, settings, servingRole(scenario.workloads, w.spec.name)));
-      }
+      this.workloads.push(workloadDef(w.kind).create(env, w.spec, settings, scenario.workloads));
     }
   }
 
@@ -122,19 +113,31 @@ export class Lane {
   }
 
   hostsDown(): number {
-    const s = this.layer.fleet.state;
-    let n = 0;
-    for (let i = 0; i < s.length; i++) if (s[i] === HostState.DOWN) n++;
+    const n = hostsDownNow(this.layer.fleet);
     if (n > this.hostsDownMax) this.hostsDownMax = n;
     return n;
+  }
+
+  /** The workloads' metrics at `nowSec`, instances of one metric merged by its declared rule. */
+  private workloadMetrics(nowSec: number): Record<string, number> {
+    const m: Record<string, number> = {};
+    const seen = new Map<string, number>();
+    for (const w of this.workloads) {
+      for (const [k, v] of Object.entries(w.metrics(nowSec))) {
+        const n = seen.get(k) ?? 0;
+        m[k] = n === 0 ? v : mergeValues(metricInfo(k)?.merge ?? "sum", m[k], v, n);
+        seen.set(k, n + 1);
+      }
+    }
+    return m;
   }
 
   /**
    * A metric snapshot for the journal and the reporters: hosts down, faults by kind, and
    * the live value of each workload metric an SLO names or a dashboard charts (goodput,
    * p99.9, error rate, availability), plus silentCorruptions when an SLO names it, so the
-   * SLO board and trends can be drawn from the journal. Combined as metrics() combines
-   * them, but without metrics()'s per-host loops and the detector's purge of latent errors
+   * SLO board and trends can be drawn from the journal. Merged as metrics() merges them,
+   * but without metrics()'s per-host loops and the detector's purge of latent errors
    * (together ~8% of a cosmic.yaml run when taken at every snapshot).
    */
   snapshot(): EventFields {
@@ -142,17 +145,11 @@ export class Lane {
     for (const [kind, c] of this.layer.trace.counts) faults[kind] = c.events;
     const fields: Record<string, unknown> = { hostsDown: this.hostsDown(), faults };
     const wanted = new Set(this.scenario.slo.map((s) => s.metric));
-    if (wanted.size || this.jobs.length || this.workloads.length) {
+    if (wanted.size || this.workloads.length) {
       const live: Record<string, number> = {};
-      const want = (k: string) => wanted.has(k) || LIVE_METRIC.test(k);
-      for (const w of this.workloads) for (const [k, v] of Object.entries(w.metrics(this.sim.now))) if (want(k)) live[k] = v;
-      let coreEscapes = 0;
-      for (const job of this.jobs) {
-        const jm = job.metrics();
-        coreEscapes += jm["training.silentEscapesFromCores"] ?? 0;
-        for (const [k, v] of Object.entries(jm)) if (want(k) && k !== "silentCorruptions") live[k] = k in live && !k.endsWith("goodput") ? live[k] + v : v;
-      }
-      if (wanted.has("silentCorruptions")) live.silentCorruptions = this.detector.total.silent + coreEscapes;
+      const all = this.workloadMetrics(this.sim.now);
+      for (const [k, v] of Object.entries(all)) if (wanted.has(k) || LIVE_METRIC.test(k)) live[k] = v;
+      if (wanted.has("silentCorruptions")) live.silentCorruptions = silentCorruptionsOf({ ...all, "memory.silent": this.detector.total.silent });
       fields.metrics = live;
     }
     return fields;
@@ -160,33 +157,10 @@ export class Lane {
 
   /** Final metrics of this lane, by metric name (`faults.power.busbar`, `fleet.availability`...). */
   metrics(nowSec: number): LaneMetrics {
-    const m: LaneMetrics = {};
-    const trace = this.layer.trace;
-    const fleet = this.layer.fleet;
-    const kinds = [...trace.counts.keys()].sort();
-    for (const k of kinds) m[`faults.${k}`] = trace.counts.get(k)!.events;
-    // Host availability over [0, now]: every down interval the trace started, clipped at now.
-    let downSec = trace.hostDownSeconds;
-    for (let h = 0; h < fleet.hostCount; h++) {
-      if (fleet.state[h] === HostState.DOWN && fleet.downUntil[h] > nowSec) downSec -= fleet.downUntil[h] - nowSec;
-    }
-    const total = fleet.hostCount * nowSec;
-    m["fleet.availability"] = total > 0 ? 1 - downSec / total : 1;
-    m["fleet.hostsDownMax"] = Math.max(this.hostsDownMax, this.hostsDown());
-    m["fleet.hostHoursDown"] = downSec / 3600;
-    const memory = this.detector.metrics();
-    Object.assign(m, memory);
-    for (const w of this.workloads) Object.assign(m, w.metrics(nowSec));
-    // Training metrics; several jobs add up.
-    for (const job of this.jobs) {
-      for (const [k, v] of Object.entries(job.metrics())) {
-        if (k === "silentCorruptions") continue;
-        m[k] = k in m && !k.endsWith("goodput") ? m[k] + v : v;
-      }
-    }
-    // Silent corruptions that escaped: every memory escape (the detector counts them, on any
-    // host) plus the results a defective core corrupted in a job without being caught.
-    m.silentCorruptions = (memory.silentCorruptions ?? 0) + this.jobs.reduce((a, j) => a + (j.metrics()["training.silentEscapesFromCores"] ?? 0), 0);
+    const m: LaneMetrics = faultLayerMetrics(this.layer.trace, this.layer.fleet, nowSec, Math.max(this.hostsDownMax, this.hostsDown()));
+    Object.assign(m, this.detector.metrics());
+    Object.assign(m, this.workloadMetrics(nowSec));
+    m.silentCorruptions = silentCorruptionsOf(m);
     return m;
   }
 }

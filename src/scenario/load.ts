@@ -13,7 +13,7 @@ import { isCollection, isMap, isScalar, LineCounter, parseAllDocuments, visit } 
 import { fleetSchema } from "../fleet/schema.js";
 import type { Issue, Result } from "../base/issues.js";
 import { BAD, Ctx, duration, maybe, nodeAt, number, object, opt, req, size, string, type Validator } from "../base/schema.js";
-import { scenarioSections, type ScenarioSections } from "./sections.js";
+import { SECTION_CHECKS, scenarioSections, type ScenarioSections } from "./sections.js";
 import type { FleetSpec } from "../fleet/spec.js";
 
 /** Safety limits; each can be raised in the scenario (`limits:`) or on the command line. */
@@ -205,23 +205,11 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   return { ok: true, value: scenario };
 }
 
-/** Cross-section checks (targets, policy names, metric names) run once every section parsed. */
+/** Cross-section checks (targets, hosts, placement) run once every section parsed. */
 function checkScenario(s: Scenario, root: unknown, ctx: Ctx): Issue[] {
   const before = ctx.issues.length;
-  for (const check of crossChecks ?? []) check(s, root, ctx);
+  for (const check of SECTION_CHECKS) check(s, root, ctx);
   return ctx.issues.slice(before);
-}
-
-export type CrossCheck = (s: Scenario, root: unknown, ctx: Ctx) => void;
-// `var`, not `const`: sections register their checks while they are imported, which is
-// while this module is still being evaluated (load.ts -> sections.ts -> faults/schema.ts ->
-// faults/timeline.ts -> registerCrossCheck), before a `const` here would exist. A hoisted
-// `var` is already there (undefined) and is filled on first use.
-// eslint-disable-next-line no-var
-var crossChecks: CrossCheck[] | undefined;
-/** Sections register checks that need the whole scenario (e.g. that a target id exists). */
-export function registerCrossCheck(check: CrossCheck): void {
-  (crossChecks ??= []).push(check);
 }
 
 export function loadScenarioFile(path: string, opts: LoadOptions = {}): Result<Scenario> {

@@ -1,29 +1,20 @@
-// The scenario's sections beyond the fleet: each layer (faults, workloads, policies, SLOs)
-// owns the schema of its own section; this file gathers them for the loader, so adding a
-// layer never touches the loader itself.
-import { faultEntry } from "../faults/schema.js";
+// The scenario's sections beyond the fleet: each layer declares the schema of its own
+// section and the checks that need the whole scenario (faults in src/faults/schema.ts,
+// each workload in its WorkloadDef, policies in src/recovery/policy.ts, SLOs in
+// src/slo/slo.ts); this file composes them for the loader, so adding a fault model or a
+// workload never touches the loader.
+import { list, map, opt, variant, type CrossCheck } from "../base/schema.js";
 import type { FaultSpec } from "../faults/injector.js";
-import { policySection } from "../recovery/policy.js";
+import { FAULT_CHECKS, faultEntry } from "../faults/schema.js";
+import type { FleetSpec } from "../fleet/spec.js";
 import type { Policy } from "../recovery/policy.js";
+import { policySection } from "../recovery/policy.js";
 import { sloSection, type Slo } from "../slo/slo.js";
-import { trainingWorkload, type TrainingSpec } from "../workloads/training.js";
-import { storageWorkload, type StorageSpec } from "../workloads/storage/schema.js";
-import "../workloads/storage/check.js";
-import { servingWorkload, type ServingSpec } from "../workloads/serving/schema.js";
-import "../workloads/serving/check.js";
-import { list, map, opt, variant } from "../base/schema.js";
+import { WORKLOAD_CHECKS, WORKLOADS } from "../workloads/registry.js";
+import type { WorkloadSpec } from "../workloads/workload.js";
 
-/** A `workloads:` entry: `- training: {...}`, `- serving: {...}` or `- storage: {...}`. */
-export type WorkloadSpec = { kind: "training"; spec: TrainingSpec } | { kind: "storage"; spec: StorageSpec } | { kind: "serving"; spec: ServingSpec };
-
-/** Each workload kind's schema, by its key in a `workloads:` entry. */
-const workloadKinds = {
-  training: trainingWorkload,
-  storage: storageWorkload,
-  serving: servingWorkload,
-};
-
-const workloadEntry = map(variant<unknown>(workloadKinds, "workload"), (v) => ({ kind: v.kind, spec: v.value }) as WorkloadSpec);
+/** A `workloads:` entry: `- training: {...}`, `- serving: {...}`, ...: one key naming its kind. */
+const workloadEntry = map(variant<{ name: string }>(Object.fromEntries(WORKLOADS.map((d) => [d.kind, d.schema])), "workload"), (v) => ({ kind: v.kind, spec: v.value }) as WorkloadSpec);
 
 export const scenarioSections = {
   workloads: opt(list(workloadEntry, { what: "workloads" }), [], "the jobs the fleet runs (none)"),
@@ -38,3 +29,9 @@ export interface ScenarioSections {
   policies: Record<string, Policy>;
   slo: Slo[];
 }
+
+/** What the sections' checks read: the fleet and the sections. */
+export type SectionsWithFleet = ScenarioSections & { fleet: FleetSpec };
+
+/** Every check that needs more than one section, in the order they run. */
+export const SECTION_CHECKS: readonly CrossCheck<SectionsWithFleet>[] = [...FAULT_CHECKS, ...WORKLOAD_CHECKS];

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../faults/testing.js";
-import { knownMetrics, registerMetric } from "./metrics.js";
+import { knownMetrics } from "./catalog.js";
 import { exitCodeOf, formatPolicySloTable, sloSection, verdicts } from "./slo.js";
 
 describe("slo section", () => {
   it("reads numbers, percentages and durations in the metric's unit", () => {
-    registerMetric("serving.p999", "99.9th percentile latency", "seconds");
     const slos = parseSettings(
       sloSection,
       '{ training.goodput: ">= 92%", serving.p999: "<= 150ms", training.lostWorkHours: "< 30m", training.silentEscapes: "== 0" }',

@@ -8,7 +8,7 @@ import { isScalar } from "yaml";
 import { didYouMean } from "../base/issues.js";
 import { describeNode, dict, map, type Validator } from "../base/schema.js";
 import { formatDuration, parseDuration } from "../base/units.js";
-import { knownMetrics, metricInfo, type MetricUnit } from "./metrics.js";
+import { knownMetrics, metricInfo, type MetricUnit } from "./catalog.js";
 
 export const SLO_OPS = [">=", "<=", "==", "!=", "<", ">"] as const;
 export type SloOp = (typeof SLO_OPS)[number];

@@ -234,4 +234,4 @@ function check(spec: ServingSpec, path: PathPart[], ctx: Ctx, node: unknown): bo
 }
 
 /** The `serving:` workload entry. */
-export const servingWorkload: Validator<ServingSpec> = refine(map(object(shape, "a serving workload"), toSpec), check);
+export const servingSchema: Validator<ServingSpec> = refine(map(object(shape, "a serving workload"), toSpec), check);

@@ -34,32 +34,38 @@
 import { build, type Histogram } from "hdr-histogram-js";
 import { HostFlag, HostState } from "../../fleet/state.js";
 import type { FleetRef } from "../../fleet/ref.js";
+import type { EffectKey } from "../../faults/kind.js";
 import type { FaultEvent, FaultListener } from "../../faults/trace.js";
 import type { Policy } from "../../recovery/policy.js";
-import { registerMetric, type MetricUnit } from "../../slo/metrics.js";
-import type { Workload, WorkloadEnv } from "../env.js";
+import { metric } from "../../base/metric.js";
+import type { Workload, WorkloadEnv } from "../workload.js";
 import { serviceSampler } from "./latency.js";
 import { placeReplicas } from "./placement.js";
 import { servingHostRange, type ServingSpec } from "./schema.js";
 import { addStats, emptyStats, WindowSim, type ReplicaConditions, type WindowStats } from "./window.js";
 
-/** Metric suffixes, their unit and doc: `serving.<suffix>`. */
-export const SERVING_METRICS: [string, MetricUnit, string][] = [
-  ["p50", "seconds", "median query latency (a query not answered by its deadline counts at the deadline)"],
-  ["p99", "seconds", "99th percentile query latency"],
-  ["p999", "seconds", "99.9th percentile query latency"],
-  ["meanLatency", "seconds", "mean latency of the queries answered by their deadline"],
-  ["availability", "fraction", "fraction of queries answered correctly within the deadline"],
-  ["extraLoad", "fraction", "extra leaf requests (hedges, retries, tied twins) per base leaf request"],
-  ["utilization", "fraction", "busy server time / server time of the replicas in rotation (wasted copies included)"],
-  ["wrongAnswers", "count", "estimated queries answered with a wrong result over the run"],
-  ["wrongAnswerRate", "fraction", "fraction of queries answered with a wrong result"],
-  ["crcCaught", "count", "estimated corrupted leaf answers caught by the end-to-end CRC over the run"],
-  ["queries", "count", "estimated queries over the run"],
-  ["sampledQueries", "count", "queries simulated in the measured windows"],
-  ["quarantined", "count", "replicas taken out of rotation after a failed end-to-end CRC"],
-];
-for (const [suffix, unit, doc] of SERVING_METRICS) registerMetric(`serving.${suffix}`, doc, unit);
+/** The service's metrics, `serving.<suffix>` (and `serving.<name>.<suffix>` per service when there are several). */
+export const SERVING_METRICS = [
+  metric("serving.p50", "seconds", "median query latency (a query not answered by its deadline counts at the deadline)"),
+  metric("serving.p99", "seconds", "99th percentile query latency"),
+  metric("serving.p999", "seconds", "99.9th percentile query latency"),
+  metric("serving.meanLatency", "seconds", "mean latency of the queries answered by their deadline"),
+  metric("serving.availability", "fraction", "fraction of queries answered correctly within the deadline"),
+  metric("serving.extraLoad", "fraction", "extra leaf requests (hedges, retries, tied twins) per base leaf request"),
+  metric("serving.utilization", "fraction", "busy server time / server time of the replicas in rotation (wasted copies included)"),
+  metric("serving.wrongAnswers", "count", "estimated queries answered with a wrong result over the run"),
+  metric("serving.wrongAnswerRate", "fraction", "fraction of queries answered with a wrong result"),
+  metric("serving.crcCaught", "count", "estimated corrupted leaf answers caught by the end-to-end CRC over the run"),
+  metric("serving.queries", "count", "estimated queries over the run"),
+  metric("serving.sampledQueries", "count", "queries simulated in the measured windows"),
+  metric("serving.quarantined", "count", "replicas taken out of rotation after a failed end-to-end CRC"),
+].map((m) => ({ ...m, instanced: true as const }));
+
+/** The fault effects the service reacts to: hosts down (failover), slow hosts, defective cores (src/faults/kind.ts). */
+export const SERVING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "corrupt:core"];
+
+/** `p999` of `serving.p999`. */
+const suffixOf = (name: string) => name.slice("serving.".length);
 
 /** Whether a serving workload reports the unprefixed names and whether it also reports prefixed ones. */
 export interface ServingRole {
@@ -137,8 +143,6 @@ export class ServingService implements Workload, FaultListener {
       this.windowStarts[k] = t0 + (k + env.rng.next()) * this.stratumSec;
       env.sim.scheduleAt(this.windowStarts[k], kind, k, 0);
     }
-    if (role.prefixed)
-      for (const [suffix, unit, doc] of SERVING_METRICS) registerMetric(`serving.${spec.name}.${suffix}`, `${doc} (service ${spec.name})`, unit);
     env.trace.addListener(this);
   }
 
@@ -246,7 +250,8 @@ export class ServingService implements Workload, FaultListener {
       quarantined: this.quarantinedTotal,
     };
     const m: Record<string, number> = {};
-    for (const [suffix] of SERVING_METRICS) {
+    for (const { name } of SERVING_METRICS) {
+      const suffix = suffixOf(name);
       if (this.role.first) m[`serving.${suffix}`] = values[suffix];
       if (this.role.prefixed) m[`serving.${this.name}.${suffix}`] = values[suffix];
     }

@@ -1,21 +1,17 @@
-// The storage workload's check against the whole scenario, registered with the loader:
-// it runs once every section parsed, so its errors still carry line and column. It
-// verifies that there is one storage workload (its metrics are `storage.*`), that its hosts
-// exist and have disks, that every policy's placement can put its `replication` copies in
-// distinct failure domains of the range, and that the copies fit on the disks.
-//
-// A file of its own because it imports the loader: ./schema.ts is imported by the
-// loader's sections and must not import it back (the loader imports this file for its
-// side effect).
+// The storage workload's check against the whole scenario (declared in ./workload.ts; the
+// loader runs it once every section parsed, so its errors still carry line and column).
+// It verifies that there is one storage workload (its metrics are `storage.*`), that its
+// hosts exist and have disks, that every policy's placement can put its `replication`
+// copies in distinct failure domains of the range, and that the copies fit on the disks.
 import { buildFleet } from "../../fleet/build.js";
 import type { Fleet } from "../../fleet/fleet.js";
 import { defaultPolicy, type Policy } from "../../recovery/policy.js";
-import { registerCrossCheck, type Scenario } from "../../scenario/load.js";
+import type { WorkloadScenario } from "../workload.js";
 import { type Ctx, nodeAt } from "../../base/schema.js";
 import { storeProblem, type StorageSpec } from "./schema.js";
 
 /** Cross-check: one storage workload, whose range and policies fit the fleet. */
-export function checkStorage(scenario: Scenario, root: unknown, ctx: Ctx): void {
+export function checkStorage(scenario: WorkloadScenario, root: unknown, ctx: Ctx): void {
   const stores = scenario.workloads.map((w, i) => ({ w, i })).filter((x) => x.w.kind === "storage");
   if (stores.length === 0) return;
   if (stores.length > 1) {
@@ -50,5 +46,3 @@ export function checkStorage(scenario: Scenario, root: unknown, ctx: Ctx): void 
     return;
   }
 }
-
-registerCrossCheck(checkStorage);

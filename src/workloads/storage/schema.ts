@@ -14,7 +14,6 @@
 import type { Fleet } from "../../fleet/fleet.js";
 import { domainsInRange } from "../../recovery/placement.js";
 import type { Policy } from "../../recovery/policy.js";
-import "./metrics.js";
 import { fraction, map, maybe, nodeAt, number, object, opt, refine, req, size, string, type Validator } from "../../base/schema.js";
 
 export const DEFAULT_BLOCK_BYTES = 128 * 2 ** 20;
@@ -74,7 +73,7 @@ const checked = refine(object(shape, "a storage workload"), (o, path, ctx, node)
 });
 
 /** The `storage:` workload entry. */
-export const storageWorkload: Validator<StorageSpec> = map(checked, (o) => {
+export const storageSchema: Validator<StorageSpec> = map(checked, (o) => {
   const spec: StorageSpec = {
     name: o.name,
     blocks: o.blocks ?? Math.ceil(o.data! / o.blockSize),

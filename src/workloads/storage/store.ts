@@ -61,14 +61,13 @@ import type { Placement } from "../../recovery/placement.js";
 import type { StoragePolicy } from "../../recovery/replication.js";
 import type { Rng } from "../../sim/rng.js";
 import type { Sim } from "../../sim/sim.js";
-import type { Workload, WorkloadEnv } from "../env.js";
+import type { Workload, WorkloadEnv } from "../workload.js";
 import { BlockTable, DAMAGED, EMPTY, GOOD } from "./blocks.js";
-import "./metrics.js";
 import { failsToReboot } from "./power-loss.js";
-import { RepairQueue } from "./repair.js";
+import { RepairQueue } from "../../recovery/repair-order.js";
 import { storeRange, type StorageSpec } from "./schema.js";
 import { scrubPhase, secondsUntilScrubbed } from "./scrub.js";
-import { TargetPicker } from "./target.js";
+import { TargetPicker } from "../../recovery/copy-target.js";
 
 // Offsets of a block's counts in `cnt` (four bytes per block).
 const GOOD_AT = 0;
@@ -155,6 +154,8 @@ export class ReplicatedStore implements Workload, FaultListener {
   private diskScratch: Int32Array = new Int32Array(256);
   private readonly present = (diskId: number): boolean => this.diskBackAt[diskId] <= this.clockSec;
   private readonly picker: TargetPicker;
+  /** Scratch: the hosts of a block's other copies, for the picker (at most 2R - 1 slots). */
+  private readonly otherHosts = new Int32Array(64);
   /** Blocks that found no domain for a new copy, waiting for one to come back. */
   private stalled: number[] = [];
   private readonly isStalled: Uint8Array;
@@ -504,7 +505,9 @@ export class ReplicatedStore implements Workload, FaultListener {
       src = s;
     }
     if (src < 0) return false;
-    const target = this.picker.pick(t, base, S, j);
+    let others = 0;
+    for (let s = base; s < base + S; s++) if (s !== j && t.slotState[s] !== EMPTY) this.otherHosts[others++] = t.slotHost[s];
+    const target = this.picker.pick(this.otherHosts, others);
     if (target < 0) {
       // No up host outside the domains of the other copies: wait for a domain to return.
       if (!this.isStalled[b]) {

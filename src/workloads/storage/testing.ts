@@ -15,7 +15,7 @@ import { DISK_FAIL, DISK_LSE } from "../../faults/disk.js";
 import { faultHarness, type FaultHarness } from "../../faults/testing.js";
 import { SECTOR_BYTES } from "../../faults/disk.js";
 import type { FleetSpecOverrides } from "../../fleet/testing.js";
-import { defaultsOf } from "../../recovery/policy.js";
+import { defaultsOf } from "../../recovery/training.js";
 import { storagePolicyFields } from "../../recovery/replication.js";
 import type { EventFields } from "../../journal/index.js";
 import type { StorageSpec } from "./schema.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RepairQueue } from "./repair.js";
+import { RepairQueue } from "./repair-order.js";
 
 describe("repair queue", () => {
   it("serves fewest live copies first, first filed first within a level", () => {

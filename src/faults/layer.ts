@@ -1,16 +1,18 @@
-// The fault layer on its own: build the fleet, start every injector of the scenario on
-// its own stream, and run the simulation. `fleet faults` uses it as is; a full run
-// (`fleet chaos`) builds on the same pieces and adds detection, workloads and policies.
+// The fault layer on its own: build the fleet, start every injector of the scenario's
+// `faults:` section on its own stream; the caller runs the simulation. `fleet faults` uses
+// it as is; a full run (`fleet chaos`) builds on the same pieces and adds detection,
+// workloads and policies (src/run/lane.ts). Which hosts get per-host straggler detail is
+// the caller's to say (`watched`: the workloads' hosts, src/workloads/registry.ts).
 import { buildFleet } from "../fleet/build.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { JournalSink } from "../journal/index.js";
-import type { Scenario } from "../scenario/load.js";
+import type { FleetSpec } from "../fleet/spec.js";
+import type { FaultSpec } from "./injector.js";
 import { Sim } from "../sim/sim.js";
 import type { Injector } from "./injector.js";
 import { FAULT_MODELS } from "./registry.js";
 import { timelineInjector, type ScheduledFault } from "./timeline.js";
 import { FaultTrace } from "./trace.js";
-import { servingHostRange } from "../workloads/serving/schema.js";
 
 export interface FaultLayer {
   sim: Sim;
@@ -20,7 +22,7 @@ export interface FaultLayer {
 }
 
 /** Creates the injectors of a scenario, in `faults:` order, each on its own stream. */
-export function createInjectors(scenario: Scenario): { injector: Injector; stream: string }[] {
+export function createInjectors(scenario: { faults: readonly FaultSpec[] }): { injector: Injector; stream: string }[] {
   const out: { injector: Injector; stream: string }[] = [];
   const used = new Map<string, number>();
   const scheduled: ScheduledFault[] = [];
@@ -39,37 +41,25 @@ export function createInjectors(scenario: Scenario): { injector: Injector; strea
 }
 
 /** Builds the fleet and simulator and starts every injector; the caller runs the sim. */
-export function startFaultLayer(scenario: Scenario, opts: { seed: number; horizonSec: number; journal?: JournalSink; fleet?: Fleet }): FaultLayer {
+export interface FaultLayerOptions {
+  seed: number;
+  horizonSec: number;
+  journal?: JournalSink;
+  /** A fleet already built from the spec (else one is built). */
+  fleet?: Fleet;
+  /** Host ranges whose straggler episodes are simulated one by one (FaultEnv.watched). */
+  watched?: { start: number; end: number }[];
+}
+
+export function startFaultLayer(scenario: { fleet: FleetSpec; faults: readonly FaultSpec[] }, opts: FaultLayerOptions): FaultLayer {
   const sim = new Sim({ seed: opts.seed });
   const fleet = opts.fleet ?? buildFleet(scenario.fleet);
   const trace = new FaultTrace(sim, fleet, opts.journal);
   const injectors: Injector[] = [];
-  const watched = watchedHosts(scenario, fleet.hostCount);
+  const watched = opts.watched ?? [];
   for (const { injector, stream } of createInjectors(scenario)) {
     injector.start({ sim, fleet, trace, horizonSec: opts.horizonSec, rng: sim.streams.get(stream), watched });
     injectors.push(injector);
   }
   return { sim, fleet, trace, injectors };
-}
-
-/**
- * The hosts workloads run on, from the scenario alone: each training job's block plus
- * room for the most spares any policy keeps (the same set for every policy, so the fault
- * trace stays independent of policy).
- */
-export function watchedHosts(scenario: Scenario, hostCount: number): { start: number; end: number }[] {
-  const policies = Object.values(scenario.policies ?? {});
-  const maxSpares = Math.max(0, ...policies.map((p) => p.spares));
-  const ranges: { start: number; end: number }[] = [];
-  for (const w of scenario.workloads ?? []) {
-    if (w.kind === "serving") {
-      const r = servingHostRange(w.spec);
-      ranges.push({ start: r.start, end: Math.min(hostCount, r.end) });
-      continue;
-    }
-    if (w.kind !== "training") continue;
-    const s = w.spec;
-    ranges.push({ start: s.firstHost, end: Math.min(hostCount, s.firstHost + s.hosts + Math.ceil(s.hosts * maxSpares) + 1) });
-  }
-  return ranges;
 }

@@ -11,10 +11,9 @@
 // placed costs O(R) and not a search, the picker keeps a count of up hosts per domain and
 // of domains with any host up. Otherwise it draws hosts uniformly from the store's stream
 // (64 draws), then scans from a random host so a valid host is always found if one exists.
-import type { Fleet } from "../../fleet/fleet.js";
-import type { HostRange, Placement } from "../../recovery/placement.js";
-import type { Rng } from "../../sim/rng.js";
-import { EMPTY, type BlockTable } from "./blocks.js";
+import type { Fleet } from "../fleet/fleet.js";
+import type { HostRange, Placement } from "./placement.js";
+import type { Rng } from "../sim/rng.js";
 
 const TRIES = 64;
 
@@ -64,15 +63,17 @@ export class TargetPicker {
     return false;
   }
 
-  /** A host for a new copy in slot `j` of the block whose slots start at `base`, or -1. */
-  pick(table: BlockTable, base: number, replication: number, j: number): number {
+  /**
+   * A host for a new copy of a block whose other copies (up or down) are on
+   * `otherHosts[0 .. count-1]`, or -1 when no domain can take it.
+   */
+  pick(otherHosts: Int32Array, count: number): number {
     const start = this.range.start;
     // The domains the other copies hold (up or down); a new copy must avoid them all.
     this.takenCount = 0;
     let takenUp = 0;
-    for (let s = base; s < base + replication; s++) {
-      if (s === j || table.slotState[s] === EMPTY) continue;
-      const d = this.domainOf[table.slotHost[s] - start];
+    for (let k = 0; k < count; k++) {
+      const d = this.domainOf[otherHosts[k] - start];
       if (this.isTaken(d)) continue;
       this.taken[this.takenCount++] = d;
       if (this.upIn[d] > 0) takenUp++;

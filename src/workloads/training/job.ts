@@ -1,4 +1,6 @@
-// A synchronous data-parallel training job over a contiguous block of hosts.
+// A synchronous data-parallel training job over a contiguous block of hosts: the
+// mechanism. What to do on a loss, where to restart, when to checkpoint and whom to drain
+// are the policy's decisions (src/recovery/training.ts); the job asks and carries them out.
 //
 // Model. The job advances in steps; every step waits for the slowest participant, so a
 // step takes stepTime x (largest slowdown among participants) x (1 + the policy's
@@ -7,123 +9,48 @@
 // chunks: one sim event per checkpoint or per fault, never per step or per host; the
 // largest slowdown is kept in a small map of slow hosts. Every `interval` of compute the
 // job checkpoints (sync: stalls for the write; async: stalls for a snapshot, durable a
-// write later). Losing a participant (host crash, machine check, PDU, bus bar, utility,
-// rack) interrupts the job: work since the last durable checkpoint is lost, and it
-// restarts after `restart` on spares (the policy's hot spares, which fail like any host),
-// or waits for repair, or shrinks (src/recovery/policy.ts). Silent corruption (a
-// `mercurial.corrupt` on a participant, or a participant flagged HostFlag.CORRUPT by the
-// memory detector, seen at the next checkpoint or told through `silentCorruption`)
-// corrupts model state: a detection the policy runs catches it after its delay and the
-// job rolls back to the newest checkpoint taken before the corruption; without one it is
-// a silent escape. Lost work is wall time: the work redone plus the time spent restarting
-// or waiting. Goodput = kept steps x stepTime / wall time.
+// write later). Losing a participant (any fault whose effect takes hosts down: host crash,
+// machine check, PDU, bus bar, utility, rack) interrupts the job: work since the last
+// durable checkpoint is lost, and it restarts after `restart` on spares (the policy's hot
+// spares, which fail like any host), or waits for repair, or shrinks. Silent corruption
+// (a `mercurial.corrupt` on a participant, or a participant the memory detector handed
+// corrupted data, told through `memoryCorrupted` or seen flagged HostFlag.CORRUPT at the
+// next checkpoint) corrupts model state: a detection the policy runs catches it after its
+// delay and the job rolls back to the newest checkpoint taken before the corruption;
+// without one it is a silent escape. Lost work is wall time: the work redone plus the
+// time spent restarting or waiting. Goodput = kept steps x stepTime / wall time.
 //
-// Defaults (checkpointWrite 90s, restart 5m) are illustrative, from DESIGN.md's example;
-// failure rates come from the fault injectors, never from here.
+// Defaults (checkpointWrite 90s, restart 5m) are illustrative, from DESIGN.md's example
+// (./schema.ts); failure rates come from the fault injectors, never from here.
 //
 // Spanning datacenters. Hosts are numbered densely across datacenters, so a job whose
 // participants cross a datacenter boundary spans k > 1 datacenters; each step then also
 // pays the inter-datacenter gradient exchange of `gradientGB` over a ring of the links
-// between them (src/workloads/exchange.ts: 2(k-1) x max hop (latency + 8G/(k bandwidth))),
-// of which `overlap` is hidden behind compute: step = compute step + (1 - overlap) x
-// exchange. A `link.latency` spike on a ring link raises the exchange while it lasts (the
-// largest extra in force per link; the step time is re-planned at its start and end). A
+// between them (./exchange.ts: 2(k-1) x max hop (latency + 8G/(k bandwidth))), of which
+// `overlap` is hidden behind compute: step = compute step + (1 - overlap) x exchange. A
+// `link.latency` spike on a ring link raises the exchange while it lasts (the largest
+// extra in force per link; the step time is re-planned at its start and end). A
 // `link.cut` on a ring link interrupts the job like a lost participant (cause
 // `link.cut`): work since the last durable checkpoint is lost, the job waits (WAIT) until
 // the link is repaired at the cut's `untilSec`, then restarts from that checkpoint after
 // `restart`. Spares do not route around a cut (kept simple). The datacenters spanned are
-// those of the participants, recomputed at each restart.
+// those of the participants, recomputed at each restart (./links.ts).
 //
 // Left out: per-step jitter, step-level granularity of checkpoints (chunks are fluid in
 // time), the partial step in progress at a checkpoint, and routing around a cut link.
-import type { Fleet } from "../fleet/fleet.js";
-import type { FleetRef } from "../fleet/ref.js";
-import { HostFlag, HostState } from "../fleet/state.js";
-import { type EffectKey, takesHostsDown } from "../faults/kind.js";
-import type { FaultEvent, FaultListener, FaultTrace } from "../faults/trace.js";
-import type { EventFields } from "../journal/index.js";
-import { duration, maybe, number, object, opt, req, string, map, type Validator } from "../base/schema.js";
-import type { Rng } from "../sim/rng.js";
-import type { Sim } from "../sim/sim.js";
-import {
-  ASYNC_STALL_FRACTION,
-  detectionOf,
-  IN_MEMORY_RESTART_FRACTION,
-  LLAMA3_ACCELERATOR_MTBF_SEC,
-  SHRINK_FLOOR,
-  type TrainingPolicy,
-} from "../recovery/policy.js";
-import { dalyInterval, youngInterval } from "./checkpoint.js";
-import { ringAllReduceSec, ringLinks, type ExchangeHop } from "./exchange.js";
-import { registerMetric } from "../slo/metrics.js";
+import type { Fleet } from "../../fleet/fleet.js";
+import type { FleetRef } from "../../fleet/ref.js";
+import { HostFlag, HostState } from "../../fleet/state.js";
+import { type EffectKey, takesHostsDown } from "../../faults/kind.js";
+import type { FaultEvent, FaultListener } from "../../faults/trace.js";
+import { type TrainingPolicy, TrainingRecovery } from "../../recovery/training.js";
+import type { Sim } from "../../sim/sim.js";
+import type { Workload, WorkloadEnv } from "../workload.js";
+import { JobLinks } from "./links.js";
+import { DEFAULT_GRADIENT_GB, DEFAULT_OVERLAP, type TrainingSpec } from "./schema.js";
 
-registerMetric("training.exchangeHours", "wall hours of inter-datacenter gradient exchange not hidden by compute", "hours");
-
-/**
- * Gradient bytes a step exchanges between datacenters, GB (1e9 bytes): 2 GB, the bf16
- * gradients (2 bytes each) of 1B parameters, e.g. a small model, or the shard of a larger
- * one that each data-parallel group all-reduces. Our illustrative choice: set it from the
- * model size and sharding.
- */
-export const DEFAULT_GRADIENT_GB = 2;
-/**
- * Fraction of the exchange hidden behind compute: 0, none. Bucketed all-reduce overlaps
- * communication with the backward pass within a datacenter (PyTorch DDP, Li et al.,
- * VLDB 2020), but a WAN exchange usually outlasts the backward pass; 0 is the
- * conservative default.
- */
-export const DEFAULT_OVERLAP = 0;
-
-export interface TrainingSpec {
-  name: string;
-  /** Participating hosts (each with all its accelerators). */
-  hosts: number;
-  stepTimeSec: number;
-  checkpointWriteSec: number;
-  restartSec: number;
-  /** A steps target: the job stops when it is reached. */
-  steps?: number;
-  /** First host index of the job's block (spares follow the job's hosts). */
-  firstHost: number;
-  /** Gradient bytes exchanged between datacenters per step, GB (default DEFAULT_GRADIENT_GB). */
-  gradientGB?: number;
-  /** Fraction of the inter-datacenter exchange hidden by compute, 0..1 (default DEFAULT_OVERLAP). */
-  overlap?: number;
-}
-
-/** The `training:` workload entry: `{ name, hosts: 2048, stepTime: 4s, checkpointWrite: 90s, restart: 5m, steps? }`. */
-export const trainingWorkload: Validator<TrainingSpec> = map(
-  object(
-    {
-      name: req(string({ pattern: /^[A-Za-z0-9_-]+$/, what: "a job name" }), "the job's name"),
-      hosts: req(number({ min: 1, integer: true }), "hosts in the job"),
-      stepTime: req(duration({ positive: true }), "time of one training step, e.g. 4s"),
-      checkpointWrite: opt(duration(), 90, "time to write a checkpoint to storage (90s)"),
-      restart: opt(duration(), 300, "time to restart from a storage checkpoint (5m)"),
-      steps: maybe(number({ min: 1, integer: true }), "stop after this many steps (none: run to the end)"),
-      firstHost: opt(number({ min: 0, integer: true }), 0, "index of the first host of the job (0)"),
-      gradientGB: maybe(number({ min: 0 }), "gradient GB exchanged between datacenters per step when the job spans several (2: 1B bf16 parameters)"),
-      overlap: maybe(number({ min: 0, max: 1 }), "fraction of the inter-datacenter exchange hidden by compute (0)"),
-    },
-    "a training job",
-  ),
-  (o) => {
-    const spec: TrainingSpec = {
-      name: o.name,
-      hosts: o.hosts,
-      stepTimeSec: o.stepTime,
-      checkpointWriteSec: o.checkpointWrite,
-      restartSec: o.restart,
-      firstHost: o.firstHost,
-    };
-    if (o.steps !== undefined) spec.steps = o.steps;
-    if (o.gradientGB !== undefined) spec.gradientGB = o.gradientGB;
-    if (o.overlap !== undefined) spec.overlap = o.overlap;
-    return spec;
-  },
-);
-
-export type RecordFn = (t: "recovery" | "milestone", at: number, fields: EventFields) => void;
+/** The fault effects a training job reacts to (src/faults/kind.ts). */
+export const TRAINING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "link:cut", "link:latency", "corrupt:result"];
 
 interface Checkpoint {
   /** Wall time from which work after it would be redone (end of a sync write; snapshot time of an async one). */
@@ -142,17 +69,21 @@ const WAIT = 3;
 const DONE = 4;
 type Phase = 0 | 1 | 2 | 3 | 4;
 
-/** The fault effects a training job reacts to (src/faults/kind.ts). */
-export const TRAINING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "link:cut", "link:latency", "corrupt:result"];
 const MAX_CHECKPOINTS = 16;
 /** A milestone record every this many checkpoints (and at the first). */
 const MILESTONE_EVERY = 24;
 const EPS = 1e-9;
 
-export class TrainingJob implements FaultListener {
+export class TrainingJob implements Workload, FaultListener {
+  readonly name: string;
   readonly pool0: number;
   readonly poolSize: number;
   readonly spareCount: number;
+  private readonly sim: Sim;
+  private readonly fleet: Fleet;
+  private readonly record: WorkloadEnv["record"];
+  /** The policy's decisions for this job. */
+  private readonly recovery: TrainingRecovery;
   private readonly active: Uint8Array;
   private readonly excluded: Uint8Array;
   private readonly seenCorrupt: Uint8Array;
@@ -169,17 +100,12 @@ export class TrainingJob implements FaultListener {
   private readonly durableKind: number;
   private readonly detectKind: number;
   private readonly linkEndKind: number;
-  private readonly gradientBytes: number;
   private readonly overlap: number;
-  /** Per fleet link: when its cuts in force end (0: not cut). */
-  private readonly linkCutUntil: Float64Array;
-  /** Per fleet link: latency spikes as flat [extraSec, untilSec, ...]. */
-  private readonly linkSpikes: number[][];
-  /** Datacenters the participants span (at the last restart) and the links of their ring (-1: none). */
-  private spanDcs: number[] = [];
-  private ring: number[] = [];
+  private readonly links: JobLinks;
   /** Exchange seconds per step not hidden by compute, in force now. */
   private exposedExchangeSec = 0;
+  /** Whether the lane tells the job of silent memory escapes as they happen (see memoryCorrupted). */
+  private notified: boolean;
 
   private phase: Phase = WAIT;
   private phaseEnd = 0;
@@ -217,16 +143,18 @@ export class TrainingJob implements FaultListener {
   private exchangeSec = 0;
 
   constructor(
-    private readonly sim: Sim,
-    private readonly fleet: Fleet,
-    trace: FaultTrace,
+    env: WorkloadEnv,
     private readonly spec: TrainingSpec,
-    private readonly policy: TrainingPolicy,
-    /** The job's own stream (`workloads.<name>`); the model draws nothing today. */
-    readonly rng: Rng,
-    private readonly record: RecordFn,
+    policy: TrainingPolicy,
   ) {
-    const spares = policy.onLoss === "wait-for-repair" || policy.spares === 0 ? 0 : Math.ceil(spec.hosts * policy.spares - EPS);
+    const { sim, fleet } = env;
+    this.name = spec.name;
+    this.sim = sim;
+    this.fleet = fleet;
+    this.record = env.record;
+    this.notified = env.notifiesSilentCorruption ?? false;
+    this.recovery = new TrainingRecovery(policy);
+    const spares = this.recovery.spares(spec.hosts);
     this.spareCount = spares;
     this.pool0 = spec.firstHost;
     this.poolSize = spec.hosts + spares;
@@ -238,7 +166,7 @@ export class TrainingJob implements FaultListener {
     this.active = new Uint8Array(this.poolSize);
     this.excluded = new Uint8Array(this.poolSize);
     this.seenCorrupt = new Uint8Array(this.poolSize);
-    const det = detectionOf(policy);
+    const det = this.recovery.detection;
     this.detectCost = det.costPerStep;
     this.detectDelaySteps = det.delaySteps;
     this.stepSec = spec.stepTimeSec * (1 + this.detectCost);
@@ -252,24 +180,15 @@ export class TrainingJob implements FaultListener {
     this.durableKind = sim.defineEvent(`training.${spec.name}.durable`, (_t, gen) => this.durable(gen));
     this.detectKind = sim.defineEvent(`training.${spec.name}.detect`, (_t, gen) => this.detected(gen));
     this.linkEndKind = sim.defineEvent(`training.${spec.name}.linkEnd`, (link) => this.linkEnd(link));
-    this.gradientBytes = (spec.gradientGB ?? DEFAULT_GRADIENT_GB) * 1e9;
     this.overlap = spec.overlap ?? DEFAULT_OVERLAP;
     if (!(this.overlap >= 0 && this.overlap <= 1)) throw new RangeError(`training job ${spec.name}: overlap must be in 0..1, got ${this.overlap}`);
-    this.linkCutUntil = new Float64Array(fleet.linkCount);
-    this.linkSpikes = fleet.links.map(() => []);
-    const nominal: number[] = [];
-    for (let d = fleet.dcOfHost(spec.firstHost); d <= fleet.dcOfHost(spec.firstHost + spec.hosts - 1); d++) nominal.push(d);
-    const missing = ringLinks(nominal, (a, b) => this.linkIndexBetween(a, b)).indexOf(-1);
-    if (missing >= 0) {
-      const a = nominal[missing];
-      const b = nominal[(missing + 1) % nominal.length];
-      throw new RangeError(`training job ${spec.name} spans datacenters ${fleet.dcId(a)} and ${fleet.dcId(b)} but no link joins them`);
-    }
+    this.links = new JobLinks(fleet, (spec.gradientGB ?? DEFAULT_GRADIENT_GB) * 1e9);
+    this.links.checkJoined(spec.name, spec.firstHost, spec.hosts);
     for (let i = 0; i < this.poolSize; i++) {
       const f = fleet.slowdown[this.pool0 + i];
       if (f > 1) this.slow.set(this.pool0 + i, f);
     }
-    trace.addListener(this);
+    env.trace.addListener(this);
     this.tryRestart(0);
   }
 
@@ -292,7 +211,17 @@ export class TrainingJob implements FaultListener {
 
   /** The stall each checkpoint costs the job (seconds). */
   get checkpointStallSec(): number {
-    return this.policy.checkpointWrite === "async" ? this.spec.checkpointWriteSec * ASYNC_STALL_FRACTION : this.spec.checkpointWriteSec;
+    return this.recovery.checkpointStallSec(this.spec.checkpointWriteSec);
+  }
+
+  /** Largest slowdown among participants now. */
+  get slowdown(): number {
+    return this.maxSlow;
+  }
+
+  /** Datacenters the participants span now (tests and the dashboard). */
+  datacenters(): number[] {
+    return this.links.datacenters();
   }
 
   // ---- fault listener ----
@@ -336,13 +265,9 @@ export class TrainingJob implements FaultListener {
   }
 
   /**
-   * A participant's computation silently corrupted model state now (the memory detector's
-   * silent escapes, or any other source). Outside RUN/CKPT the job computes nothing: ignored.
-   */
-  /**
-   * The memory detector handed `host` silently corrupted data just now. When a lane wires
-   * this up, the job stops scanning the participants' CORRUPT flags at each checkpoint
-   * (an O(hosts) pass) and learns of each corruption at the time it happens.
+   * The memory detector handed `host` silently corrupted data just now. A job whose lane
+   * says so (env.notifiesSilentCorruption) learns of each corruption at the time it
+   * happens and never scans the participants' CORRUPT flags (an O(hosts) pass).
    */
   memoryCorrupted(host: number): void {
     this.notified = true;
@@ -352,9 +277,11 @@ export class TrainingJob implements FaultListener {
     this.silentCorruption(host);
   }
 
-  /** Whether the detector notifies this job (see memoryCorrupted). */
-  notified = false;
-
+  /**
+   * A participant's computation silently corrupted model state at `atSec` (a memory
+   * escape, a defective core, or any other source). Outside RUN/CKPT the job computes
+   * nothing: ignored.
+   */
   silentCorruption(host: number, atSec = this.sim.now, source: "memory" | "core" = "memory"): void {
     if (this.phase !== RUN && this.phase !== CKPT) return;
     this.corruptions++;
@@ -383,7 +310,6 @@ export class TrainingJob implements FaultListener {
       "training.silentEscapes": this.silentEscapes,
       "training.silentEscapesFromCores": this.coreEscapes,
       "training.slowDrains": this.slowDrains,
-      silentCorruptions: this.silentEscapes,
       "training.corruptions": this.corruptions,
       "training.rollbacks": this.rollbacks,
       "training.drains": this.drains,
@@ -446,8 +372,9 @@ export class TrainingJob implements FaultListener {
       }
       this.startCheckpoint();
     } else if (this.phase === CKPT) {
-      if (this.policy.checkpointWrite === "sync") this.commit({ at: now, progress: this.progress, clean: this.pending!.clean, downSec: this.downSec });
-      this.pending = this.policy.checkpointWrite === "sync" ? undefined : this.pending;
+      const sync = !this.recovery.asyncCheckpoints;
+      if (sync) this.commit({ at: now, progress: this.progress, clean: this.pending!.clean, downSec: this.downSec });
+      this.pending = sync ? undefined : this.pending;
       this.afterCheckpoint();
     } else if (this.phase === RESTART) {
       this.phase = RUN;
@@ -465,22 +392,23 @@ export class TrainingJob implements FaultListener {
     this.phase = CKPT;
     this.phaseEnd = now + this.checkpointStallSec;
     this.runSinceCkpt = 0;
-    if (this.policy.checkpointWrite === "async") {
+    if (this.recovery.asyncCheckpoints) {
       this.sim.scheduleAt(now + this.spec.checkpointWriteSec, this.durableKind, 0, ++this.asyncGen);
     }
   }
 
-  /** After a checkpoint's stall: drain hosts with climbing corrected errors, grow back a shrunk job. */
+  /** After a checkpoint's stall: the drains the policy asks for, growing back a shrunk job. */
   private afterCheckpoint(): void {
     this.phase = RUN;
     this.runSinceCkpt = 0;
-    const threshold = this.policy.drainAfterCorrected;
+    const r = this.recovery;
+    const asks = r.drains;
     let drained = 0;
     const drainedIds: string[] = [];
-    if (threshold !== "off") {
+    if (asks.errors) {
       for (let i = 0; i < this.poolSize; i++) {
         const h = this.pool0 + i;
-        if (this.active[i] && this.fleet.correctable[h] >= threshold && this.idleUp() > 0) {
+        if (this.active[i] && r.drainsForErrors({ corrected: this.fleet.correctable[h], slowdown: this.slow.get(h) ?? 1 }) && this.idleUp() > 0) {
           this.active[i] = 0;
           this.excluded[i] = 1;
           this.activeCount--;
@@ -490,11 +418,10 @@ export class TrainingJob implements FaultListener {
       }
     }
     // Slow participants: only the few hosts in `slow` are looked at, never the whole pool.
-    const slowLimit = this.policy.drainSlowerThan;
-    if (slowLimit !== "off") {
+    if (asks.slowness) {
       for (const [h, f] of this.slow) {
         const i = h - this.pool0;
-        if (i >= 0 && i < this.poolSize && f >= slowLimit && this.active[i] && this.idleUp() > 0) {
+        if (i >= 0 && i < this.poolSize && r.drainsForSlowness({ corrected: this.fleet.correctable[h], slowdown: f }) && this.active[i] && this.idleUp() > 0) {
           this.active[i] = 0; // not excluded: usable() takes it back once it runs normally
           this.activeCount--;
           drained++;
@@ -506,14 +433,14 @@ export class TrainingJob implements FaultListener {
     if (drained > 0) {
       this.drains += drained;
       this.record("recovery", this.sim.now, { job: this.spec.name, action: "drain", hosts: drained, targets: drainedIds });
-      this.fastRestart = this.policy.inMemoryCheckpoint;
+      this.fastRestart = r.drainRestoresFromPeer;
       this.tryRestart(this.restartDelay());
       return;
     }
-    if (this.policy.onLoss === "shrink" && this.activeCount < this.spec.hosts && this.idleUp() > 0) {
+    if (r.growsBack && this.activeCount < this.spec.hosts && this.idleUp() > 0) {
       this.fillActive(this.spec.hosts);
       this.computeSpan();
-      if (this.ringCut()) {
+      if (this.links.ringCut(this.sim.now)) {
         this.interrupt("link.cut", false);
         return;
       }
@@ -526,12 +453,7 @@ export class TrainingJob implements FaultListener {
     if (this.checkpoints.length > MAX_CHECKPOINTS) this.checkpoints.shift();
     this.checkpointsTaken++;
     if (this.checkpointsTaken === 1 || this.checkpointsTaken % MILESTONE_EVERY === 0) {
-      this.record("milestone", this.sim.now, {
-        job: this.spec.name,
-        event: "checkpoint",
-        checkpoint: this.checkpointsTaken,
-        step: Math.floor(c.progress + EPS),
-      });
+      this.record("milestone", this.sim.now, { job: this.spec.name, event: "checkpoint", checkpoint: this.checkpointsTaken, step: Math.floor(c.progress + EPS) });
     }
   }
 
@@ -558,7 +480,7 @@ export class TrainingJob implements FaultListener {
       lostSec = this.restore(c);
       from = c.at;
     }
-    this.fastRestart = this.policy.inMemoryCheckpoint && singleHost;
+    this.fastRestart = this.recovery.restoresFromPeer(singleHost);
     this.record("recovery", now, { job: this.spec.name, action: "restart", cause, ...(Number.isNaN(from) ? {} : { restoredFrom: from, lostSec }) });
     this.tryRestart(this.restartDelay());
   }
@@ -615,13 +537,13 @@ export class TrainingJob implements FaultListener {
   }
 
   private restartDelay(): number {
-    return this.spec.restartSec * (this.fastRestart ? IN_MEMORY_RESTART_FRACTION : 1);
+    return this.recovery.restartSec(this.spec.restartSec, this.fastRestart);
   }
 
   /** Restart after `delaySec` if enough hosts are up, else wait for repairs. */
   private tryRestart(delaySec: number): void {
     this.settle();
-    const need = this.policy.onLoss === "shrink" ? Math.ceil(this.spec.hosts * SHRINK_FLOOR - EPS) : this.spec.hosts;
+    const need = this.recovery.minHosts(this.spec.hosts);
     // Active hosts are up (a lost one is unmarked when it goes down).
     if (this.activeCount + this.idleUp() < need) {
       this.phase = WAIT;
@@ -630,7 +552,7 @@ export class TrainingJob implements FaultListener {
     }
     this.fillActive(this.spec.hosts);
     this.computeSpan();
-    if (this.ringCut()) {
+    if (this.links.ringCut(this.sim.now)) {
       // A link between the job's datacenters is cut: wait for its repair (linkEnd).
       this.phase = WAIT;
       this.tickGen++;
@@ -642,30 +564,35 @@ export class TrainingJob implements FaultListener {
     this.plan();
   }
 
-  /** Up, usable pool hosts not taking part. O(pool): called on restarts and checkpoints only. */
   /**
-   * A pool host the job may take: up, not excluded, and (under drainSlowerThan) not slow
-   * now. A host swapped out for slowness comes back into the pool when it runs normally.
+   * A pool host the job may take: up, not excluded, and accepted by the policy for its
+   * speed now (a host swapped out for slowness comes back when it runs normally).
    */
   private usable(i: number): boolean {
     const h = this.pool0 + i;
     if (this.excluded[i] || this.fleet.state[h] !== HostState.UP) return false;
-    const limit = this.policy.drainSlowerThan;
-    return limit === "off" || (this.slow.get(h) ?? 1) < limit;
+    return this.recovery.accepts(this.slow.get(h) ?? 1);
   }
 
+  /** Up, usable pool hosts not taking part. O(pool): called on restarts and checkpoints only. */
   private idleUp(): number {
     let n = 0;
     for (let i = 0; i < this.poolSize; i++) if (!this.active[i] && this.usable(i)) n++;
     return n;
   }
 
+  /** Takes the hosts the policy picks until `target` take part. */
   private fillActive(target: number): void {
-    for (let i = 0; i < this.poolSize && this.activeCount < target; i++) {
-      if (!this.active[i] && this.usable(i)) {
-        this.active[i] = 1;
-        this.activeCount++;
-      }
+    const picked = this.recovery.pickRestartHosts(
+      this.poolSize,
+      this.activeCount,
+      target,
+      (i) => this.usable(i),
+      (i) => this.active[i] === 1,
+    );
+    for (const i of picked) {
+      this.active[i] = 1;
+      this.activeCount++;
     }
   }
 
@@ -691,14 +618,9 @@ export class TrainingJob implements FaultListener {
     for (const [h, f] of this.slow) if (f > m && this.active[h - this.pool0]) m = f;
     this.maxSlow = m;
     const shrink = this.activeCount > 0 && this.activeCount < this.spec.hosts ? this.spec.hosts / this.activeCount : 1;
-    this.exposedExchangeSec = (1 - this.overlap) * this.exchangePerStep();
+    this.exposedExchangeSec = (1 - this.overlap) * this.links.exchangePerStep(this.sim.now);
     this.stepSec = this.spec.stepTimeSec * m * shrink * (1 + this.detectCost) + this.exposedExchangeSec;
-    if (this.policy.checkpoint.kind === "adaptive") this.intervalSec = this.computeInterval();
-  }
-
-  /** Largest slowdown among participants now. */
-  get slowdown(): number {
-    return this.maxSlow;
+    if (this.recovery.adaptive) this.intervalSec = this.computeInterval();
   }
 
   /** Participants flagged CORRUPT by the memory detector since the last scan (O(pool), at checkpoints only). */
@@ -715,102 +637,52 @@ export class TrainingJob implements FaultListener {
   }
 
   private computeInterval(): number {
-    const c = this.policy.checkpoint;
-    if (c.kind === "fixed") return c.seconds;
-    const delta = Math.max(this.checkpointStallSec, 1e-3);
-    const accel = Math.max(1, this.fleet.hostSpec(this.pool0).accelerators);
-    const prior = this.policy.mtbf ?? LLAMA3_ACCELERATOR_MTBF_SEC / (accel * this.spec.hosts);
-    if (c.kind === "young") return youngInterval(delta, prior);
-    if (c.kind === "daly") return dalyInterval(delta, prior);
-    // adaptive: one prior interruption at the prior MTBF, plus what the job has seen.
-    const seen = this.sim.now - this.startAt;
-    return dalyInterval(delta, (prior + seen) / (1 + this.interruptions));
+    return this.recovery.checkpointIntervalSec({
+      stallSec: this.checkpointStallSec,
+      accelerators: this.fleet.hostSpec(this.pool0).accelerators,
+      hosts: this.spec.hosts,
+      seenSec: this.sim.now - this.startAt,
+      interruptions: this.interruptions,
+    });
   }
 
   // ---- datacenters and links ----
 
-  private linkIndexBetween(a: number, b: number): number {
-    const l = this.fleet.linkBetween(a, b);
-    return l ? this.fleet.links.indexOf(l) : -1;
-  }
-
   /** Datacenters of the participants and the ring over them (O(pool): at restarts only). */
   private computeSpan(): void {
-    const dcs: number[] = [];
-    for (let i = 0; i < this.poolSize; i++) {
-      if (!this.active[i]) continue;
-      const d = this.fleet.dcOfHost(this.pool0 + i);
-      if (dcs[dcs.length - 1] !== d) dcs.push(d);
-    }
-    this.spanDcs = dcs;
-    this.ring = ringLinks(dcs, (a, b) => this.linkIndexBetween(a, b));
-  }
-
-  /** Datacenters the participants span now (tests and the dashboard). */
-  datacenters(): number[] {
-    return [...this.spanDcs];
-  }
-
-  /** A ring link is cut now (or missing). */
-  private ringCut(): boolean {
-    const now = this.sim.now;
-    for (const l of this.ring) if (l < 0 || this.linkCutUntil[l] > now) return true;
-    return false;
-  }
-
-  /** Seconds of one inter-datacenter exchange with the latency spikes in force now. */
-  private exchangePerStep(): number {
-    const k = this.spanDcs.length;
-    if (k <= 1) return 0;
-    const now = this.sim.now;
-    const hops: ExchangeHop[] = [];
-    for (const l of this.ring) {
-      if (l < 0) continue;
-      const link = this.fleet.links[l];
-      let extra = 0;
-      const s = this.linkSpikes[l];
-      for (let i = 0; i < s.length; i += 2) if (s[i + 1] > now && s[i] > extra) extra = s[i];
-      hops.push({ latencySec: link.latencySec, bandwidthBitsPerSec: link.bandwidthBitsPerSec, extraLatencySec: extra });
-    }
-    return hops.length > 0 ? ringAllReduceSec(k, this.gradientBytes, hops) : 0;
+    const hosts: number[] = [];
+    for (let i = 0; i < this.poolSize; i++) if (this.active[i]) hosts.push(this.pool0 + i);
+    this.links.span(hosts);
   }
 
   private linkFault(e: FaultEvent, on: "cut" | "latency"): void {
     const ref = e.ref;
-    if (!ref || ref.kind !== "link" || ref.index < 0 || ref.index >= this.linkCutUntil.length) return;
+    if (!ref || ref.kind !== "link" || !this.links.has(ref.index)) return;
     const l = ref.index;
     const now = this.sim.now;
     if (e.untilSec > now && e.untilSec < Infinity) this.sim.scheduleAt(e.untilSec, this.linkEndKind, l, 0);
-    const used = this.ring.includes(l);
+    const used = this.links.uses(l);
     if (on === "cut") {
-      if (e.untilSec > this.linkCutUntil[l]) this.linkCutUntil[l] = e.untilSec;
+      this.links.cut(l, e.untilSec);
       if (used && e.untilSec > now) this.interrupt("link.cut", false);
       return;
     }
     const extra = Number(e.detail.extraSec ?? 0);
     if (!(extra > 0) || !(e.untilSec > now)) return;
-    this.linkSpikes[l].push(extra, e.untilSec);
+    this.links.spike(l, extra, e.untilSec);
     if (used) this.stepChanged();
   }
 
   /** A cut or a spike on link `l` may have ended. */
   private linkEnd(l: number): void {
     const now = this.sim.now;
-    const s = this.linkSpikes[l];
-    let w = 0;
-    for (let i = 0; i < s.length; i += 2) {
-      if (s[i + 1] > now) {
-        s[w++] = s[i];
-        s[w++] = s[i + 1];
-      }
-    }
-    s.length = w;
+    this.links.prune(l, now);
     if (this.phase === DONE) return;
     if (this.phase === WAIT) {
-      if (this.linkCutUntil[l] <= now) this.tryRestart(this.restartDelay());
+      if (!this.links.isCut(l, now)) this.tryRestart(this.restartDelay());
       return;
     }
-    if (this.ring.includes(l)) this.stepChanged();
+    if (this.links.uses(l)) this.stepChanged();
   }
 
   private inPool(h: number): boolean {

@@ -1,0 +1,46 @@
+// Every metric fleet reports, gathered from the layers that declare them: the fault
+// layer's (src/faults/metrics.ts), the detection layer's (src/checksums/detect.ts), each
+// workload's (its WorkloadDef), and the one metric made of several layers' values,
+// silentCorruptions. SLOs may name any of them; reports and the dashboard read their
+// units and meanings here. Nothing registers at import time: the list is this file.
+import type { MetricDef, MetricUnit } from "../base/metric.js";
+import { metric } from "../base/metric.js";
+import { MEMORY_METRICS } from "../checksums/detect.js";
+import { FAULT_COUNT_METRICS, FLEET_METRICS } from "../faults/metrics.js";
+import { WORKLOADS } from "../workloads/registry.js";
+
+export type { MetricDef, MetricUnit };
+
+/** Silent corruptions that escaped anywhere: memory.silent plus training.silentEscapesFromCores. */
+export const SILENT_CORRUPTIONS = metric(
+  "silentCorruptions",
+  "count",
+  "silent corruptions that escaped: every memory escape (memory.silent) plus results corrupted by defective cores in jobs and not caught",
+);
+
+/** silentCorruptions from a lane's other metrics. */
+export function silentCorruptionsOf(m: Record<string, number>): number {
+  return (m["memory.silent"] ?? 0) + (m["training.silentEscapesFromCores"] ?? 0);
+}
+
+export const METRICS: readonly MetricDef[] = [...FAULT_COUNT_METRICS, ...FLEET_METRICS, ...MEMORY_METRICS, ...WORKLOADS.flatMap((w) => w.metrics), SILENT_CORRUPTIONS];
+
+const BY_NAME = new Map(METRICS.map((m) => [m.name, m]));
+
+/**
+ * The declaration of `name`; an instanced metric of one of several services
+ * (`serving.search.p999`) is found under its plain name (`serving.p999`).
+ */
+export function metricInfo(name: string): MetricDef | undefined {
+  const m = BY_NAME.get(name);
+  if (m) return m;
+  const parts = name.split(".");
+  if (parts.length < 3) return undefined;
+  const plain = BY_NAME.get(`${parts[0]}.${parts.slice(2).join(".")}`);
+  return plain?.instanced ? plain : undefined;
+}
+
+/** Every declared metric name, sorted (the names an SLO may use). */
+export function knownMetrics(): string[] {
+  return [...BY_NAME.keys()].sort();
+}

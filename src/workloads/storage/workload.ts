@@ -1,0 +1,22 @@
+// The `storage:` workload: a replicated block store (./store.ts), its entry (./schema.ts),
+// the policy keys it reads (src/recovery/replication.ts and the shared placement), its
+// metrics, the fault effects it reacts to, and the hosts it runs on.
+import type { WorkloadDef } from "../workload.js";
+import { checkStorage } from "./check.js";
+import { STORAGE_METRICS } from "./metrics.js";
+import { storageSchema, type StorageSpec } from "./schema.js";
+import { ReplicatedStore, STORE_CONSUMES } from "./store.js";
+
+export const storageWorkload: WorkloadDef<StorageSpec> = {
+  kind: "storage",
+  summary: "a replicated block store: placement, re-replication, scrubbing, no-reboot after power loss",
+  schema: storageSchema,
+  policyKeys: ["replication", "reReplication", "reReplicateAfter", "scrub", "placement"],
+  metrics: STORAGE_METRICS,
+  consumes: STORE_CONSUMES,
+  checks: [checkStorage],
+  exclusive: false,
+  describe: (spec) => `store ${spec.name}`,
+  hosts: (spec, hostCount) => ({ start: spec.firstHost, end: spec.hosts === undefined ? hostCount : spec.firstHost + spec.hosts }),
+  create: (env, spec, policy) => new ReplicatedStore(env, spec, policy),
+};

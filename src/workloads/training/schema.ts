@@ -1,0 +1,75 @@
+// The `training:` workload entry:
+//
+//   - training: { name: pretrain, hosts: 2048, stepTime: 4s, checkpointWrite: 90s, restart: 5m }
+//
+// Keys and defaults (the model is described in ./job.ts): hosts, the participants (each
+// with all its accelerators), a contiguous block from firstHost (0), spares after it;
+// stepTime, one step's compute; checkpointWrite (90s) and restart (5m), illustrative, from
+// DESIGN.md's example; steps, a target after which the job stops (none: run to the end);
+// gradientGB and overlap, the inter-datacenter exchange of a job spanning datacenters
+// (./exchange.ts).
+import { duration, map, maybe, number, object, opt, req, string, type Validator } from "../../base/schema.js";
+
+/**
+ * Gradient bytes a step exchanges between datacenters, GB (1e9 bytes): 2 GB, the bf16
+ * gradients (2 bytes each) of 1B parameters, e.g. a small model, or the shard of a larger
+ * one that each data-parallel group all-reduces. Our illustrative choice: set it from the
+ * model size and sharding.
+ */
+export const DEFAULT_GRADIENT_GB = 2;
+/**
+ * Fraction of the exchange hidden behind compute: 0, none. Bucketed all-reduce overlaps
+ * communication with the backward pass within a datacenter (PyTorch DDP, Li et al.,
+ * VLDB 2020), but a WAN exchange usually outlasts the backward pass; 0 is the
+ * conservative default.
+ */
+export const DEFAULT_OVERLAP = 0;
+
+export interface TrainingSpec {
+  name: string;
+  /** Participating hosts (each with all its accelerators). */
+  hosts: number;
+  stepTimeSec: number;
+  checkpointWriteSec: number;
+  restartSec: number;
+  /** A steps target: the job stops when it is reached. */
+  steps?: number;
+  /** First host index of the job's block (spares follow the job's hosts). */
+  firstHost: number;
+  /** Gradient bytes exchanged between datacenters per step, GB (default DEFAULT_GRADIENT_GB). */
+  gradientGB?: number;
+  /** Fraction of the inter-datacenter exchange hidden by compute, 0..1 (default DEFAULT_OVERLAP). */
+  overlap?: number;
+}
+
+/** The `training:` workload entry: `{ name, hosts: 2048, stepTime: 4s, checkpointWrite: 90s, restart: 5m, steps? }`. */
+export const trainingSchema: Validator<TrainingSpec> = map(
+  object(
+    {
+      name: req(string({ pattern: /^[A-Za-z0-9_-]+$/, what: "a job name" }), "the job's name"),
+      hosts: req(number({ min: 1, integer: true }), "hosts in the job"),
+      stepTime: req(duration({ positive: true }), "time of one training step, e.g. 4s"),
+      checkpointWrite: opt(duration(), 90, "time to write a checkpoint to storage (90s)"),
+      restart: opt(duration(), 300, "time to restart from a storage checkpoint (5m)"),
+      steps: maybe(number({ min: 1, integer: true }), "stop after this many steps (none: run to the end)"),
+      firstHost: opt(number({ min: 0, integer: true }), 0, "index of the first host of the job (0)"),
+      gradientGB: maybe(number({ min: 0 }), "gradient GB exchanged between datacenters per step when the job spans several (2: 1B bf16 parameters)"),
+      overlap: maybe(number({ min: 0, max: 1 }), "fraction of the inter-datacenter exchange hidden by compute (0)"),
+    },
+    "a training job",
+  ),
+  (o) => {
+    const spec: TrainingSpec = {
+      name: o.name,
+      hosts: o.hosts,
+      stepTimeSec: o.stepTime,
+      checkpointWriteSec: o.checkpointWrite,
+      restartSec: o.restart,
+      firstHost: o.firstHost,
+    };
+    if (o.steps !== undefined) spec.steps = o.steps;
+    if (o.gradientGB !== undefined) spec.gradientGB = o.gradientGB;
+    if (o.overlap !== undefined) spec.overlap = o.overlap;
+    return spec;
+  },
+);

@@ -1,0 +1,51 @@
+// The `training:` workload: a synchronous data-parallel job (./job.ts), its entry
+// (./schema.ts), the policy keys it reads (src/recovery/training.ts decides), its metrics,
+// the fault effects it reacts to, and the hosts it runs on.
+import { metric } from "../../base/metric.js";
+import type { Policy } from "../../recovery/policy.js";
+import type { WorkloadDef } from "../workload.js";
+import { checkTraining } from "./check.js";
+import { TRAINING_CONSUMES, TrainingJob } from "./job.js";
+import { type TrainingSpec, trainingSchema } from "./schema.js";
+
+export const TRAINING_METRICS = [
+  metric("training.goodput", "fraction", "productive step time / wall time of the training job", "mean"),
+  metric("training.lostWorkHours", "hours", "wall hours of work redone after interruptions and rollbacks, plus downtime"),
+  metric("training.interruptions", "count", "times the job lost a participant and restarted from a checkpoint"),
+  metric("training.silentEscapes", "count", "silent corruptions of model state that no detection caught"),
+  metric(
+    "training.silentEscapesFromCores",
+    "count",
+    "of training.silentEscapes, those from a defective (mercurial) core; memory escapes are in memory.silent",
+  ),
+  metric("training.slowDrains", "count", "participants swapped out for running slow (drainSlowerThan)"),
+  metric("training.corruptions", "count", "silent corruptions of model state, caught or not"),
+  metric("training.rollbacks", "count", "rollbacks to a checkpoint older than a detected corruption"),
+  metric("training.drains", "count", "participants swapped out at a checkpoint (corrected errors or slowness)"),
+  metric("training.checkpoints", "count", "checkpoints committed"),
+  metric("training.checkpointStallHours", "hours", "wall hours the job stood still writing checkpoints"),
+  metric("training.stepsDone", "count", "training steps completed and kept"),
+  metric("training.checkpointIntervalSec", "seconds", "compute time between checkpoints in force at the end", "mean"),
+  metric("training.exchangeHours", "hours", "wall hours of inter-datacenter gradient exchange not hidden by compute"),
+  metric("training.timeToStepsHours", "hours", "wall hours to reach the `steps` target (absent if not reached)", "max"),
+];
+
+export const trainingWorkload: WorkloadDef<TrainingSpec> = {
+  kind: "training",
+  summary: "a synchronous data-parallel job: checkpoints, restarts on spares, drains, silent-corruption detection",
+  schema: trainingSchema,
+  policyKeys: ["checkpoint", "checkpointWrite", "inMemoryCheckpoint", "spares", "drainAfterCorrected", "drainSlowerThan", "detect", "onLoss", "mtbf"],
+  metrics: TRAINING_METRICS,
+  consumes: TRAINING_CONSUMES,
+  checks: [checkTraining],
+  exclusive: true,
+  describe: (spec) => `training job ${spec.name}`,
+  hosts: (spec) => ({ start: spec.firstHost, end: spec.firstHost + spec.hosts }),
+  detailHosts(spec, policies: readonly Policy[]) {
+    // The job's block and room for the most spares any policy keeps: the same for every
+    // policy, so the fault trace does not depend on one.
+    const maxSpares = Math.max(0, ...policies.map((p) => p.spares));
+    return [{ start: spec.firstHost, end: spec.firstHost + spec.hosts + Math.ceil(spec.hosts * maxSpares) + 1 }];
+  },
+  create: (env, spec, policy) => new TrainingJob(env, spec, policy),
+};

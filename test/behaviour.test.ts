@@ -41,7 +41,11 @@ async function report(file: string, seed: number): Promise<Recorded> {
   const journal = join(tmpdir(), `fleet-behaviour-${process.pid}-${file}-${seed}.jsonl`);
   let stdout: string;
   try {
-    ({ stdout } = await run("node", ["bin/fleet.js", "chaos", `scenarios/${file}`, "--seed", String(seed), "--reporter", "json", "--journal", journal, "--force"], { maxBuffer: 1 << 26 }));
+    ({ stdout } = await run(
+      "node",
+      ["bin/fleet.js", "chaos", `scenarios/${file}`, "--seed", String(seed), "--reporter", "json", "--journal", journal, "--force"],
+      { maxBuffer: 1 << 26 },
+    ));
   } catch (e) {
     stdout = (e as { stdout: string }).stdout; // exit 1: an SLO is breached
   }
@@ -77,7 +81,8 @@ describe("every scenario gives the results recorded before the architecture chan
       const extra = Object.keys(mine).filter((n) => !(n in metrics) && !allowed(key, n));
       expect({ policy, extra }).toEqual({ policy, extra: [] });
     }
-    const verdicts = (vs: Recorded["verdicts"]) => vs.filter((v) => !allowed(key, v.metric)).map((v) => ({ policy: v.policy, metric: v.metric, value: v.value, ok: v.ok }));
+    const verdicts = (vs: Recorded["verdicts"]) =>
+      vs.filter((v) => !allowed(key, v.metric)).map((v) => ({ policy: v.policy, metric: v.metric, value: v.value, ok: v.ok }));
     expect(verdicts(got.verdicts)).toEqual(verdicts(want.verdicts));
   });
 });

@@ -84,7 +84,14 @@ describe("fleet chaos", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/bad\.yaml:10:\d+ faults\[0\]\.busbar\.mtfb: unknown key "mtfb" \(did you mean "mtbf"\?\)/);
     expect(r.err).not.toMatch(/\n\s+at /);
-    for (const argv of [["chaos"], ["chaos", SMALL, "--seed", "x"], ["chaos", SMALL, "--duration", "-1h"], ["chaos", SMALL, "--reportr", "json"], ["chaos", SMALL, "--reporter", "xml"], ["chaz", SMALL]]) {
+    for (const argv of [
+      ["chaos"],
+      ["chaos", SMALL, "--seed", "x"],
+      ["chaos", SMALL, "--duration", "-1h"],
+      ["chaos", SMALL, "--reportr", "json"],
+      ["chaos", SMALL, "--reporter", "xml"],
+      ["chaz", SMALL],
+    ]) {
       const u = await fleet(argv);
       expect(u.code, argv.join(" ")).toBe(2);
       expect(u.err, argv.join(" ")).not.toMatch(/\n\s+at /);

@@ -118,7 +118,11 @@ describe.skipIf(!hasTmux && !inCi)("fleet chaos on a terminal", () => {
     const after = await until("the summary", t.screen, (s) => /^exit 1$/m.test(s));
     expect(after).toMatch(/status: complete at 12h of 12h simulated/);
     expect(after).toMatch(/default\s+1 ✗/);
-    await until("the exit code", () => (existsSync(code) ? readFileSync(code, "utf8").trim() : ""), (c) => c !== "");
+    await until(
+      "the exit code",
+      () => (existsSync(code) ? readFileSync(code, "utf8").trim() : ""),
+      (c) => c !== "",
+    );
     expect(readFileSync(code, "utf8").trim()).toBe("1");
 
     // The same run in the replay viewer: jump to the bus bar by time, then quit.
@@ -131,7 +135,11 @@ describe.skipIf(!hasTmux && !inCi)("fleet chaos on a terminal", () => {
     const replayed = await until("2:30 in the replay", r.screen, (s) => s.includes("2:30:00 / 12:00:00"));
     expect(mapRows(replayed)[2].slice(0, 5)).toBe("█████");
     r.send("q");
-    await until("the viewer's exit code", () => (existsSync(code2) ? readFileSync(code2, "utf8").trim() : ""), (c) => c !== "");
+    await until(
+      "the viewer's exit code",
+      () => (existsSync(code2) ? readFileSync(code2, "utf8").trim() : ""),
+      (c) => c !== "",
+    );
     expect(readFileSync(code2, "utf8").trim()).toBe("0");
   });
 
@@ -146,7 +154,11 @@ describe.skipIf(!hasTmux && !inCi)("fleet chaos on a terminal", () => {
     const after = await until("the summary", t.screen, (s) => /^exit 130$/m.test(s));
     expect(after).toMatch(/status: interrupted at .* of 12h simulated/);
     expect(after).toMatch(/^exit 130$/m);
-    await until("the exit code", () => (existsSync(code) ? readFileSync(code, "utf8").trim() : ""), (c) => c !== "");
+    await until(
+      "the exit code",
+      () => (existsSync(code) ? readFileSync(code, "utf8").trim() : ""),
+      (c) => c !== "",
+    );
     expect(readFileSync(code, "utf8").trim()).toBe("130");
     const last = readFileSync(journal, "utf8").trimEnd().split("\n").at(-1)!;
     expect(JSON.parse(last)).toMatchObject({ t: "footer", status: "interrupted" });

@@ -76,7 +76,27 @@ function setAt(root: unknown, path: Path, value: unknown, op: "set" | "delete" |
 
 const junkValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(0, -1, -1e308, 1e308, 2 ** 53 + 1, 0.5, -0.0, 1e-320),
-  fc.constantFrom("NaN", ".nan", ".inf", "-.inf", "1e999", "-5h", "5 parsecs", "3y", "999999999999d", "200%", "-2%", "0 FIT/Mbit", "12 kg", "", " ", "dc9/row99/busbar-z", "dc1/row01", "young", "off"),
+  fc.constantFrom(
+    "NaN",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "1e999",
+    "-5h",
+    "5 parsecs",
+    "3y",
+    "999999999999d",
+    "200%",
+    "-2%",
+    "0 FIT/Mbit",
+    "12 kg",
+    "",
+    " ",
+    "dc9/row99/busbar-z",
+    "dc1/row01",
+    "young",
+    "off",
+  ),
   fc.string({ maxLength: 12 }),
   fc.integer(),
   fc.double(),
@@ -139,7 +159,10 @@ const textMutation = fc
       case "alias-bomb":
         return `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n${t}`;
       case "indent":
-        return t.split("\n").map((l, n) => (n === at % 40 ? `   ${l}` : l)).join("\n");
+        return t
+          .split("\n")
+          .map((l, n) => (n === at % 40 ? `   ${l}` : l))
+          .join("\n");
       case "dup-key":
         return `${t}\nname: again\n`;
       case "second-doc":
@@ -154,11 +177,17 @@ describe(`scenario fuzzing (${RUNS} cases per property, seed ${SEED})`, () => {
   });
 
   it("mutated trees: valid, or issues that say where and what", () => {
-    fc.assert(fc.property(treeMutation, (text) => loadChecked(text)), { numRuns: RUNS, seed: SEED });
+    fc.assert(
+      fc.property(treeMutation, (text) => loadChecked(text)),
+      { numRuns: RUNS, seed: SEED },
+    );
   });
 
   it("mutated text: valid, or issues that say where and what", () => {
-    fc.assert(fc.property(textMutation, (text) => loadChecked(text)), { numRuns: RUNS, seed: SEED + 1 });
+    fc.assert(
+      fc.property(textMutation, (text) => loadChecked(text)),
+      { numRuns: RUNS, seed: SEED + 1 },
+    );
   });
 
   it("random bytes and invalid UTF-8 in a file: an error at a place, never a crash", () => {

@@ -62,7 +62,19 @@ describe("fleet gate", () => {
     // naive's mean 0.456 clears 0.35, but its interval's lower end (0.317) does not
     const strict = await fleet(["gate", SMALL, "--seeds", "4", "--duration", "5d", "--serial", "--slo", "mean(training.goodput) >= 0.35"]);
     expect(strict.code).toBe(1);
-    const lenient = await fleet(["gate", SMALL, "--seeds", "4", "--duration", "5d", "--serial", "--slo", "mean(training.goodput) >= 0.35", "--judge", "estimate"]);
+    const lenient = await fleet([
+      "gate",
+      SMALL,
+      "--seeds",
+      "4",
+      "--duration",
+      "5d",
+      "--serial",
+      "--slo",
+      "mean(training.goodput) >= 0.35",
+      "--judge",
+      "estimate",
+    ]);
     expect(lenient.code).toBe(0);
     expect(lenient.out).toContain("judging: an SLO holds when its point estimate meets it (--judge estimate)");
   });
@@ -78,7 +90,9 @@ describe("fleet gate", () => {
 
     const slo = await fleet(["gate", SMALL, "--slo", "p5(training.goodptu) >= 0.9"]);
     expect(slo.code).toBe(2);
-    expect(slo.err.split("\n")[0]).toMatch(/^fleet gate: --slo "p5\(training\.goodptu\) >= 0\.9": unknown metric "training\.goodptu" \(did you mean "training\.goodput"\?\)/);
+    expect(slo.err.split("\n")[0]).toMatch(
+      /^fleet gate: --slo "p5\(training\.goodptu\) >= 0\.9": unknown metric "training\.goodptu" \(did you mean "training\.goodput"\?\)/,
+    );
 
     const folder = await fleet(["gate", SMALL, "--junit", join(dir, "no/such/gate.xml")]);
     expect(folder.code).toBe(2);
@@ -110,7 +124,11 @@ describe("fleet gate", () => {
     const json = join(dir, "gate.json");
     const junit = join(dir, "gate.xml");
     const md = join(dir, "gate.md");
-    const child = spawn(process.execPath, [BIN, "gate", SMALL, "--seeds", "20", "--duration", "200d", "--jobs", "2", "--json", json, "--junit", junit, "--markdown", md], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [BIN, "gate", SMALL, "--seeds", "20", "--duration", "200d", "--jobs", "2", "--json", json, "--junit", junit, "--markdown", md],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let err = "";
     let sent = false;
     child.stderr.on("data", (d) => {

@@ -15,7 +15,9 @@ describe("the memory limit", () => {
     const journal = join(tempDir(), "run.jsonl");
     const r = await fleet(["chaos", SMALL, "--max-memory", "1MiB", "--journal", journal, "-q"]);
     expect(r.code).toBe(2);
-    expect(r.out + r.err).toMatch(/the run passed the safety limit of 1 MiB of memory \(resident [\d,]+ MiB\) at \d+s of simulated time; raise it with --max-memory or limits\.maxMemory/);
+    expect(r.out + r.err).toMatch(
+      /the run passed the safety limit of 1 MiB of memory \(resident [\d,]+ MiB\) at \d+s of simulated time; raise it with --max-memory or limits\.maxMemory/,
+    );
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
     const read = readJournal(journal);
     expect(read.ok).toBe(true);

@@ -1,17 +1,20 @@
 // Killing `fleet chaos` at random moments loses no complete record. Each round starts the
-// real binary on a ~0.5 s run and sends it SIGKILL, SIGINT or SIGTERM after a delay drawn
-// from a seeded generator, counted from the moment its journal file appears (a few rounds
-// signal it during start-up, before the journal exists, and a few only after it ended). Then: the journal
-// is at X when the run ended with a footer, or at X.partial when it was killed outright;
-// every complete line's CRC holds (only a last line cut mid-write may be short); the
-// records are exactly a prefix of the same run's uninterrupted journal (zero lost or
-// changed records); SIGINT/SIGTERM exit 130 with an "interrupted" footer whose record count
-// equals the lines; and `fleet replay --verify` (with --prefix when there is no footer)
-// verifies every journal.
+// real binary on a ~0.5 s run and sends it SIGKILL, SIGINT or SIGTERM at a moment drawn
+// from a seeded generator and tied to the run's own progress, never to the clock: mostly
+// once its journal file has grown past a seeded number of bytes (or as soon as the file
+// appears), some right after spawning (before the journal can exist) and some once the
+// finished journal has been renamed to X (after the run ended). Then: the journal is at X
+// when the run ended with a footer, or at X.partial when it was killed outright; every
+// complete line's CRC holds (only a last line cut mid-write may be short); the records are
+// exactly a prefix of the same run's uninterrupted journal (zero lost or changed records);
+// SIGINT/SIGTERM exit 130 with an "interrupted" footer whose record count equals the lines;
+// a signal that lands after the journal is complete leaves it complete (the process exits
+// 0, or, once signals.dispose() has run, dies of that signal: Node's default); and
+// `fleet replay --verify` (with --prefix when there is no footer) verifies every journal.
 //
 // Needs dist/ built (`npm run build`; `npm test` builds first).
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, watch } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fleet, tempDir, withoutWall } from "./helpers.js";
@@ -36,41 +39,56 @@ function prng(seed: number): () => number {
 interface Ended {
   code: number | null;
   signal: NodeJS.Signals | null;
-  /** ms from spawn to the journal's .partial file appearing (polled every 2 ms), if seen. */
-  openedMs?: number;
-  endedMs: number;
+  /** Whether the moment came and the signal was sent (a run may end before its moment). */
+  sent: boolean;
 }
 
-/** When to send the signal: ms after spawning, or ms after the journal's .partial file appears. */
-type When = { afterSpawnMs: number } | { afterOpenMs: number };
+/**
+ * When to send the signal, by the run's progress: right after spawning (the process is still
+ * starting Node, so no journal exists); once `<path>.partial` holds at least `bytes` bytes
+ * (0: as soon as it exists; more than 0: the run has written its header, so its signal
+ * handler is installed); or once the journal is at `<path>`, renamed after its footer.
+ */
+type When = { at: "spawn" } | { at: "partial"; bytes: number } | { at: "renamed" };
 
 /** Runs `fleet chaos ... --journal path`, sending `signal` at `when` (if still running). */
 function runChaos(path: string, signal?: NodeJS.Signals, when?: When): Promise<Ended> {
   return new Promise((resolve, reject) => {
-    const t0 = Date.now();
     const child = spawn(process.execPath, ["bin/fleet.js", "chaos", ...ARGS, "--journal", path], { stdio: "ignore" });
-    let openedMs: number | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const send = (ms: number) => (timer = setTimeout(() => child.kill(signal), ms));
-    if (signal && when && "afterSpawnMs" in when) send(when.afterSpawnMs);
-    const poll = setInterval(() => {
-      if (openedMs !== undefined || !existsSync(`${path}.partial`)) return;
-      openedMs = Date.now() - t0;
-      if (signal && when && "afterOpenMs" in when) send(when.afterOpenMs);
-    }, 2);
+    let sent = false;
+    const send = () => {
+      sent = true;
+      watcher?.close();
+      child.kill(signal);
+    };
+    // The journal's folder is watched (inotify): every write to X.partial and its rename to X
+    // is an event, and each event looks whether the moment has come.
+    const reached = (): boolean => {
+      if (!when || when.at === "spawn") return false;
+      if (when.at === "renamed") return existsSync(path);
+      try {
+        return statSync(`${path}.partial`).size >= when.bytes;
+      } catch {
+        return false; // not created yet, or already renamed
+      }
+    };
+    const check = () => {
+      if (!sent && child.exitCode === null && child.signalCode === null && reached()) send();
+    };
+    const watcher = signal && when && when.at !== "spawn" ? watch(join(path, ".."), check) : undefined;
     child.on("error", reject);
     child.on("exit", (code, sig) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      resolve({ code, signal: sig, openedMs, endedMs: Date.now() - t0 });
+      watcher?.close();
+      resolve({ code, signal: sig, sent });
     });
+    if (signal && when?.at === "spawn") send();
+    else check();
   });
 }
 
 let dir: string;
 let reference: string[];
-let openedMs: number;
-let endedMs: number;
+let referenceBytes: number;
 
 beforeAll(async () => {
   dir = tempDir("fleet-kill-");
@@ -78,40 +96,44 @@ beforeAll(async () => {
   const r = await runChaos(path);
   expect(r.code).toBe(0);
   reference = withoutWall(readFileSync(path, "utf8"));
-  expect(reference.length).toBeGreaterThan(5_000);
-  openedMs = r.openedMs ?? 0;
-  endedMs = r.endedMs;
-  expect(endedMs - openedMs).toBeGreaterThan(200); // the run itself lasts long enough to be hit
+  referenceBytes = statSync(path).size;
+  expect(reference.length).toBeGreaterThan(5_000); // the run writes long enough to be hit mid-way
 });
 
 describe("fleet chaos killed at random moments", () => {
   it(`keeps every complete record, ${ROUNDS} rounds`, async () => {
     const random = prng(SEED);
     const signals: NodeJS.Signals[] = ["SIGKILL", "SIGINT", "SIGTERM"];
-    const tally = { rounds: 0, midRun: 0, afterEnd: 0, beforeJournal: 0, records: 0, lost: 0, killedOutright: 0, interrupted: 0 };
+    const tally = { rounds: 0, midRun: 0, afterEnd: 0, beforeJournal: 0, beforeHandler: 0, records: 0, lost: 0, killedOutright: 0, interrupted: 0 };
+    const planned = { spawn: 0, partial: 0, renamed: 0 };
     const problems: string[] = [];
 
     for (let round = 1; round <= ROUNDS; round++) {
       const signal = signals[Math.floor(random() * signals.length)];
-      // Mostly inside the run (from the journal's opening to near its end); some during
-      // start-up, before the journal exists; some after the run ended.
+      // Mostly inside the run (a seeded size of the journal, up to 90% of the whole; now and
+      // then as soon as the file appears); some during start-up; some after the run ended.
       const r = random();
-      const runMs = endedMs - openedMs;
-      const when: When = r < 0.1 ? { afterSpawnMs: Math.round(random() * openedMs) } : r < 0.2 ? { afterOpenMs: runMs + 500 } : { afterOpenMs: Math.round(random() * 0.9 * runMs) };
-      const delay = JSON.stringify(when);
+      let when: When = { at: "partial", bytes: 0 };
+      if (r < 0.1) when = { at: "spawn" };
+      else if (r < 0.2) when = { at: "renamed" };
+      else if (r >= 0.25) when = { at: "partial", bytes: Math.round(random() * 0.9 * referenceBytes) };
+      planned[when.at]++;
       const path = join(dir, `round-${round}.jsonl`);
       const ended = await runChaos(path, signal, when);
-      const tag = `round ${round} (${signal} ${delay})`;
+      const tag = `round ${round} (${signal} ${JSON.stringify(when)})`;
       tally.rounds++;
 
       const atPath = existsSync(path);
       const atPartial = existsSync(`${path}.partial`);
-      if (!atPath && !atPartial) {
-        // Killed before the journal was opened: nothing was recorded, so nothing could be lost.
-        expect(ended.signal, `${tag}: no journal, so the process must have died before opening it`).toBe(signal);
+      if (when.at === "spawn") {
+        // Signalled while Node was still starting: nothing was recorded, so nothing could be lost.
+        expect(ended.signal, `${tag}: signalled at spawn, the process dies of the signal`).toBe(signal);
+        expect(atPath || atPartial, `${tag}: signalled at spawn, before the journal could be opened`).toBe(false);
         tally.beforeJournal++;
         continue;
       }
+      // Every other moment is the journal's own progress, so the journal exists.
+      expect(atPath || atPartial, `${tag}: the moment was the journal's, so it exists`).toBe(true);
       expect(atPath && atPartial, `${tag}: journal at both X and X.partial`).toBe(false);
       const file = atPath ? path : `${path}.partial`;
       const text = readFileSync(file);
@@ -142,24 +164,39 @@ describe("fleet chaos killed at random moments", () => {
         expect(footer, `${tag}: a journal at X has its footer`).toBeDefined();
         expect(footer!.records, `${tag}: footer record count`).toBe(body.length - 1);
       }
-      if (ended.code === 0) {
-        // Ended before the signal: the whole run.
-        tally.afterEnd++;
+      if (footer?.status === "complete") {
+        // The run ended before the signal landed: always so when the moment was the rename,
+        // and possible when the run wrote its last tenth before a mid-run signal arrived.
         expect(lines, `${tag}: a run that ended is the whole run`).toEqual(reference);
-      } else if (signal === "SIGKILL") {
-        expect(ended.signal, tag).toBe("SIGKILL");
-        expect(atPartial, `${tag}: a killed run leaves X.partial`).toBe(true);
-        tally.midRun++;
-        tally.killedOutright++;
-      } else if (ended.signal === signal) {
-        // The signal came in the few ms between opening the journal and installing the handler.
-        expect(atPartial, `${tag}: died by signal, so X.partial`).toBe(true);
-        tally.beforeJournal++;
+        // The process had exited, or was still printing its summary: then, before
+        // signals.dispose(), the handler only notes the signal and the exit is still 0; after
+        // it Node's default handler ends the process by the signal. Nothing else.
+        if (ended.code !== 0) expect(ended.signal, `${tag}: a complete run exits 0 or dies of the signal sent after its end`).toBe(signal);
+        expect(ended.code === 0 || ended.sent, `${tag}: a run that was never signalled exits 0`).toBe(true);
+        tally.afterEnd++;
       } else {
-        expect(ended.code, `${tag}: exit code`).toBe(130);
-        expect(footer?.status, `${tag}: footer status`).toBe("interrupted");
-        tally.midRun++;
-        tally.interrupted++;
+        expect(when.at, `${tag}: after the rename the journal is complete`).toBe("partial");
+        if (footer) {
+          // SIGINT/SIGTERM with the handler installed: stopped at the next step.
+          expect(signal, `${tag}: an interrupted footer comes only from SIGINT/SIGTERM`).not.toBe("SIGKILL");
+          expect(ended.code, `${tag}: exit code`).toBe(130);
+          expect(footer.status, `${tag}: footer status`).toBe("interrupted");
+          tally.midRun++;
+          tally.interrupted++;
+        } else {
+          expect(atPartial, `${tag}: a journal without a footer is X.partial`).toBe(true);
+          expect(ended.signal, `${tag}: a journal without a footer: the process died of the signal`).toBe(signal);
+          if (signal === "SIGKILL") {
+            tally.midRun++;
+            tally.killedOutright++;
+          } else {
+            // SIGINT/SIGTERM kill only before the handler is installed, and the run writes its
+            // first line (the header) after installing it: so nothing was written yet.
+            expect(when, `${tag}: only a signal as the file appears can precede the handler`).toEqual({ at: "partial", bytes: 0 });
+            expect(lines, `${tag}: died of ${signal} before the handler, so before the header`).toEqual([]);
+            tally.beforeHandler++;
+          }
+        }
       }
 
       // fleet replay --verify proves the journal is the run (or a prefix of it).
@@ -167,17 +204,23 @@ describe("fleet chaos killed at random moments", () => {
         const args = ["replay", file, "--verify", ...(footer ? [] : ["--prefix"])];
         const v = await fleet(args);
         if (v.code !== 0) problems.push(`${tag}: fleet ${args.join(" ")} exited ${v.code}: ${v.err || v.out}`);
-        else expect(v.out, tag).toMatch(footer?.status === "complete" ? /\nverified: [\d,]+ records, digest [0-9a-f]{64} matches\n/ : /\nverified prefix: [\d,]+ records/);
+        else
+          expect(v.out, tag).toMatch(
+            footer?.status === "complete" ? /\nverified: [\d,]+ records, digest [0-9a-f]{64} matches\n/ : /\nverified prefix: [\d,]+ records/,
+          );
       }
     }
 
-    console.log(`random-kill: ${JSON.stringify(tally)}`);
+    console.log(`random-kill: ${JSON.stringify({ ...tally, planned })}`);
     expect(problems).toEqual([]);
     expect(tally.lost).toBe(0);
     expect(tally.rounds).toBe(ROUNDS);
-    // The test means something only if most rounds hit a running run, with both kinds of stop.
+    // The test means something only if most rounds hit a running run, with both kinds of
+    // stop, and the seeded plan has rounds at spawn and after the end too.
     expect(tally.midRun).toBeGreaterThanOrEqual(ROUNDS / 2);
     expect(tally.killedOutright).toBeGreaterThan(0);
     expect(tally.interrupted).toBeGreaterThan(0);
+    expect(planned.spawn).toBeGreaterThan(0);
+    expect(planned.renamed).toBeGreaterThan(0);
   }, 120_000);
 });

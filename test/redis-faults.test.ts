@@ -7,11 +7,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Queue } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { QUEUE_PREFIX, JOB_NAME, batchKeys } from "../src/distributed/redis-batch.js";
-import { VERSION } from "../src/cli/version.js";
+import { VERSION } from "../src/base/version.js";
 import { freePort, startLocalRedis, type LocalRedis } from "../src/distributed/redis-local-server.js";
 import { describeRedis, REDIS_SERVER, useRedis } from "./redis-server.js";
 import { fleet, tempDir } from "./helpers.js";
@@ -25,6 +25,7 @@ interface Proc {
   child: ChildProcess;
   out(): string;
   err(): string;
+  /** The exit code, once the process has exited and its stdout and stderr are read to the end. */
   exited: Promise<number | null>;
 }
 
@@ -35,7 +36,7 @@ function start(args: string[], env: Record<string, string> = {}): Proc {
   let err = "";
   child.stdout!.on("data", (d: Buffer) => void (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => void (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   return { child, out: () => out, err: () => err, exited };
 }
 
@@ -48,13 +49,41 @@ function jobsRun(w: Proc): number {
   return [...w.out().matchAll(/^job [0-9a-f]{8}\/\S+ seed=\d+ (complete|invalid|failed|interrupted|skipped) /gm)].length;
 }
 
-async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/**
+ * Resolves once `ok()` holds, looking again at every chunk the processes print; rejects if
+ * one of them ends first (unless `ok` then holds). No clock: the test's timeout bounds it.
+ */
+function until(what: string, procs: Proc[], ok: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      for (const p of procs) {
+        p.child.stdout!.off("data", look);
+        p.child.stderr!.off("data", look);
+        p.child.off("close", ended);
+      }
+    };
+    function look() {
+      if (!ok()) return;
+      stop();
+      resolve();
+    }
+    function ended() {
+      if (ok()) return look();
+      stop();
+      const tails = procs.map((p) => `${p.child.spawnargs.slice(2, 3).join(" ")}: ${p.err().slice(-400)}${p.out().slice(-400)}`);
+      reject(new Error(`a process ended while waiting for ${what}:\n${tails.join("\n")}`));
+    }
+    for (const p of procs) {
+      p.child.stdout!.on("data", look);
+      p.child.stderr!.on("data", look);
+      p.child.once("close", ended);
+    }
+    look();
+  });
 }
+
+/** A line a process printed about a failed Redis command or connection ("redis: ..."). */
+const redisNotice = (text: string) => /^(fleet worker: )?redis: /m.test(text);
 
 /** The JSON report without the runner line (which names Redis or the threads). */
 const report = (file: string) => JSON.stringify({ ...JSON.parse(readFileSync(file, "utf8")), runner: undefined });
@@ -106,19 +135,27 @@ describeRedis("Redis stopped mid-gate and restarted", () => {
     server = await startLocalRedis(opts);
     const url = server.url;
     const workers = [startWorker(url, "restart"), startWorker(url, "restart")];
-    await until("the workers", () => workers.every((w) => /^fleet worker \S+: queue/m.test(w.out())));
+    await until("the workers", workers, () => workers.every((w) => /^fleet worker \S+: queue/m.test(w.out())));
 
     const json = join(dir, "restart.json");
     const gate = start([...GATE, "--redis", url, "--queue", "restart", "--json", json]);
-    await until("the first results", () => /gate: [2-9]\/10 runs/.test(gate.err()));
+    await until("the first results", [gate], () => /gate: [2-9]\/10 runs/.test(gate.err()));
     await server.stop();
-    await new Promise((r) => setTimeout(r, 1500));
+    // Down until both workers and the gate (unless it had ended, every result in) have each
+    // had a command or a reconnect refused: they have all met the outage.
+    await until("the workers to notice Redis is down", workers, () => workers.every((w) => redisNotice(w.err())));
+    await until("the gate to notice Redis is down (or to end)", [gate], () => redisNotice(gate.err()) || gate.child.exitCode !== null);
     server = await startLocalRedis(opts);
     let code = await gate.exited;
-    const notices = gate.err().split("\n").filter((l) => /redis/i.test(l));
+    const notices = gate
+      .err()
+      .split("\n")
+      .filter((l) => /redis/i.test(l));
     console.log(`redis restart: notices while it was down: ${JSON.stringify(notices)}`);
     expect(notices.join("\n")).not.toMatch(/\n\s+at /);
-    console.log(`redis restart: the gate ${code === 1 ? "rode out the restart and finished" : `stopped with exit ${code}: ${gate.err().trim().split("\n").at(-1)}; rerunning`}`);
+    console.log(
+      `redis restart: the gate ${code === 1 ? "rode out the restart and finished" : `stopped with exit ${code}: ${gate.err().trim().split("\n").at(-1)}; rerunning`}`,
+    );
     if (code !== 1) {
       // It may stop with a clear error instead; then a rerun resumes the batch.
       expect([2, 3]).toContain(code);
@@ -155,12 +192,13 @@ describeRedis("Redis down, the gate stopped meanwhile", () => {
     server = await startLocalRedis(opts);
     const url = server.url;
     const worker = startWorker(url, "outage");
-    await until("the worker", () => /^fleet worker \S+: queue/m.test(worker.out()));
+    await until("the worker", [worker], () => /^fleet worker \S+: queue/m.test(worker.out()));
     const json = join(dir, "outage.json");
     const gate = start([...GATE, "--redis", url, "--queue", "outage", "--json", json]);
-    await until("the first results", () => /gate: [2-9]\/10 runs/.test(gate.err()));
+    await until("the first results", [gate], () => /gate: [2-9]\/10 runs/.test(gate.err()));
     await server.stop();
-    await new Promise((r) => setTimeout(r, 500));
+    // Ctrl-C once both have found Redis gone (a refused command or reconnect).
+    await until("the gate and the worker to notice Redis is down", [gate, worker], () => redisNotice(gate.err()) && redisNotice(worker.err()));
     gate.child.kill("SIGINT");
     const code = await Promise.race([gate.exited, new Promise<string>((r) => setTimeout(() => r("still running 10 s after SIGINT"), 10_000))]);
     expect(code).toBe(130);
@@ -196,28 +234,45 @@ describeRedis("a job delivered twice", () => {
 
   it("is not run again or stored twice: the rerun of the gate reads the same results and queues nothing", async () => {
     // Queue the batch before any worker runs, to keep a copy of one job's payload.
-    const queue = new Queue("dup", { connection: { host: "127.0.0.1", port: redis.port }, prefix: QUEUE_PREFIX });
+    const connection = { host: "127.0.0.1", port: redis.port };
+    const queue = new Queue("dup", { connection, prefix: QUEUE_PREFIX });
+    // The queue's event stream from its start ("0-0"), so no event is missed.
+    const events = new QueueEvents("dup", { connection, prefix: QUEUE_PREFIX, lastEventId: "0-0" });
+    await events.waitUntilReady();
+    const queued = new Set<string>();
+    const tenQueued = new Promise<void>((resolve) =>
+      events.on("waiting", ({ jobId }) => {
+        queued.add(jobId);
+        if (queued.size === 10) resolve();
+      }),
+    );
     const first = join(dir, "dup-1.json");
     const gate = fleet([...GATE, "--redis", redis.url, "--queue", "dup", "--json", first]);
-    let waiting: Awaited<ReturnType<typeof queue.getJobs>> = [];
-    for (let i = 0; i < 200 && waiting.length < 10; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      waiting = await queue.getJobs(["waiting"]);
-    }
+    await tenQueued;
+    const waiting = await queue.getJobs(["waiting"]);
     expect(waiting.length).toBe(10);
     const payload = waiting[0].data as unknown;
     const w = startWorker(redis.url, "dup");
     expect((await gate).code).toBe(1);
     expect(report(first)).toBe(report(localJson));
+    // Each job's line comes right after its result is stored: wait for the ten lines.
+    await until("the worker's ten job lines", [w], () => jobsRun(w) >= 10);
     expect(jobsRun(w)).toBe(10);
 
     // Deliver one job again under another BullMQ id, as a redelivery would.
     const again = await queue.add(JOB_NAME, payload, { jobId: "redelivered-1" });
-    await until("the redelivered job to be processed", () => jobsRun(w) === 11);
-    for (let i = 0; i < 100 && (await again.getState()) !== "completed"; i++) await new Promise((r) => setTimeout(r, 50));
+    await until("the redelivered job to be processed", [w], () => jobsRun(w) === 11);
+    await again.waitUntilFinished(events);
     expect(await again.getState()).toBe("completed");
     // The worker saw the result already stored and did not run it again.
-    expect(w.out().trim().split("\n").filter((l) => l.startsWith("job ")).at(-1)).toMatch(/ skipped /);
+    expect(
+      w
+        .out()
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith("job "))
+        .at(-1),
+    ).toMatch(/ skipped /);
 
     const client = new Redis({ host: "127.0.0.1", port: redis.port, lazyConnect: true });
     await client.connect();
@@ -230,10 +285,12 @@ describeRedis("a job delivered twice", () => {
     const rerun = await fleet([...GATE, "--redis", redis.url, "--queue", "dup", "--json", second]);
     expect(rerun.code).toBe(1);
     expect(report(second)).toBe(report(localJson));
-    expect(jobsRun(w)).toBe(11); // the rerun queued nothing: all ten were stored
+    await events.close();
     await queue.close();
+    // Stopped, the worker has printed a line for every job it took (its output read to the end).
     w.child.kill("SIGINT");
     await w.exited;
+    expect(jobsRun(w)).toBe(11); // the rerun queued nothing: all ten were stored
   }, 60_000);
 
   it("run twice at once by two workers, is stored once and the second is told so", async () => {
@@ -246,8 +303,13 @@ describeRedis("a job delivered twice", () => {
     await queue.add(JOB_NAME, payload, { jobId: "twice-a" });
     await queue.add(JOB_NAME, payload, { jobId: "twice-b" });
     const ws = [startWorker(redis.url, "dup2"), startWorker(redis.url, "dup2")];
-    await until("both deliveries", () => ws.reduce((n, w) => n + jobsRun(w), 0) === 2);
-    const lines = ws.flatMap((w) => w.out().split("\n").filter((l) => l.startsWith("job ")));
+    await until("both deliveries", ws, () => ws.reduce((n, w) => n + jobsRun(w), 0) === 2);
+    const lines = ws.flatMap((w) =>
+      w
+        .out()
+        .split("\n")
+        .filter((l) => l.startsWith("job ")),
+    );
     const client = new Redis({ host: "127.0.0.1", port: redis.port, lazyConnect: true });
     await client.connect();
     const keys = batchKeys("dup2", batch);
@@ -268,4 +330,3 @@ describeRedis("a job delivered twice", () => {
     await Promise.all(ws.map((w) => w.exited));
   }, 60_000);
 });
-

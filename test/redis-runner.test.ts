@@ -46,7 +46,9 @@ describeRedis("the Redis coordinator and worker, in process", () => {
     const failed = await first.run(jobs);
     await first.close();
     await refuser.close();
-    expect(failed).toEqual([{ id: "s1", status: "failed", seed: 1, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0, error: "worker: this worker refuses" }]);
+    expect(failed).toEqual([
+      { id: "s1", status: "failed", seed: 1, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0, error: "worker: this worker refuses" },
+    ]);
 
     const worker = await startRedisWorker(server.url, { queue: "refuse" });
     const second = await createRedisRunner(server.url, { queue: "refuse", reconcileMs: 200 });

@@ -50,7 +50,11 @@ describeRedis("Redis with a password", () => {
     const w = await fleet(["worker", "--redis", bad, "--once"]);
     expect(w.code).toBe(2);
     expect(w.out).toBe("");
-    expect(w.err).toMatch(new RegExp(`^fleet worker: Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${server.port} refused the user name or password in the URL \\(WRONGPASS [^\\n]*\\)\\n$`));
+    expect(w.err).toMatch(
+      new RegExp(
+        `^fleet worker: Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${server.port} refused the user name or password in the URL \\(WRONGPASS [^\\n]*\\)\\n$`,
+      ),
+    );
     const c = await fleet(["chaos", SMALL, "--duration", "5d", "--journal", `${bad}/runs/x`]);
     expect(c.code).toBe(2);
     expect(c.err).toContain("refused the user name or password in the URL");
@@ -92,7 +96,9 @@ describeRedis("Redis over TLS (rediss://) with a private CA", () => {
     expect(w.err).toMatch(/TLS problem: .*certificate.*; for a private CA pass --redis-ca FILE or set FLEET_REDIS_CA\n$/);
     const plain = await fleet(["worker", "--redis", server.url.replace("rediss://", "redis://"), "--once"]);
     expect(plain.code).toBe(2);
-    expect(plain.err).toBe(`fleet worker: cannot connect to Redis at redis://127.0.0.1:${server.port}: the server reset the connection (if it speaks TLS, use rediss://)\n`);
+    expect(plain.err).toBe(
+      `fleet worker: cannot connect to Redis at redis://127.0.0.1:${server.port}: the server reset the connection (if it speaks TLS, use rediss://)\n`,
+    );
     const missing = await fleet(["worker", "--redis", server.url, "--redis-ca", "/no/such/ca.pem", "--once"]);
     expect(missing.code).toBe(2);
     expect(missing.err).toBe("fleet worker: --redis-ca /no/such/ca.pem: cannot read it (ENOENT)\n");

@@ -19,7 +19,9 @@ export function describeRedis(name: string, fn: () => void): void {
   if (!REDIS_SERVER) {
     if (process.env.CI === "true") {
       describe(name, () => {
-        throw new Error(`redis-server not found and CI=true: the Redis tests must run in CI; install redis-server (apt-get install redis-server) or set REDIS_SERVER`);
+        throw new Error(
+          `redis-server not found and CI=true: the Redis tests must run in CI; install redis-server (apt-get install redis-server) or set REDIS_SERVER`,
+        );
       });
       return;
     }
@@ -98,7 +100,23 @@ export function makeTlsFiles(): TlsFiles {
   ossl("req", "-x509", ...ec, "-keyout", f("ca.key"), "-out", f("ca.crt"), "-days", "2", "-subj", "/CN=fleet-test-ca");
   ossl("req", ...ec, "-keyout", f("server.key"), "-out", f("server.csr"), "-subj", "/CN=localhost");
   writeFileSync(f("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  ossl("x509", "-req", "-in", f("server.csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f("server.crt"), "-days", "2", "-extfile", f("ext.cnf"));
+  ossl(
+    "x509",
+    "-req",
+    "-in",
+    f("server.csr"),
+    "-CA",
+    f("ca.crt"),
+    "-CAkey",
+    f("ca.key"),
+    "-CAcreateserial",
+    "-out",
+    f("server.crt"),
+    "-days",
+    "2",
+    "-extfile",
+    f("ext.cnf"),
+  );
   if (!existsSync(f("server.crt"))) throw new Error("openssl did not write the server certificate");
   return { dir, caFile: f("ca.crt"), certFile: f("server.crt"), keyFile: f("server.key") };
 }

@@ -6,13 +6,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Queue } from "bullmq";
+import { Job, Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { serialRunner, type JobResult, type JobSpec } from "../src/distributed/job.js";
 import { createRedisRunner } from "../src/distributed/redis-runner.js";
 import { QUEUE_PREFIX, batchIdOf, batchKeys } from "../src/distributed/redis-batch.js";
-import { VERSION } from "../src/cli/version.js";
+import { VERSION } from "../src/base/version.js";
 import { describeRedis, useRedis } from "./redis-server.js";
 import { fleet, tempDir } from "./helpers.js";
 
@@ -35,6 +35,7 @@ interface WorkerProcess {
   /** host:pid, as BullMQ records it in job.processedBy. */
   name: Promise<string>;
   stdout(): string;
+  /** How the process ended, once it has and its stdout and stderr are read to the end. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -42,10 +43,14 @@ const children: ChildProcess[] = [];
 
 /** Starts `fleet worker` with short lock and stalled-check times (the test settings). */
 function startWorker(url: string, queue: string, extra: string[] = []): WorkerProcess {
-  const child = spawn(process.execPath, [BIN, "worker", "--queue", queue, "--lock-duration", "2s", "--stalled-interval", "0.5s", "--idle-exit", "60", ...extra], {
-    env: { ...process.env, FLEET_REDIS_URL: url },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, "worker", "--queue", queue, "--lock-duration", "2s", "--stalled-interval", "0.5s", "--idle-exit", "60", ...extra],
+    {
+      env: { ...process.env, FLEET_REDIS_URL: url },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   children.push(child);
   let out = "";
   let err = "";
@@ -59,8 +64,20 @@ function startWorker(url: string, queue: string, extra: string[] = []): WorkerPr
     child.once("exit", (code) => reject(new Error(`worker exited (${code}) before it started: ${err}`)));
   });
   name.catch(() => undefined);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("close", (code, signal) => resolve({ code, signal })),
+  );
   return { child, name, stdout: () => out, exited };
+}
+
+/**
+ * Stops workers with Ctrl-C and waits until they have exited and their output is read to
+ * the end: a worker prints a job's line after storing its result, so the coordinator can
+ * have every result before the last line is read; a stopped worker has printed them all.
+ */
+async function stopWorkers(...ws: WorkerProcess[]): Promise<void> {
+  for (const w of ws) w.child.kill("SIGINT");
+  await Promise.all(ws.map((w) => w.exited));
 }
 
 /** Job ids a worker printed a finished-job line for. */
@@ -104,6 +121,7 @@ describeRedis("fleet worker processes on a real Redis", () => {
     expect(digests(results)).toEqual(digests(serial));
     expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     // every job ran exactly once, on one of the two workers, and both took part
+    await stopWorkers(a, b);
     const ranA = jobsRunBy(a);
     const ranB = jobsRunBy(b);
     expect([...ranA, ...ranB].sort()).toEqual(JOBS.map((j) => j.id).sort());
@@ -117,27 +135,35 @@ describeRedis("fleet worker processes on a real Redis", () => {
     const a = startWorker(url, "kill");
     const b = startWorker(url, "kill");
     const [nameA] = await Promise.all([a.name, b.name]);
+    // Kill A the moment Redis reports that it took a job: BullMQ's "active" event (its queue
+    // event stream read from the start, "0-0", so none is missed), whose job names A as
+    // processedBy and is still active, i.e. A holds it and has not finished it.
+    const connection = { host: "127.0.0.1", port: server.port };
+    const queue = new Queue("kill", { connection, prefix: QUEUE_PREFIX });
+    const events = new QueueEvents("kill", { connection, prefix: QUEUE_PREFIX, lastEventId: "0-0" });
+    await events.waitUntilReady();
+    let killing = false;
+    const killed = new Promise<string>((resolve, reject) => {
+      events.on("active", ({ jobId }) => {
+        void (async () => {
+          const job = await Job.fromId(queue, jobId);
+          if (killing || job?.processedBy !== nameA || (await job.getState()) !== "active") return;
+          killing = true;
+          a.child.kill("SIGKILL");
+          resolve((job.data as { spec: JobSpec }).spec.id);
+        })().catch(reject);
+      });
+    });
     const runner = await createRedisRunner(url, { queue: "kill" });
     const running = runner.run(LONG_JOBS);
-
-    // Wait until Redis shows worker A holding a job it started moments ago, then kill A.
-    const queue = new Queue("kill", { connection: { host: "127.0.0.1", port: server.port }, prefix: QUEUE_PREFIX });
-    let killedJob: string | undefined;
-    while (!killedJob) {
-      for (const job of await queue.getActive()) {
-        if (job.processedBy === nameA && job.processedOn !== undefined && Date.now() - job.processedOn < 150) {
-          a.child.kill("SIGKILL");
-          killedJob = (job.data as { spec: JobSpec }).spec.id;
-          break;
-        }
-      }
-      if (!killedJob) await new Promise((r) => setTimeout(r, 20));
-    }
+    const killedJob = await killed;
     expect(await a.exited).toEqual({ code: null, signal: "SIGKILL" });
 
     const results = await running;
     await runner.close();
+    await events.close();
     await queue.close();
+    await stopWorkers(b);
     expect(results).toEqual(serialLong);
     expect(digests(results)).toEqual(digests(serialLong));
     // A never finished the job it held; B ran it (after the lock expired) and every other job
@@ -166,14 +192,14 @@ describeRedis("fleet worker processes on a real Redis", () => {
     expect(results).toEqual(serial);
     const runs = await redis.hgetall(batchKeys("resume", batchIdOf(JOBS, VERSION)).runs);
     expect(Object.values(runs).reduce((s, n) => s + Number(n), 0)).toBe(JOBS.length);
-    expect([...jobsRunBy(a), ...jobsRunBy(b)].sort()).toEqual(JOBS.map((j) => j.id).sort());
 
     // Ctrl-C stops an idle worker cleanly: exit 130, after its last line.
-    for (const w of [a, b]) w.child.kill("SIGINT");
+    await stopWorkers(a, b);
     for (const w of [a, b]) {
       expect(await w.exited).toEqual({ code: 130, signal: null });
       expect(w.stdout()).toMatch(/stopped after \d+ jobs?\n$/);
     }
+    expect([...jobsRunBy(a), ...jobsRunBy(b)].sort()).toEqual(JOBS.map((j) => j.id).sort());
   });
 
   it("fleet gate --redis writes the same JSON report as a gate on local threads", async () => {
@@ -187,8 +213,7 @@ describeRedis("fleet worker processes on a real Redis", () => {
     expect(remote.code).toBe(local.code);
     const strip = (f: string) => JSON.stringify({ ...JSON.parse(readFileSync(join(dir, f), "utf8")), runner: undefined });
     expect(strip("remote.json")).toBe(strip("local.json"));
+    await stopWorkers(w);
     expect(jobsRunBy(w).length).toBe(4);
-    w.child.kill("SIGINT");
-    await w.exited;
   });
 });

@@ -31,14 +31,19 @@ describe("fleet replay --verify", () => {
     const r = await fleet(["replay", path, "--verify"]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(r.out.split("\n")[0]).toBe(`re-running scenario=cosmic seed=42 duration=3d (recorded by fleet ${readJournal(path).header!.fleetVersion}) against ${lines.toLocaleString("en-US")} lines of ${path}`);
+    expect(r.out.split("\n")[0]).toBe(
+      `re-running scenario=cosmic seed=42 duration=3d (recorded by fleet ${readJournal(path).header!.fleetVersion}) against ${lines.toLocaleString("en-US")} lines of ${path}`,
+    );
     expect(r.out).toContain(`verified: ${lines.toLocaleString("en-US")} records, digest ${digest} matches\n`);
   });
 
   it("catches a number changed by hand at its line by the stale CRC, and exits 2", async () => {
     const { path, text } = await record();
     const n = lineOf(text, '"kind":"host.crash"');
-    writeFileSync(path, editLine(text, n, (l) => l.replace('"hosts":1', '"hosts":2')));
+    writeFileSync(
+      path,
+      editLine(text, n, (l) => l.replace('"hosts":1', '"hosts":2')),
+    );
     const r = await fleet(["replay", path, "--verify"]);
     expect(r.code).toBe(2);
     expect(r.err.split("\n")[0]).toMatch(new RegExp(`^${path}:${n}: CRC mismatch \\(stored [0-9a-f]{8}, computed [0-9a-f]{8}\\)$`));
@@ -49,7 +54,10 @@ describe("fleet replay --verify", () => {
   it("catches an edit whose CRC was recomputed by re-running, at the same line, and exits 1", async () => {
     const { path, text } = await record();
     const n = lineOf(text, '"kind":"host.crash"');
-    writeFileSync(path, editLine(text, n, (l) => l.replace('"hosts":1', '"hosts":2'), { crc: true }));
+    writeFileSync(
+      path,
+      editLine(text, n, (l) => l.replace('"hosts":1', '"hosts":2'), { crc: true }),
+    );
     const r = await fleet(["replay", path, "--verify"]);
     expect(r.code).toBe(1);
     expect(r.out).toContain(`${path}:${n}: the re-run differs here: field hosts: recorded 2, re-run 1\n`);
@@ -114,7 +122,11 @@ describe("fleet replay --policy", () => {
     const { path } = await record();
     const r = await fleet(["replay", path, "--policy", "hardened", "--reporter", "json"]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.out) as { rows: { metric: string; before: Record<string, { value: number; ok?: boolean }>; after: Record<string, { value: number; ok?: boolean }> }[]; traceDigest: { matches: boolean }; exitCode: number };
+    const doc = JSON.parse(r.out) as {
+      rows: { metric: string; before: Record<string, { value: number; ok?: boolean }>; after: Record<string, { value: number; ok?: boolean }> }[];
+      traceDigest: { matches: boolean };
+      exitCode: number;
+    };
     expect(doc.traceDigest.matches).toBe(true);
     expect(doc.exitCode).toBe(0);
     const goodput = doc.rows.find((x) => x.metric === "training.goodput")!;
@@ -126,7 +138,9 @@ describe("fleet replay --policy", () => {
     const { path } = await record();
     const r = await fleet(["replay", path, "--policy", "hardend"]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`fleet replay: --policy hardend: no policy "hardend" in the recorded scenario (did you mean "hardened"?); the recorded scenario's policies are baseline, hardened, or give a YAML file of policy settings\n`);
+    expect(r.err).toBe(
+      `fleet replay: --policy hardend: no policy "hardend" in the recorded scenario (did you mean "hardened"?); the recorded scenario's policies are baseline, hardened, or give a YAML file of policy settings\n`,
+    );
     const typo = await fleet(["replay", path, "--policy", "test/fixtures/policy-typo.yaml"]);
     expect(typo.code).toBe(2);
     expect(typo.err).toContain('test/fixtures/policy-typo.yaml:4:1 chekpointWrite: unknown key "chekpointWrite" (did you mean "checkpointWrite"?)');
@@ -144,7 +158,9 @@ describe("fleet replay --import", () => {
     expect(r.err).toBe("");
     expect([0, 1]).toContain(r.code);
     const out = r.out.split("\n");
-    expect(out[0]).toMatch(/^seed=5 scenario=test\/fixtures\/replay\.yaml incident=test\/fixtures\/incident\.jsonl duration=2d1h hosts=512 faults=3 policies=baseline,hardened {2}# reproduce: fleet replay --import/);
+    expect(out[0]).toMatch(
+      /^seed=5 scenario=test\/fixtures\/replay\.yaml incident=test\/fixtures\/incident\.jsonl duration=2d1h hosts=512 faults=3 policies=baseline,hardened {2}# reproduce: fleet replay --import/,
+    );
     expect(r.out).toContain("incident: 3 faults from test/fixtures/incident.jsonl, 10h to 1d23h; the scenario's own faults are left out\n");
     expect(r.out).toContain("note: duration extended from the scenario's 2d to 2d1h, to cover the incident's last fault and its repair (over at 2d1h)\n");
     expect(r.out).toMatch(/\nfault +count\n-+ +-+\npower\.busbar +1\nrack\.fail +1\nstraggler +1\n/);
@@ -177,7 +193,9 @@ describe("fleet replay --import", () => {
   it("reports a bad incident line at the incident's file and line, and exits 2", async () => {
     const r = await fleet(["replay", "--import", "test/fixtures/incident-bad.jsonl", "--scenario", SCENARIO, "--no-journal"]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('test/fixtures/incident-bad.jsonl:3: no "dc1/row02/rak05" in the fleet (did you mean "dc1/row02/rack05"?)\n1 error in test/fixtures/incident-bad.jsonl\n');
+    expect(r.err).toBe(
+      'test/fixtures/incident-bad.jsonl:3: no "dc1/row02/rak05" in the fleet (did you mean "dc1/row02/rack05"?)\n1 error in test/fixtures/incident-bad.jsonl\n',
+    );
     expect(r.out).toBe("");
   });
 });
@@ -196,7 +214,10 @@ describe("fleet replay JOURNAL", () => {
 
   it("still summarises a damaged journal, names the bad line, and exits 2", async () => {
     const { path, text } = await record();
-    writeFileSync(path, editLine(text, 10, (l) => l.replace('"at":', '"at": ')));
+    writeFileSync(
+      path,
+      editLine(text, 10, (l) => l.replace('"at":', '"at": ')),
+    );
     const r = await fleet(["replay", path]);
     expect(r.code).toBe(2);
     expect(r.err.split("\n")[0]).toMatch(new RegExp(`^${path}:10: CRC mismatch`));

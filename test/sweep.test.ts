@@ -50,7 +50,18 @@ describe("fleet sweep", () => {
 
   it("takes two settings as a grid and draws a heat table; serial gives the same numbers", async () => {
     const dir = tempDir();
-    const args = ["sweep", SMALL, "--set", "policies.hardened.spares=0%..10%:3", "--set", "policies.hardened.checkpoint=30m..2h:2", "--seeds", "2", "--duration", "3d"];
+    const args = [
+      "sweep",
+      SMALL,
+      "--set",
+      "policies.hardened.spares=0%..10%:3",
+      "--set",
+      "policies.hardened.checkpoint=30m..2h:2",
+      "--seeds",
+      "2",
+      "--duration",
+      "3d",
+    ];
     const a = await fleet([...args, "--jobs", "2", "--json", join(dir, "a.json")]);
     const b = await fleet([...args, "--serial", "--json", join(dir, "b.json")]);
     expect([a.code, b.code]).toEqual([0, 0]);
@@ -65,12 +76,16 @@ describe("fleet sweep", () => {
 
     const policy = await run("policies.naiv.checkpoint=1h..4h:4");
     expect(policy.code).toBe(2);
-    expect(policy.err.split("\n")[0]).toBe('fleet sweep: --set policies.naiv.checkpoint: "policies" has no "naiv" (did you mean "naive"?); it has: naive, hardened');
+    expect(policy.err.split("\n")[0]).toBe(
+      'fleet sweep: --set policies.naiv.checkpoint: "policies" has no "naiv" (did you mean "naive"?); it has: naive, hardened',
+    );
     expect(policy.err).not.toContain("runs on");
 
     const key = await run("policies.naive.chekpoint=1h..4h:4");
     expect(key.code).toBe(2);
-    expect(key.err).toMatch(/with policies\.naive\.chekpoint=3600s the scenario is invalid: policies\.naive\.chekpoint: unknown key.*did you mean "checkpoint"/);
+    expect(key.err).toMatch(
+      /with policies\.naive\.chekpoint=3600s the scenario is invalid: policies\.naive\.chekpoint: unknown key.*did you mean "checkpoint"/,
+    );
 
     const value = await run("policies.naive.spares=-5%..5%:3");
     expect(value.code).toBe(2);
@@ -78,12 +93,20 @@ describe("fleet sweep", () => {
 
     const range = await run("policies.naive.checkpoint=1h..4:4");
     expect(range.code).toBe(2);
-    expect(range.err.split("\n")[0]).toBe("fleet sweep: --set policies.naive.checkpoint=1h..4:4: FROM and TO should be the same kind of value, found a duration (1h) and a number (4)");
+    expect(range.err.split("\n")[0]).toBe(
+      "fleet sweep: --set policies.naive.checkpoint=1h..4:4: FROM and TO should be the same kind of value, found a duration (1h) and a number (4)",
+    );
 
     expect((await run("policies.naive.checkpoint=1h..4h")).err).toContain("expected PATH=FROM..TO:STEPS");
-    expect((await run("policies.naive.checkpoint=1h..4h:4", "--metric", "training.goodptu")).err).toContain('unknown metric "training.goodptu" (did you mean "training.goodput"?)');
-    expect((await run("policies.naive.checkpoint=1h..4h:4", "--policy", "hardend")).err).toContain('the scenario has no policy "hardend" (did you mean "hardened"?)');
-    expect((await run("policies.naive.checkpoint=1h..4h:4", "--metric", "training.rollbacks")).err).toContain("no SLO of the scenario says which way training.rollbacks is better; give --goal max or --goal min");
+    expect((await run("policies.naive.checkpoint=1h..4h:4", "--metric", "training.goodptu")).err).toContain(
+      'unknown metric "training.goodptu" (did you mean "training.goodput"?)',
+    );
+    expect((await run("policies.naive.checkpoint=1h..4h:4", "--policy", "hardend")).err).toContain(
+      'the scenario has no policy "hardend" (did you mean "hardened"?)',
+    );
+    expect((await run("policies.naive.checkpoint=1h..4h:4", "--metric", "training.rollbacks")).err).toContain(
+      "no SLO of the scenario says which way training.rollbacks is better; give --goal max or --goal min",
+    );
     expect((await fleet(["sweep", SMALL])).err).toContain("sweep needs a --set PATH=FROM..TO:STEPS");
   });
 
@@ -103,7 +126,11 @@ describe("fleet sweep", () => {
 
   it("on SIGTERM (as on Ctrl-C) writes the points so far, marked partial, and exits 130 (the real binary)", async () => {
     const json = join(tempDir(), "sweep.json");
-    const child = spawn(process.execPath, ["bin/fleet.js", "sweep", SMALL, "--set", "policies.naive.checkpoint=1h..8h:8", "--seeds", "5", "--duration", "200d", "--jobs", "2", "--json", json], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      ["bin/fleet.js", "sweep", SMALL, "--set", "policies.naive.checkpoint=1h..8h:8", "--seeds", "5", "--duration", "200d", "--jobs", "2", "--json", json],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let err = "";
     let sent = false;
     child.stderr.on("data", (d) => {

@@ -52,7 +52,11 @@ function shown(term: Terminal, text: string): Promise<void> {
   });
 }
 
-const header = (r: DashboardReporter) => r.frame(100, 29).header[0].map((s) => s.text).join("");
+const header = (r: DashboardReporter) =>
+  r
+    .frame(100, 29)
+    .header[0].map((s) => s.text)
+    .join("");
 
 function small(): Scenario {
   const r = loadScenarioFile("test/fixtures/small.yaml");
@@ -70,10 +74,26 @@ async function dashboardRun(opts: { speedIndex: number; keysDuringRun?: (r: Dash
   const scenario = small();
   const term = fakeTerminal(100, 30);
   let out = "";
-  const reporter = new DashboardReporter({ stdout: term.stdout, stdin: term.stdin, out: (s) => void (out += s), err: (s) => void (out += s), color: false, speedIndex: opts.speedIndex });
+  const reporter = new DashboardReporter({
+    stdout: term.stdout,
+    stdin: term.stdin,
+    out: (s) => void (out += s),
+    err: (s) => void (out += s),
+    color: false,
+    speedIndex: opts.speedIndex,
+  });
   const policies = laneNames(scenario).filter((x): x is string => x !== undefined);
   const counts = countScenario(scenario);
-  reporter.start({ scenario, file: "small.yaml", seed: 11, durationSec: scenario.durationSec, counts, policies, journalPath: undefined, seedLine: seedLine("small.yaml", 11, scenario.durationSec, counts, policies, formatDuration) });
+  reporter.start({
+    scenario,
+    file: "small.yaml",
+    seed: 11,
+    durationSec: scenario.durationSec,
+    counts,
+    policies,
+    journalPath: undefined,
+    seedLine: seedLine("small.yaml", 11, scenario.durationSec, counts, policies, formatDuration),
+  });
   const journal = new MemoryJournal();
   const waits: { ok: () => boolean; resolve: () => void }[] = [];
   const happened = () => {
@@ -88,7 +108,15 @@ async function dashboardRun(opts: { speedIndex: number; keysDuringRun?: (r: Dash
     onRecord: (t: EventType, at: number, fields: Record<string, unknown>) => (reporter.onRecord(t, at, fields), happened()),
     onProgress: (at: number, events: number) => (reporter.onProgress(at, events), happened()),
   };
-  const running = runScenario(scenario, { seed: 11, durationSec: scenario.durationSec, journal, fleetVersion: "test", observer, pace: reporter.pace, shouldStop: () => reporter.quitRequested });
+  const running = runScenario(scenario, {
+    seed: 11,
+    durationSec: scenario.durationSec,
+    journal,
+    fleetVersion: "test",
+    observer,
+    pace: reporter.pace,
+    shouldStop: () => reporter.quitRequested,
+  });
   await opts.keysDuringRun?.(reporter, term, run);
   const outcome = await running;
   const exitCode = outcome.status === "interrupted" ? 130 : exitCodeOf(outcome.verdicts);
@@ -161,8 +189,24 @@ describe("the live dashboard", () => {
     let out = "";
     const reporter = new DashboardReporter({ stdout: term.stdout, stdin: term.stdin, out: (s) => void (out += s), err: () => {}, color: false, speedIndex: 7 });
     const counts = countScenario(scenario);
-    reporter.start({ scenario, file: "small.yaml", seed: 11, durationSec: scenario.durationSec, counts, policies: [], journalPath: undefined, seedLine: "seed=11" });
-    const outcome = await runScenario(scenario, { seed: 11, durationSec: scenario.durationSec, journal: new MemoryJournal(), fleetVersion: "test", observer: reporter, pace: reporter.pace });
+    reporter.start({
+      scenario,
+      file: "small.yaml",
+      seed: 11,
+      durationSec: scenario.durationSec,
+      counts,
+      policies: [],
+      journalPath: undefined,
+      seedLine: "seed=11",
+    });
+    const outcome = await runScenario(scenario, {
+      seed: 11,
+      durationSec: scenario.durationSec,
+      journal: new MemoryJournal(),
+      fleetVersion: "test",
+      observer: reporter,
+      pace: reporter.pace,
+    });
     reporter.end({ outcome, wallSec: 1, journalPath: undefined, journalComplete: true, exitCode: 0 });
     await reporter.closed;
     expect(out.trimEnd().split("\n").at(-1)).toBe("exit 0");
@@ -176,11 +220,15 @@ describe("the screen", () => {
     const views = new ViewBuilder(storyModel());
     let drawnSmaller: () => void = () => {};
     const smaller = new Promise<void>((resolve) => (drawnSmaller = resolve));
-    const screen = new InkScreen({ stdout: term.stdout, stdin: term.stdin, color: false }, (w, h) => {
-      sizes.push(`${w}x${h}`);
-      if (w === 80) drawnSmaller();
-      return views.build(initialUi, { state: "running", speedIndex: 2, simPerWall: NaN, eventsPerSec: NaN }, w, h);
-    }, () => {});
+    const screen = new InkScreen(
+      { stdout: term.stdout, stdin: term.stdin, color: false },
+      (w, h) => {
+        sizes.push(`${w}x${h}`);
+        if (w === 80) drawnSmaller();
+        return views.build(initialUi, { state: "running", speedIndex: 2, simPerWall: NaN, eventsPerSec: NaN }, w, h);
+      },
+      () => {},
+    );
     screen.mount();
     term.stdout.resize(80, 24);
     await smaller; // the resize asks for a frame, drawn at the new size (not only the last one unmount draws)

@@ -11,7 +11,13 @@ import type { Io } from "../src/base/io.js";
 import type { Line } from "../src/tui/line.js";
 import { realTimers, type Timers } from "../src/tui/throttle.js";
 
-const text = (lines: Line[]) => lines.map((l) => l.map((s) => s.text).join("").trimEnd());
+const text = (lines: Line[]) =>
+  lines.map((l) =>
+    l
+      .map((s) => s.text)
+      .join("")
+      .trimEnd(),
+  );
 const H = 3600;
 
 type Terminal = ReturnType<typeof fakeTerminal>;

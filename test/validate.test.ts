@@ -18,14 +18,22 @@ describe("fleet validate", () => {
   });
 
   const broken: [string, string, RegExp][] = [
-    ["unknown key", GOOD.replace("repair: 6h }", "repair: 6h, mtbff: 2y }"), /:10:\d+ faults\[0\]\.busbar\.mtbff: unknown key "mtbff" \(did you mean "mtbf"\?\)/],
+    [
+      "unknown key",
+      GOOD.replace("repair: 6h }", "repair: 6h, mtbff: 2y }"),
+      /:10:\d+ faults\[0\]\.busbar\.mtbff: unknown key "mtbff" \(did you mean "mtbf"\?\)/,
+    ],
     ["wrong type", GOOD.replace("rows: 4,", "rows: many,"), /:7:\d+ fleet\.datacenters\[0\]\.rows: expected a whole number, found "many"/],
     ["bad unit", GOOD.replace("repair: 6h }", "repair: 6 hours }"), /:10:\d+ faults\[0\]\.busbar\.repair: expected a duration like/],
     ["negative duration", GOOD.replace("duration: 10d", "duration: -10d"), /:4:11 duration: expected a duration that is not negative, found "-10d"/],
     ["empty file", "", /:1:1 the file is empty/],
     ["not YAML at all", "{{{ [[[ this is : not : yaml", /:1:\d+ not valid YAML/],
     ["binary junk", "\u0000\u0001\u0002garbage", /NUL bytes|not valid YAML/],
-    ["unknown target", GOOD.replace("busbar: dc1/row02/busbar-a", "busbar: dc1/row02/busbar-q"), /:14:13 faults\[3\]\.busbar: no "dc1\/row02\/busbar-q".*.*dc1\/row02\/busbar-b/],
+    [
+      "unknown target",
+      GOOD.replace("busbar: dc1/row02/busbar-a", "busbar: dc1/row02/busbar-q"),
+      /:14:13 faults\[3\]\.busbar: no "dc1\/row02\/busbar-q".*.*dc1\/row02\/busbar-b/,
+    ],
   ];
   for (const [what, text, want] of broken) {
     it(`exits 2 with line:column on ${what}`, async () => {

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { serialRunner, type JobSpec } from "../src/distributed/job.js";
 import { createRedisRunner } from "../src/distributed/redis-runner.js";
-import { findRedisServer, startLocalRedis } from "../src/distributed/redis-local-server.js";
+import { findRedisServer, startLocalRedis } from "../src/redis/local-server.js";
 import { machine, type BenchOptions, type Figure } from "./lib.js";
 
 const FILE = "test/fixtures/small.yaml";

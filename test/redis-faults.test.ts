@@ -12,7 +12,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { QUEUE_PREFIX, JOB_NAME, batchKeys } from "../src/distributed/redis-batch.js";
 import { VERSION } from "../src/base/version.js";
-import { freePort, startLocalRedis, type LocalRedis } from "../src/distributed/redis-local-server.js";
+import { freePort, startLocalRedis, type LocalRedis } from "../src/redis/local-server.js";
 import { describeRedis, REDIS_SERVER, useRedis } from "./redis-server.js";
 import { fleet, tempDir } from "./helpers.js";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { MemoryJournal, parseJournal, readJournal } from "../src/journal/index.js";
-import { openRedisJournal, readRedisJournal } from "../src/distributed/redis-journal.js";
+import { openRedisJournal, readRedisJournal } from "../src/journal/redis.js";
 import { describeRedis, useRedis } from "./redis-server.js";
 import { fleet, tempDir, withoutWall } from "./helpers.js";
 

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe } from "vitest";
-import { findRedisServer, startLocalRedis, type LocalRedis, type LocalRedisOptions } from "../src/distributed/redis-local-server.js";
+import { findRedisServer, startLocalRedis, type LocalRedis, type LocalRedisOptions } from "../src/redis/local-server.js";
 
 export const REDIS_SERVER = findRedisServer();
 export const REDIS_SKIP_MESSAGE = "Redis tests skipped: redis-server not found; install it (apt-get install redis-server) or run .ci/run";

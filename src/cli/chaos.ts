@@ -3,20 +3,18 @@
 // stops cleanly: the journal gets an "interrupted" footer, the partial summary is
 // printed, and the exit code is 130. A second Ctrl-C exits at once (the journal is
 // still readable up to its last complete record: every record is written as it goes).
-import { JournalExistsError, JournalWriter, defaultJournalPath, digestOnlyJournal, JournalError, type Journal } from "../journal/index.js";
 import { loadScenarioFile, type Scenario } from "../scenario/load.js";
 import { formatIssues } from "../base/issues.js";
 import { countScenario } from "../scenario/summary.js";
 import { formatDuration, parseSize } from "../base/units.js";
-import { laneNames, runScenario } from "../run/session.js";
+import { laneNames } from "../run/session.js";
 import { JsonReporter } from "../report/json.js";
 import { TextReporter } from "../report/text.js";
 import { seedLine, type Reporter } from "../report/reporter.js";
 import { choice, durationOption, flag, int, parse, str, type OptionSpec } from "./args.js";
 import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
-import { exitCodeOfRun, stopOnSignals } from "./signals.js";
-import { VERSION } from "../base/version.js";
+import { finalExitCode, openJournal, runJournaled } from "./run.js";
 import type { DashboardReporter } from "../tui/reporter.js";
 import { wantsDashboard } from "../tui/choose.js";
 import { colorWanted } from "../tui/palette.js";
@@ -68,33 +66,15 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
   // The dashboard on a terminal (src/tui/choose.ts); text or json never start Ink.
   const reporterFlag = choice(p, "reporter", ["text", "json", "dashboard"] as const);
   const reporterName = wantsDashboard(reporterFlag, io) ? "dashboard" : (reporterFlag ?? "text");
-  if (flag(p, "no-journal") && str(p, "journal")) throw new UsageError("--journal and --no-journal contradict each other");
 
-  let journal: Journal;
-  let journalPath: string | undefined;
-  if (flag(p, "no-journal")) {
-    journal = digestOnlyJournal();
-  } else {
-    journalPath = str(p, "journal") ?? defaultJournalPath(scenario.name, seed, new Date());
-    try {
-      if (/^rediss?:\/\//i.test(journalPath)) {
-        // A Redis stream: redis://host:port/key (see src/distributed/redis-journal.ts).
-        // Loaded only when asked for: the Redis client costs ~150 ms to import.
-        const { openRedisJournal } = await import("../distributed/redis-journal.js");
-        const redisJournal = await openRedisJournal(journalPath, { force: flag(p, "force"), env: io.env });
-        journal = redisJournal;
-        journalPath = redisJournal.location; // without the password: it is printed
-      } else {
-        journal = JournalWriter.open(journalPath, { force: flag(p, "force") });
-      }
-    } catch (e) {
-      if (e instanceof JournalExistsError || e instanceof JournalError || e instanceof UsageError) {
-        io.err(`fleet chaos: ${e.message}\n`);
-        return EXIT.usage;
-      }
-      throw e;
-    }
-  }
+  const opened = await openJournal(
+    { path: str(p, "journal"), none: flag(p, "no-journal"), force: flag(p, "force"), redis: true },
+    { scenario: scenario.name, seed },
+    io,
+    "chaos",
+  );
+  if (typeof opened === "number") return opened;
+  const journalPath = opened.path;
 
   const counts = countScenario(scenario);
   const policies = laneNames(scenario).filter((x): x is string => x !== undefined);
@@ -117,39 +97,23 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
   const reporter: Reporter =
     dashboard ??
     (reporterName === "json" ? new JsonReporter({ out: io.out, err: io.err }) : new TextReporter({ out: io.out, err: io.err, quiet: flag(p, "quiet") }));
-  reporter.start({ scenario, file, seed, durationSec, counts, policies, journalPath, seedLine: line });
-
-  const signals = stopOnSignals(io, journal, journalPath);
-  const t0 = process.hrtime.bigint();
+  const info = { scenario, file, seed, durationSec, counts, policies, journalPath, seedLine: line };
+  reporter.start(info);
   try {
-    const outcome = await runScenario(scenario, {
-      seed,
-      durationSec,
-      journal,
-      fleetVersion: VERSION,
+    const result = await runJournaled({
+      info,
+      journal: opened,
+      reporter,
+      io,
       headerOptions: { file, reporter: reporterName },
       // q on the dashboard stops the run like Ctrl-C: interrupted, exit 130.
-      shouldStop: () => signals.count > 0 || dashboard?.quitRequested === true,
-      observer: reporter,
+      quitRequested: () => dashboard?.quitRequested === true,
       pace: dashboard?.pace,
     });
-    // A Redis journal sends its lines asynchronously: wait until every line is stored.
-    const journalError = await journal.settled().then(
-      () => undefined,
-      (e: Error) => e.message,
-    );
-    const wallSec = Number(process.hrtime.bigint() - t0) / 1e9;
-    const exitCode = exitCodeOfRun(outcome);
-    reporter.end({ outcome, wallSec, journalPath, journalComplete: outcome.status === "complete" && journalError === undefined, exitCode });
     // After a complete run the dashboard stays up until q; then it prints the summary.
     await dashboard?.closed;
-    if (journalError !== undefined) {
-      io.err(`fleet chaos: ${journalError}\n`);
-      return EXIT.harness;
-    }
-    return exitCode;
+    return finalExitCode(result, io, "chaos");
   } finally {
-    signals.dispose();
     await dashboard?.abandon(); // gives the terminal back if the run threw
   }
 }

@@ -11,7 +11,7 @@ import { faultsCommand, faultsUsage } from "./faults.js";
 import { workerCommand, workerUsage } from "./worker.js";
 import { gateCommand, gateUsage } from "./gate.js";
 import { sweepCommand, sweepUsage } from "./sweep.js";
-import { replayCommand, replayUsage } from "./replay.js";
+import { replayCommand, replayUsage } from "./replay/index.js";
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
 

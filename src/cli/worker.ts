@@ -144,7 +144,10 @@ export async function workerCommand(argv: string[], io: Io): Promise<number> {
       signals++;
       if (signals === 1) {
         const n = handle.active();
-        stop(EXIT.interrupted, `${sig}: ${n > 0 ? `finishing ${n} running job${n === 1 ? "" : "s"}, then stopping` : "stopping"} (again to hand them back and quit at once)`);
+        stop(
+          EXIT.interrupted,
+          `${sig}: ${n > 0 ? `finishing ${n} running job${n === 1 ? "" : "s"}, then stopping` : "stopping"} (again to hand them back and quit at once)`,
+        );
       } else {
         io.err(`fleet worker: ${sig} again: handing the running jobs back to the queue and quitting\n`);
         void handle.release().finally(() => process.exit(EXIT.interrupted));

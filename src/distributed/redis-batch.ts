@@ -39,9 +39,7 @@ export function batchIdOf(jobs: readonly JobSpec[], fleetVersion: string): strin
   const h = createHash("sha256");
   h.update(JSON.stringify({ fleetVersion }));
   for (const j of jobs) {
-    h.update(
-      JSON.stringify([j.id, j.file, j.text, j.seed, j.durationSec ?? null, (j.overrides ?? []).map((o) => [o.path, o.value])]),
-    );
+    h.update(JSON.stringify([j.id, j.file, j.text, j.seed, j.durationSec ?? null, (j.overrides ?? []).map((o) => [o.path, o.value])]));
     h.update("\n");
   }
   return h.digest("hex").slice(0, 20);

@@ -37,7 +37,7 @@ import {
   decodeResult,
   type QueuedJob,
 } from "./redis-batch.js";
-import { connectRedis, parseRedisUrl, readRedisCa, redisOptions, scrub, RedisUrlError } from "./redis-url.js";
+import { connectRedis, parseRedisUrl, readRedisCa, redisOptions, scrub, RedisUrlError } from "../redis/url.js";
 
 export interface RedisRunnerOptions {
   /** BullMQ queue name; workers must use the same. Default "fleet". */
@@ -126,7 +126,10 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
       const pending = () => results.flatMap((r, i) => (r ? [] : [i]));
       const collect = async (): Promise<number> => {
         const idx = pending();
-        const stored = await hmget(keys.results, idx.map((i) => ids[i]));
+        const stored = await hmget(
+          keys.results,
+          idx.map((i) => ids[i]),
+        );
         let found = 0;
         idx.forEach((i, k) => {
           const text = stored[k];
@@ -179,7 +182,17 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
                 i,
                 text
                   ? decodeResult(text)
-                  : { id: ids[i], status: "failed", seed: jobs[i].seed, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0, error: `worker: ${job.failedReason ?? "failed"}` },
+                  : {
+                      id: ids[i],
+                      status: "failed",
+                      seed: jobs[i].seed,
+                      metrics: {},
+                      verdicts: [],
+                      traceDigest: "",
+                      digest: "",
+                      simEvents: 0,
+                      error: `worker: ${job.failedReason ?? "failed"}`,
+                    },
               );
             }
           }
@@ -212,7 +225,9 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
           lastProgress = performance.now();
           if (!toldNoWorker && done < n && (await queue.getWorkersCount().catch(() => -1)) === 0) {
             toldNoWorker = true;
-            notice(`waiting for workers: none is connected to queue "${queueName}" on ${target.display}; start one with: fleet worker --redis ${target.display}${queueName !== DEFAULT_QUEUE ? ` --queue ${queueName}` : ""}`);
+            notice(
+              `waiting for workers: none is connected to queue "${queueName}" on ${target.display}; start one with: fleet worker --redis ${target.display}${queueName !== DEFAULT_QUEUE ? ` --queue ${queueName}` : ""}`,
+            );
           }
         }
       }

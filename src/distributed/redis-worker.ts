@@ -26,16 +26,8 @@ import type { Redis } from "ioredis";
 import { runJob, type JobResult, type JobSpec } from "./job.js";
 import { VERSION } from "../base/version.js";
 import { JobThreads } from "./redis-job-threads.js";
-import {
-  DEFAULT_KEEP_RESULTS_SEC,
-  DEFAULT_QUEUE,
-  QUEUE_PREFIX,
-  batchKeys,
-  checkQueuedJob,
-  encodeResult,
-  type QueuedJob,
-} from "./redis-batch.js";
-import { connectRedis, parseRedisUrl, readRedisCa, redisOptions, scrub, type RedisTarget } from "./redis-url.js";
+import { DEFAULT_KEEP_RESULTS_SEC, DEFAULT_QUEUE, QUEUE_PREFIX, batchKeys, checkQueuedJob, encodeResult, type QueuedJob } from "./redis-batch.js";
+import { connectRedis, parseRedisUrl, readRedisCa, redisOptions, scrub, type RedisTarget } from "../redis/url.js";
 
 export interface RedisWorkerOptions {
   queue?: string;
@@ -128,7 +120,9 @@ export async function startRedisWorker(url: string, opts: RedisWorkerOptions = {
     if (problem) throw new UnrecoverableError(`not a fleet job: ${problem}`);
     const data = job.data as QueuedJob;
     if (data.fleetVersion !== VERSION) {
-      throw new UnrecoverableError(`this worker runs fleet ${VERSION}, the job was queued by fleet ${data.fleetVersion}; run workers of the coordinator's version`);
+      throw new UnrecoverableError(
+        `this worker runs fleet ${VERSION}, the job was queued by fleet ${data.fleetVersion}; run workers of the coordinator's version`,
+      );
     }
     const keys = batchKeys(queueName, data.batch);
     const spec = data.spec;
@@ -148,7 +142,17 @@ export async function startRedisWorker(url: string, opts: RedisWorkerOptions = {
         // runJob reports bad input as "invalid"; what throws is a bug, the same wherever it
         // runs: stored as a failed result rather than retried.
         const message = (e as Error).message.split("\n")[0];
-        result = { id: spec.id, status: "failed", seed: spec.seed, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0, error: `internal: ${message}` };
+        result = {
+          id: spec.id,
+          status: "failed",
+          seed: spec.seed,
+          metrics: {},
+          verdicts: [],
+          traceDigest: "",
+          digest: "",
+          simEvents: 0,
+          error: `internal: ${message}`,
+        };
       }
       const reply = await client
         .multi()
@@ -213,7 +217,15 @@ export async function startRedisWorker(url: string, opts: RedisWorkerOptions = {
       for (let waited = 0; !settled && waited < 5000; waited += 100) await delay(100);
       return !settled;
     })();
-    if (await Promise.race([graceful.then(() => false, () => true), stuck])) {
+    if (
+      await Promise.race([
+        graceful.then(
+          () => false,
+          () => true,
+        ),
+        stuck,
+      ])
+    ) {
       notice("Redis did not answer while closing; dropping the connections");
       client.disconnect();
       // BullMQ's disconnect may itself wait on a command that will never be answered.

@@ -5,7 +5,14 @@ import { threadRunner } from "./thread-runner.js";
 
 const FILE = "test/fixtures/gate-small.yaml";
 const TEXT = readFileSync(FILE, "utf8");
-const job = (seed: number, extra: Partial<JobSpec> = {}): JobSpec => ({ id: `gate-small:${seed}`, file: FILE, text: TEXT, seed, durationSec: 5 * 86400, ...extra });
+const job = (seed: number, extra: Partial<JobSpec> = {}): JobSpec => ({
+  id: `gate-small:${seed}`,
+  file: FILE,
+  text: TEXT,
+  seed,
+  durationSec: 5 * 86400,
+  ...extra,
+});
 
 describe("thread runner", () => {
   it("gives the same results as the serial runner, digests included, in job order", async () => {

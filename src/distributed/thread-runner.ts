@@ -48,9 +48,7 @@ function startWorker(url: URL): Worker {
   if (!url.pathname.endsWith(".ts")) return new Worker(url);
   const tsxApi = tsxEsmApiUrl();
   const boot =
-    `import(${JSON.stringify(tsxApi)}).then(async (api) => {` +
-    ` (api.register ?? api.default.register)();` +
-    ` await import(${JSON.stringify(url.href)}); })`;
+    `import(${JSON.stringify(tsxApi)}).then(async (api) => {` + ` (api.register ?? api.default.register)();` + ` await import(${JSON.stringify(url.href)}); })`;
   return new Worker(boot, { eval: true });
 }
 

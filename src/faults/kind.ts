@@ -84,8 +84,10 @@ export interface KindOptions {
 
 /** Declares one fault kind (frozen). */
 export function defineKind(name: string, o: KindOptions): FaultKindDecl {
-  if (!/^[a-z][A-Za-z]*(\.[a-z][A-Za-z]*)?$/.test(name)) throw new RangeError(`fault kind name ${JSON.stringify(name)}: expected model.kind in lower camel case`);
-  if (!Number.isInteger(o.code) || o.code < 0 || o.code > MAX_KIND_CODE) throw new RangeError(`fault kind ${name}: code ${o.code} is not an integer in 0..${MAX_KIND_CODE}`);
+  if (!/^[a-z][A-Za-z]*(\.[a-z][A-Za-z]*)?$/.test(name))
+    throw new RangeError(`fault kind name ${JSON.stringify(name)}: expected model.kind in lower camel case`);
+  if (!Number.isInteger(o.code) || o.code < 0 || o.code > MAX_KIND_CODE)
+    throw new RangeError(`fault kind ${name}: code ${o.code} is not an integer in 0..${MAX_KIND_CODE}`);
   if (o.effect.class === "none" && !o.effect.because.trim()) throw new RangeError(`fault kind ${name}: an effect of none says why`);
   return Object.freeze({
     name,
@@ -146,6 +148,10 @@ export class KindTable {
 
   /** The names of the kinds that satisfy `pred`. */
   namesWhere(pred: (k: FaultKindDecl) => boolean): Set<string> {
-    return new Set(this.inOrder().filter(pred).map((k) => k.name));
+    return new Set(
+      this.inOrder()
+        .filter(pred)
+        .map((k) => k.name),
+    );
   }
 }

@@ -11,7 +11,8 @@ import type { FaultSpec } from "./injector.js";
 import { Sim } from "../sim/sim.js";
 import type { Injector } from "./injector.js";
 import { FAULT_MODELS } from "./registry.js";
-import { timelineInjector, type ScheduledFault } from "./timeline.js";
+import type { ScheduledFault } from "./timeline/entry.js";
+import { timelineInjector } from "./timeline/injector.js";
 import { FaultTrace } from "./trace.js";
 
 export interface FaultLayer {

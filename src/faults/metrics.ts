@@ -15,7 +15,9 @@ export const FLEET_METRICS: readonly MetricDef[] = [
 ];
 
 /** `faults.<kind>`: events of each kind, from its declaration. */
-export const FAULT_COUNT_METRICS: readonly MetricDef[] = FAULT_KINDS.inOrder().map((k) => metric(`faults.${k.name}`, "count", `${k.name} events: ${k.summary}`));
+export const FAULT_COUNT_METRICS: readonly MetricDef[] = FAULT_KINDS.inOrder().map((k) =>
+  metric(`faults.${k.name}`, "count", `${k.name} events: ${k.summary}`),
+);
 
 /** Hosts down now. */
 export function hostsDownNow(fleet: Fleet): number {

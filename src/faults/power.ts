@@ -149,7 +149,6 @@ class PowerInjector implements Injector {
   }
 }
 
-
 const POWER_FIELDS = { cause: "overheat or failure from the model, incident when scheduled" };
 /** A bus bar failed: every rack it feeds is down until repaired. */
 export const BUSBAR = defineKind("power.busbar", {

@@ -5,7 +5,9 @@ import { isMap, isScalar } from "yaml";
 import { BAD, type Validator, variant } from "../base/schema.js";
 import type { FaultSpec } from "./injector.js";
 import { FAULT_MODELS } from "./registry.js";
-import { checkTimelineTargets, scheduledEntry, timelineFile } from "./timeline.js";
+import { scheduledEntry } from "./timeline/entry.js";
+import { timelineFile } from "./timeline/file.js";
+import { checkTimelineTargets } from "./timeline/targets.js";
 
 const models: Validator<{ kind: string; value: unknown; node: unknown }> = variant(
   Object.fromEntries(Object.entries(FAULT_MODELS).map(([k, m]) => [k, m.schema])),

@@ -5,7 +5,7 @@
 // edit distance. Deeper segments keep being matched under the chosen child. Runs only on
 // error paths, so clarity beats speed here.
 import { editDistance } from "../base/issues.js";
-import type { Fleet } from "./fleet.js";
+import type { FleetIdIndex as Fleet } from "./ref.js";
 import { BUSBAR, busbarLetters, HOST, LINK, padNumber, parseBusbarLetters, PDU, RACK, ROW, UTILITY } from "./ids.js";
 
 /** One kind of child at a level: `row01..rowNN`, `busbar-a..`, or a single `utility`. */

@@ -8,12 +8,12 @@ import type { DatacenterSpec, FleetSpec, HostSpec } from "./spec.js";
 import { closestId } from "./closest.js";
 import { isWithin } from "./facing.js";
 import { busbarLetters, dcIdFormat, padNumber, type DcIdFormat, BUSBAR, HOST, LINK, PDU, RACK, ROW, UTILITY } from "./ids.js";
-import type { FleetLink, FleetRef, FleetSummary, IndexRange } from "./ref.js";
+import type { FleetIdIndex, FleetLink, FleetRef, FleetSummary, IndexRange } from "./ref.js";
 import { resolveId } from "./resolve.js";
 import { resetHostState, type HostStateArrays } from "./state.js";
 import type { Topology } from "./topology.js";
 
-export class Fleet implements Topology, HostStateArrays {
+export class Fleet implements Topology, HostStateArrays, FleetIdIndex {
   readonly spec: FleetSpec;
 
   readonly dcCount: number;

@@ -47,3 +47,31 @@ export function formatSummary(s: FleetSummary): string {
     n(s.links, "link"),
   ].join(", ");
 }
+
+/**
+ * What id parsing and did-you-mean search read of a fleet (src/fleet/resolve.ts,
+ * src/fleet/closest.ts): the Fleet class implements it. An interface of its own so that
+ * those files and the Fleet class do not import each other.
+ */
+export interface FleetIdIndex {
+  readonly spec: import("./spec.js").FleetSpec;
+  readonly dcFirstRow: Int32Array;
+  readonly rowFirstRack: Int32Array;
+  readonly rackFirstHost: Int32Array;
+  readonly rowFirstBusbar: Int32Array;
+  readonly busbarFirstPdu: Int32Array;
+  readonly links: readonly FleetLink[];
+  readonly linkCount: number;
+  dcSpec(dc: number): import("./spec.js").DatacenterSpec;
+  dcIndex(name: string): number;
+  linkIndex(id: string): number;
+  idFormat(dc: number): import("./ids.js").DcIdFormat;
+  dcId(dc: number): string;
+  utilityId(dc: number): string;
+  rowId(row: number): string;
+  rackId(rack: number): string;
+  hostId(host: number): string;
+  busbarId(busbar: number): string;
+  pduId(pdu: number): string;
+  resolve(id: string): FleetRef | undefined;
+}

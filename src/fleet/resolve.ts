@@ -2,9 +2,8 @@
 // among the few datacenters, every number below it is read from the id and checked
 // against its range. Only canonical ids resolve (`row07`, not `row7`), so an element
 // has exactly one id and resolve(idOf(ref)) round-trips.
-import type { Fleet } from "./fleet.js";
 import { BUSBAR, HOST, LINK, parseBusbarLetters, parsePadded, PDU, RACK, ROW, UTILITY } from "./ids.js";
-import type { FleetRef } from "./ref.js";
+import type { FleetIdIndex as Fleet, FleetRef } from "./ref.js";
 
 /** The 0-based index encoded by `seg` = prefix + canonical number in [1, count], else -1. */
 export function parseNumbered(seg: string, prefix: string, width: number, count: number): number {

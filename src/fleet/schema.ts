@@ -9,7 +9,24 @@
 //   links between datacenters: full mesh, latency 2ms, bandwidth 400Gbps (a metro pair,
 //   as in multi-datacenter training; override per link)
 import type { DatacenterSpec, EccMode, FleetSpec, HostSpec, LinkSpec } from "./spec.js";
-import { azimuth, bandwidth, duration, either, list, map, maybe, nodeAt, number, object, oneOf, opt, refine, req, string, type Validator } from "../base/schema.js";
+import {
+  azimuth,
+  bandwidth,
+  duration,
+  either,
+  list,
+  map,
+  maybe,
+  nodeAt,
+  number,
+  object,
+  oneOf,
+  opt,
+  refine,
+  req,
+  string,
+  type Validator,
+} from "../base/schema.js";
 import { isScalar } from "yaml";
 import { didYouMean } from "../base/issues.js";
 

@@ -286,4 +286,3 @@ export class TrainingRecovery {
     return storageRestartSec * (fromPeer ? IN_MEMORY_RESTART_FRACTION : 1);
   }
 }
-

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { digestOnlyJournal } from "../journal/index.js";
 import { runScenario } from "../run/session.js";
 import { loadScenarioText, type Scenario } from "../scenario/load.js";
-import type { ScheduledFault } from "../faults/timeline.js";
+import type { ScheduledFault } from "../faults/timeline/entry.js";
 import { coveringDuration, importIncident, incidentEndSec } from "./incident.js";
 import { FIXTURE } from "./testing.js";
 import { withSection } from "./scenario-edit.js";

@@ -23,8 +23,8 @@ export interface JournalSource {
  */
 export async function readJournalSource(spec: string, cwd: string, env: Record<string, string | undefined> = {}): Promise<JournalSource> {
   if (/^rediss?:\/\//i.test(spec)) {
-    const { redactUrl } = await import("../distributed/redis-url.js");
-    const { readRedisJournal } = await import("../distributed/redis-journal.js");
+    const { redactUrl } = await import("../redis/url.js");
+    const { readRedisJournal } = await import("../journal/redis.js");
     const name = redactUrl(spec);
     try {
       return { name, bytes: Buffer.from(await readRedisJournal(spec, { env }), "utf8") };

@@ -9,7 +9,10 @@ import { type FaultLayer, startFaultLayer } from "../faults/layer.js";
 import type { Scenario } from "../scenario/load.js";
 import { detailHosts } from "../workloads/registry.js";
 
-export function scenarioFaultLayer(scenario: Pick<Scenario, "fleet" | "faults" | "workloads" | "policies">, opts: { seed: number; horizonSec: number; journal?: JournalSink; fleet?: Fleet }): FaultLayer {
+export function scenarioFaultLayer(
+  scenario: Pick<Scenario, "fleet" | "faults" | "workloads" | "policies">,
+  opts: { seed: number; horizonSec: number; journal?: JournalSink; fleet?: Fleet },
+): FaultLayer {
   const fleet = opts.fleet ?? buildFleet(scenario.fleet);
   return startFaultLayer(scenario, { ...opts, fleet, watched: detailHosts(scenario.workloads ?? [], scenario.policies ?? {}, fleet.hostCount) });
 }

@@ -14,7 +14,10 @@ import { WORKLOAD_CHECKS, WORKLOADS } from "../workloads/registry.js";
 import type { WorkloadSpec } from "../workloads/workload.js";
 
 /** A `workloads:` entry: `- training: {...}`, `- serving: {...}`, ...: one key naming its kind. */
-const workloadEntry = map(variant<{ name: string }>(Object.fromEntries(WORKLOADS.map((d) => [d.kind, d.schema])), "workload"), (v) => ({ kind: v.kind, spec: v.value }) as WorkloadSpec);
+const workloadEntry = map(
+  variant<{ name: string }>(Object.fromEntries(WORKLOADS.map((d) => [d.kind, d.schema])), "workload"),
+  (v) => ({ kind: v.kind, spec: v.value }) as WorkloadSpec,
+);
 
 export const scenarioSections = {
   workloads: opt(list(workloadEntry, { what: "workloads" }), [], "the jobs the fleet runs (none)"),

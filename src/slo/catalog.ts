@@ -23,7 +23,13 @@ export function silentCorruptionsOf(m: Record<string, number>): number {
   return (m["memory.silent"] ?? 0) + (m["training.silentEscapesFromCores"] ?? 0);
 }
 
-export const METRICS: readonly MetricDef[] = [...FAULT_COUNT_METRICS, ...FLEET_METRICS, ...MEMORY_METRICS, ...WORKLOADS.flatMap((w) => w.metrics), SILENT_CORRUPTIONS];
+export const METRICS: readonly MetricDef[] = [
+  ...FAULT_COUNT_METRICS,
+  ...FLEET_METRICS,
+  ...MEMORY_METRICS,
+  ...WORKLOADS.flatMap((w) => w.metrics),
+  SILENT_CORRUPTIONS,
+];
 
 const BY_NAME = new Map(METRICS.map((m) => [m.name, m]));
 

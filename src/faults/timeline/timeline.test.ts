@@ -2,12 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatIssues, type Issue } from "../base/issues.js";
-import { loadScenarioText, type Scenario } from "../scenario/load.js";
-import { FAULT_MODELS } from "./registry.js";
-import { startFaultLayer } from "./layer.js";
-import { scheduledFaults, splitCsvLine, timelineInjector } from "./timeline.js";
-import type { FaultEvent } from "./trace.js";
+import { formatIssues, type Issue } from "../../base/issues.js";
+import { loadScenarioText, type Scenario } from "../../scenario/load.js";
+import { FAULT_MODELS } from "../registry.js";
+import { startFaultLayer } from "../layer.js";
+import { splitCsvLine } from "./file.js";
+import { timelineInjector } from "./injector.js";
+import { scheduledFaults } from "./targets.js";
+import type { FaultEvent } from "../trace.js";
 
 const HOUR = 3600;
 

@@ -453,7 +453,12 @@ export class TrainingJob implements Workload, FaultListener {
     if (this.checkpoints.length > MAX_CHECKPOINTS) this.checkpoints.shift();
     this.checkpointsTaken++;
     if (this.checkpointsTaken === 1 || this.checkpointsTaken % MILESTONE_EVERY === 0) {
-      this.record("milestone", this.sim.now, { job: this.spec.name, event: "checkpoint", checkpoint: this.checkpointsTaken, step: Math.floor(c.progress + EPS) });
+      this.record("milestone", this.sim.now, {
+        job: this.spec.name,
+        event: "checkpoint",
+        checkpoint: this.checkpointsTaken,
+        step: Math.floor(c.progress + EPS),
+      });
     }
   }
 

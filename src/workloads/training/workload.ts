@@ -13,11 +13,7 @@ export const TRAINING_METRICS = [
   metric("training.lostWorkHours", "hours", "wall hours of work redone after interruptions and rollbacks, plus downtime"),
   metric("training.interruptions", "count", "times the job lost a participant and restarted from a checkpoint"),
   metric("training.silentEscapes", "count", "silent corruptions of model state that no detection caught"),
-  metric(
-    "training.silentEscapesFromCores",
-    "count",
-    "of training.silentEscapes, those from a defective (mercurial) core; memory escapes are in memory.silent",
-  ),
+  metric("training.silentEscapesFromCores", "count", "of training.silentEscapes, those from a defective (mercurial) core; memory escapes are in memory.silent"),
   metric("training.slowDrains", "count", "participants swapped out for running slow (drainSlowerThan)"),
   metric("training.corruptions", "count", "silent corruptions of model state, caught or not"),
   metric("training.rollbacks", "count", "rollbacks to a checkpoint older than a detected corruption"),

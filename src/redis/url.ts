@@ -144,7 +144,8 @@ export function readRedisCa(file: string | undefined, env: Record<string, string
   } catch (e) {
     throw new RedisUrlError(`${from} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (!text.includes("-----BEGIN CERTIFICATE-----")) throw new RedisUrlError(`${from} ${path}: not a PEM certificate file (no "-----BEGIN CERTIFICATE-----" line)`);
+  if (!text.includes("-----BEGIN CERTIFICATE-----"))
+    throw new RedisUrlError(`${from} ${path}: not a PEM certificate file (no "-----BEGIN CERTIFICATE-----" line)`);
   return { ca: text };
 }
 
@@ -186,9 +187,7 @@ export function explainRedisError(message: string, t: RedisTarget): string {
   if (/DB index is out of range/i.test(m)) return `${at}: database ${t.db} does not exist on that server (${m})`;
   if (/ECONNRESET/.test(m) && !t.tls) return `cannot connect to ${at}: the server reset the connection (if it speaks TLS, use rediss://)`;
   if (/certificate|self.signed|SSL|TLS|EPROTO|wrong version number|ECONNRESET/i.test(m)) {
-    const hint = t.tls
-      ? "for a private CA pass --redis-ca FILE or set FLEET_REDIS_CA"
-      : "if the server speaks TLS, use rediss://";
+    const hint = t.tls ? "for a private CA pass --redis-ca FILE or set FLEET_REDIS_CA" : "if the server speaks TLS, use rediss://";
     return `cannot connect to ${at}: TLS problem: ${m}; ${hint}`;
   }
   return `cannot connect to ${at}: ${m}`;

@@ -12,7 +12,7 @@ import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from "node:f
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { connectRedis, parseRedisUrl, type TlsSettings } from "./redis-url.js";
+import { connectRedis, parseRedisUrl, type TlsSettings } from "./url.js";
 
 export interface LocalRedisOptions {
   /** The redis-server binary; default: findRedisServer(). */
@@ -50,12 +50,17 @@ export interface LocalRedis {
  * missing), else the first on PATH, else /usr/bin, /usr/sbin or /usr/local/bin.
  */
 export function findRedisServer(env: Record<string, string | undefined> = process.env): string | undefined {
-  const candidates = env.REDIS_SERVER ? [env.REDIS_SERVER] : [
-    ...(env.PATH ?? "").split(delimiter).filter(Boolean).map((d) => join(d, "redis-server")),
-    "/usr/bin/redis-server",
-    "/usr/sbin/redis-server",
-    "/usr/local/bin/redis-server",
-  ];
+  const candidates = env.REDIS_SERVER
+    ? [env.REDIS_SERVER]
+    : [
+        ...(env.PATH ?? "")
+          .split(delimiter)
+          .filter(Boolean)
+          .map((d) => join(d, "redis-server")),
+        "/usr/bin/redis-server",
+        "/usr/sbin/redis-server",
+        "/usr/local/bin/redis-server",
+      ];
   for (const c of candidates) {
     if (!c) continue;
     try {
@@ -139,7 +144,8 @@ async function startOnce(binary: string, port: number, opts: LocalRedisOptions):
   const deadline = Date.now() + (opts.startTimeoutMs ?? 10_000);
   try {
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server exited at start: ${output.trim().split("\n").slice(-3).join(" | ")}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`redis-server exited at start: ${output.trim().split("\n").slice(-3).join(" | ")}`);
       if (/Ready to accept connections/.test(output)) {
         const client = await connectRedis(parseRedisUrl(url), tls, { timeoutMs: 2000 });
         client.disconnect();

@@ -1,7 +1,7 @@
 // Redis URLs: what fleet accepts, the one-line errors for what it does not, and that a
 // password never appears in anything printed.
 import { describe, expect, it } from "vitest";
-import { explainRedisError, parseRedisUrl, redactUrl, RedisUrlError } from "./redis-url.js";
+import { explainRedisError, parseRedisUrl, redactUrl, RedisUrlError } from "./url.js";
 import { UsageError } from "../base/errors.js";
 
 describe("redactUrl", () => {
@@ -22,7 +22,15 @@ describe("parseRedisUrl", () => {
   it("reads host, port, database, user and password (percent-decoded), TLS from rediss://", () => {
     expect(parseRedisUrl("redis://127.0.0.1")).toMatchObject({ tls: false, host: "127.0.0.1", port: 6379, db: 0, key: "" });
     const t = parseRedisUrl("rediss://ci:p%40ss%2Fword@redis.example:6380/3");
-    expect(t).toMatchObject({ tls: true, host: "redis.example", port: 6380, db: 3, username: "ci", password: "p@ss/word", display: "rediss://ci:***@redis.example:6380/3" });
+    expect(t).toMatchObject({
+      tls: true,
+      host: "redis.example",
+      port: 6380,
+      db: 3,
+      username: "ci",
+      password: "p@ss/word",
+      display: "rediss://ci:***@redis.example:6380/3",
+    });
     expect(parseRedisUrl("redis://[::1]:7000?db=2")).toMatchObject({ host: "::1", port: 7000, db: 2 });
   });
 
@@ -56,7 +64,9 @@ describe("parseRedisUrl", () => {
       caught = e;
     }
     expect(caught).toBeInstanceOf(UsageError);
-    expect((caught as Error).message).toBe("--redis redis://:***@h:99999: not a valid URL (a password holding @ / : # ? must be percent-encoded); expected redis://[user:password@]host[:port][/db] (rediss:// for TLS)");
+    expect((caught as Error).message).toBe(
+      "--redis redis://:***@h:99999: not a valid URL (a password holding @ / : # ? must be percent-encoded); expected redis://[user:password@]host[:port][/db] (rediss:// for TLS)",
+    );
   });
 });
 

@@ -17,9 +17,9 @@
 // An existing non-empty stream is never overwritten unless `force` (then it is deleted
 // first); a key holding anything but a stream is refused even with force.
 import type { Redis } from "ioredis";
-import { Journal, type JournalOptions, type LineOutput } from "../journal/journal.js";
-import { JournalError, JournalExistsError } from "../journal/errors.js";
-import { connectRedis, parseRedisUrl, readRedisCa, scrub, type RedisTarget } from "./redis-url.js";
+import { Journal, type JournalOptions, type LineOutput } from "./journal.js";
+import { JournalError, JournalExistsError } from "./errors.js";
+import { connectRedis, parseRedisUrl, readRedisCa, scrub, type RedisTarget } from "../redis/url.js";
 
 export interface RedisJournalOptions extends JournalOptions {
   /** Delete an existing journal stream at the key instead of refusing. */

@@ -5,7 +5,8 @@ import { HostFlag, HostState } from "../fleet/state.js";
 import type { EccMode } from "../fleet/spec.js";
 import type { EventFields, EventType } from "../journal/index.js";
 import { dramModel } from "../faults/dram.js";
-import { chipkillWordPosition, codewordIndex, codewordPosition, MACHINE_CHECK_REPAIR_SEC, MemoryDetector, wordSeed } from "./detect.js";
+import { chipkillWordPosition, codewordIndex, codewordPosition, wordSeed } from "./addresses.js";
+import { MACHINE_CHECK_REPAIR_SEC, MemoryDetector } from "./detect.js";
 import { cleanWord, codeFor, MAX_FLIP_LANES, OUTCOME_CORRECTED, OUTCOME_DETECTED, OUTCOME_SILENT } from "./codes.js";
 
 interface Rec {

@@ -18,18 +18,7 @@
 //              { outcome: "silent", clean, corrupted } shows the clean data and the data
 //              the reader got, as hex (most significant lane first).
 //
-// Addresses. The codeword of host word w is w itself for none/parity/SECDED (72-bit or
-// smaller codewords, one per host word). Chipkill (x4, SSC-DSD) reads two 72-bit words in
-// lockstep as one 144-bit codeword: host words 2c and 2c+1 form codeword c, and a 72-bit
-// position p of half h = w & 1 maps to
-//   data bit p < 64:    144-bit position h x 64 + p         (data symbols 16h .. 16h+15)
-//   check bit p >= 64:  144-bit position 128 + h x 8 + p - 64   (check symbols 32+2h, 33+2h)
-// so the nibble of x4 device d in either half (bits 4d .. 4d+3, memory.ts) is exactly one
-// symbol of the chipkill code: a whole-device error is one symbol error, which it corrects.
-// The clean data of codeword c of host h is cleanWord(wordSeed(seed, h), c): the host is
-// folded into the seed so addresses stay below 2^53 on any fleet. A non-ECC DIMM has no
-// check devices (none: 64-bit codeword, parity: 65 bits): flips on positions the code's
-// codeword does not have are dropped, and an event left with no flip is a clean read.
+// Addresses (codewords of host words, chipkill's pairs of words): ./addresses.ts.
 //
 // Aggregated where the outcome is certain, decoded where it is not.
 //   - A lone single-bit flip (no latent error in its word) under SECDED or chipkill is
@@ -60,12 +49,15 @@
 // host's latent errors; a silent escape drops the word's (the reader got wrong data; the
 // escape is counted once).
 //
+// HOT PATH: every memory error of the fleet passes here (on a million hosts, about a
+// million a month), so the outcome paths share preallocated scratch words and stay in one
+// class and one file (over 500 lines); bench/checksums.ts measures the decoders it calls.
+//
 // Leaves out: errors on hosts that are down (memory is unpowered or re-initialised at
 // boot: ignored, counted in memory.whileDown), demand reads (every error is decoded when
 // it arrives, as if read then), write-backs on demand reads, page retirement and
 // post-package repair (a policy's business), the x8 chipkill variant in the fleet (codeFor
 // defaults to x4), and the DIMM of aggregated upsets (only host counters).
-import { type MetricDef, metric } from "../base/metric.js";
 import { HostFlag, HostState } from "../fleet/state.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { EccMode } from "../fleet/spec.js";
@@ -78,80 +70,15 @@ import type { FleetRef } from "../fleet/ref.js";
 import { wordsOfHost } from "../faults/memory.js";
 import { CHIPKILL_X4, newChipkillResult } from "./chipkill.js";
 import { cleanWord, codeFor, type EccCode, MAX_FLIP_LANES } from "./codes.js";
-import { mix32 } from "./clean.js";
+import { chipkillWordPosition, clipToCodeword, codewordIndex, codewordPosition, corrects, hex, popcount, wordSeed } from "./addresses.js";
 import { OUTCOME_CLEAN, OUTCOME_CORRECTED, OUTCOME_DETECTED, OUTCOME_SILENT, type OutcomeCode } from "./outcome.js";
 import { newSecdedResult, secdedDecode, secdedEncode } from "./secded.js";
 import { DiskScrubber, type RecordSink, ScrubSchedule, type ScrubSettings, defaultScrubSettings } from "./scrub.js";
-
-/** The detection layer's metrics (src/slo/catalog.ts gathers them). */
-export const MEMORY_METRICS: readonly MetricDef[] = [
-  metric("memory.corrected", "count", "memory errors the code corrected"),
-  metric("memory.machineChecks", "count", "detected-uncorrectable memory errors (each reboots its host)"),
-  metric("memory.silent", "count", "memory errors the code missed or miscorrected: the reader got wrong data, on any host"),
-  metric("memory.decoded", "count", "errors decoded for real (multi-bit, or on a word holding a latent error)"),
-  metric("memory.latentCleared", "count", "latent errors cleared by the patrol scrub"),
-  metric("memory.latent", "count", "latent (corrected, not yet scrubbed) errors held at the end"),
-  metric("memory.collisions", "count", "aggregated upsets that landed on a word holding a latent error"),
-  metric("memory.whileDown", "count", "memory errors on hosts that were down (ignored)"),
-  metric("memory.latentDropped", "count", "latent errors forgotten because of the bound on those kept"),
-  metric("disk.lseFound", "count", "latent sector errors found by the disk scrub"),
-  metric("disk.lseLatent", "count", "latent sector errors not found by the end"),
-];
 
 /** Seconds a host is down after a machine check (a reboot): 10 min, our own round figure. */
 export const MACHINE_CHECK_REPAIR_SEC = 600;
 /** Latent-error codewords kept over the whole lane before purging (see the header). */
 export const DEFAULT_MAX_LATENT = 1_000_000;
-
-/** Seed of host `host`'s clean memory content (the host folded into the run seed). */
-export function wordSeed(seed: number, host: number): number {
-  return mix32((seed ^ mix32(host + 0x3c6ef372)) >>> 0);
-}
-
-/** 72-bit codeword position `p` of host word `word`, in the code's codeword (see the header). */
-export function codewordPosition(mode: EccMode, word: number, p: number): number {
-  if (mode !== "chipkill") return p;
-  const half = word & 1;
-  return p < 64 ? half * 64 + p : 128 + half * 8 + (p - 64);
-}
-
-/** Codeword index of host word `word` (two words per chipkill codeword). */
-export function codewordIndex(mode: EccMode, word: number): number {
-  return mode === "chipkill" ? Math.floor(word / 2) : word;
-}
-
-/** Whether the code corrects single-bit errors (and so keeps latent errors). */
-function corrects(mode: EccMode): boolean {
-  return mode === "secded" || mode === "chipkill";
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-/** Clears flipped positions at or beyond `totalBits` (positions the codeword does not have). */
-function clipToCodeword(flips: Uint32Array, totalBits: number): void {
-  for (let i = 0; i < flips.length; i++) {
-    const lo = i * 32;
-    if (lo >= totalBits) flips[i] = 0;
-    else if (lo + 32 > totalBits) flips[i] &= (1 << (totalBits - lo)) - 1;
-  }
-}
-
-/** Inverse of codewordPosition for chipkill: the host word and its 72-bit position. */
-export function chipkillWordPosition(cw: number, q: number): { word: number; p: number } {
-  if (q < 128) return { word: cw * 2 + (q >= 64 ? 1 : 0), p: q & 63 };
-  const half = q >= 136 ? 1 : 0;
-  return { word: cw * 2 + half, p: 64 + q - 128 - half * 8 };
-}
-
-function hex(lanes: ArrayLike<number>, n: number): string {
-  let s = "";
-  for (let i = n - 1; i >= 0; i--) s += (lanes[i] >>> 0).toString(16).padStart(8, "0");
-  return s;
-}
 
 interface Latent {
   /** Flipped positions of the codeword, in the code's layout (MAX_FLIP_LANES lanes). */

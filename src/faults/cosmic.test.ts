@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DAY, HOUR, faultHarness, parseSettings, withinPoisson } from "./testing.js";
 import type { FleetSpecOverrides } from "../fleet/testing.js";
-import { altitudeFactor, burstGain, cosmicModel, multiBitWidth } from "./cosmic.js";
+import { cosmicModel } from "./cosmic.js";
+import { altitudeFactor, burstGain, multiBitWidth } from "./cosmic-rates.js";
 import { dimmGeometry } from "./memory.js";
 import type { FaultEvent } from "./trace.js";
 

@@ -56,14 +56,14 @@
 // cycle (only altitude scales the flux); shielding by the building; upsets of words that
 // are never read (the detection layer decides what a reader sees).
 import type { Fleet } from "../fleet/fleet.js";
-import { angularDistance } from "../fleet/facing.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { isScalar } from "yaml";
 import { angle, azimuth, duration, factor, fitRate, fraction, list, map, maybe, number, object, opt, refine, type Validator } from "../base/schema.js";
 import type { Rng } from "../sim/rng.js";
+import { ALTITUDE_SCALE_M, type BurstSettings, CosmicRates, type CosmicSettings, multiBitWidth } from "./cosmic-rates.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
 import { defineKind } from "./kind.js";
-import { AliasTable, BITS_PER_MBIT, WORD_DATA_BITS, WORD_TOTAL_BITS, adjacentBits, dimmGeometry, dimmOfWord, fitToPerSec } from "./memory.js";
+import { AliasTable, WORD_DATA_BITS, WORD_TOTAL_BITS, adjacentBits, dimmGeometry, dimmOfWord } from "./memory.js";
 
 /** Transient bit flips in one DRAM word (one bit, or adjacent bits of a multi-bit upset). */
 export const UPSET = defineKind("cosmic.upset", {
@@ -97,40 +97,10 @@ export const BURST = defineKind("cosmic.burst", {
   },
 });
 
-/** Altitude attenuation length: flux(h) / flux(0) = exp(h / L); 3.5x at 1,500 m. */
-export const ALTITUDE_SCALE_M = 1197;
 /** Above this many expected upsets in a run, single-bit upsets are counted per rack and window. */
 export const AGGREGATE_ABOVE = 20_000_000;
 /** Window of aggregated counts, in seconds (cut shorter at burst starts and ends). */
 export const AGGREGATE_WINDOW_SEC = 3600;
-/** Widths of multi-bit upsets (adjacent codeword positions) and their probabilities. */
-export const MULTI_BIT_WIDTHS = [2, 3, 4] as const;
-export const MULTI_BIT_PROBS = [0.7, 0.2, 0.1] as const;
-
-export interface BurstSettings {
-  /** Mean interval between Poisson bursts, seconds; undefined: no random bursts. */
-  everySecMean?: number;
-  /** Scheduled burst starts, seconds. */
-  atSec: number[];
-  durationSec: number;
-  /** Azimuth the burst comes from (0 = north, 90 = east), or a uniform draw per burst. */
-  directionDeg: number | "random";
-  /** Full-gain width: racks within widthDeg / 2 of the direction get the full gain. */
-  widthDeg: number;
-  /** Raised-cosine taper beyond widthDeg / 2, down to gain 1. */
-  edgeDeg: number;
-  /** Rate multiplier at full gain. */
-  gain: number;
-}
-
-export interface CosmicSettings {
-  fitPerMbit: number;
-  multiBitFraction: number;
-  altitudeScaleM: number;
-  /** Expected upsets per run above which single-bit upsets are aggregated. */
-  aggregateAbove: number;
-  bursts?: BurstSettings;
-}
 
 const direction: Validator<number | "random"> = (raw, path, ctx) => {
   const node = ctx.resolve(raw, path, ctx.doc);
@@ -191,149 +161,6 @@ const schema = map(
     bursts: s.bursts,
   }),
 );
-
-/** Neutron flux relative to sea level at `altitudeM`. */
-export function altitudeFactor(altitudeM: number, scaleM = ALTITUDE_SCALE_M): number {
-  return Math.exp(altitudeM / scaleM);
-}
-
-/**
- * Rate multiplier of a rack whose facing is `offDeg` away from the burst direction:
- * `gain` within width/2, a raised cosine from gain to 1 over the next `edgeDeg`, then 1.
- */
-export function burstGain(offDeg: number, widthDeg: number, edgeDeg: number, gain: number): number {
-  const half = widthDeg / 2;
-  if (offDeg <= half + 1e-9) return gain;
-  if (offDeg >= half + edgeDeg) return 1;
-  return 1 + (gain - 1) * 0.5 * (1 + Math.cos((Math.PI * (offDeg - half)) / edgeDeg));
-}
-
-/** Width of a multi-bit upset from one uniform. */
-export function multiBitWidth(u: number): number {
-  let acc = 0;
-  for (let i = 0; i < MULTI_BIT_WIDTHS.length - 1; i++) {
-    acc += MULTI_BIT_PROBS[i];
-    if (u < acc) return MULTI_BIT_WIDTHS[i];
-  }
-  return MULTI_BIT_WIDTHS[MULTI_BIT_WIDTHS.length - 1];
-}
-
-/**
- * Per-rack upset rates of a fleet, with the racks grouped by facing (a burst's gain is a
- * function of facing only): alias tables over groups and over the racks of each group.
- */
-export class CosmicRates {
-  /** Upsets per second of each rack (all upsets, single and multi-bit), no burst. */
-  readonly rackPerSec: Float64Array;
-  /** Facing group of each rack. */
-  readonly rackGroup: Int32Array;
-  /** Facing of each group, degrees. */
-  readonly groupFacing: number[] = [];
-  /** Racks of each group, and an alias table over them by rate. */
-  readonly groupRacks: Int32Array[] = [];
-  readonly groupRackTable: AliasTable[] = [];
-  /** Summed rate of each group, per second. */
-  readonly groupPerSec: Float64Array;
-  /** Hosts of each group. */
-  readonly groupHosts: Float64Array;
-  /** The base rate of the fleet, per second, and a table over groups by it. */
-  readonly basePerSec: number;
-  readonly groupTable: AliasTable;
-
-  constructor(
-    readonly fleet: Fleet,
-    readonly s: CosmicSettings,
-  ) {
-    const racks = fleet.rackCount;
-    this.rackPerSec = new Float64Array(racks);
-    this.rackGroup = new Int32Array(racks);
-    const byFacing = new Map<number, number>();
-    const members: number[][] = [];
-    for (let r = 0; r < racks; r++) {
-      const { start, end } = fleet.hostsOfRack(r);
-      const dc = fleet.dcOfRack(r);
-      const bitsPerHost = end > start ? fleet.dramBitsOfHost(start) : 0;
-      const alt = altitudeFactor(fleet.altitudeMOfDc(dc), s.altitudeScaleM);
-      this.rackPerSec[r] = fitToPerSec(s.fitPerMbit) * ((bitsPerHost * (end - start)) / BITS_PER_MBIT) * alt;
-      const f = fleet.rackFacingDeg[r];
-      let g = byFacing.get(f);
-      if (g === undefined) {
-        g = members.length;
-        byFacing.set(f, g);
-        members.push([]);
-        this.groupFacing.push(f);
-      }
-      this.rackGroup[r] = g;
-      members[g].push(r);
-    }
-    this.groupPerSec = new Float64Array(members.length);
-    this.groupHosts = new Float64Array(members.length);
-    let base = 0;
-    members.forEach((m, g) => {
-      const ids = Int32Array.from(m);
-      const w = new Float64Array(ids.length);
-      for (let i = 0; i < ids.length; i++) {
-        w[i] = this.rackPerSec[ids[i]];
-        this.groupPerSec[g] += w[i];
-        const { start, end } = fleet.hostsOfRack(ids[i]);
-        this.groupHosts[g] += end - start;
-      }
-      this.groupRacks.push(ids);
-      this.groupRackTable.push(new AliasTable(w));
-      base += this.groupPerSec[g];
-    });
-    this.basePerSec = base;
-    this.groupTable = new AliasTable(this.groupPerSec);
-  }
-
-  /** The excess (gain - 1) of each facing group under a burst from `directionDeg`. */
-  excessByGroup(directionDeg: number, b: BurstSettings): Float64Array {
-    const out = new Float64Array(this.groupFacing.length);
-    for (let g = 0; g < out.length; g++) {
-      out[g] = burstGain(angularDistance(this.groupFacing[g], directionDeg), b.widthDeg, b.edgeDeg, b.gain) - 1;
-    }
-    return out;
-  }
-
-  /** Extra upsets per second a burst from `directionDeg` adds to the whole fleet. */
-  burstExtraPerSec(directionDeg: number, b: BurstSettings): number {
-    const ex = this.excessByGroup(directionDeg, b);
-    let e = 0;
-    for (let g = 0; g < ex.length; g++) e += ex[g] * this.groupPerSec[g];
-    return e;
-  }
-
-  /** Expected upsets over [0, horizonSec]: base plus the bursts' excess. */
-  expectedUpsets(horizonSec: number): number {
-    let total = this.basePerSec * horizonSec;
-    const b = this.s.bursts;
-    if (!b) return total;
-    let extra = 0;
-    if (b.directionDeg === "random") {
-      const steps = 3600;
-      for (let i = 0; i < steps; i++) extra += this.burstExtraPerSec((i * 360) / steps, b);
-      extra /= steps;
-    } else {
-      extra = this.burstExtraPerSec(b.directionDeg, b);
-    }
-    const d = b.durationSec;
-    let burstSec = 0;
-    for (const at of b.atSec) if (at <= horizonSec) burstSec += Math.min(d, horizonSec - at);
-    if (b.everySecMean !== undefined) {
-      // Poisson starts at rate 1/every over [0, H], each cut at H: integral of min(d, H - s).
-      const H = horizonSec;
-      burstSec += (H >= d ? d * (H - d) + (d * d) / 2 : (H * H) / 2) / b.everySecMean;
-    }
-    total += extra * burstSec;
-    return total;
-  }
-
-  expectedBursts(horizonSec: number): number {
-    const b = this.s.bursts;
-    if (!b) return 0;
-    return b.atSec.filter((t) => t <= horizonSec).length + (b.everySecMean !== undefined ? horizonSec / b.everySecMean : 0);
-  }
-}
 
 /** One burst in force: its excess per facing group and a table to draw a group from it. */
 interface ActiveBurst {

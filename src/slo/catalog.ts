@@ -5,7 +5,7 @@
 // units and meanings here. Nothing registers at import time: the list is this file.
 import type { MetricDef, MetricUnit } from "../base/metric.js";
 import { metric } from "../base/metric.js";
-import { MEMORY_METRICS } from "../checksums/detect.js";
+import { MEMORY_METRICS } from "../checksums/metrics.js";
 import { FAULT_COUNT_METRICS, FLEET_METRICS } from "../faults/metrics.js";
 import { WORKLOADS } from "../workloads/registry.js";
 

@@ -38,7 +38,10 @@
 // counted); reReplicatedBytes and excessDeleted; damagedCopies (LSEs that hit a copy),
 // lseFoundByScrub and lseFoundByRead; hostsNotRebooted.
 //
-// HOT PATHS (a bus-bar outage touches every copy under it three times: down, dead, up).
+// HOT PATHS (a bus-bar outage touches every copy under it three times: down, dead, up),
+// which is why the store is one class in one file of over 500 lines: the per-block counts
+// and slot arrays are private typed arrays that the copier, the scrub and the bookkeeping
+// all update in place.
 // Per-block counts sit in one Uint8Array, four bytes a block; a host's copies come from the
 // disk map, never from a scan of the blocks. The copier does not take one event per copy:
 // it wakes at most once a simulated minute (WAKE_SEC), and every handler first makes the

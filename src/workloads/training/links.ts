@@ -3,6 +3,20 @@
 // when), the datacenters the participants span and the ring of links between them, and
 // the exchange time per step that results (./exchange.ts). The job (./job.ts) feeds it
 // the link faults and asks it whether the ring is whole and what a step's exchange costs.
+//
+// Spanning datacenters. Hosts are numbered densely across datacenters, so a job whose
+// participants cross a datacenter boundary spans k > 1 datacenters; each step then also
+// pays the inter-datacenter gradient exchange of `gradientGB` over a ring of the links
+// between them (./exchange.ts: 2(k-1) x max hop (latency + 8G/(k bandwidth))), of which
+// `overlap` is hidden behind compute: step = compute step + (1 - overlap) x exchange. A
+// `link.latency` spike on a ring link raises the exchange while it lasts (the largest
+// extra in force per link; the step time is re-planned at its start and end). A
+// `link.cut` on a ring link interrupts the job like a lost participant (cause
+// `link.cut`): work since the last durable checkpoint is lost, the job waits (WAIT) until
+// the link is repaired at the cut's `untilSec`, then restarts from that checkpoint after
+// `restart`. Spares do not route around a cut (kept simple). The datacenters spanned are
+// those of the participants, recomputed at each restart.
+import type { FaultEvent } from "../../faults/trace.js";
 import type { Fleet } from "../../fleet/fleet.js";
 import { type ExchangeHop, ringAllReduceSec, ringLinks } from "./exchange.js";
 
@@ -114,5 +128,25 @@ export class JobLinks {
       hops.push({ latencySec: link.latencySec, bandwidthBitsPerSec: link.bandwidthBitsPerSec, extraLatencySec: extra });
     }
     return hops.length > 0 ? ringAllReduceSec(k, this.gradientBytes, hops) : 0;
+  }
+
+  /**
+   * A link fault on the fleet: records the cut or the spike and says what the job must do
+   * now (interrupt: a cut of a ring link; replan: a spike on one) and when to look again.
+   */
+  apply(e: FaultEvent, on: "cut" | "latency", now: number): { link: number; endsAt?: number; then?: "interrupt" | "replan" } {
+    const ref = e.ref;
+    if (!ref || ref.kind !== "link" || !this.has(ref.index)) return { link: -1 };
+    const l = ref.index;
+    const endsAt = e.untilSec > now && e.untilSec < Infinity ? e.untilSec : undefined;
+    const used = this.uses(l);
+    if (on === "cut") {
+      this.cut(l, e.untilSec);
+      return { link: l, endsAt, then: used && e.untilSec > now ? "interrupt" : undefined };
+    }
+    const extra = Number(e.detail.extraSec ?? 0);
+    if (!(extra > 0) || !(e.untilSec > now)) return { link: l, endsAt };
+    this.spike(l, extra, e.untilSec);
+    return { link: l, endsAt, then: used ? "replan" : undefined };
   }
 }

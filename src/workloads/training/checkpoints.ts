@@ -1,0 +1,63 @@
+// A training job's checkpoints: the last MAX_CHECKPOINTS committed (oldest first), and the
+// one being written. Each remembers whether model state was clean when it was taken (a
+// rollback after a detected corruption goes to the newest clean one) and the job's
+// downtime total then (so lost work is not counted twice).
+
+export interface Checkpoint {
+  /** Wall time from which work after it would be redone (end of a sync write; snapshot time of an async one). */
+  at: number;
+  progress: number;
+  /** Taken with no known corruption in the model state. */
+  clean: boolean;
+  /** The job's downtime total (restart, wait) when it was taken: not counted twice as lost work. */
+  downSec: number;
+}
+
+export const MAX_CHECKPOINTS = 16;
+
+export class CheckpointLog {
+  private list: Checkpoint[];
+  /** The checkpoint being written (async: until durable). */
+  pending: Checkpoint | undefined;
+  /** Generation of the async write in flight: a durable event of an older one is stale. */
+  asyncGen = 0;
+  /** Checkpoints committed so far. */
+  taken = 0;
+
+  constructor(initial: Checkpoint) {
+    this.list = [initial];
+  }
+
+  /** Commits `c` (keeping the newest MAX_CHECKPOINTS); returns how many have been taken. */
+  commit(c: Checkpoint): number {
+    this.list.push(c);
+    if (this.list.length > MAX_CHECKPOINTS) this.list.shift();
+    return ++this.taken;
+  }
+
+  /** Abandons the write in flight (a loss or a rollback came first). */
+  abandonPending(): void {
+    this.pending = undefined;
+    this.asyncGen++;
+  }
+
+  newest(): Checkpoint {
+    return this.list[this.list.length - 1];
+  }
+
+  /** The newest checkpoint taken with clean model state, else the oldest kept. */
+  newestClean(): Checkpoint {
+    for (let i = this.list.length - 1; i >= 0; i--) if (this.list[i].clean) return this.list[i];
+    return this.list[0];
+  }
+
+  /** Drops the checkpoints newer than `c`. */
+  truncateAfter(c: Checkpoint): void {
+    this.list.length = this.list.indexOf(c) + 1;
+  }
+
+  /** Copies of the checkpoints kept, oldest first. */
+  copies(): Checkpoint[] {
+    return this.list.map((c) => ({ ...c }));
+  }
+}

@@ -128,3 +128,52 @@ export function describeHedge(h: HedgeSetting): string {
   if (h.kind === "percentile") return `p${h.percentile}`;
   return `${+(h.seconds * 1000).toPrecision(6)}ms`;
 }
+
+/**
+ * The serving decisions of one policy, asked by the window simulator
+ * (src/workloads/serving/window.ts) for every leaf request: when to send a backup, whether
+ * a failed leaf may be retried, which of two replicas takes a request. Small and pure, so
+ * the simulator's hot loop inlines them.
+ */
+export class ServingRecovery {
+  /** The percentile of recent leaf latency a hedge waits for (undefined: a fixed delay or none). */
+  readonly hedgePercentile: number | undefined;
+  private readonly hedgeAfterSec: number;
+  /** A leaf request unanswered this long is cancelled and retried (Infinity: never). */
+  readonly leafTimeoutSec: number;
+  /** Whether a client picks the less loaded of two replicas (p2c) rather than one at random. */
+  readonly twoChoices: boolean;
+  readonly tied: boolean;
+  readonly endToEndCrc: boolean;
+  private readonly retries: number;
+  private readonly budget: number;
+
+  constructor(p: Pick<ServingPolicy, "hedge" | "tied" | "retries" | "retryBudget" | "leafTimeout" | "endToEndCrc" | "balance">) {
+    this.hedgePercentile = p.hedge.kind === "percentile" ? p.hedge.percentile : undefined;
+    this.hedgeAfterSec = p.hedge.kind === "after" ? p.hedge.seconds : Infinity;
+    this.leafTimeoutSec = p.leafTimeout === "off" ? Infinity : p.leafTimeout;
+    this.twoChoices = p.balance === "p2c";
+    this.tied = p.tied;
+    this.endToEndCrc = p.endToEndCrc;
+    this.retries = p.retries;
+    this.budget = p.retryBudget;
+  }
+
+  /** Seconds after a query's leaves go out that unanswered ones get a backup; `recentSec` is the tracked percentile. */
+  hedgeDelaySec(recentSec: number | undefined): number {
+    return recentSec ?? this.hedgeAfterSec;
+  }
+
+  /**
+   * Whether a failed leaf may go out again: it has retries left and all retries so far stay
+   * within the budget (a fraction of base leaf requests plus the reserve per second).
+   */
+  mayRetry(attempts: number, retriesSoFar: number, baseSoFar: number, nowSec: number): boolean {
+    return attempts < this.retries && retriesSoFar < this.budget * baseSoFar + RETRY_RESERVE_PER_SEC * nowSec;
+  }
+
+  /** Of two replicas with `loadA` and `loadB` outstanding requests, true to take the second (p2c). */
+  prefersSecond(loadA: number, loadB: number): boolean {
+    return loadB < loadA;
+  }
+}

@@ -65,7 +65,7 @@
 // Left out: the state of the fleet changing during a window (windows are seconds long), a
 // network that queues, and preempting running work.
 import { blockBytes, crc32 } from "../../checksums/crc.js";
-import { RETRY_RESERVE_PER_SEC, type ServingPolicy } from "../../recovery/hedging.js";
+import { type ServingPolicy, ServingRecovery } from "../../recovery/hedging.js";
 import type { Rng } from "../../sim/rng.js";
 import { WindowEvents } from "./events.js";
 import type { ServiceSampler } from "./latency.js";
@@ -239,7 +239,8 @@ export class WindowSim {
   private readonly R: number;
   private readonly servers: number;
   private readonly recent: RecentLatency | undefined;
-  private readonly hedgeAfterSec: number;
+  /** The policy's decisions: hedge delay, retry budget, replica choice (src/recovery/hedging.ts). */
+  private readonly decide: ServingRecovery;
   private readonly timeoutSec: number;
   private readonly p2c: boolean;
   /** mu and sigma of a lognormal service time (drawn inline), or NaN. */
@@ -325,11 +326,11 @@ export class WindowSim {
     this.rotCount = new Int32Array(shards);
     this.perm = new Int32Array(shards);
     for (let s = 0; s < shards; s++) this.perm[s] = s;
-    const h = cfg.policy.hedge;
-    this.recent = h.kind === "percentile" ? new RecentLatency(h.percentile) : undefined;
-    this.hedgeAfterSec = h.kind === "after" ? h.seconds : Infinity;
-    this.timeoutSec = cfg.policy.leafTimeout === "off" ? Infinity : cfg.policy.leafTimeout;
-    this.p2c = cfg.policy.balance === "p2c";
+    this.decide = new ServingRecovery(cfg.policy);
+    const pct = this.decide.hedgePercentile;
+    this.recent = pct !== undefined ? new RecentLatency(pct) : undefined;
+    this.timeoutSec = this.decide.leafTimeoutSec;
+    this.p2c = this.decide.twoChoices;
     this.svcMu = cfg.service.lognormal?.mu ?? NaN;
     this.svcSigma = cfg.service.lognormal?.sigma ?? NaN;
     this.leafU = new Float64Array(fanout);
@@ -466,7 +467,7 @@ export class WindowSim {
       if (!this.sendLeaf(base + i, PRIMARY, us[i], svcs[i])) this.leafFailed(base + i);
     }
     if (!(this.qFlags[q] & FINISHED)) {
-      const delay = this.recent ? this.recent.value : this.hedgeAfterSec;
+      const delay = this.decide.hedgeDelaySec(this.recent?.value);
       if (delay < cfg.deadlineSec) this.heap.push(t + delay, HEDGE, q, gen);
       this.heap.pushLane(DEADLINES, t + cfg.deadlineSec, DEADLINE, q, gen);
     }
@@ -531,9 +532,8 @@ export class WindowSim {
   private sendLeaf(l: number, kind: number, u: number, svc: number): boolean {
     const r = this.send(l, kind, u, svc);
     if (r < 0) return false;
-    const cfg = this.cfg;
     let r2 = -1;
-    if (cfg.policy.tied) {
+    if (this.decide.tied) {
       const C = this.o.client;
       const u2 = C.next();
       r2 = this.send(l, TWIN, u2, this.drawService(C));
@@ -585,8 +585,7 @@ export class WindowSim {
   }
 
   private mayRetry(l: number): boolean {
-    const p = this.cfg.policy;
-    return this.lAttempts[l] < p.retries && this.retriesAll < p.retryBudget * this.baseAll + RETRY_RESERVE_PER_SEC * this.now;
+    return this.decide.mayRetry(this.lAttempts[l], this.retriesAll, this.baseAll, this.now);
   }
 
   private resend(l: number, gen: number): void {
@@ -623,7 +622,7 @@ export class WindowSim {
     if (this.p2c && n >= 2) {
       let k2 = this.o.client.int(n - 1);
       if (k2 >= k) k2++;
-      if (this.outstanding[this.rotList[base + k2]] < this.outstanding[this.rotList[base + k]]) k = k2;
+      if (this.decide.prefersSecond(this.outstanding[this.rotList[base + k]], this.outstanding[this.rotList[base + k2]])) k = k2;
     }
     let rep = this.rotList[base + k];
     if (this.lHead[l] !== -1) {
@@ -743,7 +742,7 @@ export class WindowSim {
     const bit = this.o.client.int(PAYLOAD_BYTES * 8);
     got[bit >> 3] ^= 1 << (bit & 7);
     const carried = source === MEMORY ? crc32(clean) : crc32(got);
-    if (!this.cfg.policy.endToEndCrc) return false;
+    if (!this.decide.endToEndCrc) return false;
     return crc32(got) !== carried;
   }
 

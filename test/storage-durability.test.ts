@@ -30,11 +30,15 @@ describe("storage-durability.yaml", () => {
     expect(rackAware["storage.lostBlocks"]).toBeGreaterThan(0);
     expect(powerAware["storage.lostBlocks"]).toBe(0);
     // For the right reason: the same hosts failed to come back in every lane (the data
-    // loss comes from them), and power-aware never had a block with both copies down.
+    // loss comes from them), and no outage held both copies of a power-aware block: at
+    // most a block or two down at once (a host crash under another bus bar during an
+    // outage: seed 7 has one block down for the 10 minutes of a reboot), where random
+    // placement has tens of thousands.
     expect(powerAware["storage.hostsNotRebooted"]).toBeGreaterThan(0);
     expect(random["storage.hostsNotRebooted"]).toBe(powerAware["storage.hostsNotRebooted"]);
     expect(rackAware["storage.hostsNotRebooted"]).toBe(powerAware["storage.hostsNotRebooted"]);
-    expect(powerAware["storage.unavailableBlocksMax"]).toBe(0);
+    expect(powerAware["storage.unavailableBlocksMax"]).toBeLessThanOrEqual(2);
+    expect(powerAware["storage.unavailableBlockHours"]).toBeLessThan(1);
     // Random: about 1/9 of the blocks have both copies under one bus bar of three.
     expect(random["storage.unavailableBlocksMax"]).toBeGreaterThan(250_000 / 9 - 4 * Math.sqrt(250_000 / 9));
     expect(random["storage.availability"]).toBeLessThan(0.99);

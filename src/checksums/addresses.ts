@@ -8,17 +8,12 @@
 //   check bit p >= 64:  144-bit position 128 + h x 8 + p - 64   (check symbols 32+2h, 33+2h)
 // so the nibble of x4 device d in either half (bits 4d .. 4d+3, memory.ts) is exactly one
 // symbol of the chipkill code: a whole-device error is one symbol error, which it corrects.
-// The clean data of codeword c of host h is cleanWord(wordSeed(seed, h), c): the host is
-// folded into the seed so addresses stay below 2^53 on any fleet. A non-ECC DIMM has no
+// The clean data of codeword c of host h is cleanWord(content(h), c), with content(h) the
+// keyed hash "memory.content" of the host (src/sim/hash.ts): the host is folded into the
+// content seed so addresses stay below 2^53 on any fleet. A non-ECC DIMM has no
 // check devices (none: 64-bit codeword, parity: 65 bits): flips on positions the code's
 // codeword does not have are dropped, and an event left with no flip is a clean read.
 import type { EccMode } from "../fleet/spec.js";
-import { mix32 } from "./clean.js";
-
-/** Seed of host `host`'s clean memory content (the host folded into the run seed). */
-export function wordSeed(seed: number, host: number): number {
-  return mix32((seed ^ mix32(host + 0x3c6ef372)) >>> 0);
-}
 
 /** 72-bit codeword position `p` of host word `word`, in the code's codeword (see the header). */
 export function codewordPosition(mode: EccMode, word: number, p: number): number {

@@ -1,4 +1,4 @@
-// The clean ("true") content of memory: a pure function of (seed, address), so the fault
+// The clean ("true") content of memory: a pure function of (content seed, address), so the fault
 // layer, the detection layer and the scorer all derive the same bits without storing any
 // memory image (TigerBeetle-style: the truth stays clean, faults are an overlay).
 // The hash is the 32-bit MurmurHash3 finalizer (Appleby, 2011) over a splitmix-style
@@ -6,15 +6,7 @@
 // cryptographic hash and does not need to be: it only has to look like arbitrary data to
 // the codes (whose outcomes do not depend on the data anyway, since they are linear).
 
-/** MurmurHash3 fmix32: a bijective 32-bit mixer. Returns an unsigned 32-bit integer. */
-export function mix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
+import { mix32 } from "../sim/hash.js";
 
 const GOLDEN = 0x9e3779b9;
 const TWO_POW_32 = 4294967296;

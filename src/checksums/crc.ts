@@ -16,7 +16,8 @@
 // Leaves out: CRC-32C (Castagnoli, better HD at storage block sizes), per-sector vs
 // per-block placement, and misdirected writes (a correct CRC over the wrong block).
 import CRC32 from "crc-32";
-import { hash3, mix32 } from "./clean.js";
+import { mix32 } from "../sim/hash.js";
+import { hash3 } from "./clean.js";
 import { type Outcome, type OutcomeCode, OUTCOME_CLEAN, OUTCOME_DETECTED, OUTCOME_NAMES, OUTCOME_SILENT } from "./outcome.js";
 
 /** Largest block, in bytes, in which CRC-32 detects every error of up to 3 bits (HD 4). */

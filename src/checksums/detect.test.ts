@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { KeyedHash } from "../sim/hash.js";
 import { UPSET, UPSETS } from "../faults/cosmic.js";
 import { faultHarness, HOUR, MINUTE } from "../faults/testing.js";
 import { HostFlag, HostState } from "../fleet/state.js";
 import type { EccMode } from "../fleet/spec.js";
 import type { EventFields, EventType } from "../journal/index.js";
 import { dramModel } from "../faults/dram.js";
-import { chipkillWordPosition, codewordIndex, codewordPosition, wordSeed } from "./addresses.js";
+import { chipkillWordPosition, codewordIndex, codewordPosition } from "./addresses.js";
 import { MACHINE_CHECK_REPAIR_SEC, MemoryDetector } from "./detect.js";
 import { cleanWord, codeFor, MAX_FLIP_LANES, OUTCOME_CORRECTED, OUTCOME_DETECTED, OUTCOME_SILENT } from "./codes.js";
 
@@ -15,18 +16,23 @@ interface Rec {
   fields: EventFields;
 }
 
+/** The clean-content seed of `host` in a run of `seed` (the detector's keyed hash "memory.content"). */
+const content = (seed: number, host: number) => new KeyedHash(seed, "memory.content").u32(host);
+
 /** A fleet of one datacenter per ECC mode given, a detector on it, and its records. */
 function setup(ecc: EccMode | EccMode[], opts: { memoryScrubSec?: number; dimmGiB?: number; seed?: number } = {}) {
   const modes = Array.isArray(ecc) ? ecc : [ecc];
-  const h = faultHarness({
-    rows: 1,
-    racksPerRow: 2,
-    hostsPerRack: 4,
-    datacenters: modes.map((m) => ({ host: { ecc: m, ...(opts.dimmGiB ? { dimmBytes: opts.dimmGiB * 2 ** 30, dimms: 1 } : {}) } })),
-  });
+  const h = faultHarness(
+    {
+      rows: 1,
+      racksPerRow: 2,
+      hostsPerRack: 4,
+      datacenters: modes.map((m) => ({ host: { ecc: m, ...(opts.dimmGiB ? { dimmBytes: opts.dimmGiB * 2 ** 30, dimms: 1 } : {}) } })),
+    },
+    opts.seed ?? 3,
+  );
   const records: Rec[] = [];
   const d = new MemoryDetector(h.sim, h.fleet, h.trace, {
-    seed: opts.seed ?? 3,
     horizonSec: 30 * 86400,
     sink: { record: (t, at, fields = {}) => void records.push({ t, at, fields }) },
     scrub: opts.memoryScrubSec !== undefined ? { memoryIntervalSec: opts.memoryScrubSec } : {},
@@ -54,7 +60,7 @@ describe("the aggregation shortcut is exact", () => {
       for (let s = 0; s < 200; s++) {
         const host = s * 7919;
         const word = s * 104_729 + (s & 1);
-        cleanWord(wordSeed(11, host), codewordIndex(mode, word), clean, code.dataLanes);
+        cleanWord(content(11, host), codewordIndex(mode, word), clean, code.dataLanes);
         for (let p = 0; p < 72; p++) {
           const q = codewordPosition(mode, word, p);
           if (q >= code.wordTotalBits) continue; // a check device this code's DIMM lacks
@@ -116,7 +122,7 @@ describe("MemoryDetector", () => {
   it("the machine check stays out of the fault trace: same digest and counts with and without detection", () => {
     const run = (attach: boolean) => {
       const h = faultHarness({ rows: 1, racksPerRow: 2, hostsPerRack: 4 });
-      if (attach) h.trace.addListener(new MemoryDetector(h.sim, h.fleet, h.trace, { seed: 1, horizonSec: 86400 }));
+      if (attach) h.trace.addListener(new MemoryDetector(h.sim, h.fleet, h.trace, { horizonSec: 86400 }));
       h.sim.at(HOUR, () => h.trace.emit(UPSET, { kind: "host", index: 1 }, { detail: { word: 9, bits: [0, 1] } }));
       h.sim.run({ until: 2 * HOUR });
       return { digest: h.trace.digestHex(), counts: [...h.trace.counts.keys()].sort(), down: h.trace.hostDownSeconds };
@@ -183,7 +189,7 @@ describe("MemoryDetector", () => {
     let start = -1;
     const code = codeFor("secded");
     const clean = new Uint32Array(4);
-    cleanWord(wordSeed(3, 0), 50, clean, 2);
+    cleanWord(content(3, 0), 50, clean, 2);
     const flips = new Uint32Array(MAX_FLIP_LANES);
     for (let b = 0; b + 3 <= 72 && start < 0; b++) {
       flips.fill(0);

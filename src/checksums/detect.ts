@@ -2,7 +2,7 @@
 //
 // Model. A MemoryDetector listens to one lane's fault trace. For each memory error
 // ("cosmic.upset", "cosmic.upsets", "dram.error") it builds the real codeword of the hit
-// word: clean data = cleanWord(wordSeed(seed, host), codeword index), the event's flipped
+// word: clean data = cleanWord(content(host), codeword index), the event's flipped
 // positions (data and check bits) XORed in, decoded by the host's code
 // (codeFor(fleet.hostSpec(host).ecc)), and the outcome is the decoder's:
 //   corrected  fleet.correctable[host]++, per-DIMM and per-mode counters; under SECDED and
@@ -62,6 +62,7 @@ import { HostFlag, HostState } from "../fleet/state.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { EccMode } from "../fleet/spec.js";
 import type { Sim } from "../sim/sim.js";
+import type { KeyedHash } from "../sim/hash.js";
 import type { Rng } from "../sim/rng.js";
 import { MACHINE_CHECK } from "../faults/consequences.js";
 import type { EffectKey } from "../faults/kind.js";
@@ -70,7 +71,7 @@ import type { FleetRef } from "../fleet/ref.js";
 import { wordsOfHost } from "../faults/memory.js";
 import { CHIPKILL_X4, newChipkillResult } from "./chipkill.js";
 import { cleanWord, codeFor, type EccCode, MAX_FLIP_LANES } from "./codes.js";
-import { chipkillWordPosition, clipToCodeword, codewordIndex, codewordPosition, corrects, hex, popcount, wordSeed } from "./addresses.js";
+import { chipkillWordPosition, clipToCodeword, codewordIndex, codewordPosition, corrects, hex, popcount } from "./addresses.js";
 import { OUTCOME_CLEAN, OUTCOME_CORRECTED, OUTCOME_DETECTED, OUTCOME_SILENT, type OutcomeCode } from "./outcome.js";
 import { newSecdedResult, secdedDecode, secdedEncode } from "./secded.js";
 import { DiskScrubber, type RecordSink, ScrubSchedule, type ScrubSettings, defaultScrubSettings } from "./scrub.js";
@@ -100,7 +101,6 @@ function zero(): Counters {
 }
 
 export interface DetectorOptions {
-  seed: number;
   horizonSec: number;
   /** Where `detection` records go (the lane's buffer). */
   sink?: RecordSink;
@@ -131,6 +131,8 @@ export class MemoryDetector implements FaultListener {
   private readonly latent = new Map<number, Map<number, Latent>>();
   private latentCount = 0;
   private readonly rng: Rng;
+  /** The seed of each host's clean memory content: keyed hash "memory.content" of the host. */
+  private readonly content: KeyedHash;
   private readonly repairSec: number;
   private readonly maxLatent: number;
   private readonly modes: Set<EccMode>;
@@ -147,7 +149,8 @@ export class MemoryDetector implements FaultListener {
     private readonly trace: FaultTrace,
     private readonly opts: DetectorOptions,
   ) {
-    this.schedule = new ScrubSchedule(opts.seed, { ...defaultScrubSettings(), ...opts.scrub });
+    this.schedule = new ScrubSchedule(sim.streams, { ...defaultScrubSettings(), ...opts.scrub });
+    this.content = sim.streams.hash("memory.content");
     this.disks = new DiskScrubber(sim, fleet, this.schedule, opts.horizonSec, opts.sink);
     this.rng = sim.streams.get("detection.memory");
     this.repairSec = opts.machineCheckRepairSec ?? MACHINE_CHECK_REPAIR_SEC;
@@ -156,11 +159,15 @@ export class MemoryDetector implements FaultListener {
     for (let d = 0; d < fleet.dcCount; d++) this.modes.add(fleet.hostSpecOfDc(d).ecc);
   }
 
-  /** What the detection layer reacts to: memory words and counts, disk sectors (faults/kind.ts). */
-  static readonly consumes: readonly EffectKey[] = ["errors:memory-word", "errors:memory-count", "errors:disk-sector"];
+  /** What the detection layer reacts to: memory words and counts, disk sectors, slow disks (faults/kind.ts). */
+  static readonly consumes: readonly EffectKey[] = ["errors:memory-word", "errors:memory-count", "errors:disk-sector", "slow:disk"];
 
   onFault(e: FaultEvent): void {
     const effect = e.kind.effect;
+    if (effect.class === "slow" && effect.on === "disk") {
+      this.disks.onSlowDisk(e);
+      return;
+    }
     if (effect.class !== "errors") return;
     switch (effect.on) {
       case "memory-word":
@@ -228,7 +235,7 @@ export class MemoryDetector implements FaultListener {
       outcome = keep ? OUTCOME_CORRECTED : mode === "none" ? OUTCOME_SILENT : OUTCOME_DETECTED;
     } else {
       if (entry) for (let i = 0; i < MAX_FLIP_LANES; i++) flips[i] |= entry.flips[i];
-      cleanWord(wordSeed(this.opts.seed, host), cw, this.clean, code.dataLanes);
+      cleanWord(this.content.u32(host), cw, this.clean, code.dataLanes);
       haveClean = true;
       outcome = code.classify(this.clean, flips);
       this.countersOf(mode).decoded++;
@@ -247,7 +254,7 @@ export class MemoryDetector implements FaultListener {
         break;
       case OUTCOME_SILENT:
         if (entry) this.removeLatent(host, cw);
-        if (!haveClean) cleanWord(wordSeed(this.opts.seed, host), cw, this.clean, code.dataLanes);
+        if (!haveClean) cleanWord(this.content.u32(host), cw, this.clean, code.dataLanes);
         this.silentEscape(host, mode, code, source, word, bits, flips, 1);
         break;
       default:

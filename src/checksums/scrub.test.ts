@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DISK_LSE } from "../faults/disk.js";
+import { Streams } from "../sim/streams.js";
+import { DISK_LSE, DISK_SLOW } from "../faults/disk.js";
 import { DAY, faultHarness, HOUR } from "../faults/testing.js";
 import type { EventFields } from "../journal/index.js";
 import { DEFAULT_DISK_SCRUB_SEC, DEFAULT_MEMORY_SCRUB_SEC, DiskScrubber, nextSweep, ScrubSchedule } from "./scrub.js";
@@ -27,14 +28,15 @@ describe("nextSweep", () => {
 
 describe("ScrubSchedule", () => {
   it("defaults to a 24 h patrol scrub and a 14-day disk scrub, with per-host phases", () => {
-    const s = new ScrubSchedule(5);
+    const s = new ScrubSchedule(new Streams(5));
     expect(s.settings).toEqual({ memoryIntervalSec: DEFAULT_MEMORY_SCRUB_SEC, diskIntervalSec: DEFAULT_DISK_SCRUB_SEC });
     expect(DEFAULT_MEMORY_SCRUB_SEC).toBe(24 * HOUR);
     expect(DEFAULT_DISK_SCRUB_SEC).toBe(14 * DAY);
     const phases = new Set([0, 1, 2, 3, 4].map((h) => s.memoryPhase(h)));
     expect(phases.size).toBe(5);
     for (const p of phases) expect(p >= 0 && p < 1).toBe(true);
-    expect(new ScrubSchedule(5).memoryPhase(3)).toBe(s.memoryPhase(3));
+    expect(new ScrubSchedule(new Streams(5)).memoryPhase(3)).toBe(s.memoryPhase(3));
+    expect(new ScrubSchedule(new Streams(6)).memoryPhase(3)).not.toBe(s.memoryPhase(3));
   });
 });
 
@@ -42,7 +44,7 @@ describe("DiskScrubber", () => {
   it("finds a latent sector error when the scrub reaches its sector, and records it", () => {
     const h = faultHarness({ rows: 1, racksPerRow: 1, hostsPerRack: 2 });
     const records: { at: number; fields: EventFields }[] = [];
-    const schedule = new ScrubSchedule(9);
+    const schedule = new ScrubSchedule(new Streams(9));
     const ds = new DiskScrubber(h.sim, h.fleet, schedule, 60 * DAY, { record: (_t, at, fields = {}) => void records.push({ at, fields }) });
     h.trace.addListener({ onFault: (e) => (e.kind.name === "disk.lse" ? ds.onLse(e) : undefined) });
     h.sim.at(DAY, () => h.trace.emit(DISK_LSE, { kind: "host", index: 1 }, { detail: { disk: 2, sector: 1000, cluster: 1 } }));
@@ -56,9 +58,26 @@ describe("DiskScrubber", () => {
     expect(expectedAt - DAY).toBeLessThanOrEqual(DEFAULT_DISK_SCRUB_SEC);
   });
 
+  it("scrubs a slow disk once its slow episode is over", () => {
+    const h = faultHarness({ rows: 1, racksPerRow: 1, hostsPerRack: 2 });
+    const schedule = new ScrubSchedule(new Streams(9));
+    const found: number[] = [];
+    const ds = new DiskScrubber(h.sim, h.fleet, schedule, 60 * DAY, { record: (_t, at) => void found.push(at) });
+    h.trace.addListener({
+      onFault: (e) => (e.kind.name === "disk.lse" ? ds.onLse(e) : e.kind.name === "disk.slow" ? ds.onSlowDisk(e) : undefined),
+    });
+    const sectors = Math.floor(h.fleet.hostSpec(1).diskBytes / 4096);
+    const due = schedule.nextDiskScrub(1, 2, 1000 / sectors, DAY);
+    // Slow from just before the LSE until two days after the scrub would have found it.
+    h.sim.at(DAY - 1, () => h.trace.emit(DISK_SLOW, { kind: "host", index: 1 }, { untilSec: due + 2 * DAY, detail: { disk: 2, factor: 10 } }));
+    h.sim.at(DAY, () => h.trace.emit(DISK_LSE, { kind: "host", index: 1 }, { detail: { disk: 2, sector: 1000, cluster: 1 } }));
+    h.sim.run({ until: 60 * DAY });
+    expect(found).toEqual([due + 2 * DAY]);
+  });
+
   it("finds nothing without disk scrubbing", () => {
     const h = faultHarness({ rows: 1, racksPerRow: 1, hostsPerRack: 2 });
-    const ds = new DiskScrubber(h.sim, h.fleet, new ScrubSchedule(9, { memoryIntervalSec: DAY, diskIntervalSec: Infinity }), 60 * DAY);
+    const ds = new DiskScrubber(h.sim, h.fleet, new ScrubSchedule(new Streams(9), { memoryIntervalSec: DAY, diskIntervalSec: Infinity }), 60 * DAY);
     h.trace.addListener({ onFault: (e) => (e.kind.name === "disk.lse" ? ds.onLse(e) : undefined) });
     h.trace.emit(DISK_LSE, { kind: "host", index: 0 }, { detail: { disk: 0, sector: 5 } });
     h.sim.run({ until: 60 * DAY });

@@ -6,17 +6,21 @@
 //   latent correctable error is gone after the scrubber has passed its word. The sweep is
 //   linear over the host's memory: position x in [0, 1) of the host's words (word / words)
 //   is scrubbed at times (phase_h + x) x interval + k x interval, k = 0, 1, 2, ..., with a
-//   per-host phase_h in [0, 1) that is a hash of (seed, host): hosts do not scrub in step,
+//   per-host phase_h in [0, 1), the keyed hash "scrub.memory.phase" of the host
+//   (src/sim/hash.ts): hosts do not scrub in step,
 //   and the schedule is deterministic and needs no state. Nothing is scheduled: the
 //   detection layer asks, when an error arrives on a word that already holds a latent
 //   error, whether the scrubber has passed that word since the latent error was made
 //   (`nextMemoryScrub`). Zero events, O(1) per question, whatever the fleet size.
 //   Disks. A disk scrub reads every sector of a disk once per `diskIntervalSec`, in the
-//   same linear way (position = sector / sectors, per-disk phase from (seed, host, disk)).
+//   same linear way (position = sector / sectors, per-disk phase "scrub.disk.phase" of
+//   (host, disk)).
 //   A latent sector error ("disk.lse", src/faults/disk.ts) stays unknown until the scrub
 //   reaches its sector: `DiskScrubber` schedules one event at that time (LSEs are rare: a
 //   few a day per thousand disks) and writes a `detection` record
-//   { kind: "disk.lse", found: "scrub", host, disk, sector, latentSec }.
+//   { kind: "disk.lse", found: "scrub", host, disk, sector, latentSec }. A disk running
+//   slow ("disk.slow") is scrubbed when its slow episode is over: the scrubber backs off a
+//   struggling disk rather than add to its load (our model).
 //
 // Defaults and sources.
 //   memoryIntervalSec 24h: the usual patrol-scrub period of x86 server memory controllers;
@@ -36,10 +40,11 @@
 // business), and a scrub that finds an uncorrectable memory word (it is counted where
 // the error that made it uncorrectable arrived, as a machine check).
 import { DISK_LSE } from "../faults/disk.js";
-import { hash3 } from "./clean.js";
 import type { EventFields, EventType } from "../journal/index.js";
 import type { Fleet } from "../fleet/fleet.js";
+import type { KeyedHash } from "../sim/hash.js";
 import type { Sim } from "../sim/sim.js";
+import type { Streams } from "../sim/streams.js";
 import { SECTOR_BYTES } from "../faults/disk.js";
 import type { FaultEvent } from "../faults/trace.js";
 
@@ -59,10 +64,7 @@ export function defaultScrubSettings(): ScrubSettings {
   return { memoryIntervalSec: DEFAULT_MEMORY_SCRUB_SEC, diskIntervalSec: DEFAULT_DISK_SCRUB_SEC };
 }
 
-const TWO_POW_32 = 4294967296;
 /** Hash lanes of the phases (any constants; distinct from cleanWord's data lanes). */
-const MEMORY_PHASE_LANE = 0x5c4b;
-const DISK_PHASE_LANE = 0xd15c;
 
 /**
  * The first time strictly after `afterSec` at which a linear sweep of period `interval`
@@ -77,14 +79,20 @@ export function nextSweep(phase: number, position: number, interval: number, aft
 
 /** When scrubs happen, as pure functions of (seed, host, position): no state, no events. */
 export class ScrubSchedule {
+  private readonly memoryPhases: KeyedHash;
+  private readonly diskPhases: KeyedHash;
+
   constructor(
-    readonly seed: number,
+    streams: Streams,
     readonly settings: ScrubSettings = defaultScrubSettings(),
-  ) {}
+  ) {
+    this.memoryPhases = streams.hash("scrub.memory.phase");
+    this.diskPhases = streams.hash("scrub.disk.phase");
+  }
 
   /** Phase of host `host`'s patrol scrub, in [0, 1) of a period. */
   memoryPhase(host: number): number {
-    return hash3(this.seed, host, MEMORY_PHASE_LANE) / TWO_POW_32;
+    return this.memoryPhases.uniform(host);
   }
 
   /** First patrol scrub of position `position` (word / words) of host `host` after `afterSec`. */
@@ -99,7 +107,7 @@ export class ScrubSchedule {
 
   /** Phase of disk `disk` of host `host`, in [0, 1). */
   diskPhase(host: number, disk: number): number {
-    return hash3(this.seed, host * 256 + disk, DISK_PHASE_LANE) / TWO_POW_32;
+    return this.diskPhases.uniform(host, disk);
   }
 
   /** First scrub of position `position` (sector / sectors) of a disk after `afterSec`. */
@@ -132,6 +140,8 @@ export class DiskScrubber {
   private readonly pending: (PendingLse | undefined)[] = [];
   private readonly free: number[] = [];
   private readonly foundKind: number;
+  /** Disks running slow: host x 256 + disk -> when the episode ends. */
+  private readonly slowUntil = new Map<number, number>();
 
   constructor(
     private readonly sim: Sim,
@@ -157,8 +167,28 @@ export class DiskScrubber {
     this.sim.scheduleAt(at, this.foundKind, slot, 0);
   }
 
+  /** A "disk.slow" fault event: the disk's scrub waits until it runs normally again. */
+  onSlowDisk(e: FaultEvent): void {
+    if (e.host < 0) return;
+    const key = e.host * 256 + Number(e.detail.disk ?? 0);
+    if (e.untilSec > (this.slowUntil.get(key) ?? 0)) this.slowUntil.set(key, e.untilSec);
+  }
+
   private onFound(slot: number): void {
     const p = this.pending[slot]!;
+    const key = p.host * 256 + p.disk;
+    const until = this.slowUntil.get(key);
+    if (until !== undefined) {
+      if (until > this.sim.now) {
+        if (until <= this.horizonSec) this.sim.scheduleAt(until, this.foundKind, slot, 0);
+        else {
+          this.pending[slot] = undefined;
+          this.free.push(slot);
+        }
+        return;
+      }
+      this.slowUntil.delete(key);
+    }
     this.pending[slot] = undefined;
     this.free.push(slot);
     this.found++;

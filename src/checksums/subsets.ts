@@ -1,7 +1,7 @@
 // Enumerating and sampling sets of bit positions, for the exhaustive and sampled error
 // patterns of table.ts and the tests. Deterministic: sampling uses a counter hash, never
 // Math.random.
-import { mix32 } from "./clean.js";
+import { mix32 } from "../sim/hash.js";
 
 /** C(n, k) as a float (exact below 2^53). */
 export function binomial(n: number, k: number): number {

@@ -28,7 +28,9 @@
 //   Slow disks. Episodes arrive per disk at `slow` per disk-year (superposed the same
 //   way); the disk runs a factor drawn uniformly from `slowdown` (a range like 10x..20x)
 //   slower for `slowFor`: one `disk.slow` record (host, disk, factor, untilSec). The host
-//   itself does not slow down (the record is for the storage layer).
+//   itself does not slow down: the storage layer reads from the disk as little as it can
+//   and pays the factor when it must (src/workloads/storage/store.ts), and scrubs wait
+//   for the episode to end (the store's and the detection layer's, src/checksums/scrub.ts).
 //
 // Defaults and sources.
 //   afr 2%: Schroeder & Gibson, "Disk failures in the real world: what does an MTTF of
@@ -69,6 +71,7 @@
 // the configured hazard and ignores what replacement changes (a replaced disk is younger
 // and the slot is briefly empty): over a horizon in which a fraction f of disks fail, the
 // true count is lower by about f x (h(old) - afr) x the rest of the horizon.
+import { mix32 } from "../sim/hash.js";
 import { isScalar } from "yaml";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
@@ -207,13 +210,9 @@ function slotCount(fleet: Fleet): number {
   return n;
 }
 
-/** A uniform in [0, 1) from (salt, x): murmur3's 32-bit finalizer. */
+/** A uniform in [0, 1) from (salt, x): the shared mixer (src/sim/hash.ts) over salt ^ x. */
 function unitHash(salt: number, x: number): number {
-  let h = (x ^ salt) | 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
+  return mix32((x ^ salt) | 0) / 4294967296;
 }
 
 class DiskInjector implements Injector {

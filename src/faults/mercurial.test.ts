@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { KeyedHash } from "../sim/hash.js";
 import { parseSettings } from "./testing.js";
 import { buildFleet } from "../fleet/build.js";
 import { HostFlag, HostState } from "../fleet/state.js";
@@ -58,9 +59,11 @@ describe("float32 corruption", () => {
     expect(setFloat32Bit(-x, 31)).toBe(-x); // already set: no change
   });
 
-  it("derives the clean value from (host, count) alone: gradient-like float32s of either sign", () => {
-    expect(cleanValue(17, 3)).toBe(cleanValue(17, 3));
-    const values = Array.from({ length: 2000 }, (_, n) => cleanValue(123, n + 1));
+  it("derives the clean value from (seed, host, count) alone: gradient-like float32s of either sign", () => {
+    const v = new KeyedHash(1, "faults.mercurial.value");
+    expect(cleanValue(v, 17, 3)).toBe(cleanValue(v, 17, 3));
+    expect(cleanValue(new KeyedHash(2, "faults.mercurial.value"), 17, 3)).not.toBe(cleanValue(v, 17, 3));
+    const values = Array.from({ length: 2000 }, (_, n) => cleanValue(v, 123, n + 1));
     expect(new Set(values).size).toBe(2000);
     for (const v of values) {
       expect(Math.fround(v)).toBe(v);
@@ -80,6 +83,7 @@ describe("mercurial cores in a fleet", () => {
   const w = run(s, horizon, 11);
   const cores = w.events.filter((e) => e.kind.name === "mercurial.core");
   const corrupt = w.events.filter((e) => e.kind.name === "mercurial.corrupt");
+  const values = w.sim.streams.hash("faults.mercurial.value");
 
   it("picks a binomial number of distinct hosts at start, flagged and journaled", () => {
     // Binomial(10000, 0.5%): mean 50, sd 7.05.
@@ -112,12 +116,17 @@ describe("mercurial cores in a fleet", () => {
     const wrong = corrupt.filter((e) => {
       const n = (seen.get(e.host) ?? 0) + 1;
       seen.set(e.host, n);
-      const before = cleanValue(e.host, n);
+      const before = cleanValue(values, e.host, n);
       const d = e.detail;
       return d.bit !== 30 || d.n !== n || d.before !== before || d.after !== setFloat32Bit(before, 30) || !(Math.abs(d.after) > 1e30);
     });
     expect(wrong).toEqual([]);
-    expect(corrupt[0].detail).toEqual({ bit: 30, before: cleanValue(corrupt[0].host, 1), after: setFloat32Bit(cleanValue(corrupt[0].host, 1), 30), n: 1 });
+    expect(corrupt[0].detail).toEqual({
+      bit: 30,
+      before: cleanValue(values, corrupt[0].host, 1),
+      after: setFloat32Bit(cleanValue(values, corrupt[0].host, 1), 30),
+      n: 1,
+    });
   });
 
   it("takes nothing down: only the data shows it", () => {

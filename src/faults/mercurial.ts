@@ -31,6 +31,7 @@
 // result is hit (the detail gives the value; workloads decide what it was). The trace does
 // not depend on policy: a retired host's core keeps "corrupting" in the trace, and the
 // workloads ignore results from hosts that no longer compute.
+import type { KeyedHash } from "../sim/hash.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { HostFlag } from "../fleet/state.js";
@@ -76,19 +77,14 @@ export function setFloat32Bit(x: number, bit: number): number {
   return scratch[0];
 }
 
-function mix32(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
-  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
-  return (x ^ (x >>> 16)) >>> 0;
-}
-
 /**
  * The clean result the `n`th corruption of `host` hits: gradient-like, |x| in
- * [1e-5, 1e-1), either sign, exactly a float32. A pure function of (host, n).
+ * [1e-5, 1e-1), either sign, exactly a float32. A pure function of (seed, host, n): the
+ * keyed hash `values` (src/sim/hash.ts, "faults.mercurial.value").
  */
-export function cleanValue(host: number, n: number): number {
-  const a = mix32(host ^ mix32(n + 0x9e3779b9));
-  const b = mix32(a + 0x632be5ab);
+export function cleanValue(values: KeyedHash, host: number, n: number): number {
+  const a = values.u32(host, n);
+  const b = values.u32(host, n, 1);
   const magnitude = 10 ** (-5 + (4 * a) / 2 ** 32);
   return Math.fround(b & 1 ? -magnitude : magnitude);
 }
@@ -107,12 +103,15 @@ class MercurialCores {
   private readonly groups: Group[] = [];
   private readonly kind: number;
   private readonly ref: FleetRef = { kind: "host", index: 0 };
+  /** The clean results the cores corrupt (cleanValue). */
+  private readonly values: KeyedHash;
 
   constructor(
     private readonly env: FaultEnv,
     private readonly rng: Rng,
   ) {
     this.kind = env.sim.defineEvent("mercurial.corrupt", (g) => this.corrupt(g));
+    this.values = env.sim.streams.hash("faults.mercurial.value");
   }
 
   /** Makes `hosts` mercurial now (ground-truth records) and starts their corruptions. */
@@ -133,7 +132,7 @@ class MercurialCores {
     const i = this.rng.int(group.hosts.length);
     const host = group.hosts[i];
     const n = ++group.counts[i];
-    const before = cleanValue(host, n);
+    const before = cleanValue(this.values, host, n);
     const after = setFloat32Bit(before, group.bit);
     this.ref.index = host;
     this.env.trace.emit(MERCURIAL_CORRUPT, this.ref, { detail: { bit: group.bit, before, after, n } });

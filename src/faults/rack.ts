@@ -9,8 +9,11 @@
 //               or one duration); a host also down from another fault comes back only
 //               when both are repaired.
 //   rack.wonky: a `correlated` record with the packet `loss` fraction, lasting
-//               `wonkyFor`; hosts stay up and nothing in the host state changes: the
-//               network and workload layers read the record (listeners) and drop packets.
+//               `wonkyFor`; hosts stay up, and the rack's loss in force is kept in
+//               fleet.rackLoss (trace.packetLoss: the largest of overlapping episodes).
+//               Services see their leaf answers from its hosts lost and resent
+//               (src/workloads/serving/window.ts); a training job's participants there run
+//               their steps slower (src/workloads/training/pool.ts).
 // A rack may fail or go wonky again while still failed or wonky; the injector never reads
 // host state, so the trace does not depend on any policy.
 //
@@ -34,7 +37,6 @@
 // direction, latency without loss, and racks that fail repeatedly (a bad switch model).
 import { isScalar } from "yaml";
 import type { Fleet } from "../fleet/fleet.js";
-import type { FleetRef } from "../fleet/ref.js";
 import { BAD, duration, fraction, map, maybe, object, opt, type Validator } from "../base/schema.js";
 import { EXPECT_DURATION, parseDuration, UnitError } from "../base/units.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
@@ -102,8 +104,7 @@ function failRack(env: FaultEnv, rack: number, repairSec: number, cause: string)
 }
 
 function wonkyRack(env: FaultEnv, rack: number, loss: number, forSec: number, cause: string): void {
-  const ref: FleetRef = { kind: "rack", index: rack };
-  env.trace.emit(RACK_WONKY, ref, { untilSec: env.sim.now + forSec, detail: { loss, cause } });
+  env.trace.packetLoss(RACK_WONKY, rack, loss, env.sim.now + forSec, { cause });
 }
 
 class RackInjector implements Injector {

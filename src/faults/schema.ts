@@ -9,10 +9,9 @@ import { scheduledEntry } from "./timeline/entry.js";
 import { timelineFile } from "./timeline/file.js";
 import { checkTimelineTargets } from "./timeline/targets.js";
 
-const models: Validator<{ kind: string; value: unknown; node: unknown }> = variant(
-  Object.fromEntries(Object.entries(FAULT_MODELS).map(([k, m]) => [k, m.schema])),
-  "fault",
-);
+/** A model entry, `- cosmic: { ... }`, checked against the registry as it is now. */
+const models: Validator<{ kind: string; value: unknown; node: unknown }> = (raw, path, ctx) =>
+  variant(Object.fromEntries(Object.entries(FAULT_MODELS).map(([k, m]) => [k, m.schema])), "fault")(raw, path, ctx);
 
 function hasKey(node: unknown, key: string): boolean {
   return isMap(node) && node.items.some((p) => isScalar(p.key) && p.key.value === key);

@@ -71,6 +71,9 @@ export class FaultTrace {
   private readonly persistentSlow = new Map<number, number>();
   /** Transient slowdowns in force, by host, as flat [factor, untilSec, factor, untilSec, ...]. */
   private readonly slowEpisodes = new Map<number, number[]>();
+  private readonly lossEndKind: number;
+  /** Packet-loss episodes in force, by rack, as flat [loss, untilSec, ...]. */
+  private readonly lossEpisodes = new Map<number, number[]>();
   // Hot-path counters in typed arrays: per kind, and per (failure domain x kind) where a
   // domain is a row, then each datacenter, then each link.
   private readonly kindEvents = new Float64Array(CODES);
@@ -96,6 +99,7 @@ export class FaultTrace {
     this.domainEvents = new Float64Array((fleet.rowCount + fleet.dcCount + fleet.linkCount) * CODES);
     this.repairKind = sim.defineEvent("faults.repair", (slot) => this.repair(slot));
     this.slowEndKind = sim.defineEvent("faults.slowEnd", (host) => this.slowEnd(host));
+    this.lossEndKind = sim.defineEvent("faults.lossEnd", (rack) => this.lossEnd(rack));
   }
 
   addListener(l: FaultListener): void {
@@ -180,6 +184,44 @@ export class FaultTrace {
     }
     this.refreshSlowdown(host);
     this.emit(kind, { kind: "host", index: host }, { untilSec, detail: { factor, ...detail }, journal });
+  }
+
+  /**
+   * Rack `rack`'s hosts lose a fraction `loss` of their packets until `untilSec` (a wonky
+   * rack). Episodes may overlap: the rack loses the largest fraction in force
+   * (fleet.rackLoss), and 0 once none remains. Recorded and passed on like `emit`.
+   */
+  packetLoss(kind: FaultKindDecl, rack: number, loss: number, untilSec: number, detail: EventFields = {}): void {
+    let episodes = this.lossEpisodes.get(rack);
+    if (!episodes) this.lossEpisodes.set(rack, (episodes = []));
+    episodes.push(loss, untilSec);
+    this.sim.scheduleAt(Math.max(untilSec, this.sim.now), this.lossEndKind, rack, 0);
+    this.refreshLoss(rack);
+    this.emit(kind, { kind: "rack", index: rack }, { untilSec, detail: { loss, ...detail } });
+  }
+
+  /** Drops the loss episodes of `rack` that have ended and recomputes its loss. */
+  private lossEnd(rack: number): void {
+    const episodes = this.lossEpisodes.get(rack);
+    if (!episodes) return;
+    const now = this.sim.now;
+    let w = 0;
+    for (let i = 0; i < episodes.length; i += 2) {
+      if (episodes[i + 1] > now) {
+        episodes[w++] = episodes[i];
+        episodes[w++] = episodes[i + 1];
+      }
+    }
+    episodes.length = w;
+    if (w === 0) this.lossEpisodes.delete(rack);
+    this.refreshLoss(rack);
+  }
+
+  private refreshLoss(rack: number): void {
+    let loss = 0;
+    const episodes = this.lossEpisodes.get(rack);
+    if (episodes) for (let i = 0; i < episodes.length; i += 2) if (episodes[i] > loss) loss = episodes[i];
+    this.fleet.rackLoss[rack] = loss;
   }
 
   /** Drops the episodes of `host` that have ended and recomputes its slowdown. */

@@ -51,6 +51,11 @@ export class Fleet implements Topology, HostStateArrays, FleetIdIndex {
   readonly correctable: Uint32Array;
   readonly flags: Uint8Array;
   readonly slowdown: Float32Array;
+  /**
+   * Per rack: the fraction of packets its hosts' traffic loses now (a wonky rack; 0 when
+   * none), kept by the fault trace (src/faults/trace.ts) like host slowdowns.
+   */
+  readonly rackLoss: Float32Array;
 
   readonly links: readonly FleetLink[];
 
@@ -100,7 +105,8 @@ export class Fleet implements Topology, HostStateArrays, FleetIdIndex {
       this.linkByKey.set(id, i);
       return { id, a: this.dcByName.get(l.a)!, b: this.dcByName.get(l.b)!, latencySec: l.latencySec, bandwidthBitsPerSec: l.bandwidthBitsPerSec };
     });
-    this.allArrays = [...Object.values(t), ...Object.values(s)];
+    this.rackLoss = new Float32Array(this.rackCount);
+    this.allArrays = [...Object.values(t), ...Object.values(s), this.rackLoss];
   }
 
   // ---- hierarchy ----------------------------------------------------------------------
@@ -418,5 +424,6 @@ export class Fleet implements Topology, HostStateArrays, FleetIdIndex {
   /** Back to a pristine fleet (all hosts UP, counters zero), topology untouched. */
   resetState(): void {
     resetHostState(this);
+    this.rackLoss.fill(0);
   }
 }

@@ -77,7 +77,6 @@ export class Lane {
     // The trace writes through a JournalSink; a lane only needs `record`.
     this.layer = scenarioFaultLayer(scenario, { seed, horizonSec, journal: sink as never });
     this.detector = new MemoryDetector(this.layer.sim, this.layer.fleet, this.layer.trace, {
-      seed,
       horizonSec,
       sink: this.buffer,
       onSilent: (host) => {
@@ -93,7 +92,6 @@ export class Lane {
         fleet,
         trace,
         rng: sim.streams.get(`workloads.${w.spec.name}`),
-        seed,
         horizonSec,
         record: (t, at, f) => this.buffer.record(t, at, f),
         notifiesSilentCorruption: true,

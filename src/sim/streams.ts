@@ -1,4 +1,5 @@
-// Named random streams derived from the scenario seed.
+// Named random streams derived from the scenario seed, and named keyed hashes (./hash.ts)
+// for the few values that must be a pure function of (seed, name, keys).
 //
 // Each stream is seeded from "<seed>/<name>" alone, so it is a pure function of the
 // scenario seed and its own name: adding, removing or using another stream never shifts
@@ -12,10 +13,12 @@
 // arithmetic that V8 keeps unboxed. Its outputs have 32 bits; Rng joins two per uniform
 // to get 53 bits.
 import seedrandom from "seedrandom";
+import { KeyedHash } from "./hash.js";
 import { Rng } from "./rng.js";
 
 export class Streams {
   private readonly byName = new Map<string, Rng>();
+  private readonly hashes = new Map<string, KeyedHash>();
 
   constructor(readonly seed: number) {
     if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
@@ -29,6 +32,19 @@ export class Streams {
       this.byName.set(name, rng);
     }
     return rng;
+  }
+
+  /**
+   * The keyed hash called `name` (./hash.ts): numbers that are a pure function of the
+   * seed, the name and keys, for randomness that must not depend on what was drawn before.
+   */
+  hash(name: string): KeyedHash {
+    let h = this.hashes.get(name);
+    if (h === undefined) {
+      h = new KeyedHash(this.seed, name);
+      this.hashes.set(name, h);
+    }
+    return h;
   }
 
   /** Names of the streams handed out so far, in order of first use. */

@@ -35,10 +35,8 @@ export interface WorkloadEnv {
   fleet: Fleet;
   /** Listen with trace.addListener(this): faults and repairs as they happen. */
   trace: FaultTrace;
-  /** The workload's own stream, `workloads.<name>`: identical in every lane. */
+  /** The workload's own stream, `workloads.<name>`: identical in every lane. Values that must not depend on draws come from sim.streams.hash(name). */
   rng: Rng;
-  /** The run's seed, for counter-based draws that must not depend on policy. */
-  seed: number;
   /** The simulated horizon in seconds. */
   horizonSec: number;
   /** Writes a journal record (the lane adds the policy name). */

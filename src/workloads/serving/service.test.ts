@@ -37,7 +37,6 @@ function harness(seed = 1, spec: Partial<ServingSpec> = {}, policy: Partial<Poli
       fleet: h.fleet,
       trace: h.trace,
       rng: h.sim.streams.get("workloads.search"),
-      seed,
       horizonSec,
       record: (t, at, fields) => records.push({ t, at, fields }),
     },

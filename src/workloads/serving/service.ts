@@ -61,8 +61,8 @@ export const SERVING_METRICS = [
   metric("serving.quarantined", "count", "replicas taken out of rotation after a failed end-to-end CRC"),
 ].map((m) => ({ ...m, instanced: true as const }));
 
-/** The fault effects the service reacts to: hosts down (failover), slow hosts, defective cores (src/faults/kind.ts). */
-export const SERVING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "corrupt:core"];
+/** The fault effects the service reacts to: hosts down (failover), slow hosts, defective cores, lossy racks (src/faults/kind.ts). */
+export const SERVING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "corrupt:core", "link:rack-loss"];
 
 /** `p999` of `serving.p999`. */
 const suffixOf = (name: string) => name.slice("serving.".length);
@@ -120,6 +120,7 @@ export class ServingService implements Workload, FaultListener {
       slowdown: new Float64Array(n),
       corruptP: new Float64Array(n),
       mercurialP: new Float64Array(n),
+      lossP: new Float64Array(n),
     };
     this.sim = new WindowSim({
       shards: spec.shards,
@@ -192,6 +193,7 @@ export class ServingService implements Workload, FaultListener {
       const flags = fleet.flags[h];
       c.corruptP[i] = flags & HostFlag.CORRUPT ? corruptReads : 0;
       c.mercurialP[i] = flags & HostFlag.MERCURIAL ? mercurialReads : 0;
+      c.lossP[i] = fleet.rackLoss[fleet.rackOf[h]];
     }
     return c;
   }
@@ -206,7 +208,7 @@ export class ServingService implements Workload, FaultListener {
       measureSec: this.spec.sample.windowSec,
       arrivals: env.sim.streams.get(`workloads.${name}.w${k}`),
       client: env.sim.streams.get(`workloads.${name}.w${k}.client`),
-      payloadSeed: (env.seed * 7919 + k) >>> 0,
+      payloadSeed: env.sim.streams.hash(`workloads.${name}.payload`).u32(k),
       latencies: this.hist,
       onQuarantine: (rep) => {
         this.quarantined[rep] = 1;

@@ -222,6 +222,36 @@ describe("failures inside a window", () => {
     expect(r.stats.late + r.stats.unavailable).toBeGreaterThan(0);
   });
 
+  it("a replica on a wonky rack answers late by 200 ms x (2^k - 1) after k lost tries, q = 1 - (1 - p)^2 each", () => {
+    // One shard, one replica losing half its packets: q = 0.75. A query is one leaf; with a
+    // deterministic 1 ms service at low load, its latency is 1 ms + the resend delay.
+    const cond = healthyReplicas(1);
+    cond.lossP[0] = 0.5;
+    const r = simulate({ qps: 20, deadlineSec: 1000, service: { dist: "deterministic", meanSec: 0.001 } }, 4000, 3, { warmupSec: 0, cond });
+    const n = r.latencies.length;
+    expect(n).toBeGreaterThan(70_000);
+    const q = 0.75;
+    // P(k = 0) = 1 - q; P(k = 1) = q (1 - q); P(k >= 2) = q^2 (one resend: 0.2 s; two: 0.6 s)
+    const share = (lo: number, hi: number) => r.latencies.filter((x) => x >= lo && x < hi).length / n;
+    const within = (p: number, got: number) => expect(Math.abs(got - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
+    within(1 - q, share(0, 0.1));
+    within(q * (1 - q), share(0.19, 0.21));
+    within(q * q * (1 - q), share(0.59, 0.61));
+    // A healthy replica answers in 1 ms and a few ms of queueing at most.
+    const healthy = simulate({ qps: 20, deadlineSec: 1000, service: { dist: "deterministic", meanSec: 0.001 } }, 100, 3, { warmupSec: 0 });
+    expect(Math.max(...healthy.latencies)).toBeLessThan(0.01);
+  });
+
+  it("a wonky replica still in rotation makes a deadline-bound service late (the health check does not see packet loss)", () => {
+    const cond = healthyReplicas(12);
+    for (const i of [0, 3, 6, 9]) cond.lossP[i] = 0.5; // replica 0 of every shard on the wonky rack
+    const plain = simulate({ ...base, policy: { retries: 0 } }, 20, 4, { warmupSec: 0, cond });
+    const healthy = simulate({ ...base, policy: { retries: 0 } }, 20, 4, { warmupSec: 0 });
+    expect(healthy.stats.late).toBe(0);
+    // About a third of the leaves go to a lossy replica and 3 in 4 of those are late.
+    expect(plain.stats.late / plain.stats.queries).toBeGreaterThan(0.5);
+  });
+
   it("with a retry, the requests swallowed by a dead replica are retried when it is found", () => {
     const cond = healthyReplicas(12);
     cond.up[0] = 0;

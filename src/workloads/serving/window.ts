@@ -28,6 +28,14 @@
 //   Retries (policy `retries`, `retryBudget`, `leafTimeout`) resend a failed leaf to
 //   another replica; a leaf request timed out by `leafTimeout` is cancelled first (an
 //   answer it gives later is dropped).
+// - Packet loss. A replica on a wonky rack (fleet.rackLoss: a fraction p of its packets
+//   lost) fails each try of a leaf exchange with probability q = 1 - (1 - p)^2 (the request
+//   or the answer lost); each failed try costs one retransmission timeout, 200 ms doubling
+//   after every loss (Linux's TCP_RTO_MIN and the exponential backoff of RFC 6298 §5.5),
+//   so after k failed tries the answer arrives 200 ms x (2^k - 1) late (k drawn when the
+//   service ends; at most MAX_LOST_TRIES). Our model of Dean's "wonky racks" (LADIS 2009:
+//   50% packet loss on 40-80 machines): health checks that go through still keep such a
+//   replica in rotation.
 // - Corruption. An answer from a host with silently corrupted memory reads the bad data
 //   with probability corruptReads; one from a host with a defective core is miscomputed
 //   with probability mercurialReads. Each such answer is built as real bytes (a payload of
@@ -71,6 +79,11 @@ import { WindowEvents } from "./events.js";
 import type { ServiceSampler } from "./latency.js";
 import { RecentLatency } from "./recent.js";
 
+/** Linux's minimum TCP retransmission timeout (TCP_RTO_MIN), seconds: the first resend of a lost packet. */
+export const TCP_RTO_MIN_SEC = 0.2;
+/** Tries lost in a row after which the draw stops (the answer is then seconds late, past any deadline). */
+const MAX_LOST_TRIES = 8;
+
 /** Bytes of a leaf answer built for a corruption check. */
 export const PAYLOAD_BYTES = 64;
 
@@ -104,6 +117,8 @@ export interface ReplicaConditions {
   corruptP: Float64Array;
   /** Probability an answer is miscomputed by a defective core. */
   mercurialP: Float64Array;
+  /** Fraction of packets the replica's rack loses (a wonky rack; 0: none). */
+  lossP: Float64Array;
 }
 
 export function healthyReplicas(n: number): ReplicaConditions {
@@ -114,6 +129,7 @@ export function healthyReplicas(n: number): ReplicaConditions {
     slowdown: new Float64Array(n).fill(1),
     corruptP: new Float64Array(n),
     mercurialP: new Float64Array(n),
+    lossP: new Float64Array(n),
   };
 }
 
@@ -704,7 +720,8 @@ export class WindowSim {
     const q = this.queryOf(l);
     const t = this.now;
     if (this.rCancelAt[r] > t && this.lState[l] === PENDING && !(this.qFlags[q] & FINISHED)) {
-      const at = t + this.cfg.rttSec;
+      const lp = this.cond.lossP[rep];
+      const at = t + this.cfg.rttSec + (lp > 0 ? this.resendDelaySec(lp) : 0);
       let wrong = false;
       const cp = this.cond.corruptP[rep];
       const mp = this.cond.mercurialP[rep];
@@ -728,6 +745,15 @@ export class WindowSim {
     }
     this.release(r);
     this.tryStart(rep);
+  }
+
+  /** Seconds the exchange with a replica losing a fraction `p` of its packets lost to retransmissions (see the header). */
+  private resendDelaySec(p: number): number {
+    const q = 1 - (1 - p) * (1 - p);
+    const C = this.o.client;
+    let k = 0;
+    while (k < MAX_LOST_TRIES && C.next() < q) k++;
+    return TCP_RTO_MIN_SEC * (2 ** k - 1);
   }
 
   /**

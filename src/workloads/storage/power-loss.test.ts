@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { failsToReboot, powerLossUniform } from "./power-loss.js";
+import { KeyedHash } from "../../sim/hash.js";
+import { failsToReboot } from "./power-loss.js";
+
+const noReboot = (seed: number) => new KeyedHash(seed, "storage.noReboot");
+const powerLossUniform = (seed: number, host: number, atSec: number) => noReboot(seed).uniform(host, atSec);
 
 describe("hosts that do not come back from a power loss", () => {
   it("fail at the configured fraction: 1% of 200,000 (host, outage) pairs within 4 standard deviations", () => {
     let n = 0;
     const trials = 200_000;
-    for (let i = 0; i < trials; i++) if (failsToReboot(42, i % 5000, 3600 * (1 + Math.floor(i / 5000)), 0.01)) n++;
+    for (let i = 0; i < trials; i++) if (failsToReboot(noReboot(42), i % 5000, 3600 * (1 + Math.floor(i / 5000)), 0.01)) n++;
     const sd = Math.sqrt(trials * 0.01 * 0.99);
     expect(Math.abs(n - trials * 0.01)).toBeLessThan(4 * sd);
   });
@@ -26,7 +30,7 @@ describe("hosts that do not come back from a power loss", () => {
   });
 
   it("never fails a host at fraction 0, always at 1", () => {
-    expect(failsToReboot(1, 5, 10, 0)).toBe(false);
-    expect(failsToReboot(1, 5, 10, 1)).toBe(true);
+    expect(failsToReboot(noReboot(1), 5, 10, 0)).toBe(false);
+    expect(failsToReboot(noReboot(1), 5, 10, 1)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DISK_FAIL } from "../../faults/disk.js";
+import { DISK_FAIL, DISK_SLOW } from "../../faults/disk.js";
 import { busbarModel } from "../../faults/power.js";
 import { hostCrashModel } from "../../faults/host.js";
 import { DAY, HOUR, MINUTE } from "../../faults/testing.js";
@@ -315,5 +315,90 @@ describe("invariants under every fault at once", () => {
     expect(m["storage.reReplicatedBytes"]).toBeGreaterThan(0);
     // Determinism: the same seed gives the same metrics.
     expect(run(21).store.metrics(120 * DAY)).toEqual(m);
+  });
+});
+
+describe("slow disks (disk.slow)", () => {
+  const blockBytes = 64 * 2 ** 20;
+  /** Copier seconds per copy at 1 MB/s per host, 100 hosts up. */
+  const c = blockBytes / (1e6 * N);
+  const slowDisks = (h: ReturnType<typeof storeHarness>["h"], hosts: number[], atSec: number, forSec: number, factor: number) =>
+    h.sim.at(atSec, () => {
+      for (const host of hosts)
+        for (let d = 0; d < 4; d++) h.trace.emit(DISK_SLOW, { kind: "host", index: host }, { untilSec: atSec + forSec, detail: { disk: d, factor } });
+    });
+  const reReplicatedBy = (records: ReturnType<typeof storeHarness>["records"]) => {
+    const done = records.filter((r) => r.t === "milestone" && r.fields.event === "re-replicated");
+    expect(done).toHaveLength(1);
+    return { copies: done[0].fields.copies as number, at: done[0].fields.completedAt as number };
+  };
+
+  it("a copy read from a slow disk takes `factor` times as long: the next copy waits for it", () => {
+    // Two copies: every block of the failed disk has one source, and every disk is 3x slow.
+    const { h, store, records } = storeHarness(FLEET, { blocks: 5_000, blockBytes }, { replication: 2, reReplication: 1e6 }, 5);
+    const n = store.table.disks.held[store.table.diskId(42, 1)];
+    slowDisks(
+      h,
+      Array.from({ length: N }, (_, i) => i),
+      HOUR - 1,
+      DAY,
+      3,
+    );
+    h.sim.at(HOUR, () => h.trace.emit(DISK_FAIL, { kind: "host", index: 42 }, { untilSec: HOUR + DAY, detail: { disk: 1 } }));
+    h.sim.run({ until: 2 * DAY });
+    const r = reReplicatedBy(records);
+    expect(r.copies).toBe(n);
+    // Copy k completes at k c plus the extra (3 - 1) c of every copy before it.
+    expect((r.at - HOUR) / (c * (n + (n - 1) * 2))).toBeCloseTo(1, 9);
+    expect(store.audit()).toEqual([]);
+  });
+
+  it("re-replication reads a copy on a disk that runs normally when the block has one", () => {
+    // Three copies; every disk of hosts 50..99 runs 20x slow. A block of the failed disk
+    // (on host 42) pays the factor only when both its other copies are on slow hosts.
+    const { h, store, records } = storeHarness(FLEET, { blocks: 5_000, blockBytes }, { replication: 3, reReplication: 1e6 }, 5);
+    const failed = store.table.diskId(42, 1);
+    const n = store.table.disks.held[failed];
+    let slowOnly = 0;
+    for (let b = 0; b < 5_000; b++) {
+      const v = store.block(b);
+      const k = v.hosts.indexOf(42);
+      if (k < 0 || store.table.slotDisk[b * store.table.perBlock + k] !== 1) continue;
+      if (v.hosts.every((host, i) => i === k || v.states[i] === EMPTY || host >= 50)) slowOnly++;
+    }
+    expect(slowOnly).toBeGreaterThan(10);
+    expect(slowOnly).toBeLessThan(n / 2);
+    slowDisks(
+      h,
+      Array.from({ length: 50 }, (_, i) => 50 + i),
+      HOUR - 1,
+      DAY,
+      20,
+    );
+    h.sim.at(HOUR, () => h.trace.emit(DISK_FAIL, { kind: "host", index: 42 }, { untilSec: HOUR + DAY, detail: { disk: 1 } }));
+    h.sim.run({ until: 2 * DAY });
+    const r = reReplicatedBy(records);
+    expect(r.copies).toBe(n);
+    // Reading the first copy of each block blindly would pay 20x for about half of them.
+    const took = (r.at - HOUR) / c;
+    expect(took).toBeGreaterThanOrEqual(n + 19 * (slowOnly - 1) - 1e-6);
+    expect(took).toBeLessThanOrEqual(n + 19 * slowOnly + 1e-6);
+    expect(store.audit()).toEqual([]);
+  });
+
+  it("the scrub reaches a damaged copy on a slow disk when the slow episode ends", () => {
+    const interval = DAY;
+    const { h, store, records, damage } = storeHarness(FLEET, { blocks: 2_000 }, { replication: 3, scrub: interval }, 4);
+    const slot = 17 * store.table.perBlock;
+    const host = store.table.slotHost[slot];
+    const disk = store.table.slotDisk[slot];
+    h.sim.at(HOUR - 1, () => h.trace.emit(DISK_SLOW, { kind: "host", index: host }, { untilSec: HOUR + 3 * DAY, detail: { disk, factor: 10 } }));
+    damage(slot, HOUR);
+    h.sim.run({ until: 6 * DAY });
+    const found = records.filter((r) => r.fields.action === "lse-found");
+    expect(found).toHaveLength(1);
+    // A scrub pass would have found it within a day; the slow disk held it back to the end.
+    expect(found[0].at).toBe(HOUR + 3 * DAY);
+    expect(store.metrics(h.sim.now)["storage.lseFoundByScrub"]).toBe(1);
   });
 });

@@ -12,9 +12,16 @@
 //     excess deleted, as HDFS does, the copy to delete drawn uniformly (a copy on a dead
 //     host is forgotten instead only when its block has no free slot, see ./blocks.ts).
 //   - power.busbar, power.pdu, power.utility: when the power returns, each host that lost
-//     it fails to come back with probability `noRebootAfterPowerLoss`, decided by a hash of
-//     (seed, host, time of the loss) (./power-loss.ts): its disks are lost. This, not the
+//     it fails to come back with probability `noRebootAfterPowerLoss`, decided by the keyed
+//     hash of (host, time of the loss) (./power-loss.ts): its disks are lost. This, not the
 //     outage itself, is what loses data after power events (Cidon et al., ATC 2013).
+//   - disk.slow: the disk runs `factor` times slower until the episode ends (a fail-slow
+//     disk). Re-replication reads another live copy when it can; a copy it must read from
+//     the slow disk uses `factor` times the copier's time, so the copies after it wait that
+//     much longer (the copier is a fluid at the store's bandwidth). The scrub backs off the
+//     struggling disk and reaches its damaged copies when the episode ends, as scrubbers
+//     yield to client I/O (HDFS's block scanner throttles itself per volume). Our model;
+//     Gunawi et al., "Fail-Slow at Scale", FAST 2018, report such disks without rates.
 //   - disk.lse: a latent sector error damages the copy at that byte of the disk, if any
 //     (./disks.ts), silently: the store still counts it as live. A scrub (the policy's
 //     `scrub` interval, ./scrub.ts) or a read of the copy as the source of a
@@ -84,7 +91,7 @@ export type StoreSettings = StoragePolicy & { placement: Placement };
 /** Longest the copier sleeps while it has work, simulated seconds. */
 const WAKE_SEC = 60;
 /** The fault effects the store reacts to (src/faults/kind.ts). */
-export const STORE_CONSUMES: readonly EffectKey[] = ["down:hosts", "down:disk", "errors:disk-sector"];
+export const STORE_CONSUMES: readonly EffectKey[] = ["down:hosts", "down:disk", "errors:disk-sector", "slow:disk"];
 
 /** One block as a test sees it. */
 export interface BlockView {
@@ -123,6 +130,10 @@ export class ReplicatedStore implements Workload, FaultListener {
   private readonly powerLossAt: Float64Array;
   /** Per disk: the time it holds copies again after a failure (0: present). */
   private readonly diskBackAt: Float64Array;
+  /** Disks running slow: disk id -> [factor, until] (dropped once past). */
+  private readonly slowDisks = new Map<number, [number, number]>();
+  /** Copier seconds owed by a copy read from a slow disk: the next copy waits this much longer. */
+  private copyDebtSec = 0;
   /** Damaged copies nobody has found yet: slot -> time of the damage. */
   private readonly damagedAt = new Map<number, number>();
   private upHosts: number;
@@ -211,6 +222,14 @@ export class ReplicatedStore implements Workload, FaultListener {
       this.sync();
       this.diskFailed(e.host, e.detail.disk as number, e.untilSec);
       this.reportLoss(kind.name);
+    } else if (effect.class === "slow" && effect.on === "disk") {
+      if (e.host < this.start || e.host >= this.end) return;
+      const d = e.detail.disk as number;
+      if (!(d >= 0 && d < this.table.hostDisks[e.host - this.start])) return;
+      const id = this.table.diskId(e.host, d);
+      const was = this.slowDisks.get(id);
+      const factor = Math.max(Number(e.detail.factor ?? 1), was && was[1] > e.at ? was[0] : 1);
+      this.slowDisks.set(id, [factor, Math.max(e.untilSec, was?.[1] ?? 0)]);
     } else if (effect.class === "errors" && effect.on === "disk-sector") {
       if (e.host < this.start || e.host >= this.end) return;
       this.sync();
@@ -286,7 +305,7 @@ export class ReplicatedStore implements Workload, FaultListener {
     const lossAt = this.powerLossAt[i];
     if (!Number.isNaN(lossAt)) {
       this.powerLossAt[i] = NaN;
-      if (failsToReboot(this.env.seed, h, lossAt, this.spec.noRebootFraction)) {
+      if (failsToReboot(this.sim.streams.hash("storage.noReboot"), h, lossAt, this.spec.noRebootFraction)) {
         this.hostsNotRebooted++;
         const copies = this.collectHost(h);
         this.env.record("recovery", this.sim.now, { store: this.name, action: "host-lost", host: this.fleet.hostId(h), copies, powerLostAt: lossAt });
@@ -367,13 +386,18 @@ export class ReplicatedStore implements Workload, FaultListener {
 
   private scheduleScrub(s: number, intervalSec: number): void {
     const id = this.table.diskId(this.table.slotHost[s], this.table.slotDisk[s]);
-    const wait = secondsUntilScrubbed(this.sim.now, intervalSec, scrubPhase(id), this.table.whereOnDisk(s));
+    const wait = secondsUntilScrubbed(this.sim.now, intervalSec, scrubPhase(this.sim.streams.hash("storage.scrub.phase"), id), this.table.whereOnDisk(s));
     this.sim.schedule(wait, this.scrubKind, s, this.damagedAt.get(s)!);
   }
 
   private scrubReached(s: number, damagedAtSec: number): void {
     if (this.damagedAt.get(s) !== damagedAtSec || this.table.slotState[s] !== DAMAGED) return; // gone or replaced
     const h = this.table.slotHost[s];
+    const slowUntil = this.slowUntil(this.table.diskId(h, this.table.slotDisk[s]));
+    if (slowUntil > this.sim.now) {
+      this.sim.scheduleAt(slowUntil, this.scrubKind, s, damagedAtSec); // the scrub backs off a slow disk
+      return;
+    }
     const interval = this.settings.scrub as number;
     if (this.down[h - this.start]) {
       this.sim.schedule(interval, this.scrubKind, s, damagedAtSec); // read on the next pass
@@ -464,7 +488,8 @@ export class ReplicatedStore implements Workload, FaultListener {
         break;
       }
     }
-    this.nextCopyAt = this.queue.queued > 0 && this.upHosts > 0 ? at + this.copySec() : Infinity;
+    this.nextCopyAt = this.queue.queued > 0 && this.upHosts > 0 ? at + this.copySec() + this.copyDebtSec : Infinity;
+    this.copyDebtSec = 0;
     if (this.nextCopyAt === Infinity && this.copiesSinceIdle > 0) {
       this.env.record("milestone", this.sim.now, {
         store: this.name,
@@ -488,8 +513,10 @@ export class ReplicatedStore implements Workload, FaultListener {
     for (let s = base; s < base + S && j < 0; s++) if (t.slotState[s] === EMPTY) j = s;
     for (let s = base; s < base + S && j < 0; s++) if (this.dead[t.slotHost[s] - this.start]) j = s;
     if (j < 0) return false;
-    // A source: a live copy; reading a damaged one finds its damage.
+    // A source: a live copy, on a disk that is not running slow when there is one; reading
+    // a damaged one finds its damage.
     let src = -1;
+    let slowSrc = -1;
     for (let s = base; s < base + S && src < 0; s++) {
       if (s === j || t.slotState[s] === EMPTY || this.down[t.slotHost[s] - this.start]) continue;
       if (t.slotState[s] === DAMAGED) {
@@ -505,7 +532,16 @@ export class ReplicatedStore implements Workload, FaultListener {
         this.loseCopy(s);
         continue;
       }
+      if (this.slowDisks.size > 0 && this.slowUntil(t.diskId(t.slotHost[s], t.slotDisk[s])) > this.clockSec) {
+        if (slowSrc < 0) slowSrc = s;
+        continue;
+      }
       src = s;
+    }
+    let readFactor = 1;
+    if (src < 0 && slowSrc >= 0 && t.slotState[slowSrc] === GOOD) {
+      src = slowSrc;
+      readFactor = this.slowDisks.get(t.diskId(t.slotHost[src], t.slotDisk[src]))![0];
     }
     if (src < 0) return false;
     let others = 0;
@@ -525,8 +561,20 @@ export class ReplicatedStore implements Workload, FaultListener {
     t.place(j, target, this.present);
     this.adjust(b, 1 - (old === GOOD ? 1 : 0), 1, 1);
     this.reReplicatedBytes += this.blockBytes;
+    this.copyDebtSec += (readFactor - 1) * this.copySec();
     this.fileForRepair(b);
     return true;
+  }
+
+  /** When disk `id`'s slow episode ends (0: not slow); a past episode is forgotten. */
+  private slowUntil(id: number): number {
+    const v = this.slowDisks.get(id);
+    if (!v) return 0;
+    if (v[1] <= this.clockSec) {
+      this.slowDisks.delete(id);
+      return 0;
+    }
+    return v[1];
   }
 
   private hasDisk(i: number): boolean {

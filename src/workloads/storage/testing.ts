@@ -58,7 +58,6 @@ export function storeHarness(
       fleet: h.fleet,
       trace: h.trace,
       rng: h.sim.streams.get(`workloads.${full.name}`),
-      seed,
       horizonSec,
       record: (t, at, fields) => void records.push({ t, at, fields }),
     },

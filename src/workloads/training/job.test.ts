@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RACK_WONKY } from "../../faults/rack.js";
 import { HOST_CRASH } from "../../faults/host.js";
 import { MERCURIAL_CORRUPT } from "../../faults/mercurial.js";
 import { LINK_LATENCY } from "../../faults/network.js";
@@ -29,7 +30,6 @@ function world(o: { fleet?: FleetSpecOverrides; spec: Partial<TrainingSpec>; pol
     fleet: h.fleet,
     trace: h.trace,
     rng: h.sim.streams.get("workloads.pretrain"),
-    seed: o.seed ?? 1,
     horizonSec: 365 * 86400,
     record: (t, at, f) => void records.push({ t, at, f }),
     notifiesSilentCorruption: o.notified,
@@ -137,6 +137,30 @@ describe("training job", () => {
     expect(v.job.metrics()["training.slowDrains"]).toBe(0);
     expect(v.job.slowdown).toBe(1.5);
     expect(m["training.stepsDone"]).toBeGreaterThan(v.job.metrics()["training.stepsDone"]);
+  });
+
+  it("a wonky rack slows its participants' steps by 1/(1-p)^2 while it lasts; drainSlowerThan drains them", () => {
+    // 8 hosts, 4 per rack: rack 0 (hosts 0-3) loses half its packets from 0 to 1 h.
+    const noCkpt = { checkpoint: { kind: "fixed" as const, seconds: 100 * HOUR } };
+    const w = world({ spec: {}, policy: noCkpt });
+    w.trace.packetLoss(RACK_WONKY, 0, 0.5, HOUR);
+    w.sim.runUntil("30m");
+    expect(w.job.slowdown).toBe(4);
+    w.sim.runUntil("2h");
+    expect(w.job.slowdown).toBe(1);
+    expect(w.job.metrics()["training.stepsDone"]).toBe(3600 / 16 + 3600 / 4);
+    // A wonky rack without participants changes nothing (hosts 8-15 are not in the job).
+    const v = world({ spec: {}, policy: noCkpt });
+    v.trace.packetLoss(RACK_WONKY, 3, 0.5, HOUR);
+    v.sim.runUntil("2h");
+    expect(v.job.metrics()["training.stepsDone"]).toBe(7200 / 4);
+    // A policy that drains slow hosts swaps the rack's participants for spares at the first checkpoint.
+    const d = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 600 }, spares: 1, drainSlowerThan: 1.3 } });
+    d.trace.packetLoss(RACK_WONKY, 0, 0.5, 4 * HOUR);
+    d.sim.runUntil("1h");
+    expect(d.job.metrics()["training.slowDrains"]).toBe(4);
+    expect(d.job.participants().every((h) => h >= 4)).toBe(true);
+    expect(d.job.slowdown).toBe(1);
   });
 
   it("a straggler slows every step by its factor while it lasts", () => {

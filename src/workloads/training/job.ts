@@ -37,7 +37,7 @@ import { JobTally } from "./tally.js";
 import { DEFAULT_GRADIENT_GB, DEFAULT_OVERLAP, type TrainingSpec } from "./schema.js";
 
 /** The fault effects a training job reacts to (src/faults/kind.ts). */
-export const TRAINING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "link:cut", "link:latency", "corrupt:result"];
+export const TRAINING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "link:cut", "link:latency", "link:rack-loss", "corrupt:result"];
 
 const RUN = 0;
 const CKPT = 1;
@@ -166,11 +166,13 @@ export class TrainingJob implements Workload, FaultListener {
   onFault(e: FaultEvent): void {
     if (this.phase === DONE) return;
     const effect = e.kind.effect;
-    if (effect.class === "slow" && effect.on === "host") {
-      if (this.pool.has(e.host)) {
-        this.slowChanged(e.host);
-        if (e.untilSec < Infinity) this.sim.scheduleAt(Math.max(e.untilSec, this.sim.now), this.slowKind, e.host, 0);
-      }
+    // A straggler, or a lossy rack (./pool.ts): its pool hosts run slower while it lasts.
+    if ((effect.class === "slow" && effect.on === "host") || (effect.class === "link" && effect.on === "rack-loss")) {
+      if (!e.ref) return;
+      this.pool.forHostsOf(e.ref, (h) => {
+        this.slowChanged(h);
+        if (e.untilSec < Infinity) this.sim.scheduleAt(Math.max(e.untilSec, this.sim.now), this.slowKind, h, 0);
+      });
       return;
     }
     if (effect.class === "link" && (effect.on === "cut" || effect.on === "latency")) {

@@ -2,10 +2,24 @@
 // knows which take part now, which are excluded (drained for corrected errors, or
 // quarantined after a corruption), which run slow, and which the job may take: up, not
 // excluded, and accepted by the policy for their speed (src/recovery/training.ts).
+//
+// A host runs slow for itself (fleet.slowdown: a straggler episode, throttling) or for its
+// network: on a wonky rack losing a fraction p of its packets (fleet.rackLoss) each
+// message of its gradient exchange fails a try (request or reply lost) with probability
+// q = 1 - (1 - p)^2 and needs 1 / (1 - q) = 1 / (1 - p)^2 tries on average, so its steps
+// take that many times longer: 4x at Dean's 50% (LADIS 2009). Our model, charged to the
+// whole step as if the job were bound by communication; it leaves out retransmission
+// timeouts, which make a lossy exchange slower still, so it is a lower bound. A policy
+// that drains slow hosts (drainSlowerThan) drains such a participant like a straggler.
 import type { Fleet } from "../../fleet/fleet.js";
 import type { FleetRef } from "../../fleet/ref.js";
 import { HostState } from "../../fleet/state.js";
 import type { TrainingRecovery } from "../../recovery/training.js";
+
+/** How many times longer a step takes behind a rack losing a fraction `loss` of its packets (see above). */
+export function lossSlowdown(loss: number): number {
+  return loss > 0 ? 1 / ((1 - Math.min(loss, 0.99)) * (1 - Math.min(loss, 0.99))) : 1;
+}
 
 export class JobPool {
   /** 1 for a pool host taking part now (index host - first). */
@@ -28,10 +42,7 @@ export class JobPool {
     this.active = new Uint8Array(size);
     this.excluded = new Uint8Array(size);
     this.seenCorrupt = new Uint8Array(size);
-    for (let i = 0; i < size; i++) {
-      const f = fleet.slowdown[first + i];
-      if (f > 1) this.slow.set(first + i, f);
-    }
+    for (let i = 0; i < size; i++) this.slowChanged(first + i);
   }
 
   has(h: number): boolean {
@@ -89,9 +100,9 @@ export class JobPool {
     }
   }
 
-  /** Updates host `h`'s entry in the slow map from the fleet. */
+  /** Updates host `h`'s entry in the slow map from the fleet: its own slowdown and its rack's packet loss. */
   slowChanged(h: number): void {
-    const f = this.fleet.slowdown[h];
+    const f = Math.max(this.fleet.slowdown[h], lossSlowdown(this.fleet.rackLoss[this.fleet.rackOf[h]]));
     if (f > 1) this.slow.set(h, f);
     else this.slow.delete(h);
   }

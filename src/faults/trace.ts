@@ -11,6 +11,7 @@ import type { Fleet } from "../fleet/fleet.js";
 import { HostFlag, HostState } from "../fleet/state.js";
 import type { FleetRef } from "../fleet/ref.js";
 import type { Sim } from "../sim/sim.js";
+import { dropEnded, largestInForce } from "./episodes.js";
 import { type FaultKindDecl, MAX_KIND_CODE } from "./kind.js";
 import { TraceDigest } from "./trace-digest.js";
 import type { EventFields, JournalSink } from "../journal/index.js";
@@ -204,40 +205,19 @@ export class FaultTrace {
   private lossEnd(rack: number): void {
     const episodes = this.lossEpisodes.get(rack);
     if (!episodes) return;
-    const now = this.sim.now;
-    let w = 0;
-    for (let i = 0; i < episodes.length; i += 2) {
-      if (episodes[i + 1] > now) {
-        episodes[w++] = episodes[i];
-        episodes[w++] = episodes[i + 1];
-      }
-    }
-    episodes.length = w;
-    if (w === 0) this.lossEpisodes.delete(rack);
+    if (dropEnded(episodes, this.sim.now) === 0) this.lossEpisodes.delete(rack);
     this.refreshLoss(rack);
   }
 
   private refreshLoss(rack: number): void {
-    let loss = 0;
-    const episodes = this.lossEpisodes.get(rack);
-    if (episodes) for (let i = 0; i < episodes.length; i += 2) if (episodes[i] > loss) loss = episodes[i];
-    this.fleet.rackLoss[rack] = loss;
+    this.fleet.rackLoss[rack] = largestInForce(this.lossEpisodes.get(rack), 0);
   }
 
   /** Drops the episodes of `host` that have ended and recomputes its slowdown. */
   private slowEnd(host: number): void {
     const episodes = this.slowEpisodes.get(host);
     if (!episodes) return;
-    const now = this.sim.now;
-    let w = 0;
-    for (let i = 0; i < episodes.length; i += 2) {
-      if (episodes[i + 1] > now) {
-        episodes[w++] = episodes[i];
-        episodes[w++] = episodes[i + 1];
-      }
-    }
-    episodes.length = w;
-    if (w === 0) {
+    if (dropEnded(episodes, this.sim.now) === 0) {
       this.slowEpisodes.delete(host);
       this.fleet.flags[host] &= ~HostFlag.STRAGGLER;
     }
@@ -245,10 +225,7 @@ export class FaultTrace {
   }
 
   private refreshSlowdown(host: number): void {
-    let factor = this.persistentSlow.get(host) ?? 1;
-    const episodes = this.slowEpisodes.get(host);
-    if (episodes) for (let i = 0; i < episodes.length; i += 2) if (episodes[i] > factor) factor = episodes[i];
-    this.fleet.slowdown[host] = factor;
+    this.fleet.slowdown[host] = largestInForce(this.slowEpisodes.get(host), this.persistentSlow.get(host) ?? 1);
   }
 
   /** Adds to the per-kind counters without a record (aggregated floods, e.g. single-bit upsets). */

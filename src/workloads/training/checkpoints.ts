@@ -1,7 +1,6 @@
 // A training job's checkpoints: the last MAX_CHECKPOINTS committed (oldest first), and the
 // one being written. Each remembers whether model state was clean when it was taken (a
-// rollback after a detected corruption goes to the newest clean one) and the job's
-// downtime total then (so lost work is not counted twice).
+// rollback after a detected corruption goes to the newest clean one).
 
 export interface Checkpoint {
   /** Wall time from which work after it would be redone (end of a sync write; snapshot time of an async one). */
@@ -9,8 +8,6 @@ export interface Checkpoint {
   progress: number;
   /** Taken with no known corruption in the model state. */
   clean: boolean;
-  /** The job's downtime total (restart, wait) when it was taken: not counted twice as lost work. */
-  downSec: number;
 }
 
 export const MAX_CHECKPOINTS = 16;

@@ -93,7 +93,10 @@ describe("training job", () => {
     const m = w.job.metrics();
     expect(m["training.interruptions"]).toBe(1);
     expect(m["training.interruptions.power.busbar"]).toBe(1);
-    expect(m["training.lostWorkHours"] * 3600).toBeCloseTo(3600 - lastCheckpoint + 300, 6);
+    // Lost: the work since the checkpoint, the 5 min restart, and the checkpoint stalls.
+    expect(m["training.lost.redoHours"] * 3600).toBeCloseTo(3600 - lastCheckpoint, 6);
+    expect(m["training.lost.restartHours"] * 3600).toBeCloseTo(300, 6);
+    expect(m["training.lostWorkHours"] * 3600).toBeCloseTo(3600 - lastCheckpoint + 300 + m["training.checkpointStallHours"] * 3600, 6);
     expect(w.job.participants()).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
     const restart = w.records.find((r) => r.t === "recovery")!;
     expect(restart).toMatchObject({ at: 3600, f: { action: "restart", cause: "power.busbar", restoredFrom: lastCheckpoint, lostSec: 3600 - lastCheckpoint } });
@@ -106,7 +109,9 @@ describe("training job", () => {
     const w = world({ spec: { hosts: 8 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 } } });
     w.sim.at("1h", () => w.trace.down(BUSBAR, { kind: "busbar", index: 0 }, { repairSec: 6 * HOUR }));
     w.sim.runUntil("10h");
-    expect(w.job.metrics()["training.lostWorkHours"] * 3600).toBeCloseTo(3600 - 2580 + 6 * HOUR + 300, 6);
+    const m = w.job.metrics();
+    expect(m["training.lost.waitHours"]).toBeCloseTo(6, 9);
+    expect(m["training.lostWorkHours"] * 3600).toBeCloseTo(3600 - 2580 + 6 * HOUR + 300 + m["training.checkpointStallHours"] * 3600, 6);
   });
 
   it("in-memory checkpoints restore a single-host loss faster, not a bus bar loss", () => {
@@ -114,7 +119,8 @@ describe("training job", () => {
       const w = world({ spec: { hosts: 8 }, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, spares: 1, inMemoryCheckpoint: inMemory } });
       w.sim.at("1h", () => w.trace.down(kind === "host" ? HOST_CRASH : BUSBAR, { kind, index: 0 }, { repairSec: HOUR }));
       w.sim.runUntil("3h");
-      return w.job.metrics()["training.lostWorkHours"] * 3600;
+      const m = w.job.metrics();
+      return (m["training.lost.redoHours"] + m["training.lost.restartHours"]) * 3600;
     };
     expect(lost(false, "host")).toBeCloseTo(1020 + 300, 6);
     expect(lost(true, "host")).toBeCloseTo(1020 + 60, 6);
@@ -137,6 +143,65 @@ describe("training job", () => {
     expect(v.job.metrics()["training.slowDrains"]).toBe(0);
     expect(v.job.slowdown).toBe(1.5);
     expect(m["training.stepsDone"]).toBeGreaterThan(v.job.metrics()["training.stepsDone"]);
+  });
+
+  it("counts lost time once, by cause: the causes add up to wall time minus kept work", () => {
+    // Crashes, a straggler, a detection's cost, checkpoints and a shrink: every cause at once.
+    const w = world({
+      spec: {},
+      policy: { checkpoint: { kind: "fixed", seconds: 1800 }, detect: ["crossReplica"], onLoss: "shrink", spares: 0.25 },
+    });
+    crashStream(w, 2 * HOUR, 900);
+    w.sim.at(5 * HOUR, () => w.trace.slow(STRAGGLER, 2, 3, 7 * HOUR));
+    w.sim.runUntil("48h");
+    const m = w.job.metrics();
+    const causes = [
+      "training.lost.redoHours",
+      "training.lost.restartHours",
+      "training.lost.waitHours",
+      "training.checkpointStallHours",
+      "training.lost.slowdownHours",
+      "training.lost.detectionHours",
+      "training.exchangeHours",
+    ];
+    const sum = causes.reduce((a, k) => a + m[k], 0);
+    expect(m["training.lostWorkHours"]).toBeCloseTo(sum, 9);
+    const keptHours = (w.job.progressSteps * 4) / 3600;
+    expect(sum + keptHours).toBeCloseTo(48, 6);
+    for (const k of causes) expect(m[k], k).toBeGreaterThanOrEqual(0);
+    for (const k of [
+      "training.lost.redoHours",
+      "training.lost.restartHours",
+      "training.checkpointStallHours",
+      "training.lost.slowdownHours",
+      "training.lost.detectionHours",
+    ])
+      expect(m[k], k).toBeGreaterThan(0);
+    expect(m["training.interruptions"]).toBeGreaterThan(10);
+  });
+
+  it("does not count the same work twice when it restores from one checkpoint again and again", () => {
+    // One checkpoint at the start, crashes at 1 h and 2 h, 5 min restarts: the first restore
+    // throws away 1 h of work, the second the 55 min computed since the first restart.
+    const w = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: 100 * HOUR }, spares: 0.5 } });
+    w.sim.at(HOUR, () => w.trace.down(HOST_CRASH, { kind: "host", index: 1 }, { repairSec: 60 }));
+    w.sim.at(2 * HOUR, () => w.trace.down(HOST_CRASH, { kind: "host", index: 2 }, { repairSec: 60 }));
+    w.sim.runUntil("3h");
+    const m = w.job.metrics();
+    expect(m["training.lost.redoHours"] * 3600).toBeCloseTo(3600 + 3300, 6);
+    expect(m["training.lost.restartHours"] * 3600).toBeCloseTo(600, 6);
+    expect(m["training.lostWorkHours"] * 3600).toBeCloseTo(3600 + 3300 + 600 + 3 * 3600 * 0.0, 6);
+    expect(m["training.stepsDone"]).toBe(3300 / 4);
+  });
+
+  it("counts a loss as an interruption even while it waits for hosts", () => {
+    // No spares: the first crash leaves the job waiting for the host's 2 h repair; a second
+    // participant crashing meanwhile is an interruption too.
+    const w = world({ spec: {}, policy: { checkpoint: { kind: "fixed", seconds: HOUR }, spares: 0 } });
+    w.sim.at(HOUR, () => w.trace.down(HOST_CRASH, { kind: "host", index: 1 }, { repairSec: 2 * HOUR }));
+    w.sim.at(2 * HOUR, () => w.trace.down(HOST_CRASH, { kind: "host", index: 2 }, { repairSec: 60 }));
+    w.sim.runUntil("4h");
+    expect(w.job.metrics()["training.interruptions"]).toBe(2);
   });
 
   it("a wonky rack slows its participants' steps by 1/(1-p)^2 while it lasts; drainSlowerThan drains them", () => {
@@ -285,14 +350,19 @@ describe("training job across datacenters", () => {
     expect(w.job.metrics()["training.interruptions.link.cut"]).toBe(1);
     expect(w.records.find((r) => r.t === "recovery")).toMatchObject({
       at: 7200,
-      f: { action: "restart", cause: "link.cut", restoredFrom: lastCheckpoint, lostSec: 7200 - lastCheckpoint },
+      f: { action: "restart", cause: "link.cut", restoredFrom: lastCheckpoint },
     });
+    // The steps since the checkpoint are thrown away: their ideal time is redone (their
+    // exchange time counts as exchange).
+    const redo = ((7200 - lastCheckpoint) * 4) / (4 + exchange);
+    expect(w.records.find((r) => r.t === "recovery")!.f.lostSec).toBeCloseTo(redo, 6);
     // At 3h the job has waited the whole hour of the cut: nothing done since the checkpoint.
-    expect(w.job.metrics()["training.lostWorkHours"] * 3600).toBeCloseTo(7200 - lastCheckpoint + HOUR, 6);
+    expect(w.job.metrics()["training.lost.waitHours"] * 3600).toBeCloseTo(HOUR, 6);
+    expect(w.job.metrics()["training.lost.redoHours"] * 3600).toBeCloseTo(redo, 6);
     expect(w.job.metrics()["training.stepsDone"]).toBe(w.job.checkpointTimes().at(-1)!.progress | 0);
     w.sim.runUntil("5h");
     const m = w.job.metrics();
-    expect(m["training.lostWorkHours"] * 3600).toBeCloseTo(7200 - lastCheckpoint + HOUR + 300, 6);
+    expect(m["training.lost.restartHours"] * 3600).toBeCloseTo(300, 6);
     expect(m["training.interruptions"]).toBe(1);
     const stalls = m["training.checkpointStallHours"] * 3600;
     expect(m["training.stepsDone"]).toBe(Math.floor((5 * 3600 - (7200 - lastCheckpoint + HOUR + 300) - stalls) / (4 + exchange) + 1e-9));

@@ -62,6 +62,8 @@ export class TrainingJob implements Workload, FaultListener {
   private readonly recovery: TrainingRecovery;
   private maxSlow = 1;
   private stepSec: number;
+  /** How many times slower than ideal a step runs now (the slowest participant, shrink). */
+  private stepSlow = 1;
   private readonly detectCost: number;
   private readonly startAt: number;
   private readonly tickKind: number;
@@ -115,7 +117,7 @@ export class TrainingJob implements Workload, FaultListener {
     this.stepSec = spec.stepTimeSec * (1 + this.detectCost);
     this.startAt = sim.now;
     this.lastSettle = sim.now;
-    this.checkpoints = new CheckpointLog({ at: sim.now, progress: 0, clean: true, downSec: 0 });
+    this.checkpoints = new CheckpointLog({ at: sim.now, progress: 0, clean: true });
     this.pool = new JobPool(fleet, spec.firstHost, size, this.recovery);
     this.intervalSec = this.computeInterval();
     this.tickKind = sim.defineEvent(`training.${spec.name}.tick`, (_t, gen) => this.tick(gen));
@@ -149,6 +151,12 @@ export class TrainingJob implements Workload, FaultListener {
   /** The stall each checkpoint costs the job (seconds). */
   get checkpointStallSec(): number {
     return this.recovery.checkpointStallSec(this.spec.checkpointWriteSec);
+  }
+
+  /** Steps done and kept so far, with the fraction of the step in progress. */
+  get progressSteps(): number {
+    this.settle();
+    return this.progress;
   }
 
   /** Largest slowdown among participants now. */
@@ -241,13 +249,15 @@ export class TrainingJob implements Workload, FaultListener {
     this.lastSettle = now;
     if (dt <= 0) return;
     if (this.phase === RUN) {
-      this.progress += dt / this.stepSec;
+      const steps = dt / this.stepSec;
+      this.progress += steps;
       this.runSinceCkpt += dt;
-      this.tally.exchangeSec += (dt * this.exposedExchangeSec) / this.stepSec;
+      this.tally.ran(steps, this.spec.stepTimeSec, this.stepSlow, this.detectCost, this.exposedExchangeSec);
       if (this.spec.steps !== undefined && this.progress > this.spec.steps) this.progress = this.spec.steps;
-    } else if (this.phase === RESTART || this.phase === WAIT) {
-      this.tally.lostSec += dt;
-      this.tally.downSec += dt;
+    } else if (this.phase === RESTART) {
+      this.tally.restartSec += dt;
+    } else if (this.phase === WAIT) {
+      this.tally.waitSec += dt;
     } else if (this.phase === CKPT) {
       this.tally.stallSec += dt;
     }
@@ -281,7 +291,7 @@ export class TrainingJob implements Workload, FaultListener {
       this.startCheckpoint();
     } else if (this.phase === CKPT) {
       const sync = !this.recovery.asyncCheckpoints;
-      if (sync) this.commit({ at: now, progress: this.progress, clean: this.checkpoints.pending!.clean, downSec: this.tally.downSec });
+      if (sync) this.commit({ at: now, progress: this.progress, clean: this.checkpoints.pending!.clean });
       if (sync) this.checkpoints.pending = undefined;
       this.afterCheckpoint();
     } else if (this.phase === RESTART) {
@@ -295,7 +305,7 @@ export class TrainingJob implements Workload, FaultListener {
   private startCheckpoint(): void {
     const now = this.sim.now;
     if (!this.corruption.notified) this.corruption.scan(this.pool, this.fleet, now, (h, since) => this.silentCorruption(h, since));
-    const snap: Checkpoint = { at: now, progress: this.progress, clean: this.corruption.clean, downSec: this.tally.downSec };
+    const snap: Checkpoint = { at: now, progress: this.progress, clean: this.corruption.clean };
     this.checkpoints.pending = snap;
     this.phase = CKPT;
     this.phaseEnd = now + this.checkpointStallSec;
@@ -357,8 +367,8 @@ export class TrainingJob implements Workload, FaultListener {
     if (this.phase === DONE) return;
     this.settle();
     const now = this.sim.now;
+    this.tally.interrupted(cause); // counted in every phase: a loss while waiting is a loss too
     if (this.phase === WAIT) return; // already down: the lost host just is not there any more
-    this.tally.interrupted(cause);
     let lostSec = 0;
     let from = NaN;
     if (this.phase === RUN || this.phase === CKPT) {
@@ -372,10 +382,10 @@ export class TrainingJob implements Workload, FaultListener {
     this.tryRestart(this.restartDelay());
   }
 
-  /** Rolls back to `c` (a clean one wipes a pending corruption); returns the work lost, downtime not counted twice. */
+  /** Rolls back to `c` (a clean one wipes a pending corruption); returns the ideal time of the steps thrown away. */
   private restore(c: Checkpoint): number {
-    const lost = this.sim.now - c.at - (this.tally.downSec - c.downSec);
-    this.tally.lostSec += lost;
+    const lost = (this.progress - c.progress) * this.spec.stepTimeSec;
+    this.tally.redoSec += lost;
     this.progress = c.progress;
     this.runSinceCkpt = 0;
     this.checkpoints.truncateAfter(c);
@@ -452,7 +462,8 @@ export class TrainingJob implements Workload, FaultListener {
     const active = this.pool.activeCount;
     const shrink = active > 0 && active < this.spec.hosts ? this.spec.hosts / active : 1;
     this.exposedExchangeSec = (1 - this.overlap) * this.links.exchangePerStep(this.sim.now);
-    this.stepSec = this.spec.stepTimeSec * m * shrink * (1 + this.detectCost) + this.exposedExchangeSec;
+    this.stepSlow = m * shrink;
+    this.stepSec = this.spec.stepTimeSec * this.stepSlow * (1 + this.detectCost) + this.exposedExchangeSec;
     if (this.recovery.adaptive) this.intervalSec = this.computeInterval();
   }
 

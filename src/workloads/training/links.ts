@@ -16,6 +16,7 @@
 // the link is repaired at the cut's `untilSec`, then restarts from that checkpoint after
 // `restart`. Spares do not route around a cut (kept simple). The datacenters spanned are
 // those of the participants, recomputed at each restart.
+import { dropEnded, largestInForce } from "../../faults/episodes.js";
 import type { FaultEvent } from "../../faults/trace.js";
 import type { Fleet } from "../../fleet/fleet.js";
 import { type ExchangeHop, ringAllReduceSec, ringLinks } from "./exchange.js";
@@ -103,15 +104,7 @@ export class JobLinks {
 
   /** Drops the spikes of link `l` that have ended by `now`. */
   prune(l: number, now: number): void {
-    const s = this.spikes[l];
-    let w = 0;
-    for (let i = 0; i < s.length; i += 2) {
-      if (s[i + 1] > now) {
-        s[w++] = s[i];
-        s[w++] = s[i + 1];
-      }
-    }
-    s.length = w;
+    dropEnded(this.spikes[l], now);
   }
 
   /** Seconds of one inter-datacenter exchange with the latency spikes in force at `now`. */
@@ -122,9 +115,7 @@ export class JobLinks {
     for (const l of this.ring) {
       if (l < 0) continue;
       const link = this.fleet.links[l];
-      let extra = 0;
-      const s = this.spikes[l];
-      for (let i = 0; i < s.length; i += 2) if (s[i + 1] > now && s[i] > extra) extra = s[i];
+      const extra = largestInForce(this.spikes[l], 0, now);
       hops.push({ latencySec: link.latencySec, bandwidthBitsPerSec: link.bandwidthBitsPerSec, extraLatencySec: extra });
     }
     return hops.length > 0 ? ringAllReduceSec(k, this.gradientBytes, hops) : 0;

@@ -1,23 +1,54 @@
 // What a training job counts as it runs, and the metrics made of it (declared in
-// ./workload.ts): lost work, downtime, interruptions by cause, drains, checkpoint stalls,
-// exchange time. Lost work is wall time: the work redone plus the time spent restarting
-// or waiting (downSec, counted once: a restore subtracts the downtime a checkpoint had
-// already seen).
+// ./workload.ts): where the wall time went, interruptions by cause, drains.
+//
+// Lost time by cause. Every second of the job's wall time is kept work (steps kept x the
+// ideal step time) or lost, and each lost second is counted once, under one cause (the
+// metric of each in brackets):
+//   redo         the ideal time of steps computed and then thrown away by a restore from a
+//                checkpoint, after a loss or a rollback (training.lost.redoHours)
+//   restart      restarting from a checkpoint, from storage or a peer's memory
+//                (training.lost.restartHours)
+//   wait         waiting for hosts or a link to come back (training.lost.waitHours)
+//   checkpoint   stalls while checkpoints are written (training.checkpointStallHours)
+//   slowdown     steps run slower than ideal because a participant ran slow (a straggler,
+//                throttling, a lossy rack) or the job ran shrunk (training.lost.slowdownHours)
+//   detection    the per-step cost of the silent-corruption detections the policy runs
+//                (training.lost.detectionHours)
+//   exchange     the inter-datacenter gradient exchange not hidden by compute
+//                (training.exchangeHours)
+// A running stretch of dt seconds at step time T = ideal x s x (1 + c) + e computes
+// dt / T steps: their ideal time, (s - 1) x ideal for the slowdown, s x c x ideal for
+// detection and e for the exchange add up to dt exactly. So the causes add up to wall
+// time minus kept work (test: ./job.test.ts).
 import type { CorruptionWatch } from "./corruption.js";
 
 const EPS = 1e-9;
 
 export class JobTally {
-  lostSec = 0;
-  /** Seconds spent restarting or waiting (part of lostSec). */
-  downSec = 0;
+  redoSec = 0;
+  restartSec = 0;
+  waitSec = 0;
+  stallSec = 0;
+  slowSec = 0;
+  detectSec = 0;
+  exchangeSec = 0;
   interruptions = 0;
   readonly byCause = new Map<string, number>();
   /** Participants swapped out for running slow (policy drainSlowerThan). */
   slowDrains = 0;
   drains = 0;
-  stallSec = 0;
-  exchangeSec = 0;
+
+  /** `steps` steps run at an ideal `idealSec` each, `slow` times slower, detection cost `cost`, exposed exchange `exchangeSec` per step. */
+  ran(steps: number, idealSec: number, slow: number, cost: number, exchangeSec: number): void {
+    this.slowSec += steps * idealSec * (slow - 1);
+    this.detectSec += steps * idealSec * slow * cost;
+    this.exchangeSec += steps * exchangeSec;
+  }
+
+  /** Wall seconds lost, every cause. */
+  get lostSec(): number {
+    return this.redoSec + this.restartSec + this.waitSec + this.stallSec + this.slowSec + this.detectSec + this.exchangeSec;
+  }
 
   interrupted(cause: string): void {
     this.interruptions++;
@@ -41,6 +72,11 @@ export class JobTally {
     const m: Record<string, number> = {
       "training.goodput": wall > 0 ? (steps * job.stepTimeSec) / wall : 1,
       "training.lostWorkHours": this.lostSec / 3600,
+      "training.lost.redoHours": this.redoSec / 3600,
+      "training.lost.restartHours": this.restartSec / 3600,
+      "training.lost.waitHours": this.waitSec / 3600,
+      "training.lost.slowdownHours": this.slowSec / 3600,
+      "training.lost.detectionHours": this.detectSec / 3600,
       "training.interruptions": this.interruptions,
       "training.silentEscapes": c.silentEscapes,
       "training.silentEscapesFromCores": c.coreEscapes,

@@ -10,8 +10,13 @@ import { type TrainingSpec, trainingSchema } from "./schema.js";
 
 export const TRAINING_METRICS = [
   metric("training.goodput", "fraction", "productive step time / wall time of the training job", "mean"),
-  metric("training.lostWorkHours", "hours", "wall hours of work redone after interruptions and rollbacks, plus downtime"),
-  metric("training.interruptions", "count", "times the job lost a participant and restarted from a checkpoint"),
+  metric("training.lostWorkHours", "hours", "wall hours not kept as work: the sum of the training.lost.* causes (wall time minus kept steps x step time)"),
+  metric("training.lost.redoHours", "hours", "lost: steps computed and thrown away by restores from checkpoints"),
+  metric("training.lost.restartHours", "hours", "lost: restarting from a checkpoint (storage or a peer's memory)"),
+  metric("training.lost.waitHours", "hours", "lost: waiting for hosts or a link to come back"),
+  metric("training.lost.slowdownHours", "hours", "lost: steps slower than ideal (a slow participant, or running shrunk)"),
+  metric("training.lost.detectionHours", "hours", "lost: the per-step cost of silent-corruption detections"),
+  metric("training.interruptions", "count", "times the job lost a participant (or a link), whatever it was doing then"),
   metric("training.silentEscapes", "count", "silent corruptions of model state that no detection caught"),
   metric("training.silentEscapesFromCores", "count", "of training.silentEscapes, those from a defective (mercurial) core; memory escapes are in memory.silent"),
   metric("training.slowDrains", "count", "participants swapped out for running slow (drainSlowerThan)"),

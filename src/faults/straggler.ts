@@ -36,10 +36,12 @@
 // Large Production Systems", FAST 2018 (101 reports from 12 institutions), show that
 // slowdowns come both as transient and as permanent ("fail-slow") faults, with causes
 // that include temperature and power, and that one slow part can slow a whole cluster.
-// Neither paper gives a fleet-wide fraction or factor to plug in: the defaults (1% of
-// hosts in a 5x episode of mean 20 minutes, spread 0.5; 0.1% of hosts throttled 1.5x)
-// are our own engineering choices, picked to be visible in a 16,000-accelerator
-// training step without dominating it. Set them from your own fleet's telemetry.
+// Neither paper gives a fleet-wide fraction or factor to plug in, so the model is off by
+// default: `hosts` and `throttled` are 0 until a scenario sets them from its own fleet's
+// telemetry. The shape defaults (a 5x median episode of mean 20 minutes, spread 0.5; a
+// 1.5x throttle) are our own illustrative choices, used only once a fraction is set. A
+// synchronous training job waits for its slowest participant, so even 0.1% of hosts
+// throttled for good slows every large job for the whole run: set it knowingly.
 //
 // Left out: slowdowns that depend on load or time of day, correlated slowdowns (a whole
 // rack behind one slow switch: see rack.wonky), partial slowdowns (one disk of a host),
@@ -75,12 +77,12 @@ export const SUMMARY_WINDOW_SEC = 3600;
 
 const schema = map(
   object({
-    hosts: opt(fraction(), 0.01, "fraction of hosts slow at any time from transient episodes (1%)"),
-    slowdown: opt(factor({ min: 1 }), 5, "median slowdown of an episode (5x)"),
+    hosts: opt(fraction(), 0, "fraction of hosts slow at any time from transient episodes (0: off; no field figure, set it from your fleet)"),
+    slowdown: opt(factor({ min: 1 }), 5, "median slowdown of an episode (5x, illustrative)"),
     spread: opt(number({ min: 0, max: 5 }), 0.5, "log-standard-deviation of the slowdown above 1 (0.5; 0: every episode the same)"),
-    duration: opt(duration({ positive: true }), 20 * 60, "mean length of an episode, exponential (20m)"),
-    throttled: opt(fraction(), 0.001, "fraction of hosts throttled for the whole run (0.1%)"),
-    throttle: opt(factor({ min: 1 }), 1.5, "slowdown of a throttled host (1.5x)"),
+    duration: opt(duration({ positive: true }), 20 * 60, "mean length of an episode, exponential (20m, illustrative)"),
+    throttled: opt(fraction(), 0, "fraction of hosts throttled for the whole run (0: off; no field figure, set it from your fleet)"),
+    throttle: opt(factor({ min: 1 }), 1.5, "slowdown of a throttled host (1.5x, illustrative)"),
     aggregateAbove: opt(number({ min: 0 }), 1e6, "above this many expected episodes per run, journal hourly summaries instead of each episode (1,000,000)"),
   }),
   (s): StragglerSettings => ({

@@ -74,3 +74,15 @@ export function hostCountOf(spec: FleetSpec): number {
   for (const dc of spec.datacenters) n += dc.rows * dc.racksPerRow * dc.hostsPerRack;
   return n;
 }
+
+/** Each datacenter's hosts, [start, end), in fleet order (hosts are numbered densely across datacenters). */
+export function dcHostRanges(spec: FleetSpec): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let at = 0;
+  for (const dc of spec.datacenters) {
+    const n = dc.rows * dc.racksPerRow * dc.hostsPerRack;
+    out.push({ start: at, end: at + n });
+    at += n;
+  }
+  return out;
+}

@@ -197,6 +197,11 @@ export class TrainingRecovery {
     return p.onLoss === "wait-for-repair" || p.spares === 0 ? 0 : Math.ceil(hosts * p.spares - 1e-9);
   }
 
+  /** Whether the job restarts on other idle hosts of its pool (every policy but wait-for-repair). */
+  get takesOtherHosts(): boolean {
+    return this.policy.onLoss !== "wait-for-repair";
+  }
+
   /** Fewest participants the job runs on: all of them, or the shrink floor. */
   minHosts(hosts: number): number {
     return this.policy.onLoss === "shrink" ? Math.ceil(hosts * SHRINK_FLOOR - 1e-9) : hosts;
@@ -231,8 +236,9 @@ export class TrainingRecovery {
   }
 
   /**
-   * Which idle hosts a restart takes, in the order given (the pool's: job hosts, then
-   * spares), until `active` reaches `target`: the first usable ones.
+   * Which idle hosts a restart takes, in the order given (the pool's: the job's block, its
+   * hot spares, then the other idle hosts of its pool), until `active` reaches `target`:
+   * the first usable ones.
    */
   pickRestartHosts(poolSize: number, active: number, target: number, usable: (i: number) => boolean, isActive: (i: number) => boolean): number[] {
     const out: number[] = [];

@@ -14,5 +14,5 @@ export function scenarioFaultLayer(
   opts: { seed: number; horizonSec: number; journal?: JournalSink; fleet?: Fleet },
 ): FaultLayer {
   const fleet = opts.fleet ?? buildFleet(scenario.fleet);
-  return startFaultLayer(scenario, { ...opts, fleet, watched: detailHosts(scenario.workloads ?? [], scenario.policies ?? {}, fleet.hostCount) });
+  return startFaultLayer(scenario, { ...opts, fleet, watched: detailHosts(scenario.workloads ?? [], scenario.policies ?? {}, scenario.fleet) });
 }

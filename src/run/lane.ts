@@ -13,7 +13,7 @@ import type { EventFields, EventType } from "../journal/index.js";
 import { defaultPolicy, type Policy } from "../recovery/policy.js";
 import type { Scenario } from "../scenario/load.js";
 import { metricInfo, silentCorruptionsOf } from "../slo/catalog.js";
-import { workloadDef } from "../workloads/registry.js";
+import { reservedHosts, workloadDef } from "../workloads/registry.js";
 import type { Workload, WorkloadEnv } from "../workloads/workload.js";
 import { scenarioFaultLayer } from "./fault-layer.js";
 
@@ -86,7 +86,7 @@ export class Lane {
     this.layer.trace.addListener(this.detector);
     const settings: Policy = policy !== undefined ? scenario.policies[policy] : defaultPolicy();
     const { sim, fleet, trace } = this.layer;
-    for (const w of scenario.workloads) {
+    scenario.workloads.forEach((w, i) => {
       const env: WorkloadEnv = {
         sim,
         fleet,
@@ -95,9 +95,10 @@ export class Lane {
         horizonSec,
         record: (t, at, f) => this.buffer.record(t, at, f),
         notifiesSilentCorruption: true,
+        reserved: reservedHosts(scenario.workloads, i, fleet.hostCount),
       };
       this.workloads.push(workloadDef(w.kind).create(env, w.spec, settings, scenario.workloads));
-    }
+    });
   }
 
   get sim() {

@@ -4,7 +4,7 @@
 // Adding a workload: write src/workloads/<name>/workload.ts exporting a WorkloadDef, its
 // policy keys in src/recovery (merged in src/recovery/policy.ts), and add it below.
 import type { CrossCheck } from "../base/schema.js";
-import { hostCountOf } from "../fleet/spec.js";
+import { dcHostRanges, type FleetSpec, hostCountOf } from "../fleet/spec.js";
 import type { HostRange } from "../recovery/placement.js";
 import type { Policy } from "../recovery/policy.js";
 import { nodeAt } from "../base/schema.js";
@@ -53,14 +53,25 @@ export const WORKLOAD_CHECKS: readonly CrossCheck<WorkloadScenario>[] = [...WORK
  * workloads that react to slow hosts, clipped to the fleet. From the scenario alone (every
  * policy's spares included), so the fault trace is the same under every policy.
  */
-export function detailHosts(workloads: readonly WorkloadSpec[], policies: Record<string, Policy>, hostCount: number): HostRange[] {
+export function detailHosts(workloads: readonly WorkloadSpec[], policies: Record<string, Policy>, fleet: FleetSpec): HostRange[] {
   const all = Object.values(policies);
+  const shape = { hostCount: hostCountOf(fleet), dcs: dcHostRanges(fleet) };
   const out: HostRange[] = [];
   for (const w of workloads) {
     const def = workloadDef(w.kind);
     if (!def.consumes.includes("slow:host")) continue;
-    const ranges = def.detailHosts?.(w.spec, all, hostCount) ?? [def.hosts(w.spec, hostCount)];
-    for (const r of ranges) out.push({ start: r.start, end: Math.min(hostCount, r.end) });
+    const ranges = def.detailHosts?.(w.spec, all, shape) ?? [def.hosts(w.spec, shape.hostCount)];
+    for (const r of ranges) out.push({ start: r.start, end: Math.min(shape.hostCount, r.end) });
   }
+  return out;
+}
+
+/** The hosts the exclusive workloads other than the `self`-th run on (none for a non-exclusive one). */
+export function reservedHosts(workloads: readonly WorkloadSpec[], self: number, hostCount: number): HostRange[] {
+  const out: HostRange[] = [];
+  workloads.forEach((w, i) => {
+    const def = workloadDef(w.kind);
+    if (i !== self && def.exclusive) out.push(def.hosts(w.spec, hostCount));
+  });
   return out;
 }

@@ -41,6 +41,8 @@ export interface WorkloadEnv {
   horizonSec: number;
   /** Writes a journal record (the lane adds the policy name). */
   record(t: WorkloadRecordType, at: number, fields: EventFields): void;
+  /** Hosts the other exclusive workloads of the scenario run on: not for this one to take. */
+  reserved?: readonly HostRange[];
   /**
    * True when the lane calls `memoryCorrupted` for every silent memory escape as it
    * happens (the detection layer's); a workload then need not scan host flags for them.
@@ -66,6 +68,13 @@ export interface WorkloadSpec {
   spec: { name: string };
 }
 
+/** The size of the fleet, as host ranges read it. */
+export interface FleetShape {
+  hostCount: number;
+  /** Each datacenter's hosts, in order. */
+  dcs: readonly HostRange[];
+}
+
 /** The parts of a scenario a workload's checks and host ranges read. */
 export interface WorkloadScenario {
   fleet: import("../fleet/spec.js").FleetSpec;
@@ -89,7 +98,7 @@ export interface WorkloadDef<S extends { name: string } = { name: string }> {
   /** The hosts it runs on, [start, end) (not clipped to the fleet). */
   hosts(spec: S, hostCount: number): HostRange;
   /** Hosts whose straggler episodes it needs one by one (default: its hosts). */
-  detailHosts?(spec: S, policies: readonly Policy[], hostCount: number): HostRange[];
+  detailHosts?(spec: S, policies: readonly Policy[], fleet: FleetShape): HostRange[];
   /** Builds it in a lane; `all` is every workload of the scenario (for roles among several). */
   create(env: WorkloadEnv, spec: S, policy: Policy, all: readonly WorkloadSpec[]): Workload;
 }

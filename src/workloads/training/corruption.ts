@@ -69,7 +69,7 @@ export class CorruptionWatch {
     const since = this.lastScanAt;
     this.lastScanAt = nowSec;
     for (let i = 0; i < pool.size; i++) {
-      const h = pool.first + i;
+      const h = pool.hosts[i];
       if (pool.active[i] && !pool.seenCorrupt[i] && fleet.flags[h] & HostFlag.CORRUPT) {
         pool.seenCorrupt[i] = 1;
         report(h, since);

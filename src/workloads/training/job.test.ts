@@ -21,10 +21,28 @@ interface Rec {
   f: EventFields;
 }
 
-function world(o: { fleet?: FleetSpecOverrides; spec: Partial<TrainingSpec>; policy?: Partial<TrainingPolicy>; seed?: number; notified?: boolean }) {
+function world(o: {
+  fleet?: FleetSpecOverrides;
+  spec: Partial<TrainingSpec>;
+  policy?: Partial<TrainingPolicy>;
+  seed?: number;
+  notified?: boolean;
+  reserved?: { start: number; end: number }[];
+}) {
   const h = faultHarness(o.fleet ?? { rows: 1, racksPerRow: 4, hostsPerRack: 4 }, o.seed ?? 1, { record: false });
   const records: Rec[] = [];
-  const spec: TrainingSpec = { name: "pretrain", hosts: 8, stepTimeSec: 4, checkpointWriteSec: 90, restartSec: 300, firstHost: 0, ...o.spec };
+  // The job keeps to its block and spares unless a test gives it a pool (the scenario default is its datacenter).
+  const spec: TrainingSpec = {
+    name: "pretrain",
+    hosts: 8,
+    stepTimeSec: 4,
+    checkpointWriteSec: 90,
+    restartSec: 300,
+    firstHost: 0,
+    pool: "block",
+    coldStartSec: 600,
+    ...o.spec,
+  };
   const env: WorkloadEnv = {
     sim: h.sim,
     fleet: h.fleet,
@@ -33,6 +51,7 @@ function world(o: { fleet?: FleetSpecOverrides; spec: Partial<TrainingSpec>; pol
     horizonSec: 365 * 86400,
     record: (t, at, f) => void records.push({ t, at, f }),
     notifiesSilentCorruption: o.notified,
+    reserved: o.reserved,
   };
   const job = new TrainingJob(env, spec, { ...defaultTrainingPolicy(), ...o.policy });
   return { ...h, job, records };
@@ -61,7 +80,14 @@ describe("training workload spec", () => {
       checkpointWriteSec: 90,
       restartSec: 300,
       firstHost: 0,
+      pool: "datacenter",
+      coldStartSec: 600,
     });
+    expect(parseSettings(trainingSchema, "{ name: x, hosts: 8, stepTime: 4s, pool: block, coldStart: 2m }")).toMatchObject({
+      pool: "block",
+      coldStartSec: 120,
+    });
+    expect(() => parseSettings(trainingSchema, "{ name: x, hosts: 8, stepTime: 4s, pool: rack }")).toThrow(/did you mean|datacenter, fleet or block|one of/);
     expect(() => parseSettings(trainingSchema, "{ name: x, hosts: 8, stepTime: fast }")).toThrow(/a duration like/);
     expect(parseSettings(trainingSchema, "{ name: x, hosts: 8, stepTime: 4s, gradientGB: 0.5, overlap: 0.3 }")).toMatchObject({
       gradientGB: 0.5,
@@ -103,6 +129,47 @@ describe("training job", () => {
     // Work kept at 3h: everything except the lost work and the stalls.
     const stalls = w.job.metrics()["training.checkpointStallHours"] * 3600;
     expect(m["training.stepsDone"]).toBe(Math.floor((3 * 3600 - (3600 - lastCheckpoint + 300) - stalls) / 4 + 1e-9));
+  });
+
+  it("with its datacenter as its pool it restarts on idle hosts there, paying the cold start, instead of waiting for the repair", () => {
+    // Bus bar 0 feeds racks 0-1 (the job's 8 hosts); racks 2-3 (hosts 8-15) are idle.
+    const w = world({ spec: { hosts: 8, pool: "datacenter" }, policy: { checkpoint: { kind: "fixed", seconds: 1200 } } });
+    w.sim.at("1h", () => w.trace.down(BUSBAR, { kind: "busbar", index: 0 }, { repairSec: 6 * HOUR }));
+    w.sim.runUntil("10h");
+    const m = w.job.metrics();
+    expect(w.job.participants()).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(m["training.lost.waitHours"]).toBe(0);
+    expect(m["training.lost.restartHours"] * 3600).toBeCloseTo(300 + 600, 6);
+    // The same loss on its block only: it waits the 6 h.
+    const b = world({ spec: { hosts: 8, pool: "block" }, policy: { checkpoint: { kind: "fixed", seconds: 1200 } } });
+    b.sim.at("1h", () => b.trace.down(BUSBAR, { kind: "busbar", index: 0 }, { repairSec: 6 * HOUR }));
+    b.sim.runUntil("10h");
+    expect(b.job.metrics()["training.lost.waitHours"]).toBeCloseTo(6, 9);
+    expect(m["training.stepsDone"]).toBeGreaterThan(b.job.metrics()["training.stepsDone"]);
+  });
+
+  it("takes a hot spare before a cold host: a spare costs no cold start", () => {
+    const w = world({ spec: { hosts: 8, pool: "datacenter" }, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, spares: 0.25 } });
+    w.sim.at("1h", () => w.trace.down(HOST_CRASH, { kind: "host", index: 3 }, { repairSec: 6 * HOUR }));
+    w.sim.runUntil("3h");
+    expect(w.job.participants()).toEqual([0, 1, 2, 4, 5, 6, 7, 8]);
+    expect(w.job.metrics()["training.lost.restartHours"] * 3600).toBeCloseTo(300, 6);
+  });
+
+  it("never takes the hosts of another exclusive workload, nor another host under wait-for-repair", () => {
+    const reserved = world({
+      spec: { hosts: 8, pool: "datacenter" },
+      policy: { checkpoint: { kind: "fixed", seconds: 1200 } },
+      reserved: [{ start: 8, end: 16 }],
+    });
+    reserved.sim.at("1h", () => reserved.trace.down(HOST_CRASH, { kind: "host", index: 3 }, { repairSec: HOUR }));
+    reserved.sim.runUntil("3h");
+    expect(reserved.job.metrics()["training.lost.waitHours"]).toBeCloseTo(1, 9);
+    const waits = world({ spec: { hosts: 8, pool: "datacenter" }, policy: { checkpoint: { kind: "fixed", seconds: 1200 }, onLoss: "wait-for-repair" } });
+    waits.sim.at("1h", () => waits.trace.down(HOST_CRASH, { kind: "host", index: 3 }, { repairSec: HOUR }));
+    waits.sim.runUntil("3h");
+    expect(waits.job.metrics()["training.lost.waitHours"]).toBeCloseTo(1, 9);
+    expect(waits.job.participants()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it("without spares it waits for the bus bar repair", () => {

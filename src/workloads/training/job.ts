@@ -118,7 +118,7 @@ export class TrainingJob implements Workload, FaultListener {
     this.startAt = sim.now;
     this.lastSettle = sim.now;
     this.checkpoints = new CheckpointLog({ at: sim.now, progress: 0, clean: true });
-    this.pool = new JobPool(fleet, spec.firstHost, size, this.recovery);
+    this.pool = JobPool.forJob(fleet, spec, spares, env.reserved ?? [], this.recovery);
     this.intervalSec = this.computeInterval();
     this.tickKind = sim.defineEvent(`training.${spec.name}.tick`, (_t, gen) => this.tick(gen));
     this.slowKind = sim.defineEvent(`training.${spec.name}.slowEnd`, (host) => this.slowChanged(host));
@@ -133,40 +133,24 @@ export class TrainingJob implements Workload, FaultListener {
     this.tryRestart(0);
   }
 
-  /** Hosts taking part now (tests and the dashboard). */
-  participants(): number[] {
-    return this.pool.participants();
-  }
-
-  /** Times of the checkpoints kept (oldest first) and whether each is clean. */
-  checkpointTimes(): { at: number; progress: number; clean: boolean }[] {
-    return this.checkpoints.copies();
-  }
-
-  /** Compute seconds between checkpoints now in force. */
+  // What tests and the dashboard read: participants, checkpoints kept (oldest first), the
+  // interval and stall in force, steps kept (with the fraction of the step in progress),
+  // the largest slowdown among participants, the datacenters they span.
+  participants = (): number[] => this.pool.participants();
+  checkpointTimes = (): { at: number; progress: number; clean: boolean }[] => this.checkpoints.copies();
+  datacenters = (): number[] => this.links.datacenters();
   get checkpointIntervalSec(): number {
     return this.intervalSec;
   }
-
-  /** The stall each checkpoint costs the job (seconds). */
   get checkpointStallSec(): number {
     return this.recovery.checkpointStallSec(this.spec.checkpointWriteSec);
   }
-
-  /** Steps done and kept so far, with the fraction of the step in progress. */
   get progressSteps(): number {
     this.settle();
     return this.progress;
   }
-
-  /** Largest slowdown among participants now. */
   get slowdown(): number {
     return this.maxSlow;
-  }
-
-  /** Datacenters the participants span now (tests and the dashboard). */
-  datacenters(): number[] {
-    return this.links.datacenters();
   }
 
   // ---- fault listener ----
@@ -212,8 +196,9 @@ export class TrainingJob implements Workload, FaultListener {
   /** The memory detector handed `host` silently corrupted data just now (see ./corruption.ts). */
   memoryCorrupted(host: number): void {
     this.corruption.notified = true;
-    if (!this.pool.isActive(host) || this.pool.seenCorrupt[host - this.pool.first]) return;
-    this.pool.seenCorrupt[host - this.pool.first] = 1;
+    const i = this.pool.pos(host);
+    if (i < 0 || !this.pool.active[i] || this.pool.seenCorrupt[i]) return;
+    this.pool.seenCorrupt[i] = 1;
     this.silentCorruption(host);
   }
 
@@ -332,7 +317,7 @@ export class TrainingJob implements Workload, FaultListener {
       this.tryRestart(this.restartDelay());
       return;
     }
-    if (r.growsBack && pool.activeCount < this.spec.hosts && pool.idleUp() > 0) {
+    if (r.growsBack && pool.activeCount < this.spec.hosts && pool.hasIdle(1)) {
       pool.fill(this.spec.hosts);
       this.computeSpan();
       if (this.links.ringCut(this.sim.now)) {
@@ -406,7 +391,7 @@ export class TrainingJob implements Workload, FaultListener {
     watch.corruptAt = NaN;
     watch.rollbacks++;
     // Quarantine the culprit when another host can take its place.
-    if (this.pool.isActive(watch.culprit) && this.pool.idleUp() > 0) this.pool.drop(watch.culprit, true);
+    if (this.pool.isActive(watch.culprit) && this.pool.hasIdle(1)) this.pool.drop(watch.culprit, true);
     this.record("recovery", now, { job: this.spec.name, action: "rollback", corruptedAt, restoredFrom: c.at, lostSec, host: this.fleet.hostId(watch.culprit) });
     this.fastRestart = false; // an older checkpoint comes from storage
     // Running: restart from storage; restarting or waiting: that goes on, from the older checkpoint.
@@ -422,12 +407,12 @@ export class TrainingJob implements Workload, FaultListener {
     this.settle();
     const need = this.recovery.minHosts(this.spec.hosts);
     // Active hosts are up (a lost one is unmarked when it goes down).
-    if (this.pool.activeCount + this.pool.idleUp() < need) {
+    if (!this.pool.hasIdle(need - this.pool.activeCount)) {
       this.phase = WAIT;
       this.tickGen++;
       return;
     }
-    this.pool.fill(this.spec.hosts);
+    const cold = this.pool.fill(this.spec.hosts);
     this.computeSpan();
     if (this.links.ringCut(this.sim.now)) {
       // A link between the job's datacenters is cut: wait for its repair (linkEnd).
@@ -437,7 +422,8 @@ export class TrainingJob implements Workload, FaultListener {
     }
     this.refreshStep();
     this.phase = RESTART;
-    this.phaseEnd = this.sim.now + delaySec;
+    // A cold host from the pool has to be provisioned first; hot spares are ready.
+    this.phaseEnd = this.sim.now + delaySec + (cold > 0 ? this.spec.coldStartSec : 0);
     this.plan();
   }
 

@@ -1,7 +1,13 @@
-// The hosts a training job may run on: its block and its hot spares after it. The pool
-// knows which take part now, which are excluded (drained for corrected errors, or
-// quarantined after a corruption), which run slow, and which the job may take: up, not
-// excluded, and accepted by the policy for their speed (src/recovery/training.ts).
+// The hosts a training job may run on, in the order it takes them: its own block first,
+// then its hot spares (the block after it), then every other idle host of its pool (its
+// datacenter by default, the spec's `pool`) that no other exclusive workload runs on. A
+// job restarts on any healthy idle hosts of its pool, as a cluster scheduler would place
+// it: hot spares are only the faster path (they are provisioned and waiting; a cold host
+// costs the spec's `coldStart` on top of the restart). The pool knows which hosts take
+// part now, which are excluded (drained for corrected errors, or quarantined after a
+// corruption), which run slow, and which the job may take: up, not excluded, and accepted
+// by the policy for their speed (src/recovery/training.ts). A policy that waits for repair
+// never takes another host: its pool is its block.
 //
 // A host runs slow for itself (fleet.slowdown: a straggler episode, throttling) or for its
 // network: on a wonky rack losing a fraction p of its packets (fleet.rackLoss) each
@@ -14,55 +20,126 @@
 import type { Fleet } from "../../fleet/fleet.js";
 import type { FleetRef } from "../../fleet/ref.js";
 import { HostState } from "../../fleet/state.js";
+import type { HostRange } from "../../recovery/placement.js";
 import type { TrainingRecovery } from "../../recovery/training.js";
+import type { TrainingSpec } from "./schema.js";
 
 /** How many times longer a step takes behind a rack losing a fraction `loss` of its packets (see above). */
 export function lossSlowdown(loss: number): number {
   return loss > 0 ? 1 / ((1 - Math.min(loss, 0.99)) * (1 - Math.min(loss, 0.99))) : 1;
 }
 
+/** The hosts a job's spec lets it take besides its block and spares (undefined: none). */
+export function eligibleHosts(spec: Pick<TrainingSpec, "pool" | "firstHost">, fleet: { hostCount: number; dcs: readonly HostRange[] }): HostRange | undefined {
+  if (spec.pool === "block") return undefined;
+  if (spec.pool === "fleet") return { start: 0, end: fleet.hostCount };
+  return fleet.dcs.find((d) => spec.firstHost >= d.start && spec.firstHost < d.end);
+}
+
+/** Where a pool host comes from: the job's block, its hot spares, or the rest of the pool. */
+export const BLOCK = 0;
+export const SPARE = 1;
+export const COLD = 2;
+
+export interface PoolLayout {
+  /** The job's own hosts, [start, end). */
+  block: HostRange;
+  /** Hot spares after the block. */
+  spares: number;
+  /** The hosts it may also take, cold (its datacenter, the fleet, or none), before removing `reserved`. */
+  eligible: HostRange | undefined;
+  /** Hosts other exclusive workloads run on. */
+  reserved: readonly HostRange[];
+}
+
 export class JobPool {
-  /** 1 for a pool host taking part now (index host - first). */
+  /** Pool hosts in the order the job takes them (position -> host). */
+  readonly hosts: Int32Array;
+  /** BLOCK, SPARE or COLD per position. */
+  readonly origin: Uint8Array;
+  /** Position of each fleet host in the pool, -1 when not in it. */
+  private readonly posOf: Int32Array;
+  /** 1 for a position taking part now. */
   readonly active: Uint8Array;
-  /** 1 for a pool host the job will not take again. */
+  /** 1 for a position the job will not take again. */
   readonly excluded: Uint8Array;
-  /** 1 for a pool host whose silent memory corruption the job has already seen. */
+  /** 1 for a position whose silent memory corruption the job has already seen. */
   readonly seenCorrupt: Uint8Array;
   activeCount = 0;
   /** Pool hosts running slow (factor > 1), by host index: a small map, never a scan. */
   readonly slow = new Map<number, number>();
+  /** The first host of the job's block. */
+  readonly first: number;
+  readonly size: number;
+
+  /** The pool of a job: its block, `spares` after it, and its spec's pool less `reserved` (none under wait-for-repair). */
+  static forJob(fleet: Fleet, spec: TrainingSpec, spares: number, reserved: readonly HostRange[], recovery: TrainingRecovery): JobPool {
+    const dcs = Array.from({ length: fleet.dcCount }, (_, d) => fleet.hostsOfDc(d));
+    const block = { start: spec.firstHost, end: spec.firstHost + spec.hosts };
+    const eligible = recovery.takesOtherHosts ? eligibleHosts(spec, { hostCount: fleet.hostCount, dcs }) : undefined;
+    return new JobPool(fleet, { block, spares, eligible, reserved }, recovery);
+  }
 
   constructor(
     private readonly fleet: Fleet,
-    /** First host of the pool. */
-    readonly first: number,
-    readonly size: number,
+    layout: PoolLayout,
     private readonly recovery: TrainingRecovery,
   ) {
-    this.active = new Uint8Array(size);
-    this.excluded = new Uint8Array(size);
-    this.seenCorrupt = new Uint8Array(size);
-    for (let i = 0; i < size; i++) this.slowChanged(first + i);
+    const { block, spares } = layout;
+    this.first = block.start;
+    const hosts: number[] = [];
+    const origin: number[] = [];
+    for (let h = block.start; h < block.end; h++) hosts.push(h), origin.push(BLOCK);
+    for (let h = block.end; h < block.end + spares; h++) hosts.push(h), origin.push(SPARE);
+    const own = { start: block.start, end: block.end + spares };
+    const e = layout.eligible;
+    if (e && e.end > e.start) {
+      // Cold hosts from just after the spares, wrapping around the eligible range.
+      const span = e.end - e.start;
+      const from = Math.min(Math.max(own.end, e.start), e.end);
+      for (let k = 0; k < span; k++) {
+        const h = from + k < e.end ? from + k : from + k - span;
+        if (h >= own.start && h < own.end) continue;
+        if (layout.reserved.some((r) => h >= r.start && h < r.end)) continue;
+        hosts.push(h);
+        origin.push(COLD);
+      }
+    }
+    this.hosts = Int32Array.from(hosts);
+    this.origin = Uint8Array.from(origin);
+    this.size = hosts.length;
+    this.posOf = new Int32Array(fleet.hostCount).fill(-1);
+    for (let i = 0; i < this.size; i++) this.posOf[this.hosts[i]] = i;
+    this.active = new Uint8Array(this.size);
+    this.excluded = new Uint8Array(this.size);
+    this.seenCorrupt = new Uint8Array(this.size);
+    for (let i = 0; i < this.size; i++) this.slowChanged(this.hosts[i]);
+  }
+
+  /** Position of host `h` in the pool, -1 when not in it. */
+  pos(h: number): number {
+    return h >= 0 && h < this.posOf.length ? this.posOf[h] : -1;
   }
 
   has(h: number): boolean {
-    return h >= this.first && h < this.first + this.size;
+    return this.pos(h) >= 0;
   }
 
   isActive(h: number): boolean {
-    return this.has(h) && this.active[h - this.first] === 1;
+    const i = this.pos(h);
+    return i >= 0 && this.active[i] === 1;
   }
 
   /** Hosts taking part now, ascending. */
   participants(): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.size; i++) if (this.active[i]) out.push(this.first + i);
-    return out;
+    for (let i = 0; i < this.size; i++) if (this.active[i]) out.push(this.hosts[i]);
+    return out.sort((a, b) => a - b);
   }
 
   /** Host `h` no longer takes part; `exclude`: nor will it again. */
   drop(h: number, exclude: boolean): void {
-    const i = h - this.first;
+    const i = this.posOf[h];
     this.active[i] = 0;
     if (exclude) this.excluded[i] = 1;
     this.activeCount--;
@@ -73,20 +150,21 @@ export class JobPool {
    * speed now (a host swapped out for slowness comes back when it runs normally).
    */
   usable(i: number): boolean {
-    const h = this.first + i;
+    const h = this.hosts[i];
     if (this.excluded[i] || this.fleet.state[h] !== HostState.UP) return false;
     return this.recovery.accepts(this.slow.get(h) ?? 1);
   }
 
-  /** Up, usable pool hosts not taking part. O(pool): called on restarts and checkpoints only. */
-  idleUp(): number {
+  /** Whether at least `k` usable pool hosts are idle (stops counting there). */
+  hasIdle(k: number): boolean {
+    if (k <= 0) return true;
     let n = 0;
-    for (let i = 0; i < this.size; i++) if (!this.active[i] && this.usable(i)) n++;
-    return n;
+    for (let i = 0; i < this.size; i++) if (!this.active[i] && this.usable(i) && ++n >= k) return true;
+    return false;
   }
 
-  /** Takes the hosts the policy picks until `target` take part. */
-  fill(target: number): void {
+  /** Takes the hosts the policy picks until `target` take part; returns how many of them are cold. */
+  fill(target: number): number {
     const picked = this.recovery.pickRestartHosts(
       this.size,
       this.activeCount,
@@ -94,10 +172,13 @@ export class JobPool {
       (i) => this.usable(i),
       (i) => this.active[i] === 1,
     );
+    let cold = 0;
     for (const i of picked) {
       this.active[i] = 1;
       this.activeCount++;
+      if (this.origin[i] === COLD) cold++;
     }
+    return cold;
   }
 
   /** Updates host `h`'s entry in the slow map from the fleet: its own slowdown and its rack's packet loss. */
@@ -110,18 +191,14 @@ export class JobPool {
   /** Largest slowdown among the participants (1: none slow). */
   maxActiveSlowdown(): number {
     let m = 1;
-    for (const [h, f] of this.slow) if (f > m && this.active[h - this.first]) m = f;
+    for (const [h, f] of this.slow) if (f > m && this.isActive(h)) m = f;
     return m;
   }
 
   /** Calls `fn` for each pool host of `ref`. */
   forHostsOf(ref: FleetRef, fn: (h: number) => void): void {
-    const lo = this.first;
-    const hi = this.first + this.size;
     this.fleet.forEachHostRange(ref, (s, e) => {
-      const a = Math.max(s, lo);
-      const b = Math.min(e, hi);
-      for (let h = a; h < b; h++) fn(h);
+      for (let h = s; h < e; h++) if (this.posOf[h] >= 0) fn(h);
     });
   }
 
@@ -137,8 +214,8 @@ export class JobPool {
     let slow = 0;
     if (asks.errors) {
       for (let i = 0; i < this.size; i++) {
-        const h = this.first + i;
-        if (this.active[i] && recovery.drainsForErrors({ corrected: this.fleet.correctable[h], slowdown: this.slow.get(h) ?? 1 }) && this.idleUp() > 0) {
+        const h = this.hosts[i];
+        if (this.active[i] && recovery.drainsForErrors({ corrected: this.fleet.correctable[h], slowdown: this.slow.get(h) ?? 1 }) && this.hasIdle(1)) {
           this.drop(h, true);
           hosts.push(h);
         }
@@ -146,7 +223,7 @@ export class JobPool {
     }
     if (asks.slowness) {
       for (const [h, f] of this.slow) {
-        if (this.has(h) && recovery.drainsForSlowness({ corrected: this.fleet.correctable[h], slowdown: f }) && this.isActive(h) && this.idleUp() > 0) {
+        if (this.has(h) && recovery.drainsForSlowness({ corrected: this.fleet.correctable[h], slowdown: f }) && this.isActive(h) && this.hasIdle(1)) {
           this.drop(h, false);
           hosts.push(h);
           slow++;

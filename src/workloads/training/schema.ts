@@ -4,11 +4,13 @@
 //
 // Keys and defaults (the model is described in ./job.ts): hosts, the participants (each
 // with all its accelerators), a contiguous block from firstHost (0), spares after it;
+// pool, the other hosts it may restart on (its datacenter's, the fleet's, or none: the
+// block and spares only) and coldStart, what taking one costs (./pool.ts);
 // stepTime, one step's compute; checkpointWrite (90s) and restart (5m), illustrative, from
 // DESIGN.md's example; steps, a target after which the job stops (none: run to the end);
 // gradientGB and overlap, the inter-datacenter exchange of a job spanning datacenters
 // (./exchange.ts).
-import { duration, map, maybe, number, object, opt, req, string, type Validator } from "../../base/schema.js";
+import { duration, map, maybe, number, object, oneOf, opt, req, string, type Validator } from "../../base/schema.js";
 
 /**
  * Gradient bytes a step exchanges between datacenters, GB (1e9 bytes): 2 GB, the bf16
@@ -40,7 +42,20 @@ export interface TrainingSpec {
   gradientGB?: number;
   /** Fraction of the inter-datacenter exchange hidden by compute, 0..1 (default DEFAULT_OVERLAP). */
   overlap?: number;
+  /** The hosts it may restart on besides its block and spares: its datacenter, the whole fleet, or none. */
+  pool: TrainingPool;
+  /** Seconds a cold host (not a hot spare) adds to a restart. */
+  coldStartSec: number;
 }
+
+export type TrainingPool = "datacenter" | "fleet" | "block";
+
+/**
+ * Seconds a cold host from the pool adds to a restart, over a hot spare's: 10 min, our
+ * illustrative choice (a host the scheduler hands over has to pull the job's image and
+ * data and join the job's collective; a hot spare has done that already).
+ */
+export const DEFAULT_COLD_START_SEC = 600;
 
 /** The `training:` workload entry: `{ name, hosts: 2048, stepTime: 4s, checkpointWrite: 90s, restart: 5m, steps? }`. */
 export const trainingSchema: Validator<TrainingSpec> = map(
@@ -55,6 +70,12 @@ export const trainingSchema: Validator<TrainingSpec> = map(
       firstHost: opt(number({ min: 0, integer: true }), 0, "index of the first host of the job (0)"),
       gradientGB: maybe(number({ min: 0 }), "gradient GB exchanged between datacenters per step when the job spans several (2: 1B bf16 parameters)"),
       overlap: maybe(number({ min: 0, max: 1 }), "fraction of the inter-datacenter exchange hidden by compute (0)"),
+      pool: opt(
+        oneOf(["datacenter", "fleet", "block"] as const),
+        "datacenter" as TrainingPool,
+        "hosts it may restart on: its datacenter's idle hosts, the fleet's, or only its block and spares (datacenter)",
+      ),
+      coldStart: opt(duration(), DEFAULT_COLD_START_SEC, "time a cold host from the pool adds to a restart, over a hot spare (10m, illustrative)"),
     },
     "a training job",
   ),
@@ -66,6 +87,8 @@ export const trainingSchema: Validator<TrainingSpec> = map(
       checkpointWriteSec: o.checkpointWrite,
       restartSec: o.restart,
       firstHost: o.firstHost,
+      pool: o.pool,
+      coldStartSec: o.coldStart,
     };
     if (o.steps !== undefined) spec.steps = o.steps;
     if (o.gradientGB !== undefined) spec.gradientGB = o.gradientGB;

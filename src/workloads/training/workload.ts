@@ -5,6 +5,7 @@ import { metric } from "../../base/metric.js";
 import type { Policy } from "../../recovery/policy.js";
 import type { WorkloadDef } from "../workload.js";
 import { checkTraining } from "./check.js";
+import { eligibleHosts } from "./pool.js";
 import { TRAINING_CONSUMES, TrainingJob } from "./job.js";
 import { type TrainingSpec, trainingSchema } from "./schema.js";
 
@@ -42,11 +43,14 @@ export const trainingWorkload: WorkloadDef<TrainingSpec> = {
   exclusive: true,
   describe: (spec) => `training job ${spec.name}`,
   hosts: (spec) => ({ start: spec.firstHost, end: spec.firstHost + spec.hosts }),
-  detailHosts(spec, policies: readonly Policy[]) {
-    // The job's block and room for the most spares any policy keeps: the same for every
-    // policy, so the fault trace does not depend on one.
+  detailHosts(spec, policies: readonly Policy[], fleet) {
+    // Every host it may run on under any policy: its block, room for the most spares any
+    // policy keeps, and its pool. The same for every policy, so the fault trace does not
+    // depend on one.
     const maxSpares = Math.max(0, ...policies.map((p) => p.spares));
-    return [{ start: spec.firstHost, end: spec.firstHost + spec.hosts + Math.ceil(spec.hosts * maxSpares) + 1 }];
+    const block = { start: spec.firstHost, end: spec.firstHost + spec.hosts + Math.ceil(spec.hosts * maxSpares) + 1 };
+    const pool = eligibleHosts(spec, fleet);
+    return pool ? [pool] : [block];
   },
   create: (env, spec, policy) => new TrainingJob(env, spec, policy),
 };

@@ -54,6 +54,10 @@ class FanInjector implements Injector {
     return { [FAN_FAIL.name]: (fleet.hostCount * horizonSec) / this.s.mtbfSec };
   }
 
+  hostLossRatePerSec(_fleet: unknown, hosts: { start: number; end: number }): number {
+    return (hosts.end - hosts.start) / this.s.mtbfSec;
+  }
+
   private fail(): void {
     const { fleet, rng, trace } = this.env;
     trace.down(FAN_FAIL, { kind: "host", index: rng.int(fleet.hostCount) }, { repairSec: this.s.repairSec, detail: { cause: "fan" } });

@@ -83,6 +83,10 @@ class HostCrashInjector implements Injector {
     this.next();
   }
 
+  hostLossRatePerSec(_fleet: Fleet, hosts: { start: number; end: number }): number {
+    return (hosts.end - hosts.start) / this.s.mtbfSec;
+  }
+
   expected(fleet: Fleet, horizonSec: number): { "host.crash": number } {
     return { "host.crash": (fleet.hostCount * horizonSec) / this.s.mtbfSec };
   }

@@ -40,6 +40,12 @@ export interface Injector {
    * configured rates: `fleet faults` prints it beside the observed count.
    */
   expected?(fleet: Fleet, horizonSec: number): Partial<Record<string, number>>;
+  /**
+   * The rate, per second, at which this injector's faults take down at least one host of
+   * `hosts`, from its configured rates (a training job's expected interruptions on them,
+   * for Young's and Daly's intervals). Absent when it takes no hosts down.
+   */
+  hostLossRatePerSec?(fleet: Fleet, hosts: { start: number; end: number }): number;
 }
 
 /** A fault model as the scenario sees it: the schema of its settings and a factory. */

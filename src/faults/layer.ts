@@ -64,3 +64,15 @@ export function startFaultLayer(scenario: { fleet: FleetSpec; faults: readonly F
   }
   return { sim, fleet, trace, injectors };
 }
+
+/**
+ * The rate, per second, at which the layer's injectors take down at least one of `hosts`,
+ * summed over injectors from their configured rates (the long-run rate: a scheduled
+ * incident or a burst is not a rate and is left out, as are machine checks from memory
+ * errors, whose rate depends on the ECC in force).
+ */
+export function hostLossRatePerSec(layer: { fleet: Fleet; injectors: readonly Injector[] }, hosts: { start: number; end: number }): number {
+  let rate = 0;
+  for (const inj of layer.injectors) rate += inj.hostLossRatePerSec?.(layer.fleet, hosts) ?? 0;
+  return rate;
+}

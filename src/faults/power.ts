@@ -102,7 +102,15 @@ class PowerInjector implements Injector {
     private readonly countOf: (fleet: Fleet) => number,
     private readonly faultKind: FaultKindDecl,
     private readonly fail: (env: FaultEnv, index: number) => void,
+    /** The elements (bus bars, PDUs, datacenters) feeding a host, and the share of failures that take hosts down. */
+    private readonly feeding: { elementOf: (fleet: Fleet, host: number) => number; downShare: number },
   ) {}
+
+  hostLossRatePerSec(fleet: Fleet, hosts: { start: number; end: number }): number {
+    const elements = new Set<number>();
+    for (let h = hosts.start; h < hosts.end; h++) elements.add(this.feeding.elementOf(fleet, h));
+    return (elements.size * this.feeding.downShare) / this.mtbfSec;
+  }
 
   start(env: FaultEnv): void {
     this.env = env;
@@ -238,6 +246,7 @@ export const busbarModel: FaultModel<BusbarSettings> = {
       (f) => f.busbarCount,
       BUSBAR,
       (env, b) => failElement(env, BUSBAR, "busbar", b, s.repairSec, "overheat"),
+      { elementOf: (f, h) => f.busbarOfHost(h), downShare: 1 },
     ),
   incident: {
     targets: ["busbar"],
@@ -262,6 +271,7 @@ export const pduModel: FaultModel<PduSettings> = {
       (f) => f.pduCount,
       PDU,
       (env, p) => failElement(env, PDU, "pdu", p, s.repairSec, "failure"),
+      { elementOf: (f, h) => f.pduOfHost(h), downShare: 1 },
     ),
   incident: {
     targets: ["pdu"],
@@ -286,6 +296,7 @@ export const utilityModel: FaultModel<UtilitySettings> = {
       (f) => f.dcCount,
       UTILITY,
       (env, dc) => loseUtility(env, dc, env.rng.next() < s.maskedFraction, s.repairSec, "loss"),
+      { elementOf: (f, h) => f.dcOfHost(h), downShare: 1 - s.maskedFraction },
     ),
   incident: {
     targets: ["dc", "utility"],

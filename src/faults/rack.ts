@@ -125,6 +125,13 @@ class RackInjector implements Injector {
     this.next(this.wonkyKind, this.s.wonkyMtbfSec);
   }
 
+  hostLossRatePerSec(fleet: Fleet, hosts: { start: number; end: number }): number {
+    if (hosts.end <= hosts.start) return 0;
+    // Racks are numbered densely with hosts: those of a host range are consecutive.
+    const racks = fleet.rackOf[hosts.end - 1] - fleet.rackOf[hosts.start] + 1;
+    return racks / this.s.mtbfSec;
+  }
+
   expected(fleet: Fleet, horizonSec: number): { "rack.fail": number; "rack.wonky": number } {
     return {
       "rack.fail": (fleet.rackCount * horizonSec) / this.s.mtbfSec,

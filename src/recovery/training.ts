@@ -9,10 +9,16 @@
 //   "daly" (Daly 2006, "A higher order estimate of the optimum checkpoint interval for
 //   restart dumps", FGCS), or "adaptive" (Daly's formula with M re-estimated from the
 //   interruptions the job has seen, starting from the prior below). delta is the job's
-//   checkpoint stall, M the job's mean time between interruptions: `mtbf` if given, else the
-//   prior from Meta's Llama 3 report (Dubey et al., "The Llama 3 Herd of Models", 2024,
-//   table 5): 419 unexpected interruptions in 54 days on 16,384 GPUs, ~78% hardware, i.e.
-//   one interruption per ~50,700 GPU-hours, scaled by the job's accelerator count.
+//   checkpoint stall, M the job's mean time between interruptions: `mtbf` if given, else
+//   the scenario's own: 1 / the rate at which its fault models take down at least one of
+//   the job's hosts (Injector.hostLossRatePerSec: host crashes, racks, bus bars, PDUs,
+//   utility losses, from their configured rates; machine checks from memory errors, links,
+//   stragglers, corruption rollbacks and scheduled incidents are left out, so M is an
+//   upper bound when those matter). Only when the scenario has no such rate (or the job runs
+//   without a fault layer) is M the prior from Meta's Llama 3 report (Dubey et al., "The
+//   Llama 3 Herd of Models", 2024, table 5): 419 unexpected interruptions in 54 days on
+//   16,384 GPUs, i.e. one per ~50,700 GPU-hours, scaled by the job's accelerator count.
+//   The M in force is reported as training.mtbfHours.
 // - checkpointWrite: "sync" stalls the job for the whole write; "async" stalls only for a
 //   snapshot into host memory (ASYNC_STALL_FRACTION of the write, after CheckFreq, Mohan
 //   et al., FAST 2021) and the checkpoint becomes durable a write time later.
@@ -144,7 +150,10 @@ export const trainingPolicyFields = {
     "restart-on-spares" as OnLoss,
     "on losing a host: restart-on-spares, wait-for-repair or shrink (restart-on-spares)",
   ),
-  mtbf: maybe(duration({ positive: true }), "the job's mean time between interruptions for young/daly (default: Llama 3's rate for the job's accelerators)"),
+  mtbf: maybe(
+    duration({ positive: true }),
+    "the job's mean time between interruptions for young/daly (default: from the scenario's fault rates over the job's hosts)",
+  ),
 };
 
 export type TrainingPolicy = Infer<typeof trainingPolicyFields>;
@@ -257,19 +266,35 @@ export class TrainingRecovery {
   }
 
   /**
-   * Compute seconds between checkpoints: the fixed interval, or Young's or Daly's optimum
-   * for the job's stall and its mean time between interruptions (the policy's `mtbf`, else
-   * the Llama 3 prior for its accelerators); adaptive re-estimates that mean from what the
-   * job has seen (one prior interruption at the prior mean, plus its own).
+   * The job's mean time between interruptions, seconds, for Young's and Daly's intervals:
+   * the policy's `mtbf`, else 1 / `hostLossRatePerSec` (the scenario's fault rates over the
+   * job's hosts), else the Llama 3 prior for its accelerators.
    */
-  checkpointIntervalSec(job: { stallSec: number; accelerators: number; hosts: number; seenSec: number; interruptions: number }): number {
+  mtbfSec(job: { accelerators: number; hosts: number; hostLossRatePerSec?: number }): number {
+    if (this.policy.mtbf !== undefined) return this.policy.mtbf;
+    const rate = job.hostLossRatePerSec ?? 0;
+    if (rate > 0) return 1 / rate;
+    return LLAMA3_ACCELERATOR_MTBF_SEC / (Math.max(1, job.accelerators) * job.hosts);
+  }
+
+  /**
+   * Compute seconds between checkpoints: the fixed interval, or Young's or Daly's optimum
+   * for the job's stall and the mean time between interruptions in force (`mtbfInForceSec`).
+   */
+  checkpointIntervalSec(job: { stallSec: number; mtbfSec: number; seenSec: number; interruptions: number }): number {
     const c = this.policy.checkpoint;
     if (c.kind === "fixed") return c.seconds;
     const delta = Math.max(job.stallSec, 1e-3);
-    const prior = this.policy.mtbf ?? LLAMA3_ACCELERATOR_MTBF_SEC / (Math.max(1, job.accelerators) * job.hosts);
-    if (c.kind === "young") return youngInterval(delta, prior);
-    if (c.kind === "daly") return dalyInterval(delta, prior);
-    return dalyInterval(delta, (prior + job.seenSec) / (1 + job.interruptions));
+    const m = this.mtbfInForceSec(job);
+    return c.kind === "young" ? youngInterval(delta, m) : dalyInterval(delta, m);
+  }
+
+  /**
+   * The job's `mtbfSec` (above), or for adaptive its re-estimate from what the job has seen:
+   * the prior counted as one interruption, plus the job's own.
+   */
+  mtbfInForceSec(job: { mtbfSec: number; seenSec: number; interruptions: number }): number {
+    return this.adaptive ? (job.mtbfSec + job.seenSec) / (1 + job.interruptions) : job.mtbfSec;
   }
 
   /** Whether the interval is recomputed as the step time changes (adaptive). */

@@ -7,7 +7,7 @@
 // merges the lanes' buffers in time order at each step, so the journal stays ordered.
 import { mergeValues } from "../base/metric.js";
 import { MemoryDetector } from "../checksums/detect.js";
-import type { FaultLayer } from "../faults/layer.js";
+import { type FaultLayer, hostLossRatePerSec } from "../faults/layer.js";
 import { faultLayerMetrics, hostsDownNow } from "../faults/metrics.js";
 import type { EventFields, EventType } from "../journal/index.js";
 import { defaultPolicy, type Policy } from "../recovery/policy.js";
@@ -96,6 +96,7 @@ export class Lane {
         record: (t, at, f) => this.buffer.record(t, at, f),
         notifiesSilentCorruption: true,
         reserved: reservedHosts(scenario.workloads, i, fleet.hostCount),
+        hostLossRatePerSec: (hosts) => hostLossRatePerSec(this.layer, hosts),
       };
       this.workloads.push(workloadDef(w.kind).create(env, w.spec, settings, scenario.workloads));
     });

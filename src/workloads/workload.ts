@@ -48,6 +48,12 @@ export interface WorkloadEnv {
    * happens (the detection layer's); a workload then need not scan host flags for them.
    */
   notifiesSilentCorruption?: boolean;
+  /**
+   * The rate, per second, at which the scenario's fault models take down at least one host
+   * of `hosts`, from their configured rates (Injector.hostLossRatePerSec); absent when no
+   * fault layer is attached. A training job's Young/Daly interval starts from it.
+   */
+  hostLossRatePerSec?(hosts: HostRange): number;
 }
 
 /** What the lane needs from a workload in a run. */

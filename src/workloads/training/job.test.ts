@@ -6,9 +6,13 @@ import { LINK_LATENCY } from "../../faults/network.js";
 import { BUSBAR } from "../../faults/power.js";
 import { STRAGGLER } from "../../faults/straggler.js";
 import { linkModel } from "../../faults/network.js";
-import { faultHarness, HOUR, parseSettings } from "../../faults/testing.js";
+import { faultHarness, HOUR, parseSettings, YEAR } from "../../faults/testing.js";
+import { hostCrashModel } from "../../faults/host.js";
+import type { Injector } from "../../faults/injector.js";
+import { hostLossRatePerSec } from "../../faults/layer.js";
+import { rackModel } from "../../faults/rack.js";
 import type { FleetSpecOverrides } from "../../fleet/testing.js";
-import { defaultTrainingPolicy, type TrainingPolicy } from "../../recovery/training.js";
+import { defaultTrainingPolicy, LLAMA3_ACCELERATOR_MTBF_SEC, type TrainingPolicy } from "../../recovery/training.js";
 import type { EventFields } from "../../journal/index.js";
 import { dalyInterval, expectedGoodput } from "../../recovery/checkpoint.js";
 import type { WorkloadEnv } from "../workload.js";
@@ -28,6 +32,8 @@ function world(o: {
   seed?: number;
   notified?: boolean;
   reserved?: { start: number; end: number }[];
+  /** Fault models started on the harness (their streams: `faults.<name>`); the job sees their host-loss rate. */
+  faults?: Injector[];
 }) {
   const h = faultHarness(o.fleet ?? { rows: 1, racksPerRow: 4, hostsPerRack: 4 }, o.seed ?? 1, { record: false });
   const records: Rec[] = [];
@@ -53,6 +59,10 @@ function world(o: {
     notifiesSilentCorruption: o.notified,
     reserved: o.reserved,
   };
+  if (o.faults) {
+    const injectors = o.faults.map((f) => h.start(f));
+    env.hostLossRatePerSec = (hosts) => hostLossRatePerSec({ fleet: h.fleet, injectors }, hosts);
+  }
   const job = new TrainingJob(env, spec, { ...defaultTrainingPolicy(), ...o.policy });
   return { ...h, job, records };
 }
@@ -499,6 +509,43 @@ describe("training job against checkpoint/restart theory", () => {
   it("a daly policy picks Daly's interval from the given MTBF", () => {
     const w = world({ spec: { hosts: 4, checkpointWriteSec: delta }, policy: { checkpoint: { kind: "daly" }, mtbf } });
     expect(w.job.checkpointIntervalSec).toBeCloseTo(dalyInterval(delta, mtbf), 6);
+  });
+
+  it("without an mtbf, young and daly take M from the scenario's fault rates over the job's hosts", () => {
+    // 8 hosts crashing every 4 years each, and their 2 racks failing every 2 years each:
+    // M = 1 / (8 / 4y + 2 / 2y) = 1 / (3 per year), about 122 days.
+    const faults = () => [
+      hostCrashModel.create(parseSettings(hostCrashModel, "{ mtbf: 4y }")),
+      rackModel.create(parseSettings(rackModel, "{ mtbf: 2y, wonkyMtbf: off }")),
+    ];
+    const m = YEAR / 3;
+    const daly = world({ spec: { checkpointWriteSec: delta }, policy: { checkpoint: { kind: "daly" } }, faults: faults() });
+    expect(daly.job.checkpointIntervalSec).toBeCloseTo(dalyInterval(delta, m), 6);
+    expect(daly.job.metrics()["training.mtbfHours"]).toBeCloseTo(m / HOUR, 9);
+    const young = world({ spec: { checkpointWriteSec: delta }, policy: { checkpoint: { kind: "young" } }, faults: faults() });
+    expect(young.job.checkpointIntervalSec).toBeCloseTo(Math.sqrt(2 * delta * m), 6);
+    // the policy's mtbf still overrides; with no fault rate at all the Llama 3 prior is used
+    const given = world({ spec: { checkpointWriteSec: delta }, policy: { checkpoint: { kind: "daly" }, mtbf }, faults: faults() });
+    expect(given.job.metrics()["training.mtbfHours"]).toBe(mtbf / HOUR);
+    const none = world({ spec: { checkpointWriteSec: delta }, policy: { checkpoint: { kind: "daly" } }, faults: [] });
+    expect(none.job.metrics()["training.mtbfHours"]).toBeCloseTo(LLAMA3_ACCELERATOR_MTBF_SEC / (8 * 8) / HOUR, 9);
+  });
+
+  it("adaptive starts from the scenario's M and moves to the interruptions it sees", () => {
+    const w = world({
+      spec: { hosts: 4, checkpointWriteSec: delta, restartSec: restart },
+      policy: { checkpoint: { kind: "adaptive" }, spares: 1 },
+      faults: [hostCrashModel.create(parseSettings(hostCrashModel, "{ mtbf: 4y }"))],
+    });
+    expect(w.job.checkpointIntervalSec).toBeCloseTo(dalyInterval(delta, YEAR), 6);
+    crashStream(w, mtbf);
+    w.sim.runUntil(2000 * HOUR);
+    // The prior counts as one interruption a year apart; ~1,000 seen at 2h pull it to ~10.8h.
+    const m = w.job.metrics();
+    const n = m["training.interruptions"];
+    expect(n).toBeGreaterThan(900);
+    expect(m["training.mtbfHours"]).toBeCloseTo((YEAR + 2000 * HOUR) / (1 + n) / HOUR, 9);
+    expect(w.job.checkpointIntervalSec).toBeCloseTo(dalyInterval(delta, (YEAR + 2000 * HOUR) / (1 + n)), 0);
   });
 });
 

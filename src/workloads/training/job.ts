@@ -87,6 +87,8 @@ export class TrainingJob implements Workload, FaultListener {
   private readonly checkpoints: CheckpointLog;
   private fastRestart = false;
   private intervalSec: number;
+  /** The job's mean time between interruptions for young/daly/adaptive (TrainingRecovery.mtbfSec). */
+  private readonly mtbfSec: number;
   private doneAt = NaN;
 
   /** Lost work, downtime, interruptions, drains, stalls: what the metrics are made of. */
@@ -119,6 +121,11 @@ export class TrainingJob implements Workload, FaultListener {
     this.lastSettle = sim.now;
     this.checkpoints = new CheckpointLog({ at: sim.now, progress: 0, clean: true });
     this.pool = JobPool.forJob(fleet, spec, spares, env.reserved ?? [], this.recovery);
+    this.mtbfSec = this.recovery.mtbfSec({
+      accelerators: fleet.hostSpec(spec.firstHost).accelerators,
+      hosts: spec.hosts,
+      hostLossRatePerSec: env.hostLossRatePerSec?.({ start: spec.firstHost, end: spec.firstHost + spec.hosts }),
+    });
     this.intervalSec = this.computeInterval();
     this.tickKind = sim.defineEvent(`training.${spec.name}.tick`, (_t, gen) => this.tick(gen));
     this.slowKind = sim.defineEvent(`training.${spec.name}.slowEnd`, (host) => this.slowChanged(host));
@@ -221,6 +228,7 @@ export class TrainingJob implements Workload, FaultListener {
       doneAt: this.doneAt,
       checkpoints: this.checkpoints.taken,
       intervalSec: this.intervalSec,
+      mtbfSec: this.recovery.mtbfInForceSec(this.intervalInputs()),
       corruption: this.corruption,
     });
   }
@@ -454,13 +462,11 @@ export class TrainingJob implements Workload, FaultListener {
   }
 
   private computeInterval(): number {
-    return this.recovery.checkpointIntervalSec({
-      stallSec: this.checkpointStallSec,
-      accelerators: this.fleet.hostSpec(this.spec.firstHost).accelerators,
-      hosts: this.spec.hosts,
-      seenSec: this.sim.now - this.startAt,
-      interruptions: this.tally.interruptions,
-    });
+    return this.recovery.checkpointIntervalSec(this.intervalInputs());
+  }
+
+  private intervalInputs() {
+    return { stallSec: this.checkpointStallSec, mtbfSec: this.mtbfSec, seenSec: this.sim.now - this.startAt, interruptions: this.tally.interruptions };
   }
 
   // ---- datacenters and links ----

@@ -64,6 +64,7 @@ export class JobTally {
     doneAt: number;
     checkpoints: number;
     intervalSec: number;
+    mtbfSec: number;
     corruption: CorruptionWatch;
   }): Record<string, number> {
     const wall = job.endAt - job.startAt;
@@ -88,6 +89,7 @@ export class JobTally {
       "training.checkpointStallHours": this.stallSec / 3600,
       "training.stepsDone": steps,
       "training.checkpointIntervalSec": job.intervalSec,
+      "training.mtbfHours": job.mtbfSec / 3600,
       "training.exchangeHours": this.exchangeSec / 3600,
     };
     if (!Number.isNaN(job.doneAt)) m["training.timeToStepsHours"] = (job.doneAt - job.startAt) / 3600;

@@ -28,6 +28,12 @@ export const TRAINING_METRICS = [
   metric("training.checkpointStallHours", "hours", "wall hours the job stood still writing checkpoints"),
   metric("training.stepsDone", "count", "training steps completed and kept"),
   metric("training.checkpointIntervalSec", "seconds", "compute time between checkpoints in force at the end", "mean"),
+  metric(
+    "training.mtbfHours",
+    "hours",
+    "mean time between interruptions the checkpoint interval assumes: the policy's mtbf, else from the scenario's fault rates over the job's hosts (adaptive: its estimate at the end)",
+    "mean",
+  ),
   metric("training.exchangeHours", "hours", "wall hours of inter-datacenter gradient exchange not hidden by compute"),
   metric("training.timeToStepsHours", "hours", "wall hours to reach the `steps` target (absent if not reached)", "max"),
 ];

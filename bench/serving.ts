@@ -3,7 +3,8 @@
 // every query asking all 60 shards, service time p50 8ms / p99 40ms, at 1,000 queries a
 // second (replicas ~51% busy), one 10 s window after 2 s of warm-up (~720k leaf requests),
 // with hedging off and with a p95 hedge (5% more requests, and the recent-latency
-// tracking). Every leaf request is a queue entry, an event and its completion.
+// tracking). Every leaf request is a queue entry and two events: the end of its service
+// and its answer's arrival at the client, one network trip (rtt/2) later.
 // Target (issue 9): >= 2M leaf requests/s without hedging. Figures are medians over the
 // repetitions; `extra` also gives each run, the median per CPU-second of this process
 // (which a busy machine lowers less than the wall-time figure) and the load average at the

@@ -35,6 +35,8 @@ const CODES: Record<string, number> = {
   "mercurial.core": 18,
   "mercurial.corrupt": 19,
   "machine.check": 20,
+  "accelerator.fail": 28,
+  "colocated.load": 29,
 };
 
 /** Who reacts to which effect: the detection layer and every workload, from their declarations. */

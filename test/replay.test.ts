@@ -95,7 +95,7 @@ describe("fleet replay --policy", () => {
     expect(out[0]).toBe(`counterfactual: hardened (from the recorded scenario) against the recorded faults of ${path}`);
     expect(out[1]).toMatch(/^scenario=replay-small seed=5 duration=2d; fault trace [0-9a-f]{16}… equals the recorded one$/);
     expect(r.out).toMatch(/\nmetric +SLO +before: baseline +after: hardened +change\n/);
-    expect(r.out).toMatch(/\ntraining\.goodput +>= 0\.85 +0\.1667 ✗ +0\.8615 ✓ +\+0\.6948\n/);
+    expect(r.out).toMatch(/\ntraining\.goodput +>= 0\.85 +0\.1667 ✗ +0\.8729 ✓ +\+0\.7063\n/);
     expect(r.out).toMatch(/\ntraining\.silentEscapes +== 0 +32 ✗ +0 ✓ +-32\n/);
     expect(r.out).toContain("verdict: hardened holds every SLO against the recorded faults\nexit 0\n");
   });

@@ -16,7 +16,8 @@ export type IssueCode =
   | "bad_unit"
   | "limit"
   | "unknown_target"
-  | "unknown_name";
+  | "unknown_name"
+  | "no_effect";
 
 export type PathPart = string | number;
 
@@ -93,4 +94,9 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   if (best === undefined) return undefined;
   const limit = Math.max(1, Math.floor(Math.max(word.length, best.length) / 3));
   return bestD <= limit ? best : undefined;
+}
+
+/** Warnings, one per line: `scenarios/x.yaml:40:3 slo["memory.silent"]: warning: ...`. */
+export function formatWarnings(file: string, warnings: Issue[]): string {
+  return warnings.map((w) => formatIssue(file, { ...w, message: `warning: ${w.message}` })).join("\n");
 }

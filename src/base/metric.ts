@@ -24,11 +24,32 @@ export interface MetricDef {
    * beside `serving.p999`, which is the first service's).
    */
   readonly instanced?: boolean;
+  /**
+   * The policy keys that can change the value, when only some can: `[]` for a metric no
+   * policy changes (fault counts: the same in every lane), `["ecc"]` for one only a
+   * hardware what-if changes (memory outcomes). Absent: recovery decides it (a workload's
+   * metrics). An SLO on a metric no policy of the scenario can change is a validation
+   * warning (src/slo/slo.ts): it gives every policy the same verdict.
+   */
+  readonly changedBy?: readonly string[];
 }
 
 /** Declares a metric. */
-export function metric(name: string, unit: MetricUnit, doc: string, merge: MetricMerge = "sum", opts: { instanced?: boolean } = {}): MetricDef {
-  return Object.freeze({ name, unit, doc, merge, ...(opts.instanced ? { instanced: true } : {}) });
+export function metric(
+  name: string,
+  unit: MetricUnit,
+  doc: string,
+  merge: MetricMerge = "sum",
+  opts: { instanced?: boolean; changedBy?: readonly string[] } = {},
+): MetricDef {
+  return Object.freeze({
+    name,
+    unit,
+    doc,
+    merge,
+    ...(opts.instanced ? { instanced: true } : {}),
+    ...(opts.changedBy ? { changedBy: Object.freeze([...opts.changedBy]) } : {}),
+  });
 }
 
 /** Combines two values of one metric by its merge rule (`count` instances already combined in `a`). */

@@ -12,6 +12,8 @@ export type Bad = typeof BAD;
 
 export class Ctx {
   readonly issues: Issue[] = [];
+  /** Things that load but are probably not what the author meant (Scenario.warnings). */
+  readonly warnings: Issue[] = [];
   private aliasesLeft: number;
 
   constructor(
@@ -31,6 +33,18 @@ export class Ctx {
     }
     this.issues.push(issue);
     return BAD;
+  }
+
+  /** A warning: the scenario loads, and the user is told where and why it looks wrong. */
+  warn(code: IssueCode, path: PathPart[], node: unknown, message: string, hint?: string): void {
+    const issue: Issue = { code, path: [...path], message };
+    if (hint) issue.hint = hint;
+    const pos = this.position(node);
+    if (pos) {
+      issue.line = pos.line;
+      issue.column = pos.col;
+    }
+    this.warnings.push(issue);
   }
 
   position(node: unknown): { line: number; col: number } | undefined {

@@ -6,6 +6,8 @@ import { HostFlag, HostState } from "../fleet/state.js";
 import type { EccMode } from "../fleet/spec.js";
 import type { EventFields, EventType } from "../journal/index.js";
 import { dramModel } from "../faults/dram.js";
+import { HOST_CRASH } from "../faults/host.js";
+import { RACK_FAIL } from "../faults/rack.js";
 import { chipkillWordPosition, codewordIndex, codewordPosition } from "./addresses.js";
 import { MACHINE_CHECK_REPAIR_SEC, MemoryDetector } from "./detect.js";
 import { cleanWord, codeFor, MAX_FLIP_LANES, OUTCOME_CORRECTED, OUTCOME_DETECTED, OUTCOME_SILENT } from "./codes.js";
@@ -181,6 +183,25 @@ describe("MemoryDetector", () => {
     const r = s.records[0].fields as Record<string, string>;
     expect(r.outcome).toBe("silent");
     expect(BigInt(`0x${r.clean}`) ^ BigInt(`0x${r.corrupted}`)).toBe(3n);
+  });
+
+  it("a host going down re-initialises its memory: latent errors and the corrupted-word flag are gone", () => {
+    const s = setup(["secded", "none"]); // hosts 0-7 SECDED, 8-15 none
+    s.upset(2, 10, [5]); // corrected, latent until scrubbed
+    s.upset(9, 10, [0]); // silent under none
+    s.upset(12, 10, [0]);
+    expect(s.d.metrics()["memory.latent"]).toBe(1);
+    s.trace.down(HOST_CRASH, { kind: "host", index: 2 }, { repairSec: 600 });
+    expect(s.d.metrics()["memory.latent"]).toBe(0);
+    expect(s.d.latentCleared).toBe(0); // gone with the reboot, not found by a scrub
+    // A scrub cannot clear a silent word (the code took it for valid): only a reboot does.
+    expect(s.fleet.flags[9] & HostFlag.CORRUPT).toBe(HostFlag.CORRUPT);
+    s.sim.runUntil(3 * 86400);
+    expect(s.fleet.flags[9] & HostFlag.CORRUPT).toBe(HostFlag.CORRUPT);
+    s.trace.down(RACK_FAIL, { kind: "rack", index: s.fleet.rackOf[9] }, { repairSec: 600 });
+    expect(s.fleet.flags[9] & HostFlag.CORRUPT).toBe(0);
+    expect(s.fleet.flags[12] & HostFlag.CORRUPT).toBe(s.fleet.rackOf[12] === s.fleet.rackOf[9] ? 0 : HostFlag.CORRUPT);
+    expect(s.d.total.silent).toBe(2); // what happened stays counted
   });
 
   it("a SECDED miscorrection records what the reader got", () => {

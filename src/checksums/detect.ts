@@ -4,7 +4,8 @@
 // ("cosmic.upset", "cosmic.upsets", "dram.error") it builds the real codeword of the hit
 // word: clean data = cleanWord(content(host), codeword index), the event's flipped
 // positions (data and check bits) XORed in, decoded by the host's code
-// (codeFor(fleet.hostSpec(host).ecc)), and the outcome is the decoder's:
+// (codeFor(fleet.hostSpec(host).ecc), or the lane's `ecc` what-if for every host), and
+// the outcome is the decoder's:
 //   corrected  fleet.correctable[host]++, per-DIMM and per-mode counters; under SECDED and
 //              chipkill the error stays in the word as a latent error until the patrol
 //              scrub passes (scrub.ts) or the host reboots;
@@ -14,9 +15,22 @@
 //              every policy and scrub setting; a `detection` record
 //              { host, word, bits, outcome: "detected", code, source };
 //   silent     the reader gets wrong data with no flag (undetected or miscorrected):
-//              HostFlag.CORRUPT is set, an escape is counted, and a `detection` record
-//              { outcome: "silent", clean, corrupted } shows the clean data and the data
-//              the reader got, as hex (most significant lane first).
+//              an escape is counted, the lane is told (onSilent: the workloads whose data
+//              the word holds take it, ./../run/lane.ts), HostFlag.CORRUPT is set, and a
+//              `detection` record { outcome: "silent", clean, corrupted } shows the clean
+//              data and the data the reader got, as hex (most significant lane first).
+//
+// The life of a silently corrupted word. It stays wrong until it is overwritten or the
+// host goes down. A patrol scrub cannot clear it: the code took the word for valid (that
+// is what made the error silent), and a miscorrection is written back as valid. Who
+// overwrites it is the data's owner: a training job rewrites its state every step (the bad
+// value lives on in the model state, src/workloads/training/corruption.ts); a serving
+// shard is read-only until it is reloaded (src/workloads/serving/corruption.ts). Any host
+// going down (a crash, a rack, a power loss, a machine check) re-initialises its memory at
+// boot: its latent errors and HostFlag.CORRUPT are cleared (the flag means "holds a
+// corrupted word now", for workloads that scan flags instead of being told): what was in
+// memory is reloaded from storage after a boot. A hard DRAM fault is not reset by a boot:
+// it keeps producing new errors (src/faults/dram.ts).
 //
 // Addresses (codewords of host words, chipkill's pairs of words): ./addresses.ts.
 //
@@ -45,7 +59,7 @@
 // Latent errors are kept per host, in a Map of codeword index -> flipped positions
 // (bounded by `maxLatent`, default 1,000,000 codewords; above it, entries the scrubber has
 // passed are purged first, then the oldest hosts' entries are dropped and counted in
-// `memory.latentDropped`). A machine check (a reboot re-initialises memory) clears the
+// `memory.latentDropped`). A host going down (a reboot re-initialises memory) clears the
 // host's latent errors; a silent escape drops the word's (the reader got wrong data; the
 // escape is counted once).
 //
@@ -104,12 +118,14 @@ export interface DetectorOptions {
   horizonSec: number;
   /** Where `detection` records go (the lane's buffer). */
   sink?: RecordSink;
-  /** Told of every host that has just been handed silently corrupted data (workloads listen). */
-  onSilent?: (host: number) => void;
+  /** Told of every host that has just been handed silently corrupted data: `count` words (workloads listen). */
+  onSilent?: (host: number, count: number) => void;
   scrub?: Partial<ScrubSettings>;
   /** Seconds a machine check keeps a host down (MACHINE_CHECK_REPAIR_SEC). */
   machineCheckRepairSec?: number;
   maxLatent?: number;
+  /** The code of every host (a lane's hardware what-if, src/recovery/hardware.ts); default: each host's spec. */
+  ecc?: EccMode;
 }
 
 export class MemoryDetector implements FaultListener {
@@ -156,14 +172,24 @@ export class MemoryDetector implements FaultListener {
     this.repairSec = opts.machineCheckRepairSec ?? MACHINE_CHECK_REPAIR_SEC;
     this.maxLatent = opts.maxLatent ?? DEFAULT_MAX_LATENT;
     this.modes = new Set();
-    for (let d = 0; d < fleet.dcCount; d++) this.modes.add(fleet.hostSpecOfDc(d).ecc);
+    if (opts.ecc) this.modes.add(opts.ecc);
+    else for (let d = 0; d < fleet.dcCount; d++) this.modes.add(fleet.hostSpecOfDc(d).ecc);
   }
 
-  /** What the detection layer reacts to: memory words and counts, disk sectors, slow disks (faults/kind.ts). */
-  static readonly consumes: readonly EffectKey[] = ["errors:memory-word", "errors:memory-count", "errors:disk-sector", "slow:disk"];
+  /** The code of `host`'s memory in this lane. */
+  private eccOf(host: number): EccMode {
+    return this.opts.ecc ?? this.fleet.hostSpec(host).ecc;
+  }
+
+  /** What the detection layer reacts to: memory words and counts, disk sectors, slow disks, hosts going down (faults/kind.ts). */
+  static readonly consumes: readonly EffectKey[] = ["errors:memory-word", "errors:memory-count", "errors:disk-sector", "slow:disk", "down:hosts"];
 
   onFault(e: FaultEvent): void {
     const effect = e.kind.effect;
+    if (effect.class === "down" && effect.on === "hosts") {
+      if (e.ref) this.fleet.forEachHostRange(e.ref, (start, end) => this.rebooted(start, end));
+      return;
+    }
     if (effect.class === "slow" && effect.on === "disk") {
       this.disks.onSlowDisk(e);
       return;
@@ -196,7 +222,7 @@ export class MemoryDetector implements FaultListener {
     const word = Number(e.detail.word ?? 0);
     const bits = (e.detail.bits ?? []) as number[];
     const dimm = e.detail.dimm === undefined ? -1 : Number(e.detail.dimm);
-    const mode = this.fleet.hostSpec(host).ecc;
+    const mode = this.eccOf(host);
     const f = this.flips;
     f.fill(0);
     for (const p of bits) {
@@ -282,7 +308,7 @@ export class MemoryDetector implements FaultListener {
       this.whileDown += k;
       return;
     }
-    const mode = this.fleet.hostSpec(host).ecc;
+    const mode = this.eccOf(host);
     const code = codeFor(mode);
     if (mode === "none") {
       this.silentEscape(host, mode, code, e.kind.name, -1, [], undefined, k);
@@ -369,7 +395,7 @@ export class MemoryDetector implements FaultListener {
     this.total.silent += k;
     this.countersOf(mode).silent += k;
     this.fleet.flags[host] |= HostFlag.CORRUPT;
-    this.opts.onSilent?.(host);
+    this.opts.onSilent?.(host, k);
     const fields: Record<string, string | number | boolean | number[]> = { host: this.fleet.hostId(host) };
     if (flips && word >= 0) {
       this.readBack(code, flips);
@@ -420,7 +446,7 @@ export class MemoryDetector implements FaultListener {
     const m = this.latent.get(host);
     const entry = m?.get(cw);
     if (!entry) return undefined;
-    const mode = this.fleet.hostSpec(host).ecc;
+    const mode = this.eccOf(host);
     if (this.schedule.memoryScrubbedBetween(host, this.position(host, mode, cw), entry.madeSec, this.sim.now)) {
       this.removeLatent(host, cw);
       this.latentCleared++;
@@ -433,7 +459,7 @@ export class MemoryDetector implements FaultListener {
   private purgeHost(host: number): Map<number, Latent> | undefined {
     const m = this.latent.get(host);
     if (!m) return undefined;
-    const mode = this.fleet.hostSpec(host).ecc;
+    const mode = this.eccOf(host);
     const now = this.sim.now;
     for (const [cw, entry] of m) {
       if (this.schedule.memoryScrubbedBetween(host, this.position(host, mode, cw), entry.madeSec, now)) {
@@ -462,6 +488,15 @@ export class MemoryDetector implements FaultListener {
     if (m?.delete(cw)) {
       this.latentCount--;
       if (m.size === 0) this.latent.delete(host);
+    }
+  }
+
+  /** Hosts start..end-1 went down: memory re-initialised at boot, latent errors and corrupted words gone. */
+  private rebooted(start: number, end: number): void {
+    const flags = this.fleet.flags;
+    for (let h = start; h < end; h++) {
+      flags[h] &= ~HostFlag.CORRUPT;
+      if (this.latentCount > 0) this.clearHost(h);
     }
   }
 
@@ -497,7 +532,7 @@ export class MemoryDetector implements FaultListener {
 
   /**
    * Final metrics: memory.corrected, memory.machineChecks, memory.silent,
-   * memory.latentCleared, disk.lseFound, silentCorruptions (memory only for now), and
+   * memory.latentCleared, disk.lseFound, and
    * per-ECC-mode breakdowns (memory.<mode>.corrected ...) when the fleet mixes modes.
    * Purges latent errors the scrubber has passed by now, so latentCleared is complete.
    */
@@ -515,7 +550,6 @@ export class MemoryDetector implements FaultListener {
       "memory.latentDropped": this.latentDropped,
       "disk.lseFound": this.disks.found,
       "disk.lseLatent": this.disks.appeared - this.disks.found,
-      silentCorruptions: this.total.silent,
     };
     if (this.modes.size > 1) {
       for (const mode of [...this.modes].sort()) {

@@ -4,7 +4,7 @@
 // printed, and the exit code is 130. A second Ctrl-C exits at once (the journal is
 // still readable up to its last complete record: every record is written as it goes).
 import { loadScenarioFile, type Scenario } from "../scenario/load.js";
-import { formatIssues } from "../base/issues.js";
+import { formatIssues, formatWarnings } from "../base/issues.js";
 import { countScenario } from "../scenario/summary.js";
 import { formatDuration, parseSize } from "../base/units.js";
 import { laneNames } from "../run/session.js";
@@ -53,6 +53,7 @@ export function loadForRun(argv: string[], io: Io, command: string): { setup: Ch
     return EXIT.usage;
   }
   const scenario = r.value;
+  if (scenario.warnings.length) io.err(`${formatWarnings(file, scenario.warnings)}\n`);
   const seed = int(p, "seed", { min: 0, max: 2 ** 53 - 1 }) ?? scenario.seed;
   const durationSec = durationOption(p, scenario.limits.maxDurationSec) ?? scenario.durationSec;
   return { setup: { scenario, file, seed, durationSec }, parsed: p };

@@ -6,7 +6,7 @@
 // holds, 1 on a breach, 2 on bad input (nothing runs), 3 when a run failed, 130 when
 // interrupted (what finished is written, marked partial).
 import { loadScenarioFile } from "../scenario/load.js";
-import { formatIssues } from "../base/issues.js";
+import { formatIssues, formatWarnings } from "../base/issues.js";
 import { formatDuration } from "../base/units.js";
 import { laneNames } from "../run/session.js";
 import { chooseRunner } from "../distributed/runners.js";
@@ -122,6 +122,7 @@ export async function gateCommand(argv: string[], io: Io): Promise<number> {
       continue;
     }
     const s = r.value;
+    if (s.warnings.length) io.err(`${formatWarnings(file, s.warnings)}\n`);
     const dur = durationSec ?? s.durationSec;
     if (dur > s.limits.maxDurationSec)
       throw new UsageError(

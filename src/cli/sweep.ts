@@ -5,7 +5,7 @@
 // done, 2 bad input (nothing runs), 3 a run failed, 130 interrupted (what finished is
 // printed and written, marked partial).
 import { loadScenarioFile } from "../scenario/load.js";
-import { didYouMean, formatIssues } from "../base/issues.js";
+import { didYouMean, formatIssues, formatWarnings } from "../base/issues.js";
 import { formatDuration } from "../base/units.js";
 import { laneNames } from "../run/session.js";
 import { knownMetrics, metricInfo } from "../slo/catalog.js";
@@ -109,6 +109,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
     return EXIT.usage;
   }
   const scenario = loaded.value;
+  if (scenario.warnings.length) io.err(`${formatWarnings(file, scenario.warnings)}\n`);
   const text = scenario.source.text;
   for (const axis of axes) {
     try {

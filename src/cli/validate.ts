@@ -3,7 +3,7 @@
 import { type Io, EXIT } from "../base/io.js";
 import { parse, type OptionSpec } from "./args.js";
 import { loadScenarioFile } from "../scenario/load.js";
-import { formatIssues } from "../base/issues.js";
+import { formatIssues, formatWarnings } from "../base/issues.js";
 import { summarizeScenario } from "../scenario/summary.js";
 import { UsageError } from "../base/errors.js";
 
@@ -17,8 +17,10 @@ export function validateCommand(argv: string[], io: Io): number {
   let bad = 0;
   for (const file of p.positionals) {
     const r = loadScenarioFile(file);
-    if (r.ok) io.out(`ok ${file}: ${summarizeScenario(r.value)}\n`);
-    else {
+    if (r.ok) {
+      io.out(`ok ${file}: ${summarizeScenario(r.value)}\n`);
+      if (r.value.warnings.length) io.err(`${formatWarnings(file, r.value.warnings)}\n`);
+    } else {
       bad++;
       io.err(`${formatIssues(file, r.issues)}\n`);
     }

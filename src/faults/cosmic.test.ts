@@ -159,6 +159,8 @@ describe("cosmic bursts", () => {
     const burst = w.events.find((e) => e.kind.name === "cosmic.burst")!;
     expect(burst.detail).toMatchObject({ direction: 90, width: 90, gain: 40, duration: 7200, racks: 16, hosts: 64 });
     expect(w.trace.correlated.map((c) => c.kind.name)).toEqual(["cosmic.burst"]);
+    // `fleet faults` lists it with the hosts it reached (it has no single target: "fleet").
+    expect(w.trace.correlated[0]).toMatchObject({ target: "fleet", hosts: 64 });
   });
 
   it("starts scheduled bursts at their exact times and random ones at the configured mean interval", () => {

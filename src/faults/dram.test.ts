@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { DAY, HOUR, faultHarness, parseSettings, withinPoisson } from "./testing.js";
 import type { FleetSpecOverrides } from "../fleet/testing.js";
-import { DEFAULT_FIT_PER_DEVICE, DRAM_MODES, type DramMode, dramFaultsOf, dramModel, maskBits } from "./dram.js";
+import {
+  DEFAULT_FIT_PER_DEVICE,
+  DRAM_MODES,
+  type DramMode,
+  FIELD_FACTOR_SINGLE_BIT,
+  FIELD_FACTOR_WIDE,
+  SC12_FIT_PER_DEVICE,
+  SINGLE_BIT_MODES,
+  dramFaultsOf,
+  dramModel,
+  maskBits,
+} from "./dram.js";
 import { decodeWord, dimmGeometry } from "./memory.js";
 import type { FaultEvent } from "./trace.js";
 
@@ -21,22 +32,30 @@ function run(w: ReturnType<typeof world>, yaml: string, horizonSec: number) {
 const close = (obs: number, exp: number): boolean => withinPoisson(obs, exp);
 
 describe("dram settings", () => {
-  it("fills the SC'12 per-mode defaults and reads overrides", () => {
-    const s = settings(dramModel.schema, "{ fit: { row: 20 }, scale: 5x, maxErrors: 50 }");
+  it("fills the per-mode defaults (SC'12's mix at the field incidence) and reads overrides", () => {
+    const s = settings(dramModel.schema, "{ fit: { row: 20 }, scale: 5x, maxErrors: 50, grow: 10%, growAfter: 3d }");
     expect(s.fitPerDevice).toEqual({ ...DEFAULT_FIT_PER_DEVICE, row: 20 });
     expect(s.scale).toBe(5);
     expect(s.maxErrorsPerFault).toBe(50);
-    expect(Object.values(DEFAULT_FIT_PER_DEVICE).reduce((a, b) => a + b, 0)).toBeCloseTo(46.9, 9);
+    expect(s.growFraction).toBeCloseTo(0.1, 12);
+    expect(s.growAfterSecMean).toBe(3 * DAY);
+    expect(settings(dramModel.schema, "{}")).toMatchObject({ scale: 1, maxErrorsPerFault: 10, growFraction: 0.017, growAfterSecMean: 30 * DAY });
+    expect(Object.values(SC12_FIT_PER_DEVICE).reduce((a, b) => a + b, 0)).toBeCloseTo(46.9, 9);
+    for (const m of DRAM_MODES) {
+      const k = SINGLE_BIT_MODES.includes(m) ? FIELD_FACTOR_SINGLE_BIT : FIELD_FACTOR_WIDE;
+      expect(DEFAULT_FIT_PER_DEVICE[m], m).toBeCloseTo(SC12_FIT_PER_DEVICE[m] * k, 2);
+    }
     expect(() => settings(dramModel.schema, "{ fit: { rows: 20 } }")).toThrow(/did you mean "row"/);
+    expect(() => settings(dramModel.schema, "{ grow: 120% }")).toThrow(/between 0% and 100%/);
   });
 });
 
 describe("dram fault rates", () => {
-  // 32 hosts x 16 DIMMs x 36 devices = 18,432 devices; scale 10,000x over 30 days:
-  // 46.9 FIT x 1e4 x 18,432 x 720 h / 1e9 = 6,224 faults, 2,468 of them single-bit.
+  // 32 hosts x 16 DIMMs x 36 devices = 18,432 devices; scale 50,000x over 30 days, no
+  // growth: 273.8 FIT x 5e4 x 18,432 x 720 h / 1e9 = 181,700 faults, 109 of them word faults.
   it("places faults per mode at the configured FIT, and 2x would fail the same check", () => {
     const w = world({ rows: 2, racksPerRow: 4, hostsPerRack: 4 });
-    const inj = run(w, "{ scale: 10000x, maxErrors: 0 }", 30 * DAY);
+    const inj = run(w, "{ scale: 50000x, maxErrors: 0, grow: 0% }", 30 * DAY);
     const devices = 32 * 16 * 36;
     const faults = w.events.filter((e) => e.kind.name === "dram.fault");
     const exp = inj.expected!(w.fleet, 30 * DAY);
@@ -44,7 +63,7 @@ describe("dram fault rates", () => {
     expect(close(faults.length, exp["dram.fault"]!)).toBe(true);
     expect(close(faults.length, 2 * exp["dram.fault"]!)).toBe(false);
     for (const m of DRAM_MODES) {
-      const e = (DEFAULT_FIT_PER_DEVICE[m] * 1e4 * devices * 720) / 1e9;
+      const e = (DEFAULT_FIT_PER_DEVICE[m] * 5e4 * devices * 720) / 1e9;
       const obs = faults.filter((f) => f.detail.mode === m).length;
       expect(close(obs, e), `${m}: ${obs} vs ${e}`).toBe(true);
       if (e > 20) expect(close(obs, 2 * e), m).toBe(false);
@@ -142,8 +161,50 @@ describe("dram errors", () => {
   }
 });
 
+describe("dram growth", () => {
+  // 18,432 devices at 1,000x for 30 days: ~3,600 single-bit-mode faults; 30% of them grow
+  // after 5 days on average, ~83% of those within the run: ~900 grown whole-device faults.
+  const w = world({ rows: 2, racksPerRow: 4, hostsPerRack: 4 });
+  const H = 30 * DAY;
+  const inj = run(w, "{ scale: 1000x, grow: 30%, growAfter: 5d }", H);
+  const faults = w.events.filter((e) => e.kind.name === "dram.fault");
+  const byId = new Map(faults.map((f) => [f.detail.fault as number, f]));
+  const grown = faults.filter((f) => f.detail.from !== undefined);
+
+  it("grows single-bit faults into whole-device faults of the same device and rank, later", () => {
+    expect(grown.length).toBeGreaterThan(500);
+    const bad: string[] = [];
+    for (const g of grown) {
+      const o = byId.get(g.detail.from as number)!;
+      const rank = (o.detail.ranks as number[])[0];
+      if (!SINGLE_BIT_MODES.includes(o.detail.mode as DramMode)) bad.push(`${g.detail.fault} grew out of a ${o.detail.mode} fault`);
+      if (g.detail.mode !== "multiBank") bad.push(`${g.detail.fault} is ${g.detail.mode}`);
+      if (g.host !== o.host || g.detail.dimm !== o.detail.dimm || g.detail.device !== o.detail.device) bad.push(`${g.detail.fault} moved`);
+      if ((g.detail.ranks as number[]).join() !== `${rank},${rank}`) bad.push(`${g.detail.fault} ranks ${g.detail.ranks}`);
+      if (!(g.at > o.at)) bad.push(`${g.detail.fault} before its origin`);
+    }
+    expect(bad).toEqual([]);
+    // Given the single-bit faults placed, each grows within the run with 0.3 (1 - e^-(H - t) / 5d).
+    const exp = faults
+      .filter((f) => f.detail.from === undefined && SINGLE_BIT_MODES.includes(f.detail.mode as DramMode))
+      .reduce((a, f) => a + 0.3 * (1 - Math.exp(-(H - f.at) / (5 * DAY))), 0);
+    expect(close(grown.length, exp), `${grown.length} vs ${exp}`).toBe(true);
+    expect(close(grown.length, 2 * exp)).toBe(false);
+  });
+
+  it("expected() counts grown faults and their errors (errors cluster by fault: tolerance 4 sqrt(cap x expected))", () => {
+    const exp = inj.expected!(w.fleet, H);
+    expect(close(faults.length, exp["dram.fault"]!), `${faults.length} vs ${exp["dram.fault"]}`).toBe(true);
+    const errors = w.events.filter((e) => e.kind.name === "dram.error").length;
+    expect(Math.abs(errors - exp["dram.error"]!), `${errors} vs ${exp["dram.error"]}`).toBeLessThan(4 * Math.sqrt(10 * exp["dram.error"]!));
+    // Without growth, expected() would miss the grown faults by more than the tolerance.
+    const flat = dramModel.create(settings(dramModel.schema, "{ scale: 1000x, grow: 0% }")).expected!(w.fleet, H);
+    expect(close(faults.length, flat["dram.fault"]!)).toBe(false);
+  });
+});
+
 describe("dram incidents and caps", () => {
-  it("fires a scheduled row fault on the target host, then its errors, capped by the mode's model", () => {
+  it("fires a scheduled row fault on the target host, then its errors, capped at an incident's 100, and it never grows", () => {
     const w = world({});
     const env = { ...w, horizonSec: 400 * DAY, rng: w.sim.streams.get("faults.timeline") };
     dramModel.incident!.fire(env, { kind: "host", index: 3 }, { mode: "row", dimm: 2, device: 20 });
@@ -152,9 +213,27 @@ describe("dram incidents and caps", () => {
     expect(fault.host).toBe(3);
     expect(fault.detail).toMatchObject({ mode: "row", dimm: 2, device: 2, ranks: [1, 1] });
     const errs = w.events.filter((e) => e.kind.name === "dram.error");
-    // 0.1 errors per hour for 9,600 h would be 960: the default cap of 100 stops it.
+    // 0.1 errors per hour for 9,600 h would be 960: an incident's cap of 100 stops it.
     expect(errs.length).toBe(100);
     expect(errs.every((e) => e.host === 3 && e.detail.device === 2)).toBe(true);
+    expect(w.events.filter((e) => e.kind.name === "dram.fault")).toHaveLength(1);
+  });
+
+  it("grows a scheduled fault when told: a bit fault at 1h, a whole device of the same chip at 1h + 10d", () => {
+    const w = world({});
+    w.fire(dramModel, "dc1/row01/rack01/host02", { mode: "bit", dimm: 5, device: 30, growAfter: 10 * DAY }, HOUR);
+    w.sim.run({ until: 20 * DAY });
+    const [bit, whole] = w.events.filter((e) => e.kind.name === "dram.fault");
+    expect(bit).toMatchObject({ at: HOUR, detail: { mode: "bit", dimm: 5, device: 12, ranks: [1, 1] } });
+    expect(whole).toMatchObject({
+      at: HOUR + 10 * DAY,
+      host: bit.host,
+      detail: { mode: "multiBank", dimm: 5, device: 12, ranks: [1, 1], from: bit.detail.fault },
+    });
+    const errs = (f: FaultEvent) => w.events.filter((e) => e.kind.name === "dram.error" && e.detail.fault === f.detail.fault);
+    // The whole device errs in every bit pattern of its nibble; the bit fault keeps its one bit.
+    expect(new Set(errs(whole).map((e) => (e.detail.bits as number[]).join())).size).toBeGreaterThan(5);
+    expect(new Set(errs(bit).map((e) => (e.detail.bits as number[]).join())).size).toBe(1);
   });
 
   it("gives the same trace for the same seed", () => {

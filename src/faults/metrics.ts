@@ -1,22 +1,31 @@
 // The fault layer's metrics: how often each kind happened (`faults.<kind>`) and what the
 // faults did to host availability (`fleet.*`), computed from the trace and the fleet's
-// host state, the same in every lane. Declared here for SLOs and reports
-// (src/slo/catalog.ts); no policy changes them.
+// host state, the same in every lane but for machine checks (the lane's `ecc`). Declared
+// here for SLOs and reports (src/slo/catalog.ts); no recovery policy changes them.
 import { type MetricDef, metric } from "../base/metric.js";
 import type { Fleet } from "../fleet/fleet.js";
 import { HostState } from "../fleet/state.js";
 import { FAULT_KINDS } from "./registry.js";
 import type { FaultTrace } from "./trace.js";
 
+/** Host availability moves with machine checks only, which only the lane's ECC changes (src/recovery/hardware.ts). */
+const MACHINE_CHECKS = { changedBy: ["ecc"] };
+
 export const FLEET_METRICS: readonly MetricDef[] = [
-  metric("fleet.availability", "fraction", "host-time up / host-time, over the run (every down interval the trace started, clipped at the end)"),
-  metric("fleet.hostsDownMax", "count", "most hosts down at once, as seen at snapshots and at the end", "max"),
-  metric("fleet.hostHoursDown", "hours", "host-hours spent down"),
+  metric(
+    "fleet.availability",
+    "fraction",
+    "host-time up / host-time, over the run (every down interval the trace started, clipped at the end)",
+    "sum",
+    MACHINE_CHECKS,
+  ),
+  metric("fleet.hostsDownMax", "count", "most hosts down at once, as seen at snapshots and at the end", "max", MACHINE_CHECKS),
+  metric("fleet.hostHoursDown", "hours", "host-hours spent down", "sum", MACHINE_CHECKS),
 ];
 
 /** `faults.<kind>`: events of each kind, from its declaration. */
 export const FAULT_COUNT_METRICS: readonly MetricDef[] = FAULT_KINDS.inOrder().map((k) =>
-  metric(`faults.${k.name}`, "count", `${k.name} events: ${k.summary}`),
+  metric(`faults.${k.name}`, "count", `${k.name} events: ${k.summary}`, "sum", { changedBy: [] }),
 );
 
 /** Hosts down now. */

@@ -2,6 +2,8 @@
 // table of every fault kind they declare (./kind.ts).
 // Adding a model: write src/faults/<name>.ts exporting a FaultModel (with its kinds), and
 // add it to the list below: that one line is the whole registration.
+import { acceleratorModel } from "./accelerator.js";
+import { colocatedModel } from "./colocated.js";
 import { cosmicModel } from "./cosmic.js";
 import { CONSEQUENCE_KINDS } from "./consequences.js";
 import { diskModel } from "./disk.js";
@@ -23,9 +25,11 @@ const MODELS: FaultModel<unknown>[] = [
   pduModel,
   utilityModel,
   hostCrashModel,
+  acceleratorModel,
   rackModel,
   linkModel,
   stragglerModel,
+  colocatedModel,
   mercurialModel,
 ] as FaultModel<unknown>[];
 

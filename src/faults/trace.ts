@@ -157,7 +157,8 @@ export class FaultTrace {
     };
     this.count(kind, ref, ref?.kind === "host" ? 1 : 0);
     if (kind.correlated) {
-      const hosts = ref ? this.fleet.hostCountOf(ref) : 0;
+      // A fleet-wide event (a burst) says in its detail how many hosts it reached.
+      const hosts = ref ? this.fleet.hostCountOf(ref) : Number(fields.detail?.hosts ?? 0);
       this.correlated.push({ at: now, kind, target: ref ? this.fleet.idOf(ref) : "fleet", untilSec: e.untilSec, hosts });
     }
     if (fields.journal !== false) this.write(kind, now, ref, fields.untilSec, fields.detail);

@@ -1,11 +1,11 @@
 // buildFleet: FleetSpec -> Fleet. Lays out datacenters, rows, racks and hosts as dense
-// contiguous indices in typed arrays, wires the power tree and the rack facing.
+// contiguous indices in typed arrays, wires the power tree (./power.ts) and the rack facing.
 // Hot path (1M hosts in well under a second): no object and no string per host or
 // rack; ids are made later, on demand, from the indices.
 import type { FleetSpec } from "./spec.js";
 import { rowFacingDeg } from "./facing.js";
 import { Fleet } from "./fleet.js";
-import { wireRow, type PowerCursor } from "./power.js";
+import { listPduRacks, pduCountOf, wirePdus, wireRow } from "./power.js";
 import { allocHostState } from "./state.js";
 import type { Topology } from "./topology.js";
 import { fleetSpecProblems } from "./validate.js";
@@ -25,7 +25,7 @@ export function buildFleet(spec: FleetSpec): Fleet {
     racks += dc.rows * dc.racksPerRow;
     hosts += dc.rows * dc.racksPerRow * dc.hostsPerRack;
     busbars += dc.rows * dc.power.busbarsPerRow;
-    pdus += dc.rows * dc.power.busbarsPerRow * dc.power.pdusPerBusbar;
+    pdus += pduCountOf(dc);
   }
 
   const t: Topology = {
@@ -42,8 +42,9 @@ export function buildFleet(spec: FleetSpec): Fleet {
     rackPdu: new Int32Array(racks),
     rowFirstBusbar: new Int32Array(rows + 1),
     busbarRow: new Int32Array(busbars),
-    busbarFirstPdu: new Int32Array(busbars + 1),
-    pduBusbar: new Int32Array(pdus),
+    dcFirstPdu: new Int32Array(dcs.length + 1),
+    pduFirstBusbar: new Int32Array(pdus + 1),
+    busbarPdu: new Int32Array(busbars),
     busbarRackStart: new Int32Array(busbars + 1),
     busbarRacks: new Int32Array(racks),
     pduRackStart: new Int32Array(pdus + 1),
@@ -51,7 +52,7 @@ export function buildFleet(spec: FleetSpec): Fleet {
     rackOf: new Int32Array(hosts),
   };
 
-  const cur: PowerCursor = { busbarWrite: 0, pduWrite: 0 };
+  let write = 0;
   let row = 0,
     rack = 0,
     host = 0,
@@ -59,23 +60,20 @@ export function buildFleet(spec: FleetSpec): Fleet {
     pdu = 0;
   for (let d = 0; d < dcs.length; d++) {
     const dc = dcs[d];
-    const { busbarsPerRow, pdusPerBusbar, assign } = dc.power;
+    const { busbarsPerRow, assign } = dc.power;
+    const dcFirstBusbar = busbar;
     t.dcFirstRow[d] = row;
     t.dcFirstRack[d] = rack;
     t.dcFirstHost[d] = host;
+    t.dcFirstPdu[d] = pdu;
     for (let r = 0; r < dc.rows; r++, row++) {
       const facing = rowFacingDeg(dc, r + 1);
       t.rowDc[row] = d;
       t.rowFirstRack[row] = rack;
       t.rowFirstBusbar[row] = busbar;
-      for (let j = 0; j < busbarsPerRow; j++) {
-        t.busbarRow[busbar + j] = row;
-        t.busbarFirstPdu[busbar + j] = pdu + j * pdusPerBusbar;
-        for (let q = 0; q < pdusPerBusbar; q++) t.pduBusbar[pdu + j * pdusPerBusbar + q] = busbar + j;
-      }
-      wireRow(t, cur, rack, dc.racksPerRow, busbar, busbarsPerRow, pdu, pdusPerBusbar, assign);
+      for (let j = 0; j < busbarsPerRow; j++) t.busbarRow[busbar + j] = row;
+      write = wireRow(t, write, rack, dc.racksPerRow, busbar, busbarsPerRow, assign);
       busbar += busbarsPerRow;
-      pdu += busbarsPerRow * pdusPerBusbar;
       for (let k = 0; k < dc.racksPerRow; k++, rack++) {
         t.rackRow[rack] = row;
         t.rackDc[rack] = d;
@@ -86,6 +84,10 @@ export function buildFleet(spec: FleetSpec): Fleet {
         host = end;
       }
     }
+    t.busbarRackStart[busbar] = write; // closes the datacenter's last bus bar for wirePdus
+    const dcPdus = pduCountOf(dc);
+    wirePdus(t, dcFirstBusbar, busbar - dcFirstBusbar, pdu, dcPdus);
+    pdu += dcPdus;
   }
   t.dcFirstRow[dcs.length] = row;
   t.dcFirstRack[dcs.length] = rack;
@@ -93,9 +95,10 @@ export function buildFleet(spec: FleetSpec): Fleet {
   t.rowFirstRack[rows] = rack;
   t.rackFirstHost[racks] = host;
   t.rowFirstBusbar[rows] = busbar;
-  t.busbarFirstPdu[busbars] = pdu;
-  t.busbarRackStart[busbars] = cur.busbarWrite;
-  t.pduRackStart[pdus] = cur.pduWrite;
+  t.dcFirstPdu[dcs.length] = pdu;
+  t.pduFirstBusbar[pdus] = busbar;
+  t.busbarRackStart[busbars] = write;
+  listPduRacks(t, pdus);
 
   return new Fleet(spec, t, allocHostState(hosts));
 }

@@ -97,7 +97,7 @@ export function closestId(fleet: Fleet, id: string): string {
   // Resolve the datacenter; an id that starts below it ("row07/rack03") gets the first one.
   let dc = fleet.dcIndex(segs[0]);
   if (dc < 0) {
-    if (/^(row\d*|utility)$/i.test(segs[0])) {
+    if (/^(row\d*|pdu\d*|utility)$/i.test(segs[0])) {
       segs.unshift(fleet.dcId(0));
       dc = 0;
     } else {
@@ -114,8 +114,10 @@ export function closestId(fleet: Fleet, id: string): string {
   const atDc = pickChild(segs[1], [
     { prefix: ROW, style: "numbered", count: spec.rows, width: fmt.row },
     { prefix: UTILITY, style: "single", count: 1, width: 0 },
+    { prefix: PDU, style: "numbered", count: fleet.dcFirstPdu[dc + 1] - fleet.dcFirstPdu[dc], width: fmt.pdu },
   ]);
   if (atDc.family === 1) return fleet.utilityId(dc);
+  if (atDc.family === 2) return fleet.pduId(fleet.dcFirstPdu[dc] + atDc.index);
   const row = fleet.dcFirstRow[dc] + atDc.index;
   if (segs.length === 2) return fleet.rowId(row);
 
@@ -129,8 +131,5 @@ export function closestId(fleet: Fleet, id: string): string {
     const h = pickChild(segs[3], [{ prefix: HOST, style: "numbered", count: spec.hostsPerRack, width: fmt.host }]);
     return fleet.hostId(fleet.rackFirstHost[rack] + h.index);
   }
-  const busbar = fleet.rowFirstBusbar[row] + atRow.index;
-  if (segs.length === 3) return fleet.busbarId(busbar);
-  const q = pickChild(segs[3], [{ prefix: PDU, style: "numbered", count: spec.power.pdusPerBusbar, width: fmt.pdu }]);
-  return fleet.pduId(fleet.busbarFirstPdu[busbar] + q.index);
+  return fleet.busbarId(fleet.rowFirstBusbar[row] + atRow.index);
 }

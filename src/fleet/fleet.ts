@@ -2,8 +2,9 @@
 // per-host mutable state arrays. Built by buildFleet (build.ts); everything here is
 // O(1) or proportional to the answer, never to the fleet, except racksFacing and the
 // summary counts. Ids: `dc1`, `dc1/utility`, `dc1/row07`, `dc1/row07/rack12`,
-// `dc1/row07/rack12/host03`, `dc1/row07/busbar-a`, `dc1/row07/busbar-a/pdu2`,
-// `link/dc1-dc2`; numbers are 1-based and zero-padded to the width of their level.
+// `dc1/row07/rack12/host03`, `dc1/row07/busbar-a`, `dc1/pdu03` (a PDU feeds bus bars of
+// several rows, so it is named within its datacenter: ./power.ts), `link/dc1-dc2`;
+// numbers are 1-based and zero-padded to the width of their level.
 import type { DatacenterSpec, FleetSpec, HostSpec } from "./spec.js";
 import { closestId } from "./closest.js";
 import { isWithin } from "./facing.js";
@@ -37,8 +38,9 @@ export class Fleet implements Topology, HostStateArrays, FleetIdIndex {
   readonly rackPdu: Int32Array;
   readonly rowFirstBusbar: Int32Array;
   readonly busbarRow: Int32Array;
-  readonly busbarFirstPdu: Int32Array;
-  readonly pduBusbar: Int32Array;
+  readonly dcFirstPdu: Int32Array;
+  readonly pduFirstBusbar: Int32Array;
+  readonly busbarPdu: Int32Array;
   readonly busbarRackStart: Int32Array;
   readonly busbarRacks: Int32Array;
   readonly pduRackStart: Int32Array;
@@ -79,8 +81,9 @@ export class Fleet implements Topology, HostStateArrays, FleetIdIndex {
     this.rackPdu = t.rackPdu;
     this.rowFirstBusbar = t.rowFirstBusbar;
     this.busbarRow = t.busbarRow;
-    this.busbarFirstPdu = t.busbarFirstPdu;
-    this.pduBusbar = t.pduBusbar;
+    this.dcFirstPdu = t.dcFirstPdu;
+    this.pduFirstBusbar = t.pduFirstBusbar;
+    this.busbarPdu = t.busbarPdu;
     this.busbarRackStart = t.busbarRackStart;
     this.busbarRacks = t.busbarRacks;
     this.pduRackStart = t.pduRackStart;
@@ -97,7 +100,7 @@ export class Fleet implements Topology, HostStateArrays, FleetIdIndex {
     this.rackCount = t.rackRow.length;
     this.hostCount = t.rackOf.length;
     this.busbarCount = t.busbarRow.length;
-    this.pduCount = t.pduBusbar.length;
+    this.pduCount = t.pduFirstBusbar.length - 1;
     this.formats = spec.datacenters.map(dcIdFormat);
     spec.datacenters.forEach((dc, i) => this.dcByName.set(dc.name, i));
     this.links = spec.links.map((l, i) => {
@@ -170,8 +173,13 @@ export class Fleet implements Topology, HostStateArrays, FleetIdIndex {
   busbarsOfDc(dc: number): IndexRange {
     return { start: this.rowFirstBusbar[this.dcFirstRow[dc]], end: this.rowFirstBusbar[this.dcFirstRow[dc + 1]] };
   }
-  pdusOfBusbar(busbar: number): IndexRange {
-    return { start: this.busbarFirstPdu[busbar], end: this.busbarFirstPdu[busbar + 1] };
+  /** The PDUs under a datacenter's utility feed. */
+  pdusOfDc(dc: number): IndexRange {
+    return { start: this.dcFirstPdu[dc], end: this.dcFirstPdu[dc + 1] };
+  }
+  /** The bus bars a PDU feeds (consecutive, possibly over several rows). */
+  busbarsOfPdu(pdu: number): IndexRange {
+    return { start: this.pduFirstBusbar[pdu], end: this.pduFirstBusbar[pdu + 1] };
   }
   /** Racks fed by a bus bar, ascending (a view: do not write). */
   racksOfBusbar(busbar: number): Int32Array {
@@ -207,8 +215,16 @@ export class Fleet implements Topology, HostStateArrays, FleetIdIndex {
   rowOfBusbar(busbar: number): number {
     return this.busbarRow[busbar];
   }
+  /** The PDU feeding a bus bar. */
+  pduOfBusbar(busbar: number): number {
+    return this.busbarPdu[busbar];
+  }
+  /** The first bus bar a PDU feeds (its row stands for the PDU where one row is wanted). */
   busbarOfPdu(pdu: number): number {
-    return this.pduBusbar[pdu];
+    return this.pduFirstBusbar[pdu];
+  }
+  dcOfPdu(pdu: number): number {
+    return this.rowDc[this.busbarRow[this.pduFirstBusbar[pdu]]];
   }
 
   private hostsOfRacks(racks: Int32Array): Int32Array {
@@ -360,9 +376,8 @@ export class Fleet implements Topology, HostStateArrays, FleetIdIndex {
     return `${this.rowId(row)}/${BUSBAR}${busbarLetters(busbar - this.rowFirstBusbar[row])}`;
   }
   pduId(pdu: number): string {
-    const b = this.pduBusbar[pdu];
-    const dc = this.rowDc[this.busbarRow[b]];
-    return `${this.busbarId(b)}/${PDU}${padNumber(pdu - this.busbarFirstPdu[b] + 1, this.formats[dc].pdu)}`;
+    const dc = this.dcOfPdu(pdu);
+    return `${this.dcId(dc)}/${PDU}${padNumber(pdu - this.dcFirstPdu[dc] + 1, this.formats[dc].pdu)}`;
   }
   linkId(link: number): string {
     return this.links[link].id;

@@ -1,6 +1,7 @@
-// Pieces of the readable ids (`dc1/row07/rack12/host03`, `dc1/row07/busbar-a/pdu2`):
+// Pieces of the readable ids (`dc1/row07/rack12/host03`, `dc1/row07/busbar-a`, `dc1/pdu03`):
 // zero-padded 1-based numbers and bus bar letters, formatted and parsed strictly, so that
 // every element has exactly one id and an id can be parsed without a lookup table.
+import { pduCountOf, type PowerShape } from "./power.js";
 
 /** Digits used for the numbers of a level with `count` members: at least `min`. */
 export function idWidth(count: number, min: number): number {
@@ -68,12 +69,11 @@ export interface DcIdFormat {
   pdu: number;
 }
 
-export function dcIdFormat(dc: { rows: number; racksPerRow: number; hostsPerRack: number; power: { pdusPerBusbar: number } }): DcIdFormat {
+export function dcIdFormat(dc: PowerShape): DcIdFormat {
   return {
     row: idWidth(dc.rows, 2),
     rack: idWidth(dc.racksPerRow, 2),
     host: idWidth(dc.hostsPerRack, 2),
-    // PDUs read "pdu1", "pdu2" (few per bus bar); padded only when there are 10 or more.
-    pdu: idWidth(dc.power.pdusPerBusbar, 1),
+    pdu: idWidth(pduCountOf(dc), 2),
   };
 }

@@ -59,7 +59,7 @@ export interface FleetIdIndex {
   readonly rowFirstRack: Int32Array;
   readonly rackFirstHost: Int32Array;
   readonly rowFirstBusbar: Int32Array;
-  readonly busbarFirstPdu: Int32Array;
+  readonly dcFirstPdu: Int32Array;
   readonly links: readonly FleetLink[];
   readonly linkCount: number;
   dcSpec(dc: number): import("./spec.js").DatacenterSpec;

@@ -32,6 +32,10 @@ export function resolveId(fleet: Fleet, id: string): FleetRef | undefined {
 
   const spec = fleet.dcSpec(dc);
   const fmt = fleet.idFormat(dc);
+  if (segs[1].startsWith(PDU)) {
+    const q = parseNumbered(segs[1], PDU, fmt.pdu, fleet.dcFirstPdu[dc + 1] - fleet.dcFirstPdu[dc]);
+    return q >= 0 && segs.length === 2 ? { kind: "pdu", index: fleet.dcFirstPdu[dc] + q } : undefined;
+  }
   const r = parseNumbered(segs[1], ROW, fmt.row, spec.rows);
   if (r < 0) return undefined;
   const row = fleet.dcFirstRow[dc] + r;
@@ -40,10 +44,7 @@ export function resolveId(fleet: Fleet, id: string): FleetRef | undefined {
   if (segs[2].startsWith(BUSBAR)) {
     const j = parseBusbar(segs[2], spec.power.busbarsPerRow);
     if (j < 0) return undefined;
-    const busbar = fleet.rowFirstBusbar[row] + j;
-    if (segs.length === 3) return { kind: "busbar", index: busbar };
-    const q = parseNumbered(segs[3], PDU, fmt.pdu, spec.power.pdusPerBusbar);
-    return q < 0 ? undefined : { kind: "pdu", index: fleet.busbarFirstPdu[busbar] + q };
+    return segs.length === 3 ? { kind: "busbar", index: fleet.rowFirstBusbar[row] + j } : undefined;
   }
 
   const k = parseNumbered(segs[2], RACK, fmt.rack, spec.racksPerRow);

@@ -1,7 +1,8 @@
 // Test helper: FleetSpec objects with sensible defaults, so a test states only what it
 // is about. Defaults: one datacenter "dc1" at altitude 0, 2 rows x 4 racks x 4 hosts,
-// alternate facing around 90 deg, 2 bus bars per row with 2 PDUs each (contiguous),
-// hosts with 16 x 32 GiB SECDED DIMMs, 4 x 8 TB disks and 8 accelerators; no links.
+// alternate facing around 90 deg, 2 bus bars per row (contiguous), PDUs sized auto (one
+// for a fleet this small: ./power.ts), hosts with 16 x 32 GiB SECDED DIMMs, 4 x 8 TB
+// disks and 8 accelerators; no links.
 import type { DatacenterSpec, FleetSpec, HostSpec, LinkSpec, PowerSpec } from "./spec.js";
 
 export type DatacenterOverrides = Partial<Omit<DatacenterSpec, "power" | "host">> & {
@@ -27,7 +28,7 @@ export function datacenterSpec(o: DatacenterOverrides = {}): DatacenterSpec {
     hostsPerRack: o.hostsPerRack ?? 4,
     facing: o.facing ?? "alternate",
     aisleAzimuthDeg: o.aisleAzimuthDeg ?? 90,
-    power: { busbarsPerRow: 2, pdusPerBusbar: 2, assign: "contiguous", ...o.power },
+    power: { busbarsPerRow: 2, busbarsPerPdu: "auto", assign: "contiguous", ...o.power },
     host: { dimms: 16, dimmBytes: 32 * GiB, ecc: "secded", disks: 4, diskBytes: 8 * TB, accelerators: 8, ...o.host },
   };
 }

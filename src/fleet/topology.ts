@@ -1,5 +1,5 @@
 // The frozen shape of a fleet as dense, contiguous indices and CSR offset arrays:
-// datacenters -> rows -> racks -> hosts, and utility -> bus bars -> PDUs -> racks.
+// datacenters -> rows -> racks -> hosts, and utility -> PDUs -> bus bars -> racks.
 // A datacenter's rows, a row's racks, a rack's hosts are each one index range;
 // `xFirstY[i] .. xFirstY[i+1]` is the range of Ys under X number i.
 
@@ -18,8 +18,11 @@ export interface Topology {
   rackPdu: Int32Array; // racks
   rowFirstBusbar: Int32Array; // rows + 1
   busbarRow: Int32Array; // busbars
-  busbarFirstPdu: Int32Array; // busbars + 1
-  pduBusbar: Int32Array; // pdus
+  /** A datacenter's PDUs are dcFirstPdu[d] .. dcFirstPdu[d+1]. */
+  dcFirstPdu: Int32Array; // dcs + 1
+  /** A PDU's bus bars are pduFirstBusbar[p] .. pduFirstBusbar[p+1] (consecutive). */
+  pduFirstBusbar: Int32Array; // pdus + 1
+  busbarPdu: Int32Array; // busbars
   busbarRackStart: Int32Array; // busbars + 1
   busbarRacks: Int32Array; // racks (a permutation)
   pduRackStart: Int32Array; // pdus + 1

@@ -26,9 +26,9 @@ export function fleetSpecProblems(spec: FleetSpec): string[] {
     for (const k of ["rows", "racksPerRow", "hostsPerRack"] as const) {
       if (!positiveInt(dc[k])) out.push(`${at}: ${k} must be a whole number >= 1, got ${dc[k]}`);
     }
-    for (const k of ["busbarsPerRow", "pdusPerBusbar"] as const) {
-      if (!positiveInt(dc.power[k])) out.push(`${at}: power.${k} must be a whole number >= 1, got ${dc.power[k]}`);
-    }
+    if (!positiveInt(dc.power.busbarsPerRow)) out.push(`${at}: power.busbarsPerRow must be a whole number >= 1, got ${dc.power.busbarsPerRow}`);
+    const perPdu = dc.power.busbarsPerPdu;
+    if (perPdu !== "auto" && !positiveInt(perPdu)) out.push(`${at}: power.busbarsPerPdu must be auto or a whole number >= 1, got ${perPdu}`);
     if (dc.facing !== "alternate" && !Number.isFinite(dc.facing)) out.push(`${at}: facing must be "alternate" or degrees`);
     if (!Number.isFinite(dc.aisleAzimuthDeg)) out.push(`${at}: aisleAzimuthDeg must be a number`);
     hosts += dc.rows * dc.racksPerRow * dc.hostsPerRack;

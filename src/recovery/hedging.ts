@@ -7,19 +7,24 @@
 //   first has had no answer after a delay; the first answer wins and the other copy is
 //   cancelled (Dean & Barroso, "The Tail at Scale", CACM 56(2), 2013, "hedged requests").
 //   The delay is a fixed duration (`hedge: 10ms`) or a percentile of the latency of recent
-//   leaf requests (`hedge: p95`: "defer sending a secondary request until the first
-//   request has been outstanding for more than the 95th-percentile expected latency").
-//   A backup is real load: it waits in a queue and holds a server while it runs; a
-//   cancelled copy leaves the queue for free but one already running runs to the end (see
-//   window.ts). What that does is measured, not assumed: with least-loaded (p2c)
-//   balancing, a p50 hedge at 90% utilization raises p99.9 well above no hedging while a
-//   p95 hedge still lowers it; with random balancing the backups also even out the queues
-//   and the p50 hedge kept helping up to ~94% in our runs, and a fixed 10 ms hedge that
-//   fires for nearly every leaf overloads the replicas from ~85% (window.test.ts,
+//   leaf requests, measured to the answer's arrival at the client (`hedge: p95`: "defer
+//   sending a secondary request until the first request has been outstanding for more
+//   than the 95th-percentile expected latency"), so a p95 hedge fires for about 5% of
+//   leaves. A backup is real load: it waits in a queue and holds a server while it runs.
+//   The client sees an answer only when it arrives, so a leaf whose answer is on its way
+//   gets a backup too, and the cancel takes a trip (rtt/2) to the other replicas: a copy
+//   still queued then leaves for free, one that started runs to the end (see window.ts).
+//   The replicas count what that costs (serving.extraServed, serving.wastedWork). What it
+//   does is measured, not assumed: with least-loaded (p2c) balancing, a p50 hedge at 90%
+//   utilization raises p99.9 well above no hedging while a p95 hedge still lowers it; with
+//   random balancing the backups also even out the queues and the p50 hedge kept helping
+//   up to ~94% in our runs, and a fixed 10 ms hedge that fires for nearly every leaf
+//   overloads the replicas from ~85% (window.test.ts, network.test.ts,
 //   scenarios/search-serving.yaml). Default off.
 // - tied: each leaf request goes to two replicas at once, each copy knowing the other;
 //   when one starts service it cancels its twin, which arrives rtt/2 later (Dean & Barroso
-//   2013, "tied requests"). Both may run when both servers are idle. Default false.
+//   2013, "tied requests"). Both may run when both start within that trip; the loser's
+//   work is counted (serving.wastedWork). Default false.
 // - retries: a leaf request that failed (a detected bad response, a replica found dead by
 //   the health check, a leafTimeout) is sent again to another replica, at most `retries`
 //   times per leaf, while the retry budget allows. Default 1.

@@ -1,9 +1,11 @@
 // The `policies:` section: named bundles of recovery settings. Every policy of a scenario
 // runs in its own lane against the same fault trace. A policy holds every workload's keys
 // (training in ./training.ts, storage in ./replication.ts, serving in ./hedging.ts) and
-// the shared `placement` (./placement.ts); a key a workload does not read is unused by it.
+// the shared `placement` (./placement.ts), and the hardware what-ifs a lane may try
+// (./hardware.ts: `ecc`); a key a workload does not read is unused by it.
 // What each setting does, and its source, is in the file that declares it.
 import { dict, type Infer, object, type Validator } from "../base/schema.js";
+import { hardwarePolicyFields } from "./hardware.js";
 import { servingPolicyFields } from "./hedging.js";
 import { placementField } from "./placement.js";
 import { storagePolicyFields } from "./replication.js";
@@ -14,6 +16,7 @@ export const policyFields = {
   ...trainingPolicyFields,
   ...storagePolicyFields,
   ...servingPolicyFields,
+  ...hardwarePolicyFields,
   placement: placementField,
 };
 

@@ -45,6 +45,13 @@ describe("beforeAfter", () => {
     expect(text).toContain("silentCorruptions  == 0    0 ok       0 ok       1 FAIL");
   });
 
+  it("shows values in their metric's unit, as the SLO beside them is written", () => {
+    const p999 = parseSlo("serving.p999", "<= 150ms", "seconds");
+    const t = beforeAfter([p999], { a: { "serving.p999": 0.2001 } }, { b: { "serving.p999": 0.0809 } });
+    const row = formatBeforeAfter(t).split("\n")[2];
+    expect(row).toMatch(/^serving\.p999 +<= 150ms +200ms ✗ +80\.9ms ✓ +-119ms$/);
+  });
+
   it("says when the scenario states no SLOs", () => {
     const t = beforeAfter([], { a: { x: 1 } }, { b: { x: 1 } });
     expect(formatBeforeAfter(t)).toContain("(the scenario states no SLOs)");

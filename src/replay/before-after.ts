@@ -4,7 +4,7 @@
 // ("before") and the counterfactual ones ("after"); with one of each, a change column.
 // SLO cells carry ✓/✗ (ok/FAIL without unicode) against the threshold. The maths is here,
 // the CLI only prints it.
-import { formatValue, holds, type Slo, type SloOp } from "../slo/slo.js";
+import { formatMetricValue, holds, type Slo, type SloOp } from "../slo/slo.js";
 
 export interface Cell {
   /** NaN when the lane did not report the metric. */
@@ -87,13 +87,20 @@ const width = (s: string) => [...s].length;
 export function formatBeforeAfter(t: BeforeAfter, opts: { unicode?: boolean } = {}): string {
   const unicode = opts.unicode ?? true;
   const mark = (c: Cell) => (c.ok === undefined ? "" : c.ok ? (unicode ? " ✓" : " ok") : unicode ? " ✗" : " FAIL");
-  const cell = (c: Cell) => `${formatValue(c.value)}${mark(c)}`;
+  // Values in their metric's unit (150ms, 2h), as the SLO beside them is written.
+  const cell = (metric: string, c: Cell) => `${formatMetricValue(metric, c.value)}${mark(c)}`;
   const withChange = t.beforeLanes.length === 1 && t.afterLanes.length === 1;
   const header = ["metric", "SLO", ...t.beforeLanes.map((l) => `before: ${l}`), ...t.afterLanes.map((l) => `after: ${l}`), ...(withChange ? ["change"] : [])];
   const toCells = (r: Row) => {
     const d = change(r, t);
-    const delta = d === undefined ? [] : [Number.isNaN(d) ? "-" : d === 0 ? "0" : `${d > 0 ? "+" : ""}${formatValue(d)}`];
-    return [r.metric, r.slo?.text ?? "", ...t.beforeLanes.map((l) => cell(r.before[l])), ...t.afterLanes.map((l) => cell(r.after[l])), ...delta];
+    const delta = d === undefined ? [] : [Number.isNaN(d) ? "-" : d === 0 ? "0" : `${d > 0 ? "+" : "-"}${formatMetricValue(r.metric, Math.abs(d))}`];
+    return [
+      r.metric,
+      r.slo?.text ?? "",
+      ...t.beforeLanes.map((l) => cell(r.metric, r.before[l])),
+      ...t.afterLanes.map((l) => cell(r.metric, r.after[l])),
+      ...delta,
+    ];
   };
   const rows = [...t.sloRows, ...t.otherRows].map(toCells);
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]))));

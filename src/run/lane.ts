@@ -63,6 +63,8 @@ export class Lane {
   readonly workloads: Workload[] = [];
   /** Most hosts down at once so far (updated at snapshots and at the end). */
   private hostsDownMax = 0;
+  /** Silent memory escapes that landed in a workload's data, and those that did not. */
+  private readonly silent = { reached: 0, idle: 0 };
 
   constructor(
     readonly scenario: Scenario,
@@ -76,15 +78,19 @@ export class Lane {
     const sink = writeFaults ? this.buffer : undefined;
     // The trace writes through a JournalSink; a lane only needs `record`.
     this.layer = scenarioFaultLayer(scenario, { seed, horizonSec, journal: sink as never });
+    const settings: Policy = policy !== undefined ? scenario.policies[policy] : defaultPolicy();
     this.detector = new MemoryDetector(this.layer.sim, this.layer.fleet, this.layer.trace, {
       horizonSec,
       sink: this.buffer,
-      onSilent: (host) => {
-        for (const w of this.workloads) w.memoryCorrupted?.(host);
+      ecc: settings.ecc,
+      onSilent: (host, count) => {
+        let reached = false;
+        for (const w of this.workloads) if (w.memoryCorrupted?.(host, count)) reached = true;
+        if (reached) this.silent.reached += count;
+        else this.silent.idle += count;
       },
     });
     this.layer.trace.addListener(this.detector);
-    const settings: Policy = policy !== undefined ? scenario.policies[policy] : defaultPolicy();
     const { sim, fleet, trace } = this.layer;
     scenario.workloads.forEach((w, i) => {
       const env: WorkloadEnv = {
@@ -149,7 +155,7 @@ export class Lane {
       const live: Record<string, number> = {};
       const all = this.workloadMetrics(this.sim.now);
       for (const [k, v] of Object.entries(all)) if (wanted.has(k) || LIVE_METRIC.test(k)) live[k] = v;
-      if (wanted.has("silentCorruptions")) live.silentCorruptions = silentCorruptionsOf({ ...all, "memory.silent": this.detector.total.silent });
+      if (wanted.has("silentCorruptions")) live.silentCorruptions = silentCorruptionsOf(all, this.silent);
       fields.metrics = live;
     }
     return fields;
@@ -160,7 +166,8 @@ export class Lane {
     const m: LaneMetrics = faultLayerMetrics(this.layer.trace, this.layer.fleet, nowSec, Math.max(this.hostsDownMax, this.hostsDown()));
     Object.assign(m, this.detector.metrics());
     Object.assign(m, this.workloadMetrics(nowSec));
-    m.silentCorruptions = silentCorruptionsOf(m);
+    m.silentCorruptions = silentCorruptionsOf(m, this.silent);
+    m["silentCorruptions.idle"] = this.silent.idle;
     return m;
   }
 }

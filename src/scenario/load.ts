@@ -55,6 +55,8 @@ export interface Scenario extends ScenarioSections {
   snapshotEverySec: number;
   limits: Limits;
   source: { file: string; text: string; sha256: string };
+  /** What loads but is probably not meant (an SLO no policy can change): printed, never fatal. */
+  warnings: Issue[];
 }
 
 export interface LoadOptions {
@@ -74,7 +76,7 @@ const limitsSchema = object({
   maxMemory: opt(size({ positive: true }), DEFAULT_LIMITS.maxMemoryBytes, "resident memory of the run, e.g. 8GiB (75% of the machine's)"),
 });
 
-function topSchema(limits: Limits): Validator<Omit<Scenario, "source" | "limits">> {
+function topSchema(limits: Limits): Validator<Omit<Scenario, "source" | "limits" | "warnings">> {
   return object({
     name: req(string({ pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, what: "a name of letters, digits, '.', '-' and '_'" }), "the scenario's name"),
     description: maybe(string()),
@@ -84,7 +86,7 @@ function topSchema(limits: Limits): Validator<Omit<Scenario, "source" | "limits"
     fleet: req(fleetSchema(limits), "the datacenters, rows, racks and hosts"),
     limits: maybe(limitsSchema),
     ...scenarioSections,
-  }) as unknown as Validator<Omit<Scenario, "source" | "limits">>;
+  }) as unknown as Validator<Omit<Scenario, "source" | "limits" | "warnings">>;
 }
 
 export function loadScenarioText(text: string, file: string, opts: LoadOptions = {}): Result<Scenario> {
@@ -190,18 +192,20 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   limits = { ...limits, ...stripUndefined(opts.limits ?? {}) };
   const value = topSchema(limits)(doc.contents, [], ctx);
   if (value === BAD || ctx.issues.length) return { ok: false, issues: dedupe(ctx.issues) };
-  const v = value as Omit<Scenario, "source" | "limits"> & { duration: number; snapshotEvery?: number; limits?: unknown };
+  const v = value as Omit<Scenario, "source" | "limits" | "warnings"> & { duration: number; snapshotEvery?: number; limits?: unknown };
   const scenario: Scenario = {
     ...v,
     durationSec: v.duration,
     snapshotEverySec: v.snapshotEvery ?? v.duration / 100,
     limits,
     source: { file, text, sha256: createHash("sha256").update(text).digest("hex") },
+    warnings: [],
   };
   delete (scenario as { duration?: unknown }).duration;
   delete (scenario as { snapshotEvery?: unknown }).snapshotEvery;
   const crossIssues = checkScenario(scenario, doc.contents, ctx);
   if (crossIssues.length) return { ok: false, issues: crossIssues };
+  scenario.warnings = dedupe(ctx.warnings);
   return { ok: true, value: scenario };
 }
 

@@ -9,7 +9,7 @@ import { FAULT_CHECKS, faultEntry } from "../faults/schema.js";
 import type { FleetSpec } from "../fleet/spec.js";
 import type { Policy } from "../recovery/policy.js";
 import { policySection } from "../recovery/policy.js";
-import { sloSection, type Slo } from "../slo/slo.js";
+import { SLO_CHECKS, sloSection, type Slo } from "../slo/slo.js";
 import { WORKLOAD_CHECKS, WORKLOADS } from "../workloads/registry.js";
 import type { WorkloadSpec } from "../workloads/workload.js";
 
@@ -37,4 +37,4 @@ export interface ScenarioSections {
 export type SectionsWithFleet = ScenarioSections & { fleet: FleetSpec };
 
 /** Every check that needs more than one section, in the order they run. */
-export const SECTION_CHECKS: readonly CrossCheck<SectionsWithFleet>[] = [...FAULT_CHECKS, ...WORKLOAD_CHECKS];
+export const SECTION_CHECKS: readonly CrossCheck<SectionsWithFleet>[] = [...FAULT_CHECKS, ...WORKLOAD_CHECKS, ...SLO_CHECKS];

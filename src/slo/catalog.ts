@@ -1,8 +1,11 @@
 // Every metric fleet reports, gathered from the layers that declare them: the fault
-// layer's (src/faults/metrics.ts), the detection layer's (src/checksums/detect.ts), each
-// workload's (its WorkloadDef), and the one metric made of several layers' values,
-// silentCorruptions. SLOs may name any of them; reports and the dashboard read their
-// units and meanings here. Nothing registers at import time: the list is this file.
+// layer's (src/faults/metrics.ts), the detection layer's (src/checksums/metrics.ts), each
+// workload's (its WorkloadDef), and the two made of several layers' values:
+// silentCorruptions (memory escapes that reached a workload's data, as the lane counts
+// them in src/run/lane.ts, plus defective cores' escapes in jobs) and
+// silentCorruptions.idle (escapes that reached none). SLOs may name any of them; reports
+// and the dashboard read their units, meanings and scopes (MetricDef.changedBy) here.
+// Nothing registers at import time: the list is this file.
 import type { MetricDef, MetricUnit } from "../base/metric.js";
 import { metric } from "../base/metric.js";
 import { MEMORY_METRICS } from "../checksums/metrics.js";
@@ -11,16 +14,23 @@ import { WORKLOADS } from "../workloads/registry.js";
 
 export type { MetricDef, MetricUnit };
 
-/** Silent corruptions that escaped anywhere: memory.silent plus training.silentEscapesFromCores. */
+/** Silent corruptions that reached a workload's data (the SLO metric; memory.silent counts every host). */
 export const SILENT_CORRUPTIONS = metric(
   "silentCorruptions",
   "count",
-  "silent corruptions that escaped: every memory escape (memory.silent) plus results corrupted by defective cores in jobs and not caught",
+  "silent corruptions that reached a workload: memory escapes in a workload's data (a job's state, a shard) plus results corrupted by defective cores in jobs and not caught",
 );
 
-/** silentCorruptions from a lane's other metrics. */
-export function silentCorruptionsOf(m: Record<string, number>): number {
-  return (m["memory.silent"] ?? 0) + (m["training.silentEscapesFromCores"] ?? 0);
+/** Silent memory escapes that reached no workload: fleet health, not an SLO target. */
+export const SILENT_CORRUPTIONS_IDLE = metric(
+  "silentCorruptions.idle",
+  "count",
+  "silent memory escapes that reached no workload's data (idle hosts, memory outside a shard): fleet health, reported beside silentCorruptions",
+);
+
+/** silentCorruptions from a lane's workload metrics and its memory escapes that reached a workload. */
+export function silentCorruptionsOf(m: Record<string, number>, silent: { reached: number }): number {
+  return silent.reached + (m["training.silentEscapesFromCores"] ?? 0);
 }
 
 export const METRICS: readonly MetricDef[] = [
@@ -29,6 +39,7 @@ export const METRICS: readonly MetricDef[] = [
   ...MEMORY_METRICS,
   ...WORKLOADS.flatMap((w) => w.metrics),
   SILENT_CORRUPTIONS,
+  SILENT_CORRUPTIONS_IDLE,
 ];
 
 const BY_NAME = new Map(METRICS.map((m) => [m.name, m]));

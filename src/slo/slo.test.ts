@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../faults/testing.js";
+import { formatIssue } from "../base/issues.js";
+import { loadScenarioText } from "../scenario/load.js";
 import { knownMetrics } from "./catalog.js";
 import { exitCodeOf, formatPolicySloTable, sloSection, verdicts } from "./slo.js";
 
@@ -60,5 +62,36 @@ describe("verdicts", () => {
       ].join("\n"),
     );
     expect(formatPolicySloTable(vs, { unicode: false })).toContain("naive     0.8712 FAIL");
+  });
+});
+
+describe("SLOs on metrics no policy can change", () => {
+  const scenario = (slo: string, policies: string) => `name: scopes
+duration: 1h
+fleet: { datacenters: [{ name: dc1, rows: 1, racksPerRow: 2, hostsPerRack: 4 }] }
+workloads:
+  - training: { name: job, hosts: 4, stepTime: 1s, checkpointWrite: 10s, restart: 1m }
+policies: ${policies}
+slo: ${slo}
+`;
+  const load = (slo: string, policies = "{ a: { checkpoint: 1h }, b: { checkpoint: daly } }") => {
+    const r = loadScenarioText(scenario(slo, policies), "scopes.yaml");
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    return r.value.warnings.map((w) => formatIssue("scopes.yaml", w));
+  };
+
+  it("warns, with where and why, when no policy can change the metric: every policy would get the same verdict", () => {
+    expect(load('{ faults.host.crash: "== 0" }')).toEqual([
+      'scopes.yaml:7:27 slo["faults.host.crash"]: SLO on faults.host.crash: no policy can change it (it is a property of the fault trace), so every policy gets the same verdict (judge policies on what they change, or keep it for fleet health)',
+    ]);
+    expect(load('{ memory.silent: "== 0", fleet.availability: ">= 99%" }')).toEqual([
+      expect.stringContaining("SLO on memory.silent: only a policy's `ecc` changes it, and no policy here sets it"),
+      expect.stringContaining("SLO on fleet.availability: only a policy's `ecc` changes it"),
+    ]);
+  });
+
+  it("does not warn when a policy sets a key that changes it, or for what recovery decides", () => {
+    expect(load('{ memory.silent: "== 0" }', "{ a: { ecc: secded }, b: { ecc: chipkill } }")).toEqual([]);
+    expect(load('{ training.goodput: ">= 0.9", silentCorruptions: "== 0" }')).toEqual([]);
   });
 });

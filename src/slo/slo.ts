@@ -6,7 +6,7 @@
 // 0.15 for a metric in seconds or 0.15/3600 for one in hours.
 import { isScalar } from "yaml";
 import { didYouMean } from "../base/issues.js";
-import { describeNode, dict, map, type Validator } from "../base/schema.js";
+import { type Ctx, type CrossCheck, describeNode, dict, map, nodeAt, type Validator } from "../base/schema.js";
 import { formatDuration, parseDuration } from "../base/units.js";
 import { knownMetrics, metricInfo, type MetricUnit } from "./catalog.js";
 
@@ -88,6 +88,35 @@ const sloValue: Validator<Slo> = (raw, path, ctx) => {
 
 /** The `slo:` section: a map of metric name -> "<op> <value>", in file order. */
 export const sloSection: Validator<Slo[]> = map(dict(sloValue, { what: "metric names to comparisons" }), (d) => Object.values(d));
+
+/**
+ * An SLO on a metric no policy of the scenario can change (a fault count, or a memory
+ * outcome when no policy sets `ecc`) gives every policy the same verdict: it loads, with a
+ * warning that says which keys could change it. Fleet-wide health metrics stay in the
+ * report either way.
+ */
+export function checkSloScopes(s: { slo: readonly Slo[]; policies: Record<string, object> }, root: unknown, ctx: Ctx): void {
+  for (const slo of s.slo) {
+    const keys = metricInfo(slo.metric)?.changedBy;
+    if (keys === undefined) continue;
+    const set = keys.filter((k) => Object.values(s.policies).some((p) => (p as Record<string, unknown>)[k] !== undefined));
+    if (set.length) continue;
+    const path = ["slo", slo.metric];
+    const why =
+      keys.length === 0
+        ? "no policy can change it (it is a property of the fault trace)"
+        : `only a policy's ${keys.map((k) => `\`${k}\``).join(" or ")} changes it, and no policy here sets it`;
+    ctx.warn(
+      "no_effect",
+      path,
+      nodeAt(root, path, ctx),
+      `SLO on ${slo.metric}: ${why}, so every policy gets the same verdict`,
+      keys.length === 0 ? "judge policies on what they change, or keep it for fleet health" : `add ${keys[0]}: to the policies you want to compare`,
+    );
+  }
+}
+
+export const SLO_CHECKS: readonly CrossCheck<{ slo: readonly Slo[]; policies: Record<string, object> }>[] = [checkSloScopes];
 
 export function holds(op: SloOp, value: number, threshold: number): boolean {
   if (Number.isNaN(value)) return false;

@@ -63,8 +63,12 @@ export interface Workload {
   metrics(nowSec: number): Record<string, number>;
   /** A few live values for snapshots and the dashboard (JSON-safe numbers). */
   snapshot?(nowSec: number): Record<string, number>;
-  /** The detection layer just handed `host` silently corrupted data. */
-  memoryCorrupted?(host: number): void;
+  /**
+   * The detection layer just handed `host` `count` silently corrupted memory words. Returns
+   * whether they landed in this workload's data (its state, a shard it serves): the lane
+   * counts those in silentCorruptions, the rest in silentCorruptions.idle.
+   */
+  memoryCorrupted?(host: number, count: number): boolean;
 }
 
 /** One entry of a scenario's `workloads:` list, once validated. */

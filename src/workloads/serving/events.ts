@@ -6,7 +6,8 @@
 // of the window's ~1,000 pending events cost ~28% of a window (profile, bench config): each
 // pop sifts a far event down ~10 levels with a mispredicted branch per level. Here:
 // - Lanes: events the caller schedules in non-decreasing time order (the next arrival; a
-//   query's deadline, always arrival + deadline) go to FIFO rings, O(1) each.
+//   query's deadline, always arrival + deadline; an answer's arrival at the client, always
+//   the end of its service + one network trip) go to FIFO rings, O(1) each.
 // - A timing wheel (a calendar queue, Brown 1988) holds the rest, which are mostly
 //   service completions a few milliseconds ahead: WHEEL_BUCKETS buckets of `bucketSec`
 //   (about one event per bucket at the window's leaf rate), each an unsorted linked list
@@ -60,6 +61,7 @@ export class WindowEvents {
   // Lanes: rings of (time, seq, kind, target, arg).
   private readonly lane0 = new Lane(64);
   private readonly lane1 = new Lane(64);
+  private readonly lane2 = new Lane(64);
 
   constructor(
     /** Width of a wheel bucket in seconds (about 1 / events per second works well). */
@@ -72,7 +74,7 @@ export class WindowEvents {
 
   /** Number of pending events. */
   get size(): number {
-    return this.inWheel + this.heapN + this.lane0.n + this.lane1.n;
+    return this.inWheel + this.heapN + this.lane0.n + this.lane1.n + this.lane2.n;
   }
 
   /** Removes every pending event and restarts the clock at 0. */
@@ -84,6 +86,7 @@ export class WindowEvents {
     this.time = 0;
     this.lane0.n = this.lane0.first = 0;
     this.lane1.n = this.lane1.first = 0;
+    this.lane2.n = this.lane2.first = 0;
   }
 
   /** Schedules an event at `time` (not before the last popped event's time). */
@@ -106,9 +109,9 @@ export class WindowEvents {
     }
   }
 
-  /** Schedules an event on FIFO lane `lane` (0 or 1); its time must not be before the lane's last one. */
+  /** Schedules an event on FIFO lane `lane` (0, 1 or 2); its time must not be before the lane's last one. */
   pushLane(lane: number, time: number, kind: number, target: number, arg: number): void {
-    (lane === 0 ? this.lane0 : this.lane1).push(time, this.seq++, kind, target, arg);
+    (lane === 0 ? this.lane0 : lane === 1 ? this.lane1 : this.lane2).push(time, this.seq++, kind, target, arg);
   }
 
   /**
@@ -171,6 +174,16 @@ export class WindowEvents {
         bestQ = l1.seq[l1.first];
         from = LANE;
         lane = l1;
+      }
+    }
+    const l2 = this.lane2;
+    if (l2.n > 0) {
+      const t = l2.time[l2.first];
+      if (t < bestT || (t === bestT && l2.seq[l2.first] < bestQ)) {
+        bestT = t;
+        bestQ = l2.seq[l2.first];
+        from = LANE;
+        lane = l2;
       }
     }
     if (from === NONE || bestT > untilSec) return false;

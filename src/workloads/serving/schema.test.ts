@@ -39,11 +39,20 @@ describe("the serving workload entry", () => {
       servers: 1,
       firstHost: 0,
       rttSec: 0.0005,
-      corruptReads: 1,
+      memory: { shardMemory: 0.5, readPerAnswerBytes: 2 ** 20, reloadSec: 86400 },
       mercurialReads: 0.01,
       sample: { windows: 8, windowSec: 2, warmupSec: 0.5 },
     });
     expect(servingHostRange(w.spec as never)).toEqual({ start: 0, end: 24 });
+  });
+
+  it("reads where corrupted words land and how long they stay", () => {
+    const r = load(`workloads:
+  - serving: { name: a, shards: 2, replicas: 2, qps: 10, deadline: 1s, serviceTime: { p50: 8ms, p99: 40ms }, shardMemory: 80%, readPerAnswer: 4MiB, reload: off }
+`);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.workloads[0].spec).toMatchObject({ memory: { shardMemory: 0.8, readPerAnswerBytes: 4 * 2 ** 20, reloadSec: Infinity } });
   });
 
   it("reads the other service-time forms and the sampling", () => {

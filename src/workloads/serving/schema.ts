@@ -15,9 +15,13 @@
 //   rtt               network round trip added to every leaf answer (0.5ms: Dean & Barroso
 //                     2013 put a message at "1ms or less" in a datacenter network; our
 //                     choice inside that).
-//   corruptReads      fraction of the answers of a host with silently corrupted memory
-//                     (HostFlag.CORRUPT) that read the corrupted data (100%: the worst case,
-//                     the corruption sits in the shard's hot data; our choice).
+//   shardMemory       fraction of a replica host's memory holding its shard (50%,
+//                     illustrative): a silently corrupted word lands in the shard with this
+//                     probability (./corruption.ts).
+//   readPerAnswer     bytes of the shard one answer reads (1MiB, illustrative): an answer
+//                     reads a given corrupted word with probability readPerAnswer / shard.
+//   reload            how often a replica reloads its shard from storage, clearing
+//                     corrupted words (24h, illustrative; off for never).
 //   mercurialReads    fraction of the answers of a host with a defective core (HostFlag.
 //                     MERCURIAL) that the core computes wrongly (1%: a request lands on the
 //                     bad core of a many-core host only now and then, and only some
@@ -29,8 +33,12 @@
 //                     policy; a warm-up of 0.5 s is many queue relaxation times at moderate
 //                     load, not at 90% load (give 2 s or more there).
 import type { PathPart } from "../../base/issues.js";
+import { isScalar } from "yaml";
 import {
   duration,
+  either,
+  scalar,
+  size,
   fraction,
   map,
   maybe,
@@ -47,6 +55,7 @@ import {
   type Validator,
 } from "../../base/schema.js";
 import type { HostRange } from "../../recovery/placement.js";
+import type { ShardMemorySpec } from "./corruption.js";
 import type { ServiceTime } from "./latency.js";
 
 export interface SampleSpec {
@@ -70,13 +79,15 @@ export interface ServingSpec {
   servers: number;
   firstHost: number;
   rttSec: number;
-  corruptReads: number;
+  /** Where silently corrupted words land and how long they stay (./corruption.ts). */
+  memory: ShardMemorySpec;
   mercurialReads: number;
   sample: SampleSpec;
 }
 
 export const DEFAULT_RTT_SEC = 0.5e-3;
-export const DEFAULT_CORRUPT_READS = 1;
+/** Illustrative defaults of ./corruption.ts (no published figure: see its header). */
+export const DEFAULT_SHARD_MEMORY: ShardMemorySpec = { shardMemory: 0.5, readPerAnswerBytes: 2 ** 20, reloadSec: 86400 };
 export const DEFAULT_MERCURIAL_READS = 0.01;
 export const DEFAULT_SAMPLE: SampleSpec = { windows: 8, windowSec: 2, warmupSec: 0.5 };
 /** Most leaf requests the windows of one workload may simulate (a typo guard: ~1 min of wall time). */
@@ -177,7 +188,17 @@ const shape = {
   servers: opt(number({ min: 1, max: 1024, integer: true }), 1, "requests a replica serves at once (1)"),
   firstHost: opt(number({ min: 0, integer: true }), 0, "index of the first host of the service (0)"),
   rtt: opt(duration({ min: 0 }), DEFAULT_RTT_SEC, "network round trip added to each leaf answer (0.5ms)"),
-  corruptReads: opt(fraction(), DEFAULT_CORRUPT_READS, "fraction of a memory-corrupted host's answers that read the bad data (100%)"),
+  shardMemory: opt(fraction(), DEFAULT_SHARD_MEMORY.shardMemory, "fraction of a replica host's memory holding its shard (50%, illustrative)"),
+  readPerAnswer: opt(size({ positive: true }), DEFAULT_SHARD_MEMORY.readPerAnswerBytes, "bytes of the shard one answer reads (1MiB, illustrative)"),
+  reload: opt(
+    either(
+      (n) => isScalar(n) && n.value === "off",
+      scalar("off", () => Infinity),
+      duration({ positive: true }),
+    ),
+    DEFAULT_SHARD_MEMORY.reloadSec,
+    "how often a replica reloads its shard from storage, clearing corrupted words (24h, illustrative; off)",
+  ),
   mercurialReads: opt(fraction(), DEFAULT_MERCURIAL_READS, "fraction of a defective-core host's answers computed wrongly (1%)"),
   sample: opt(
     sample,
@@ -198,7 +219,7 @@ function toSpec(o: Infer<typeof shape>): ServingSpec {
     servers: o.servers,
     firstHost: o.firstHost,
     rttSec: o.rtt,
-    corruptReads: o.corruptReads,
+    memory: { shardMemory: o.shardMemory, readPerAnswerBytes: o.readPerAnswer, reloadSec: o.reload },
     mercurialReads: o.mercurialReads,
     sample: { windows: o.sample.windows, windowSec: o.sample.window, warmupSec: o.sample.warmup },
   };

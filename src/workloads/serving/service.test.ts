@@ -23,7 +23,7 @@ const SPEC: ServingSpec = {
   servers: 1,
   firstHost: 0,
   rttSec: 0.0005,
-  corruptReads: 1,
+  memory: { shardMemory: 0.5, readPerAnswerBytes: 2 ** 20, reloadSec: 86400 },
   mercurialReads: 0.01,
   sample: { windows: 6, windowSec: 2, warmupSec: 0.5 },
 };
@@ -70,8 +70,28 @@ describe("the serving workload", () => {
     // Estimated queries over the run: qps x horizon, within sampling noise.
     expect(Math.abs(m["serving.queries"] / (100 * h.horizonSec) - 1)).toBeLessThan(0.1);
     expect(m["serving.extraLoad"]).toBe(0);
+    expect(m["serving.extraServed"]).toBe(0);
+    expect(m["serving.wastedWork"]).toBe(0);
     expect(m["serving.wrongAnswers"]).toBe(0);
     expect(h.records.filter((r) => r.t === "milestone")).toHaveLength(6);
+  });
+
+  it("reports what backups cost at the replicas: the extra copies they served and the work spent on losers", () => {
+    const h = harness(2, {}, { hedge: { kind: "percentile", percentile: 50 } });
+    h.sim.run({ until: h.horizonSec });
+    const m = h.service.metrics();
+    const t = h.service.stats();
+    expect(m["serving.extraLoad"]).toBeGreaterThan(0.4);
+    // A backup cancelled in its queue costs nothing, so fewer are served than sent; only
+    // one that waits can be cancelled there, and at ~25% busy most do not wait.
+    expect(m["serving.extraServed"]).toBe((t.hedgesServed + t.retriesServed + t.twinsServed) / t.baseRequests);
+    expect(m["serving.extraServed"]).toBeLessThan(m["serving.extraLoad"]);
+    expect(m["serving.extraServed"]).toBeGreaterThan(0.7 * m["serving.extraLoad"]);
+    // A leaf whose two copies both ran wastes the loser's service, the slower of the two:
+    // more than a mean service per served backup.
+    expect(m["serving.wastedWork"]).toBe(t.wastedSec / t.busySec);
+    expect(m["serving.wastedWork"]).toBeGreaterThan(m["serving.extraServed"] / (1 + m["serving.extraServed"]));
+    expect(m["serving.wastedWork"]).toBeLessThan(1);
   });
 
   it("fails over a crashed replica only after the health check: in rotation but dead for 10 s", () => {
@@ -100,10 +120,14 @@ describe("the serving workload", () => {
     expect(h.service.conditionsNow().slowdown[0]).toBe(6);
   });
 
-  it("a host with corrupted memory serves wrong answers; the end-to-end CRC catches them and quarantines it", () => {
+  // The harness's hosts have 16 x 32 GiB: a shard of 50% is 256 GiB.
+  const SHARD = 256 * 2 ** 30;
+
+  it("a corrupted word in a shard makes wrong the answers that read it; the end-to-end CRC catches them and quarantines the replica", () => {
     const run = (endToEndCrc: boolean) => {
-      const h = harness(6, {}, { endToEndCrc });
-      h.fleet.flags[h.service.replicaHost[3]] |= HostFlag.CORRUPT; // shard 0, replica 3
+      // Every answer reads the whole shard here (readPerAnswer = the shard): the worst case.
+      const h = harness(6, { memory: { shardMemory: 1, readPerAnswerBytes: 2 * SHARD, reloadSec: Infinity } }, { endToEndCrc });
+      expect(h.service.memoryCorrupted(h.service.replicaHost[3], 1)).toBe(true); // shard 0, replica 3
       h.sim.run({ until: h.horizonSec });
       return { m: h.service.metrics(), records: h.records };
     };
@@ -115,10 +139,50 @@ describe("the serving workload", () => {
     expect(plain.m["serving.availability"]).toBeLessThan(0.82);
     const checked = run(true);
     expect(checked.m["serving.wrongAnswers"]).toBe(0);
-    // Caught in the first window's warm-up (not measured), then out of rotation for good.
+    // Caught in the first window's warm-up (not measured), then out of rotation for good;
+    // the catch is counted all the same (issue 15: crcCaught used to stay 0 here).
     expect(checked.m["serving.quarantined"]).toBe(1);
+    expect(checked.m["serving.crcCaught"]).toBeGreaterThanOrEqual(1);
     expect(checked.m["serving.availability"]).toBe(1);
     expect(checked.records.filter((r) => r.t === "recovery" && r.fields.action === "quarantine")).toHaveLength(1);
+  });
+
+  it("an answer reads a corrupted word with probability readPerAnswer / shard, per word", () => {
+    const h = harness(6);
+    const host = h.service.replicaHost[5];
+    expect(h.service.conditionsNow().corruptP[5]).toBe(0);
+    // shardMemory 100%: every escape lands in the shard; 1 MiB of 512 GiB read per answer.
+    const all = harness(6, { memory: { shardMemory: 1, readPerAnswerBytes: 2 ** 20, reloadSec: Infinity } });
+    all.service.memoryCorrupted(all.service.replicaHost[5], 3);
+    const q = 2 ** 20 / (2 * SHARD);
+    expect(all.service.conditionsNow().corruptP[5]).toBeCloseTo(1 - (1 - q) ** 3, 15);
+    expect(all.service.conditionsNow().corruptP[5]).toBeLessThan(1e-5);
+    // A host that is not a replica's: the escape reaches no shard.
+    expect(h.service.memoryCorrupted(h.fleet.hostCount - 1, 1)).toBe(false);
+    // shardMemory 50%: about half of many escapes land in the shard (keyed hash of replica and escape).
+    let landed = 0;
+    for (let k = 0; k < 2000; k++) if (h.service.memoryCorrupted(host, 1)) landed++;
+    expect(landed).toBeGreaterThan(900);
+    expect(landed).toBeLessThan(1100);
+  });
+
+  it("corrupted words stay until the replica's host goes down or its shard is reloaded, not for good", () => {
+    const spec = { memory: { shardMemory: 1, readPerAnswerBytes: 2 * SHARD, reloadSec: Infinity } };
+    const crash = harness(8, spec);
+    const host = crash.service.replicaHost[2];
+    crash.service.memoryCorrupted(host, 1);
+    crash.sim.at(3 * HOUR, () => crash.trace.down(HOST_CRASH, { kind: "host", index: host }, { repairSec: 600 }));
+    crash.sim.runUntil(3 * HOUR - 1);
+    expect(crash.service.conditionsNow().corruptP[2]).toBe(1);
+    crash.sim.runUntil(4 * HOUR);
+    expect(crash.service.conditionsNow().corruptP[2]).toBe(0); // rebooted: memory reloaded at boot
+    // A reload every 2h clears it at the replica's next reload, at most 2h later.
+    const reload = harness(8, { memory: { ...spec.memory, reloadSec: 2 * HOUR } });
+    reload.sim.runUntil(HOUR);
+    reload.service.memoryCorrupted(reload.service.replicaHost[2], 1);
+    expect(reload.service.conditionsNow().corruptP[2]).toBe(1);
+    reload.sim.runUntil(3 * HOUR + 1);
+    expect(reload.service.conditionsNow().corruptP[2]).toBe(0);
   });
 
   it("a defective core's wrong answers pass the CRC", () => {

@@ -3,8 +3,9 @@
 // that of its slowest leaf; it must be answered correctly by its deadline. Replicas sit one
 // per host on shards x replicas hosts from firstHost, placed by the policy's `placement`
 // (./placement.ts), and suffer the fault trace: crashed or unpowered hosts (failover after
-// the policy's health check), stragglers (slower service), silently corrupted memory and
-// defective cores (wrong answers, caught or not by an end-to-end CRC). Hedged and tied
+// the policy's health check), stragglers (slower service), silently corrupted words in a
+// replica's shard (./corruption.ts: answers that read one are wrong) and defective cores
+// (wrong answers), caught or not by an end-to-end CRC. Hedged and tied
 // requests, retries within a budget, and balancing are the policy's (src/recovery/
 // hedging.ts). The request-level model is in ./window.ts.
 //
@@ -41,6 +42,7 @@ import { metric } from "../../base/metric.js";
 import type { Workload, WorkloadEnv } from "../workload.js";
 import { serviceSampler } from "./latency.js";
 import { placeReplicas } from "./placement.js";
+import { ShardCorruption } from "./corruption.js";
 import { servingHostRange, type ServingSpec } from "./schema.js";
 import { addStats, emptyStats, WindowSim, type ReplicaConditions, type WindowStats } from "./window.js";
 
@@ -53,9 +55,15 @@ export const SERVING_METRICS = [
   metric("serving.availability", "fraction", "fraction of queries answered correctly within the deadline"),
   metric("serving.extraLoad", "fraction", "extra leaf requests (hedges, retries, tied twins) per base leaf request"),
   metric("serving.utilization", "fraction", "busy server time / server time of the replicas in rotation (wasted copies included)"),
+  metric("serving.extraServed", "fraction", "extra leaf requests served: backups, retries, tied twins that started service, per base leaf request"),
+  metric("serving.wastedWork", "fraction", "share of busy server time spent on copies whose answer went unused (losers, timed-out tries, CRC failures)"),
   metric("serving.wrongAnswers", "count", "estimated queries answered with a wrong result over the run"),
   metric("serving.wrongAnswerRate", "fraction", "fraction of queries answered with a wrong result"),
-  metric("serving.crcCaught", "count", "estimated corrupted leaf answers caught by the end-to-end CRC over the run"),
+  metric(
+    "serving.crcCaught",
+    "count",
+    "corrupted leaf answers the end-to-end CRC caught in the simulated windows, warm-up included (each quarantines its replica: a count, not scaled to the run)",
+  ),
   metric("serving.queries", "count", "estimated queries over the run"),
   metric("serving.sampledQueries", "count", "queries simulated in the measured windows"),
   metric("serving.quarantined", "count", "replicas taken out of rotation after a failed end-to-end CRC"),
@@ -89,6 +97,10 @@ export class ServingService implements Workload, FaultListener {
   /** When each host of the range went down (NaN: up). */
   private readonly downSince: Float64Array;
   private readonly quarantined: Uint8Array;
+  /** Replica on each host of the range (-1: none). */
+  private readonly replicaOf: Int32Array;
+  /** Corrupted words in the replicas' shards (./corruption.ts). */
+  private readonly corrupt: ShardCorruption;
   private readonly sim: WindowSim;
   private readonly cond: ReplicaConditions;
   private readonly hist: Histogram;
@@ -113,6 +125,16 @@ export class ServingService implements Workload, FaultListener {
     this.downSince = new Float64Array(n).fill(NaN);
     for (let h = this.range.start; h < this.range.end; h++) if (fleet.state[h] === HostState.DOWN) this.downSince[h - this.range.start] = -Infinity;
     this.quarantined = new Uint8Array(n);
+    this.replicaOf = new Int32Array(this.range.end - this.range.start).fill(-1);
+    this.replicaHost.forEach((h, i) => {
+      this.replicaOf[h - this.range.start] = i;
+    });
+    const memBytes = (i: number) => {
+      const hs = fleet.hostSpec(this.replicaHost[i]);
+      return hs.dimms * hs.dimmBytes * spec.memory.shardMemory;
+    };
+    const hash = (what: string) => env.sim.streams.hash(`workloads.${spec.name}.${what}`);
+    this.corrupt = new ShardCorruption(n, spec.memory, memBytes, hash("corruptLands"), hash("reloadPhase"));
     this.cond = {
       up: new Uint8Array(n),
       inRotation: new Uint8Array(n),
@@ -153,8 +175,17 @@ export class ServingService implements Workload, FaultListener {
     if (!e.ref) return;
     this.forRangeHosts(e.ref, (h) => {
       const i = h - this.range.start;
-      if (this.env.fleet.state[h] === HostState.DOWN && Number.isNaN(this.downSince[i])) this.downSince[i] = this.env.sim.now;
+      if (this.env.fleet.state[h] !== HostState.DOWN) return;
+      if (Number.isNaN(this.downSince[i])) this.downSince[i] = this.env.sim.now;
+      if (this.replicaOf[i] >= 0) this.corrupt.rebooted(this.replicaOf[i]);
     });
+  }
+
+  /** Silently corrupted words on `host`: those in a replica's shard stay until a reload or a reboot. */
+  memoryCorrupted(host: number, count: number): boolean {
+    const i = host - this.range.start;
+    if (i < 0 || i >= this.replicaOf.length || this.replicaOf[i] < 0) return false;
+    return this.corrupt.escaped(this.replicaOf[i], count, this.env.sim.now) > 0;
   }
 
   onRepair(ref: FleetRef): void {
@@ -180,7 +211,7 @@ export class ServingService implements Workload, FaultListener {
     const now = this.env.sim.now;
     const c = this.cond;
     const hc = this.policy.healthCheck;
-    const { corruptReads, mercurialReads } = this.spec;
+    const { mercurialReads } = this.spec;
     for (let i = 0; i < this.replicaHost.length; i++) {
       const h = this.replicaHost[i];
       const st = fleet.state[h];
@@ -191,7 +222,7 @@ export class ServingService implements Workload, FaultListener {
       c.detectAtSec[i] = down ? since + hc - now : 0;
       c.slowdown[i] = Math.max(1, fleet.slowdown[h]);
       const flags = fleet.flags[h];
-      c.corruptP[i] = flags & HostFlag.CORRUPT ? corruptReads : 0;
+      c.corruptP[i] = this.corrupt.readP(i, now);
       c.mercurialP[i] = flags & HostFlag.MERCURIAL ? mercurialReads : 0;
       c.lossP[i] = fleet.rackLoss[fleet.rackOf[h]];
     }
@@ -244,9 +275,11 @@ export class ServingService implements Workload, FaultListener {
       availability: t.queries > 0 ? t.good / t.queries : NaN,
       extraLoad: t.baseRequests > 0 ? (t.hedges + t.retries + t.twins) / t.baseRequests : NaN,
       utilization: t.capacitySec > 0 ? t.busySec / t.capacitySec : NaN,
+      extraServed: t.baseRequests > 0 ? (t.hedgesServed + t.retriesServed + t.twinsServed) / t.baseRequests : NaN,
+      wastedWork: t.busySec > 0 ? t.wastedSec / t.busySec : NaN,
       wrongAnswers: t.wrong * scale,
       wrongAnswerRate: t.queries > 0 ? t.wrong / t.queries : NaN,
-      crcCaught: t.crcCaught * scale,
+      crcCaught: t.crcCaught,
       queries: t.queries * scale,
       sampledQueries: t.queries,
       quarantined: this.quarantinedTotal,

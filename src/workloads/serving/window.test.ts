@@ -148,9 +148,11 @@ describe("hedged requests", () => {
 
   // 20 shards x 10 replicas, one server each, least-loaded-of-two balancing; rho is the
   // utilization without hedges.
-  const service = (rho: number, hedge: ServingPolicy["hedge"], seed: number) => {
+  const service = (rho: number, hedge: ServingPolicy["hedge"], seed: number, measureSec = 20) => {
     const qps = (rho * 10) / serviceSampler(LOGNORMAL).meanSec;
-    return simulate({ shards: 20, replicas: 10, qps, service: LOGNORMAL, rttSec: 0.0005, policy: { hedge, balance: "p2c" } }, 20, seed, { warmupSec: 2 });
+    return simulate({ shards: 20, replicas: 10, qps, service: LOGNORMAL, rttSec: 0.0005, policy: { hedge, balance: "p2c" } }, measureSec, seed, {
+      warmupSec: 2,
+    });
   };
   const OFF = { kind: "off" } as const;
   const P95 = { kind: "percentile", percentile: 95 } as const;
@@ -173,10 +175,12 @@ describe("hedged requests", () => {
   });
 
   it("at high load (rho 0.9) the aggressive p50 hedge makes p99.9 worse; the p95 hedge still helps", () => {
+    // 60 s measured (~53,000 queries): the p95 hedge's gain at this load, ~10% of p99.9, is
+    // within the noise of the ~18 queries above p99.9 in 20 s.
     for (const seed of [1, 2]) {
-      const off = service(0.9, OFF, seed);
-      const p95 = service(0.9, P95, seed);
-      const p50 = service(0.9, P50, seed);
+      const off = service(0.9, OFF, seed, 60);
+      const p95 = service(0.9, P95, seed, 60);
+      const p50 = service(0.9, P50, seed, 60);
       expect(p50.p999).toBeGreaterThan(1.3 * off.p999);
       expect(p95.p999).toBeLessThan(off.p999);
       expect(p50.stats.busySec / p50.stats.capacitySec).toBeGreaterThan(0.95);

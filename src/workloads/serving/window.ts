@@ -7,44 +7,63 @@
 //   uniform choice without repeats); a query's latency is that of its slowest leaf, and it
 //   succeeds when every leaf has a correct answer by its deadline.
 // - A leaf request goes to a replica of its shard in rotation (random, or the less loaded
-//   of two: policy `balance`). Each replica is a FIFO queue with `servers` servers; a
-//   request's service time is drawn from the service-time distribution and multiplied by
-//   the host's slowdown (stragglers). An answer reaches the client `rtt` after its service
-//   ends. A request whose query's deadline has passed is dropped when it reaches the head of
-//   its queue (deadline propagation, as gRPC does), so an overloaded replica does not
-//   serve the dead.
-// - Hedged requests (policy `hedge`): a backup copy of each unanswered leaf goes to another
-//   replica after a fixed delay or the tracked percentile of recent leaf latency
-//   (./recent.ts). The first answer wins; the client then cancels the other copies, which
-//   reach their replicas at once: a queued copy leaves for free, a running copy runs to the
-//   end (cancelling running work is left out), so a backup costs real load. Tied requests
-//   (policy `tied`): two copies from the start; when one starts service its twin is
-//   cancelled rtt/2 later (both run if both start within that time).
+//   of two by the client's count of requests it has out, answers on their way included:
+//   policy `balance`). Each replica is a FIFO queue with `servers` servers; a request's
+//   service time is drawn from the service-time distribution and multiplied by the host's
+//   slowdown (stragglers). A request whose query's deadline has passed is dropped when it
+//   reaches the head of its queue (deadline propagation as gRPC does it: the time left is
+//   sent with the request and counted from its arrival, so the replica's deadline is one
+//   trip after the client's), so an overloaded replica does not serve the dead.
+// - Network. Every message takes one trip of rtt/2, half the scenario's round trip (`rtt`,
+//   0.5ms by default: ./schema.ts; a symmetric path that does not queue): a request
+//   reaches its replica rtt/2 after it is sent, an answer reaches the client rtt/2 after its
+//   service ends, a cancel reaches a replica rtt/2 after it is sent, from the client or
+//   from another replica. Messages between two ends arrive in the order they were sent
+//   (TCP). A leaf that meets no queue takes its service time + rtt. The client knows only
+//   what has reached it: a leaf is answered when its first answer arrives, not when a
+//   replica finishes it.
+// - Hedged requests (policy `hedge`): a backup copy of each leaf still unanswered (an
+//   answer on its way does not count) goes to another replica after a fixed delay or the
+//   tracked percentile of recent leaf latency, each measured from the query's arrival to
+//   the answer's arrival at the client (./recent.ts), so the timer and the percentile it
+//   tracks agree. The first answer to arrive wins; the client then cancels the other
+//   copies, and each cancel reaches its replica a trip later: a copy still queued then
+//   leaves for free, one that started before the cancel came runs to the end (cancelling
+//   running work is left out), and its answer is dropped. Tied requests (policy `tied`): two
+//   copies from the start; when one starts service its replica cancels the twin, which
+//   hears of it a trip (rtt/2) later, so both run if both start within that time; the first
+//   answer to arrive wins and the client cancels what is left, as for a hedge.
+// - Extra load, counted at the replicas: the backups, retries and twins that started
+//   service (`hedgesServed`, `retriesServed`, `twinsServed`, against the copies sent), and
+//   the server seconds spent on copies whose answer was not used (`wastedSec`): losers of a
+//   hedge or a tie, answers for a finished query or a timed-out try, answers failing the
+//   CRC.
 // - Failures. A replica whose host is down but not yet found by the health check is still
 //   in rotation: its requests go nowhere (no answer) until the detection time, when they
 //   fail and are retried elsewhere, and the replica leaves rotation (failover). A host that
 //   is draining or retired, or down for longer than the health check, or quarantined, is
 //   not in rotation. A shard with no replica in rotation fails its leaves at once.
 //   Retries (policy `retries`, `retryBudget`, `leafTimeout`) resend a failed leaf to
-//   another replica; a leaf request timed out by `leafTimeout` is cancelled first (an
-//   answer it gives later is dropped).
+//   another replica; a leaf request timed out by `leafTimeout` is given up (an answer it
+//   gives later is dropped) and cancelled (the cancel takes its trip) before the resend.
 // - Packet loss. A replica on a wonky rack (fleet.rackLoss: a fraction p of its packets
 //   lost) fails each try of a leaf exchange with probability q = 1 - (1 - p)^2 (the request
 //   or the answer lost); each failed try costs one retransmission timeout, 200 ms doubling
 //   after every loss (Linux's TCP_RTO_MIN and the exponential backoff of RFC 6298 §5.5),
 //   so after k failed tries the answer arrives 200 ms x (2^k - 1) late (k drawn when the
-//   service ends; at most MAX_LOST_TRIES). Our model of Dean's "wonky racks" (LADIS 2009:
-//   50% packet loss on 40-80 machines): health checks that go through still keep such a
-//   replica in rotation.
+//   service ends, the whole delay put on the answer's trip; at most MAX_LOST_TRIES). Our
+//   model of Dean's "wonky racks" (LADIS 2009: 50% packet loss on 40-80 machines): health
+//   checks that go through still keep such a replica in rotation.
 // - Corruption. An answer from a host with silently corrupted memory reads the bad data
 //   with probability corruptReads; one from a host with a defective core is miscomputed
 //   with probability mercurialReads. Each such answer is built as real bytes (a payload of
 //   PAYLOAD_BYTES with one flipped bit) with a real CRC-32: for memory corruption the CRC is
 //   the one stored with the data when it was built (before the corruption), for a
 //   defective core the CRC is computed over the wrong answer the core produced. With
-//   `endToEndCrc` the client recomputes the CRC: a mismatch is caught, the leaf retried
-//   elsewhere and the replica quarantined; a match is accepted. So the check catches
-//   corrupted memory and never a defective core; without it both are served wrong.
+//   `endToEndCrc` the client recomputes the CRC when the answer arrives: a mismatch is
+//   caught, the leaf retried elsewhere and the replica quarantined; a match is accepted.
+//   So the check catches corrupted memory and never a defective core; without it both are
+//   served wrong.
 // - Measured: queries arriving in [warmup, warmup + measure); the run goes on until each of
 //   them has finished (at most its deadline later). A query not answered by its deadline
 //   counts in the latency percentiles at the deadline (the client waited that long).
@@ -62,8 +81,10 @@
 //   query, leaf, request or event); replica queues are linked lists through the request
 //   arrays; cancellation is lazy (a time stamp checked when the request reaches the head of
 //   its queue);
-// - events go through ./events.ts (FIFO lanes for arrivals and deadlines, a timing wheel
-//   for completions) rather than a binary heap, in the same order as one heap;
+// - events go through ./events.ts (FIFO lanes for arrivals, deadlines and answers, a timing
+//   wheel for completions) rather than a binary heap, in the same order as one heap;
+// - a request's trip to its replica is no event: it waits in the replica's queue from the
+//   moment it is sent and cannot start before it arrives (tryStart);
 // - a query's first draws (each leaf's uniform and service time) are made in one loop
 //   before its leaves are sent, the same draws in the same order, with a lognormal drawn
 //   inline (no sampler call); the leaf -> query index is a multiply, not a division.
@@ -146,16 +167,23 @@ export interface WindowStats {
   unavailable: number;
   /** Leaf requests the queries asked for (one per leaf). */
   baseRequests: number;
+  /** Copies sent beyond the first of each leaf: backups, retries, tied twins. */
   hedges: number;
   retries: number;
   twins: number;
+  /** Of those, the copies a replica started serving (the rest were cancelled in its queue or never reached a live server). */
+  hedgesServed: number;
+  retriesServed: number;
+  twinsServed: number;
   /** Server seconds spent on the measured queries' requests (wasted copies included). */
   busySec: number;
+  /** Of busySec, the seconds spent on copies whose answer was not used: they lost the race, came for a finished query or a timed-out try, or failed the CRC. */
+  wastedSec: number;
   /** Server seconds available over the measured time (servers x replicas up and in rotation x measure). */
   capacitySec: number;
   /** Sum of latencies of answered queries (good + wrong), seconds. */
   latencySumSec: number;
-  /** Corrupted answers caught by the end-to-end CRC. */
+  /** Corrupted answers caught by the end-to-end CRC, warm-up included (each quarantines its replica). */
   crcCaught: number;
   /** Wrong leaf answers accepted. */
   wrongLeaves: number;
@@ -176,7 +204,11 @@ export function emptyStats(): WindowStats {
     hedges: 0,
     retries: 0,
     twins: 0,
+    hedgesServed: 0,
+    retriesServed: 0,
+    twinsServed: 0,
     busySec: 0,
+    wastedSec: 0,
     capacitySec: 0,
     latencySumSec: 0,
     crcCaught: 0,
@@ -219,10 +251,13 @@ const DEADLINE = 3;
 const TIMEOUT = 4;
 const DETECT = 5;
 const RESEND = 6;
+const ANSWER = 7;
 
 // event lanes (events scheduled in time order: see ./events.ts)
 const ARRIVALS = 0;
 const DEADLINES = 1;
+/** Answers that meet no packet loss: each arrives one trip after its service ends, and services end in time order. */
+const ANSWERS = 2;
 
 // query flags
 const FINISHED = 1;
@@ -234,11 +269,27 @@ const PENDING = 0;
 const LEAF_DONE = 1;
 const LEAF_FAILED = 2;
 
-// request kinds
+// request kinds (the low bits of a request's flags)
 const PRIMARY = 0;
 const BACKUP = 1;
 const RETRY = 2;
 const TWIN = 3;
+const KIND = 3;
+// request flags
+/** The client gave up on the request (its leaf timed out): an answer it gives later is dropped. */
+const IGNORED = 4;
+/** Its answer is wrong (read corrupted memory or miscomputed) and passes the client's check. */
+const WRONG_ANSWER = 8;
+/** Its answer fails the end-to-end CRC. */
+const CAUGHT = 16;
+
+// request states
+/** In its replica's queue, or on its way there. */
+const QUEUED = 0;
+/** Holding a server (possibly from a start time still ahead: see tryStart). */
+const SERVING = 1;
+/** Its answer is on its way to the client. */
+const ANSWERING = 2;
 
 // corruption sources
 const MEMORY = 1;
@@ -259,6 +310,8 @@ export class WindowSim {
   private readonly decide: ServingRecovery;
   private readonly timeoutSec: number;
   private readonly p2c: boolean;
+  /** One network trip, seconds: rtt / 2 (see the header). */
+  private readonly tripSec: number;
   /** mu and sigma of a lognormal service time (drawn inline), or NaN. */
   private readonly svcMu: number;
   private readonly svcSigma: number;
@@ -307,8 +360,12 @@ export class WindowSim {
   private rNextLeaf = new Int32Array(0);
   private rTwin = new Int32Array(0);
   private rService = new Float64Array(0);
+  /** When the request reaches its replica (sent + one trip). */
+  private rArriveAt = new Float64Array(0);
+  /** When a cancel of the request reaches its replica (Infinity: none sent); only a queued request heeds it. */
   private rCancelAt = new Float64Array(0);
-  private rRunning = new Uint8Array(0);
+  private rState = new Uint8Array(0);
+  private rFlags = new Uint8Array(0);
 
   // per run
   private o!: WindowRun;
@@ -347,6 +404,7 @@ export class WindowSim {
     this.recent = pct !== undefined ? new RecentLatency(pct) : undefined;
     this.timeoutSec = this.decide.leafTimeoutSec;
     this.p2c = this.decide.twoChoices;
+    this.tripSec = cfg.rttSec / 2;
     this.svcMu = cfg.service.lognormal?.mu ?? NaN;
     this.svcSigma = cfg.service.lognormal?.sigma ?? NaN;
     this.leafU = new Float64Array(fanout);
@@ -415,6 +473,9 @@ export class WindowSim {
           break;
         case RESEND:
           this.resend(target, heap.arg);
+          break;
+        case ANSWER:
+          this.answer(target);
           break;
       }
     }
@@ -509,11 +570,9 @@ export class WindowSim {
       this.o.latencies?.recordValue(Math.max(1, Math.round(latency * 1e6)));
       this.o.observer?.(this.qArrive[q], latency, outcome);
     }
-    // Cancel whatever is still out (servers drop it when it reaches the head of a queue).
+    // Cancel whatever is still out: the cancels reach the replicas one trip from now.
     const base = q * this.F;
-    for (let i = 0; i < this.F; i++) {
-      for (let x = this.lHead[base + i]; x !== -1; x = this.rNextLeaf[x]) if (this.rCancelAt[x] > atSec) this.rCancelAt[x] = atSec;
-    }
+    for (let i = 0; i < this.F; i++) this.cancelCopies(base + i);
     if (this.qLive[q] === 0) this.freeQuery(q);
   }
 
@@ -567,13 +626,15 @@ export class WindowSim {
     return true;
   }
 
-  private leafDone(l: number, atSec: number, wrong: boolean): void {
+  /** Leaf `l`'s first answer has reached the client (now). */
+  private leafDone(l: number, wrong: boolean): void {
     this.lState[l] = LEAF_DONE;
     const q = this.queryOf(l);
+    const atSec = this.now;
     if (wrong) this.qFlags[q] |= WRONG_LEAF;
     if (atSec > this.qDoneAt[q]) this.qDoneAt[q] = atSec;
     this.recent?.add(atSec - this.qArrive[q]);
-    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) if (this.rCancelAt[x] > atSec) this.rCancelAt[x] = atSec;
+    this.cancelCopies(l);
     if (--this.qLeft[q] === 0) {
       const done = this.qDoneAt[q];
       const late = done > this.qArrive[q] + this.cfg.deadlineSec;
@@ -590,7 +651,7 @@ export class WindowSim {
   private attemptFailed(l: number, atSec: number): void {
     const q = this.queryOf(l);
     if (this.lState[l] !== PENDING || this.qFlags[q] & FINISHED) return;
-    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) if (this.rCancelAt[x] > this.now) return; // another copy may answer
+    if (this.anotherMayAnswer(l)) return;
     if (this.mayRetry(l)) {
       this.lAttempts[l]++;
       this.retriesAll++;
@@ -610,8 +671,23 @@ export class WindowSim {
     const C = this.o.client;
     const u = C.next();
     if (this.sendLeaf(l, RETRY, u, this.drawService(C))) return;
-    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) if (this.rCancelAt[x] > this.now) return;
+    if (this.anotherMayAnswer(l)) return;
     this.leafFailed(l);
+  }
+
+  /** Whether a request of leaf `l` is still out and may answer: not given up, and running, answering, or queued with no cancel yet at its replica. */
+  private anotherMayAnswer(l: number): boolean {
+    const now = this.now;
+    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) {
+      if (!(this.rFlags[x] & IGNORED) && (this.rState[x] !== QUEUED || this.rCancelAt[x] > now)) return true;
+    }
+    return false;
+  }
+
+  /** The client cancels leaf `l`'s requests still queued: each cancel reaches its replica one trip from now. */
+  private cancelCopies(l: number): void {
+    const c = this.now + this.tripSec;
+    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) if (this.rState[x] === QUEUED && this.rCancelAt[x] > c) this.rCancelAt[x] = c;
   }
 
   private timeout(l: number, arg: number): void {
@@ -619,8 +695,9 @@ export class WindowSim {
     const gen = Math.floor(arg / 16);
     if (this.qGen[q] !== gen || this.lState[l] !== PENDING || this.qFlags[q] & FINISHED) return;
     if (this.lAttempts[l] !== arg - gen * 16 || !this.mayRetry(l)) return;
-    const now = this.now;
-    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) if (this.rCancelAt[x] > now) this.rCancelAt[x] = now;
+    // Give up on what is out: later answers are dropped, and the queued copies are cancelled.
+    for (let x = this.lHead[l]; x !== -1; x = this.rNextLeaf[x]) this.rFlags[x] |= IGNORED;
+    this.cancelCopies(l);
     this.lAttempts[l]++;
     this.retriesAll++;
     this.resend(l, gen);
@@ -655,9 +732,11 @@ export class WindowSim {
     this.rLeaf[r] = l;
     this.rRep[r] = rep;
     this.rService[r] = svc;
+    this.rArriveAt[r] = this.now + this.tripSec;
     this.rCancelAt[r] = Infinity;
     this.rTwin[r] = -1;
-    this.rRunning[r] = 0;
+    this.rState[r] = QUEUED;
+    this.rFlags[r] = kind;
     this.rNextLeaf[r] = this.lHead[l];
     this.lHead[l] = r;
     const q = this.queryOf(l);
@@ -681,11 +760,16 @@ export class WindowSim {
     return false;
   }
 
-  /** Starts queued requests while the replica has a free server (a down replica never does). */
+  /**
+   * Starts queued requests while the replica has a free server (a down replica never does).
+   * A request still on its way starts when it arrives: requests and cancels reach a replica
+   * in the order they were sent, so nothing behind it starts first and its own cancel comes
+   * after it (the server is held from now, which no request could use before then).
+   */
   private tryStart(rep: number): void {
     if (!this.cond.up[rep]) return;
     const now = this.now;
-    const deadline = this.cfg.deadlineSec;
+    const dropAfter = this.cfg.deadlineSec + this.tripSec;
     while (this.busy[rep] < this.servers) {
       const r = this.qHead[rep];
       if (r === -1) return;
@@ -693,58 +777,99 @@ export class WindowSim {
       this.qHead[rep] = next;
       if (next === -1) this.qTail[rep] = -1;
       const q = this.queryOf(this.rLeaf[r]);
-      if (this.rCancelAt[r] <= now || now >= this.qArrive[q] + deadline) {
+      let start = this.rArriveAt[r];
+      if (start <= now) {
+        start = now;
+        if (this.rCancelAt[r] <= now) {
+          this.release(r);
+          continue;
+        }
+      }
+      // The replica's deadline: the time left when the request was sent, counted from its arrival (gRPC's grpc-timeout).
+      if (start >= this.qArrive[q] + dropAfter) {
         this.release(r);
         continue;
       }
       this.busy[rep]++;
-      this.rRunning[r] = 1;
-      // A cancel that reaches a running request does not stop it: its answer counts if still needed.
-      this.rCancelAt[r] = Infinity;
+      this.rState[r] = SERVING;
       const dur = this.rService[r] * this.cond.slowdown[rep];
-      this.heap.push(now + dur, DONE, r, 0);
-      if (this.qFlags[q] & MEASURED) this.stats.busySec += dur;
+      this.heap.push(start + dur, DONE, r, 0);
+      if (this.qFlags[q] & MEASURED) {
+        const s = this.stats;
+        s.busySec += dur;
+        const kind = this.rFlags[r] & KIND;
+        if (kind === BACKUP) s.hedgesServed++;
+        else if (kind === RETRY) s.retriesServed++;
+        else if (kind === TWIN) s.twinsServed++;
+      }
+      // Tied: the replica tells its twin's replica, one trip away.
       const tw = this.rTwin[r];
-      if (tw >= 0 && !this.rRunning[tw]) {
-        const c = now + this.cfg.rttSec / 2;
+      if (tw >= 0 && this.rState[tw] === QUEUED) {
+        const c = start + this.tripSec;
         if (c < this.rCancelAt[tw]) this.rCancelAt[tw] = c;
       }
     }
   }
 
+  /** A request's service ends: the server is free, and its answer leaves for the client. */
   private done(r: number): void {
     const rep = this.rRep[r];
     this.busy[rep]--;
-    this.rRunning[r] = 0;
     const l = this.rLeaf[r];
-    const q = this.queryOf(l);
-    const t = this.now;
-    if (this.rCancelAt[r] > t && this.lState[l] === PENDING && !(this.qFlags[q] & FINISHED)) {
+    if (this.wanted(r, l)) {
       const lp = this.cond.lossP[rep];
-      const at = t + this.cfg.rttSec + (lp > 0 ? this.resendDelaySec(lp) : 0);
-      let wrong = false;
+      const late = lp > 0 ? this.resendDelaySec(lp) : 0;
       const cp = this.cond.corruptP[rep];
       const mp = this.cond.mercurialP[rep];
       if (cp > 0 || mp > 0) {
         const C = this.o.client;
         const source = cp > 0 && C.next() < cp ? MEMORY : mp > 0 && C.next() < mp ? CORE : 0;
-        if (source !== 0) {
-          if (this.crcCatches(source)) {
-            if (this.qFlags[q] & MEASURED) this.stats.crcCaught++;
-            this.quarantine(rep);
-            this.release(r);
-            this.attemptFailed(l, at);
-            this.tryStart(rep);
-            return;
-          }
-          wrong = true;
-          if (this.qFlags[q] & MEASURED) this.stats.wrongLeaves++;
-        }
+        if (source !== 0) this.rFlags[r] |= this.crcCatches(source) ? CAUGHT : WRONG_ANSWER;
       }
-      this.leafDone(l, at, wrong);
+      this.rState[r] = ANSWERING;
+      const at = this.now + this.tripSec;
+      if (late > 0) this.heap.push(at + late, ANSWER, r, 0);
+      else this.heap.pushLane(ANSWERS, at, ANSWER, r, 0);
+    } else {
+      // Nobody waits for this answer any more (it would be dropped on arrival): wasted work.
+      this.wasted(r);
+      this.release(r);
     }
-    this.release(r);
     this.tryStart(rep);
+  }
+
+  /** A request's answer reaches the client. */
+  private answer(r: number): void {
+    const l = this.rLeaf[r];
+    if (!this.wanted(r, l)) {
+      this.wasted(r);
+      this.release(r);
+      return;
+    }
+    const flags = this.rFlags[r];
+    const q = this.queryOf(l);
+    if (flags & CAUGHT) {
+      this.stats.crcCaught++; // warm-up too: the catch that quarantines a replica usually comes there
+      this.wasted(r);
+      this.quarantine(this.rRep[r]);
+      this.release(r);
+      this.attemptFailed(l, this.now);
+      return;
+    }
+    const wrong = (flags & WRONG_ANSWER) !== 0;
+    if (wrong && this.qFlags[q] & MEASURED) this.stats.wrongLeaves++;
+    this.leafDone(l, wrong);
+    this.release(r);
+  }
+
+  /** Whether the client still wants request r's answer (the leaf is unanswered and the request not given up). */
+  private wanted(r: number, l: number): boolean {
+    return !(this.rFlags[r] & IGNORED) && this.lState[l] === PENDING && !(this.qFlags[this.queryOf(l)] & FINISHED);
+  }
+
+  /** Counts request r's service as wasted (measured queries). */
+  private wasted(r: number): void {
+    if (this.qFlags[this.queryOf(this.rLeaf[r])] & MEASURED) this.stats.wastedSec += this.rService[r] * this.cond.slowdown[this.rRep[r]];
   }
 
   /** Seconds the exchange with a replica losing a fraction `p` of its packets lost to retransmissions (see the header). */
@@ -789,7 +914,7 @@ export class WindowSim {
       const next = this.rNextQ[r];
       const l = this.rLeaf[r];
       const q = this.queryOf(l);
-      const live = this.rCancelAt[r] > now && this.lState[l] === PENDING && !(this.qFlags[q] & FINISHED);
+      const live = this.rCancelAt[r] > now && !(this.rFlags[r] & IGNORED) && this.lState[l] === PENDING && !(this.qFlags[q] & FINISHED);
       this.release(r);
       if (live) this.attemptFailed(l, now);
       r = next;
@@ -885,8 +1010,10 @@ export class WindowSim {
     this.rNextLeaf = grow(this.rNextLeaf, cap);
     this.rTwin = grow(this.rTwin, cap);
     this.rService = grow(this.rService, cap);
+    this.rArriveAt = grow(this.rArriveAt, cap);
     this.rCancelAt = grow(this.rCancelAt, cap);
-    this.rRunning = grow(this.rRunning, cap);
+    this.rState = grow(this.rState, cap);
+    this.rFlags = grow(this.rFlags, cap);
     this.rCap = cap;
   }
 }

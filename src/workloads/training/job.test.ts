@@ -365,11 +365,15 @@ describe("training job", () => {
     // the flag alone is not scanned any more: only the notification counts
     w.sim.at(600, () => void (w.fleet.flags[6] |= 1));
     w.sim.at(700, () => w.job.memoryCorrupted(5));
-    w.sim.at(800, () => w.job.memoryCorrupted(5)); // the same host again: one corruption
-    w.sim.at(900, () => w.job.memoryCorrupted(w.fleet.hostCount - 1)); // not in the job
+    // the same host again: another corrupted word, another corruption (the first one's word
+    // was rewritten with the state: a host is not poisoned for good)
+    w.sim.at(800, () => w.job.memoryCorrupted(5));
+    const reached: boolean[] = [];
+    w.sim.at(900, () => void reached.push(w.job.memoryCorrupted(w.fleet.hostCount - 1))); // not in the job
     w.sim.runUntil("2h");
-    expect(w.job.metrics()["training.silentEscapes"]).toBe(1);
-    expect(w.job.metrics()["training.corruptions"]).toBe(1);
+    expect(reached).toEqual([false]);
+    expect(w.job.metrics()["training.silentEscapes"]).toBe(2);
+    expect(w.job.metrics()["training.corruptions"]).toBe(2);
   });
 
   it("stops at the steps target and reports the time to reach it", () => {

@@ -200,20 +200,21 @@ export class TrainingJob implements Workload, FaultListener {
     if (mine) this.tryRestart(this.restartDelay());
   }
 
-  /** The memory detector handed `host` silently corrupted data just now (see ./corruption.ts). */
-  memoryCorrupted(host: number): void {
+  /**
+   * Silently corrupted words on `host` (./corruption.ts): on a participant while computing,
+   * model state, corrupted anew each time (the state is rewritten every step). Returns whether it reached the job.
+   */
+  memoryCorrupted(host: number, _count = 1): boolean {
     this.corruption.notified = true;
-    const i = this.pool.pos(host);
-    if (i < 0 || !this.pool.active[i] || this.pool.seenCorrupt[i]) return;
-    this.pool.seenCorrupt[i] = 1;
-    this.silentCorruption(host);
+    return this.pool.isActive(host) && this.silentCorruption(host);
   }
 
-  /** Model state corrupted at `atSec` by `host` (memory, a defective core); ignored unless computing. */
-  silentCorruption(host: number, atSec = this.sim.now, source: "memory" | "core" = "memory"): void {
-    if (this.phase !== RUN && this.phase !== CKPT) return;
+  /** Model state corrupted at `atSec` by `host` (memory, a defective core); ignored unless computing. Returns whether it was taken. */
+  silentCorruption(host: number, atSec = this.sim.now, source: "memory" | "core" = "memory"): boolean {
+    if (this.phase !== RUN && this.phase !== CKPT) return false;
     const due = this.corruption.corrupted(host, atSec, source, this.sim.now, this.stepSec);
     if (due !== undefined) this.sim.scheduleAt(due, this.detectKind, 0, ++this.corruption.gen);
+    return true;
   }
 
   // ---- metrics ----

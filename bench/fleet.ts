@@ -16,7 +16,7 @@ function spec(dcs: number, rows: number, racksPerRow: number, hostsPerRack: numb
       hostsPerRack,
       facing: "alternate" as const,
       aisleAzimuthDeg: 90,
-      power: { busbarsPerRow: 2, pdusPerBusbar: 2, assign: "contiguous" as const },
+      power: { busbarsPerRow: 2, busbarsPerPdu: "auto" as const, assign: "contiguous" as const },
       host: { dimms: 16, dimmBytes: 32 * 2 ** 30, ecc: "secded" as const, disks: 4, diskBytes: 8e12, accelerators: 8 },
     })),
     links: [],

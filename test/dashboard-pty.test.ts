@@ -15,7 +15,9 @@ if (!hasTmux && !inCi) console.warn("dashboard-pty.test.ts: tmux is not installe
 
 // One datacenter, 6 rows x 10 racks, rows alternately facing east (odd) and west (even);
 // a strong burst from the east at 30m for 30 minutes; bus bar a of row 3 (racks 1-5) lost
-// at 1h30m for 4h. Seed 7 has a silent corruption in the burst: the SLO fails, exit 1.
+// at 1h30m for 4h. Seed 7 has a silent memory error in the burst (SECDED miscorrects a
+// multi-bit upset): the SLO fails, exit 1. No workload runs, so it is an SLO on
+// memory.silent under the lane's ECC (silentCorruptions counts what reached a workload).
 const SCENARIO = `name: pty
 seed: 7
 duration: 12h
@@ -27,8 +29,10 @@ faults:
   - at: 90m
     busbar: dc1/row03/busbar-a
     repair: 4h
+policies:
+  default: { ecc: secded }
 slo:
-  silentCorruptions: "== 0"
+  memory.silent: "== 0"
 `;
 
 const sockets: string[] = [];

@@ -37,6 +37,7 @@ const CODES: Record<string, number> = {
   "machine.check": 20,
   "accelerator.fail": 28,
   "colocated.load": 29,
+  "cooling.overheat": 30,
 };
 
 /** Who reacts to which effect: the detection layer and every workload, from their declarations. */

@@ -22,7 +22,7 @@ describe("fleet gate", () => {
     // stdout: the table; naive breaches both SLOs, hardened holds both
     expect(r.out).toContain("gate-small (test/fixtures/gate-small.yaml): 4 seeds 100..103, 5d each\n");
     expect(r.out).toMatch(/^naive +0\.4559 \[0\.3167, 0\.5951\] ✗ +207\.3 \[173\.9, 240\.6\] ✗$/m);
-    expect(r.out).toMatch(/^hardened +0\.9223 \[0\.8966, 0\.9481\] ✓ +0 ✓$/m);
+    expect(r.out).toMatch(/^hardened +0\.9271 \[0\.9131, 0\.9412\] ✓ +0 ✓$/m);
     expect(r.out.trimEnd().split("\n").at(-1)).toBe("gate: 2 of 4 checks breached over 4 complete runs -> exit 1");
 
     const xml = readFileSync(junit, "utf8");
@@ -40,7 +40,7 @@ describe("fleet gate", () => {
       "mean 0.4559, 95% CI [0.3167, 0.5951] (Student-t 95% interval of the mean), judged on its lower end 0.3167, must be >= 0.80; training.goodput >= 0.80 fails in 4 of 4 seeds",
     );
 
-    expect(readFileSync(md, "utf8")).toContain("| hardened | ✅ 0.9223 [0.8966, 0.9481] | ✅ 0 |");
+    expect(readFileSync(md, "utf8")).toContain("| hardened | ✅ 0.9271 [0.9131, 0.9412] | ✅ 0 |");
     const j = JSON.parse(readFileSync(json, "utf8"));
     expect(j).toMatchObject({ exitCode: 1, partial: false, runsComplete: 4, checks: 4, breaches: 2 });
     expect(j.scenarios[0].runs.map((x: { seed: number; status: string }) => [x.seed, x.status])).toEqual([100, 101, 102, 103].map((s) => [s, "complete"]));

@@ -12,9 +12,19 @@ describe("fleet validate", () => {
     const r = await fleet(["validate", "scenarios/cosmic.yaml", "test/fixtures/small.yaml"]);
     expect(r.code).toBe(0);
     expect(r.out).toBe(
-      "ok scenarios/cosmic.yaml: 11,200 hosts, 700 racks, 90 bus bars, 2 datacenters, 3 workloads, 12 faults, 2 policies, 3d simulated\n" +
+      "ok scenarios/cosmic.yaml: 11,200 hosts, 700 racks, 90 bus bars, 2 datacenters, 3 workloads, 15 faults, 2 policies, 3d simulated\n" +
         "ok test/fixtures/small.yaml: 640 hosts, 40 racks, 12 bus bars, 2 datacenters, 0 workloads, 4 faults, 0 policies, 10d simulated\n",
     );
+  });
+
+  it("prints a warning, with where and why, for an SLO no policy can change, and still exits 0", async () => {
+    const dir = tempDir();
+    const file = join(dir, "scope.yaml");
+    writeFileSync(file, `${readFileSync("test/fixtures/gate-small.yaml", "utf8")}  faults.host.crash: "== 0"\n`);
+    const r = await fleet(["validate", file]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ok /);
+    expect(r.err).toMatch(/scope\.yaml:\d+:\d+ slo\["faults\.host\.crash"\]: warning: SLO on faults\.host\.crash: no policy can change it/);
   });
 
   const broken: [string, string, RegExp][] = [

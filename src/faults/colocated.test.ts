@@ -5,7 +5,15 @@ import { DAY, faultHarness, HOUR, parseSettings, withinPoisson } from "./testing
 
 describe("a co-located batch job", () => {
   it("reads its settings with illustrative defaults and refuses a share of 100%", () => {
-    expect(parseSettings(colocatedModel, "{}")).toEqual({ hostsFraction: 0.05, peakShare: 0.4, troughShare: 0.1, peakAtSec: 14 * HOUR, stepSec: HOUR });
+    expect(parseSettings(colocatedModel, "{}")).toEqual({
+      hostsFraction: 0.05,
+      firstHost: 0,
+      count: Infinity,
+      peakShare: 0.4,
+      troughShare: 0.1,
+      peakAtSec: 14 * HOUR,
+      stepSec: HOUR,
+    });
     expect(() => parseSettings(colocatedModel, "{ peak: 100% }")).toThrow(/below 100%/);
     expect(() => parseSettings(colocatedModel, "{ peak: 20%, trough: 30% }")).toThrow(/at most the peak/);
   });
@@ -35,6 +43,15 @@ describe("a co-located batch job", () => {
     h.sim.run({ until: DAY + 30 * 60 }); // 00:30 of day 1: the trough, share ~0
     for (const x of mine) expect(h.fleet.slowdown[x]).toBeLessThan(1.01);
     expect(inj.expected!(h.fleet, 2 * DAY)["colocated.load"]).toBeCloseTo(1000 * 0.1 * 48, 9);
+  });
+
+  it("draws its machines from the range it is given only", () => {
+    const w = faultHarness({ rows: 2, racksPerRow: 10, hostsPerRack: 10 }, 3); // 200 hosts
+    w.start(colocatedModel.create(parseSettings(colocatedModel, "{ hosts: 50%, firstHost: 50, count: 40 }")), undefined, DAY);
+    w.sim.run({ until: 1 });
+    const hit = new Set(w.events.map((e) => e.host));
+    expect(hit.size).toBeGreaterThan(10);
+    expect([...hit].every((x) => x >= 50 && x < 90)).toBe(true);
   });
 
   it("combines with a straggler episode: the host runs at the larger factor", () => {

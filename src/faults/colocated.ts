@@ -3,8 +3,10 @@
 // day. A named straggler cause: the hosts it shares run 1 / (1 - share) times slower for a
 // CPU-bound request or step while it runs hot.
 //
-// Model. At start a fraction `hosts` of the fleet is drawn (each host independently, from
-// this model's own stream): the batch job's machines. Every `step` its CPU share on them is
+// Model. At start a fraction `hosts` of the hosts firstHost..firstHost+count-1 (the whole
+// fleet by default) is drawn, each host independently, from this model's own stream: the
+// batch job's machines (put it on a service's hosts to see what a crawler next to search
+// leaves does to its tail). Every `step` its CPU share on them is
 // re-evaluated on a daily cycle,
 //   share(t) = trough + (peak - trough) x (1 + cos(2 pi (t - peakAt) / 1 day)) / 2,
 // at the middle of the step, and each of its hosts is slowed by 1 / (1 - share) until the
@@ -22,7 +24,7 @@
 // job that yields to latency-sensitive work (priority, CPU shares), days that differ
 // (weekends), and hosts that join or leave the batch job during the run.
 import type { Fleet } from "../fleet/fleet.js";
-import { duration, fraction, map, object, opt, refine } from "../base/schema.js";
+import { duration, fraction, map, maybe, number, object, opt, refine } from "../base/schema.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
 import { defineKind } from "./kind.js";
 
@@ -30,8 +32,11 @@ const HOUR = 3600;
 const DAY = 86400;
 
 export interface ColocatedSettings {
-  /** Fraction of hosts the batch job runs on. */
+  /** Fraction of the range's hosts the batch job runs on. */
   hostsFraction: number;
+  /** The range its machines are drawn from: firstHost and how many (Infinity: to the end of the fleet). */
+  firstHost: number;
+  count: number;
   /** Its CPU share at the daily peak and at the trough (0..1). */
   peakShare: number;
   troughShare: number;
@@ -44,13 +49,23 @@ export interface ColocatedSettings {
 const schema = refine(
   map(
     object({
-      hosts: opt(fraction(), 0.05, "fraction of hosts the batch job runs on (5%, illustrative)"),
+      hosts: opt(fraction(), 0.05, "fraction of the range's hosts the batch job runs on (5%, illustrative)"),
+      firstHost: opt(number({ min: 0, integer: true }), 0, "first host of the range its machines are drawn from (0)"),
+      count: maybe(number({ min: 1, integer: true }), "hosts in that range (all from firstHost on)"),
       peak: opt(fraction(), 0.4, "its CPU share at the daily peak (40%, illustrative)"),
       trough: opt(fraction(), 0.1, "its CPU share at the daily trough (10%, illustrative)"),
       peakAt: opt(duration({ min: 0, max: DAY }), 14 * HOUR, "time of day of the peak (14h, illustrative)"),
       step: opt(duration({ positive: true, max: DAY }), HOUR, "how often its share is re-read (1h)"),
     }),
-    (s): ColocatedSettings => ({ hostsFraction: s.hosts, peakShare: s.peak, troughShare: s.trough, peakAtSec: s.peakAt, stepSec: s.step }),
+    (s): ColocatedSettings => ({
+      hostsFraction: s.hosts,
+      firstHost: s.firstHost,
+      count: s.count ?? Infinity,
+      peakShare: s.peak,
+      troughShare: s.trough,
+      peakAtSec: s.peakAt,
+      stepSec: s.step,
+    }),
   ),
   (s, path, ctx, node) => {
     if (s.peakShare >= 1) {
@@ -89,7 +104,8 @@ class ColocatedInjector implements Injector {
   start(env: FaultEnv): void {
     this.env = env;
     const picked: number[] = [];
-    for (let h = 0; h < env.fleet.hostCount; h++) if (env.rng.next() < this.s.hostsFraction) picked.push(h);
+    const end = Math.min(env.fleet.hostCount, this.s.firstHost + this.s.count);
+    for (let h = this.s.firstHost; h < end; h++) if (env.rng.next() < this.s.hostsFraction) picked.push(h);
     this.hosts = Int32Array.from(picked);
     if (this.hosts.length === 0 || this.s.peakShare === 0) return;
     this.kind = env.sim.defineEvent("colocated.load", () => this.step());
@@ -97,7 +113,8 @@ class ColocatedInjector implements Injector {
   }
 
   expected(fleet: Fleet, horizonSec: number): { "colocated.load": number } {
-    return { "colocated.load": fleet.hostCount * this.s.hostsFraction * Math.ceil(horizonSec / this.s.stepSec) };
+    const hosts = Math.max(0, Math.min(fleet.hostCount, this.s.firstHost + this.s.count) - this.s.firstHost);
+    return { "colocated.load": hosts * this.s.hostsFraction * Math.ceil(horizonSec / this.s.stepSec) };
   }
 
   private step(): void {

@@ -11,8 +11,8 @@ import { busbarModel, pduModel, utilityModel } from "./power.js";
 import { rackModel } from "./rack.js";
 import { faultHarness, parseSettings, withinPoisson, YEAR } from "./testing.js";
 
-/** One datacenter of 8 rows x 10 racks x 8 hosts (640 hosts). */
-const shape = { rows: 8, racksPerRow: 10, hostsPerRack: 8 };
+/** One datacenter of 8 rows x 10 racks x 8 hosts (640 hosts), a PDU per row (2 bus bars). */
+const shape = { rows: 8, racksPerRow: 10, hostsPerRack: 8, power: { busbarsPerPdu: 2 } };
 
 function countLosses(model: FaultModel<never>, settings: string, range: { start: number; end: number }, horizonSec: number, seed: number) {
   const h = faultHarness(shape, seed, { record: false });

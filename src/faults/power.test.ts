@@ -30,7 +30,7 @@ describe("power settings", () => {
   it("fills documented defaults and reads units", () => {
     expect(parseSettings(busbarModel, "{}")).toEqual({ mtbfSec: 3 * YEAR, repairSec: 6 * HOUR, warningSec: 10 * MINUTE });
     expect(parseSettings(busbarModel, "{ mtbf: off, warning: 0s }")).toEqual({ mtbfSec: Infinity, repairSec: 6 * HOUR, warningSec: 0 });
-    expect(parseSettings(pduModel, "{ repair: 2h }")).toEqual({ mtbfSec: 5 * YEAR, repairSec: 2 * HOUR });
+    expect(parseSettings(pduModel, "{ repair: 2h }")).toEqual({ mtbfSec: 2 * YEAR, repairSec: 2 * HOUR });
     expect(parseSettings(utilityModel, "{ masked: 90% }")).toEqual({ mtbfSec: YEAR, maskedFraction: 0.9, repairSec: 4 * HOUR });
     expect(() => parseSettings(busbarModel, "{ mbtf: 3y }")).toThrow(/unknown key "mbtf"/);
   });
@@ -148,22 +148,23 @@ describe("bus bar rates and warnings", () => {
 });
 
 describe("PDU failures", () => {
-  it("take down exactly the PDU's racks", () => {
-    // 2 PDUs per bus bar, contiguous: busbar-a of row 1 feeds racks 1-4, its pdu2 racks 3-4.
-    const h = faultHarness({ rows: 2, racksPerRow: 8, hostsPerRack: 2, power: { busbarsPerRow: 2, pdusPerBusbar: 2 } });
-    h.fire(pduModel, "dc1/row01/busbar-a/pdu2", { repair: 3 * HOUR }, HOUR);
+  it("take down exactly the racks of every bus bar the PDU feeds, across rows", () => {
+    // 3 rows x 2 bus bars = 6 bus bars, 3 to a PDU: pdu02 feeds busbar-b of row 2 (racks
+    // 5-8) and both bus bars of row 3.
+    const h = faultHarness({ rows: 3, racksPerRow: 8, hostsPerRack: 2, power: { busbarsPerRow: 2, busbarsPerPdu: 3 } });
+    h.fire(pduModel, "dc1/pdu02", { repair: 3 * HOUR }, HOUR);
     h.sim.run({ until: HOUR });
-    expect(downHosts(h.fleet)).toEqual(hostsAt(h.fleet, 1, [3, 4]));
+    expect(downHosts(h.fleet)).toEqual([...hostsAt(h.fleet, 2, [5, 6, 7, 8]), ...hostsAt(h.fleet, 3, [1, 2, 3, 4, 5, 6, 7, 8])]);
     h.sim.run({ until: 4 * HOUR });
     expect(downHosts(h.fleet)).toEqual([]);
   });
 
   it("happen at the configured rate (a 2x rate would fail)", () => {
-    const h = faultHarness({ rows: 10, racksPerRow: 8, hostsPerRack: 2, power: { busbarsPerRow: 2, pdusPerBusbar: 4 } }, 5);
-    const inj = h.start(pduModel.create(parseSettings(pduModel, "{ mtbf: 90d }")), "faults.pdu", YEAR);
+    const h = faultHarness({ rows: 10, racksPerRow: 8, hostsPerRack: 2, power: { busbarsPerRow: 2, busbarsPerPdu: 1 } }, 5);
+    const inj = h.start(pduModel.create(parseSettings(pduModel, "{ mtbf: 30d }")), "faults.pdu", YEAR);
     h.sim.run({ until: YEAR });
     const expected = inj.expected!(h.fleet, YEAR)["power.pdu"]!;
-    expect(expected).toBeCloseTo((80 * 365) / 90, 6);
+    expect(expected).toBeCloseTo((20 * 365) / 30, 6);
     const observed = h.trace.counts.get("power.pdu")!.events;
     expect(withinPoisson(observed, expected)).toBe(true);
     expect(withinPoisson(observed, 2 * expected)).toBe(false);
@@ -226,7 +227,7 @@ faults:
   - at: 30h
     busbar: dc1/row02/busbar-a
     repair: 8h
-  - { at: 31h, pdu: dc1/row03/busbar-b/pdu1 }
+  - { at: 31h, pdu: dc1/pdu01 }
   - { at: 32h, utility: dc1, masked: true }
 `,
       "s.yaml",
@@ -236,9 +237,59 @@ faults:
     layer.sim.run({ until: 3 * DAY });
     expect(layer.trace.correlated).toEqual([
       { at: 30 * HOUR, kind: BUSBAR, target: "dc1/row02/busbar-a", untilSec: 38 * HOUR, hosts: 80 },
-      { at: 31 * HOUR, kind: PDU, target: "dc1/row03/busbar-b/pdu1", untilSec: 37 * HOUR, hosts: 48 },
+      { at: 31 * HOUR, kind: PDU, target: "dc1/pdu01", untilSec: 37 * HOUR, hosts: 640 }, // 640 hosts: one PDU (auto)
       { at: 32 * HOUR, kind: UTILITY, target: "dc1/utility", untilSec: 32 * HOUR, hosts: 640 },
     ]);
     expect(downHosts(layer.fleet)).toEqual([]);
+  });
+});
+
+describe("scheduled power incidents with a warning", () => {
+  const scenario = (faults: string) => {
+    const r = loadScenarioText(
+      `name: t
+duration: 1d
+fleet:
+  datacenters:
+    - { name: dc1, rows: 4, racksPerRow: 10, hostsPerRack: 16, power: { busbarsPerRow: 2 } }
+faults:
+${faults}`,
+      "s.yaml",
+    );
+    if (!r.ok) throw new Error(formatIssues("s.yaml", r.issues));
+    const layer = startFaultLayer(r.value, { seed: 1, horizonSec: DAY });
+    const seen: { kind: string; at: number; target: string; failsAt?: unknown; up: number }[] = [];
+    layer.trace.addListener({
+      onFault: (e) =>
+        seen.push({
+          kind: e.kind.name,
+          at: e.at,
+          target: layer.fleet.idOf(e.ref!),
+          failsAt: e.detail.failsAt,
+          up: layer.fleet.hostCount - downHosts(layer.fleet).length,
+        }),
+    });
+    layer.sim.run({ until: DAY });
+    return seen;
+  };
+
+  it("emit power.warning `warning` before the trip, on the same target, while its hosts are still up", () => {
+    expect(
+      scenario("  - { at: 20h, busbar: dc1/row02/busbar-a, repair: 6h, warning: 10m }\n  - { at: 21h, pdu: dc1/pdu01, repair: 1h, warning: 2m }\n"),
+    ).toEqual([
+      { kind: "power.warning", at: 20 * HOUR - 10 * MINUTE, target: "dc1/row02/busbar-a", failsAt: 20 * HOUR, up: 640 },
+      { kind: "power.busbar", at: 20 * HOUR, target: "dc1/row02/busbar-a", failsAt: undefined, up: 560 },
+      { kind: "power.warning", at: 21 * HOUR - 2 * MINUTE, target: "dc1/pdu01", failsAt: 21 * HOUR, up: 560 },
+      { kind: "power.pdu", at: 21 * HOUR, target: "dc1/pdu01", failsAt: undefined, up: 0 },
+    ]);
+  });
+
+  it("without `warning`, or when the warning would fall before the run, come unannounced", () => {
+    expect(
+      scenario("  - { at: 20h, busbar: dc1/row02/busbar-a }\n  - { at: 5m, busbar: dc1/row01/busbar-a, warning: 10m }\n").map((e) => [e.kind, e.at]),
+    ).toEqual([
+      ["power.busbar", 5 * MINUTE],
+      ["power.busbar", 20 * HOUR],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-// Power faults down the power tree (utility -> bus bar -> PDU -> rack, see
+// Power faults down the power tree (utility -> PDU -> bus bar -> rack, see
 // src/fleet/power.ts): three models in one file because they share one mechanism.
 //
 // Model. Each element of a level (every bus bar, every PDU, every datacenter's utility
@@ -10,17 +10,23 @@
 // when both are repaired). Each is also a `correlated` timeline entry.
 //   busbar  (`power.busbar`): overheating of a bus bar. With `warning` > 0, a
 //           `power.warning` record (the temperature alarm) comes exactly `warning` before
-//           the failure, so a policy may drain first. The alarms form the Poisson process
+//           the failure, so a policy may act first. The alarms form the Poisson process
 //           (started `warning` before the run) and each failure follows its alarm, so
 //           failures are a Poisson process over the whole run, and the alarm of a failure
 //           in the first `warning` of the run fell before it began and is not recorded.
-//   pdu     (`power.pdu`): a PDU fails; its racks (a share of one bus bar's) go down.
+//   pdu     (`power.pdu`): a PDU fails; the racks of every bus bar it feeds go down
+//           (500-1,000 hosts on the default tree).
 //   utility (`power.utility`): the datacenter's utility feed is lost. The UPS and the
 //           generators ride through a fraction `masked` of losses: such a loss is recorded
 //           (`masked: true`) and nothing goes down. Otherwise every host of the datacenter
 //           is down for `repair`.
 // An element may fail again while it is under repair (chance about repair / mtbf); the
 // hosts then stay down until the later repair. The injectors never read host state.
+// `power.warning` (the alarm) says when the trip comes (`failsAt`); training may act on it
+// (src/recovery/training.ts, onPowerWarning). Scheduled bus bar and PDU incidents may carry
+// one too: `- { at: 20h, busbar: dc1/row02/busbar-a, repair: 6h, warning: 10m }` emits it
+// at 19h50m (src/faults/timeline/warning.ts); the overheating model (./overheat.ts) emits
+// it on the datacenter before the room heats up.
 //
 // Defaults and sources.
 //   busbar mtbf 3y, repair 6h: the 3 years per bus bar is our own engineering choice (no
@@ -30,12 +36,14 @@
 //     keynote, "typical first year for a new cluster"), borrowed for a bus bar.
 //   busbar warning 10m: our own choice (a temperature alarm minutes before the trip); set
 //     0 to turn warnings off. Dean's overheating events "power down most machines in < 5
-//     mins", so alarms are short.
-//   pdu mtbf 5y, repair 6h: Dean (above) counts ~1 PDU failure per cluster-year, taking
-//     down 500-1000 of a cluster's machines: about 0.2-0.4 host-downs per host-year for a
-//     cluster of a few thousand machines. Our PDUs feed only a share of a bus bar, so we
-//     match the host-downs: with each host under one PDU, a per-PDU MTBF of 5 years gives
-//     0.2 host-downs per host-year. The 6 hours is Dean's.
+//     mins", so alarms are short. A scheduled incident's `warning` defaults to 0 (none:
+//     an incident replays what happened, and says so when an alarm came first).
+//   pdu mtbf 2y, repair 6h: Dean (above) counts ~1 PDU failure per cluster-year, taking
+//     down 500-1000 machines, ~6 hours to come back. His clusters hold ~1,800 machines
+//     (Data Center Knowledge, "Failure Rates in Google Data Centers", May 2008, reporting
+//     the same list from his Google I/O 2008 talk), so ~2 of our default PDUs (at most 1,000 hosts
+//     each, src/fleet/power.ts): one failure a year among 2 PDUs is 2 years per PDU, about
+//     0.5 host-downs per host-year. Which PDU count to match is our reading of his figure.
 //   utility mtbf 1y, masked 99%, repair 4h: our own engineering choices. Barroso, Clidaras
 //     & Hölzle, "The Datacenter as a Computer", 2nd ed. 2013, ch. 4 and 7, describe the UPS
 //     bridging a utility loss until the diesel generators take the load (tens of seconds)
@@ -44,7 +52,7 @@
 //
 // Left out: partial losses (one phase, one of two feeds of dual-corded racks: every rack
 // here has one feed), brownouts and voltage sags that crash some hosts and not others,
-// cooling failures as such (a bus bar's overheating stands for them), failures that
+// cooling failures below a whole datacenter (a room's are ./overheat.ts), failures that
 // cascade up the tree, repair times that vary, and aging of the gear.
 import { boolean, duration, fraction, map, object, opt } from "../base/schema.js";
 import type { Fleet } from "../fleet/fleet.js";
@@ -52,6 +60,7 @@ import type { FleetKind, FleetRef } from "../fleet/ref.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
 import { defineKind, type FaultKindDecl } from "./kind.js";
 import { mtbfOrOff } from "./host.js";
+import type { WarnedIncident } from "./timeline/warning.js";
 
 const MINUTE = 60;
 const HOUR = 3600;
@@ -152,8 +161,7 @@ class PowerInjector implements Injector {
   }
 
   private warn(index: number, failsAtSec: number): void {
-    const ref: FleetRef = { kind: "busbar", index };
-    this.env.trace.emit(WARNING, ref, { untilSec: failsAtSec, detail: { cause: "temperature", failsAt: failsAtSec } });
+    warnPowerLoss(this.env, { kind: "busbar", index }, failsAtSec, "temperature");
   }
 }
 
@@ -188,13 +196,25 @@ export const UTILITY = defineKind("power.utility", {
   episode: "repair",
   fields: { masked: "true: the UPS and generators rode through it", ...POWER_FIELDS },
 });
-/** A bus bar's temperature alarm, `warning` before it fails. */
+/**
+ * A warning that hosts are about to lose power, `failsAt`: a bus bar's temperature alarm
+ * (the model's, or a scheduled incident's `warning`), a scheduled PDU incident's, or a
+ * datacenter overheating (./overheat.ts). Training may checkpoint or migrate on it.
+ */
 export const WARNING = defineKind("power.warning", {
   code: 11,
-  summary: "a bus bar's temperature warning before it fails",
-  effect: { class: "none", because: "no policy acts on a warning yet: drain-before-trip is planned (issue 15); the map and feed show it" },
-  fields: { failsAt: "simulated second the bus bar fails", cause: "temperature" },
+  summary: "a warning that the hosts of a bus bar, PDU or datacenter lose power at failsAt (temperature alarm)",
+  effect: { class: "warning", on: "power" },
+  fields: { failsAt: "simulated second the power is lost", cause: "temperature, or incident when scheduled" },
 });
+
+/** Emits `power.warning` on `ref`: its hosts lose power at `failsAtSec`. */
+export function warnPowerLoss(env: FaultEnv, ref: FleetRef, failsAtSec: number, cause: string): void {
+  env.trace.emit(WARNING, ref, { untilSec: failsAtSec, detail: { cause, failsAt: failsAtSec } });
+}
+
+/** The `warning` key of a scheduled power incident. */
+const incidentWarning = opt(duration(), 0, "emit power.warning this long before the fault (0: none)");
 
 const busbarSchema = map(
   object({
@@ -207,7 +227,7 @@ const busbarSchema = map(
 
 const pduSchema = map(
   object({
-    mtbf: opt(mtbfOrOff, 5 * YEAR, "mean time between failures of one PDU (5y, matched to Dean 2009; `off` to disable)"),
+    mtbf: opt(mtbfOrOff, 2 * YEAR, "mean time between failures of one PDU (2y: Dean 2009's ~1 a cluster-year over ~2 PDUs, our reading; `off` to disable)"),
     repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h, Dean 2009)"),
   }),
   (s): PduSettings => ({ mtbfSec: s.mtbf, repairSec: s.repair }),
@@ -233,6 +253,30 @@ function loseUtility(env: FaultEnv, dc: number, masked: boolean, repairSec: numb
   else env.trace.down(UTILITY, ref, { repairSec, detail: { masked: false, cause } });
 }
 
+function busbarIncident(): WarnedIncident {
+  return {
+    targets: ["busbar"],
+    kindOf: () => BUSBAR,
+    params: { repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h)"), warning: incidentWarning },
+    fire(env, ref, params) {
+      failElement(env, BUSBAR, "busbar", ref.index, params.repair as number, "incident");
+    },
+    warn: (env, ref, _params, failsAtSec) => warnPowerLoss(env, ref, failsAtSec, "incident"),
+  };
+}
+
+function pduIncident(): WarnedIncident {
+  return {
+    targets: ["pdu"],
+    kindOf: () => PDU,
+    params: { repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h)"), warning: incidentWarning },
+    fire(env, ref, params) {
+      failElement(env, PDU, "pdu", ref.index, params.repair as number, "incident");
+    },
+    warn: (env, ref, _params, failsAtSec) => warnPowerLoss(env, ref, failsAtSec, "incident"),
+  };
+}
+
 export const busbarModel: FaultModel<BusbarSettings> = {
   kind: "busbar",
   summary: "bus bar failures (overheating): every rack it feeds goes down until repaired, after a temperature warning",
@@ -248,14 +292,7 @@ export const busbarModel: FaultModel<BusbarSettings> = {
       (env, b) => failElement(env, BUSBAR, "busbar", b, s.repairSec, "overheat"),
       { elementOf: (f, h) => f.busbarOfHost(h), downShare: 1 },
     ),
-  incident: {
-    targets: ["busbar"],
-    kindOf: () => BUSBAR,
-    params: { repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h)") },
-    fire(env, ref, params) {
-      failElement(env, BUSBAR, "busbar", ref.index, params.repair as number, "incident");
-    },
-  },
+  incident: busbarIncident(),
 };
 
 export const pduModel: FaultModel<PduSettings> = {
@@ -273,14 +310,7 @@ export const pduModel: FaultModel<PduSettings> = {
       (env, p) => failElement(env, PDU, "pdu", p, s.repairSec, "failure"),
       { elementOf: (f, h) => f.pduOfHost(h), downShare: 1 },
     ),
-  incident: {
-    targets: ["pdu"],
-    kindOf: () => PDU,
-    params: { repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h)") },
-    fire(env, ref, params) {
-      failElement(env, PDU, "pdu", ref.index, params.repair as number, "incident");
-    },
-  },
+  incident: pduIncident(),
 };
 
 export const utilityModel: FaultModel<UtilitySettings> = {

@@ -13,6 +13,7 @@ import type { FaultModel } from "./injector.js";
 import { KindTable } from "./kind.js";
 import { mercurialModel } from "./mercurial.js";
 import { linkModel } from "./network.js";
+import { overheatModel } from "./overheat.js";
 import { busbarModel, pduModel, utilityModel } from "./power.js";
 import { rackModel } from "./rack.js";
 import { stragglerModel } from "./straggler.js";
@@ -24,6 +25,7 @@ const MODELS: FaultModel<unknown>[] = [
   busbarModel,
   pduModel,
   utilityModel,
+  overheatModel,
   hostCrashModel,
   acceleratorModel,
   rackModel,

@@ -10,7 +10,7 @@ describe("buildFleet on the default 2 rows x 4 racks x 4 hosts", () => {
   const f = buildFleet(fleetSpec());
 
   it("counts every level", () => {
-    expect(f.summary()).toEqual({ datacenters: 1, rows: 2, racks: 8, hosts: 32, busbars: 4, pdus: 8, links: 0 });
+    expect(f.summary()).toEqual({ datacenters: 1, rows: 2, racks: 8, hosts: 32, busbars: 4, pdus: 1, links: 0 });
   });
 
   it("lays out contiguous CSR offsets", () => {
@@ -21,8 +21,10 @@ describe("buildFleet on the default 2 rows x 4 racks x 4 hosts", () => {
     expect(arr(f.rackFirstHost)).toEqual([0, 4, 8, 12, 16, 20, 24, 28, 32]);
     expect(arr(f.rackRow)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
     expect(arr(f.rowFirstBusbar)).toEqual([0, 2, 4]);
-    expect(arr(f.busbarFirstPdu)).toEqual([0, 2, 4, 6, 8]);
-    expect(arr(f.pduBusbar)).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
+    // 32 hosts: one PDU (auto) feeds all four bus bars.
+    expect(arr(f.dcFirstPdu)).toEqual([0, 1]);
+    expect(arr(f.pduFirstBusbar)).toEqual([0, 4]);
+    expect(arr(f.busbarPdu)).toEqual([0, 0, 0, 0]);
   });
 
   it("answers hierarchy queries", () => {
@@ -68,14 +70,15 @@ describe("a fleet of two differently shaped datacenters", () => {
     fleetSpec({
       datacenters: [
         { rows: 3, racksPerRow: 2, hostsPerRack: 5, altitudeM: 1500, host: { ecc: "chipkill", dimms: 8 } },
-        { name: "east", rows: 1, racksPerRow: 3, hostsPerRack: 40, power: { busbarsPerRow: 3, pdusPerBusbar: 1 } },
+        { name: "east", rows: 1, racksPerRow: 3, hostsPerRack: 40, power: { busbarsPerRow: 3, busbarsPerPdu: 1 } },
       ],
       links: [{ a: "dc1", b: "east", latencySec: 0.03, bandwidthBitsPerSec: 4e11 }],
     }),
   );
 
   it("numbers the second datacenter after the first", () => {
-    expect(f.summary()).toEqual({ datacenters: 2, rows: 4, racks: 9, hosts: 150, busbars: 9, pdus: 15, links: 1 });
+    expect(f.summary()).toEqual({ datacenters: 2, rows: 4, racks: 9, hosts: 150, busbars: 9, pdus: 4, links: 1 });
+    expect(f.pdusOfDc(1)).toEqual({ start: 1, end: 4 });
     expect(f.rowsOfDc(1)).toEqual({ start: 3, end: 4 });
     expect(f.racksOfDc(1)).toEqual({ start: 6, end: 9 });
     expect(f.hostsOfDc(1)).toEqual({ start: 30, end: 150 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildFleet } from "./build.js";
 import { fleetSpec } from "./testing.js";
 
-// dc1: 12 rows x 25 racks x 16 hosts, bus bars a-b with pdu1-2; dc2: 2 x 4 x 4.
+// dc1: 12 rows x 25 racks x 16 hosts, bus bars a-b, PDUs pdu01-06 of two rows each; dc2: 2 x 4 x 4.
 const f = buildFleet(
   fleetSpec({
     datacenters: [{ rows: 12, racksPerRow: 25, hostsPerRack: 16 }, {}],
@@ -21,7 +21,10 @@ describe("closestId", () => {
     ["dc1/rwo07", "dc1/row07"], // typo in the prefix
     ["dc1/row07/rak12", "dc1/row07/rack12"],
     ["dc1/row07/busbar-c", "dc1/row07/busbar-b"], // letter out of range
-    ["dc1/row07/busbar-A/pdu9", "dc1/row07/busbar-a/pdu2"],
+    ["dc1/row07/busbar-A/pdu9", "dc1/row07/busbar-a"], // an id of the old tree: its bus bar
+    ["dc1/pdu9", "dc1/pdu06"],
+    ["dc1/pdu3", "dc1/pdu03"],
+    ["pdu02", "dc1/pdu02"],
     ["dc1/row07/bussbar-a", "dc1/row07/busbar-a"],
     ["dc1/row07/busbar3", "dc1/row07/busbar-b"],
     ["dc1/row07/busbar", "dc1/row07/busbar-a"],

@@ -10,8 +10,8 @@ const small = buildFleet(fleetSpec({ links: [] }));
 const two = buildFleet(
   fleetSpec({
     datacenters: [
-      { rows: 12, racksPerRow: 3, hostsPerRack: 9, power: { pdusPerBusbar: 12 } },
-      { name: "tokyo", rows: 120, racksPerRow: 2, hostsPerRack: 128, power: { busbarsPerRow: 28, pdusPerBusbar: 1, assign: "interleaved" } },
+      { rows: 12, racksPerRow: 3, hostsPerRack: 9, power: { busbarsPerPdu: 1 } },
+      { name: "tokyo", rows: 120, racksPerRow: 2, hostsPerRack: 128, power: { busbarsPerRow: 28, assign: "interleaved" } },
     ],
     links: [{ a: "dc1", b: "tokyo", latencySec: 0.1, bandwidthBitsPerSec: 1e11 }],
   }),
@@ -25,11 +25,14 @@ describe("id format", () => {
     expect(small.rackId(6)).toBe("dc1/row02/rack03");
     expect(small.hostId(27)).toBe("dc1/row02/rack03/host04");
     expect(small.busbarId(3)).toBe("dc1/row02/busbar-b");
-    expect(small.pduId(7)).toBe("dc1/row02/busbar-b/pdu2");
+    expect(small.pduId(0)).toBe("dc1/pdu01"); // PDUs are numbered within their datacenter
   });
 
   it("widens numbers only where a level needs it", () => {
-    expect(two.pduId(13)).toBe("dc1/row01/busbar-b/pdu02");
+    expect(two.pduId(13)).toBe("dc1/pdu14");
+    // tokyo: bus bars of at most one 128-host rack, 7 to a PDU (auto): 3,360 / 7 = 480 PDUs.
+    expect(two.pduId(24)).toBe("tokyo/pdu001");
+    expect(two.pduId(two.pduCount - 1)).toBe("tokyo/pdu480");
     expect(two.rowId(12)).toBe("tokyo/row001");
     expect(two.hostId(two.hostCount - 1)).toBe("tokyo/row120/rack02/host128");
     expect(two.busbarId(two.busbarCount - 1)).toBe("tokyo/row120/busbar-ab");
@@ -59,7 +62,8 @@ describe("resolve", () => {
     expect(small.resolve("dc1/row02/rack03")).toEqual({ kind: "rack", index: 6 });
     expect(small.resolve("dc1/row02/rack03/host04")).toEqual({ kind: "host", index: 27 });
     expect(small.resolve("dc1/row02/busbar-b")).toEqual({ kind: "busbar", index: 3 });
-    expect(small.resolve("dc1/row02/busbar-b/pdu2")).toEqual({ kind: "pdu", index: 7 });
+    expect(small.resolve("dc1/pdu01")).toEqual({ kind: "pdu", index: 0 });
+    expect(two.resolve("tokyo/pdu002")).toEqual({ kind: "pdu", index: 25 });
     expect(two.resolve("link/dc1-tokyo")).toEqual({ kind: "link", index: 0 });
   });
 
@@ -75,8 +79,10 @@ describe("resolve", () => {
     "dc1/row02/rack03/host04/x",
     "dc1/row02/busbar-c",
     "dc1/row02/busbar-B",
-    "dc1/row02/busbar-a/pdu3",
-    "dc1/row02/busbar-a/pdu01",
+    "dc1/row02/busbar-a/pdu1", // the old tree's PDU ids (under a bus bar) are gone
+    "dc1/pdu02",
+    "dc1/pdu1",
+    "dc1/pdu01/x",
     "dc1/utility/x",
     "dc1/row02/rack03/pdu1",
     "link/dc1-dc2",

@@ -80,7 +80,15 @@ export interface PowerArrays {
  * [firstBusbar, firstBusbar + busbars). Racks are appended to the bus bars' CSR lists in
  * ascending order from `write`; returns the next write position.
  */
-export function wireRow(out: PowerArrays, write: number, firstRack: number, racks: number, firstBusbar: number, busbars: number, assign: BusbarAssignment): number {
+export function wireRow(
+  out: PowerArrays,
+  write: number,
+  firstRack: number,
+  racks: number,
+  firstBusbar: number,
+  busbars: number,
+  assign: BusbarAssignment,
+): number {
   const interleaved = assign === "interleaved";
   for (let j = 0; j < busbars; j++) {
     const b = firstBusbar + j;

@@ -4,8 +4,10 @@
 // Defaults (documented here; each key also carries its default in its schema doc string):
 //   host: 16 DIMMs x 32 GiB, ecc secded, 4 disks x 8 TB, 8 accelerators
 //   datacenter: altitudeM 0, facing alternate (odd rows face `aisle`, even rows the
-//   opposite way), aisle east (90deg), power { busbarsPerRow: 2, pdusPerBusbar: 2,
-//   assign: contiguous }
+//   opposite way), aisle east (90deg), power { busbarsPerRow: 2, busbarsPerPdu: auto,
+//   assign: contiguous }: the power tree is utility -> PDUs -> bus bars -> racks, a PDU
+//   feeding at most 1,000 hosts under auto (Dean 2009's 500-1,000 machines per PDU; the
+//   tree, its sources and what is our choice: ./power.ts)
 //   links between datacenters: full mesh, latency 2ms, bandwidth 400Gbps (a metro pair,
 //   as in multi-datacenter training; override per link)
 import type { DatacenterSpec, EccMode, FleetSpec, HostSpec, LinkSpec } from "./spec.js";
@@ -87,6 +89,22 @@ const facing: Validator<"alternate" | number> = either(
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 
+const busbarsPerPdu: Validator<number | "auto"> = either(
+  (n) => isScalar(n) && n.value === "auto",
+  () => "auto" as const,
+  positiveCount(1_000_000),
+);
+
+/** The key of the old tree (PDUs under bus bars): an error that says what replaced it. */
+const removedPdusPerBusbar: Validator<undefined> = (raw, path, ctx) =>
+  ctx.report(
+    "invalid_value",
+    path,
+    ctx.resolve(raw, path, ctx.doc) ?? raw,
+    "pdusPerBusbar is gone: PDUs now sit above the bus bars, each feeding several (utility -> PDU -> bus bar -> rack)",
+    "remove it, or set busbarsPerPdu: N (auto by default: a PDU of at most 1,000 hosts)",
+  );
+
 const datacenter = object({
   name: req(string({ pattern: NAME, what: "a lowercase name like dc1 (letters, digits, -)" }), "the datacenter's name, e.g. dc1"),
   altitudeM: opt(number({ min: -500, max: 6000 }), 0, "altitude in metres; drives the neutron flux (0)"),
@@ -97,11 +115,16 @@ const datacenter = object({
   aisle: opt(azimuth(), 90, "the direction odd rows face when facing is alternate (east)"),
   power: opt(
     object({
-      busbarsPerRow: opt(positiveCount(26), 2, "bus bars per row (2)"),
-      pdusPerBusbar: opt(positiveCount(64), 2, "PDUs under each bus bar (2)"),
+      busbarsPerRow: opt(positiveCount(26), 2, "bus bars per row (2, our choice)"),
+      busbarsPerPdu: opt(
+        busbarsPerPdu,
+        "auto" as const,
+        "most bus bars one PDU feeds, or auto: as many as keep a PDU at or under 1,000 hosts (Dean 2009: a PDU failure drops ~500-1,000 machines; the 1,000 cap is our choice) (auto)",
+      ),
+      pdusPerBusbar: maybe(removedPdusPerBusbar, "removed: PDUs now feed bus bars (use busbarsPerPdu)"),
       assign: opt(oneOf(["contiguous", "interleaved"] as const), "contiguous" as const, "how racks map to bus bars (contiguous)"),
     }),
-    { busbarsPerRow: 2, pdusPerBusbar: 2, assign: "contiguous" as const },
+    { busbarsPerRow: 2, busbarsPerPdu: "auto" as const, assign: "contiguous" as const, pdusPerBusbar: undefined },
   ),
   host: maybe(hostOverrides, "this datacenter's host model, over the fleet-wide one"),
 });
@@ -133,7 +156,7 @@ export function fleetSchema(limits: FleetLimits): Validator<FleetSpec> {
         hostsPerRack: d.hostsPerRack,
         facing: d.facing,
         aisleAzimuthDeg: d.aisle,
-        power: d.power,
+        power: { busbarsPerRow: d.power.busbarsPerRow, busbarsPerPdu: d.power.busbarsPerPdu, assign: d.power.assign },
         host: applyHost(base, d.host),
       }));
       const links: LinkSpec[] = [];

@@ -26,8 +26,12 @@ export type BusbarAssignment = "contiguous" | "interleaved";
 export interface PowerSpec {
   /** Bus bars per row; each feeds a share of the row's racks. */
   busbarsPerRow: number;
-  /** PDUs under each bus bar; each PDU feeds a share of its bus bar's racks. */
-  pdusPerBusbar: number;
+  /**
+   * Most bus bars one PDU feeds: the datacenter's bus bars, in order (row01 a, b, ...,
+   * row02 a, ...), are split into consecutive near-equal groups of at most this many, one
+   * per PDU. "auto": as many as keep a PDU at or under PDU_HOSTS_AUTO hosts (./power.ts).
+   */
+  busbarsPerPdu: number | "auto";
   /**
    * contiguous: bus bar a feeds the first racks of the row, b the next, ...;
    * interleaved: rack i of a row is fed by bus bar i mod busbarsPerRow.

@@ -7,15 +7,19 @@
 //   show why random placement loses data under correlated failures).
 // - rack-aware: copies on distinct racks (GFS, Ghemawat et al., SOSP 2003: "spread chunk
 //   replicas across racks").
-// - power-aware: copies on distinct racks and distinct bus bars, so no single power domain
-//   below the utility feed holds two copies (Google's failure-domain-aware placement, Ford
-//   et al., "Availability in Globally Distributed Storage Systems", OSDI 2010, which found
-//   most unavailability comes in correlated bursts such as power-domain losses).
+// - power-aware: copies under distinct PDUs, so no single power domain below the utility
+//   feed holds two copies (Google's failure-domain-aware placement, Ford et al.,
+//   "Availability in Globally Distributed Storage Systems", OSDI 2010, which found most
+//   unavailability comes in correlated bursts such as power-domain losses). A PDU feeds
+//   500-1,000 hosts on the default tree (src/fleet/power.ts), so a range spanning fewer
+//   PDUs than copies falls back to distinct bus bars. Either way the copies sit on
+//   distinct bus bars and racks (a PDU feeds whole bus bars, a bus bar whole racks).
 //
 // Placement draws only from the caller's stream, so it is the same in every lane that
 // runs the same placement. Rejection sampling: a copy is redrawn while it shares a host
 // (random), a rack (rack-aware) or a bus bar (power-aware) with an earlier copy of the
 // group; ranges too small for the constraint are an error naming what to change.
+// Re-replication targets (./copy-target.ts) keep to distinct bus bars.
 import type { Fleet } from "../fleet/fleet.js";
 import type { Rng } from "../sim/rng.js";
 import { oneOf, opt } from "../base/schema.js";
@@ -27,7 +31,7 @@ export type Placement = (typeof PLACEMENTS)[number];
 export const placementField = opt(
   oneOf(PLACEMENTS),
   "random" as Placement,
-  "where copies go: random, rack-aware (distinct racks) or power-aware (distinct racks and bus bars) (random)",
+  "where copies go: random, rack-aware (distinct racks) or power-aware (distinct PDUs where the hosts span enough, else bus bars) (random)",
 );
 
 export interface HostRange {
@@ -36,17 +40,20 @@ export interface HostRange {
   end: number;
 }
 
-/** How many distinct failure domains of the placement's kind the range spans. */
-export function domainsInRange(fleet: Fleet, range: HostRange, placement: Placement): number {
+/**
+ * How many distinct failure domains of the placement's kind the range spans (power-aware:
+ * bus bars, the least it needs; PDUs are preferred when there are enough).
+ */
+export function domainsInRange(fleet: Fleet, range: HostRange, placement: Placement, byPdu = false): number {
   const seen = new Set<number>();
-  for (let h = range.start; h < range.end; h++) seen.add(domainOf(fleet, h, placement));
+  for (let h = range.start; h < range.end; h++) seen.add(domainOf(fleet, h, placement, byPdu));
   return seen.size;
 }
 
-function domainOf(fleet: Fleet, host: number, placement: Placement): number {
+function domainOf(fleet: Fleet, host: number, placement: Placement, byPdu: boolean): number {
   if (placement === "random") return host;
   if (placement === "rack-aware") return fleet.rackOf[host];
-  return fleet.rackBusbar[fleet.rackOf[host]];
+  return byPdu ? fleet.rackPdu[fleet.rackOf[host]] : fleet.rackBusbar[fleet.rackOf[host]];
 }
 
 /**
@@ -64,6 +71,7 @@ export function placeCopies(fleet: Fleet, range: HostRange, groups: number, copi
       `${placement} placement of ${copies} copies needs ${copies} ${what}, but hosts ${range.start}..${range.end - 1} span ${domains}; use more hosts or fewer copies`,
     );
   }
+  const byPdu = placement === "power-aware" && domainsInRange(fleet, range, placement, true) >= copies;
   const out = new Int32Array(groups * copies);
   const used = new Int32Array(copies);
   for (let g = 0; g < groups; g++) {
@@ -73,7 +81,7 @@ export function placeCopies(fleet: Fleet, range: HostRange, groups: number, copi
       let clash: boolean;
       do {
         host = range.start + rng.int(span);
-        dom = domainOf(fleet, host, placement);
+        dom = domainOf(fleet, host, placement, byPdu);
         clash = false;
         for (let k = 0; k < c; k++) {
           if (used[k] === dom || out[g * copies + k] === host) {

@@ -48,6 +48,19 @@
 // - onLoss: on losing a participant, "restart-on-spares" (falls back to waiting when no
 //   spare is up), "wait-for-repair" (never uses spares), or "shrink" (restart at once on
 //   the hosts left, each step slower in proportion, down to SHRINK_FLOOR of the hosts).
+// - onPowerWarning: what the job does when a `power.warning` (a bus bar's or a PDU's
+//   temperature alarm, a datacenter overheating: src/faults/power.ts, overheat.ts) names
+//   hosts it runs on, before they lose power. "ignore" (default): the trip interrupts it
+//   like any loss, losing the work since the last checkpoint (up to a whole interval).
+//   "checkpoint": a checkpoint at once, so the trip loses only the work done after it (at
+//   most the warning's lead, 10 minutes by default, less the stall). "migrate": the same
+//   checkpoint, then at its end the participants under the warning are swapped for idle
+//   healthy hosts of the job's pool outside it, as a drain is (one restart delay, from a
+//   peer's memory with inMemoryCheckpoint; no work lost), so the trip misses the job; until
+//   the trip the job takes no warned host. When the pool lacks enough such hosts (a whole
+//   datacenter overheating, a job filling its pool, wait-for-repair), migrate checkpoints
+//   only. The actions and their costs are our design (no field study measures them);
+//   acting before the trip is what a temperature alarm is for.
 //
 // Left out: checkpoint storage bandwidth contention between jobs, partial (sharded)
 // checkpoint restores, and detections that miss (each detection here always catches).
@@ -102,6 +115,9 @@ export const LLAMA3_ACCELERATOR_MTBF_SEC = ((16384 * 54 * 24) / 419) * 3600;
 
 export type OnLoss = "restart-on-spares" | "wait-for-repair" | "shrink";
 
+export const POWER_WARNING_ACTIONS = ["ignore", "checkpoint", "migrate"] as const;
+export type OnPowerWarning = (typeof POWER_WARNING_ACTIONS)[number];
+
 const checkpointInterval: Validator<CheckpointInterval> = (raw, path, ctx) => {
   const node = ctx.resolve(raw, path, ctx.doc);
   if (isScalar(node) && (node.value === "young" || node.value === "daly" || node.value === "adaptive")) return { kind: node.value };
@@ -149,6 +165,11 @@ export const trainingPolicyFields = {
     oneOf(["restart-on-spares", "wait-for-repair", "shrink"] as const),
     "restart-on-spares" as OnLoss,
     "on losing a host: restart-on-spares, wait-for-repair or shrink (restart-on-spares)",
+  ),
+  onPowerWarning: opt(
+    oneOf(POWER_WARNING_ACTIONS),
+    "ignore" as OnPowerWarning,
+    "on a power warning naming the job's hosts: ignore, checkpoint (at once) or migrate (checkpoint, then move off the warned hosts) (ignore)",
   ),
   mtbf: maybe(
     duration({ positive: true }),
@@ -310,6 +331,17 @@ export class TrainingRecovery {
   /** Whether a drained job restarts from a peer's memory (nothing was lost). */
   get drainRestoresFromPeer(): boolean {
     return this.policy.inMemoryCheckpoint;
+  }
+
+  /**
+   * What to do on a power warning naming `warned` of the job's participants: nothing when
+   * none; with migrate, move them when the pool can replace them all (`replaceable`), else
+   * checkpoint.
+   */
+  onPowerWarning(warned: number, replaceable: boolean): OnPowerWarning {
+    const p = this.policy.onPowerWarning;
+    if (warned === 0 || p === "ignore") return "ignore";
+    return p === "migrate" && replaceable ? "migrate" : "checkpoint";
   }
 
   /** Seconds a restart takes: from a peer's memory a fraction of the storage restart. */

@@ -37,7 +37,7 @@ describe("loading a scenario", () => {
     const dc = s.fleet.datacenters[0];
     expect(dc.facing).toBe("alternate");
     expect(dc.aisleAzimuthDeg).toBe(90);
-    expect(dc.power).toEqual({ busbarsPerRow: 2, pdusPerBusbar: 2, assign: "contiguous" });
+    expect(dc.power).toEqual({ busbarsPerRow: 2, busbarsPerPdu: "auto", assign: "contiguous" });
     expect(dc.host).toEqual({ dimms: 16, dimmBytes: 32 * 2 ** 30, ecc: "secded", disks: 4, diskBytes: 8e12, accelerators: 8 });
     expect(s.faults).toEqual([]);
     expect(s.source.sha256).toMatch(/^[0-9a-f]{64}$/);

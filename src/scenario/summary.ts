@@ -2,6 +2,7 @@
 // sizes are computed from the spec alone, without building the fleet.
 import type { Scenario } from "./load.js";
 import { formatDuration } from "../base/units.js";
+import { pduCountOf } from "../fleet/power.js";
 
 export interface ScenarioCounts {
   datacenters: number;
@@ -27,7 +28,7 @@ export function countScenario(s: Scenario): ScenarioCounts {
     racks += dc.rows * dc.racksPerRow;
     hosts += dc.rows * dc.racksPerRow * dc.hostsPerRack;
     busbars += dc.rows * dc.power.busbarsPerRow;
-    pdus += dc.rows * dc.power.busbarsPerRow * dc.power.pdusPerBusbar;
+    pdus += pduCountOf(dc);
   }
   const sections = s as unknown as Record<string, unknown>;
   const len = (k: string) => {

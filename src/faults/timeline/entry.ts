@@ -10,6 +10,7 @@
 //       busbar: dc1/row07/busbar-a
 //       repair: 8h
 //     - { at: 3h, straggler: dc1/row01/rack02/host03, slowdown: 10x, duration: 1h }
+//     - { at: 20h, pdu: dc1/pdu03, warning: 10m }    # power.warning at 19h50m (./warning.ts)
 //     - timeline: incidents/2024-07-19.jsonl
 //
 // A `timeline:` entry names a file, relative to the scenario file's folder, in one of two

@@ -1,10 +1,12 @@
 // The injector of a scenario's scheduled faults: fires each at its exact time on its
 // target through its model's `incident.fire`, in time order, entries at the same time in
-// the order they were written; on stream "faults.timeline".
+// the order they were written; an entry with a `warning` has its model's warning emitted
+// that long before (./warning.ts); on stream "faults.timeline".
 import type { FleetRef } from "../../fleet/ref.js";
 import type { FaultEnv, Injector } from "../injector.js";
 import { modelOf, type ScheduledFault } from "./entry.js";
 import { targetProblem } from "./targets.js";
+import { isWarned, warningLeadSec } from "./warning.js";
 
 class TimelineInjector implements Injector {
   readonly name = "timeline";
@@ -29,10 +31,19 @@ class TimelineInjector implements Injector {
     });
     env.trace.addListener({
       onFault: (f) => {
-        if (this.firing) this.fired.set(f.kind.name, (this.fired.get(f.kind.name) ?? 0) + 1);
+        // Emitted by an entry as it fires, or later by one that plays out over time (an
+        // overheating's shutdowns over minutes): those say `cause: incident`.
+        if (this.firing || f.detail.cause === "incident") this.fired.set(f.kind.name, (this.fired.get(f.kind.name) ?? 0) + 1);
       },
     });
     const kind = env.sim.defineEvent("timeline.fire", (i) => this.fire(i));
+    const warnKind = env.sim.defineEvent("timeline.warn", (i) => this.fire(i, true));
+    // Warnings first, in entry order, so a warning due at the same time as another entry's
+    // fault comes before it (an event scheduled earlier runs first at equal times).
+    this.entries.forEach((e, i) => {
+      const lead = warningLeadSec(modelOf(e.kind)!.incident, e.params);
+      if (lead > 0 && e.atSec <= env.horizonSec && e.atSec - lead >= env.sim.now) env.sim.scheduleAt(e.atSec - lead, warnKind, i, 0);
+    });
     this.entries.forEach((e, i) => {
       if (e.atSec <= env.horizonSec) env.sim.scheduleAt(Math.max(e.atSec, env.sim.now), kind, i, 0);
     });
@@ -46,11 +57,14 @@ class TimelineInjector implements Injector {
     return Object.fromEntries(this.fired);
   }
 
-  private fire(i: number): void {
+  /** Fires entry `i` (or, with `warning`, emits its warning ahead of it). */
+  private fire(i: number, warning = false): void {
     const e = this.entries[i];
+    const incident = modelOf(e.kind)!.incident!;
     this.firing = true;
     try {
-      modelOf(e.kind)!.incident!.fire(this.env, this.refs[i], e.params);
+      if (!warning) incident.fire(this.env, this.refs[i], e.params);
+      else if (isWarned(incident)) incident.warn(this.env, this.refs[i], e.params, e.atSec);
     } finally {
       this.firing = false;
     }

@@ -1,6 +1,7 @@
 // A training job's checkpoints: the last MAX_CHECKPOINTS committed (oldest first), and the
 // one being written. Each remembers whether model state was clean when it was taken (a
-// rollback after a detected corruption goes to the newest clean one).
+// rollback after a detected corruption goes to the newest clean one). The first commit and
+// every MILESTONE_EVERY-th are announced (the job writes a milestone record).
 
 export interface Checkpoint {
   /** Wall time from which work after it would be redone (end of a sync write; snapshot time of an async one). */
@@ -11,6 +12,8 @@ export interface Checkpoint {
 }
 
 export const MAX_CHECKPOINTS = 16;
+/** A milestone every this many checkpoints (and at the first). */
+export const MILESTONE_EVERY = 24;
 
 export class CheckpointLog {
   private list: Checkpoint[];
@@ -21,7 +24,10 @@ export class CheckpointLog {
   /** Checkpoints committed so far. */
   taken = 0;
 
-  constructor(initial: Checkpoint) {
+  constructor(
+    initial: Checkpoint,
+    private readonly milestone: (taken: number, c: Checkpoint) => void = () => {},
+  ) {
     this.list = [initial];
   }
 
@@ -29,7 +35,20 @@ export class CheckpointLog {
   commit(c: Checkpoint): number {
     this.list.push(c);
     if (this.list.length > MAX_CHECKPOINTS) this.list.shift();
-    return ++this.taken;
+    const taken = ++this.taken;
+    if (taken === 1 || taken % MILESTONE_EVERY === 0) this.milestone(taken, c);
+    return taken;
+  }
+
+  /** Commits the write in flight; `atSec`: as of then (a sync write, at the end of its stall). */
+  commitPending(atSec?: number): void {
+    if (this.pending) this.commit(atSec === undefined ? this.pending : { ...this.pending, at: atSec });
+    this.pending = undefined;
+  }
+
+  /** The async write of generation `gen` is durable now: commits it unless a loss or a rollback abandoned it. */
+  durable(gen: number): void {
+    if (gen === this.asyncGen && this.pending) this.commitPending();
   }
 
   /** Abandons the write in flight (a loss or a rollback came first). */

@@ -2,7 +2,7 @@
 // restart, when to checkpoint and whom to drain are the policy's decisions
 // (src/recovery/training.ts); the job asks and carries them out. Its hosts and spares are
 // ./pool.ts, its checkpoints ./checkpoints.ts, silent corruption ./corruption.ts, the
-// inter-datacenter exchange ./links.ts, what it counts ./tally.ts.
+// inter-datacenter exchange ./links.ts, power warnings ./power-warnings.ts, counts ./tally.ts.
 //
 // Model. Every step waits for the slowest participant: stepTime x (largest slowdown) x
 // (1 + the policy's detection cost) (x hosts/active when shrunk), plus the exchange not
@@ -12,9 +12,9 @@
 // stalls for the write; async: for a snapshot, durable a write later). Losing a
 // participant (a fault whose effect takes hosts down) interrupts it: work since the last
 // durable checkpoint is lost, and it restarts after `restart` on spares, or waits for
-// repair, or shrinks. A silent corruption of model state is caught by a detection the
-// policy runs (the job rolls back to the newest clean checkpoint) or escapes. Goodput =
-// kept steps x stepTime / wall time.
+// repair, or shrinks; warned of a power loss, it may checkpoint or move off first. A silent
+// corruption of model state is caught by a detection the policy runs (the job rolls back
+// to the newest clean checkpoint) or escapes. Goodput = kept steps x stepTime / wall time.
 //
 // Defaults (checkpointWrite 90s, restart 5m) are illustrative, from DESIGN.md's example
 // (./schema.ts); failure rates come from the fault injectors, never from here.
@@ -33,11 +33,12 @@ import { type Checkpoint, CheckpointLog } from "./checkpoints.js";
 import { CorruptionWatch } from "./corruption.js";
 import { JobLinks } from "./links.js";
 import { JobPool } from "./pool.js";
+import { PowerWarnings, WARNED } from "./power-warnings.js";
 import { JobTally } from "./tally.js";
 import { DEFAULT_GRADIENT_GB, DEFAULT_OVERLAP, type TrainingSpec } from "./schema.js";
 
 /** The fault effects a training job reacts to (src/faults/kind.ts). */
-export const TRAINING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "link:cut", "link:latency", "link:rack-loss", "corrupt:result"];
+export const TRAINING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "link:cut", "link:latency", "link:rack-loss", "corrupt:result", WARNED];
 
 const RUN = 0;
 const CKPT = 1;
@@ -46,8 +47,6 @@ const WAIT = 3;
 const DONE = 4;
 type Phase = 0 | 1 | 2 | 3 | 4;
 
-/** A milestone record every this many checkpoints (and at the first). */
-const MILESTONE_EVERY = 24;
 const EPS = 1e-9;
 
 export class TrainingJob implements Workload, FaultListener {
@@ -77,6 +76,7 @@ export class TrainingJob implements Workload, FaultListener {
   private exposedExchangeSec = 0;
   /** Silent corruption of the model state: what is pending, what escaped. */
   private readonly corruption: CorruptionWatch;
+  private readonly warnings: PowerWarnings;
 
   private phase: Phase = WAIT;
   private phaseEnd = 0;
@@ -119,8 +119,11 @@ export class TrainingJob implements Workload, FaultListener {
     this.stepSec = spec.stepTimeSec * (1 + this.detectCost);
     this.startAt = sim.now;
     this.lastSettle = sim.now;
-    this.checkpoints = new CheckpointLog({ at: sim.now, progress: 0, clean: true });
+    this.checkpoints = new CheckpointLog({ at: sim.now, progress: 0, clean: true }, (checkpoint, c) =>
+      this.record("milestone", this.sim.now, { job: spec.name, event: "checkpoint", checkpoint, step: Math.floor(c.progress + EPS) }),
+    );
     this.pool = JobPool.forJob(fleet, spec, spares, env.reserved ?? [], this.recovery);
+    this.warnings = new PowerWarnings(sim, fleet, spec.name, this.pool, this.recovery, env.record);
     this.mtbfSec = this.recovery.mtbfSec({
       accelerators: fleet.hostSpec(spec.firstHost).accelerators,
       hosts: spec.hosts,
@@ -129,7 +132,7 @@ export class TrainingJob implements Workload, FaultListener {
     this.intervalSec = this.computeInterval();
     this.tickKind = sim.defineEvent(`training.${spec.name}.tick`, (_t, gen) => this.tick(gen));
     this.slowKind = sim.defineEvent(`training.${spec.name}.slowEnd`, (host) => this.slowChanged(host));
-    this.durableKind = sim.defineEvent(`training.${spec.name}.durable`, (_t, gen) => this.durable(gen));
+    this.durableKind = sim.defineEvent(`training.${spec.name}.durable`, (_t, gen) => this.checkpoints.durable(gen));
     this.detectKind = sim.defineEvent(`training.${spec.name}.detect`, (_t, gen) => this.detected(gen));
     this.linkEndKind = sim.defineEvent(`training.${spec.name}.linkEnd`, (link) => this.linkEnd(link));
     this.overlap = spec.overlap ?? DEFAULT_OVERLAP;
@@ -178,6 +181,7 @@ export class TrainingJob implements Workload, FaultListener {
       this.linkFault(e, effect.on);
       return;
     }
+    if (effect.class === "warning") return void (this.warnings.heard(e, this.phase === RUN || this.phase === CKPT) && this.checkpointNow());
     if (effect.class === "corrupt" && effect.on === "result") {
       if (this.pool.isActive(e.host)) this.silentCorruption(e.host, this.sim.now, "core");
       return;
@@ -221,7 +225,7 @@ export class TrainingJob implements Workload, FaultListener {
 
   metrics(): Record<string, number> {
     this.settle();
-    return this.tally.metrics({
+    const m = this.tally.metrics({
       progress: this.progress,
       stepTimeSec: this.spec.stepTimeSec,
       startAt: this.startAt,
@@ -232,6 +236,7 @@ export class TrainingJob implements Workload, FaultListener {
       mtbfSec: this.recovery.mtbfInForceSec(this.intervalInputs()),
       corruption: this.corruption,
     });
+    return Object.assign(m, this.warnings.metrics());
   }
 
   // ---- the state machine ----
@@ -284,9 +289,7 @@ export class TrainingJob implements Workload, FaultListener {
       }
       this.startCheckpoint();
     } else if (this.phase === CKPT) {
-      const sync = !this.recovery.asyncCheckpoints;
-      if (sync) this.commit({ at: now, progress: this.progress, clean: this.checkpoints.pending!.clean });
-      if (sync) this.checkpoints.pending = undefined;
+      if (!this.recovery.asyncCheckpoints) this.checkpoints.commitPending(now); // sync: durable at the end of its stall
       this.afterCheckpoint();
     } else if (this.phase === RESTART) {
       this.phase = RUN;
@@ -309,7 +312,15 @@ export class TrainingJob implements Workload, FaultListener {
     }
   }
 
-  /** After a checkpoint's stall: the drains the policy asks for, growing back a shrunk job. */
+  /** Checkpoints at once when running (a power warning); a checkpoint under way stands for it. */
+  private checkpointNow(): void {
+    if (this.phase !== RUN) return;
+    this.settle();
+    this.startCheckpoint();
+    this.plan();
+  }
+
+  /** After a checkpoint's stall: the drains the policy asks for, moves off warned hosts, growing back a shrunk job. */
   private afterCheckpoint(): void {
     this.phase = RUN;
     this.runSinceCkpt = 0;
@@ -322,6 +333,8 @@ export class TrainingJob implements Workload, FaultListener {
     if (drained > 0) {
       this.tally.drains += drained;
       this.record("recovery", this.sim.now, { job: this.spec.name, action: "drain", hosts: drained, targets: drainedIds });
+    }
+    if (drained + this.warnings.migrate() > 0) {
       this.fastRestart = r.drainRestoresFromPeer;
       this.tryRestart(this.restartDelay());
       return;
@@ -335,25 +348,6 @@ export class TrainingJob implements Workload, FaultListener {
       }
       this.refreshStep();
     }
-  }
-
-  private commit(c: Checkpoint): void {
-    const taken = this.checkpoints.commit(c);
-    if (taken === 1 || taken % MILESTONE_EVERY === 0) {
-      this.record("milestone", this.sim.now, {
-        job: this.spec.name,
-        event: "checkpoint",
-        checkpoint: taken,
-        step: Math.floor(c.progress + EPS),
-      });
-    }
-  }
-
-  private durable(gen: number): void {
-    const log = this.checkpoints;
-    if (gen !== log.asyncGen || !log.pending) return;
-    this.commit(log.pending);
-    log.pending = undefined;
   }
 
   /** A participant was lost: restore the newest durable checkpoint and restart (or wait). */

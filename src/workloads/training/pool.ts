@@ -6,7 +6,8 @@
 // costs the spec's `coldStart` on top of the restart). The pool knows which hosts take
 // part now, which are excluded (drained for corrected errors, or quarantined after a
 // corruption), which run slow, and which the job may take: up, not excluded, and accepted
-// by the policy for their speed (src/recovery/training.ts). A policy that waits for repair
+// by the policy for their speed (src/recovery/training.ts), and not under a power warning
+// the job is migrating away from (./power-warnings.ts). A policy that waits for repair
 // never takes another host: its pool is its block.
 //
 // A host runs slow for itself (fleet.slowdown: a straggler episode, throttling) or for its
@@ -65,6 +66,9 @@ export class JobPool {
   readonly excluded: Uint8Array;
   /** 1 for a position whose silent memory corruption the job has already seen. */
   readonly seenCorrupt: Uint8Array;
+  /** Per position, the power warnings (migrate) it sits under: not taken until they trip. */
+  private readonly warned: Uint8Array;
+  private warnedPositions = 0;
   activeCount = 0;
   /** Pool hosts running slow (factor > 1), by host index: a small map, never a scan. */
   readonly slow = new Map<number, number>();
@@ -113,6 +117,7 @@ export class JobPool {
     this.active = new Uint8Array(this.size);
     this.excluded = new Uint8Array(this.size);
     this.seenCorrupt = new Uint8Array(this.size);
+    this.warned = new Uint8Array(this.size);
     for (let i = 0; i < this.size; i++) this.slowChanged(this.hosts[i]);
   }
 
@@ -151,7 +156,7 @@ export class JobPool {
    */
   usable(i: number): boolean {
     const h = this.hosts[i];
-    if (this.excluded[i] || this.fleet.state[h] !== HostState.UP) return false;
+    if (this.excluded[i] || this.warned[i] || this.fleet.state[h] !== HostState.UP) return false;
     return this.recovery.accepts(this.slow.get(h) ?? 1);
   }
 
@@ -200,6 +205,32 @@ export class JobPool {
     this.fleet.forEachHostRange(ref, (s, e) => {
       for (let h = s; h < e; h++) if (this.posOf[h] >= 0) fn(h);
     });
+  }
+
+  /** Participants under `ref`. */
+  activeUnder(ref: FleetRef): number {
+    let n = 0;
+    this.forHostsOf(ref, (h) => void (n += this.active[this.posOf[h]]));
+    return n;
+  }
+
+  /** Marks (+1) or unmarks (-1) the pool hosts under `ref` as under a power warning the job keeps clear of. */
+  warn(ref: FleetRef, delta: 1 | -1): void {
+    this.forHostsOf(ref, (h) => {
+      const i = this.posOf[h];
+      if (delta > 0 && this.warned[i]++ === 0) this.warnedPositions++;
+      else if (delta < 0 && this.warned[i] > 0 && --this.warned[i] === 0) this.warnedPositions--;
+    });
+  }
+
+  /** Drops the participants under a power warning when idle hosts can take all their places; returns them. */
+  dropWarned(): number[] {
+    if (this.warnedPositions === 0) return [];
+    const out: number[] = [];
+    for (let i = 0; i < this.size; i++) if (this.active[i] && this.warned[i]) out.push(this.hosts[i]);
+    if (!this.hasIdle(out.length)) return [];
+    for (const h of out) this.drop(h, false);
+    return out;
   }
 
   /**

@@ -7,6 +7,7 @@ import type { WorkloadDef } from "../workload.js";
 import { checkTraining } from "./check.js";
 import { eligibleHosts } from "./pool.js";
 import { TRAINING_CONSUMES, TrainingJob } from "./job.js";
+import { POWER_WARNING_METRICS } from "./power-warnings.js";
 import { type TrainingSpec, trainingSchema } from "./schema.js";
 
 export const TRAINING_METRICS = [
@@ -36,13 +37,25 @@ export const TRAINING_METRICS = [
   ),
   metric("training.exchangeHours", "hours", "wall hours of inter-datacenter gradient exchange not hidden by compute"),
   metric("training.timeToStepsHours", "hours", "wall hours to reach the `steps` target (absent if not reached)", "max"),
+  ...POWER_WARNING_METRICS,
 ];
 
 export const trainingWorkload: WorkloadDef<TrainingSpec> = {
   kind: "training",
   summary: "a synchronous data-parallel job: checkpoints, restarts on spares, drains, silent-corruption detection",
   schema: trainingSchema,
-  policyKeys: ["checkpoint", "checkpointWrite", "inMemoryCheckpoint", "spares", "drainAfterCorrected", "drainSlowerThan", "detect", "onLoss", "mtbf"],
+  policyKeys: [
+    "checkpoint",
+    "checkpointWrite",
+    "inMemoryCheckpoint",
+    "spares",
+    "drainAfterCorrected",
+    "drainSlowerThan",
+    "detect",
+    "onLoss",
+    "onPowerWarning",
+    "mtbf",
+  ],
   metrics: TRAINING_METRICS,
   consumes: TRAINING_CONSUMES,
   checks: [checkTraining],

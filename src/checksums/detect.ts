@@ -16,7 +16,7 @@
 //              { host, word, bits, outcome: "detected", code, source };
 //   silent     the reader gets wrong data with no flag (undetected or miscorrected):
 //              an escape is counted, the lane is told (onSilent: the workloads whose data
-//              the word holds take it, ./../run/lane.ts), HostFlag.CORRUPT is set, and a
+//              the word holds take it, src/run/lane.ts), HostFlag.CORRUPT is set, and a
 //              `detection` record { outcome: "silent", clean, corrupted } shows the clean
 //              data and the data the reader got, as hex (most significant lane first).
 //

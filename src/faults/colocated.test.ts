@@ -4,9 +4,9 @@ import { STRAGGLER } from "./straggler.js";
 import { DAY, faultHarness, HOUR, parseSettings, withinPoisson } from "./testing.js";
 
 describe("a co-located batch job", () => {
-  it("reads its settings with illustrative defaults and refuses a share of 100%", () => {
+  it("is off by default (no field fraction), reads its illustrative shape and refuses a share of 100%", () => {
     expect(parseSettings(colocatedModel, "{}")).toEqual({
-      hostsFraction: 0.05,
+      hostsFraction: 0,
       firstHost: 0,
       count: Infinity,
       peakShare: 0.4,

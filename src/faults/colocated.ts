@@ -16,9 +16,10 @@
 // Sources. Dean & Barroso, "The Tail at Scale", CACM 56(2), 2013, name shared resources
 // and co-located applications (contending for CPU cores, caches, memory and network
 // bandwidth) and background batch work among the causes of latency variability, and
-// describe the diurnal load of services. They give no share or schedule to plug in: the
-// defaults (5% of hosts, a CPU share from 10% at night to 40% at the 14:00 peak, re-read
-// hourly) are our own illustrative choices. Set them from your cluster scheduler's data.
+// describe the diurnal load of services. They give no fraction, share or schedule to plug
+// in, so the model is off by default (`hosts: 0`, like the straggler model); its shape
+// defaults (a CPU share from 10% at night to 40% at the 14:00 peak, re-read hourly) are
+// our own illustrative choices. Set them from your cluster scheduler's data.
 //
 // Left out: contention other than CPU (caches, memory bandwidth, disks, network), a batch
 // job that yields to latency-sensitive work (priority, CPU shares), days that differ
@@ -49,7 +50,7 @@ export interface ColocatedSettings {
 const schema = refine(
   map(
     object({
-      hosts: opt(fraction(), 0.05, "fraction of the range's hosts the batch job runs on (5%, illustrative)"),
+      hosts: opt(fraction(), 0, "fraction of the range's hosts the batch job runs on (0: off; no field figure, set it from your scheduler, e.g. 5%)"),
       firstHost: opt(number({ min: 0, integer: true }), 0, "first host of the range its machines are drawn from (0)"),
       count: maybe(number({ min: 1, integer: true }), "hosts in that range (all from firstHost on)"),
       peak: opt(fraction(), 0.4, "its CPU share at the daily peak (40%, illustrative)"),

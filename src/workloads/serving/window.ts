@@ -54,8 +54,9 @@
 //   service ends, the whole delay put on the answer's trip; at most MAX_LOST_TRIES). Our
 //   model of Dean's "wonky racks" (LADIS 2009: 50% packet loss on 40-80 machines): health
 //   checks that go through still keep such a replica in rotation.
-// - Corruption. An answer from a host with silently corrupted memory reads the bad data
-//   with probability corruptReads; one from a host with a defective core is miscomputed
+// - Corruption. An answer of a replica whose shard holds silently corrupted words reads one
+//   with the probability ./corruption.ts gives (ReplicaConditions.corruptP); one from a
+//   host with a defective core is miscomputed
 //   with probability mercurialReads. Each such answer is built as real bytes (a payload of
 //   PAYLOAD_BYTES with one flipped bit) with a real CRC-32: for memory corruption the CRC is
 //   the one stored with the data when it was built (before the corruption), for a

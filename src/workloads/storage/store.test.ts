@@ -8,7 +8,7 @@ import { storeHarness } from "./testing.js";
 
 // 100 hosts: 5 rows x 4 racks x 5 hosts, 2 bus bars per row (10 bus bars of 10 hosts,
 // 2 racks each), 4 disks per host.
-const FLEET = { rows: 5, racksPerRow: 4, hostsPerRack: 5, power: { busbarsPerRow: 2, pdusPerBusbar: 1 } };
+const FLEET = { rows: 5, racksPerRow: 4, hostsPerRack: 5, power: { busbarsPerRow: 2 } };
 const N = 100;
 
 function choose(n: number, k: number): number {
@@ -146,7 +146,7 @@ describe("re-replication", () => {
 
 describe("placement of new copies", () => {
   // 2 rows of 5 racks x 4 hosts, one bus bar per row: 40 hosts, 2 bus bars.
-  const TWO_BUSBARS = { rows: 2, racksPerRow: 5, hostsPerRack: 4, power: { busbarsPerRow: 1, pdusPerBusbar: 1 } };
+  const TWO_BUSBARS = { rows: 2, racksPerRow: 5, hostsPerRack: 4, power: { busbarsPerRow: 1 } };
 
   it("never puts two copies under one bus bar: while the only other bus bar is down, blocks wait", () => {
     const { h, store } = storeHarness(TWO_BUSBARS, { blocks: 5_000, noRebootFraction: 1 }, { replication: 2, placement: "power-aware" }, 8);

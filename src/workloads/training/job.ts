@@ -468,7 +468,7 @@ export class TrainingJob implements Workload, FaultListener {
 
   /** Datacenters of the participants and the ring over them (O(pool): at restarts only). */
   private computeSpan(): void {
-    this.links.span(this.pool.participants());
+    this.links.span(this.pool.activeDatacenters());
   }
 
   private linkFault(e: FaultEvent, on: "cut" | "latency"): void {

@@ -55,13 +55,8 @@ export class JobLinks {
     return l ? this.fleet.links.indexOf(l) : -1;
   }
 
-  /** Sets the datacenters spanned from the participants' hosts, in ascending host order (at restarts). */
-  span(hostsInOrder: Iterable<number>): void {
-    const dcs: number[] = [];
-    for (const h of hostsInOrder) {
-      const d = this.fleet.dcOfHost(h);
-      if (dcs[dcs.length - 1] !== d) dcs.push(d);
-    }
+  /** Sets the datacenters the participants span, ascending (at restarts). */
+  span(dcs: number[]): void {
     this.spanDcs = dcs;
     this.ring = ringLinks(dcs, (a, b) => this.linkIndexBetween(a, b));
   }

@@ -135,6 +135,20 @@ export class JobPool {
     return i >= 0 && this.active[i] === 1;
   }
 
+  /**
+   * The datacenters of the hosts taking part now, ascending (datacenters are contiguous in
+   * host order, so this is their order along the hosts). O(pool), no sort: at restarts.
+   */
+  activeDatacenters(): number[] {
+    const fleet = this.fleet;
+    if (fleet.dcCount === 1) return this.activeCount > 0 ? [0] : [];
+    const seen = new Uint8Array(fleet.dcCount);
+    for (let i = 0; i < this.size; i++) if (this.active[i]) seen[fleet.dcOfHost(this.hosts[i])] = 1;
+    const out: number[] = [];
+    for (let d = 0; d < seen.length; d++) if (seen[d]) out.push(d);
+    return out;
+  }
+
   /** Hosts taking part now, ascending. */
   participants(): number[] {
     const out: number[] = [];

@@ -24,19 +24,16 @@ export class Ctx {
   }
 
   report(code: IssueCode, path: PathPart[], node: unknown, message: string, hint?: string): Bad {
-    const issue: Issue = { code, path: [...path], message };
-    if (hint) issue.hint = hint;
-    const pos = this.position(node);
-    if (pos) {
-      issue.line = pos.line;
-      issue.column = pos.col;
-    }
-    this.issues.push(issue);
+    this.issues.push(this.issue(code, path, node, message, hint));
     return BAD;
   }
 
   /** A warning: the scenario loads, and the user is told where and why it looks wrong. */
   warn(code: IssueCode, path: PathPart[], node: unknown, message: string, hint?: string): void {
+    this.warnings.push(this.issue(code, path, node, message, hint));
+  }
+
+  private issue(code: IssueCode, path: PathPart[], node: unknown, message: string, hint?: string): Issue {
     const issue: Issue = { code, path: [...path], message };
     if (hint) issue.hint = hint;
     const pos = this.position(node);
@@ -44,7 +41,7 @@ export class Ctx {
       issue.line = pos.line;
       issue.column = pos.col;
     }
-    this.warnings.push(issue);
+    return issue;
   }
 
   position(node: unknown): { line: number; col: number } | undefined {

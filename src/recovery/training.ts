@@ -48,7 +48,9 @@
 // - onLoss: on losing a participant, "restart-on-spares" (falls back to waiting when no
 //   spare is up), "wait-for-repair" (never uses spares), or "shrink" (restart at once on
 //   the hosts left, each step slower in proportion, down to SHRINK_FLOOR of the hosts).
-// - onPowerWarning: what the job does when a `power.warning` (a bus bar's or a PDU's
+// - onPowerWarning (read by serving too: "migrate" takes the replicas on the warned hosts
+//   out of rotation until their hosts are back, src/workloads/serving/service.ts): what
+//   the job does when a `power.warning` (a bus bar's or a PDU's
 //   temperature alarm, a datacenter overheating: src/faults/power.ts, overheat.ts) names
 //   hosts it runs on, before they lose power. "ignore" (default): the trip interrupts it
 //   like any loss, losing the work since the last checkpoint (up to a whole interval).
@@ -169,7 +171,7 @@ export const trainingPolicyFields = {
   onPowerWarning: opt(
     oneOf(POWER_WARNING_ACTIONS),
     "ignore" as OnPowerWarning,
-    "on a power warning naming the job's hosts: ignore, checkpoint (at once) or migrate (checkpoint, then move off the warned hosts) (ignore)",
+    "on a power warning naming a workload's hosts: ignore, checkpoint (training: at once) or migrate (training: checkpoint, then move off the warned hosts; serving: take their replicas out of rotation) (ignore)",
   ),
   mtbf: maybe(
     duration({ positive: true }),

@@ -2,7 +2,7 @@
 // the health check, corrupted hosts with and without the end-to-end CRC, determinism, and
 // the sampling estimate against a known time average.
 import { HOST_CRASH } from "../../faults/host.js";
-import { BUSBAR } from "../../faults/power.js";
+import { BUSBAR, WARNING } from "../../faults/power.js";
 import { STRAGGLER } from "../../faults/straggler.js";
 import { describe, expect, it } from "vitest";
 import { HostFlag, HostState } from "../../fleet/state.js";
@@ -183,6 +183,32 @@ describe("the serving workload", () => {
     expect(reload.service.conditionsNow().corruptP[2]).toBe(1);
     reload.sim.runUntil(3 * HOUR + 1);
     expect(reload.service.conditionsNow().corruptP[2]).toBe(0);
+  });
+
+  it("onPowerWarning migrate takes the warned replicas out of rotation before the trip, until their hosts are back", () => {
+    const run = (onPowerWarning: "ignore" | "migrate") => {
+      const h = harness(9, {}, { onPowerWarning });
+      const host = h.service.replicaHost[0];
+      const busbar = h.fleet.rackBusbar[h.fleet.rackOf[host]];
+      const ref = { kind: "busbar" as const, index: busbar };
+      const warned = h.service.replicaHost.reduce((n, x) => n + (h.fleet.rackBusbar[h.fleet.rackOf[x]] === busbar ? 1 : 0), 0);
+      const seen: number[] = [];
+      const look = () => seen.push(h.service.conditionsNow().inRotation[0]);
+      h.sim.at(HOUR, () => h.trace.emit(WARNING, ref, { untilSec: HOUR + 600, detail: { cause: "test", failsAt: HOUR + 600 } }));
+      h.sim.at(HOUR + 1, look); // warned, still up
+      h.sim.at(HOUR + 600, () => h.trace.down(BUSBAR, ref, { repairSec: 2 * HOUR }));
+      h.sim.at(HOUR + 605, look); // down, the health check (10s) has not seen it yet
+      h.sim.at(4 * HOUR, look); // back
+      h.sim.run({ until: 4 * HOUR + 1 });
+      return { seen, drains: h.service.metrics()["serving.powerDrains"], warned, records: h.records.filter((r) => r.fields.action === "power-drain") };
+    };
+    const ignore = run("ignore");
+    expect(ignore.seen).toEqual([1, 1, 1]);
+    expect(ignore.drains).toBe(0);
+    const migrate = run("migrate");
+    expect(migrate.seen).toEqual([0, 0, 1]);
+    expect(migrate.drains).toBe(migrate.warned);
+    expect(migrate.records).toHaveLength(1);
   });
 
   it("a defective core's wrong answers pass the CRC", () => {

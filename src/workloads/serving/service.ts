@@ -67,10 +67,11 @@ export const SERVING_METRICS = [
   metric("serving.queries", "count", "estimated queries over the run"),
   metric("serving.sampledQueries", "count", "queries simulated in the measured windows"),
   metric("serving.quarantined", "count", "replicas taken out of rotation after a failed end-to-end CRC"),
+  metric("serving.powerDrains", "count", "replicas taken out of rotation on a power warning before their hosts lost power (onPowerWarning: migrate)"),
 ].map((m) => ({ ...m, instanced: true as const }));
 
-/** The fault effects the service reacts to: hosts down (failover), slow hosts, defective cores, lossy racks (src/faults/kind.ts). */
-export const SERVING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "corrupt:core", "link:rack-loss"];
+/** The fault effects the service reacts to: hosts down (failover), slow hosts, defective cores, lossy racks, power warnings (src/faults/kind.ts). */
+export const SERVING_CONSUMES: readonly EffectKey[] = ["down:hosts", "slow:host", "corrupt:core", "link:rack-loss", "warning:power"];
 
 /** `p999` of `serving.p999`. */
 const suffixOf = (name: string) => name.slice("serving.".length);
@@ -97,6 +98,9 @@ export class ServingService implements Workload, FaultListener {
   /** When each host of the range went down (NaN: up). */
   private readonly downSince: Float64Array;
   private readonly quarantined: Uint8Array;
+  /** Replicas taken out of rotation on a power warning (onPowerWarning: migrate), until their host is back. */
+  private readonly powerDrained: Uint8Array;
+  private powerDrains = 0;
   /** Replica on each host of the range (-1: none). */
   private readonly replicaOf: Int32Array;
   /** Corrupted words in the replicas' shards (./corruption.ts). */
@@ -125,6 +129,7 @@ export class ServingService implements Workload, FaultListener {
     this.downSince = new Float64Array(n).fill(NaN);
     for (let h = this.range.start; h < this.range.end; h++) if (fleet.state[h] === HostState.DOWN) this.downSince[h - this.range.start] = -Infinity;
     this.quarantined = new Uint8Array(n);
+    this.powerDrained = new Uint8Array(n);
     this.replicaOf = new Int32Array(this.range.end - this.range.start).fill(-1);
     this.replicaHost.forEach((h, i) => {
       this.replicaOf[h - this.range.start] = i;
@@ -173,6 +178,10 @@ export class ServingService implements Workload, FaultListener {
 
   onFault(e: FaultEvent): void {
     if (!e.ref) return;
+    if (e.kind.effect.class === "warning") {
+      this.powerWarning(e);
+      return;
+    }
     this.forRangeHosts(e.ref, (h) => {
       const i = h - this.range.start;
       if (this.env.fleet.state[h] !== HostState.DOWN) return;
@@ -190,7 +199,38 @@ export class ServingService implements Workload, FaultListener {
 
   onRepair(ref: FleetRef): void {
     this.forRangeHosts(ref, (h) => {
-      if (this.env.fleet.state[h] !== HostState.DOWN) this.downSince[h - this.range.start] = NaN;
+      if (this.env.fleet.state[h] !== HostState.DOWN) {
+        const i = h - this.range.start;
+        this.downSince[i] = NaN;
+        if (this.replicaOf[i] >= 0) this.powerDrained[this.replicaOf[i]] = 0;
+      }
+    });
+  }
+
+  /**
+   * A power warning names hosts that lose power at e.untilSec. With onPowerWarning
+   * "migrate" the replicas on them leave rotation now, before the trip, and come back with
+   * their hosts: no request is sent to them while they die or before the health check
+   * sees them gone. Otherwise they serve until the trip and fail over after it.
+   */
+  private powerWarning(e: FaultEvent): void {
+    if (this.policy.onPowerWarning !== "migrate") return;
+    const drained: number[] = [];
+    this.forRangeHosts(e.ref!, (h) => {
+      const rep = this.replicaOf[h - this.range.start];
+      if (rep >= 0 && !this.powerDrained[rep]) {
+        this.powerDrained[rep] = 1;
+        drained.push(h);
+      }
+    });
+    if (drained.length === 0) return;
+    this.powerDrains += drained.length;
+    this.env.record("recovery", this.env.sim.now, {
+      service: this.name,
+      action: "power-drain",
+      replicas: drained.length,
+      target: this.env.fleet.idOf(e.ref!),
+      failsAt: e.untilSec,
     });
   }
 
@@ -218,7 +258,7 @@ export class ServingService implements Workload, FaultListener {
       const since = this.downSince[h - this.range.start];
       const down = st === HostState.DOWN;
       c.up[i] = st === HostState.UP || st === HostState.DRAINING ? 1 : 0;
-      c.inRotation[i] = !this.quarantined[i] && (st === HostState.UP || (down && now - since < hc)) ? 1 : 0;
+      c.inRotation[i] = !this.quarantined[i] && !this.powerDrained[i] && (st === HostState.UP || (down && now - since < hc)) ? 1 : 0;
       c.detectAtSec[i] = down ? since + hc - now : 0;
       c.slowdown[i] = Math.max(1, fleet.slowdown[h]);
       const flags = fleet.flags[h];
@@ -283,6 +323,7 @@ export class ServingService implements Workload, FaultListener {
       queries: t.queries * scale,
       sampledQueries: t.queries,
       quarantined: this.quarantinedTotal,
+      powerDrains: this.powerDrains,
     };
     const m: Record<string, number> = {};
     for (const { name } of SERVING_METRICS) {

@@ -11,7 +11,7 @@ export const servingWorkload: WorkloadDef<ServingSpec> = {
   kind: "serving",
   summary: "a sharded fan-out service: hedged, tied and retried requests, failover, end-to-end CRC",
   schema: servingSchema,
-  policyKeys: ["hedge", "tied", "retries", "retryBudget", "leafTimeout", "endToEndCrc", "healthCheck", "balance", "placement"],
+  policyKeys: ["hedge", "tied", "retries", "retryBudget", "leafTimeout", "endToEndCrc", "healthCheck", "balance", "placement", "onPowerWarning"],
   metrics: SERVING_METRICS,
   consumes: SERVING_CONSUMES,
   checks: [checkServing],

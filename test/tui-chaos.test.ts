@@ -10,13 +10,21 @@ import { countScenario } from "../src/scenario/summary.js";
 import { seedLine } from "../src/report/reporter.js";
 import { formatDuration } from "../src/base/units.js";
 import { exitCodeOf } from "../src/slo/slo.js";
-import { DashboardReporter } from "../src/tui/reporter.js";
-import { InkScreen } from "../src/tui/ink-screen.js";
+import type { DashboardReporter as Reporter } from "../src/tui/reporter.js";
+import { loadInk } from "../src/tui/load.js";
 import { fakeTerminal, storyModel } from "../src/tui/testing.js";
 import { ViewBuilder } from "../src/tui/view.js";
 import { initialUi } from "../src/tui/keys.js";
 
 type Terminal = ReturnType<typeof fakeTerminal>;
+
+// Ink as `fleet chaos` loads it (src/tui/load.ts): drawing frames even where CI is set, as
+// under .ci/run (these tests watch what reaches the terminal).
+const { DashboardReporter, InkScreen } = await loadInk(async () => ({
+  ...(await import("../src/tui/reporter.js")),
+  ...(await import("../src/tui/ink-screen.js")),
+}));
+type DashboardReporter = Reporter;
 
 /**
  * Resolves once Ink reads keys from the stand-in terminal: it adds its stdin listener in an

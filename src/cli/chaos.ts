@@ -16,6 +16,7 @@ import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
 import { finalExitCode, openJournal, runJournaled } from "./run.js";
 import type { DashboardReporter } from "../tui/reporter.js";
+import { loadInk } from "../tui/load.js";
 import { wantsDashboard } from "../tui/choose.js";
 import { colorWanted } from "../tui/palette.js";
 
@@ -82,10 +83,8 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
   const line = seedLine(file, seed, durationSec, counts, policies, formatDuration);
   let dashboard: DashboardReporter | undefined;
   if (reporterName === "dashboard") {
-    // Ink and React load only for the dashboard, and in React's production build (its
-    // development build makes every frame several times slower).
-    process.env.NODE_ENV ??= "production";
-    const { DashboardReporter } = await import("../tui/reporter.js");
+    // Ink and React load only for the dashboard (src/tui/load.ts says how).
+    const { DashboardReporter } = await loadInk(() => import("../tui/reporter.js"));
     dashboard = new DashboardReporter({
       stdout: process.stdout,
       stdin: process.stdin,

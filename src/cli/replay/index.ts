@@ -13,6 +13,7 @@
 // counterfactual met another fault trace under the same version: a bug). Summary: 0, or 2
 // if the journal is damaged or was edited. The logic lives in src/replay/; this file
 // parses options and prints: ./index.ts dispatches, one file per mode.
+import { loadInk } from "../../tui/load.js";
 import { UsageError } from "../../base/errors.js";
 import { EXIT, type Io } from "../../base/io.js";
 import { parseJournal, type JournalReadResult } from "../../journal/index.js";
@@ -169,9 +170,8 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
   if (flag(p, "verify")) return verifyMode(read, assessment, name, io, reporter, limits);
   if (policy !== undefined) return policyMode(read, assessment, name, policy, str(p, "baseline"), io, reporter, limits);
   if (viewer && assessment.trust !== "damaged" && assessment.trust !== "edited") {
-    // The Ink viewer, loaded only here (React and Ink cost ~0.3 s to import).
-    process.env.NODE_ENV ??= "production";
-    const { runReplayViewer } = await import("../../tui/replay-viewer.js");
+    // The Ink viewer, loaded only here (React and Ink cost ~0.3 s to import; src/tui/load.ts).
+    const { runReplayViewer } = await loadInk(() => import("../../tui/replay-viewer.js"));
     return runReplayViewer(name, io, { read });
   }
   return summaryMode(read, assessment, name, io, reporter);

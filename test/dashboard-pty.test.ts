@@ -3,6 +3,7 @@
 // bus bar loss blacks out the racks it feeds, q quits with the summary and the right exit
 // code; and the replay viewer shows the same run from its journal. Needs dist/ (npm test
 // builds first) and tmux (.ci/run installs it; outside CI the test is skipped without it).
+import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -45,7 +46,7 @@ afterEach(() => {
 
 /** Starts `command` in a detached 100x30 tmux session on its own socket; its exit code goes to `codeFile`. */
 function terminal(command: string, codeFile: string) {
-  const socket = `fleet-pty-${process.pid}-${sockets.length}-${Date.now()}`;
+  const socket = `fleet-pty-${process.pid}-${sockets.length}-${randomUUID().slice(0, 8)}`;
   sockets.push(socket);
   const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
   const env = "env -u CI LANG=C.UTF-8 TERM=xterm-256color NO_COLOR=1";
@@ -57,6 +58,11 @@ function terminal(command: string, codeFile: string) {
   return { screen, history, send };
 }
 
+/**
+ * Waits for a state of another process's terminal: tmux gives no event when its screen
+ * changes, so the screen is read every 50 ms until `ok` holds (the deadline only turns a
+ * hang into a failure that shows the screen).
+ */
 async function until<T>(what: string, read: () => T, ok: (x: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const t0 = Date.now();
   for (;;) {

@@ -19,9 +19,19 @@ const SMALL = "test/fixtures/small.yaml";
 const text = readFileSync(SMALL, "utf8");
 const job = (seed: number): JobSpec => ({ id: `s${seed}`, file: SMALL, text, seed, durationSec: 10 * 86400 });
 
-/** Resolves when `check` holds, polling every 20 ms. */
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 20));
+/** Counts calls of `tick()`; `reached(n)` resolves at the n-th (an event to wait on, no polling). */
+function counter() {
+  let count = 0;
+  const waiting = new Map<number, () => void>();
+  return {
+    tick(): void {
+      count++;
+      waiting.get(count)?.();
+    },
+    reached(n: number): Promise<void> {
+      return count >= n ? Promise.resolve() : new Promise((resolve) => waiting.set(n, resolve));
+    },
+  };
 }
 
 describeRedis("the Redis coordinator and worker, in process", () => {
@@ -81,18 +91,19 @@ describeRedis("the Redis coordinator and worker, in process", () => {
     const bullId = bullJobId(batchIdOf(jobs, VERSION), "s3");
     const queue = new Queue("hand", { connection: connection(), prefix: QUEUE_PREFIX });
     let letGo: () => void = () => undefined;
-    let started = 0; // jobs the workers have begun (each assigns letGo to its own)
+    const started = counter(); // jobs the workers have begun (each assigns letGo to its own)
     const held = (spec: JobSpec): Promise<JobResult> =>
       new Promise((resolve) => {
-        started++;
         letGo = () => void runJob(spec).then(resolve);
+        started.tick();
       });
 
     // A worker whose job waits for us: release() puts it back in the queue.
     const first = await startRedisWorker(server.url, { queue: "hand", run: held });
     const runner = await createRedisRunner(server.url, { queue: "hand" });
     const running = runner.run(jobs);
-    await until(async () => (await queue.getJobState(bullId)) === "active");
+    await started.reached(1);
+    expect(await queue.getJobState(bullId)).toBe("active");
     await first.release();
     expect(await queue.getJobState(bullId)).toBe("waiting");
 
@@ -100,7 +111,8 @@ describeRedis("the Redis coordinator and worker, in process", () => {
     const reports: WorkerJobReport[] = [];
     const second = await startRedisWorker(server.url, { queue: "hand", run: held, onJob: (r) => reports.push(r) });
     // wait until the second worker's run has begun, so letGo is its job's, not the released one's
-    await until(() => second.active() === 1 && started === 2);
+    await started.reached(2);
+    expect(second.active()).toBe(1);
     const closed = second.close();
     letGo();
     await closed;
@@ -114,7 +126,14 @@ describeRedis("the Redis coordinator and worker, in process", () => {
     const jobs = [job(4)];
     const batch = batchIdOf(jobs, VERSION);
     const reports: WorkerJobReport[] = [];
-    const worker = await startRedisWorker(server.url, { queue: "again", onJob: (r) => reports.push(r) });
+    const reported = counter();
+    const worker = await startRedisWorker(server.url, {
+      queue: "again",
+      onJob: (r) => {
+        reports.push(r);
+        reported.tick();
+      },
+    });
     const runner = await createRedisRunner(server.url, { queue: "again" });
     await runner.run(jobs);
     await runner.close();
@@ -122,7 +141,7 @@ describeRedis("the Redis coordinator and worker, in process", () => {
     const queue = new Queue("again", { connection: connection(), prefix: QUEUE_PREFIX });
     const payload: QueuedJob = { format: 1, fleetVersion: VERSION, batch, spec: jobs[0] };
     await queue.add(JOB_NAME, payload, { jobId: bullJobId(batch, "s4"), removeOnComplete: true });
-    await until(() => reports.length === 2);
+    await reported.reached(2);
     await queue.close();
     await worker.close();
     expect(reports.map((r) => r.status)).toEqual(["complete", "skipped"]);

@@ -12,7 +12,7 @@ import { formatDuration } from "../src/base/units.js";
 import { exitCodeOf } from "../src/slo/slo.js";
 import type { DashboardReporter as Reporter } from "../src/tui/reporter.js";
 import { loadInk } from "../src/tui/load.js";
-import { fakeTerminal, storyModel } from "../src/tui/testing.js";
+import { fakeTerminal, storyModel, readingKeys } from "../src/tui/testing.js";
 import { ViewBuilder } from "../src/tui/view.js";
 import { initialUi } from "../src/tui/keys.js";
 
@@ -25,23 +25,6 @@ const { DashboardReporter, InkScreen } = await loadInk(async () => ({
   ...(await import("../src/tui/ink-screen.js")),
 }));
 type DashboardReporter = Reporter;
-
-/**
- * Resolves once Ink reads keys from the stand-in terminal: it adds its stdin listener in an
- * effect just after mounting. From then on a key typed is handed to the dashboard at once
- * (stdin's "readable" event runs Ink's reader, which calls the key handler).
- */
-function readingKeys(term: Terminal): Promise<void> {
-  if (term.stdin.listenerCount("readable") > 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const added = (event: string | symbol) => {
-      if (event !== "readable") return;
-      term.stdin.off("newListener", added);
-      resolve(); // the awaiting code runs after the listener is in (a later microtask)
-    };
-    term.stdin.on("newListener", added);
-  });
-}
 
 /** Resolves once the terminal has been sent `text` (Ink writes whole frames). */
 function shown(term: Terminal, text: string): Promise<void> {

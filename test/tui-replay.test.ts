@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { fleet, tempDir } from "./helpers.js";
 import { openReplayViewer, runReplayViewer, type ReplayViewer } from "../src/tui/replay-viewer.js";
-import { fakeTerminal } from "../src/tui/testing.js";
+import { fakeTerminal, readingKeys } from "../src/tui/testing.js";
 import type { Io } from "../src/base/io.js";
 import type { Line } from "../src/tui/line.js";
 import { realTimers, type Timers } from "../src/tui/throttle.js";
@@ -21,23 +21,6 @@ const text = (lines: Line[]) =>
 const H = 3600;
 
 type Terminal = ReturnType<typeof fakeTerminal>;
-
-/**
- * Resolves once Ink reads keys from the stand-in terminal: it adds its stdin listener in an
- * effect just after mounting. From then on a key typed is handled at once (stdin's
- * "readable" event runs Ink's reader, which calls the viewer's key handler).
- */
-function readingKeys(term: Terminal): Promise<void> {
-  if (term.stdin.listenerCount("readable") > 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const added = (event: string | symbol) => {
-      if (event !== "readable") return;
-      term.stdin.off("newListener", added);
-      resolve(); // the awaiting code runs after the listener is in (a later microtask)
-    };
-    term.stdin.on("newListener", added);
-  });
-}
 
 /** The real timers, each callback followed by a look at what waits: the viewer's playback ticks as events. */
 function tickingTimers(): { timers: Timers; until(ok: () => boolean): Promise<void> } {

@@ -1,5 +1,6 @@
-// One interface over every memory ECC mode, so the fault layer picks a code by a host's
-// `EccMode` ("none" | "parity" | "secded" | "chipkill") and hands it real flips.
+// One interface over every memory ECC mode, so the detection layer picks a code by a
+// host's `EccMode` ("none" | "parity" | "secded" | "chipkill"), or by the lane's `ecc`
+// what-if (src/recovery/hardware.ts), and hands it real flips.
 //
 // A codeword is `wordTotalBits` bits: data bits 0 .. wordDataBits-1, then the check bits.
 // Both the clean data and the flips are packed in uint32 lanes, bit p at lane p >>> 5,

@@ -208,7 +208,7 @@ export class MemoryDetector implements FaultListener {
     }
   }
 
-  /** Hosts of `ref` came back: nothing to do (latent errors were cleared at the machine check). */
+  /** Hosts of `ref` came back: nothing to do (their memory was cleared when they went down: `rebooted`). */
   onRepair(_ref: FleetRef, _at: number): void {}
 
   // ---- one word ------------------------------------------------------------------------
@@ -370,7 +370,6 @@ export class MemoryDetector implements FaultListener {
   private machineCheck(host: number, mode: EccMode, code: EccCode, source: string, word: number, bits: readonly number[], k: number): void {
     this.total.machineChecks += k;
     this.countersOf(mode).machineChecks += k;
-    this.clearHost(host);
     this.opts.sink?.record("detection", this.sim.now, {
       host: this.fleet.hostId(host),
       ...(word >= 0 ? { word, bits: [...bits] } : { count: k, aggregated: true }),
@@ -379,6 +378,7 @@ export class MemoryDetector implements FaultListener {
       source,
       repair: this.repairSec,
     });
+    // The reboot: the trace passes it back to this detector, which clears the host (rebooted).
     this.trace.down(MACHINE_CHECK, { kind: "host", index: host }, { repairSec: this.repairSec, journal: false, traced: false, detail: { code: code.name } });
   }
 

@@ -34,9 +34,9 @@ import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import type { Rng } from "../sim/rng.js";
 import { mtbfOrOff } from "./host.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import type { FaultEnv, FaultModel } from "./injector.js";
 import { defineKind } from "./kind.js";
-import { WARNING, warnPowerLoss } from "./power.js";
+import { PowerInjector, warnPowerLoss } from "./power.js";
 import type { WarnedIncident } from "./timeline/warning.js";
 
 const MINUTE = 60;
@@ -128,66 +128,29 @@ function hitChance(n: number, k: number, m: number): number {
   return 1 - miss;
 }
 
-class OverheatInjector implements Injector {
-  readonly name = "overheat";
-  private env!: FaultEnv;
-  private alarmKind = 0;
-  private startKind = 0;
-
-  constructor(private readonly s: OverheatSettings) {}
-
-  start(env: FaultEnv): void {
-    this.env = env;
-    if (env.fleet.dcCount === 0 || this.s.mtbfSec === Infinity) return;
-    this.alarmKind = env.sim.defineEvent("overheat.alarm", () => this.alarm());
-    this.startKind = env.sim.defineEvent("overheat.start", (dc) => overheat(env, env.rng, dc, this.s, "overheat"));
-    // Alarms that rang before the run began: their shutdowns start in [0, warning), unannounced.
-    let t = -this.s.warningSec + env.rng.exp(this.meanGapSec);
-    while (t < 0) {
-      const dc = env.rng.int(env.fleet.dcCount);
-      if (t + this.s.warningSec <= env.horizonSec) env.sim.scheduleAt(t + this.s.warningSec, this.startKind, dc, 0);
-      t += env.rng.exp(this.meanGapSec);
-    }
-    this.schedule(t);
-  }
-
-  private get meanGapSec(): number {
-    return this.s.mtbfSec / this.env.fleet.dcCount;
-  }
-
-  private schedule(t: number): void {
-    if (t + this.s.warningSec <= this.env.horizonSec) this.env.sim.scheduleAt(t, this.alarmKind, 0, 0);
-  }
-
-  private alarm(): void {
-    const { sim, rng } = this.env;
-    const dc = rng.int(this.env.fleet.dcCount);
-    const startsAt = sim.now + this.s.warningSec;
-    if (this.s.warningSec > 0) warnPowerLoss(this.env, { kind: "dc", index: dc }, startsAt, "temperature");
-    sim.scheduleAt(startsAt, this.startKind, dc, 0);
-    this.schedule(sim.now + rng.exp(this.meanGapSec));
-  }
-
-  expected(fleet: Fleet, horizonSec: number): Partial<Record<string, number>> {
-    let racks = 0;
-    for (let d = 0; d < fleet.dcCount; d++) racks += Math.round(this.s.fraction * (fleet.dcFirstRack[d + 1] - fleet.dcFirstRack[d]));
-    const out: Partial<Record<string, number>> = { [OVERHEAT.name]: (racks * horizonSec) / this.s.mtbfSec };
-    if (this.s.warningSec > 0) out[WARNING.name] = (fleet.dcCount * Math.max(0, horizonSec - this.s.warningSec)) / this.s.mtbfSec;
-    return out;
-  }
-
-  hostLossRatePerSec(fleet: Fleet, hosts: { start: number; end: number }): number {
+/** The rate at which an overheating takes down at least one of `hosts` (partial racks count whole). */
+function overheatLossRate(s: OverheatSettings) {
+  return (fleet: Fleet, hosts: { start: number; end: number }): number => {
     let rate = 0;
     for (let d = 0; d < fleet.dcCount; d++) {
       const from = Math.max(hosts.start, fleet.dcFirstHost[d]);
       const to = Math.min(hosts.end, fleet.dcFirstHost[d + 1]);
       if (from >= to) continue;
       const n = fleet.dcFirstRack[d + 1] - fleet.dcFirstRack[d];
-      const m = fleet.rackOf[to - 1] - fleet.rackOf[from] + 1; // partial racks count whole
-      rate += hitChance(n, Math.round(this.s.fraction * n), m) / this.s.mtbfSec;
+      const m = fleet.rackOf[to - 1] - fleet.rackOf[from] + 1;
+      rate += hitChance(n, Math.round(s.fraction * n), m) / s.mtbfSec;
     }
     return rate;
-  }
+  };
+}
+
+/** Racks that shut down in one overheating, summed over the datacenters. */
+function racksShutOfAll(s: OverheatSettings) {
+  return (fleet: Fleet): number => {
+    let racks = 0;
+    for (let d = 0; d < fleet.dcCount; d++) racks += Math.round(s.fraction * (fleet.dcFirstRack[d + 1] - fleet.dcFirstRack[d]));
+    return racks;
+  };
 }
 
 function cascadeOf(params: Record<string, unknown>): Cascade {
@@ -211,6 +174,18 @@ export const overheatModel: FaultModel<OverheatSettings> = {
   summary: "datacenter overheating (Dean 2009): most racks shut down within minutes, back after 1-2 days, after a warning",
   kinds: [OVERHEAT],
   schema,
-  create: (s) => new OverheatInjector(s),
+  // The datacenters' alarm clock is a power level's (./power.ts); a failure is the cascade.
+  create: (s) =>
+    new PowerInjector({
+      name: "overheat",
+      mtbfSec: s.mtbfSec,
+      warningSec: s.warningSec,
+      kind: OVERHEAT,
+      countOf: (f) => f.dcCount,
+      refOf: (index) => ({ kind: "dc", index }),
+      fail: (env, dc) => overheat(env, env.rng, dc, s, "overheat"),
+      hostLossRatePerSec: overheatLossRate(s),
+      recordsOfAll: racksShutOfAll(s),
+    }),
   incident,
 };

@@ -1,5 +1,6 @@
 // Power faults down the power tree (utility -> PDU -> bus bar -> rack, see
-// src/fleet/power.ts): three models in one file because they share one mechanism.
+// src/fleet/power.ts): three models in one file because they share one mechanism
+// (PowerInjector, which the datacenter overheating of ./overheat.ts runs on too).
 //
 // Model. Each element of a level (every bus bar, every PDU, every datacenter's utility
 // feed) fails as a Poisson process of rate 1 / `mtbf`; the processes of a level are
@@ -91,11 +92,34 @@ export interface UtilitySettings {
 }
 
 /**
- * One level of the power tree as a superposed Poisson process. `warningSec` > 0 runs the
- * process on the alarm clock (see the file comment) and fails each element that long
- * after its alarm.
+ * What fails in one level of the power tree (bus bars, PDUs, utility feeds) or in a
+ * datacenter's cooling (./overheat.ts): `countOf` elements, each a Poisson process of rate
+ * 1 / mtbf.
  */
-class PowerInjector implements Injector {
+export interface PowerLevel {
+  /** Prefix of its simulator events. */
+  name: string;
+  mtbfSec: number;
+  /** How long before a failure its `power.warning` comes (0: none). */
+  warningSec: number;
+  /** The kind its failures record (counted by `expected`). */
+  kind: FaultKindDecl;
+  countOf(fleet: Fleet): number;
+  /** The element as a warning names it. */
+  refOf(index: number): FleetRef;
+  fail(env: FaultEnv, index: number): void;
+  /** The rate at which its failures take down at least one of `hosts` (Injector.hostLossRatePerSec). */
+  hostLossRatePerSec(fleet: Fleet, hosts: { start: number; end: number }): number;
+  /** Records of `kind` one failure makes, summed over the elements (default: one each). */
+  recordsOfAll?(fleet: Fleet): number;
+}
+
+/**
+ * A level as a superposed Poisson process. `warningSec` > 0 runs the process on the alarm
+ * clock (see the file comment) and fails each element that long after its alarm.
+ */
+export class PowerInjector implements Injector {
+  readonly name: string;
   private env!: FaultEnv;
   private count = 0;
   private meanGapSec = Infinity;
@@ -104,31 +128,22 @@ class PowerInjector implements Injector {
   /** Time of the next alarm (or failure, without warnings) on the process's clock. */
   private nextSec = 0;
 
-  constructor(
-    readonly name: string,
-    private readonly mtbfSec: number,
-    private readonly warningSec: number,
-    private readonly countOf: (fleet: Fleet) => number,
-    private readonly faultKind: FaultKindDecl,
-    private readonly fail: (env: FaultEnv, index: number) => void,
-    /** The elements (bus bars, PDUs, datacenters) feeding a host, and the share of failures that take hosts down. */
-    private readonly feeding: { elementOf: (fleet: Fleet, host: number) => number; downShare: number },
-  ) {}
+  constructor(private readonly level: PowerLevel) {
+    this.name = level.name;
+  }
 
   hostLossRatePerSec(fleet: Fleet, hosts: { start: number; end: number }): number {
-    const elements = new Set<number>();
-    for (let h = hosts.start; h < hosts.end; h++) elements.add(this.feeding.elementOf(fleet, h));
-    return (elements.size * this.feeding.downShare) / this.mtbfSec;
+    return this.level.hostLossRatePerSec(fleet, hosts);
   }
 
   start(env: FaultEnv): void {
     this.env = env;
-    this.count = this.countOf(env.fleet);
-    if (this.count === 0 || this.mtbfSec === Infinity) return;
-    this.meanGapSec = this.mtbfSec / this.count;
-    this.failKind = env.sim.defineEvent(`${this.name}.fail`, (index) => this.fail(env, index));
+    const { mtbfSec, warningSec: w } = this.level;
+    this.count = this.level.countOf(env.fleet);
+    if (this.count === 0 || mtbfSec === Infinity) return;
+    this.meanGapSec = mtbfSec / this.count;
+    this.failKind = env.sim.defineEvent(`${this.name}.fail`, (index) => this.level.fail(env, index));
     this.tickKind = env.sim.defineEvent(`${this.name}.next`, () => this.tick());
-    const w = this.warningSec;
     // Alarms that rang before the run began: their failures fall in [0, w), unannounced.
     this.nextSec = -w + env.rng.exp(this.meanGapSec);
     while (this.nextSec < 0) {
@@ -140,29 +155,37 @@ class PowerInjector implements Injector {
   }
 
   expected(fleet: Fleet, horizonSec: number): Partial<Record<string, number>> {
-    const n = this.countOf(fleet);
-    const out: Partial<Record<string, number>> = { [this.faultKind.name]: (n * horizonSec) / this.mtbfSec };
-    if (this.warningSec > 0) out[WARNING.name] = (n * Math.max(0, horizonSec - this.warningSec)) / this.mtbfSec;
+    const { mtbfSec, warningSec, kind } = this.level;
+    const n = this.level.countOf(fleet);
+    const records = this.level.recordsOfAll?.(fleet) ?? n;
+    const out: Partial<Record<string, number>> = { [kind.name]: (records * horizonSec) / mtbfSec };
+    if (warningSec > 0) out[WARNING.name] = (n * Math.max(0, horizonSec - warningSec)) / mtbfSec;
     return out;
   }
 
   /** An alarm (with warnings) or a failure (without) is due now. */
   private tick(): void {
     const { sim, rng, horizonSec } = this.env;
+    const w = this.level.warningSec;
     const index = rng.int(this.count);
-    if (this.warningSec > 0) {
-      sim.scheduleAt(sim.now + this.warningSec, this.failKind, index, 0);
-      this.warn(index, sim.now + this.warningSec);
+    if (w > 0) {
+      sim.scheduleAt(sim.now + w, this.failKind, index, 0);
+      warnPowerLoss(this.env, this.level.refOf(index), sim.now + w, "temperature");
     } else {
-      this.fail(this.env, index);
+      this.level.fail(this.env, index);
     }
     this.nextSec = sim.now + rng.exp(this.meanGapSec);
-    if (this.nextSec + this.warningSec <= horizonSec) sim.scheduleAt(this.nextSec, this.tickKind, 0, 0);
+    if (this.nextSec + w <= horizonSec) sim.scheduleAt(this.nextSec, this.tickKind, 0, 0);
   }
+}
 
-  private warn(index: number, failsAtSec: number): void {
-    warnPowerLoss(this.env, { kind: "busbar", index }, failsAtSec, "temperature");
-  }
+/** The loss rate of a level whose element `elementOf(host)` feeds each host, a share `downShare` of its failures taking them down. */
+function fedLossRate(mtbfSec: number, elementOf: (fleet: Fleet, host: number) => number, downShare = 1): PowerLevel["hostLossRatePerSec"] {
+  return (fleet, hosts) => {
+    const elements = new Set<number>();
+    for (let h = hosts.start; h < hosts.end; h++) elements.add(elementOf(fleet, h));
+    return (elements.size * downShare) / mtbfSec;
+  };
 }
 
 const POWER_FIELDS = { cause: "overheat or failure from the model, incident when scheduled" };
@@ -253,25 +276,14 @@ function loseUtility(env: FaultEnv, dc: number, masked: boolean, repairSec: numb
   else env.trace.down(UTILITY, ref, { repairSec, detail: { masked: false, cause } });
 }
 
-function busbarIncident(): WarnedIncident {
+/** A scheduled failure of one bus bar or PDU, with its warning if the entry gives one. */
+function elementIncident(kind: FaultKindDecl, refKind: "busbar" | "pdu"): WarnedIncident {
   return {
-    targets: ["busbar"],
-    kindOf: () => BUSBAR,
+    targets: [refKind],
+    kindOf: () => kind,
     params: { repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h)"), warning: incidentWarning },
     fire(env, ref, params) {
-      failElement(env, BUSBAR, "busbar", ref.index, params.repair as number, "incident");
-    },
-    warn: (env, ref, _params, failsAtSec) => warnPowerLoss(env, ref, failsAtSec, "incident"),
-  };
-}
-
-function pduIncident(): WarnedIncident {
-  return {
-    targets: ["pdu"],
-    kindOf: () => PDU,
-    params: { repair: opt(duration({ positive: true }), 6 * HOUR, "time until its hosts come back (6h)"), warning: incidentWarning },
-    fire(env, ref, params) {
-      failElement(env, PDU, "pdu", ref.index, params.repair as number, "incident");
+      failElement(env, kind, refKind, ref.index, params.repair as number, "incident");
     },
     warn: (env, ref, _params, failsAtSec) => warnPowerLoss(env, ref, failsAtSec, "incident"),
   };
@@ -283,16 +295,17 @@ export const busbarModel: FaultModel<BusbarSettings> = {
   kinds: [BUSBAR, WARNING],
   schema: busbarSchema,
   create: (s) =>
-    new PowerInjector(
-      "busbar",
-      s.mtbfSec,
-      s.warningSec,
-      (f) => f.busbarCount,
-      BUSBAR,
-      (env, b) => failElement(env, BUSBAR, "busbar", b, s.repairSec, "overheat"),
-      { elementOf: (f, h) => f.busbarOfHost(h), downShare: 1 },
-    ),
-  incident: busbarIncident(),
+    new PowerInjector({
+      name: "busbar",
+      mtbfSec: s.mtbfSec,
+      warningSec: s.warningSec,
+      kind: BUSBAR,
+      countOf: (f) => f.busbarCount,
+      refOf: (index) => ({ kind: "busbar", index }),
+      fail: (env, b) => failElement(env, BUSBAR, "busbar", b, s.repairSec, "overheat"),
+      hostLossRatePerSec: fedLossRate(s.mtbfSec, (f, h) => f.busbarOfHost(h)),
+    }),
+  incident: elementIncident(BUSBAR, "busbar"),
 };
 
 export const pduModel: FaultModel<PduSettings> = {
@@ -301,16 +314,17 @@ export const pduModel: FaultModel<PduSettings> = {
   kinds: [PDU],
   schema: pduSchema,
   create: (s) =>
-    new PowerInjector(
-      "pdu",
-      s.mtbfSec,
-      0,
-      (f) => f.pduCount,
-      PDU,
-      (env, p) => failElement(env, PDU, "pdu", p, s.repairSec, "failure"),
-      { elementOf: (f, h) => f.pduOfHost(h), downShare: 1 },
-    ),
-  incident: pduIncident(),
+    new PowerInjector({
+      name: "pdu",
+      mtbfSec: s.mtbfSec,
+      warningSec: 0,
+      kind: PDU,
+      countOf: (f) => f.pduCount,
+      refOf: (index) => ({ kind: "pdu", index }),
+      fail: (env, p) => failElement(env, PDU, "pdu", p, s.repairSec, "failure"),
+      hostLossRatePerSec: fedLossRate(s.mtbfSec, (f, h) => f.pduOfHost(h)),
+    }),
+  incident: elementIncident(PDU, "pdu"),
 };
 
 export const utilityModel: FaultModel<UtilitySettings> = {
@@ -319,15 +333,16 @@ export const utilityModel: FaultModel<UtilitySettings> = {
   kinds: [UTILITY],
   schema: utilitySchema,
   create: (s) =>
-    new PowerInjector(
-      "utility",
-      s.mtbfSec,
-      0,
-      (f) => f.dcCount,
-      UTILITY,
-      (env, dc) => loseUtility(env, dc, env.rng.next() < s.maskedFraction, s.repairSec, "loss"),
-      { elementOf: (f, h) => f.dcOfHost(h), downShare: 1 - s.maskedFraction },
-    ),
+    new PowerInjector({
+      name: "utility",
+      mtbfSec: s.mtbfSec,
+      warningSec: 0,
+      kind: UTILITY,
+      countOf: (f) => f.dcCount,
+      refOf: (index) => ({ kind: "dc", index }),
+      fail: (env, dc) => loseUtility(env, dc, env.rng.next() < s.maskedFraction, s.repairSec, "loss"),
+      hostLossRatePerSec: fedLossRate(s.mtbfSec, (f, h) => f.dcOfHost(h), 1 - s.maskedFraction),
+    }),
   incident: {
     targets: ["dc", "utility"],
     kindOf: () => UTILITY,

@@ -164,35 +164,22 @@ export function judge(slo: GateSlo, policy: string, values: readonly number[], m
       break;
     }
   }
-  if (values.length === 0) {
-    return {
-      ...iv,
-      slo,
-      policy,
-      method,
-      judged: NaN,
-      judgedOn: mode === "estimate" ? "estimate" : "interval",
-      ok: false,
-      seedsBreaching,
-      seeds: 0,
-      note: "no seed finished",
-    };
-  }
-  if (missing > 0) {
-    const nan = { ...iv, estimate: NaN, n: present.length };
-    return {
-      ...nan,
-      slo,
-      policy,
-      method,
-      judged: NaN,
-      judgedOn: mode === "estimate" ? "estimate" : "interval",
-      ok: false,
-      seedsBreaching,
-      seeds: values.length,
-      note: `${missing} of ${values.length} seeds did not report ${slo.metric}`,
-    };
-  }
+  // A check that cannot be judged is a breach, with the reason.
+  const unjudged = (interval: typeof iv, seeds: number, note: string) => ({
+    ...interval,
+    slo,
+    policy,
+    method,
+    judged: NaN,
+    judgedOn: mode === "estimate" ? ("estimate" as const) : ("interval" as const),
+    ok: false,
+    seedsBreaching,
+    seeds,
+    note,
+  });
+  if (values.length === 0) return unjudged(iv, 0, "no seed finished");
+  if (missing > 0)
+    return unjudged({ ...iv, estimate: NaN, n: present.length }, values.length, `${missing} of ${values.length} seeds did not report ${slo.metric}`);
   const d = decide(slo.op, iv, slo.threshold, mode);
   let note: string | undefined;
   if (mode === "bound" && !Number.isFinite(d.judged) && Number.isFinite(iv.estimate)) {

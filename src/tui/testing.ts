@@ -127,3 +127,20 @@ export function fakeTerminal(columns = 100, rows = 30, opts: { keys?: boolean } 
     clear: () => void (pending = []),
   };
 }
+
+/**
+ * Resolves once Ink reads keys from the stand-in terminal: it adds its stdin listener in an
+ * effect just after mounting. From then on a key typed is handled at once (stdin's
+ * "readable" event runs Ink's reader, which calls the key handler).
+ */
+export function readingKeys(term: { stdin: NodeJS.ReadStream }): Promise<void> {
+  if (term.stdin.listenerCount("readable") > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const added = (event: string | symbol) => {
+      if (event !== "readable") return;
+      term.stdin.off("newListener", added);
+      resolve(); // the awaiting code runs after the listener is in (a later microtask)
+    };
+    term.stdin.on("newListener", added);
+  });
+}

@@ -13,17 +13,10 @@ import type { ServingPolicy } from "../../recovery/hedging.js";
 import { Rng } from "../../sim/rng.js";
 import { Streams } from "../../sim/streams.js";
 import { type ServiceSampler, serviceSampler } from "./latency.js";
-import { healthyReplicas, WindowSim, type WindowConfig, type WindowStats } from "./window.js";
+import { healthyReplicas, WindowSim, type WindowStats } from "./window.js";
+import { PLAIN_POLICY } from "./testing.js";
 
-const POLICY: WindowConfig["policy"] = {
-  hedge: { kind: "off" },
-  tied: false,
-  retries: 1,
-  retryBudget: 0.2,
-  leafTimeout: "off",
-  endToEndCrc: false,
-  balance: "random",
-};
+const POLICY = PLAIN_POLICY;
 const MS = 1e-3;
 
 /** A stream that plays back a script: `exp` gives the next gap between queries, `next` the next uniform. */

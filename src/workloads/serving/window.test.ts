@@ -8,16 +8,9 @@ import type { ServingPolicy } from "../../recovery/hedging.js";
 import { Streams } from "../../sim/streams.js";
 import { serviceSampler, type ServiceTime } from "./latency.js";
 import { healthyReplicas, Outcome, WindowSim, type ReplicaConditions, type WindowConfig, type WindowStats } from "./window.js";
+import { PLAIN_POLICY } from "./testing.js";
 
-const POLICY: WindowConfig["policy"] = {
-  hedge: { kind: "off" },
-  tied: false,
-  retries: 1,
-  retryBudget: 0.2,
-  leafTimeout: "off",
-  endToEndCrc: false,
-  balance: "random",
-};
+const POLICY = PLAIN_POLICY;
 const LOGNORMAL: ServiceTime = { dist: "lognormal", p50Sec: 0.008, p99Sec: 0.04 };
 
 interface Setup {

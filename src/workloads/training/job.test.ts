@@ -6,66 +6,16 @@ import { LINK_LATENCY } from "../../faults/network.js";
 import { BUSBAR } from "../../faults/power.js";
 import { STRAGGLER } from "../../faults/straggler.js";
 import { linkModel } from "../../faults/network.js";
-import { faultHarness, HOUR, parseSettings, YEAR } from "../../faults/testing.js";
+import { HOUR, parseSettings, YEAR } from "../../faults/testing.js";
 import { hostCrashModel } from "../../faults/host.js";
-import type { Injector } from "../../faults/injector.js";
-import { hostLossRatePerSec } from "../../faults/layer.js";
-import { rackModel } from "../../faults/rack.js";
 import type { FleetSpecOverrides } from "../../fleet/testing.js";
-import { defaultTrainingPolicy, LLAMA3_ACCELERATOR_MTBF_SEC, type TrainingPolicy } from "../../recovery/training.js";
-import type { EventFields } from "../../journal/index.js";
+import { rackModel } from "../../faults/rack.js";
+import { LLAMA3_ACCELERATOR_MTBF_SEC, type TrainingPolicy } from "../../recovery/training.js";
 import { dalyInterval, expectedGoodput } from "../../recovery/checkpoint.js";
-import type { WorkloadEnv } from "../workload.js";
-import { TrainingJob } from "./job.js";
-import { trainingSchema, type TrainingSpec } from "./schema.js";
+import { trainingWorld } from "./testing.js";
+import { trainingSchema } from "./schema.js";
 
-interface Rec {
-  t: string;
-  at: number;
-  f: EventFields;
-}
-
-function world(o: {
-  fleet?: FleetSpecOverrides;
-  spec: Partial<TrainingSpec>;
-  policy?: Partial<TrainingPolicy>;
-  seed?: number;
-  notified?: boolean;
-  reserved?: { start: number; end: number }[];
-  /** Fault models started on the harness (their streams: `faults.<name>`); the job sees their host-loss rate. */
-  faults?: Injector[];
-}) {
-  const h = faultHarness(o.fleet ?? { rows: 1, racksPerRow: 4, hostsPerRack: 4 }, o.seed ?? 1, { record: false });
-  const records: Rec[] = [];
-  // The job keeps to its block and spares unless a test gives it a pool (the scenario default is its datacenter).
-  const spec: TrainingSpec = {
-    name: "pretrain",
-    hosts: 8,
-    stepTimeSec: 4,
-    checkpointWriteSec: 90,
-    restartSec: 300,
-    firstHost: 0,
-    pool: "block",
-    coldStartSec: 600,
-    ...o.spec,
-  };
-  const env: WorkloadEnv = {
-    sim: h.sim,
-    fleet: h.fleet,
-    trace: h.trace,
-    rng: h.sim.streams.get("workloads.pretrain"),
-    horizonSec: 365 * 86400,
-    record: (t, at, f) => void records.push({ t, at, f }),
-    notifiesSilentCorruption: o.notified,
-    reserved: o.reserved,
-  };
-  if (o.faults) {
-    const injectors = o.faults.map((f) => h.start(f));
-    env.hostLossRatePerSec = (hosts) => hostLossRatePerSec({ fleet: h.fleet, injectors }, hosts);
-  }
-  const job = new TrainingJob(env, spec, { ...defaultTrainingPolicy(), ...o.policy });
-  return { ...h, job, records };
-}
+const world = trainingWorld;
 
 /** Crashes a random participant at exponential gaps of mean `mtbfSec` (its own stream: the same times for every policy). */
 function crashStream(w: ReturnType<typeof world>, mtbfSec: number, rebootSec = 60): void {

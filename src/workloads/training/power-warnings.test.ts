@@ -5,51 +5,28 @@
 import { describe, expect, it } from "vitest";
 import { BUSBAR, WARNING } from "../../faults/power.js";
 import { OVERHEAT } from "../../faults/overheat.js";
-import { faultHarness, HOUR, MINUTE } from "../../faults/testing.js";
+import { HOUR, MINUTE } from "../../faults/testing.js";
 import type { FleetRef } from "../../fleet/ref.js";
 import { digestOnlyJournal } from "../../journal/index.js";
-import { defaultTrainingPolicy, type OnPowerWarning, type TrainingPolicy } from "../../recovery/training.js";
+import type { OnPowerWarning, TrainingPolicy } from "../../recovery/training.js";
 import { runScenario } from "../../run/session.js";
 import { formatIssues } from "../../base/issues.js";
 import { loadScenarioText } from "../../scenario/load.js";
-import type { EventFields } from "../../journal/index.js";
-import type { WorkloadEnv } from "../workload.js";
-import { TrainingJob } from "./job.js";
+import { trainingWorld } from "./testing.js";
 import type { TrainingSpec } from "./schema.js";
 
 /**
  * One row of 4 racks of 4 hosts, 2 bus bars: busbar-a (index 0) feeds racks 1-2, the job's
- * 8 hosts (0-7); hosts 8-15 are idle in its pool (its datacenter).
+ * 8 hosts (0-7); hosts 8-15 are idle in its pool (its datacenter). Hourly checkpoints.
  */
 function world(policy: Partial<TrainingPolicy>, spec: Partial<TrainingSpec> = {}) {
-  const h = faultHarness({ rows: 1, racksPerRow: 4, hostsPerRack: 4 }, 1, { record: false });
-  const records: { t: string; at: number; f: EventFields }[] = [];
-  const env: WorkloadEnv = {
-    sim: h.sim,
-    fleet: h.fleet,
-    trace: h.trace,
-    rng: h.sim.streams.get("workloads.pretrain"),
-    horizonSec: 365 * 86400,
-    record: (t, at, f) => void records.push({ t, at, f }),
-  };
-  const full: TrainingSpec = {
-    name: "pretrain",
-    hosts: 8,
-    stepTimeSec: 4,
-    checkpointWriteSec: 90,
-    restartSec: 300,
-    firstHost: 0,
-    pool: "datacenter",
-    coldStartSec: 600,
-    ...spec,
-  };
-  const job = new TrainingJob(env, full, { ...defaultTrainingPolicy(), checkpoint: { kind: "fixed", seconds: HOUR }, ...policy });
+  const w = trainingWorld({ spec: { pool: "datacenter", ...spec }, policy: { checkpoint: { kind: "fixed", seconds: HOUR }, ...policy } });
   /** A temperature alarm on `ref` at `atSec`, and the trip `leadSec` later (repaired after 6h). */
   const alarm = (ref: FleetRef, atSec: number, leadSec: number, kind = BUSBAR) => {
-    h.sim.at(atSec, () => h.trace.emit(WARNING, ref, { untilSec: atSec + leadSec, detail: { cause: "temperature", failsAt: atSec + leadSec } }));
-    h.sim.at(atSec + leadSec, () => h.trace.down(kind, ref, { repairSec: 6 * HOUR }));
+    w.sim.at(atSec, () => w.trace.emit(WARNING, ref, { untilSec: atSec + leadSec, detail: { cause: "temperature", failsAt: atSec + leadSec } }));
+    w.sim.at(atSec + leadSec, () => w.trace.down(kind, ref, { repairSec: 6 * HOUR }));
   };
-  return { ...h, job, records, alarm };
+  return { ...w, alarm };
 }
 
 // Checkpoints: every hour of compute, 90 s each: durable at 1h1m30s (3,690 s), the next

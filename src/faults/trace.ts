@@ -277,7 +277,7 @@ export class FaultTrace {
     if (ref) this.domainEvents[this.domainOf(ref) * CODES + k]++;
   }
 
-  /** Counts per failure domain (row id, or datacenter / link id for wider faults) and kind. */
+  /** Counts per failure domain (row id, or datacenter / link id for wider faults: domainOf) and kind. */
   get byDomain(): Map<string, Map<string, number>> {
     const out = new Map<string, Map<string, number>>();
     const f = this.fleet;
@@ -300,7 +300,14 @@ export class FaultTrace {
     return out;
   }
 
-  /** The index of the failure domain a fault belongs to: its row, else its datacenter or link. */
+  /**
+   * The index of the failure domain a fault belongs to: the narrowest of row, datacenter
+   * and link that holds everything it hits. A PDU feeds a run of bus bars that may cross
+   * rows (src/fleet/power.ts): one that feeds a single row counts under that row; one that
+   * feeds several counts under its datacenter, as a utility loss does, not under one of its
+   * rows (that would blame a row for racks it does not hold) nor under each (the
+   * datacenter totals of `fleet faults` add up the rows, and would count it more than once).
+   */
   private domainOf(ref: FleetRef): number {
     const f = this.fleet;
     switch (ref.kind) {
@@ -310,8 +317,11 @@ export class FaultTrace {
         return f.rowOfRack(ref.index);
       case "busbar":
         return f.rowOfBusbar(ref.index);
-      case "pdu":
-        return f.rowOfBusbar(f.busbarOfPdu(ref.index));
+      case "pdu": {
+        const busbars = f.busbarsOfPdu(ref.index);
+        const row = f.rowOfBusbar(busbars.start);
+        return row === f.rowOfBusbar(busbars.end - 1) ? row : f.rowCount + f.dcOfPdu(ref.index);
+      }
       case "row":
         return ref.index;
       case "dc":

@@ -1,18 +1,22 @@
 // Where a new copy goes when a block is re-replicated: a host of the store that is up,
 // has a disk in place, holds no copy of the block, and keeps the placement rule of the
-// first layout (src/recovery/placement.ts): rack-aware, no two copies in one rack;
-// power-aware, no two under one bus bar; random, only distinct hosts.
+// first layout (src/recovery/placement.ts, domainLevel): rack-aware, no two copies in one
+// rack; power-aware, no two under one PDU when the store's range spans at least as many
+// PDUs as the block has copies, else no two under one bus bar; random, only distinct hosts.
+// The level is chosen once, from the whole range (not the hosts up now) and the copies the
+// caller names, so it is the level of the first layout; a caller that names no copies gets
+// bus bars.
 //
 // The rule is never relaxed: when every failure domain that could take the copy is down,
 // the block waits (under-replicated) until one comes back, as Ceph's CRUSH rules keep a
 // placement group degraded rather than put two copies in one failure domain. (HDFS instead
 // falls back to any node and fixes the placement later; with few domains that would leave
-// copies doubled up under one bus bar for the next outage.) So that a block that cannot be
+// copies doubled up under one PDU or bus bar for the next outage.) So that a block that cannot be
 // placed costs O(R) and not a search, the picker keeps a count of up hosts per domain and
 // of domains with any host up. Otherwise it draws hosts uniformly from the store's stream
 // (64 draws), then scans from a random host so a valid host is always found if one exists.
 import type { Fleet } from "../fleet/fleet.js";
-import type { HostRange, Placement } from "./placement.js";
+import { domainLevel, domainOfHost, type HostRange, type Placement } from "./placement.js";
 import type { Rng } from "../sim/rng.js";
 
 const TRIES = 64;
@@ -35,13 +39,20 @@ export class TargetPicker {
     private readonly down: Uint8Array,
     /** Whether host `i` of the range has a disk in place now. */
     private readonly hasDisk: (i: number) => boolean,
+    /**
+     * Copies of a block (the store's replication), which decides PDU or bus bar for
+     * power-aware as it did for the first layout. Omitted: bus bars, whatever the range
+     * spans (weaker than a first layout under distinct PDUs: pass it).
+     */
+    copies = Infinity,
   ) {
     const n = range.end - range.start;
     this.domainOf = new Int32Array(n);
+    const level = domainLevel(fleet, range, placement, copies);
     let domains = 0;
     for (let i = 0; i < n; i++) {
-      const h = range.start + i;
-      const d = placement === "random" ? i : placement === "rack-aware" ? fleet.rackOf[h] : fleet.rackBusbar[fleet.rackOf[h]];
+      // Random: the host's index within the range, to keep the per-domain counts small.
+      const d = level === "host" ? i : domainOfHost(fleet, range.start + i, level);
       this.domainOf[i] = d;
       if (d + 1 > domains) domains = d + 1;
     }

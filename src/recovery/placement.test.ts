@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildFleet } from "../fleet/build.js";
 import { fleetSpec } from "../fleet/testing.js";
 import { Sim } from "../sim/sim.js";
-import { domainsInRange, placeCopies } from "./placement.js";
+import { domainLevel, domainsInRange, placeCopies } from "./placement.js";
 
 // 6 rows x 10 racks x 16 hosts, 2 bus bars a row and a PDU for every 2 bus bars: one PDU a row.
 const fleet = buildFleet(fleetSpec({ rows: 6, racksPerRow: 10, hostsPerRack: 16, power: { busbarsPerRow: 2, busbarsPerPdu: 2 } }));
@@ -32,6 +32,27 @@ describe("power-aware placement", () => {
       expect(g.every((h) => h < tworows.end)).toBe(true);
     }
     expect(() => placeCopies(fleet, { start: 0, end: fleet.hostsOfRow(0).end }, 1, 3, "power-aware", stream(1))).toThrow(/needs 3 bus bars/);
+  });
+});
+
+describe("the one rule for the failure domain (domainLevel)", () => {
+  // 6 rows x 4 racks x 4 hosts, 2 bus bars a row, 3 bus bars a PDU: 4 PDUs of 24 hosts, each
+  // feeding bus bars of two rows, so a row is no stand-in for a PDU.
+  const crossing = buildFleet(fleetSpec({ rows: 6, racksPerRow: 4, hostsPerRack: 4, power: { busbarsPerRow: 2, busbarsPerPdu: 3 } }));
+  const every = { start: 0, end: crossing.hostCount };
+
+  it("is the host, the rack, or for power-aware the PDU when the range spans as many PDUs as copies, else the bus bar", () => {
+    expect(domainLevel(crossing, every, "random", 3)).toBe("host");
+    expect(domainLevel(crossing, every, "rack-aware", 3)).toBe("rack");
+    expect(domainLevel(crossing, every, "power-aware", 4)).toBe("pdu");
+    expect(domainLevel(crossing, every, "power-aware", 5)).toBe("busbar");
+    expect(domainLevel(crossing, { start: 0, end: 48 }, "power-aware", 3)).toBe("busbar");
+  });
+
+  it("puts copies under distinct PDUs where a PDU feeds bus bars of several rows", () => {
+    for (const g of groupsOf(placeCopies(crossing, every, 2000, 4, "power-aware", stream(5)), 4)) {
+      expect(new Set(g.map((h) => crossing.pduOfHost(h))).size).toBe(4);
+    }
   });
 });
 

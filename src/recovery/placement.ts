@@ -15,11 +15,15 @@
 //   PDUs than copies falls back to distinct bus bars. Either way the copies sit on
 //   distinct bus bars and racks (a PDU feeds whole bus bars, a bus bar whole racks).
 //
+// The rule that picks the failure domain lives here once (domainLevel) and every placement
+// of copies follows it: this file's first layout of a store, re-replication targets
+// (./copy-target.ts, the same level as the first layout) and serving replicas
+// (src/workloads/serving/placement.ts, which spreads rather than refuses).
+//
 // Placement draws only from the caller's stream, so it is the same in every lane that
 // runs the same placement. Rejection sampling: a copy is redrawn while it shares a host
-// (random), a rack (rack-aware) or a bus bar (power-aware) with an earlier copy of the
-// group; ranges too small for the constraint are an error naming what to change.
-// Re-replication targets (./copy-target.ts) keep to distinct bus bars.
+// (random), a rack (rack-aware) or a PDU or bus bar (power-aware) with an earlier copy of
+// the group; ranges too small for the constraint are an error naming what to change.
 import type { Fleet } from "../fleet/fleet.js";
 import type { Rng } from "../sim/rng.js";
 import { oneOf, opt } from "../base/schema.js";
@@ -41,19 +45,51 @@ export interface HostRange {
 }
 
 /**
- * How many distinct failure domains of the placement's kind the range spans (power-aware:
- * bus bars, the least it needs; PDUs are preferred when there are enough).
+ * A level of failure domain, narrowest first: a rack holds whole hosts, a bus bar feeds
+ * whole racks, a PDU whole bus bars (src/fleet/power.ts).
  */
-export function domainsInRange(fleet: Fleet, range: HostRange, placement: Placement, byPdu = false): number {
+export type DomainLevel = "host" | "rack" | "busbar" | "pdu";
+
+/**
+ * The failure domain that `copies` copies placed on `range` keep apart in, the one rule for
+ * every placement of copies: random, the host; rack-aware, the rack; power-aware, the PDU
+ * when the range spans at least `copies` PDUs, else the bus bar.
+ */
+export function domainLevel(fleet: Fleet, range: HostRange, placement: Placement, copies: number): DomainLevel {
+  if (placement === "random") return "host";
+  if (placement === "rack-aware") return "rack";
+  return countDomains(fleet, range, "pdu") >= copies ? "pdu" : "busbar";
+}
+
+/** The index of `host`'s domain at `level` (the host itself at level "host"). */
+export function domainOfHost(fleet: Fleet, host: number, level: DomainLevel): number {
+  switch (level) {
+    case "host":
+      return host;
+    case "rack":
+      return fleet.rackOf[host];
+    case "busbar":
+      return fleet.rackBusbar[fleet.rackOf[host]];
+    case "pdu":
+      return fleet.rackPdu[fleet.rackOf[host]];
+  }
+}
+
+/** How many distinct domains at `level` the range spans. */
+export function countDomains(fleet: Fleet, range: HostRange, level: DomainLevel): number {
   const seen = new Set<number>();
-  for (let h = range.start; h < range.end; h++) seen.add(domainOf(fleet, h, placement, byPdu));
+  for (let h = range.start; h < range.end; h++) seen.add(domainOfHost(fleet, h, level));
   return seen.size;
 }
 
-function domainOf(fleet: Fleet, host: number, placement: Placement, byPdu: boolean): number {
-  if (placement === "random") return host;
-  if (placement === "rack-aware") return fleet.rackOf[host];
-  return byPdu ? fleet.rackPdu[fleet.rackOf[host]] : fleet.rackBusbar[fleet.rackOf[host]];
+/**
+ * How many distinct failure domains of the placement's kind the range spans (power-aware:
+ * bus bars, the least it needs; `byPdu`, PDUs, which domainLevel prefers when there are
+ * enough).
+ */
+export function domainsInRange(fleet: Fleet, range: HostRange, placement: Placement, byPdu = false): number {
+  const level: DomainLevel = placement === "random" ? "host" : placement === "rack-aware" ? "rack" : byPdu ? "pdu" : "busbar";
+  return countDomains(fleet, range, level);
 }
 
 /**
@@ -71,7 +107,7 @@ export function placeCopies(fleet: Fleet, range: HostRange, groups: number, copi
       `${placement} placement of ${copies} copies needs ${copies} ${what}, but hosts ${range.start}..${range.end - 1} span ${domains}; use more hosts or fewer copies`,
     );
   }
-  const byPdu = placement === "power-aware" && domainsInRange(fleet, range, placement, true) >= copies;
+  const level = domainLevel(fleet, range, placement, copies);
   const out = new Int32Array(groups * copies);
   const used = new Int32Array(copies);
   for (let g = 0; g < groups; g++) {
@@ -81,7 +117,7 @@ export function placeCopies(fleet: Fleet, range: HostRange, groups: number, copi
       let clash: boolean;
       do {
         host = range.start + rng.int(span);
-        dom = domainOf(fleet, host, placement, byPdu);
+        dom = domainOfHost(fleet, host, level);
         clash = false;
         for (let k = 0; k < c; k++) {
           if (used[k] === dom || out[g * copies + k] === host) {

@@ -49,6 +49,25 @@ describe("replica placement", () => {
     expect(Math.max(...perShard(rackAware, 20, busbar))).toBeGreaterThanOrEqual(3);
   });
 
+  it("power-aware puts the replicas of a shard under distinct PDUs when the range spans as many PDUs as replicas", () => {
+    // 6 rows x 4 racks x 4 hosts, 2 bus bars a row, 3 bus bars a PDU: 12 bus bars of 8 hosts,
+    // 4 PDUs of 24 hosts, each feeding bus bars of two rows.
+    const crossing = buildFleet(fleetSpec({ rows: 6, racksPerRow: 4, hostsPerRack: 4, power: { busbarsPerRow: 2, busbarsPerPdu: 3 } }));
+    const every = { start: 0, end: 96 };
+    const pdu = (h: number) => crossing.pduOfHost(h);
+    const busbar = (h: number) => crossing.busbarOfHost(h);
+    const rack = (h: number) => crossing.rackOf[h];
+    for (let seed = 1; seed <= 20; seed++) {
+      const hosts = placeReplicas(crossing, every, 24, 4, "power-aware", new Streams(seed).get("p"));
+      expect(new Set(hosts).size).toBe(96);
+      expect(Math.max(...perShard(hosts, 4, pdu))).toBe(1);
+      // 6 replicas find only 4 PDUs: bus bars then, as before (12 bus bars, distinct racks).
+      const six = placeReplicas(crossing, every, 16, 6, "power-aware", new Streams(seed).get("p"));
+      expect(Math.max(...perShard(six, 6, busbar))).toBe(1);
+      expect(Math.max(...perShard(six, 6, rack))).toBe(1);
+    }
+  });
+
   it("is a pure function of the stream", () => {
     const a = placeReplicas(fleet, range, 32, 20, "power-aware", new Streams(4).get("p"));
     const b = placeReplicas(fleet, range, 32, 20, "power-aware", new Streams(4).get("p"));

@@ -9,14 +9,21 @@
 //   on distinct racks whenever the range spans at least `replicas` racks, and as evenly as
 //   the racks allow otherwise (at most ceil(replicas / racks) on one rack when racks hold
 //   equal numbers of the range's hosts).
-// - power-aware: the same over bus bars, and within a bus bar over its racks: replicas of
-//   a shard spread over bus bars first (at most ceil(replicas / bus bars) on one when bus
-//   bars are equal), and those that share a bus bar sit on distinct racks.
+// - power-aware: the same over the power tree, at the level src/recovery/placement.ts's
+//   domainLevel picks for `replicas` copies on the range (the rule storage follows too):
+//   over PDUs when the range spans at least `replicas` of them, within a PDU over its bus
+//   bars, within a bus bar over its racks; else over bus bars, then racks. Replicas of a
+//   shard sit under distinct PDUs (or bus bars) when the domains hold equal numbers of the
+//   range's hosts, and as evenly as they allow otherwise (at most ceil(replicas / bus bars)
+//   on one bus bar when bus bars are equal); those that share one sit on distinct racks
+//   where they can.
 // Unlike storage's placeCopies, a search service cannot put two replicas on one host, and
 // 20 replicas seldom find 20 bus bars in a service's range, so this spreads instead of
-// refusing. Draws come only from the caller's stream.
+// refusing. Draws come only from the caller's stream: the hosts of each narrowest group
+// (a rack; the whole range for random) are shuffled, then the groups of each level
+// (in ascending order of their first host) are interleaved in a random order.
 import type { Fleet } from "../../fleet/fleet.js";
-import type { HostRange, Placement } from "../../recovery/placement.js";
+import { domainLevel, domainOfHost, type DomainLevel, type HostRange, type Placement } from "../../recovery/placement.js";
 import type { Rng } from "../../sim/rng.js";
 
 /** Host of each replica, index shard x replicas + r. */
@@ -26,53 +33,41 @@ export function placeReplicas(fleet: Fleet, range: HostRange, shards: number, re
   if (range.start < 0 || range.end > fleet.hostCount) {
     throw new RangeError(`the service needs hosts ${range.start}..${range.end - 1} but the fleet has ${fleet.hostCount} hosts`);
   }
-  let order: number[];
-  if (placement === "random") {
-    order = [];
-    for (let h = range.start; h < range.end; h++) order.push(h);
-    shuffle(order, rng);
-  } else if (placement === "rack-aware") {
-    order = roundRobin(
-      groupBy(range, (h) => fleet.rackOf[h], rng),
-      rng,
-    );
-  } else {
-    const byBusbar = new Map<number, number[]>();
-    for (let h = range.start; h < range.end; h++) {
-      const b = fleet.rackBusbar[fleet.rackOf[h]];
-      let list = byBusbar.get(b);
-      if (!list) byBusbar.set(b, (list = []));
-      list.push(h);
-    }
-    const perBusbar: number[][] = [];
-    for (const hosts of byBusbar.values()) {
-      const byRack = new Map<number, number[]>();
-      for (const h of hosts) {
-        const r = fleet.rackOf[h];
-        let l = byRack.get(r);
-        if (!l) byRack.set(r, (l = []));
-        l.push(h);
-      }
-      const racks = [...byRack.values()];
-      for (const l of racks) shuffle(l, rng);
-      perBusbar.push(roundRobin(racks, rng));
-    }
-    order = roundRobin(perBusbar, rng);
-  }
-  return Int32Array.from(order);
+  const hosts: number[] = [];
+  for (let h = range.start; h < range.end; h++) hosts.push(h);
+  return Int32Array.from(spread(fleet, hosts, NESTED[domainLevel(fleet, range, placement, replicas)], rng));
 }
 
-function groupBy(range: HostRange, key: (h: number) => number, rng: Rng): number[][] {
-  const m = new Map<number, number[]>();
-  for (let h = range.start; h < range.end; h++) {
-    const k = key(h);
-    let l = m.get(k);
-    if (!l) m.set(k, (l = []));
-    l.push(h);
+/** The levels replicas spread over, widest first, for each level domainLevel may pick. */
+const NESTED: Record<DomainLevel, readonly DomainLevel[]> = {
+  host: [],
+  rack: ["rack"],
+  busbar: ["busbar", "rack"],
+  pdu: ["pdu", "busbar", "rack"],
+};
+
+/**
+ * The hosts in the order replicas take them: grouped by the first level (groups in order of
+ * their first host), each group ordered by the remaining levels, then one from each group
+ * in turn; with no level left, shuffled.
+ */
+function spread(fleet: Fleet, hosts: number[], levels: readonly DomainLevel[], rng: Rng): number[] {
+  if (levels.length === 0) {
+    shuffle(hosts, rng);
+    return hosts;
   }
-  const groups = [...m.values()];
-  for (const g of groups) shuffle(g, rng);
-  return groups;
+  const byDomain = new Map<number, number[]>();
+  for (const h of hosts) {
+    const d = domainOfHost(fleet, h, levels[0]);
+    let list = byDomain.get(d);
+    if (!list) byDomain.set(d, (list = []));
+    list.push(h);
+  }
+  const rest = levels.slice(1);
+  return roundRobin(
+    [...byDomain.values()].map((g) => spread(fleet, g, rest, rng)),
+    rng,
+  );
 }
 
 /** One from each group in turn (groups in random order), skipping groups used up. */

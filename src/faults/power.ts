@@ -23,8 +23,9 @@
 //           is down for `repair`.
 // An element may fail again while it is under repair (chance about repair / mtbf); the
 // hosts then stay down until the later repair. The injectors never read host state.
-// `power.warning` (the alarm) says when the trip comes (`failsAt`); training may act on it
-// (src/recovery/training.ts, onPowerWarning). Scheduled bus bar and PDU incidents may carry
+// `power.warning` (the alarm) says when the trip comes (`failsAt`); policies may act on it
+// (onPowerWarning, src/recovery/training.ts: training checkpoints or migrates, serving
+// drains the warned replicas, storage copies blocks off the warned hosts). Scheduled bus bar and PDU incidents may carry
 // one too: `- { at: 20h, busbar: dc1/row02/busbar-a, repair: 6h, warning: 10m }` emits it
 // at 19h50m (src/faults/timeline/warning.ts); the overheating model (./overheat.ts) emits
 // it on the datacenter before the room heats up.

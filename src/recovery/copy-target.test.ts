@@ -16,7 +16,7 @@ const fleet = buildFleet(fleetSpec({ rows: 6, racksPerRow: 4, hostsPerRack: 4, p
 const all = { start: 0, end: fleet.hostCount };
 
 /** A picker over `range` with every host up and holding disks. */
-function picker(range: HostRange, copies?: number, seed = 1) {
+function picker(range: HostRange, copies: number, seed = 1) {
   const down = new Uint8Array(range.end - range.start);
   const p = new TargetPicker(fleet, range, "power-aware", new Streams(seed).get("store"), down, () => true, copies);
   return {
@@ -69,8 +69,8 @@ describe("re-replication targets, power-aware", () => {
     expect(pdus).toEqual(new Set([0, 1]));
   });
 
-  it("keeps to bus bars when the caller names no copies", () => {
-    const { p } = picker(all);
+  it("keeps to bus bars when the caller asks for any number of copies (Infinity)", () => {
+    const { p } = picker(all, Number.POSITIVE_INFINITY);
     expect(p.domainsUp).toBe(12);
   });
 });

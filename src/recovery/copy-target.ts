@@ -41,10 +41,10 @@ export class TargetPicker {
     private readonly hasDisk: (i: number) => boolean,
     /**
      * Copies of a block (the store's replication), which decides PDU or bus bar for
-     * power-aware as it did for the first layout. Omitted: bus bars, whatever the range
-     * spans (weaker than a first layout under distinct PDUs: pass it).
+     * power-aware as it did for the first layout (Infinity: bus bars, whatever the range
+     * spans).
      */
-    copies = Infinity,
+    copies: number,
   ) {
     const n = range.end - range.start;
     this.domainOf = new Int32Array(n);

@@ -1,7 +1,7 @@
 // Scheduled faults that come with a warning: `- { at: 20h, busbar: dc1/row02/busbar-a,
 // repair: 6h, warning: 10m }` fails the bus bar at 20h and, 10 minutes before (19h50m),
 // emits the model's warning on the same target (`power.warning`, the temperature alarm),
-// so a policy may act before the trip (src/recovery/training.ts: onPowerWarning). A model
+// so a policy may act before the trip (onPowerWarning: training, serving and storage). A model
 // opts in by giving its incident a `warning` parameter and a `warn` that emits it; the
 // timeline injector (./injector.ts) schedules the warning. A warning that would fall
 // before the run began is not emitted (the model's own alarms behave the same way).

@@ -16,4 +16,11 @@ export const STORAGE_METRICS = [
   metric("storage.lseFoundByRead", "count", "damaged copies found when read as the source of a re-replication"),
   metric("storage.excessDeleted", "count", "copies deleted as excess when a host declared dead came back"),
   metric("storage.hostsNotRebooted", "count", "store hosts that did not come back from a power loss (disks lost)"),
+  metric(
+    "storage.powerMigrations",
+    "count",
+    "copies made ahead of a power loss, of blocks with a copy on hosts a power warning named (onPowerWarning: migrate, ./warnings.ts)",
+    "sum",
+    { changedBy: ["onPowerWarning"] },
+  ),
 ];

@@ -26,6 +26,10 @@
 //     (./disks.ts), silently: the store still counts it as live. A scrub (the policy's
 //     `scrub` interval, ./scrub.ts) or a read of the copy as the source of a
 //     re-replication finds it; the copy is then dropped and made again.
+//   - power.warning, with the policy's onPowerWarning: migrate (else ignored): the up hosts
+//     under it are *leaving* until their trip (./warnings.ts): their copies still count as
+//     GOOD on up hosts (readable, sources) but not as live, so their blocks are copied
+//     outside the warning before the trip, as HDFS decommissions a node.
 // Re-replication: a block with fewer than R live copies and a slot to refill (an empty one,
 // or one on a dead host) waits in the repair queue, fewest live copies first (HDFS's
 // priority, ./repair.ts). Copies are made one after another at the store's bandwidth,
@@ -43,9 +47,11 @@
 // once; underReplicatedBlockHours, block-hours with fewer than R GOOD copies on up hosts
 // (including unavailable time and damaged copies nobody has found; lost blocks not
 // counted); reReplicatedBytes and excessDeleted; damagedCopies (LSEs that hit a copy),
-// lseFoundByScrub and lseFoundByRead; hostsNotRebooted.
+// lseFoundByScrub and lseFoundByRead; hostsNotRebooted; powerMigrations, the copies made
+// for blocks with a copy on a leaving host (also in reReplicatedBytes).
 //
-// HOT PATHS (a bus-bar outage touches every copy under it three times: down, dead, up),
+// HOT PATHS (a bus-bar outage touches every copy under it three times: down, dead, up; a
+// warning with onPowerWarning: migrate, twice more),
 // which is why the store is one class in one file of over 500 lines: the per-block counts
 // and slot arrays are private typed arrays that the copier, the scrub and the bookkeeping
 // all update in place.
@@ -78,6 +84,8 @@ import { RepairQueue } from "../../recovery/repair-order.js";
 import { storeRange, type StorageSpec } from "./schema.js";
 import { scrubPhase, secondsUntilScrubbed } from "./scrub.js";
 import { TargetPicker } from "../../recovery/copy-target.js";
+import type { Policy } from "../../recovery/policy.js";
+import { LeavingHosts } from "./warnings.js";
 
 // Offsets of a block's counts in `cnt` (four bytes per block).
 const GOOD_AT = 0;
@@ -86,12 +94,12 @@ const LIVE_AT = 2;
 const LOST_AT = 3;
 
 /** What the store reads from a policy. */
-export type StoreSettings = StoragePolicy & { placement: Placement };
+export type StoreSettings = StoragePolicy & { placement: Placement } & Partial<Pick<Policy, "onPowerWarning">>;
 
 /** Longest the copier sleeps while it has work, simulated seconds. */
 const WAKE_SEC = 60;
 /** The fault effects the store reacts to (src/faults/kind.ts). */
-export const STORE_CONSUMES: readonly EffectKey[] = ["down:hosts", "down:disk", "errors:disk-sector", "slow:disk"];
+export const STORE_CONSUMES: readonly EffectKey[] = ["down:hosts", "down:disk", "errors:disk-sector", "slow:disk", "warning:power"];
 
 /** One block as a test sees it. */
 export interface BlockView {
@@ -154,6 +162,7 @@ export class ReplicatedStore implements Workload, FaultListener {
   private foundByScrub = 0;
   private foundByRead = 0;
   private hostsNotRebooted = 0;
+  private powerMigrations = 0;
   private lostInEvent = 0;
   private copiesSinceIdle = 0;
   /** Time the copy in progress completes (Infinity: the copier is idle). */
@@ -173,6 +182,9 @@ export class ReplicatedStore implements Workload, FaultListener {
   /** Blocks that found no domain for a new copy, waiting for one to come back. */
   private stalled: number[] = [];
   private readonly isStalled: Uint8Array;
+  /** Hosts warned of a power loss and still up (onPowerWarning: migrate): their copies are leaving. */
+  private readonly warned: LeavingHosts;
+  private readonly leaving: Uint8Array;
 
   constructor(
     private readonly env: WorkloadEnv,
@@ -203,11 +215,17 @@ export class ReplicatedStore implements Workload, FaultListener {
     this.diskBackAt = new Float64Array(this.table.disks.diskCount);
     this.upHosts = hosts;
     this.isStalled = new Uint8Array(B);
-    this.picker = new TargetPicker(env.fleet, range, settings.placement, env.rng, this.down, (i) => this.hasDisk(i));
+    this.picker = new TargetPicker(env.fleet, range, settings.placement, env.rng, this.down, (i) => this.hasDisk(i), this.R);
     this.clockSec = env.sim.now;
     this.wakeKind = env.sim.defineEvent(`storage.${spec.name}.copier`, () => this.wake());
     this.deadKind = env.sim.defineEvent(`storage.${spec.name}.dead`, (i, epoch) => this.declareDead(i, epoch));
     this.scrubKind = env.sim.defineEvent(`storage.${spec.name}.scrub`, (slot, at) => this.scrubReached(slot, at));
+    this.warned = new LeavingHosts(env.sim, spec.name, hosts, () => {
+      this.sync();
+      this.warned.expire((i) => this.stay(i));
+      this.kick();
+    });
+    this.leaving = this.warned.leaving;
     for (let h = this.start; h < this.end; h++) if (this.fleet.state[h] === HostState.DOWN) this.hostDown(h);
     env.trace.addListener(this);
   }
@@ -235,6 +253,8 @@ export class ReplicatedStore implements Workload, FaultListener {
       this.sync();
       this.sectorError(e.host, e.detail.disk as number, (e.detail.sector as number) * SECTOR_BYTES);
       this.reportLoss(kind.name);
+    } else if (effect.class === "warning") {
+      if (this.settings.onPowerWarning === "migrate" && e.ref) this.powerWarning(e.ref, e.untilSec);
     } else if (takesHostsDown(kind) && e.ref) {
       this.sync();
       const power = kind.power;
@@ -255,6 +275,62 @@ export class ReplicatedStore implements Workload, FaultListener {
     this.reportLoss("host-back"); // its disks lost (no reboot), or an excess copy deleted
   }
 
+  /**
+   * A power warning (onPowerWarning: migrate): the up hosts under `ref` leave until their
+   * trip (./warnings.ts). Their copies stop counting as live and their blocks are filed for
+   * new copies, first those with no live copy left, then the rest.
+   */
+  private powerWarning(ref: FleetRef, failsAtSec: number): void {
+    this.sync();
+    let warnedUp = 0;
+    let hosts = 0;
+    this.forHostsOf(ref, (h) => {
+      const i = h - this.start;
+      if (this.down[i]) return;
+      warnedUp++;
+      if (!this.warned.mark(i, failsAtSec)) return;
+      hosts++;
+      this.picker.hostDown(i);
+      const n = this.collectHost(h);
+      for (let k = 0; k < n; k++) this.adjust((this.scratch[k] / this.S) | 0, 0, 0, -1);
+    });
+    if (warnedUp === 0) return;
+    this.warned.scheduleEnd(failsAtSec);
+    if (hosts === 0) return;
+    const queued = this.queue.queued;
+    for (const noneLive of [true, false]) {
+      this.forHostsOf(ref, (h) => {
+        if (!this.leaving[h - this.start]) return; // down: its blocks wait for the dead-node interval
+        const n = this.collectHost(h);
+        for (let k = 0; k < n; k++) {
+          const b = (this.scratch[k] / this.S) | 0;
+          if ((this.cnt[4 * b + LIVE_AT] === 0) === noneLive) this.fileForRepair(b);
+        }
+      });
+    }
+    this.env.record("recovery", this.sim.now, {
+      store: this.name,
+      action: "power-migrate",
+      hosts,
+      blocks: this.queue.queued - queued,
+      target: this.fleet.idOf(ref),
+      failsAt: failsAtSec,
+    });
+  }
+
+  /** Host `i` is still up when its warning's grace ends (./warnings.ts): its copies count again, the excess is trimmed. */
+  private stay(i: number): void {
+    if (this.picker.hostUp(i)) this.retryStalled();
+    const n = this.collectHost(this.start + i);
+    const slots = this.scratch.slice(0, n);
+    for (let k = 0; k < n; k++) {
+      const b = (slots[k] / this.S) | 0;
+      this.adjust(b, 0, 0, 1);
+      if (this.cnt[4 * b + LIVE_AT] < this.R || this.queue.isQueued(b)) this.fileForRepair(b);
+    }
+    for (let k = 0; k < n; k++) this.trimExcess((slots[k] / this.S) | 0);
+  }
+
   private forHostsOf(ref: FleetRef, fn: (host: number) => void): void {
     this.fleet.forEachHostRange(ref, (s, e) => {
       const lo = Math.max(s, this.start);
@@ -269,13 +345,15 @@ export class ReplicatedStore implements Workload, FaultListener {
     this.down[i] = 1;
     this.epoch[i]++;
     this.upHosts--;
-    this.picker.hostDown(i);
+    const wasLeaving = this.warned.clear(i); // a leaving host is already out of the live counts and the picker's
+    if (!wasLeaving) this.picker.hostDown(i);
+    const dLive = wasLeaving ? 0 : -1;
     const n = this.collectHost(h);
     const slots = this.scratch;
     for (let k = 0; k < n; k++) {
       const s = slots[k];
       const b = (s / this.S) | 0;
-      this.adjust(b, 0, this.table.slotState[s] === GOOD ? -1 : 0, -1);
+      this.adjust(b, 0, this.table.slotState[s] === GOOD ? -1 : 0, dLive);
       // A block that needs a copy and can get one is queued (or stalled): one going down
       // changes only its priority, or takes away its last source.
       if (this.queue.isQueued(b)) this.fileForRepair(b);
@@ -294,8 +372,8 @@ export class ReplicatedStore implements Workload, FaultListener {
       // fileForRepair, knowing the block has a slot to refill (this host's).
       const b = (slots[k] / this.S) | 0;
       const live = cnt[4 * b + LIVE_AT];
-      if (cnt[4 * b + LOST_AT] || live === 0 || live >= this.R) this.queue.drop(b);
-      else this.queue.push(b, live);
+      if (cnt[4 * b + LOST_AT] || live >= this.R || (live === 0 && cnt[4 * b + UP_AT] === 0)) this.queue.drop(b);
+      else this.queue.push(b, live || 1);
     }
     this.kick();
   }
@@ -342,7 +420,8 @@ export class ReplicatedStore implements Workload, FaultListener {
     while (this.cnt[4 * b + LIVE_AT] > this.R) {
       let pick = this.rng.int(this.cnt[4 * b + LIVE_AT]);
       for (let s = base; s < base + this.S; s++) {
-        if (t.slotState[s] === EMPTY || this.down[t.slotHost[s] - this.start]) continue;
+        const i = t.slotHost[s] - this.start;
+        if (t.slotState[s] === EMPTY || this.down[i] || this.leaving[i]) continue;
         if (pick-- === 0) {
           this.excessDeleted++;
           this.loseCopy(s);
@@ -422,11 +501,12 @@ export class ReplicatedStore implements Workload, FaultListener {
   /** Files `b` in the repair queue at its live count if it needs and can get a copy; else takes it off. */
   private fileForRepair(b: number): void {
     const l = this.cnt[4 * b + LIVE_AT];
-    if (this.cnt[4 * b + LOST_AT] || l === 0 || l >= this.R || !this.hasSlotToRefill(b)) {
+    // No live copy: still a source if a copy on a leaving host is GOOD (./warnings.ts); filed at level 1.
+    if (this.cnt[4 * b + LOST_AT] || l >= this.R || (l === 0 && this.cnt[4 * b + UP_AT] === 0) || !this.hasSlotToRefill(b)) {
       this.queue.drop(b);
       return;
     }
-    this.queue.push(b, l);
+    this.queue.push(b, l || 1);
     this.kick();
   }
 
@@ -507,7 +587,8 @@ export class ReplicatedStore implements Workload, FaultListener {
     const t = this.table;
     const S = this.S;
     const base = b * S;
-    if (this.cnt[4 * b + LOST_AT] || this.cnt[4 * b + LIVE_AT] === 0 || this.cnt[4 * b + LIVE_AT] >= this.R) return false;
+    const live = this.cnt[4 * b + LIVE_AT];
+    if (this.cnt[4 * b + LOST_AT] || live >= this.R || (live === 0 && this.cnt[4 * b + UP_AT] === 0)) return false;
     // The slot for the new copy: an empty one, else (no room left) one whose host is dead.
     let j = -1;
     for (let s = base; s < base + S && j < 0; s++) if (t.slotState[s] === EMPTY) j = s;
@@ -555,6 +636,14 @@ export class ReplicatedStore implements Workload, FaultListener {
       }
       return false;
     }
+    if (this.warned.count > 0) {
+      for (let s = base; s < base + S; s++) {
+        if (t.slotState[s] !== EMPTY && this.leaving[t.slotHost[s] - this.start]) {
+          this.powerMigrations++;
+          break;
+        }
+      }
+    }
     const old = t.slotState[j];
     t.clear(j); // only if j held a copy on a dead host: forgotten
     this.damagedAt.delete(j);
@@ -577,7 +666,9 @@ export class ReplicatedStore implements Workload, FaultListener {
     return v[1];
   }
 
+  /** Whether host `i` can take a copy (the picker asks): a disk in place, and not leaving. */
   private hasDisk(i: number): boolean {
+    if (this.leaving[i]) return false;
     const first = i * this.table.maxDisks;
     for (let d = 0; d < this.table.hostDisks[i]; d++) if (this.diskBackAt[first + d] <= this.clockSec) return true;
     return false;
@@ -600,11 +691,12 @@ export class ReplicatedStore implements Workload, FaultListener {
     const t = this.table;
     const state = t.slotState[s];
     if (state === EMPTY) return;
-    const up = !this.down[t.slotHost[s] - this.start];
+    const i = t.slotHost[s] - this.start;
+    const up = !this.down[i];
     const b = (s / this.S) | 0;
     t.clear(s);
     this.damagedAt.delete(s);
-    this.adjust(b, state === GOOD ? -1 : 0, state === GOOD && up ? -1 : 0, up ? -1 : 0);
+    this.adjust(b, state === GOOD ? -1 : 0, state === GOOD && up ? -1 : 0, up && !this.leaving[i] ? -1 : 0);
     this.fileForRepair(b);
   }
 
@@ -690,6 +782,7 @@ export class ReplicatedStore implements Workload, FaultListener {
       "storage.lseFoundByRead": this.foundByRead,
       "storage.excessDeleted": this.excessDeleted,
       "storage.hostsNotRebooted": this.hostsNotRebooted,
+      "storage.powerMigrations": this.powerMigrations,
     };
   }
 
@@ -743,7 +836,8 @@ export class ReplicatedStore implements Workload, FaultListener {
         if (t.disks.at(t.diskId(h, t.slotDisk[s]), t.slotPos[s]) !== s) problems.push(`slot ${s}: not at its disk position`);
         if (st === GOOD) good++;
         if (st === GOOD && up) goodUp++;
-        if (up) live++;
+        if (up && !this.leaving[h - this.start]) live++;
+        if (!up && this.leaving[h - this.start]) problems.push(`host ${h}: down but leaving`);
       }
       const placement = this.settings.placement;
       for (let s = b * this.S; s < (b + 1) * this.S; s++) {

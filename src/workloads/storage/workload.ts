@@ -1,6 +1,7 @@
 // The `storage:` workload: a replicated block store (./store.ts), its entry (./schema.ts),
-// the policy keys it reads (src/recovery/replication.ts and the shared placement), its
-// metrics, the fault effects it reacts to, and the hosts it runs on.
+// the policy keys it reads (src/recovery/replication.ts, the shared placement, and
+// onPowerWarning: src/recovery/training.ts, carried out in ./warnings.ts), its metrics, the
+// fault effects it reacts to, and the hosts it runs on.
 import type { WorkloadDef } from "../workload.js";
 import { checkStorage } from "./check.js";
 import { STORAGE_METRICS } from "./metrics.js";
@@ -9,9 +10,9 @@ import { ReplicatedStore, STORE_CONSUMES } from "./store.js";
 
 export const storageWorkload: WorkloadDef<StorageSpec> = {
   kind: "storage",
-  summary: "a replicated block store: placement, re-replication, scrubbing, no-reboot after power loss",
+  summary: "a replicated block store: placement, re-replication, scrubbing, no-reboot after power loss, migration on power warnings",
   schema: storageSchema,
-  policyKeys: ["replication", "reReplication", "reReplicateAfter", "scrub", "placement"],
+  policyKeys: ["replication", "reReplication", "reReplicateAfter", "scrub", "placement", "onPowerWarning"],
   metrics: STORAGE_METRICS,
   consumes: STORE_CONSUMES,
   checks: [checkStorage],

@@ -1,10 +1,21 @@
 // The rates of the cosmic-ray upset model (./cosmic.ts): the upset rate of each rack from
 // its memory, its datacenter's altitude and the FIT rate; racks grouped by the way they
 // face, so a directional burst's gain (a function of facing only) is one number per group;
-// and the alias tables the injector draws racks and groups from.
+// the alias tables the injector draws racks and groups from; and what its machine-check
+// rate (cosmic.ts hostLossRatePerSec) is made of.
+//
+// Machine checks. The rate over a range of hosts is the sum over racks of the rack's upset
+// rate x its share of the range x (1 + the random bursts' long-run mean excess for its
+// facing: duration / every x (gain - 1), overlaps adding, averaged over directions when
+// random) x the chance that one upset is a machine check under the rack's code:
+// (1 - multiBit) x odds(1 bit) + multiBit x sum over widths w of P(w) x odds(w adjacent
+// bits), each averaged over the first position; the odds are the detection layer's
+// (injector.ts MemoryOdds), for a word with no latent error.
 import type { Fleet } from "../fleet/fleet.js";
 import { angularDistance } from "../fleet/facing.js";
-import { AliasTable, BITS_PER_MBIT, fitToPerSec } from "./memory.js";
+import type { EccMode } from "../fleet/spec.js";
+import type { MemoryOdds } from "./injector.js";
+import { AliasTable, adjacentBits, BITS_PER_MBIT, fitToPerSec, WORD_TOTAL_BITS } from "./memory.js";
 
 /** Altitude attenuation length: flux(h) / flux(0) = exp(h / L); 3.5x at 1,500 m. */
 export const ALTITUDE_SCALE_M = 1197;
@@ -179,4 +190,41 @@ export class CosmicRates {
     if (!b) return 0;
     return b.atSec.filter((t) => t <= horizonSec).length + (b.everySecMean !== undefined ? horizonSec / b.everySecMean : 0);
   }
+}
+
+/**
+ * The chance that one upset is a machine check under `ecc`: its width drawn as the injector
+ * draws it (1 bit, or 2-4 adjacent with MULTI_BIT_PROBS), its first position uniform, each
+ * pattern scored by the detection layer's odds on a word with no latent error.
+ */
+export function machineCheckPerUpset(ecc: EccMode, multiBitFraction: number, odds: MemoryOdds): number {
+  const meanOver = (width: number): number => {
+    const starts = WORD_TOTAL_BITS - width + 1;
+    let sum = 0;
+    for (let first = 0; first < starts; first++) sum += odds.machineCheck(ecc, adjacentBits(first, width));
+    return sum / starts;
+  };
+  let multi = 0;
+  MULTI_BIT_WIDTHS.forEach((w, i) => {
+    multi += MULTI_BIT_PROBS[i] * meanOver(w);
+  });
+  return (1 - multiBitFraction) * meanOver(1) + multiBitFraction * multi;
+}
+
+/**
+ * The long-run mean excess (gain - 1) of each facing group from the random bursts: a burst
+ * is in force duration / every of the time on average (overlaps add), its direction fixed or
+ * uniform (averaged over 3,600 directions, as CosmicRates.expectedUpsets does). Scheduled
+ * bursts (`at`) are not a rate and are left out.
+ */
+export function meanBurstExcess(rates: CosmicRates, b: BurstSettings | undefined): Float64Array {
+  const out = new Float64Array(rates.groupFacing.length);
+  if (!b || b.everySecMean === undefined) return out;
+  const steps = b.directionDeg === "random" ? 3600 : 1;
+  const share = b.durationSec / b.everySecMean / steps;
+  for (let i = 0; i < steps; i++) {
+    const ex = rates.excessByGroup(b.directionDeg === "random" ? (i * 360) / steps : b.directionDeg, b);
+    for (let g = 0; g < out.length; g++) out[g] += share * ex[g];
+  }
+  return out;
 }

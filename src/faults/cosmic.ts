@@ -51,17 +51,41 @@
 // record per window. Multi-bit upsets stay individual. `cosmic.upsets` counts in the
 // trace equal the number of upsets (the listener event counts as one of them).
 //
+// Host loss (hostLossRatePerSec, for a training job's M). An upset takes its host down
+// only if the detection layer finds it uncorrectable (a machine check, consequences.ts):
+// the code decides (SECDED detects every 2-bit pattern, 56% of the adjacent 3-bit ones,
+// miscorrecting the rest silently, and 93% of the 4-bit ones; chipkill corrects a pattern
+// inside one x4 device and detects one across two), and a lane may swap every host's code.
+// The codes sit above this layer (src/checksums), so rather than re-derive them here the
+// rate takes the detection layer's odds for a bit pattern (injector.ts MemoryOdds, from the
+// real codes in src/run/lane.ts) and is 0 without them, like a run without detection. It is
+// the racks' upset rate over the range, raised by the random bursts' long-run mean, times
+// the share of upsets that are machine checks (formula: ./cosmic-rates.ts): 1.8% at the
+// defaults under SECDED.
+//
 // Leaves out: upsets in SRAM, caches and logic; the real device/pin layout of adjacent
 // cells (adjacency is adjacency in the codeword); multi-word upsets; latitude and solar
 // cycle (only altitude scales the flux); shielding by the building; upsets of words that
-// are never read (the detection layer decides what a reader sees).
+// are never read (the detection layer decides what a reader sees). In the host-loss rate:
+// scheduled bursts (not a rate), the clustering of a burst's machine checks, upsets on a
+// word with a latent error (rare) or on a host that is down, and under parity the
+// aggregated single-bit upsets of a host and window being one machine check, not several.
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { isScalar } from "yaml";
 import { angle, azimuth, duration, factor, fitRate, fraction, list, map, maybe, number, object, opt, refine, type Validator } from "../base/schema.js";
 import type { Rng } from "../sim/rng.js";
-import { ALTITUDE_SCALE_M, type BurstSettings, CosmicRates, type CosmicSettings, multiBitWidth } from "./cosmic-rates.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import type { EccMode } from "../fleet/spec.js";
+import {
+  ALTITUDE_SCALE_M,
+  type BurstSettings,
+  CosmicRates,
+  type CosmicSettings,
+  machineCheckPerUpset,
+  meanBurstExcess,
+  multiBitWidth,
+} from "./cosmic-rates.js";
+import type { FaultEnv, FaultModel, Injector, MemoryOdds } from "./injector.js";
 import { defineKind } from "./kind.js";
 import { AliasTable, WORD_DATA_BITS, WORD_TOTAL_BITS, adjacentBits, dimmGeometry, dimmOfWord } from "./memory.js";
 
@@ -230,6 +254,30 @@ class CosmicInjector implements Injector {
       "cosmic.upsets": aggregated ? all * (1 - mb) : 0,
       "cosmic.burst": rates.expectedBursts(horizonSec),
     };
+  }
+
+  /**
+   * Machine checks per second on `hosts` (Injector.hostLossRatePerSec): each rack's upset
+   * rate x its share of the range x (1 + the random bursts' long-run mean excess), times
+   * the chance that an upset is a machine check under the rack's code. 0 without `memory`.
+   */
+  hostLossRatePerSec(fleet: Fleet, hosts: { start: number; end: number }, memory?: MemoryOdds): number {
+    const end = Math.min(hosts.end, fleet.hostCount);
+    if (!memory || end <= hosts.start) return 0;
+    const rates = new CosmicRates(fleet, this.s);
+    const excess = meanBurstExcess(rates, this.s.bursts);
+    const perUpset = new Map<EccMode, number>();
+    let rate = 0;
+    for (let r = fleet.rackOf[hosts.start]; r <= fleet.rackOf[end - 1]; r++) {
+      const rack = fleet.hostsOfRack(r);
+      const n = Math.min(end, rack.end) - Math.max(hosts.start, rack.start);
+      if (n <= 0) continue;
+      const ecc = memory.ecc ?? fleet.hostSpecOfDc(fleet.dcOfRack(r)).ecc;
+      let p = perUpset.get(ecc);
+      if (p === undefined) perUpset.set(ecc, (p = machineCheckPerUpset(ecc, this.s.multiBitFraction, memory)));
+      rate += rates.rackPerSec[r] * (n / (rack.end - rack.start)) * (1 + excess[rates.rackGroup[r]]) * p;
+    }
+    return rate;
   }
 
   /** True when single-bit upsets are counted per rack and window (see the header). */

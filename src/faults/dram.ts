@@ -30,6 +30,17 @@
 // the same DIMM, as in the field, and a policy that drains a host on CEs has something to
 // act on. Growth stays inside one device: chipkill still corrects it.
 //
+// Host loss (hostLossRatePerSec, for a training job's M). An error takes its host down
+// only when the detection layer finds it uncorrectable (a machine check, consequences.ts),
+// which the code decides, and a lane may swap every host's code; so the rate takes that
+// layer's odds for a bit pattern (injector.ts MemoryOdds, from src/run/lane.ts), is 0
+// without them, and counts each fault's maxErrors errors in the long run, every machine
+// check of a hard fault on its host included (./dram-rates.ts has the formula). A run sees
+// fewer: the fleet starts fault-free, so a run shorter than growAfter + maxErrors / the
+// access rate has few grown faults and unfinished ones; and a workload that moves off a
+// host it lost (a training job restarting elsewhere) sees a fault's first machine check,
+// not all its repeats.
+//
 // Defaults and sources.
 //   Mode mix: Sridharan & Liberty, "A Study of DRAM Failures in the Field", SC'12,
 //     permanent faults on Jaguar (DDR2, chipkill), FIT per device: bit 18.6, word 0.3,
@@ -75,24 +86,31 @@
 // or of a born-wide fault, address scrambling, and faults older than the run (a fleet
 // starts fault-free, so a run much shorter than growAfter sees few growths and fewer UEs
 // than the field's yearly rate); faults never heal (retiring a DIMM is a policy's business).
+// In the host-loss rate: see ./dram-rates.ts.
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { duration, factor, fraction, map, maybe, number, object, oneOf, opt } from "../base/schema.js";
 import type { Rng } from "../sim/rng.js";
 import type { Sim } from "../sim/sim.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import type { EccMode } from "../fleet/spec.js";
+import {
+  DRAM_MODES,
+  type DramMode,
+  type DramSettings,
+  devicesByDc,
+  expectedErrorsPerFault,
+  expectedGrowth,
+  GROWN_MODE,
+  machineChecksPerDeviceSec,
+  maskBits,
+  singleBit,
+} from "./dram-rates.js";
+import type { FaultEnv, FaultModel, Injector, MemoryOdds } from "./injector.js";
 import { defineKind } from "./kind.js";
 import { AliasTable, DEVICE_BITS, DEVICES_PER_DIMM, DEVICES_PER_RANK, type DimmGeometry, dimmGeometry, fitToPerSec, wordAddress } from "./memory.js";
 
-export const DRAM_MODES = ["bit", "word", "column", "row", "bank", "multiBank", "rank"] as const;
-export type DramMode = (typeof DRAM_MODES)[number];
-
-/** Modes whose every error is one bit of one word (SECDED corrects them); they may grow. */
-export const SINGLE_BIT_MODES: readonly DramMode[] = ["bit", "column", "row", "bank"];
-/** What a growing fault becomes: whole-nibble errors over every bank of its rank, same device. */
-export const GROWN_MODE: DramMode = "multiBank";
-
-const singleBit = (m: DramMode): boolean => SINGLE_BIT_MODES.includes(m);
+// Declared with the rates (./dram-rates.ts), exported here too: the model's own names.
+export { DRAM_MODES, type DramMode, type DramSettings, GROWN_MODE, maskBits, SINGLE_BIT_MODES } from "./dram-rates.js";
 
 /** Permanent-fault FIT per x4 device by mode, Sridharan & Liberty SC'12 (Jaguar; see the header). */
 export const SC12_FIT_PER_DEVICE: Record<DramMode, number> = { bit: 18.6, word: 0.3, column: 5.6, row: 8.2, bank: 10.0, multiBank: 1.4, rank: 2.8 };
@@ -118,18 +136,6 @@ export const INCIDENT_MAX_ERRORS = 100;
 export const DEFAULT_GROW_FRACTION = 0.017;
 /** Mean delay before a growing fault grows (our choice, illustrative). */
 export const DEFAULT_GROW_AFTER_SEC = 30 * 86400;
-
-export interface DramSettings {
-  fitPerDevice: Record<DramMode, number>;
-  errorsPerHour: Record<DramMode, number>;
-  /** Multiplies every fault rate (not the access rates). */
-  scale: number;
-  maxErrorsPerFault: number;
-  /** Probability that a fault of a single-bit mode grows into a GROWN_MODE fault. */
-  growFraction: number;
-  /** Mean of the exponential delay from a fault's appearance to its growth. */
-  growAfterSecMean: number;
-}
 
 function perMode(defaults: Record<DramMode, number>, doc: (m: DramMode) => string) {
   const shape = Object.fromEntries(DRAM_MODES.map((m) => [m, opt(number({ min: 0 }), defaults[m], doc(m))]));
@@ -306,13 +312,6 @@ function wordMask(rng: Rng): number {
   }
 }
 
-/** Codeword positions of the set bits of `mask` in device `device`'s nibble. */
-export function maskBits(device: number, mask: number): number[] {
-  const out: number[] = [];
-  for (let b = 0; b < DEVICE_BITS; b++) if (mask & (1 << b)) out.push(device * DEVICE_BITS + b);
-  return out;
-}
-
 function lastWord(f: DramFault): number {
   const g = f.geometry;
   return wordAddress(g, f.dimm, f.rankHi, f.bank >= 0 ? f.bank : g.banks - 1, f.row >= 0 ? f.row : g.rows - 1, f.col >= 0 ? f.col : g.cols - 1);
@@ -340,46 +339,6 @@ export function defaultDramSettings(): DramSettings {
     growFraction: DEFAULT_GROW_FRACTION,
     growAfterSecMean: DEFAULT_GROW_AFTER_SEC,
   };
-}
-
-/** DRAM devices of the fleet per datacenter (hosts x DIMMs x 36). */
-function devicesByDc(fleet: Fleet): Float64Array {
-  const out = new Float64Array(fleet.dcCount);
-  for (let d = 0; d < fleet.dcCount; d++) {
-    const { start, end } = fleet.hostsOfDc(d);
-    out[d] = (end - start) * fleet.hostSpecOfDc(d).dimms * DEVICES_PER_DIMM;
-  }
-  return out;
-}
-
-/** Expected errors of one fault of access rate `perSec`, appearing uniformly over [0, H], capped. */
-function expectedErrorsPerFault(perSec: number, cap: number, H: number): number {
-  if (!(perSec > 0) || cap <= 0) return 0;
-  // Mean of min(cap, perSec x (H - s)) for s uniform on [0, H] (the cap applied to the mean).
-  const T = cap / perSec;
-  return H <= T ? (perSec * H) / 2 : ((perSec * T * T) / 2 + cap * (H - T)) / H;
-}
-
-/**
- * Growth of a fault appearing uniformly on [0, H], after an exponential delay of mean D:
- * the chance it grows within the run, and the mean errors of the grown fault (access rate
- * `perSec`, capped). The grown fault has x = H - s - delay of the run left, with density
- * (1 - exp(-(H - x) / D)) / H on [0, H]; Simpson's rule over x (the kink of the cap at
- * cap / perSec is smooth enough at 2,048 intervals for a count compared with Poisson noise).
- */
-function expectedGrowth(perSec: number, cap: number, H: number, D: number): { p: number; errors: number } {
-  if (!(H > 0) || !(D > 0)) return { p: 0, errors: 0 };
-  const p = 1 - (D / H) * (1 - Math.exp(-H / D));
-  if (!(perSec > 0) || cap <= 0) return { p, errors: 0 };
-  const n = 2048;
-  const dx = H / n;
-  let sum = 0;
-  for (let i = 0; i <= n; i++) {
-    const x = i * dx;
-    const w = i === 0 || i === n ? 1 : i % 2 ? 4 : 2;
-    sum += w * Math.min(cap, perSec * x) * (1 - Math.exp(-(H - x) / D));
-  }
-  return { p, errors: (sum * dx) / 3 / H };
 }
 
 class DramInjector implements Injector {
@@ -419,6 +378,26 @@ class DramInjector implements Injector {
       errors += n * expectedErrorsPerFault(s.errorsPerHour[m] / 3600, s.maxErrorsPerFault, horizonSec) + n * s.growFraction * grown.errors;
     }
     return { "dram.fault": faults, "dram.error": errors };
+  }
+
+  /**
+   * Machine checks per second on `hosts` (Injector.hostLossRatePerSec): their DRAM devices
+   * times machineChecksPerDeviceSec under the code in force. 0 without `memory`.
+   */
+  hostLossRatePerSec(fleet: Fleet, hosts: { start: number; end: number }, memory?: MemoryOdds): number {
+    if (!memory) return 0;
+    const perDevice = new Map<EccMode, number>();
+    let rate = 0;
+    for (let d = 0; d < fleet.dcCount; d++) {
+      const n = Math.min(hosts.end, fleet.dcFirstHost[d + 1]) - Math.max(hosts.start, fleet.dcFirstHost[d]);
+      if (n <= 0) continue;
+      const spec = fleet.hostSpecOfDc(d);
+      const ecc = memory.ecc ?? spec.ecc;
+      let r = perDevice.get(ecc);
+      if (r === undefined) perDevice.set(ecc, (r = machineChecksPerDeviceSec(this.s, ecc, memory)));
+      rate += n * spec.dimms * DEVICES_PER_DIMM * r;
+    }
+    return rate;
   }
 
   private arrival(): void {

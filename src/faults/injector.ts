@@ -10,6 +10,7 @@ import type { Rng } from "../sim/rng.js";
 import type { Sim } from "../sim/sim.js";
 import type { Validator } from "../base/schema.js";
 import type { FleetKind, FleetRef } from "../fleet/ref.js";
+import type { EccMode } from "../fleet/spec.js";
 import type { Shape } from "../base/schema.js";
 import type { FaultKindDecl } from "./kind.js";
 import type { FaultTrace } from "./trace.js";
@@ -43,9 +44,33 @@ export interface Injector {
   /**
    * The rate, per second, at which this injector's faults take down at least one host of
    * `hosts`, from its configured rates (a training job's expected interruptions on them,
-   * for Young's and Daly's intervals). Absent when it takes no hosts down.
+   * for Young's and Daly's intervals): the long-run rate, so a scheduled time is not in it.
+   * Memory errors take a host down only through the detection layer (a machine check), so
+   * the memory models (cosmic.ts, dram.ts) need `memory` and give 0 without it, as a fault
+   * layer run without detection does. Absent when it takes no hosts down.
    */
-  hostLossRatePerSec?(fleet: Fleet, hosts: { start: number; end: number }): number;
+  hostLossRatePerSec?(fleet: Fleet, hosts: { start: number; end: number }, memory?: MemoryOdds): number;
+}
+
+/**
+ * What the detection layer in force makes of a memory error, for the memory models'
+ * host-loss rates. The fault layer only places bits (memory.ts); whether they end in a
+ * machine check is decided above it, by the real codes (src/checksums), so whoever runs a
+ * detection layer passes its odds down (src/run/lane.ts: dependency inversion, imports
+ * still go down only).
+ */
+export interface MemoryOdds {
+  /** The code of every host (a lane's `ecc` what-if); absent: each host's own (HostSpec.ecc). */
+  readonly ecc?: EccMode;
+  /** Seconds a machine check keeps its host down: errors arriving then are never read. */
+  readonly rebootSec: number;
+  /**
+   * The probability that reading a word with no latent error, with positions `bits` of its
+   * 72-bit codeword flipped (memory.ts layout), is a detected-uncorrectable error under
+   * `ecc` (a machine check that reboots the host), over the words it may be (chipkill:
+   * either half of a pair).
+   */
+  machineCheck(ecc: EccMode, bits: readonly number[]): number;
 }
 
 /** A fault model as the scenario sees it: the schema of its settings and a factory. */

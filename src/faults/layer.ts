@@ -9,7 +9,7 @@ import type { JournalSink } from "../journal/index.js";
 import type { FleetSpec } from "../fleet/spec.js";
 import type { FaultSpec } from "./injector.js";
 import { Sim } from "../sim/sim.js";
-import type { Injector } from "./injector.js";
+import type { Injector, MemoryOdds } from "./injector.js";
 import { FAULT_MODELS } from "./registry.js";
 import type { ScheduledFault } from "./timeline/entry.js";
 import { timelineInjector } from "./timeline/injector.js";
@@ -68,11 +68,16 @@ export function startFaultLayer(scenario: { fleet: FleetSpec; faults: readonly F
 /**
  * The rate, per second, at which the layer's injectors take down at least one of `hosts`,
  * summed over injectors from their configured rates (the long-run rate: a scheduled
- * incident or a burst is not a rate and is left out, as are machine checks from memory
- * errors, whose rate depends on the ECC in force).
+ * incident or a scheduled burst is not a rate and is left out). Machine checks from memory
+ * errors are in it only when `memory` gives the detection layer's odds (src/run/lane.ts):
+ * without a detection layer no memory error takes a host down.
  */
-export function hostLossRatePerSec(layer: { fleet: Fleet; injectors: readonly Injector[] }, hosts: { start: number; end: number }): number {
+export function hostLossRatePerSec(
+  layer: { fleet: Fleet; injectors: readonly Injector[] },
+  hosts: { start: number; end: number },
+  memory?: MemoryOdds,
+): number {
   let rate = 0;
-  for (const inj of layer.injectors) rate += inj.hostLossRatePerSec?.(layer.fleet, hosts) ?? 0;
+  for (const inj of layer.injectors) rate += inj.hostLossRatePerSec?.(layer.fleet, hosts, memory) ?? 0;
   return rate;
 }

@@ -11,13 +11,19 @@
 //   interruptions the job has seen, starting from the prior below). delta is the job's
 //   checkpoint stall, M the job's mean time between interruptions: `mtbf` if given, else
 //   the scenario's own: 1 / the rate at which its fault models take down at least one of
-//   the job's hosts (Injector.hostLossRatePerSec: host crashes, racks, bus bars, PDUs,
-//   utility losses, from their configured rates; machine checks from memory errors, links,
-//   stragglers, corruption rollbacks and scheduled incidents are left out, so M is an
-//   upper bound when those matter). Only when the scenario has no such rate (or the job runs
-//   without a fault layer) is M the prior from Meta's Llama 3 report (Dubey et al., "The
-//   Llama 3 Herd of Models", 2024, table 5): 419 unexpected interruptions in 54 days on
-//   16,384 GPUs, i.e. one per ~50,700 GPU-hours, scaled by the job's accelerator count.
+//   the job's hosts (Injector.hostLossRatePerSec: host crashes, GPUs, racks, bus bars,
+//   PDUs, utility losses, overheating, from their configured rates, and machine checks
+//   from cosmic upsets and DRAM faults, scored by the lane's detection layer with the code
+//   in force, so a policy's `ecc: chipkill` lengthens M). Links, stragglers, corruption
+//   rollbacks, scheduled incidents and scheduled bursts are left out, so M errs long when
+//   those matter. DRAM faults count at their long-run rate, every repeated machine check of
+//   a hard fault on its host included, while a run starts from fault-free DIMMs and a job
+//   that restarts on other hosts leaves a faulty one behind, so M errs short where DRAM
+//   faults weigh (llm-training.yaml: 2.7 h against 3.1 h seen). Only when the scenario has
+//   no such rate (or the job runs without a fault layer) is M the prior from Meta's Llama 3
+//   report (Dubey et al., "The Llama 3 Herd of Models", 2024, table 5): 419 unexpected
+//   interruptions in 54 days on 16,384 GPUs, i.e. one per ~50,700 GPU-hours, scaled by the
+//   job's accelerator count.
 //   The M in force is reported as training.mtbfHours.
 // - checkpointWrite: "sync" stalls the job for the whole write; "async" stalls only for a
 //   snapshot into host memory (ASYNC_STALL_FRACTION of the write, after CheckFreq, Mohan
@@ -49,7 +55,10 @@
 //   spare is up), "wait-for-repair" (never uses spares), or "shrink" (restart at once on
 //   the hosts left, each step slower in proportion, down to SHRINK_FLOOR of the hosts).
 // - onPowerWarning (read by serving too: "migrate" takes the replicas on the warned hosts
-//   out of rotation until their hosts are back, src/workloads/serving/service.ts): what
+//   out of rotation until their hosts are back, src/workloads/serving/service.ts; and by
+//   storage: "migrate" copies the blocks with copies on the warned hosts to hosts outside
+//   the warning before the trip, as HDFS decommissions a node, src/workloads/storage/
+//   warnings.ts; storage ignores "checkpoint"): what
 //   the job does when a `power.warning` (a bus bar's or a PDU's
 //   temperature alarm, a datacenter overheating: src/faults/power.ts, overheat.ts) names
 //   hosts it runs on, before they lose power. "ignore" (default): the trip interrupts it
@@ -171,7 +180,7 @@ export const trainingPolicyFields = {
   onPowerWarning: opt(
     oneOf(POWER_WARNING_ACTIONS),
     "ignore" as OnPowerWarning,
-    "on a power warning naming a workload's hosts: ignore, checkpoint (training: at once) or migrate (training: checkpoint, then move off the warned hosts; serving: take their replicas out of rotation) (ignore)",
+    "on a power warning naming a workload's hosts: ignore, checkpoint (training: at once) or migrate (training: checkpoint, then move off the warned hosts; serving: take their replicas out of rotation; storage: copy their blocks outside the warning) (ignore)",
   ),
   mtbf: maybe(
     duration({ positive: true }),

@@ -5,9 +5,18 @@
 //
 // A lane does not write the journal itself: it buffers its records, and the session
 // merges the lanes' buffers in time order at each step, so the journal stays ordered.
+//
+// The lane also hands its workloads the scenario's host-loss rate (a training job's M).
+// Memory errors take hosts down only through its detection layer, so the lane passes the
+// fault models that layer's odds (memoryOdds, from the real codes and the lane's `ecc`):
+// the fault layer cannot import the codes, which sit above it.
 import { mergeValues } from "../base/metric.js";
-import { MemoryDetector } from "../checksums/detect.js";
+import { clipToCodeword, codewordPosition } from "../checksums/addresses.js";
+import { cleanWord, codeFor, MAX_DATA_LANES, MAX_FLIP_LANES, OUTCOME_DETECTED } from "../checksums/codes.js";
+import { MACHINE_CHECK_REPAIR_SEC, MemoryDetector } from "../checksums/detect.js";
+import type { MemoryOdds } from "../faults/injector.js";
 import { type FaultLayer, hostLossRatePerSec } from "../faults/layer.js";
+import type { EccMode } from "../fleet/spec.js";
 import { faultLayerMetrics, hostsDownNow } from "../faults/metrics.js";
 import type { EventFields, EventType } from "../journal/index.js";
 import { defaultPolicy, type Policy } from "../recovery/policy.js";
@@ -45,6 +54,45 @@ export class LaneBuffer {
     this.records = r.slice(n);
     return r.slice(0, n);
   }
+}
+
+/**
+ * The detection layer's odds for the memory models' host-loss rates (faults/injector.ts
+ * MemoryOdds): the fault models place bits, the real codes decide. A pattern is scored as
+ * the detector scores the first error of a word (no latent error): its 72-bit positions
+ * mapped into the code's codeword (both halves of a chipkill pair), decoded once. The codes
+ * are linear, so the outcome does not depend on the data and one clean word serves. `ecc`
+ * is the lane's hardware what-if, if any; a machine check's reboot is the detector's
+ * (MACHINE_CHECK_REPAIR_SEC: the lane sets no other). Cached per pattern.
+ */
+export function memoryOdds(ecc: EccMode | undefined): MemoryOdds {
+  const cache = new Map<string, number>();
+  const clean = new Uint32Array(MAX_DATA_LANES);
+  const flips = new Uint32Array(MAX_FLIP_LANES);
+  return {
+    ecc,
+    rebootSec: MACHINE_CHECK_REPAIR_SEC,
+    machineCheck(mode, bits) {
+      const key = `${mode}:${bits.join(",")}`;
+      let p = cache.get(key);
+      if (p !== undefined) return p;
+      const code = codeFor(mode);
+      cleanWord(0, 0, clean, code.dataLanes);
+      const halves = mode === "chipkill" ? 2 : 1;
+      let detected = 0;
+      for (let word = 0; word < halves; word++) {
+        flips.fill(0);
+        for (const b of bits) {
+          const q = codewordPosition(mode, word, b);
+          flips[q >>> 5] |= 1 << (q & 31);
+        }
+        clipToCodeword(flips, code.wordTotalBits);
+        if (code.classify(clean, flips) === OUTCOME_DETECTED) detected++;
+      }
+      cache.set(key, (p = detected / halves));
+      return p;
+    },
+  };
 }
 
 /** Metrics a snapshot carries even when no SLO names them: what the dashboard charts. */
@@ -92,6 +140,7 @@ export class Lane {
     });
     this.layer.trace.addListener(this.detector);
     const { sim, fleet, trace } = this.layer;
+    const odds = memoryOdds(settings.ecc);
     scenario.workloads.forEach((w, i) => {
       const env: WorkloadEnv = {
         sim,
@@ -102,7 +151,8 @@ export class Lane {
         record: (t, at, f) => this.buffer.record(t, at, f),
         notifiesSilentCorruption: true,
         reserved: reservedHosts(scenario.workloads, i, fleet.hostCount),
-        hostLossRatePerSec: (hosts) => hostLossRatePerSec(this.layer, hosts),
+        // Machine checks included: the detector above decides them, with the lane's ecc.
+        hostLossRatePerSec: (hosts) => hostLossRatePerSec(this.layer, hosts, odds),
       };
       this.workloads.push(workloadDef(w.kind).create(env, w.spec, settings, scenario.workloads));
     });

@@ -12,6 +12,7 @@ const LAYERS = [
   ["slo"], // the metric catalog, SLOs and verdicts
   ["scenario"], // the loader: composes the sections the layers declare
   ["run"], // lanes and sessions: one run of a scenario
+  ["field"], // failure logs from real fleets: reading, fitting
   ["report"], // text and JSON reporters
   ["tui", "replay", "distributed"], // the dashboard, postmortems, runners of many jobs
   ["gate"], // gate over seeds

@@ -113,6 +113,29 @@ describe("fleet faults", () => {
     expect(sum(r.rows)).toBe(sum(r.datacenters));
   });
 
+  it("describes each failure process as a log would: bursts show as weekly overdispersion, repeats as repeats", () => {
+    const disks = (extra: string) =>
+      scenario(`  - disk: { afr: 8%, wearOut: 30y, lse: 0, slow: 0, replace: 1h${extra} }\n  - host: { mtbf: 5y }`, "disks.yaml");
+    const run = (file: string) => {
+      const t = io();
+      expect(faultsCommand([file, "--duration", "2y", "--reporter", "json"], t)).toBe(0);
+      return JSON.parse(t.stdout()) as FaultsReport;
+    };
+    const plain = run(disks(""));
+    const bursty = run(disks(", bursts: { size: 5, dispersion: 30, spread: 1h }, repeat: { chance: 20%, after: 3d }"));
+    const disk = (r: FaultsReport) => r.processes.find((p) => p.kind === "disk.fail")!;
+    // 512 hosts x 4 disks at 8% a year: ~330 failures in two years either way.
+    expect(disk(plain).weeklyDispersion).toBeLessThan(2);
+    expect(disk(bursty).weeklyDispersion).toBeGreaterThan(4); // ~30 in the long run; one trace of ~65 bursts shows less
+    expect(disk(plain).repeatShare).toBeLessThan(0.02);
+    expect(disk(bursty).repeatShare).toBeGreaterThan(0.1);
+    expect(disk(bursty).byYear).toHaveLength(2);
+    expect(plain.processes.map((p) => p.kind)).toContain("host.crash");
+    const t = io();
+    expect(faultsCommand([disks(""), "--duration", "2y"], t)).toBe(0);
+    expect(t.stdout()).toMatch(/failure processes[^\n]*\n\s+kind\s+failures\s+per year\s+by year\s+weekly var\/mean/);
+  });
+
   it("marks a kind whose count falls outside its band", () => {
     const report: FaultsReport = {
       seed: 1,
@@ -129,6 +152,7 @@ describe("fleet faults", () => {
       rows: [],
       datacenters: [],
       correlated: [],
+      processes: [],
       records: 0,
       events: 0,
       digest: "0".repeat(64),

@@ -193,6 +193,33 @@ export const bandwidth = (): Validator<number> => scalar(units.EXPECT_BANDWIDTH,
 export const factor = (o: { min?: number; max?: number; positive?: boolean } = {}): Validator<number> =>
   bounded(scalar(units.EXPECT_FACTOR, units.parseFactor), o, (v) => `${v}x`);
 
+/** `10x..20x` (uniform over the range) or one factor like `15x`, as [min, max]. */
+export const factorRange: Validator<[number, number]> = (raw, path, ctx) => {
+  const node = ctx.resolve(raw, path, ctx.doc);
+  if (isScalar(node) && typeof node.value === "string" && node.value.includes("..")) {
+    const parts = node.value.split("..");
+    let lo: number, hi: number;
+    try {
+      if (parts.length !== 2) throw new units.UnitError(`expected a range like 10x..20x, found "${node.value}"`, units.EXPECT_FACTOR);
+      lo = units.parseFactor(parts[0]);
+      hi = units.parseFactor(parts[1]);
+    } catch (e) {
+      return ctx.report(e instanceof units.UnitError ? "bad_unit" : "invalid_value", path, node, (e as Error).message, "write a range like 10x..20x");
+    }
+    if (lo < 1 || hi < lo)
+      return ctx.report(
+        "invalid_value",
+        path,
+        node,
+        `expected a range of factors of at least 1x, low..high, found "${node.value}"`,
+        "write a range like 10x..20x",
+      );
+    return [lo, hi];
+  }
+  const v = factor({ min: 1 })(node, path, ctx);
+  return v === BAD ? BAD : [v, v];
+};
+
 function bounded(inner: Validator<number>, o: { min?: number; max?: number; positive?: boolean }, show: (v: number) => string): Validator<number> {
   return (raw, path, ctx) => {
     const v = inner(raw, path, ctx);

@@ -4,6 +4,13 @@
 // the failure domains hit most, the correlated events in time order, and the trace
 // digest (equal for every policy of the scenario and seed: the fault trace's identity).
 //
+// For the kinds that take a disk or a host out (disk.fail, host.crash, accelerator.fail,
+// ...: one record per place), the failure process is described as a failure log would be
+// (src/field/stats.ts): failures per year and in each year, the weekly index of dispersion
+// (var/mean: 1 for a Poisson process), the share repeating at the same place within 30
+// days, and how unevenly racks and hosts fail; the numbers `fleet fit` compares a log on.
+// Kinds that take many hosts at once (bus bars, racks) are correlated events, listed below.
+//
 // The expected band is mean ± 2 sqrt(mean), the Poisson standard deviation; a kind
 // outside it is marked "!". For kinds whose count is not Poisson (a random number of
 // mercurial hosts, each corrupting at a rate; bursts that hit many racks at once) the
@@ -16,6 +23,7 @@ import type { FaultLayer } from "../faults/layer.js";
 import { scenarioFaultLayer } from "../run/fault-layer.js";
 import { choice, durationOption, int, parse, type OptionSpec } from "./args.js";
 import { UsageError } from "../base/errors.js";
+import { type FailurePoint, type FailureStats, failureStats } from "../field/stats.js";
 import { EXIT, type Io } from "../base/io.js";
 
 export const faultsOptions: OptionSpec = {
@@ -91,6 +99,8 @@ export interface FaultsReport {
   rows: DomainRow[];
   datacenters: DomainRow[];
   correlated: CorrelatedRow[];
+  /** The failure process of each kind that takes out one disk or host per record. */
+  processes: ({ kind: string } & FailureStats)[];
   records: number;
   events: number;
   digest: string;
@@ -129,6 +139,7 @@ export function faultsCommand(argv: string[], io: Io): number {
   if (typeof loaded === "number") return loaded;
   const { scenario, file, seed, durationSec, reporter, top } = loaded;
   const layer = scenarioFaultLayer(scenario, { seed, horizonSec: durationSec });
+  const failures = collectFailures(layer);
   const line = `seed=${seed} hosts=${layer.fleet.hostCount} racks=${layer.fleet.rackCount} duration=${formatDuration(durationSec)} scenario=${file}`;
   if (reporter === "text") io.out(`${line}  # reproduce: fleet faults ${file} --seed ${seed} --duration ${formatDuration(durationSec)}\n`);
   const run = layer.sim.run({ until: durationSec, maxEvents: scenario.limits.maxEvents });
@@ -138,14 +149,34 @@ export function faultsCommand(argv: string[], io: Io): number {
     );
     return EXIT.usage;
   }
-  const report = faultsReport(layer, { scenario, file, seed, durationSec });
+  const report = faultsReport(layer, { scenario, file, seed, durationSec }, failures);
   if (reporter === "json") io.out(`${JSON.stringify({ seedLine: line, ...report })}\n`);
   else io.out(formatFaultsText(report, top));
   return EXIT.ok;
 }
 
+/** Listens for single-place failures (a disk, or one host), by kind, in time order. */
+export function collectFailures(layer: FaultLayer): Map<string, FailurePoint[]> {
+  const out = new Map<string, FailurePoint[]>();
+  layer.trace.addListener({
+    onFault(e) {
+      if (e.kind.effect.class !== "down") return;
+      const host = e.ref?.kind === "host" ? e.ref.index : -1;
+      if (host < 0) return;
+      let list = out.get(e.kind.name);
+      if (!list) out.set(e.kind.name, (list = []));
+      list.push({ timeSec: e.at, host, disk: e.kind.effect.on === "disk" ? (e.detail.disk as number) : -1 });
+    },
+  });
+  return out;
+}
+
 /** Everything `fleet faults` shows, as plain data (the JSON reporter prints it as is). */
-export function faultsReport(layer: FaultLayer, o: { scenario: Scenario; file: string; seed: number; durationSec: number }): FaultsReport {
+export function faultsReport(
+  layer: FaultLayer,
+  o: { scenario: Scenario; file: string; seed: number; durationSec: number },
+  failures: Map<string, FailurePoint[]> = new Map(),
+): FaultsReport {
   const { fleet, trace, sim } = layer;
   const expected = new Map<string, number>();
   for (const inj of layer.injectors) {
@@ -199,6 +230,9 @@ export function faultsReport(layer: FaultLayer, o: { scenario: Scenario; file: s
       durationSec: Number.isFinite(c.untilSec) ? c.untilSec - c.at : null,
       hosts: c.hosts,
     })),
+    processes: [...failures.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .map(([kind, points]) => ({ kind, ...failureStats(points, fleet, 0, o.durationSec) })),
     records: trace.records,
     events: sim.eventsProcessed,
     digest: trace.digestHex(),
@@ -266,6 +300,26 @@ export function formatFaultsText(r: FaultsReport, top = 10): string {
           new Set([1]),
         ),
       );
+  }
+
+  if (r.processes.length) {
+    out.push("", "failure processes (as a failure log would show them; var/mean is 1 for a Poisson process)");
+    out.push(
+      ...table(
+        ["kind", "failures", "per year", "by year", "weekly var/mean", "repeats 30d", "rack var/mean", "host var/mean"],
+        r.processes.map((p) => [
+          p.kind,
+          n(p.events),
+          approx(p.perYear),
+          p.byYear.length > 1 ? p.byYear.map(n).join(" ") : "",
+          p.weeks > 1 ? p.weeklyDispersion.toFixed(1) : "-",
+          `${(p.repeatShare * 100).toFixed(1)}%`,
+          p.rackDispersion.toFixed(1),
+          p.hostDispersion.toFixed(1),
+        ]),
+        new Set([1, 2, 4, 5, 6, 7]),
+      ),
+    );
   }
 
   out.push("", `correlated events (${n(r.correlated.length)})`);

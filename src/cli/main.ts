@@ -12,6 +12,8 @@ import { workerCommand, workerUsage } from "./worker.js";
 import { gateCommand, gateUsage } from "./gate.js";
 import { sweepCommand, sweepUsage } from "./sweep.js";
 import { replayCommand, replayUsage } from "./replay/index.js";
+import { importCommand, importUsage } from "./import.js";
+import { fitCommand, fitUsage } from "./fit.js";
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
 
@@ -63,6 +65,16 @@ Examples:
     run: faultsCommand,
     summary: "the fault trace alone: counts per kind and domain, correlated events, configured vs observed",
     usage: faultsUsage,
+  },
+  import: {
+    run: importCommand,
+    summary: "a real failure log (CSV) as an incident timeline on a scenario's fleet, through a mapping file",
+    usage: importUsage,
+  },
+  fit: {
+    run: fitCommand,
+    summary: "fit the disk failure model to a real failure log: a faults: block and a goodness-of-fit table",
+    usage: fitUsage,
   },
   gate: {
     run: gateCommand,

@@ -23,6 +23,10 @@ describe("disk settings", () => {
       slowdownMin: 10,
       slowdownMax: 20,
       slowSec: HOUR,
+      hazard: [],
+      bursts: { sizeMean: 1, dispersion: 1, spreadSec: 0, together: 0, sameRack: 0 },
+      repeat: { chance: 0, afterSec: 0 },
+      placeVariation: 0,
     });
     expect(parseSettings(diskModel, "{ slowdown: 15x }")).toMatchObject({ slowdownMin: 15, slowdownMax: 15 });
     expect(() => parseSettings(diskModel, "{ slowdown: 20x..10x }")).toThrow(/low\.\.high/);

@@ -18,6 +18,11 @@
 //   window), in windows of 30 days; each candidate picks a slot uniformly and is kept
 //   with probability h(its age) / bound. O(1) per candidate; with the defaults about half
 //   the candidates are kept.
+//   Beyond that smooth hazard (./disk-process.ts, off by default): a hazard by age in
+//   pieces (`hazard:`, early-life failures), failures in bursts (`bursts:`, a compound
+//   Poisson process whose burst sizes are negative binomial) and slots whose next disk
+//   fails again (`repeat:`). With them, candidates are thinned down to burst starts at
+//   h(a) x (1 - repeat chance) / mean burst size, so h stays the rate of all failures.
 //   Latent sector errors. Clusters arrive on each disk as a Poisson process of rate
 //   `lse` per disk-year (superposed over all slots, each picking its slot uniformly; an
 //   empty slot gets none). A cluster holds a geometric number of errors of mean
@@ -72,12 +77,28 @@
 // and the slot is briefly empty): over a horizon in which a fraction f of disks fail, the
 // true count is lower by about f x (h(old) - afr) x the rest of the horizon.
 import { mix32 } from "../sim/hash.js";
-import { isScalar } from "yaml";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
-import { BAD, duration, factor, fraction, map, number, object, opt, size, type Validator } from "../base/schema.js";
-import { EXPECT_FACTOR, parseFactor, UnitError } from "../base/units.js";
+import { duration, factorRange, fraction, map, number, object, opt, size } from "../base/schema.js";
 import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import {
+  BurstSize,
+  type BurstSettings,
+  burstMemberSlot,
+  burstSettings,
+  type HazardPiece,
+  hazardPieces,
+  NO_BURSTS,
+  NO_REPEATS,
+  pieceCumulativeHazard,
+  pieceHazard,
+  pieceHazardBound,
+  pieceIntegratedHazard,
+  type RepeatSettings,
+  repeatSettings,
+  drawFrailty,
+  placeSettings,
+} from "./disk-process.js";
 import { defineKind } from "./kind.js";
 
 const HOUR = 3600;
@@ -87,33 +108,6 @@ const YEAR = 365 * DAY;
 export const SECTOR_BYTES = 4096;
 /** Length of a thinning window: the bound on the hazard is recomputed at each. */
 const WINDOW_SEC = 30 * DAY;
-
-/** `10x..20x` (uniform over the range) or one factor like `15x`, as [min, max]. */
-const factorRange: Validator<[number, number]> = (raw, path, ctx) => {
-  const node = ctx.resolve(raw, path, ctx.doc);
-  if (isScalar(node) && typeof node.value === "string" && node.value.includes("..")) {
-    const parts = node.value.split("..");
-    let lo: number, hi: number;
-    try {
-      if (parts.length !== 2) throw new UnitError(`expected a range like 10x..20x, found "${node.value}"`, EXPECT_FACTOR);
-      lo = parseFactor(parts[0]);
-      hi = parseFactor(parts[1]);
-    } catch (e) {
-      return ctx.report(e instanceof UnitError ? "bad_unit" : "invalid_value", path, node, (e as Error).message, "write a range like 10x..20x");
-    }
-    if (lo < 1 || hi < lo)
-      return ctx.report(
-        "invalid_value",
-        path,
-        node,
-        `expected a range of factors of at least 1x, low..high, found "${node.value}"`,
-        "write a range like 10x..20x",
-      );
-    return [lo, hi];
-  }
-  const v = factor({ min: 1 })(node, path, ctx);
-  return v === BAD ? BAD : [v, v];
-};
 
 export interface DiskSettings {
   /** Hazard before wear-out, failures per disk-year. */
@@ -141,6 +135,12 @@ export interface DiskSettings {
   slowdownMax: number;
   /** Length of a slow episode, seconds. */
   slowSec: number;
+  /** A hazard by age in pieces; empty: the afr / wearOut / risePerYear line. */
+  hazard: HazardPiece[];
+  bursts: BurstSettings;
+  repeat: RepeatSettings;
+  /** Variance of the per-host hazard multiplier (0: every host alike). */
+  placeVariation: number;
 }
 
 const schema = map(
@@ -157,6 +157,10 @@ const schema = map(
     slow: opt(fraction(), 0.01, "slow-disk episodes per disk-year (1%, our choice)"),
     slowdown: opt(factorRange, [10, 20] as [number, number], "slowdown of an episode, uniform over a range (10x..20x)"),
     slowFor: opt(duration({ positive: true }), HOUR, "length of a slow episode (1h, our choice)"),
+    hazard: opt(hazardPieces, [] as HazardPiece[], "failures per disk-year by age in pieces, replacing afr / wearOut / risePerYear (off)"),
+    bursts: opt(burstSettings, NO_BURSTS, "failures in bursts: mean size, dispersion, spread, together, sameRack (off)"),
+    repeat: opt(repeatSettings, NO_REPEATS, "a failed slot's next disk fails again: chance, after (off)"),
+    places: opt(placeSettings, 0, "some hosts fail more than others: variation of a gamma multiplier (off)"),
   }),
   (s): DiskSettings => ({
     afrPerYear: s.afr,
@@ -172,23 +176,30 @@ const schema = map(
     slowdownMin: s.slowdown[0],
     slowdownMax: s.slowdown[1],
     slowSec: s.slowFor,
+    hazard: s.hazard,
+    bursts: s.bursts,
+    repeat: s.repeat,
+    placeVariation: s.places,
   }),
 );
 
 /** Failure hazard per second at age `ageSec`. */
 export function diskHazard(s: DiskSettings, ageSec: number): number {
+  if (s.hazard.length) return pieceHazard(s.hazard, ageSec);
   const wear = ageSec - s.wearOutSec;
   return (s.afrPerYear + (wear > 0 ? (s.risePerYearPerYear * wear) / YEAR : 0)) / YEAR;
 }
 
 /** Cumulative hazard H(a) = integral of h from 0 to a. */
 function cumulativeHazard(s: DiskSettings, a: number): number {
+  if (s.hazard.length) return pieceCumulativeHazard(s.hazard, a);
   const wear = Math.max(0, a - s.wearOutSec);
   return (s.afrPerYear * a + (s.risePerYearPerYear * wear * wear) / (2 * YEAR)) / YEAR;
 }
 
 /** Integral of H from 0 to a. */
 function integratedHazard(s: DiskSettings, a: number): number {
+  if (s.hazard.length) return pieceIntegratedHazard(s.hazard, a);
   const wear = Math.max(0, a - s.wearOutSec);
   return (s.afrPerYear * a * a) / 2 / YEAR + (s.risePerYearPerYear * wear * wear * wear) / (6 * YEAR * YEAR);
 }
@@ -229,10 +240,23 @@ class DiskInjector implements Injector {
   private replaceKind = 0;
   private lseKind = 0;
   private slowKind = 0;
+  private memberKind = 0;
+  private repeatKind = 0;
   private windowEndSec = 0;
   private boundPerSec = 0;
+  /** Share of thinned candidates that start a burst: (1 - repeat chance) / mean burst size. */
+  private readonly startShare: number;
+  private readonly burstSize: BurstSize;
+  /** Slots whose repeat came while they were empty: their next disk fails as it arrives. */
+  private readonly doomed = new Set<number>();
+  /** Per-host hazard multipliers (empty: every host alike) and their largest. */
+  private frailty: Float32Array = new Float32Array(0);
+  private frailtyMax = 1;
 
-  constructor(private readonly s: DiskSettings) {}
+  constructor(private readonly s: DiskSettings) {
+    this.startShare = (1 - s.repeat.chance) / s.bursts.sizeMean;
+    this.burstSize = new BurstSize(s.bursts);
+  }
 
   start(env: FaultEnv): void {
     this.env = env;
@@ -244,9 +268,12 @@ class DiskInjector implements Injector {
     }
     this.salt = env.rng.int(2 ** 32) | 0;
     if (this.slots === 0) return;
+    if (this.s.placeVariation > 0) ({ frailty: this.frailty, max: this.frailtyMax } = drawFrailty(env.rng, fleet.hostCount, this.s.placeVariation));
     this.candidateKind = sim.defineEvent("disk.candidate", () => this.candidate());
     this.windowKind = sim.defineEvent("disk.window", () => this.openWindow());
-    this.replaceKind = sim.defineEvent("disk.replace", (slot) => void this.born.set(slot, sim.now));
+    this.replaceKind = sim.defineEvent("disk.replace", (slot) => this.replaced(slot));
+    this.memberKind = sim.defineEvent("disk.burstMember", (slot) => this.later(slot, false));
+    this.repeatKind = sim.defineEvent("disk.repeat", (slot) => this.later(slot, true));
     this.lseKind = sim.defineEvent("disk.lse", () => this.lse());
     this.slowKind = sim.defineEvent("disk.slow", () => this.slow());
     this.openWindow();
@@ -277,13 +304,17 @@ class DiskInjector implements Injector {
   private openWindow(): void {
     const { sim, horizonSec } = this.env;
     this.windowEndSec = Math.min(sim.now + WINDOW_SEC, horizonSec);
-    this.boundPerSec = diskHazard(this.s, this.s.ageAtStartSec + this.s.ageSpreadSec + this.windowEndSec);
+    const oldest = this.s.ageAtStartSec + this.s.ageSpreadSec + this.windowEndSec;
+    // A replaced disk starts at age 0: with a hazard in pieces (early-life failures) the
+    // bound is the largest piece up to the oldest age; the smooth hazard only rises.
+    this.boundPerSec = (this.s.hazard.length ? pieceHazardBound(this.s.hazard, oldest) : diskHazard(this.s, oldest)) * this.frailtyMax;
     if (this.boundPerSec > 0) this.nextCandidate();
   }
 
   private nextCandidate(): void {
     const { sim, rng, horizonSec } = this.env;
-    const t = sim.now + rng.exp(1 / (this.slots * this.boundPerSec));
+    const share = this.startShare;
+    const t = sim.now + rng.exp(1 / (share === 1 ? this.slots * this.boundPerSec : this.slots * this.boundPerSec * share));
     if (t <= this.windowEndSec) sim.scheduleAt(t, this.candidateKind, 0, 0);
     else if (this.windowEndSec < horizonSec) sim.scheduleAt(this.windowEndSec, this.windowKind, 0, 0);
   }
@@ -292,16 +323,54 @@ class DiskInjector implements Injector {
     const { rng } = this.env;
     const slot = rng.int(this.slots);
     const age = this.ageOf(slot);
-    if (age >= 0 && rng.next() * this.boundPerSec < diskHazard(this.s, age)) this.fail(slot, age);
+    const place = this.frailty.length ? this.frailty[this.hostRefOf(slot).index] : 1;
+    if (age >= 0 && rng.next() * this.boundPerSec < diskHazard(this.s, age) * place) {
+      this.fail(slot, age);
+      if (this.s.bursts.sizeMean > 1) this.burst(slot);
+    }
     this.nextCandidate();
   }
 
   private fail(slot: number, ageSec: number): void {
-    const { sim, trace } = this.env;
+    const { sim, trace, rng } = this.env;
     const ref = this.hostRefOf(slot);
     this.born.set(slot, Infinity);
     sim.schedule(this.s.replaceSec, this.replaceKind, slot, 0);
     trace.emit(DISK_FAIL, ref, { untilSec: sim.now + this.s.replaceSec, detail: { disk: this.diskOf(slot), ageDays: Math.round(ageSec / DAY) } });
+    const r = this.s.repeat;
+    if (r.chance > 0 && rng.next() < r.chance) this.scheduleWithin(rng.exp(r.afterSec), this.repeatKind, slot);
+  }
+
+  /** The other failures of a burst that started on `slot` (./disk-process.ts). */
+  private burst(slot: number): void {
+    const { fleet, rng } = this.env;
+    const b = this.s.bursts;
+    const n = this.burstSize.draw(rng) - 1;
+    if (n <= 0) return;
+    const host = this.hostRefOf(slot).index;
+    const dc = this.dcOfSlot(slot);
+    for (let i = 0; i < n; i++) {
+      const member = burstMemberSlot(fleet, rng, b, host, dc, this.dcFirstSlot[dc]);
+      const at = b.spreadSec > 0 && !(b.together > 0 && rng.next() < b.together) ? rng.exp(b.spreadSec) : 0;
+      this.scheduleWithin(at, this.memberKind, member);
+    }
+  }
+
+  /** A burst member or a repeat comes due: the slot's disk fails (a repeat on an empty slot: its next disk, on arrival). */
+  private later(slot: number, repeat: boolean): void {
+    const age = this.ageOf(slot);
+    if (age >= 0) this.fail(slot, age);
+    else if (repeat) this.doomed.add(slot);
+  }
+
+  private replaced(slot: number): void {
+    this.born.set(slot, this.env.sim.now);
+    if (this.doomed.delete(slot)) this.fail(slot, 0);
+  }
+
+  private scheduleWithin(delaySec: number, kind: number, slot: number): void {
+    const { sim, horizonSec } = this.env;
+    if (sim.now + delaySec <= horizonSec) sim.schedule(delaySec, kind, slot, 0);
   }
 
   // ---- latent sector errors and slow disks ---------------------------------------------

@@ -109,6 +109,16 @@ describe("Rng moments", () => {
     expectMean(l.mean, lnMean, lnVar, N);
   });
 
+  for (const shape of [0.09, 0.5, 1, 3.7, 40]) {
+    it(`gamma(${shape}, 2) has mean 2 shape and variance 4 shape`, () => {
+      const r = rngFor(`gamma.${shape}`);
+      const m = moments(N, () => r.gamma(shape, 2));
+      expectMean(m.mean, 2 * shape, 4 * shape, N);
+      // The sample variance of a gamma has relative sd ~ sqrt((2 + 6 / shape) / N): 6% at 0.09.
+      expect(Math.abs(m.variance / (4 * shape) - 1)).toBeLessThan(5 * Math.sqrt((2 + 6 / shape) / N));
+    });
+  }
+
   it("bernoulli hits p, including tiny p through the 53-bit uniforms", () => {
     const r = rngFor("bernoulli");
     const m = moments(N, () => (r.bernoulli(0.3) ? 1 : 0));

@@ -7,7 +7,9 @@
 // (two 32-bit draws), so `bernoulli(1e-12)` and far exponential tails are honest.
 // Poisson and binomial counts are exact in distribution at every size (inversion when
 // the mean is small, Hörmann's transformed rejection PTRS / BTRS when it is large),
-// since fault injectors draw counts per domain and window with means up to 1e9.
+// since fault injectors draw counts per domain and window with means up to 1e9. Gamma
+// variates (for Poisson-gamma mixtures) use Marsaglia and Tsang's method ("A simple method
+// for generating gamma variables", ACM TOMS 26, 2000), with the boost U^(1/a) below a = 1.
 import { binomialBtrs, binomialInversion, poissonInversion, poissonPtrs } from "./discrete.js";
 
 /** A source of 32-bit uniforms in [0, 1), as seedrandom's generators are when called. */
@@ -86,6 +88,24 @@ export class Rng {
     }
     if (lambda === 0) return 0;
     return lambda < 10 ? poissonInversion(this, lambda) : poissonPtrs(this, lambda);
+  }
+
+  /** A gamma variate of the given shape (> 0) and scale (> 0): mean shape x scale. */
+  gamma(shape: number, scale = 1): number {
+    if (!(shape > 0 && shape < Infinity) || !(scale > 0 && scale < Infinity)) {
+      throw new RangeError(`${this.name}: gamma needs a finite shape and scale > 0, got shape=${shape} scale=${scale}`);
+    }
+    const boost = shape < 1 ? this.next() ** (1 / shape) : 1;
+    const d = (shape < 1 ? shape + 1 : shape) - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const x = this.normal();
+      const t = 1 + c * x;
+      if (t <= 0) continue;
+      const v = t * t * t;
+      const u = this.next();
+      if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v * boost * scale;
+    }
   }
 
   /** A binomial count of successes in n trials of probability p, exact in distribution. */

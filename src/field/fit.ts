@@ -1,0 +1,423 @@
+// `fleet fit`'s estimators: the disk failure process of src/faults/disk-process.ts fitted
+// to a failure log (failures with a time and a place, on a fleet of known size).
+//
+// What is fitted, and how.
+//   Hazard by age: failures per disk-year in each year of the disks' age the log covers
+//   (age = --age-at-start + time since the log's first failure; pieces shorter than a
+//   quarter of a year join their neighbour). Neighbouring years whose rates do not differ
+//   beyond the noise (z-test at 5%, quasi-Poisson) are joined. The last piece has no end.
+//   Ages younger than the log's (only replacement disks reach them in a run) get a piece
+//   of their own at the log's mean rate: the log counts failures per slot, new disks and
+//   old alike, so a replacement disk following the rate of the log's first piece for good
+//   would bias the count (the Campaign fit gave 2.6% too many failures that way). With no
+//   age given, ages are time since the log's start and a replacement disk follows the
+//   first piece. 95% interval: quasi-Poisson, count x (1 +- 1.96 sqrt(dispersion /
+//   count)), since the failures come in bursts and a Poisson interval would be far too
+//   narrow.
+//   Bursts: failures less than a gap G apart are one burst. G is set so that two
+//   independent bursts fall within G of each other only 5% of the time: bursts start
+//   about every m x (span / failures), m the mean burst size, so G = -ln(0.95) x m x
+//   span / failures, found by iteration from 1h (m grows with G; it settles in a few
+//   steps), within 1m..2d. Bursts longer than that are cut in pieces and the fit sees
+//   smaller bursts; bursts more frequent than that merge.
+//   Failures that follow one at the same place within 30 days are repeats, not burst
+//   members, and are left out here. Members within a minute of their burst's first failure
+//   fail `together` with it; the others' mean time after it is the `spread`. The burst
+//   sizes K give size = mean K. The dispersion E[K^2] / E[K] of the negative
+//   binomial the model draws (src/faults/disk-process.ts) is, for a compound Poisson
+//   process, the index of dispersion of counts in windows much longer than a burst; it is
+//   set from the log's weekly index of dispersion: here, as a first value, that index
+//   less the part the hazard's pieces already explain (the variance of their expected
+//   weekly counts over the mean), no lower than the least the mean size allows; then
+//   `fleet fit` matches it by simulation (./gof.ts calibrate: the value whose traces
+//   give the log's weekly dispersion on average over 8 seeds), because a sample
+//   dispersion of a heavy-tailed process falls short of the process's own. Weekly, because that is the time scale
+//   capacity and durability questions are asked at, and because a log's bursts cluster
+//   themselves (storms of bursts over days): fitted to the bursts' own sizes, the model
+//   would give weeks about half as variable as the Campaign log's. sameRack comes
+//   from the share of a burst's other failures in its first failure's rack, less the share
+//   a uniform place would hit (1 / racks). Intervals: 200 bootstrap resamples of the
+//   bursts (of the weeks, for the dispersion), 2.5th and 97.5th percentiles, fixed seed.
+//   Repeats: for each failure with H = min(30d, half the log) of log after it, the next
+//   failure at the same place (host and disk) within H. Delays are exponential truncated
+//   at H: `after` solves mean delay = tau - H / (e^(H/tau) - 1). chance = (pairs - the
+//   pairs chance alone would give, the place's failure rate x H) / (eligible failures x
+//   (1 - e^(-H/tau))). Interval on chance: Wilson's for the pair share, carried through.
+//
+//   Places: how unevenly hosts fail is matched by simulation too (./gof.ts calibrate):
+//   the per-host gamma multiplier's variance whose traces give the log's host dispersion
+//   on average over 8 seeds.
+//
+// Left out: hazards that depend on position (the log's slot rows and columns), host,
+// accelerator and other kinds (only disk failures are fitted), and the time to replace a
+// disk (logs rarely say; the model's default stays).
+import type { Fleet } from "../fleet/fleet.js";
+import { type BurstSettings, type HazardPiece, minDispersion, type RepeatSettings } from "../faults/disk-process.js";
+import type { Rng } from "../sim/rng.js";
+import { Streams } from "../sim/streams.js";
+import { dispersion, type FailurePoint, REPEAT_WINDOW_SEC } from "./stats.js";
+
+const HOUR = 3600;
+const DAY = 86400;
+const YEAR = 365 * DAY;
+const WEEK = 7 * DAY;
+const Z95 = 1.959964;
+/** Burst members this close to the first failure count as failing with it. */
+const TOGETHER_SEC = 60;
+
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+export interface PieceFit extends HazardPiece {
+  /** Ages younger than the log's: the log's mean rate, for replacement disks. */
+  before?: boolean;
+  /** Ages of the log's failures this piece was estimated from, seconds. */
+  fromAgeSec: number;
+  toAgeSec: number;
+  events: number;
+  interval: Interval;
+}
+
+export interface BurstFit extends BurstSettings {
+  /** E[K^2] / E[K] of the bursts found at gapSec (the fit uses the weekly figure instead). */
+  burstDispersion: number;
+  /** The log's weekly index of dispersion, and the part of it the pieces explain. */
+  weeklyDispersion: number;
+  drift: number;
+  /** The dispersion matched by simulation (the second step), and what its traces gave. */
+  calibrated?: { value: number; reached: number; seeds: number };
+  gapSec: number;
+  bursts: number;
+  /** Bursts of at least two failures. */
+  multi: number;
+  interval: { sizeMean: Interval; dispersion: Interval; sameRack: Interval };
+}
+
+export interface RepeatFit extends RepeatSettings {
+  horizonSec: number;
+  eligible: number;
+  pairs: number;
+  /** Pairs that chance alone would give at the places' failure rate. */
+  background: number;
+  interval: { chance: Interval };
+}
+
+export interface PlaceFit {
+  variation: number;
+  /** The log's host dispersion, the model's without place variation and with the fitted one. */
+  target: number;
+  without: number;
+  reached: number;
+  seeds: number;
+}
+
+export interface DiskFit {
+  /** Share of the log's times in the busiest 5 minutes of the hour, when it is at least 80%: the log was written by an hourly check. */
+  hourlyGrid?: number;
+  /** Set by a second step (src/field/gof.ts calibrate): it needs simulated traces. */
+  places?: PlaceFit;
+  events: number;
+  disks: number;
+  spanSec: number;
+  ageAtStartSec: number;
+  pieces: PieceFit[];
+  bursts: BurstFit;
+  repeat: RepeatFit;
+}
+
+export function diskCount(fleet: Fleet): number {
+  let n = 0;
+  for (let d = 0; d < fleet.dcCount; d++) n += (fleet.dcFirstHost[d + 1] - fleet.dcFirstHost[d]) * fleet.hostSpecOfDc(d).disks;
+  return n;
+}
+
+/** Fits the disk failure process to `points` (time order, times from the log's start) over [0, spanSec]. */
+export function fitDisks(
+  points: readonly FailurePoint[],
+  fleet: Fleet,
+  spanSec: number,
+  o: { ageAtStartSec: number; seed?: number /** Epoch seconds of time 0 (for the hourly-grid check). */; startEpochSec?: number },
+): DiskFit {
+  if (points.length < 2) throw new RangeError("a fit needs at least two failures");
+  const disks = diskCount(fleet);
+  const rng = new Streams(o.seed ?? 1).get("fit.bootstrap");
+  // Repeats are not bursts: the failures that follow one at the same place within the
+  // repeat window are left out of the bursts' statistics (the model starts bursts at the
+  // rate left after repeats, src/faults/disk-process.ts).
+  const lastAt = new Map<string, number>();
+  const firsts = points.filter((p) => {
+    const place = `${p.host}:${p.disk}`;
+    const before = lastAt.get(place);
+    lastAt.set(place, p.timeSec);
+    return before === undefined || p.timeSec - before > REPEAT_WINDOW_SEC;
+  });
+  const bursts = fitBursts(firsts.length >= 2 ? firsts : points, fleet, rng);
+  const pieces = fitPieces(points, disks, spanSec, o.ageAtStartSec, bursts.dispersion);
+  // Dispersion from the weekly counts, less what the pieces' rates explain.
+  const weeks = Math.floor(spanSec / WEEK);
+  const weekly = new Float64Array(weeks);
+  for (const p of points) if (p.timeSec < weeks * WEEK) weekly[Math.floor(p.timeSec / WEEK)]++;
+  const expectedWeekly = Array.from({ length: weeks }, (_, w) => {
+    const age = o.ageAtStartSec + (w + 0.5) * WEEK;
+    const piece = pieces.find((p) => age < p.untilSec) ?? pieces[pieces.length - 1];
+    return (piece.afrPerYear * disks * WEEK) / YEAR;
+  });
+  const drift = dispersion(expectedWeekly); // var/mean of the pieces' weekly means
+  const weeklyFit = (counts: ArrayLike<number>) => Math.max(minDispersion(bursts.sizeMean), dispersion(counts) - drift);
+  const draws: number[] = [];
+  const sample = new Float64Array(weeks);
+  for (let b = 0; b < 200 && weeks > 1; b++) {
+    for (let i = 0; i < weeks; i++) sample[i] = weekly[rng.int(weeks)];
+    draws.push(weeklyFit(sample));
+  }
+  // A log written by an hourly check stamps its findings at one minute of the hour.
+  const minuteBins = new Float64Array(12);
+  for (const p of points) minuteBins[Math.floor(((((p.timeSec + (o.startEpochSec ?? 0)) % 3600) + 3600) % 3600) / 300)]++;
+  const busiest = Math.max(...minuteBins) / points.length;
+  return {
+    hourlyGrid: busiest >= 0.8 ? busiest : undefined,
+    events: points.length,
+    disks,
+    spanSec,
+    ageAtStartSec: o.ageAtStartSec,
+    pieces,
+    bursts: {
+      ...bursts,
+      dispersion: weeks > 1 ? weeklyFit(weekly) : bursts.dispersion,
+      burstDispersion: bursts.dispersion,
+      weeklyDispersion: dispersion(weekly),
+      drift,
+      interval: { ...bursts.interval, dispersion: weeks > 1 ? percentiles(draws) : bursts.interval.dispersion },
+    },
+    repeat: fitRepeats(points, disks, spanSec),
+  };
+}
+
+// ---- hazard by age ----------------------------------------------------------------------
+
+function fitPieces(points: readonly FailurePoint[], disks: number, spanSec: number, ageAtStartSec: number, dispersion: number): PieceFit[] {
+  const a0 = ageAtStartSec;
+  const a1 = ageAtStartSec + spanSec;
+  // Whole years of age inside the log, then merge pieces under a quarter year.
+  const cuts: number[] = [a0];
+  for (let y = Math.floor(a0 / YEAR) + 1; y * YEAR < a1; y++) cuts.push(y * YEAR);
+  cuts.push(a1);
+  const edges: number[] = [cuts[0]];
+  for (let i = 1; i < cuts.length; i++) {
+    if (cuts[i] - edges[edges.length - 1] < YEAR / 4 && i < cuts.length - 1) continue;
+    if (i === cuts.length - 1 && cuts[i] - edges[edges.length - 1] < YEAR / 4 && edges.length > 1) edges.pop();
+    edges.push(cuts[i]);
+  }
+  const parts = edges.slice(1).map((to, i) => {
+    const from = edges[i];
+    let events = 0;
+    for (const p of points) {
+      const age = a0 + p.timeSec;
+      if (age >= from && (age < to || (i + 2 === edges.length && age <= to))) events++;
+    }
+    return { from, to, events };
+  });
+  // Neighbours whose rates do not differ beyond the noise (a quasi-Poisson z-test at 5%)
+  // become one piece, the closest pair first, so the hazard has only the steps the log shows.
+  const d = Math.max(1, dispersion);
+  const rate = (q: { from: number; to: number; events: number }) => q.events / (disks * ((q.to - q.from) / YEAR));
+  const variance = (q: { from: number; to: number; events: number }) => (d * Math.max(q.events, 1)) / (disks * ((q.to - q.from) / YEAR)) ** 2;
+  for (;;) {
+    let best = -1;
+    let bestZ = Z95;
+    for (let i = 0; i + 1 < parts.length; i++) {
+      const z = Math.abs(rate(parts[i]) - rate(parts[i + 1])) / Math.sqrt(variance(parts[i]) + variance(parts[i + 1]));
+      if (z < bestZ) {
+        bestZ = z;
+        best = i;
+      }
+    }
+    if (best < 0) break;
+    parts.splice(best, 2, { from: parts[best].from, to: parts[best + 1].to, events: parts[best].events + parts[best + 1].events });
+  }
+  const piece = (q: { from: number; to: number; events: number }, last: boolean): PieceFit => {
+    const years = (q.to - q.from) / YEAR;
+    const afr = rate(q);
+    const half = q.events > 0 ? Z95 * Math.sqrt(d / q.events) : 0;
+    return {
+      fromAgeSec: q.from,
+      toAgeSec: q.to,
+      untilSec: last ? Number.POSITIVE_INFINITY : q.to,
+      afrPerYear: afr,
+      events: q.events,
+      interval: { low: Math.max(0, afr * (1 - half)), high: q.events > 0 ? afr * (1 + half) : 3 / (disks * years) },
+    };
+  };
+  const out = parts.map((q, i) => piece(q, i + 1 === parts.length));
+  if (a0 <= 0) return out;
+  // Ages before the log's: only replacement disks reach them in a run. The log counts
+  // failures per slot whatever the disk's age, so they fail at the log's mean rate.
+  const all = { from: a0, to: a1, events: points.length };
+  const before = { ...piece(all, false), fromAgeSec: 0, toAgeSec: a0, untilSec: a0, before: true };
+  return [before, ...out];
+}
+
+// ---- bursts -------------------------------------------------------------------------------
+
+interface Group {
+  first: number;
+  size: number;
+  /** Sum of the other members' times after the first, over those not with it. */
+  offsets: number;
+  /** Other members within TOGETHER_SEC of the first. */
+  together: number;
+  /** Other members in the first one's rack. */
+  sameRack: number;
+}
+
+function groups(points: readonly FailurePoint[], fleet: Fleet, gapSec: number): Group[] {
+  const out: Group[] = [];
+  let g: Group | undefined;
+  let last = Number.NEGATIVE_INFINITY;
+  let firstAt = 0;
+  let firstRack = -1;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    if (!g || p.timeSec - last > gapSec) {
+      g = { first: i, size: 1, offsets: 0, together: 0, sameRack: 0 };
+      out.push(g);
+      firstAt = p.timeSec;
+      firstRack = fleet.rackOfHost(p.host);
+    } else {
+      g.size++;
+      if (p.timeSec - firstAt <= TOGETHER_SEC) g.together++;
+      else g.offsets += p.timeSec - firstAt;
+      if (fleet.rackOfHost(p.host) === firstRack) g.sameRack++;
+    }
+    last = p.timeSec;
+  }
+  return out;
+}
+
+function burstMoments(gs: readonly Group[], racks: number): { sizeMean: number; dispersion: number; spreadSec: number; together: number; sameRack: number } {
+  let k1 = 0;
+  let k2 = 0;
+  let others = 0;
+  let offsets = 0;
+  let same = 0;
+  let together = 0;
+  for (const g of gs) {
+    together += g.together;
+    k1 += g.size;
+    k2 += g.size * g.size;
+    others += g.size - 1;
+    offsets += g.offsets;
+    same += g.sameRack;
+  }
+  const uniform = 1 / racks;
+  const share = others ? same / others : 1;
+  return {
+    sizeMean: k1 / gs.length,
+    dispersion: k2 / k1,
+    spreadSec: others > together ? offsets / (others - together) : 0,
+    together: others ? together / others : 0,
+    sameRack: racks > 1 ? Math.min(1, Math.max(0, (share - uniform) / (1 - uniform))) : 1,
+  };
+}
+
+function fitBursts(points: readonly FailurePoint[], fleet: Fleet, rng: Rng): Omit<BurstFit, "burstDispersion" | "weeklyDispersion" | "drift"> {
+  let gap = HOUR;
+  let gs = groups(points, fleet, gap);
+  const meanGap = (points[points.length - 1].timeSec - points[0].timeSec) / (points.length - 1);
+  for (let i = 0; i < 20; i++) {
+    const m = burstMoments(gs, fleet.rackCount);
+    const next = Math.min(2 * DAY, Math.max(60, -Math.log(0.95) * m.sizeMean * meanGap));
+    if (Math.abs(next - gap) < 60) break;
+    gap = next;
+    gs = groups(points, fleet, gap);
+  }
+  const m = burstMoments(gs, fleet.rackCount);
+  // Bootstrap over bursts for the intervals.
+  const draws = { sizeMean: [] as number[], dispersion: [] as number[], sameRack: [] as number[] };
+  const sample: Group[] = new Array(gs.length);
+  for (let b = 0; b < 200; b++) {
+    for (let i = 0; i < gs.length; i++) sample[i] = gs[rng.int(gs.length)];
+    const r = burstMoments(sample, fleet.rackCount);
+    draws.sizeMean.push(r.sizeMean);
+    draws.dispersion.push(r.dispersion);
+    draws.sameRack.push(r.sameRack);
+  }
+  return {
+    ...m,
+    gapSec: gap,
+    bursts: gs.length,
+    multi: gs.filter((g) => g.size > 1).length,
+    interval: { sizeMean: percentiles(draws.sizeMean), dispersion: percentiles(draws.dispersion), sameRack: percentiles(draws.sameRack) },
+  };
+}
+
+function percentiles(xs: number[]): Interval {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+  return { low: at(0.025), high: at(0.975) };
+}
+
+// ---- repeats ------------------------------------------------------------------------------
+
+/** tau with mean(delay | delay <= H) = tau - H / (e^(H/tau) - 1), by bisection. */
+export function truncatedExpMean(meanDelay: number, H: number): number {
+  // The truncated mean rises from 0 (tau -> 0) to H/2 (tau -> infinity).
+  if (meanDelay >= H / 2) return Number.POSITIVE_INFINITY;
+  let lo = 1e-9 * H;
+  let hi = 1e6 * H;
+  for (let i = 0; i < 200; i++) {
+    const tau = Math.sqrt(lo * hi);
+    const x = H / tau;
+    const m = x > 700 ? tau : tau - H / Math.expm1(x);
+    if (m < meanDelay) lo = tau;
+    else hi = tau;
+  }
+  return Math.sqrt(lo * hi);
+}
+
+function wilson(k: number, n: number): Interval {
+  if (n === 0) return { low: 0, high: 1 };
+  const p = k / n;
+  const z2 = Z95 * Z95;
+  const c = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const h = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { low: Math.max(0, c - h), high: Math.min(1, c + h) };
+}
+
+function fitRepeats(points: readonly FailurePoint[], disks: number, spanSec: number): RepeatFit {
+  const H = Math.min(REPEAT_WINDOW_SEC, spanSec / 2);
+  const next = new Map<string, number>();
+  const delays: number[] = [];
+  let eligible = 0;
+  // Walk backwards so `next` holds each place's next failure time.
+  for (let i = points.length - 1; i >= 0; i--) {
+    const p = points[i];
+    const place = `${p.host}:${p.disk}`;
+    if (p.timeSec + H <= spanSec) {
+      eligible++;
+      const n = next.get(place);
+      if (n !== undefined && n - p.timeSec <= H) delays.push(n - p.timeSec);
+    }
+    next.set(place, p.timeSec);
+  }
+  const pairs = delays.length;
+  // Chance coincidences: a place fails at the log's mean rate per place.
+  const perPlace = points.length / (disks * spanSec);
+  const background = eligible * (1 - Math.exp(-perPlace * H));
+  const meanDelay = pairs ? delays.reduce((a, b) => a + b, 0) / pairs : H / 2;
+  const tau = truncatedExpMean(meanDelay, H);
+  const within = Number.isFinite(tau) ? -Math.expm1(-H / tau) : 0;
+  const toChance = (k: number) => (within > 0 && eligible > 0 ? Math.min(0.99, Math.max(0, (k - background) / (eligible * within))) : 0);
+  const w = wilson(pairs, eligible);
+  return {
+    chance: toChance(pairs),
+    afterSec: Number.isFinite(tau) ? tau : H,
+    horizonSec: H,
+    eligible,
+    pairs,
+    background,
+    interval: { chance: { low: toChance(w.low * eligible), high: toChance(w.high * eligible) } },
+  };
+}

@@ -155,3 +155,12 @@ describe("places", () => {
     expect(withinPoisson(varied.points.length, varied.expected)).toBe(true);
   });
 });
+
+describe("a hazard piece of 0%", () => {
+  it("pauses failures and the next piece resumes them", () => {
+    const r = run("ageAtStart: 0s, replace: 1d, hazard: [{ until: 90d, afr: 0% }, { afr: 10% }]", YEAR, 8);
+    expect(r.points.filter((p) => p.timeSec < 90 * DAY)).toHaveLength(0);
+    // 24,000 disks at 10% for 275 days: ~1,808 failures.
+    expect(withinPoisson(r.points.length, (24_000 * 0.1 * 275) / 365)).toBe(true);
+  });
+});

@@ -309,6 +309,8 @@ class DiskInjector implements Injector {
     // bound is the largest piece up to the oldest age; the smooth hazard only rises.
     this.boundPerSec = (this.s.hazard.length ? pieceHazardBound(this.s.hazard, oldest) : diskHazard(this.s, oldest)) * this.frailtyMax;
     if (this.boundPerSec > 0) this.nextCandidate();
+    // A hazard in pieces may be 0 for a while and rise later: look again at the next window.
+    else if (this.s.hazard.length && this.windowEndSec < horizonSec) sim.scheduleAt(this.windowEndSec, this.windowKind, 0, 0);
   }
 
   private nextCandidate(): void {

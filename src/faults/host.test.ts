@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HostState } from "../fleet/state.js";
+import { NO_BURSTS, NO_REPEATS } from "./disk-process.js";
 import { HOST_CRASH, hostCrashModel } from "./host.js";
 import { DAY, faultHarness, HOUR, MINUTE, parseSettings, withinPoisson, YEAR } from "./testing.js";
 
@@ -8,7 +9,18 @@ const big = { rows: 25, racksPerRow: 25, hostsPerRack: 16 };
 
 describe("host crash settings", () => {
   it("fills documented defaults", () => {
-    expect(parseSettings(hostCrashModel, "{}")).toEqual({ mtbfSec: 1.8 * YEAR, rebootSec: 10 * MINUTE, repairFraction: 0.1, repairSec: 2 * DAY });
+    expect(parseSettings(hostCrashModel, "{}")).toEqual({
+      mtbfSec: 1.8 * YEAR,
+      rebootSec: 10 * MINUTE,
+      repairFraction: 0.1,
+      repairSec: 2 * DAY,
+      hazard: [],
+      ageAtStartSec: 0,
+      ageSpreadSec: 3 * YEAR,
+      bursts: NO_BURSTS,
+      repeat: NO_REPEATS,
+      placeVariation: 0,
+    });
     expect(parseSettings(hostCrashModel, "{ mtbf: 180d, reboot: 5m }")).toMatchObject({ mtbfSec: 180 * DAY, rebootSec: 5 * MINUTE });
   });
 });

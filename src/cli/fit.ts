@@ -1,9 +1,9 @@
-// `fleet fit LOG.csv --map MAP.yaml --scenario S.yaml`: fits the disk failure process to a
+// `fleet fit LOG.csv --map MAP.yaml --scenario S.yaml`: fits the disk (or host) failure process to a
 // real failure log (src/field/fit.ts) and writes a `faults:` block for the scenario, with
 // comments saying what was fitted from how many failures and the 95% intervals. Then it
 // simulates the fitted model on the scenario's fleet over the log's span, once per seed,
 // and prints the log's statistics beside the traces' (src/field/gof.ts): where the log
-// falls outside the traces' range, the model does not fit, and the table says so.
+// falls outside the traces' 90% band, the model does not fit, and the table says so.
 //
 // Without -o the block goes to stdout and the report to stderr (so `> fit.yaml` works).
 import { existsSync, writeFileSync } from "node:fs";
@@ -12,10 +12,9 @@ import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
 import { formatIssues } from "../base/issues.js";
 import { formatDuration, parseDuration, type UnitError } from "../base/units.js";
-import { type DiskFit, fitDisks } from "../field/fit.js";
-import { diskFaultsYaml, diskSettingsFromYaml, pct } from "../field/fit-yaml.js";
-import { calibrate, type Gof, goodnessOfFit } from "../field/gof.js";
-import { minDispersion } from "../faults/disk-process.js";
+import { type FailureFit, type FitUnit, fitFailures } from "../field/fit.js";
+import { pct, UNIT_WORDS } from "../field/fit-yaml.js";
+import { calibrateFit, type Gof, goodnessOfFit } from "../field/gof.js";
 import { type FailureLog, LogError, readFailureLog } from "../field/log.js";
 import { loadLogMapping } from "../field/mapping.js";
 import { type FailurePoint, failureStats } from "../field/stats.js";
@@ -31,30 +30,36 @@ const options: OptionSpec = {
   "age-at-start": { type: "string" },
   seeds: { type: "string" },
   reporter: { type: "string" },
+  kind: { type: "string" },
   "skip-bad": { type: "boolean" },
   force: { type: "boolean" },
 };
 
 export const fitUsage = `fleet fit LOG.csv --map MAP.yaml --scenario SCENARIO [-o FIT.yaml] [options]
 
-Fits fleet's disk failure model to a failure log (read as fleet import reads it) on the
-scenario's fleet, and writes a faults: block with comments: the failure rate by disk age
-(early-life failures included when the log covers them), bursts (a compound Poisson
-process: mean size and dispersion), repeats at the same slot, each with its 95% interval.
-Then it simulates the fitted model over the log's span on the same fleet, once per seed,
+Fits fleet's disk failure model (or host crash model, --kind host) to a failure log (read
+as fleet import reads it) on the scenario's fleet, and writes a faults: block with
+comments: the failure rate by age (early-life failures included when the log covers
+them), bursts (a compound Poisson process: mean size and dispersion), repeats at the
+same place and how unevenly hosts fail, with 95% intervals; three of them are matched by
+simulation to the log's statistics (a closed form falls short on bursty logs). Then it simulates the fitted model over the log's span on the same fleet, once per seed,
 and prints the log's statistics beside the traces': failures (per year), weekly
 dispersion (var/mean of weekly counts: 1 for a Poisson process), the share repeating at
 the same place within 30 days, and how unevenly racks and hosts fail. A log value outside
-the traces' range is where the model does not fit; the table names it.
+the traces' 90% band (5th to 95th percentile) is where the model does not fit; the
+table names it (a right model misses 1 statistic in 10 by chance).
 
-Only disk failures are fitted; other kinds in the log are counted and left out.
+One kind is fitted at a time (disk failures or host crashes); the log's other records are
+counted and left out.
 
 Options:
   --map FILE            the mapping file (required; see fleet import --help)
-  --scenario FILE       the scenario whose fleet the log is from (required): its disks are
-                        the population the rates are per
+  --scenario FILE       the scenario whose fleet the log is from (required): its disks
+                        (hosts) are the population the rates are per
   -o, --out FILE        write the faults: block here (default: stdout; the report goes to stderr)
-  --age-at-start D      the disks' age at the log's first failure, e.g. 6y (default 0s: ages
+  --kind K              disk or host: which failures to fit (default: the kind with more
+                        records in the log; the others are counted and left out)
+  --age-at-start D      the disks' (hosts') age at the log's first failure, e.g. 6y (default 0s: ages
                         are then time since the log's start, which the block says)
   --seeds N             simulated traces for the goodness-of-fit table (default 20)
   --reporter R          text or json (default: text)
@@ -125,52 +130,31 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
     io.err(`${e.message.replaceAll(at(logArg), logArg)}\n`);
     return EXIT.usage;
   }
-  const disks = log.records.filter((r) => r.kind === "disk" && r.host >= 0);
-  const others = log.records.length - disks.length;
-  if (disks.length < 2) {
+  const unitArg = choice(p, "kind", ["disk", "host"] as const);
+  const count = (u: FitUnit) => log.records.filter((r) => r.kind === u && r.host >= 0).length;
+  const unit: FitUnit = unitArg ?? (count("host") > count("disk") ? "host" : "disk");
+  const w = UNIT_WORDS[unit];
+  const records = log.records.filter((r) => r.kind === unit && r.host >= 0);
+  const others = log.records.length - records.length;
+  if (records.length < 2) {
     throw new UsageError(
-      `${logArg}: ${disks.length} disk failure${disks.length === 1 ? "" : "s"} mapped (of ${log.records.length} records); a fit needs at least two (only disk failures are fitted)`,
+      `${logArg}: ${records.length} ${w.failures} mapped (of ${log.records.length} records); a fit needs at least two (disk failures or host crashes: --kind)`,
     );
   }
-  const t0 = disks[0].timeSec;
-  const points: FailurePoint[] = disks.map((r) => ({ timeSec: r.timeSec - t0, host: r.host, disk: r.params.index as number }));
-  const spanSec = disks[disks.length - 1].timeSec - t0 + 1;
-  const fit = fitDisks(points, fleet, spanSec, { ageAtStartSec, startEpochSec: t0 });
-  const source = { log: logArg, firstIso: formatUtc(t0), lastIso: formatUtc(disks[disks.length - 1].timeSec), ageGiven: ageArg !== undefined };
-  let yaml = diskFaultsYaml(fit, source);
+  const t0 = records[0].timeSec;
+  const points: FailurePoint[] = records.map((r) => ({ timeSec: r.timeSec - t0, host: r.host, disk: unit === "disk" ? (r.params.index as number) : -1 }));
+  const spanSec = records[records.length - 1].timeSec - t0 + 1;
+  const fit = fitFailures(points, fleet, spanSec, { unit, ageAtStartSec, startEpochSec: t0 });
+  const source = { log: logArg, firstIso: formatUtc(t0), lastIso: formatUtc(records[records.length - 1].timeSec), ageGiven: ageArg !== undefined };
   const logStats = failureStats(points, fleet, 0, spanSec);
-  // Two settings are matched by simulation (src/field/gof.ts calibrate): the bursts'
-  // dispersion to the log's weekly dispersion, then the place variation to its host dispersion.
-  const sim = { spec, fleet, spanSec, seeds: Array.from({ length: 8 }, (_, i) => 1001 + i) };
-  const first = diskSettingsFromYaml(yaml);
-  const least = minDispersion(first.bursts.sizeMean);
-  const weekly = calibrate(
-    logStats.weeklyDispersion,
-    (s) => s.weeklyDispersion,
-    (d) => ({ ...first, bursts: { ...first.bursts, dispersion: d } }),
-    { lo: least, hi: Math.max(least * 2, 4 * logStats.weeklyDispersion) },
-    sim,
-  );
-  fit.bursts.calibrated = { value: weekly.value, reached: weekly.reached, seeds: sim.seeds.length };
-  fit.bursts.dispersion = weekly.value;
-  const withD = { ...first, bursts: { ...first.bursts, dispersion: weekly.value } };
-  const places = calibrate(
-    logStats.hostDispersion,
-    (s) => s.hostDispersion,
-    (v) => ({ ...withD, placeVariation: v }),
-    { lo: 0, hi: 20 },
-    sim,
-  );
-  fit.places = { variation: places.value, target: logStats.hostDispersion, without: places.atLo, reached: places.reached, seeds: sim.seeds.length };
-  yaml = diskFaultsYaml(fit, source);
-  const settings = diskSettingsFromYaml(yaml);
+  const { yaml, settings } = calibrateFit(fit, source, logStats, { spec, fleet, spanSec, seeds: Array.from({ length: 8 }, (_, i) => 1001 + i) });
   const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
   const gof = goodnessOfFit(logStats, { spec, fleet, settings, spanSec, seeds });
 
   if (outArg !== undefined) writeFileSync(at(outArg), yaml);
   if (reporter === "json") {
     const { runs: _runs, ...table } = gof;
-    const json = JSON.stringify({ log: logArg, disks: fit.disks, others, fit, gof: table, yaml });
+    const json = JSON.stringify({ log: logArg, unit, units: fit.units, others, fit, gof: table, yaml });
     (outArg !== undefined ? io.out : io.err)(`${json}\n`);
     if (outArg === undefined) io.out(yaml);
     return EXIT.ok;
@@ -186,10 +170,11 @@ function fixed(x: number, digits: number): string {
 }
 
 /** The text report: what was fitted, then the goodness-of-fit table and where it misses. */
-export function report(fit: DiskFit, gof: Gof, o: { logArg: string; others: number; skipped: number; outArg?: string }): string[] {
+export function report(fit: FailureFit, gof: Gof, o: { logArg: string; others: number; skipped: number; outArg?: string }): string[] {
   const days = Math.round(fit.spanSec / 86400);
+  const w = UNIT_WORDS[fit.unit];
   const lines = [
-    `fit ${o.logArg}: ${fit.events.toLocaleString("en-US")} disk failures on ${fit.disks.toLocaleString("en-US")} disks over ${days} days` +
+    `fit ${o.logArg}: ${fit.events.toLocaleString("en-US")} ${w.failures} on ${fit.units.toLocaleString("en-US")} ${w.units} over ${days} days` +
       `${o.others ? `; ${o.others} records of other kinds left out` : ""}${o.skipped ? `; ${o.skipped} rows skipped` : ""}`,
     "",
     ...(fit.hourlyGrid
@@ -203,19 +188,19 @@ export function report(fit: DiskFit, gof: Gof, o: { logArg: string; others: numb
     "fitted (95% intervals)",
   ];
   const ages = fit.pieces.map((piece) =>
-    piece.before ? `0..${formatDuration(piece.toAgeSec)} (new disks: the mean)` : `${formatDuration(piece.fromAgeSec)}..${formatDuration(piece.toAgeSec)}`,
+    piece.before ? `0..${formatDuration(piece.toAgeSec)} (new ${w.units}: the mean)` : `${formatDuration(piece.fromAgeSec)}..${formatDuration(piece.toAgeSec)}`,
   );
   const agesWidth = Math.max(...ages.map((a) => a.length));
   fit.pieces.forEach((piece, i) => {
     lines.push(
-      `  failures per disk-year, ages ${ages[i].padEnd(agesWidth)}  ${pct(piece.afrPerYear).padStart(6)}  [${pct(piece.interval.low)}, ${pct(piece.interval.high)}]  ${piece.events} failures`,
+      `  ${w.perYear}, ages ${ages[i].padEnd(agesWidth)}  ${pct(piece.afrPerYear).padStart(6)}  [${pct(piece.interval.low)}, ${pct(piece.interval.high)}]  ${piece.events} failures`,
     );
   });
   const b = fit.bursts;
   lines.push(
-    `  bursts (failures < ${formatDuration(b.gapSec)} apart)   ${b.bursts} bursts, mean size ${b.sizeMean.toFixed(2)} [${b.interval.sizeMean.low.toFixed(2)}, ${b.interval.sizeMean.high.toFixed(2)}], dispersion ${b.dispersion.toFixed(1)} [${b.interval.dispersion.low.toFixed(1)}, ${b.interval.dispersion.high.toFixed(1)}]`,
+    `  bursts (failures < ${formatDuration(b.gapSec)} apart)   ${b.bursts} bursts, mean size ${b.sizeMean.toFixed(2)} [${b.interval.sizeMean.low.toFixed(2)}, ${b.interval.sizeMean.high.toFixed(2)}], dispersion ${b.dispersion.toFixed(1)}${b.calibrated ? ` (matched by simulation; first estimate ${(b.weeklyDispersion - b.drift).toFixed(1)} ` : " ("}[${b.interval.dispersion.low.toFixed(1)}, ${b.interval.dispersion.high.toFixed(1)}])`,
     `  burst members with the first ${pct(b.together)}, the others ${formatDuration(b.spreadSec)} after it on average; in the first failure's rack ${pct(b.sameRack)} [${pct(b.interval.sameRack.low)}, ${pct(b.interval.sameRack.high)}]`,
-    `  repeats at the same slot: chance ${pct(fit.repeat.chance)} [${pct(fit.repeat.interval.chance.low)}, ${pct(fit.repeat.interval.chance.high)}], mean delay ${formatDuration(fit.repeat.afterSec)}`,
+    `  repeats at the same slot: chance ${pct(fit.repeat.chance)}${fit.repeat.calibrated ? ` (matched by simulation; first estimate ${pct(fit.repeat.calibrated.first)} ` : " ("}[${pct(fit.repeat.interval.chance.low)}, ${pct(fit.repeat.interval.chance.high)}]), mean delay ${formatDuration(fit.repeat.afterSec)}`,
     ...(fit.places
       ? [
           `  places: variation ${fit.places.variation} of a per-host multiplier (host var/mean ${fit.places.target.toFixed(1)} in the log, ${fit.places.without.toFixed(1)} without it)`,
@@ -224,7 +209,7 @@ export function report(fit: DiskFit, gof: Gof, o: { logArg: string; others: numb
     "",
     `goodness of fit: the log beside ${gof.seeds.length} traces of the fitted model (seeds ${gof.seeds[0]}-${gof.seeds[gof.seeds.length - 1]}) on the same fleet and span`,
   );
-  const header = ["statistic", "log", "model mean", "model range", ""];
+  const header = ["statistic", "log", "model mean", "model 90% band", ""];
   const rows = gof.rows.map((r) => [
     r.label,
     fixed(r.log, r.digits),
@@ -237,15 +222,15 @@ export function report(fit: DiskFit, gof: Gof, o: { logArg: string; others: numb
   lines.push(line(header), ...rows.map(line));
   const misses = gof.rows.filter((r) => r.outside);
   lines.push("");
-  if (misses.length === 0) lines.push(`the model fits: every statistic of the log is inside the range of the ${gof.seeds.length} traces`);
+  if (misses.length === 0) lines.push(`the model fits: every statistic of the log is inside the 90% band of the ${gof.seeds.length} traces`);
   else {
-    lines.push(`the model does not fit ${misses.length} of ${gof.rows.length} statistics:`);
-    for (const m of misses) lines.push(`  ${m.label}: ${MISS[m.key] ?? "outside the traces' range"}`);
+    lines.push(`the model does not fit ${misses.length} of ${gof.rows.length} statistics (a right model misses 1 in 10 by chance):`);
+    for (const m of misses) lines.push(`  ${m.label}: ${MISS[m.key] ?? "outside the traces' 90% band"}`);
   }
   lines.push(
     "",
     o.outArg !== undefined
-      ? `wrote ${o.outArg}: paste its faults: block into the scenario (or replace the scenario's disk entry)`
+      ? `wrote ${o.outArg}: paste its faults: block into the scenario (or replace the scenario's ${fit.unit} entry)`
       : "the faults: block follows on stdout",
   );
   return lines;

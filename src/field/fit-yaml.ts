@@ -5,8 +5,9 @@
 import { parseDocument } from "yaml";
 import { BAD, Ctx } from "../base/schema.js";
 import { formatDuration } from "../base/units.js";
-import { type DiskSettings, diskModel } from "../faults/disk.js";
-import type { DiskFit, Interval } from "./fit.js";
+import { diskModel } from "../faults/disk.js";
+import { hostCrashModel } from "../faults/host.js";
+import type { FailureFit, FitSettings, FitUnit, Interval } from "./fit.js";
 
 /** A fraction as a percentage with three significant digits: 0.07227 -> "7.23%". */
 export function pct(x: number): string {
@@ -23,26 +24,45 @@ export interface FitSource {
   ageGiven: boolean;
 }
 
+/** Words for a unit's failures: "disk failures" on "disks", rates "per disk-year". */
+export const UNIT_WORDS: Record<FitUnit, { failures: string; units: string; perYear: string; notFitted: string; unused: string }> = {
+  disk: {
+    failures: "disk failures",
+    units: "disks",
+    perYear: "failures per disk-year",
+    notFitted: "replace, latent sector errors, slow disks",
+    unused: "      afr: 0%          # unused: the hazard below replaces it",
+  },
+  host: {
+    failures: "host crashes",
+    units: "hosts",
+    perYear: "crashes per host-year",
+    notFitted: "reboot, repairFraction, repair",
+    unused: "      mtbf: off        # unused: the hazard below replaces it",
+  },
+};
+
 /** The `faults:` block, commented. */
-export function diskFaultsYaml(fit: DiskFit, src: FitSource): string {
+export function faultsYaml(fit: FailureFit, src: FitSource): string {
   const b = fit.bursts;
   const r = fit.repeat;
+  const w = UNIT_WORDS[fit.unit];
   const days = Math.round(fit.spanSec / 86400);
   const lines = [
-    `# Fitted by \`fleet fit\` to ${src.log}: ${fit.events.toLocaleString("en-US")} disk failures on`,
-    `# ${fit.disks.toLocaleString("en-US")} disks over ${days} days (${src.firstIso} .. ${src.lastIso}). 95% intervals in comments.`,
-    "# Not fitted (the log does not say): replace, latent sector errors, slow disks (the model's defaults).",
+    `# Fitted by \`fleet fit\` to ${src.log}: ${fit.events.toLocaleString("en-US")} ${w.failures} on`,
+    `# ${fit.units.toLocaleString("en-US")} ${w.units} over ${days} days (${src.firstIso} .. ${src.lastIso}). 95% intervals in comments.`,
+    `# Not fitted (the log does not say): ${w.notFitted} (the model's defaults).`,
     "faults:",
-    "  - disk:",
-    `      ageAtStart: ${formatDuration(fit.ageAtStartSec)}   # ${src.ageGiven ? "given (--age-at-start): the disks' age at the log's first failure" : "not given (--age-at-start): ages are time since the log's first failure"}`,
+    `  - ${fit.unit}:`,
+    `      ageAtStart: ${formatDuration(fit.ageAtStartSec)}   # ${src.ageGiven ? `given (--age-at-start): the ${w.units}' age at the log's first failure` : "not given (--age-at-start): ages are time since the log's first failure"}`,
     "      ageSpread: 0s",
-    "      afr: 0%          # unused: the hazard below replaces it",
-    "      hazard:          # failures per disk-year by age (bursts and repeats included)",
+    w.unused,
+    `      hazard:          # ${w.perYear} by age (bursts and repeats included)`,
   ];
   for (const p of fit.pieces) {
     const until = Number.isFinite(p.untilSec) ? `until: ${formatDuration(p.untilSec)}, ` : "";
     const where = p.before
-      ? `ages before the log's (replacement disks): the log's mean rate, ${p.events} failures`
+      ? `ages before the log's (replacement ${w.units}): the log's mean rate, ${p.events} failures`
       : `${p.events} failures, the log's ages ${formatDuration(p.fromAgeSec)}..${formatDuration(p.toAgeSec)}`;
     lines.push(`        - { ${until}afr: ${pct(p.afrPerYear)} }   # ${span(p.interval, pct)}; ${where}`);
   }
@@ -56,7 +76,9 @@ export function diskFaultsYaml(fit: DiskFit, src: FitSource): string {
     `        spread: ${formatDuration(b.spreadSec)}      # mean time from a burst's first failure to its others`,
     `        sameRack: ${pct(b.sameRack)}    # of the other failures in the first one's rack, beyond chance; ${span(b.interval.sameRack, pct)}`,
     `      repeat:          # ${r.pairs} failures followed by another at the same place within ${formatDuration(r.horizonSec)} (of ${r.eligible}; ${num(r.background)} expected by chance)`,
-    `        chance: ${pct(r.chance)}      # ${span(r.interval.chance, pct)}`,
+    r.calibrated
+      ? `        chance: ${pct(r.chance)}      # matched by simulation to the log's 30-day repeat share (its ${r.calibrated.seeds} traces: ${num(r.calibrated.reached)}); first estimate ${pct(r.calibrated.first)} [${span(r.interval.chance, pct)}]`
+      : `        chance: ${pct(r.chance)}      # ${span(r.interval.chance, pct)}`,
     `        after: ${formatDuration(r.afterSec)}       # mean delay, exponential truncated at ${formatDuration(r.horizonSec)}`,
   );
   const pl = fit.places;
@@ -70,15 +92,25 @@ export function diskFaultsYaml(fit: DiskFit, src: FitSource): string {
   return `${lines.map((l) => l.replace(/ {2,}#/, " #")).join("\n")}\n`;
 }
 
-/** The disk settings of the first `- disk:` entry of a `faults:` block; throws with the schema's messages. */
-export function diskSettingsFromYaml(text: string): DiskSettings {
+/** The settings of the first `- disk:` or `- host:` entry of a `faults:` block; throws with the schema's messages. */
+export function settingsFromYaml(text: string): FitSettings {
   const doc = parseDocument(text);
   const faults = doc.get("faults") as { items?: { get(k: string, keep: true): unknown }[] } | undefined;
-  const node = faults?.items?.[0]?.get("disk", true);
-  if (node === undefined) throw new Error("the fitted block has no `- disk:` entry");
+  const entry = faults?.items?.[0];
   const ctx = new Ctx(undefined);
   ctx.doc = doc;
-  const v = diskModel.schema(node, ["faults", 0, "disk"], ctx);
-  if (v === BAD) throw new Error(ctx.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"));
-  return v;
+  const fail = () => new Error(ctx.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"));
+  const disk = entry?.get("disk", true);
+  if (disk !== undefined) {
+    const v = diskModel.schema(disk, ["faults", 0, "disk"], ctx);
+    if (v === BAD) throw fail();
+    return { unit: "disk", settings: v };
+  }
+  const host = entry?.get("host", true);
+  if (host !== undefined) {
+    const v = hostCrashModel.schema(host, ["faults", 0, "host"], ctx);
+    if (v === BAD) throw fail();
+    return { unit: "host", settings: v };
+  }
+  throw new Error("the fitted block has no `- disk:` or `- host:` entry");
 }

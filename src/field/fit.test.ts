@@ -3,9 +3,9 @@ import { buildFleet } from "../fleet/build.js";
 import { fleetSpec } from "../fleet/testing.js";
 import { parseSettings } from "../faults/testing.js";
 import { diskModel } from "../faults/disk.js";
-import { fitDisks, truncatedExpMean } from "./fit.js";
-import { diskFaultsYaml, diskSettingsFromYaml } from "./fit-yaml.js";
-import { simulateDiskFailures } from "./gof.js";
+import { fitFailures, truncatedExpMean } from "./fit.js";
+import { faultsYaml, settingsFromYaml } from "./fit-yaml.js";
+import { simulateFailures } from "./gof.js";
 
 const DAY = 86400;
 const YEAR = 365 * DAY;
@@ -34,7 +34,9 @@ const truth = parseSettings(
 describe("fitDisks on logs fleet generated with known parameters", () => {
   // Three years of a 24,000-disk fleet: ~2,100 failures per log.
   const span = 3 * YEAR;
-  const fits = [11, 12, 13, 14].map((seed) => fitDisks(simulateDiskFailures(spec, fleet, truth, span, seed), fleet, span, { ageAtStartSec: 0 }));
+  const fits = [11, 12, 13, 14].map((seed) =>
+    fitFailures(simulateFailures(spec, fleet, { unit: "disk", settings: truth }, span, seed), fleet, span, { unit: "disk", ageAtStartSec: 0 }),
+  );
   const mean = (f: (x: (typeof fits)[number]) => number) => fits.reduce((a, x) => a + f(x), 0) / fits.length;
 
   it("recovers the hazard by age: early-life 5% then 2.5% per disk-year (within 15%)", () => {
@@ -62,8 +64,10 @@ describe("fitDisks on logs fleet generated with known parameters", () => {
 
   it("writes a faults block the disk model reads back as what was fitted", () => {
     const fit = fits[0];
-    const yaml = diskFaultsYaml(fit, { log: "synthetic.csv", firstIso: "2020-01-01", lastIso: "2022-12-31", ageGiven: true });
-    const s = diskSettingsFromYaml(yaml);
+    const yaml = faultsYaml(fit, { log: "synthetic.csv", firstIso: "2020-01-01", lastIso: "2022-12-31", ageGiven: true });
+    const fitted = settingsFromYaml(yaml);
+    if (fitted.unit !== "disk") throw new Error("expected a disk block");
+    const s = fitted.settings;
     expect(s.hazard.map((p) => p.untilSec)).toEqual([YEAR, Number.POSITIVE_INFINITY]);
     // Written with 3-4 significant digits.
     const close = (a: number, b: number) => expect(Math.abs(a / b - 1)).toBeLessThan(2e-3);
@@ -76,7 +80,7 @@ describe("fitDisks on logs fleet generated with known parameters", () => {
 
   it("a fit to a Poisson log finds no bursts and no repeats", () => {
     const plain = parseSettings(diskModel, "{ ageAtStart: 0s, ageSpread: 0s, afr: 3%, wearOut: 30y }");
-    const fit = fitDisks(simulateDiskFailures(spec, fleet, plain, span, 5), fleet, span, { ageAtStartSec: 0 });
+    const fit = fitFailures(simulateFailures(spec, fleet, { unit: "disk", settings: plain }, span, 5), fleet, span, { unit: "disk", ageAtStartSec: 0 });
     expect(fit.bursts.sizeMean).toBeLessThan(1.3);
     expect(fit.bursts.dispersion).toBeLessThan(2);
     expect(fit.repeat.chance).toBeLessThan(0.01);

@@ -1,12 +1,14 @@
-// `fleet fit`'s estimators: the disk failure process of src/faults/disk-process.ts fitted
-// to a failure log (failures with a time and a place, on a fleet of known size).
+// `fleet fit`'s estimators: the failure process of src/faults/disk-process.ts (disk
+// failures, and host crashes through src/faults/host.ts, which takes the same options)
+// fitted to a failure log (failures with a time and a place, on a fleet of known size).
+// A "unit" is a disk or a host: rates are per unit-year, a place is a disk slot or a host.
 //
 // What is fitted, and how.
 //   Hazard by age: failures per disk-year in each year of the disks' age the log covers
 //   (age = --age-at-start + time since the log's first failure; pieces shorter than a
 //   quarter of a year join their neighbour). Neighbouring years whose rates do not differ
 //   beyond the noise (z-test at 5%, quasi-Poisson) are joined. The last piece has no end.
-//   Ages younger than the log's (only replacement disks reach them in a run) get a piece
+//   For disks, ages younger than the log's (only replacement disks reach them) get a piece
 //   of their own at the log's mean rate: the log counts failures per slot, new disks and
 //   old alike, so a replacement disk following the rate of the log's first piece for good
 //   would bias the count (the Campaign fit gave 2.6% too many failures that way). With no
@@ -41,17 +43,23 @@
 //   Repeats: for each failure with H = min(30d, half the log) of log after it, the next
 //   failure at the same place (host and disk) within H. Delays are exponential truncated
 //   at H: `after` solves mean delay = tau - H / (e^(H/tau) - 1). chance = (pairs - the
-//   pairs chance alone would give, the place's failure rate x H) / (eligible failures x
-//   (1 - e^(-H/tau))). Interval on chance: Wilson's for the pair share, carried through.
+//   pairs chance alone would give) / (eligible failures x (1 - e^(-H/tau))). What chance
+//   gives, and the delays of those pairs, come from the log itself with each failure
+//   moved to a uniform place of its rack (20 draws): that keeps the bursts and how
+//   unevenly racks fail, which a uniform rate per place would miss (with few places, as
+//   hosts are, a burst in one rack often puts two failures on one host). The mean delay
+//   is that of the pairs less the redrawn pairs'. Interval on chance: Wilson's for the pair share.
 //
 //   Places: how unevenly hosts fail is matched by simulation too (./gof.ts calibrate):
 //   the per-host gamma multiplier's variance whose traces give the log's host dispersion
 //   on average over 8 seeds.
 //
-// Left out: hazards that depend on position (the log's slot rows and columns), host,
-// accelerator and other kinds (only disk failures are fitted), and the time to replace a
-// disk (logs rarely say; the model's default stays).
+// Left out: hazards that depend on position (the log's slot rows and columns), other
+// kinds (only disk failures and host crashes are fitted), and repair times (logs rarely
+// say; the models' defaults stay).
 import type { Fleet } from "../fleet/fleet.js";
+import type { DiskSettings } from "../faults/disk.js";
+import type { HostCrashSettings } from "../faults/host.js";
 import { type BurstSettings, type HazardPiece, minDispersion, type RepeatSettings } from "../faults/disk-process.js";
 import type { Rng } from "../sim/rng.js";
 import { Streams } from "../sim/streams.js";
@@ -99,8 +107,10 @@ export interface RepeatFit extends RepeatSettings {
   horizonSec: number;
   eligible: number;
   pairs: number;
-  /** Pairs that chance alone would give at the places' failure rate. */
+  /** Pairs that chance alone would give (the log with places redrawn in their racks). */
   background: number;
+  /** The chance matched by simulation (the second step): the first estimate, and the repeat share its traces gave. */
+  calibrated?: { first: number; reached: number; seeds: number };
   interval: { chance: Interval };
 }
 
@@ -113,13 +123,21 @@ export interface PlaceFit {
   seeds: number;
 }
 
-export interface DiskFit {
+/** What one failure takes out: a disk (disk.fail) or a host (host.crash). */
+export type FitUnit = "disk" | "host";
+
+/** The settings of the model a unit's failures come from. */
+export type FitSettings = { unit: "disk"; settings: DiskSettings } | { unit: "host"; settings: HostCrashSettings };
+
+export interface FailureFit {
+  unit: FitUnit;
   /** Share of the log's times in the busiest 5 minutes of the hour, when it is at least 80%: the log was written by an hourly check. */
   hourlyGrid?: number;
   /** Set by a second step (src/field/gof.ts calibrate): it needs simulated traces. */
   places?: PlaceFit;
   events: number;
-  disks: number;
+  /** Disks or hosts of the fleet: the population the rates are per. */
+  units: number;
   spanSec: number;
   ageAtStartSec: number;
   pieces: PieceFit[];
@@ -133,15 +151,15 @@ export function diskCount(fleet: Fleet): number {
   return n;
 }
 
-/** Fits the disk failure process to `points` (time order, times from the log's start) over [0, spanSec]. */
-export function fitDisks(
+/** Fits the failure process to `points` (time order, times from the log's start) over [0, spanSec]. */
+export function fitFailures(
   points: readonly FailurePoint[],
   fleet: Fleet,
   spanSec: number,
-  o: { ageAtStartSec: number; seed?: number /** Epoch seconds of time 0 (for the hourly-grid check). */; startEpochSec?: number },
-): DiskFit {
+  o: { unit: FitUnit; ageAtStartSec: number; seed?: number /** Epoch seconds of time 0 (for the hourly-grid check). */; startEpochSec?: number },
+): FailureFit {
   if (points.length < 2) throw new RangeError("a fit needs at least two failures");
-  const disks = diskCount(fleet);
+  const disks = o.unit === "disk" ? diskCount(fleet) : fleet.hostCount;
   const rng = new Streams(o.seed ?? 1).get("fit.bootstrap");
   // Repeats are not bursts: the failures that follow one at the same place within the
   // repeat window are left out of the bursts' statistics (the model starts bursts at the
@@ -154,7 +172,7 @@ export function fitDisks(
     return before === undefined || p.timeSec - before > REPEAT_WINDOW_SEC;
   });
   const bursts = fitBursts(firsts.length >= 2 ? firsts : points, fleet, rng);
-  const pieces = fitPieces(points, disks, spanSec, o.ageAtStartSec, bursts.dispersion);
+  const pieces = fitPieces(points, disks, spanSec, o.ageAtStartSec, bursts.dispersion, o.unit === "disk");
   // Dispersion from the weekly counts, less what the pieces' rates explain.
   const weeks = Math.floor(spanSec / WEEK);
   const weekly = new Float64Array(weeks);
@@ -178,8 +196,9 @@ export function fitDisks(
   const busiest = Math.max(...minuteBins) / points.length;
   return {
     hourlyGrid: busiest >= 0.8 ? busiest : undefined,
+    unit: o.unit,
     events: points.length,
-    disks,
+    units: disks,
     spanSec,
     ageAtStartSec: o.ageAtStartSec,
     pieces,
@@ -191,13 +210,13 @@ export function fitDisks(
       drift,
       interval: { ...bursts.interval, dispersion: weeks > 1 ? percentiles(draws) : bursts.interval.dispersion },
     },
-    repeat: fitRepeats(points, disks, spanSec),
+    repeat: fitRepeats(points, fleet, spanSec, rng, o.unit),
   };
 }
 
 // ---- hazard by age ----------------------------------------------------------------------
 
-function fitPieces(points: readonly FailurePoint[], disks: number, spanSec: number, ageAtStartSec: number, dispersion: number): PieceFit[] {
+function fitPieces(points: readonly FailurePoint[], disks: number, spanSec: number, ageAtStartSec: number, dispersion: number, replaced: boolean): PieceFit[] {
   const a0 = ageAtStartSec;
   const a1 = ageAtStartSec + spanSec;
   // Whole years of age inside the log, then merge pieces under a quarter year.
@@ -251,7 +270,7 @@ function fitPieces(points: readonly FailurePoint[], disks: number, spanSec: numb
     };
   };
   const out = parts.map((q, i) => piece(q, i + 1 === parts.length));
-  if (a0 <= 0) return out;
+  if (a0 <= 0 || !replaced) return out;
   // Ages before the log's: only replacement disks reach them in a run. The log counts
   // failures per slot whatever the disk's age, so they fail at the log's mean rate.
   const all = { from: a0, to: a1, events: points.length };
@@ -386,27 +405,55 @@ function wilson(k: number, n: number): Interval {
   return { low: Math.max(0, c - h), high: Math.min(1, c + h) };
 }
 
-function fitRepeats(points: readonly FailurePoint[], disks: number, spanSec: number): RepeatFit {
-  const H = Math.min(REPEAT_WINDOW_SEC, spanSec / 2);
+/** Pairs of failures at one place less than H apart (each failure with its next), over failures with H of log after them. */
+function placePairs(points: readonly FailurePoint[], placeOf: (i: number) => string, spanSec: number, H: number): { delays: number[]; eligible: number } {
   const next = new Map<string, number>();
   const delays: number[] = [];
   let eligible = 0;
   // Walk backwards so `next` holds each place's next failure time.
   for (let i = points.length - 1; i >= 0; i--) {
-    const p = points[i];
-    const place = `${p.host}:${p.disk}`;
-    if (p.timeSec + H <= spanSec) {
+    const t = points[i].timeSec;
+    const place = placeOf(i);
+    if (t + H <= spanSec) {
       eligible++;
       const n = next.get(place);
-      if (n !== undefined && n - p.timeSec <= H) delays.push(n - p.timeSec);
+      if (n !== undefined && n - t <= H) delays.push(n - t);
     }
-    next.set(place, p.timeSec);
+    next.set(place, t);
   }
+  return { delays, eligible };
+}
+
+/** Runs of the log with places redrawn, for the pairs chance gives. */
+const SHUFFLES = 20;
+
+function fitRepeats(points: readonly FailurePoint[], fleet: Fleet, spanSec: number, rng: Rng, unit: FitUnit): RepeatFit {
+  const H = Math.min(REPEAT_WINDOW_SEC, spanSec / 2);
+  const places = points.map((p) => `${p.host}:${p.disk}`);
+  const { delays, eligible } = placePairs(points, (i) => places[i], spanSec, H);
   const pairs = delays.length;
-  // Chance coincidences: a place fails at the log's mean rate per place.
-  const perPlace = points.length / (disks * spanSec);
-  const background = eligible * (1 - Math.exp(-perPlace * H));
-  const meanDelay = pairs ? delays.reduce((a, b) => a + b, 0) / pairs : H / 2;
+  // Chance coincidences, and their delays: the same count on the log with each failure
+  // moved to a uniform place of its own rack, which keeps the times (bursts) and how
+  // failures spread over racks but breaks any tie between a failure and the next at its
+  // place. (A uniform rate per place would miss the bursts: with few places, as hosts
+  // are, a burst in one rack often puts two failures on one host.)
+  const redrawn = new Array<string>(points.length);
+  let bgPairs = 0;
+  let bgDelay = 0;
+  for (let k = 0; k < SHUFFLES; k++) {
+    points.forEach((p, i) => {
+      const hosts = fleet.hostsOfRack(fleet.rackOfHost(p.host));
+      const h = hosts.start + rng.int(hosts.end - hosts.start);
+      redrawn[i] = unit === "disk" ? `${h}:${rng.int(Math.max(1, fleet.hostSpec(h).disks))}` : `${h}:-1`;
+    });
+    const bg = placePairs(points, (i) => redrawn[i], spanSec, H);
+    bgPairs += bg.delays.length;
+    bgDelay += bg.delays.reduce((a, b) => a + b, 0);
+  }
+  const background = bgPairs / SHUFFLES;
+  const real = pairs - background;
+  const delaySum = delays.reduce((a, b) => a + b, 0) - bgDelay / SHUFFLES;
+  const meanDelay = real > 0.5 && delaySum > 0 ? delaySum / real : H / 2;
   const tau = truncatedExpMean(meanDelay, H);
   const within = Number.isFinite(tau) ? -Math.expm1(-H / tau) : 0;
   const toChance = (k: number) => (within > 0 && eligible > 0 ? Math.min(0.99, Math.max(0, (k - background) / (eligible * within))) : 0);

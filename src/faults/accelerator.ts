@@ -19,6 +19,12 @@
 //   repair 1d: our own choice (illustrative): the report says automation handled most
 //   interruptions but gives no time to swap a GPU or a host.
 //
+// Places (`places: { variation, height, row }`, off by default; ./disk-process.ts): some
+// hosts' accelerators fail more, by a random multiplier per host and by position (the top
+// of a rack and the far rows run hotter); the fleet's rate stays the same. Candidates come
+// at the largest multiplier's rate and each is kept with its host's multiplier over it.
+// hostLossRatePerSec weighs each host by its multiplier once the injector has started.
+//
 // Left out: GPU failures that a reset clears (every failure here waits for `repair`),
 // NVLink and PCIe errors as their own modes (the report counts NVLink in "faulty GPU"),
 // failures that depend on load, temperature or age, and accelerators that slow down
@@ -29,6 +35,7 @@ import type { FaultEnv, FaultModel, Injector } from "./injector.js";
 import { defineKind } from "./kind.js";
 import { mtbfOrOff } from "./host.js";
 import { AliasTable } from "./memory.js";
+import { NO_PLACES, type PlaceSettings, placeMultipliers, placeSettings, placesDiffer } from "./disk-process.js";
 
 const DAY = 86400;
 
@@ -45,6 +52,8 @@ export interface AcceleratorSettings {
   /** Mean time between failures of one accelerator, seconds (Infinity: off). */
   mtbfSec: number;
   repairSec: number;
+  /** How hosts differ: a random multiplier, and by height in the rack and row (./disk-process.ts). */
+  places: PlaceSettings;
 }
 
 const schema = map(
@@ -55,8 +64,9 @@ const schema = map(
       "mean time between failures of one accelerator (9.25y: Llama 3's 262 GPU interruptions in 54 days on 16,384 GPUs; `off` to disable)",
     ),
     repair: opt(duration({ positive: true }), DAY, "time until the host is back with the part swapped (1d, illustrative)"),
+    places: opt(placeSettings, NO_PLACES, "some hosts' accelerators fail more: a gamma multiplier's variation, and by height and row (off)"),
   }),
-  (s): AcceleratorSettings => ({ mtbfSec: s.mtbf, repairSec: s.repair }),
+  (s): AcceleratorSettings => ({ mtbfSec: s.mtbf, repairSec: s.repair, places: s.places }),
 );
 
 /** Accelerators of each datacenter. */
@@ -73,6 +83,9 @@ class AcceleratorInjector implements Injector {
   private meanGapSec = Infinity;
   private dcTable!: AliasTable;
   private readonly modeTable = new AliasTable(ACCELERATOR_MODES.map((m) => LLAMA3_GPU_INTERRUPTIONS[m]));
+  /** Per-host multipliers of the failure rate (empty: every host alike) and their largest. */
+  private multiplier: Float32Array = new Float32Array(0);
+  private multiplierMax = 1;
 
   constructor(private readonly s: AcceleratorSettings) {}
 
@@ -80,14 +93,20 @@ class AcceleratorInjector implements Injector {
     this.env = env;
     this.dcTable = new AliasTable(acceleratorsByDc(env.fleet));
     if (this.dcTable.total === 0 || this.s.mtbfSec === Infinity) return;
-    this.meanGapSec = this.s.mtbfSec / this.dcTable.total;
+    if (placesDiffer(this.s.places)) {
+      const { fleet } = env;
+      ({ multiplier: this.multiplier, max: this.multiplierMax } = placeMultipliers(fleet, env.rng, this.s.places, (h) => fleet.hostSpec(h).accelerators));
+    }
+    // Candidates at the largest multiplier's rate, each kept with its host's share (thinning).
+    this.meanGapSec = this.multiplier.length ? this.s.mtbfSec / (this.dcTable.total * this.multiplierMax) : this.s.mtbfSec / this.dcTable.total;
     this.kind = env.sim.defineEvent("accelerator.fail", () => this.fail());
     this.next();
   }
 
   hostLossRatePerSec(fleet: Fleet, hosts: { start: number; end: number }): number {
     let accelerators = 0;
-    for (let h = hosts.start; h < hosts.end; h++) accelerators += fleet.hostSpec(h).accelerators;
+    const m = this.multiplier.length === fleet.hostCount ? this.multiplier : undefined;
+    for (let h = hosts.start; h < hosts.end; h++) accelerators += fleet.hostSpec(h).accelerators * (m ? m[h] : 1);
     return accelerators / this.s.mtbfSec;
   }
 
@@ -101,6 +120,10 @@ class AcceleratorInjector implements Injector {
     const dc = this.dcTable.sample(rng);
     const first = fleet.dcFirstHost[dc];
     const host = first + rng.int(fleet.dcFirstHost[dc + 1] - first);
+    if (this.multiplier.length && rng.next() * this.multiplierMax >= this.multiplier[host]) {
+      this.next();
+      return;
+    }
     const accelerator = rng.int(fleet.hostSpecOfDc(dc).accelerators);
     const mode = ACCELERATOR_MODES[this.modeTable.sample(rng)];
     trace.down(ACCELERATOR_FAIL, { kind: "host", index: host }, { repairSec: this.s.repairSec, detail: { mode, accelerator } });

@@ -164,3 +164,21 @@ describe("a hazard piece of 0%", () => {
     expect(withinPoisson(r.points.length, (24_000 * 0.1 * 275) / 365)).toBe(true);
   });
 });
+
+describe("places by position", () => {
+  it("make the top of a rack and the far rows fail more, at the same fleet rate", () => {
+    // 24,000 disks at 10% for 2 years: ~4,800 failures; the top host (position 19 of 20)
+    // fails 2x the bottom one, the last row (5th) 1.5x the first.
+    const r = run("ageAtStart: 2y, afr: 10%, wearOut: 20y, places: { height: 2x, row: 1.5x }", 2 * YEAR, 31);
+    expect(withinPoisson(r.points.length, r.expected)).toBe(true);
+    const inRack = (lo: number, hi: number) =>
+      r.points.filter((p) => r.h.fleet.hostPositionInRack(p.host) >= lo && r.h.fleet.hostPositionInRack(p.host) < hi).length;
+    const inRow = (row: number) => r.points.filter((p) => r.h.fleet.rowOfHost(p.host) === row).length;
+    // Bottom quarter against top quarter of the racks: mean heights 2/19 and 17/19 of the way up.
+    const ratio = inRack(15, 20) / inRack(0, 5);
+    expect(ratio).toBeGreaterThan(1.55);
+    expect(ratio).toBeLessThan(1.95);
+    expect(inRow(4) / inRow(0)).toBeGreaterThan(1.3);
+    expect(inRow(4) / inRow(0)).toBeLessThan(1.7);
+  });
+});

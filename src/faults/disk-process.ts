@@ -29,23 +29,27 @@
 //   backplane or cable fails the replacement too; or, in logs that record both, a drive
 //   power-cycled and then replaced). If the slot is still empty then, the new disk fails
 //   as it arrives. A repeat can repeat, so a share `chance` of all failures are repeats.
-//   Places (`places: { variation }`). Some hosts (enclosures, backplanes, a hot spot) fail
-//   more than others for the whole run: each host's hazard is multiplied by a frailty
-//   drawn at the start, gamma with mean 1 and variance `variation` (the multipliers are
-//   then scaled so their mean over the fleet is exactly 1, which keeps the fleet's rate).
-//   It applies to burst starts; a burst's other failures land on uniform slots.
+//   Places (`places: { variation, height, row }`). Some hosts (enclosures, backplanes, a
+//   hot spot) fail more than others for the whole run: each host's hazard is multiplied
+//   by a frailty drawn at the start, gamma with mean 1 and variance `variation`, and by
+//   its position: `height` is the top host of a rack's hazard over the bottom one's
+//   (hot air rises), `row` the last row of a datacenter's over the first's, both linear
+//   in between. The multipliers are then scaled so their mean over the fleet is exactly
+//   1, which keeps the fleet's rate. They apply to burst starts; a burst's other failures
+//   land on uniform slots.
 //
 // Defaults: none of this is on by default (one piece from afr / wearOut / risePerYear, no
 // bursts, no repeats: the smooth model of disk.ts and its sources). Values come from a fit
 // to a log (examples/field/campaign-fitted.yaml is the Campaign log's).
 //
-// Left out: a hazard set by position (height in the rack, row) rather than drawn per host;
+// Left out: position effects other than linear in height and row (a hot aisle, one bad
+// rack position);
 // bursts that span datacenters; a burst's members following their own disks' ages (they
 // land on uniform slots); repeats that fall past the horizon (the expected count ignores
 // the truncation).
 import type { Fleet } from "../fleet/fleet.js";
 import type { PathPart } from "../base/issues.js";
-import { type Ctx, duration, fraction, list, map, number, object, opt, refine, type Validator } from "../base/schema.js";
+import { type Ctx, duration, factor, fraction, list, map, number, object, opt, refine, type Validator } from "../base/schema.js";
 import type { Rng } from "../sim/rng.js";
 
 const YEAR = 365 * 86400;
@@ -76,23 +80,63 @@ export interface RepeatSettings {
   afterSec: number;
 }
 
-/** `places: { variation: 0.3 }`: variance of the per-host hazard multiplier (gamma, mean 1). */
-export const placeSettings: Validator<number> = map(
-  object({ variation: opt(number({ min: 0, max: 100 }), 0, "variance of a host's hazard multiplier, gamma with mean 1 (0: every host alike)") }),
-  (p) => p.variation,
-);
+/** How the hazard differs between hosts: a random frailty, and the host's position. */
+export interface PlaceSettings {
+  /** Variance of a gamma multiplier with mean 1, drawn per host (0: none). */
+  variation: number;
+  /** The top host of a rack's hazard over the bottom one's, linear in between (1: none). */
+  height: number;
+  /** The last row of a datacenter's hazard over the first row's, linear in between (1: none). */
+  row: number;
+}
 
-/** Per-host hazard multipliers, gamma with mean 1 and variance v, scaled to mean exactly 1; and their largest. */
-export function drawFrailty(rng: Rng, hosts: number, variation: number): { frailty: Float32Array; max: number } {
-  const frailty = new Float32Array(hosts);
-  let sum = 0;
-  for (let h = 0; h < hosts; h++) sum += frailty[h] = rng.gamma(1 / variation, variation);
-  let max = 0;
-  for (let h = 0; h < hosts; h++) {
-    frailty[h] = (frailty[h] * hosts) / sum;
-    if (frailty[h] > max) max = frailty[h];
+export const NO_PLACES: PlaceSettings = { variation: 0, height: 1, row: 1 };
+
+/** `places: { variation: 0.3, height: 1.3x, row: 1.2x }`. */
+export const placeSettings: Validator<PlaceSettings> = object({
+  variation: opt(number({ min: 0, max: 100 }), 0, "variance of a host's hazard multiplier, gamma with mean 1 (0: every host alike)"),
+  height: opt(factor({ positive: true }), 1, "hazard of a rack's top host over its bottom host's, linear in between (1x: none)"),
+  row: opt(factor({ positive: true }), 1, "hazard of a datacenter's last row over its first row's, linear in between (1x: none)"),
+});
+
+/** Whether any host differs from another. */
+export function placesDiffer(p: PlaceSettings): boolean {
+  return p.variation > 0 || p.height !== 1 || p.row !== 1;
+}
+
+/**
+ * Per-host hazard multipliers: the position's (linear in the host's height in its rack,
+ * host01 at the bottom, and in its row's place in the datacenter) times a gamma frailty of
+ * variance `variation` (drawn host by host, in order), scaled so that their mean weighted
+ * by `weight` (the disks or accelerators a host holds) is exactly 1, which keeps the
+ * fleet's rate; and their largest.
+ */
+export function placeMultipliers(fleet: Fleet, rng: Rng, p: PlaceSettings, weight: (host: number) => number): { multiplier: Float32Array; max: number } {
+  const n = fleet.hostCount;
+  const m = new Float32Array(n);
+  for (let h = 0; h < n; h++) m[h] = p.variation > 0 ? rng.gamma(1 / p.variation, p.variation) : 1;
+  if (p.height !== 1 || p.row !== 1) {
+    for (let h = 0; h < n; h++) {
+      const inRack = fleet.hostsOfRack(fleet.rackOfHost(h));
+      const rows = fleet.rowsOfDc(fleet.dcOfHost(h));
+      const up = inRack.end - inRack.start > 1 ? fleet.hostPositionInRack(h) / (inRack.end - inRack.start - 1) : 0;
+      const along = rows.end - rows.start > 1 ? fleet.rowPositionInDc(fleet.rowOfHost(h)) / (rows.end - rows.start - 1) : 0;
+      m[h] *= (1 + (p.height - 1) * up) * (1 + (p.row - 1) * along);
+    }
   }
-  return { frailty, max };
+  let sum = 0;
+  let total = 0;
+  for (let h = 0; h < n; h++) {
+    const w = weight(h);
+    sum += w * m[h];
+    total += w;
+  }
+  let max = 0;
+  for (let h = 0; h < n; h++) {
+    m[h] = sum > 0 ? (m[h] * total) / sum : 1;
+    if (m[h] > max) max = m[h];
+  }
+  return { multiplier: m, max };
 }
 
 export const NO_BURSTS: BurstSettings = { sizeMean: 1, dispersion: 1, spreadSec: 0, together: 0, sameRack: 0 };

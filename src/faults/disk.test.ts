@@ -26,7 +26,7 @@ describe("disk settings", () => {
       hazard: [],
       bursts: { sizeMean: 1, dispersion: 1, spreadSec: 0, together: 0, sameRack: 0 },
       repeat: { chance: 0, afterSec: 0 },
-      placeVariation: 0,
+      places: { variation: 0, height: 1, row: 1 },
     });
     expect(parseSettings(diskModel, "{ slowdown: 15x }")).toMatchObject({ slowdownMin: 15, slowdownMax: 15 });
     expect(() => parseSettings(diskModel, "{ slowdown: 20x..10x }")).toThrow(/low\.\.high/);

@@ -96,7 +96,10 @@ import {
   pieceIntegratedHazard,
   type RepeatSettings,
   repeatSettings,
-  drawFrailty,
+  NO_PLACES,
+  type PlaceSettings,
+  placeMultipliers,
+  placesDiffer,
   placeSettings,
 } from "./disk-process.js";
 import { defineKind } from "./kind.js";
@@ -139,8 +142,8 @@ export interface DiskSettings {
   hazard: HazardPiece[];
   bursts: BurstSettings;
   repeat: RepeatSettings;
-  /** Variance of the per-host hazard multiplier (0: every host alike). */
-  placeVariation: number;
+  /** How hosts differ: a random multiplier, and by height in the rack and row (./disk-process.ts). */
+  places: PlaceSettings;
 }
 
 const schema = map(
@@ -160,7 +163,7 @@ const schema = map(
     hazard: opt(hazardPieces, [] as HazardPiece[], "failures per disk-year by age in pieces, replacing afr / wearOut / risePerYear (off)"),
     bursts: opt(burstSettings, NO_BURSTS, "failures in bursts: mean size, dispersion, spread, together, sameRack (off)"),
     repeat: opt(repeatSettings, NO_REPEATS, "a failed slot's next disk fails again: chance, after (off)"),
-    places: opt(placeSettings, 0, "some hosts fail more than others: variation of a gamma multiplier (off)"),
+    places: opt(placeSettings, NO_PLACES, "some hosts fail more than others: a gamma multiplier's variation, and by height and row (off)"),
   }),
   (s): DiskSettings => ({
     afrPerYear: s.afr,
@@ -179,7 +182,7 @@ const schema = map(
     hazard: s.hazard,
     bursts: s.bursts,
     repeat: s.repeat,
-    placeVariation: s.places,
+    places: s.places,
   }),
 );
 
@@ -268,7 +271,8 @@ class DiskInjector implements Injector {
     }
     this.salt = env.rng.int(2 ** 32) | 0;
     if (this.slots === 0) return;
-    if (this.s.placeVariation > 0) ({ frailty: this.frailty, max: this.frailtyMax } = drawFrailty(env.rng, fleet.hostCount, this.s.placeVariation));
+    if (placesDiffer(this.s.places))
+      ({ multiplier: this.frailty, max: this.frailtyMax } = placeMultipliers(fleet, env.rng, this.s.places, (h) => fleet.hostSpec(h).disks));
     this.candidateKind = sim.defineEvent("disk.candidate", () => this.candidate());
     this.windowKind = sim.defineEvent("disk.window", () => this.openWindow());
     this.replaceKind = sim.defineEvent("disk.replace", (slot) => this.replaced(slot));

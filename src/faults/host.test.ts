@@ -19,7 +19,7 @@ describe("host crash settings", () => {
       ageSpreadSec: 3 * YEAR,
       bursts: NO_BURSTS,
       repeat: NO_REPEATS,
-      placeVariation: 0,
+      places: { variation: 0, height: 1, row: 1 },
     });
     expect(parseSettings(hostCrashModel, "{ mtbf: 180d, reboot: 5m }")).toMatchObject({ mtbfSec: 180 * DAY, rebootSec: 5 * MINUTE });
   });

@@ -77,7 +77,10 @@ import {
   type BurstSettings,
   burstMemberHost,
   burstSettings,
-  drawFrailty,
+  NO_PLACES,
+  type PlaceSettings,
+  placeMultipliers,
+  placesDiffer,
   type HazardPiece,
   hazardPiecesOf,
   NO_BURSTS,
@@ -137,8 +140,8 @@ export interface HostCrashSettings {
   ageSpreadSec: number;
   bursts: BurstSettings;
   repeat: RepeatSettings;
-  /** Variance of the per-host hazard multiplier (0: every host alike). */
-  placeVariation: number;
+  /** How hosts differ: a random multiplier, and by height in the rack and row (./disk-process.ts). */
+  places: PlaceSettings;
 }
 
 const schema = map(
@@ -156,7 +159,7 @@ const schema = map(
     ageSpread: opt(duration(), 3 * YEAR, "host ages at the start are uniform over ageAtStart .. ageAtStart + ageSpread (3y)"),
     bursts: opt(burstSettings, NO_BURSTS, "crashes in bursts: mean size, dispersion, spread, together, sameRack (off)"),
     repeat: opt(repeatSettings, NO_REPEATS, "a crashed host crashes again: chance, after (off)"),
-    places: opt(placeSettings, 0, "some hosts crash more than others: variation of a gamma multiplier (off)"),
+    places: opt(placeSettings, NO_PLACES, "some hosts crash more than others: a gamma multiplier's variation, and by height and row (off)"),
   }),
   (s): HostCrashSettings => ({
     mtbfSec: s.mtbf,
@@ -168,7 +171,7 @@ const schema = map(
     ageSpreadSec: s.ageSpread,
     bursts: s.bursts,
     repeat: s.repeat,
-    placeVariation: s.places,
+    places: s.places,
   }),
 );
 
@@ -224,7 +227,7 @@ class HostCrashInjector implements Injector {
     // Each option defines its events and draws only when on: without them the stream and
     // the event kinds are exactly those of the plain Poisson process.
     if (s.hazard.length) this.ages = sim.streams.hash(AGE_HASH);
-    if (s.placeVariation > 0) ({ frailty: this.frailty, max: this.frailtyMax } = drawFrailty(env.rng, n, s.placeVariation));
+    if (placesDiffer(s.places)) ({ multiplier: this.frailty, max: this.frailtyMax } = placeMultipliers(fleet, env.rng, s.places, () => 1));
     this.kind = sim.defineEvent("host.crash", () => this.candidate());
     if (s.bursts.sizeMean > 1) this.memberKind = sim.defineEvent("host.burstMember", (host) => this.crash(host));
     if (s.repeat.chance > 0) this.repeatKind = sim.defineEvent("host.repeat", (host) => this.crash(host));

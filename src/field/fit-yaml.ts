@@ -82,11 +82,23 @@ export function faultsYaml(fit: FailureFit, src: FitSource): string {
     `        after: ${formatDuration(r.afterSec)}       # mean delay, exponential truncated at ${formatDuration(r.horizonSec)}`,
   );
   const pl = fit.places;
-  if (pl) {
-    lines.push(
-      "      places:          # some hosts fail more than others: gamma multiplier per host, mean 1",
-      `        variation: ${num(pl.variation)}   # matched by simulation: host var/mean ${num(pl.target)} in the log, ${num(pl.without)} without it, ${num(pl.reached)} with it (${pl.seeds} seeds)`,
-    );
+  const { height, row } = fit.position;
+  if (pl || height || row) {
+    lines.push("      places:          # some hosts fail more than others: a multiplier per host, mean 1");
+    if (pl)
+      lines.push(
+        `        variation: ${num(pl.variation)}   # of a gamma multiplier, matched by simulation: host var/mean ${num(pl.target)} in the log, ${num(pl.without)} without it, ${num(pl.reached)} with it (${pl.seeds} seeds)`,
+      );
+    for (const [key, p, what] of [
+      ["height", height, "the top host of a rack over the bottom one"],
+      ["row", row, "the last row over the first"],
+    ] as const) {
+      if (!p) continue;
+      const found = `${num(p.ratio)}x [${num(p.interval.low)}..${num(p.interval.high)}] from bursts' first failures over ${p.positions} positions`;
+      lines.push(
+        p.applies ? `        ${key}: ${num(p.ratio)}x   # ${what}: ${found}` : `        ${key}: 1x   # ${what}: no effect beyond the noise (${found})`,
+      );
+    }
   }
   // One space before a comment: YAML formatters (Biome) write it so, and the block is meant to be pasted.
   return `${lines.map((l) => l.replace(/ {2,}#/, " #")).join("\n")}\n`;

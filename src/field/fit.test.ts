@@ -78,6 +78,18 @@ describe("fitDisks on logs fleet generated with known parameters", () => {
     expect(yaml).toMatch(/# .*failures/);
   });
 
+  it("recovers a rate that rises with height in the rack (top host 2x the bottom), and finds none where there is none", () => {
+    const tall = parseSettings(diskModel, "{ ageAtStart: 0s, ageSpread: 0s, afr: 4%, wearOut: 30y, places: { height: 2x } }");
+    const fit = fitFailures(simulateFailures(spec, fleet, { unit: "disk", settings: tall }, span, 6), fleet, span, { unit: "disk", ageAtStartSec: 0 });
+    const h = fit.position.height!;
+    expect(h.positions).toBe(20);
+    expect(h.ratio).toBeGreaterThan(1.6);
+    expect(h.ratio).toBeLessThan(2.5);
+    expect(h.applies).toBe(true);
+    expect(fit.position.row!.applies).toBe(false);
+    expect(faultsYaml(fit, { log: "x.csv", firstIso: "", lastIso: "", ageGiven: false })).toMatch(/\n {8}height: [12]\.\d+x # the top host/);
+  });
+
   it("a fit to a Poisson log finds no bursts and no repeats", () => {
     const plain = parseSettings(diskModel, "{ ageAtStart: 0s, ageSpread: 0s, afr: 3%, wearOut: 30y }");
     const fit = fitFailures(simulateFailures(spec, fleet, { unit: "disk", settings: plain }, span, 5), fleet, span, { unit: "disk", ageAtStartSec: 0 });

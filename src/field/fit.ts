@@ -32,7 +32,7 @@
 //   less the part the hazard's pieces already explain (the variance of their expected
 //   weekly counts over the mean), no lower than the least the mean size allows; then
 //   `fleet fit` matches it by simulation (./gof.ts calibrate: the value whose traces
-//   give the log's weekly dispersion on average over 8 seeds), because a sample
+//   give the log's weekly dispersion on average over 24 seeds), because a sample
 //   dispersion of a heavy-tailed process falls short of the process's own. Weekly, because that is the time scale
 //   capacity and durability questions are asked at, and because a log's bursts cluster
 //   themselves (storms of bursts over days): fitted to the bursts' own sizes, the model
@@ -52,7 +52,7 @@
 //
 //   Places: how unevenly hosts fail is matched by simulation too (./gof.ts calibrate):
 //   the per-host gamma multiplier's variance whose traces give the log's host dispersion
-//   on average over 8 seeds.
+//   on average over 24 seeds.
 //
 // Left out: hazards that depend on position (the log's slot rows and columns), other
 // kinds (only disk failures and host crashes are fitted), and repair times (logs rarely
@@ -114,6 +114,16 @@ export interface RepeatFit extends RepeatSettings {
   interval: { chance: Interval };
 }
 
+/** A rate ratio by position: top over bottom of a rack, or last row over first. */
+export interface PositionFit {
+  ratio: number;
+  interval: Interval;
+  /** The interval excludes 1: the fit writes the ratio, else 1x. */
+  applies: boolean;
+  /** Distinct positions in the fleet. */
+  positions: number;
+}
+
 export interface PlaceFit {
   variation: number;
   /** The log's host dispersion, the model's without place variation and with the fitted one. */
@@ -131,6 +141,8 @@ export type FitSettings = { unit: "disk"; settings: DiskSettings } | { unit: "ho
 
 export interface FailureFit {
   unit: FitUnit;
+  /** Rate ratios by height in the rack and row, of bursts' first failures. */
+  position: { height?: PositionFit; row?: PositionFit };
   /** Share of the log's times in the busiest 5 minutes of the hour, when it is at least 80%: the log was written by an hourly check. */
   hourlyGrid?: number;
   /** Set by a second step (src/field/gof.ts calibrate): it needs simulated traces. */
@@ -171,7 +183,10 @@ export function fitFailures(
     lastAt.set(place, p.timeSec);
     return before === undefined || p.timeSec - before > REPEAT_WINDOW_SEC;
   });
-  const bursts = fitBursts(firsts.length >= 2 ? firsts : points, fleet, rng);
+  const starts = firsts.length >= 2 ? firsts : points;
+  const { groups: burstGroups, ...bursts } = fitBursts(starts, fleet, rng);
+  const height = fitPosition(starts, burstGroups, fleet, o.unit, rng, "height");
+  const row = fitPosition(starts, burstGroups, fleet, o.unit, rng, "row");
   const pieces = fitPieces(points, disks, spanSec, o.ageAtStartSec, bursts.dispersion, o.unit === "disk");
   // Dispersion from the weekly counts, less what the pieces' rates explain.
   const weeks = Math.floor(spanSec / WEEK);
@@ -197,6 +212,7 @@ export function fitFailures(
   return {
     hourlyGrid: busiest >= 0.8 ? busiest : undefined,
     unit: o.unit,
+    position: { height, row },
     events: points.length,
     units: disks,
     spanSec,
@@ -341,7 +357,11 @@ function burstMoments(gs: readonly Group[], racks: number): { sizeMean: number; 
   };
 }
 
-function fitBursts(points: readonly FailurePoint[], fleet: Fleet, rng: Rng): Omit<BurstFit, "burstDispersion" | "weeklyDispersion" | "drift"> {
+function fitBursts(
+  points: readonly FailurePoint[],
+  fleet: Fleet,
+  rng: Rng,
+): Omit<BurstFit, "burstDispersion" | "weeklyDispersion" | "drift"> & { groups: Group[] } {
   let gap = HOUR;
   let gs = groups(points, fleet, gap);
   const meanGap = (points[points.length - 1].timeSec - points[0].timeSec) / (points.length - 1);
@@ -369,7 +389,74 @@ function fitBursts(points: readonly FailurePoint[], fleet: Fleet, rng: Rng): Omi
     bursts: gs.length,
     multi: gs.filter((g) => g.size > 1).length,
     interval: { sizeMean: percentiles(draws.sizeMean), dispersion: percentiles(draws.dispersion), sameRack: percentiles(draws.sameRack) },
+    groups: gs,
   };
+}
+
+// ---- position -----------------------------------------------------------------------------
+
+/**
+ * How a burst's first failure depends on position (the model's `places.height` and
+ * `row` act on burst starts): the rate per unit at each height in the rack (row in the
+ * datacenter), fitted by least squares weighted by the units there to a line a (1 + b u),
+ * u from 0 (bottom, first row) to 1 (top, last row); the ratio is 1 + b, top over bottom.
+ * Interval: 200 bootstrap resamples of the bursts. Undefined when the fleet has one
+ * height (one row).
+ */
+function fitPosition(
+  starts: readonly FailurePoint[],
+  gs: readonly Group[],
+  fleet: Fleet,
+  unit: FitUnit,
+  rng: Rng,
+  axis: "height" | "row",
+): PositionFit | undefined {
+  const u = (h: number): number => {
+    if (axis === "height") {
+      const r = fleet.hostsOfRack(fleet.rackOfHost(h));
+      return r.end - r.start > 1 ? fleet.hostPositionInRack(h) / (r.end - r.start - 1) : -1;
+    }
+    const rows = fleet.rowsOfDc(fleet.dcOfHost(h));
+    return rows.end - rows.start > 1 ? fleet.rowPositionInDc(fleet.rowOfHost(h)) / (rows.end - rows.start - 1) : -1;
+  };
+  const units = new Map<number, number>();
+  for (let h = 0; h < fleet.hostCount; h++) {
+    const x = u(h);
+    if (x >= 0) units.set(x, (units.get(x) ?? 0) + (unit === "disk" ? fleet.hostSpec(h).disks : 1));
+  }
+  if (units.size < 2) return undefined;
+  const ratio = (sample: readonly Group[]): number => {
+    const counts = new Map<number, number>();
+    for (const g of sample) {
+      const x = u(starts[g.first].host);
+      if (x >= 0) counts.set(x, (counts.get(x) ?? 0) + 1);
+    }
+    let w = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
+    for (const [x, n] of units) {
+      const y = (counts.get(x) ?? 0) / n;
+      w += n;
+      sx += n * x;
+      sy += n * y;
+      sxx += n * x * x;
+      sxy += n * x * y;
+    }
+    const slope = (w * sxy - sx * sy) / (w * sxx - sx * sx);
+    const intercept = (sy - slope * sx) / w;
+    return intercept > 0 ? Math.min(10, Math.max(0.1, 1 + slope / intercept)) : 10;
+  };
+  const value = ratio(gs);
+  const draws: number[] = [];
+  const sample: Group[] = new Array(gs.length);
+  for (let b = 0; b < 200; b++) {
+    for (let i = 0; i < gs.length; i++) sample[i] = gs[rng.int(gs.length)];
+    draws.push(ratio(sample));
+  }
+  const interval = percentiles(draws);
+  return { ratio: value, interval, applies: interval.low > 1 || interval.high < 1, positions: units.size };
 }
 
 function percentiles(xs: number[]): Interval {

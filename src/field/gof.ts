@@ -35,7 +35,7 @@ export interface Gof {
 }
 
 /** The same settings with some of the shared failure-process options changed. */
-export function withProcess(s: FitSettings, change: Partial<Pick<DiskSettings, "bursts" | "placeVariation">>): FitSettings {
+export function withProcess(s: FitSettings, change: Partial<Pick<DiskSettings, "bursts" | "places">>): FitSettings {
   return s.unit === "disk" ? { unit: "disk", settings: { ...s.settings, ...change } } : { unit: "host", settings: { ...s.settings, ...change } };
 }
 
@@ -96,7 +96,7 @@ export function calibrate(
   if (atLo >= target) return { value: lo, atLo, reached: atLo };
   let reached = at(hi);
   if (reached <= target) return { value: hi, atLo, reached };
-  for (let i = 0; i < (range.steps ?? 14); i++) {
+  for (let i = 0; i < (range.steps ?? 10); i++) {
     const mid = (lo + hi) / 2;
     const d = at(mid);
     if (d < target) lo = mid;
@@ -139,12 +139,12 @@ export function calibrateFit(
   const places = calibrate(
     log.hostDispersion,
     (s) => s.hostDispersion,
-    (v) => withProcess(withD, { placeVariation: v }),
+    (v) => withProcess(withD, { places: { ...withD.settings.places, variation: v } }),
     { lo: 0, hi: 20 },
     sim,
   );
   fit.places = { variation: places.value, target: log.hostDispersion, without: places.atLo, reached: places.reached, seeds: sim.seeds.length };
-  const withPlaces = withProcess(withD, { placeVariation: places.value });
+  const withPlaces = withProcess(withD, { places: { ...withD.settings.places, variation: places.value } });
   const repeat = withPlaces.settings.repeat;
   const chance = calibrate(
     log.repeatShare,

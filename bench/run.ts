@@ -13,6 +13,7 @@ import { benchRedisWorkers } from "./redis-workers.js";
 import { benchServing } from "./serving.js";
 import { benchDashboard } from "./dashboard.js";
 import { benchStorage } from "./storage.js";
+import { benchExplain } from "./explain.js";
 
 const benches: [string, Bench][] = [
   ["engine", benchEngine],
@@ -26,6 +27,7 @@ const benches: [string, Bench][] = [
   ["dashboard", benchDashboard],
   ["storage", benchStorage],
   ["workers", (o) => import("./workers.js").then((m) => m.benchWorkers(o))],
+  ["explain", benchExplain],
 ];
 
 async function main(): Promise<void> {

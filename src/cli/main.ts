@@ -14,6 +14,7 @@ import { sweepCommand, sweepUsage } from "./sweep.js";
 import { replayCommand, replayUsage } from "./replay/index.js";
 import { importCommand, importUsage } from "./import.js";
 import { fitCommand, fitUsage } from "./fit.js";
+import { explainCommand, explainUsage } from "./explain.js";
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
 
@@ -70,6 +71,11 @@ Examples:
     run: importCommand,
     summary: "a real failure log (CSV) as an incident timeline on a scenario's fleet, through a mapping file",
     usage: importUsage,
+  },
+  explain: {
+    run: explainCommand,
+    summary: "why an SLO breached: the shortfall taken apart by fault model and incident, each removed from the same trace",
+    usage: explainUsage,
   },
   fit: {
     run: fitCommand,

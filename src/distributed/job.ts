@@ -4,10 +4,16 @@
 // must give the same JobResult for the same JobSpec wherever it runs: a job carries the
 // scenario's text (not a path), so a remote worker needs no shared files, and the result
 // holds only what the run computed (no wall clock), so merged results are identical.
+// A counterfactual job (`exclude`: correlated incidents left out, src/faults/exclude.ts)
+// is plain data too, and its journal header says what it left out.
 import { parseDocument } from "yaml";
 import { digestOnlyJournal, type JsonObject } from "../journal/index.js";
 import { loadScenarioText } from "../scenario/load.js";
 import { formatIssues } from "../base/issues.js";
+import { ScenarioCache, type LoadedScenario } from "./scenario-cache.js";
+import { buildFleet } from "../fleet/build.js";
+import { checkIncidentKeys, type IncidentKey } from "../faults/exclude.js";
+import { FAULT_KINDS } from "../faults/registry.js";
 import { runScenario } from "../run/session.js";
 import type { Verdict } from "../slo/slo.js";
 import { VERSION } from "../base/version.js";
@@ -31,6 +37,8 @@ export interface JobSpec {
   /** Simulated seconds; the scenario's own duration when absent. */
   durationSec?: number;
   overrides?: Override[];
+  /** Correlated incidents left out of the fault trace (`fleet explain`'s counterfactuals). */
+  exclude?: IncidentKey[];
 }
 
 export type JobStatus = "complete" | "interrupted" | "failed" | "invalid";
@@ -63,21 +71,34 @@ export function applyOverrides(text: string, overrides: readonly Override[] = []
   return String(doc);
 }
 
-/**
- * Runs one job to completion in this thread. Never throws for bad input: status "invalid".
- * An aborted `signal` stops the run at its next step: status "interrupted".
- */
-export async function runJob(spec: JobSpec, opts: { signal?: AbortSignal } = {}): Promise<JobResult> {
-  const base = { id: spec.id, seed: spec.seed, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0 };
+/** Applies a job's overrides and loads its scenario; what is wrong with either makes the job invalid. */
+function loadJobScenario(spec: JobSpec): LoadedScenario {
   let text: string;
   try {
     text = applyOverrides(spec.text, spec.overrides);
   } catch (e) {
-    return { ...base, status: "invalid", error: (e as Error).message };
+    return { ok: false, error: (e as Error).message };
   }
   const loaded = loadScenarioText(text, spec.file);
-  if (!loaded.ok) return { ...base, status: "invalid", error: formatIssues(spec.file, loaded.issues) };
-  const scenario = loaded.value;
+  return loaded.ok ? { ok: true, scenario: loaded.value } : { ok: false, error: formatIssues(spec.file, loaded.issues) };
+}
+
+/**
+ * Runs one job to completion in this thread. Never throws for bad input: status "invalid".
+ * An aborted `signal` stops the run at its next step: status "interrupted". `scenarios`:
+ * the batch's loaded scenarios, so jobs of the same scenario load it once.
+ */
+export async function runJob(spec: JobSpec, opts: { signal?: AbortSignal; scenarios?: ScenarioCache } = {}): Promise<JobResult> {
+  const base = { id: spec.id, seed: spec.seed, metrics: {}, verdicts: [], traceDigest: "", digest: "", simEvents: 0 };
+  const loaded = opts.scenarios ? opts.scenarios.get(spec, () => loadJobScenario(spec)) : loadJobScenario(spec);
+  if (!loaded.ok) return { ...base, status: "invalid", error: loaded.error };
+  const scenario = loaded.scenario;
+  const exclude = spec.exclude ?? [];
+  try {
+    if (exclude.length) checkIncidentKeys(exclude, buildFleet(scenario.fleet), FAULT_KINDS);
+  } catch (e) {
+    return { ...base, status: "invalid", error: (e as Error).message };
+  }
   const journal = digestOnlyJournal();
   const outcome = await runScenario(scenario, {
     seed: spec.seed,
@@ -86,6 +107,7 @@ export async function runJob(spec: JobSpec, opts: { signal?: AbortSignal } = {})
     fleetVersion: VERSION,
     headerOptions: { file: spec.file, job: spec.id, overrides: (spec.overrides ?? []) as unknown as JsonObject[] },
     shouldStop: () => opts.signal?.aborted === true,
+    exclude,
   });
   return {
     id: spec.id,
@@ -122,9 +144,10 @@ export interface Runner {
 export const serialRunner: Runner = {
   async run(jobs, opts = {}) {
     const out: JobResult[] = [];
+    const scenarios = new ScenarioCache();
     for (const job of jobs) {
       if (opts.signal?.aborted) break;
-      const r = await runJob(job, { signal: opts.signal });
+      const r = await runJob(job, { signal: opts.signal, scenarios });
       out.push(r);
       opts.onResult?.(r, { done: out.length, total: jobs.length });
     }

@@ -1,8 +1,8 @@
 // The rates of the cosmic-ray upset model (./cosmic.ts): the upset rate of each rack from
 // its memory, its datacenter's altitude and the FIT rate; racks grouped by the way they
 // face, so a directional burst's gain (a function of facing only) is one number per group;
-// the alias tables the injector draws racks and groups from; and what its machine-check
-// rate (cosmic.ts hostLossRatePerSec) is made of.
+// the alias tables the injector draws racks and groups from (a burst's: its component);
+// and what its machine-check rate (cosmic.ts hostLossRatePerSec) is made of.
 //
 // Machine checks. The rate over a range of hosts is the sum over racks of the rack's upset
 // rate x its share of the range x (1 + the random bursts' long-run mean excess for its
@@ -38,6 +38,17 @@ export interface BurstSettings {
   edgeDeg: number;
   /** Rate multiplier at full gain. */
   gain: number;
+}
+
+/** What a burst from one direction adds: the excess of each facing group, and a table to draw a group from it. */
+export interface BurstComponent {
+  excess: Float64Array;
+  /** Extra upsets per second over the fleet. */
+  extraPerSec: number;
+  table: AliasTable;
+  /** Racks and hosts facing it (excess > 0). */
+  racks: number;
+  hosts: number;
 }
 
 export interface CosmicSettings {
@@ -152,6 +163,24 @@ export class CosmicRates {
     return out;
   }
 
+  /** A burst from `directionDeg`: its excess by group, weighted by each group's rate into an alias table. */
+  burstComponent(directionDeg: number, b: BurstSettings): BurstComponent {
+    const excess = this.excessByGroup(directionDeg, b);
+    const w = new Float64Array(excess.length);
+    let extra = 0;
+    let racks = 0;
+    let hosts = 0;
+    for (let g = 0; g < w.length; g++) {
+      w[g] = excess[g] * this.groupPerSec[g];
+      extra += w[g];
+      if (excess[g] > 0) {
+        racks += this.groupRacks[g].length;
+        hosts += this.groupHosts[g];
+      }
+    }
+    return { excess, extraPerSec: extra, table: new AliasTable(w), racks, hosts };
+  }
+
   /** Extra upsets per second a burst from `directionDeg` adds to the whole fleet. */
   burstExtraPerSec(directionDeg: number, b: BurstSettings): number {
     const ex = this.excessByGroup(directionDeg, b);
@@ -209,6 +238,30 @@ export function machineCheckPerUpset(ecc: EccMode, multiBitFraction: number, odd
     multi += MULTI_BIT_PROBS[i] * meanOver(w);
   });
   return (1 - multiBitFraction) * meanOver(1) + multiBitFraction * multi;
+}
+
+/**
+ * Machine checks per second from upsets on `hosts` (cosmic.ts hostLossRatePerSec): each
+ * rack's upset rate x its share of the range x (1 + the random bursts' long-run mean
+ * excess), times machineCheckPerUpset under the rack's code. 0 without `memory`.
+ */
+export function machineCheckRatePerSec(fleet: Fleet, s: CosmicSettings, hosts: { start: number; end: number }, memory?: MemoryOdds): number {
+  const end = Math.min(hosts.end, fleet.hostCount);
+  if (!memory || end <= hosts.start) return 0;
+  const rates = new CosmicRates(fleet, s);
+  const excess = meanBurstExcess(rates, s.bursts);
+  const perUpset = new Map<EccMode, number>();
+  let rate = 0;
+  for (let r = fleet.rackOf[hosts.start]; r <= fleet.rackOf[end - 1]; r++) {
+    const rack = fleet.hostsOfRack(r);
+    const n = Math.min(end, rack.end) - Math.max(hosts.start, rack.start);
+    if (n <= 0) continue;
+    const ecc = memory.ecc ?? fleet.hostSpecOfDc(fleet.dcOfRack(r)).ecc;
+    let p = perUpset.get(ecc);
+    if (p === undefined) perUpset.set(ecc, (p = machineCheckPerUpset(ecc, s.multiBitFraction, memory)));
+    rate += rates.rackPerSec[r] * (n / (rack.end - rack.start)) * (1 + excess[rates.rackGroup[r]]) * p;
+  }
+  return rate;
 }
 
 /**

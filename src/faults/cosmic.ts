@@ -51,6 +51,11 @@
 // record per window. Multi-bit upsets stay individual. `cosmic.upsets` counts in the
 // trace equal the number of upsets (the listener event counts as one of them).
 //
+// Excluded bursts (a counterfactual run, ./exclude.ts). The burst still changes the
+// regime and every draw is made as before; an upset drawn from its excess is then dropped
+// (thinning), and an aggregated count loses a binomial share, excess / multiplier, drawn on
+// a stream of its own (`<stream>.excluded`), so every other upset keeps its time and place.
+//
 // Host loss (hostLossRatePerSec, for a training job's M). An upset takes its host down
 // only if the detection layer finds it uncorrectable (a machine check, consequences.ts):
 // the code decides (SECDED detects every 2-bit pattern, 56% of the adjacent 3-bit ones,
@@ -75,14 +80,13 @@ import type { FleetRef } from "../fleet/ref.js";
 import { isScalar } from "yaml";
 import { angle, azimuth, duration, factor, fitRate, fraction, list, map, maybe, number, object, opt, refine, type Validator } from "../base/schema.js";
 import type { Rng } from "../sim/rng.js";
-import type { EccMode } from "../fleet/spec.js";
 import {
   ALTITUDE_SCALE_M,
+  type BurstComponent,
   type BurstSettings,
   CosmicRates,
   type CosmicSettings,
-  machineCheckPerUpset,
-  meanBurstExcess,
+  machineCheckRatePerSec,
   multiBitWidth,
 } from "./cosmic-rates.js";
 import type { FaultEnv, FaultModel, Injector, MemoryOdds } from "./injector.js";
@@ -194,6 +198,8 @@ interface ActiveBurst {
   /** Extra upsets per second over the fleet. */
   extraPerSec: number;
   table: AliasTable;
+  /** Left out of this run (./exclude.ts): its share of the upsets is drawn, then dropped. */
+  excluded: boolean;
 }
 
 class CosmicInjector implements Injector {
@@ -211,8 +217,12 @@ class CosmicInjector implements Injector {
   private readonly active: ActiveBurst[] = [];
   /** Summed extraPerSec of the active bursts. */
   private extraPerSec = 0;
+  /** The burst whose excess the last drawRack drew from (undefined: the base rate). */
+  private drawnFrom: ActiveBurst | undefined;
+  /** Draws the excluded bursts' share of aggregated counts; created when first needed. */
+  private thinning: Rng | undefined;
   /** Burst components by direction, for bursts with a fixed direction (all alike). */
-  private readonly byDirection = new Map<number, { excess: Float64Array; extraPerSec: number; table: AliasTable; racks: number; hosts: number }>();
+  private readonly byDirection = new Map<number, BurstComponent>();
   /** Words per host and DIMM geometry, by datacenter (hosts of a datacenter are alike). */
   private wordsOfDc: number[] = [];
   private dimmWordsOfDc: ReturnType<typeof dimmGeometry>[] = [];
@@ -262,22 +272,7 @@ class CosmicInjector implements Injector {
    * the chance that an upset is a machine check under the rack's code. 0 without `memory`.
    */
   hostLossRatePerSec(fleet: Fleet, hosts: { start: number; end: number }, memory?: MemoryOdds): number {
-    const end = Math.min(hosts.end, fleet.hostCount);
-    if (!memory || end <= hosts.start) return 0;
-    const rates = new CosmicRates(fleet, this.s);
-    const excess = meanBurstExcess(rates, this.s.bursts);
-    const perUpset = new Map<EccMode, number>();
-    let rate = 0;
-    for (let r = fleet.rackOf[hosts.start]; r <= fleet.rackOf[end - 1]; r++) {
-      const rack = fleet.hostsOfRack(r);
-      const n = Math.min(end, rack.end) - Math.max(hosts.start, rack.start);
-      if (n <= 0) continue;
-      const ecc = memory.ecc ?? fleet.hostSpecOfDc(fleet.dcOfRack(r)).ecc;
-      let p = perUpset.get(ecc);
-      if (p === undefined) perUpset.set(ecc, (p = machineCheckPerUpset(ecc, this.s.multiBitFraction, memory)));
-      rate += rates.rackPerSec[r] * (n / (rack.end - rack.start)) * (1 + excess[rates.rackGroup[r]]) * p;
-    }
-    return rate;
+    return machineCheckRatePerSec(fleet, this.s, hosts, memory);
   }
 
   /** True when single-bit upsets are counted per rack and window (see the header). */
@@ -305,43 +300,43 @@ class CosmicInjector implements Injector {
     if (gen !== this.generation) return; // drawn under an earlier regime: superseded
     const { rng } = this.env;
     const rack = this.drawRack(rng);
+    const dropped = this.drawnFrom?.excluded === true;
     const multi = this.aggregated || rng.next() < this.s.multiBitFraction;
-    this.upset(rack, multi ? multiBitWidth(rng.next()) : 1);
+    this.upset(rack, multi ? multiBitWidth(rng.next()) : 1, dropped);
     this.scheduleUpset();
   }
 
-  /** A rack drawn in proportion to its rate in the current regime. */
+  /** A rack drawn in proportion to its rate in the current regime (and in drawnFrom, whose excess it came from). */
   private drawRack(rng: Rng): number {
     const r = this.rates;
     let table = r.groupTable;
+    let from: ActiveBurst | undefined;
     if (this.active.length > 0) {
       let u = rng.next() * (r.basePerSec + this.extraPerSec);
       if (u >= r.basePerSec) {
         u -= r.basePerSec;
         for (const b of this.active) {
           table = b.table;
+          from = b;
           if (u < b.extraPerSec) break;
           u -= b.extraPerSec;
         }
       }
     }
+    this.drawnFrom = from;
     const g = table.sample(rng);
     return r.groupRacks[g][r.groupRackTable[g].sample(rng)];
   }
 
-  /** One upset of `width` adjacent bits on a uniform host of `rack` and a uniform word. */
-  private upset(rack: number, width: number): void {
-    const { fleet, rng } = this.env;
+  /** One upset of `width` adjacent bits on a uniform host of `rack` and a uniform word; `dropped`: drawn, not emitted. */
+  private upset(rack: number, width: number, dropped: boolean): void {
+    const { fleet, rng, trace } = this.env;
     const { start, end } = fleet.hostsOfRack(rack);
     const host = start + rng.int(end - start);
-    this.upsetOn(host, width, rng);
-  }
-
-  private upsetOn(host: number, width: number, rng: Rng): void {
-    const { fleet, trace } = this.env;
     const dc = fleet.dcOfHost(host);
     const word = rng.int(this.wordsOfDc[dc]);
     const first = rng.int(WORD_TOTAL_BITS - width + 1);
+    if (dropped) return;
     trace.emit(
       UPSET,
       { kind: "host", index: host },
@@ -359,24 +354,10 @@ class CosmicInjector implements Injector {
     if (t <= horizonSec) sim.scheduleAt(t, this.burstStartKind, 1, 0);
   }
 
-  private component(directionDeg: number) {
+  private component(directionDeg: number): BurstComponent {
     let c = this.byDirection.get(directionDeg);
     if (!c) {
-      const r = this.rates;
-      const excess = r.excessByGroup(directionDeg, this.s.bursts!);
-      const w = new Float64Array(excess.length);
-      let extra = 0;
-      let racks = 0;
-      let hosts = 0;
-      for (let g = 0; g < w.length; g++) {
-        w[g] = excess[g] * r.groupPerSec[g];
-        extra += w[g];
-        if (excess[g] > 0) {
-          racks += r.groupRacks[g].length;
-          hosts += r.groupHosts[g];
-        }
-      }
-      c = { excess, extraPerSec: extra, table: new AliasTable(w), racks, hosts };
+      c = this.rates.burstComponent(directionDeg, this.s.bursts!);
       // Random directions are (almost) never repeated: cache only the fixed one.
       if (this.s.bursts!.directionDeg !== "random") this.byDirection.set(directionDeg, c);
     }
@@ -392,7 +373,8 @@ class CosmicInjector implements Injector {
     const id = ++this.burstIds;
     const endSec = sim.now + b.durationSec;
     this.beforeRegimeChange();
-    this.active.push({ id, endSec, excess: c.excess, extraPerSec: c.extraPerSec, table: c.table });
+    const excluded = trace.excluded(BURST, undefined, sim.now);
+    this.active.push({ id, endSec, excess: c.excess, extraPerSec: c.extraPerSec, table: c.table, excluded });
     this.afterRegimeChange();
     if (endSec <= this.env.horizonSec) sim.scheduleAt(endSec, this.burstEndKind, id, 0);
     trace.emit(BURST, undefined, {
@@ -453,13 +435,22 @@ class CosmicInjector implements Injector {
     const r = this.rates;
     const groups = r.groupFacing.length;
     const mult = new Float64Array(groups).fill(1);
-    for (const b of this.active) for (let g = 0; g < groups; g++) mult[g] += b.excess[g];
+    let dropped: Float64Array | undefined; // the excluded bursts' excess, by group
+    for (const b of this.active) {
+      for (let g = 0; g < groups; g++) mult[g] += b.excess[g];
+      if (b.excluded) for (let g = 0; g < groups; g++) (dropped ??= new Float64Array(groups))[g] += b.excess[g];
+    }
     const scale = (1 - this.s.multiBitFraction) * (t1 - t0);
     const window = [t0, t1];
     let total = 0;
     let racksHit = 0;
     for (let rack = 0; rack < fleet.rackCount; rack++) {
-      const n = rng.poisson(r.rackPerSec[rack] * mult[r.rackGroup[rack]] * scale);
+      const g = r.rackGroup[rack];
+      let n = rng.poisson(r.rackPerSec[rack] * mult[g] * scale);
+      if (n > 0 && dropped !== undefined && dropped[g] > 0) {
+        this.thinning ??= sim.streams.get(`${rng.name}.excluded`);
+        n -= this.thinning.binomial(n, Math.min(1, dropped[g] / mult[g]));
+      }
       if (n === 0) continue;
       total += n;
       racksHit++;

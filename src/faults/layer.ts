@@ -3,14 +3,16 @@
 // it as is; a full run (`fleet chaos`) builds on the same pieces and adds detection,
 // workloads and policies (src/run/lane.ts). Which hosts get per-host straggler detail is
 // the caller's to say (`watched`: the workloads' hosts, src/workloads/registry.ts).
+// A counterfactual run names correlated incidents to leave out (`exclude`, ./exclude.ts).
 import { buildFleet } from "../fleet/build.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { JournalSink } from "../journal/index.js";
 import type { FleetSpec } from "../fleet/spec.js";
+import { IncidentExclusions, type IncidentKey } from "./exclude.js";
 import type { FaultSpec } from "./injector.js";
 import { Sim } from "../sim/sim.js";
 import type { Injector, MemoryOdds } from "./injector.js";
-import { FAULT_MODELS } from "./registry.js";
+import { FAULT_KINDS, FAULT_MODELS } from "./registry.js";
 import type { ScheduledFault } from "./timeline/entry.js";
 import { timelineInjector } from "./timeline/injector.js";
 import { FaultTrace } from "./trace.js";
@@ -50,12 +52,15 @@ export interface FaultLayerOptions {
   fleet?: Fleet;
   /** Host ranges whose straggler episodes are simulated one by one (FaultEnv.watched). */
   watched?: { start: number; end: number }[];
+  /** Correlated incidents that do not happen in this run, nor anything they set off (./exclude.ts); Error on a bad key. */
+  exclude?: readonly IncidentKey[];
 }
 
 export function startFaultLayer(scenario: { fleet: FleetSpec; faults: readonly FaultSpec[] }, opts: FaultLayerOptions): FaultLayer {
   const sim = new Sim({ seed: opts.seed });
   const fleet = opts.fleet ?? buildFleet(scenario.fleet);
-  const trace = new FaultTrace(sim, fleet, opts.journal);
+  const exclusions = opts.exclude?.length ? new IncidentExclusions(opts.exclude, fleet, FAULT_KINDS) : undefined;
+  const trace = new FaultTrace(sim, fleet, opts.journal, exclusions);
   const injectors: Injector[] = [];
   const watched = opts.watched ?? [];
   for (const { injector, stream } of createInjectors(scenario)) {

@@ -13,7 +13,9 @@
 // `warning` before the run), so the shutdowns follow it exactly. Draws come only from the
 // injector's own stream (`faults.overheat`), never from host state. A scheduled entry
 // (`- { at: 20h, overheat: dc1, warning: 10m }`) shuts down from `at` on, with the same
-// parameters and its own warning (src/faults/timeline/warning.ts).
+// parameters and its own warning (src/faults/timeline/warning.ts). Each shutdown is one
+// correlated entry, `partOf` the overheating (its datacenter and start): a run may exclude
+// one rack's shutdown, or the whole overheating with its warning (./exclude.ts).
 //
 // Defaults and sources: Dean, "Designs, Lessons and Advice from Building Large Distributed
 // Systems", LADIS 2009 keynote, "typical first year for a new cluster": "~0.5 overheating
@@ -105,6 +107,7 @@ const schema = map(
  */
 function overheat(env: FaultEnv, rng: Rng, dc: number, c: Cascade, cause: string): void {
   const { sim, fleet, trace } = env;
+  const partOf = { ref: { kind: "dc", index: dc } as FleetRef, at: sim.now };
   const racks = fleet.racksOfDc(dc);
   const n = racks.end - racks.start;
   const order = new Int32Array(n);
@@ -117,7 +120,7 @@ function overheat(env: FaultEnv, rng: Rng, dc: number, c: Cascade, cause: string
     order[i] = rack;
     const at = sim.now + rng.next() * c.spreadSec;
     const repairSec = c.repairFromSec + rng.next() * (c.repairSec - c.repairFromSec);
-    if (at <= env.horizonSec) sim.at(at, () => trace.down(OVERHEAT, { kind: "rack", index: rack }, { repairSec, detail: { cause } }));
+    if (at <= env.horizonSec) sim.at(at, () => trace.down(OVERHEAT, { kind: "rack", index: rack }, { repairSec, detail: { cause }, partOf }));
   }
 }
 
@@ -166,7 +169,7 @@ const incident: WarnedIncident = {
   fire(env, ref: FleetRef, params) {
     overheat(env, env.rng, ref.index, cascadeOf(params), "incident");
   },
-  warn: (env, ref, _params, failsAtSec) => warnPowerLoss(env, ref, failsAtSec, "incident"),
+  warn: (env, ref, _params, failsAtSec) => warnPowerLoss(env, OVERHEAT, ref, failsAtSec, "incident"),
 };
 
 export const overheatModel: FaultModel<OverheatSettings> = {

@@ -28,7 +28,9 @@
 // drains the warned replicas, storage copies blocks off the warned hosts). Scheduled bus bar and PDU incidents may carry
 // one too: `- { at: 20h, busbar: dc1/row02/busbar-a, repair: 6h, warning: 10m }` emits it
 // at 19h50m (src/faults/timeline/warning.ts); the overheating model (./overheat.ts) emits
-// it on the datacenter before the room heats up.
+// it on the datacenter before the room heats up. A run that excludes an incident
+// (./exclude.ts) drops its warning too: the warning names the incident's kind, target and
+// time (`failsAt`), and is not emitted when that incident is excluded.
 //
 // Defaults and sources.
 //   busbar mtbf 3y, repair 6h: the 3 years per bus bar is our own engineering choice (no
@@ -171,7 +173,7 @@ export class PowerInjector implements Injector {
     const index = rng.int(this.count);
     if (w > 0) {
       sim.scheduleAt(sim.now + w, this.failKind, index, 0);
-      warnPowerLoss(this.env, this.level.refOf(index), sim.now + w, "temperature");
+      warnPowerLoss(this.env, this.level.kind, this.level.refOf(index), sim.now + w, "temperature");
     } else {
       this.level.fail(this.env, index);
     }
@@ -232,8 +234,12 @@ export const WARNING = defineKind("power.warning", {
   fields: { failsAt: "simulated second the power is lost", cause: "temperature, or incident when scheduled" },
 });
 
-/** Emits `power.warning` on `ref`: its hosts lose power at `failsAtSec`. */
-export function warnPowerLoss(env: FaultEnv, ref: FleetRef, failsAtSec: number, cause: string): void {
+/**
+ * Emits `power.warning` on `ref`: its hosts lose power at `failsAtSec`, in an incident of
+ * `kind` on `ref` at that time (none when that incident is excluded from the run).
+ */
+export function warnPowerLoss(env: FaultEnv, kind: FaultKindDecl, ref: FleetRef, failsAtSec: number, cause: string): void {
+  if (env.trace.excluded(kind, ref, failsAtSec)) return;
   env.trace.emit(WARNING, ref, { untilSec: failsAtSec, detail: { cause, failsAt: failsAtSec } });
 }
 
@@ -286,7 +292,7 @@ function elementIncident(kind: FaultKindDecl, refKind: "busbar" | "pdu"): Warned
     fire(env, ref, params) {
       failElement(env, kind, refKind, ref.index, params.repair as number, "incident");
     },
-    warn: (env, ref, _params, failsAtSec) => warnPowerLoss(env, ref, failsAtSec, "incident"),
+    warn: (env, ref, _params, failsAtSec) => warnPowerLoss(env, kind, ref, failsAtSec, "incident"),
   };
 }
 

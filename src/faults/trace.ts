@@ -7,11 +7,16 @@
 // The trace depends only on the scenario, the seed and the injectors' own PRNG streams,
 // never on a recovery policy: the trace digest is the proof. Policy actions (draining,
 // retiring) are not faults and never pass through here.
+//
+// A counterfactual run names correlated incidents to leave out (./exclude.ts): the trace
+// drops each of them at the door (no state change, count, record, digest or listener
+// call) and answers `excluded` for the models that must drop what follows from one.
 import type { Fleet } from "../fleet/fleet.js";
 import { HostFlag, HostState } from "../fleet/state.js";
 import type { FleetRef } from "../fleet/ref.js";
 import type { Sim } from "../sim/sim.js";
 import { dropEnded, largestInForce } from "./episodes.js";
+import type { IncidentExclusions, IncidentKey } from "./exclude.js";
 import { type FaultKindDecl, MAX_KIND_CODE } from "./kind.js";
 import { TraceDigest } from "./trace-digest.js";
 import type { EventFields, JournalSink } from "../journal/index.js";
@@ -53,6 +58,23 @@ export interface DownOptions {
    * it, downtime counts, but nothing enters the trace's counts, digest or journal records.
    */
   traced?: boolean;
+  /**
+   * The incident this down is one part of, when it has several at other times or places
+   * (an overheating's racks: its datacenter and start). Excluding that incident drops this
+   * part too; `correlated` lists it with `partOf`.
+   */
+  partOf?: { ref: FleetRef; at: number };
+}
+
+/** A correlated incident in the order it happened (bursts, bus bars, PDUs, racks, links). */
+export interface CorrelatedIncident {
+  at: number;
+  kind: FaultKindDecl;
+  target: string;
+  untilSec: number;
+  hosts: number;
+  /** The whole of which this is one part (an overheating: its datacenter and start), as a key names it. */
+  partOf?: { target: string; at: number };
 }
 
 export interface KindCount {
@@ -83,7 +105,7 @@ export class FaultTrace {
   /** Counters are indexed by kind code; the declaration of each code seen, to name it. */
   private readonly kindOfCode: (FaultKindDecl | undefined)[] = [];
   /** Correlated events (bursts, bus bars, PDUs, racks, links: kinds declared correlated) in order, for timelines. */
-  readonly correlated: { at: number; kind: FaultKindDecl; target: string; untilSec: number; hosts: number }[] = [];
+  readonly correlated: CorrelatedIncident[] = [];
   records = 0;
   /**
    * Host-seconds of downtime started so far: each host's down interval counted once even
@@ -96,6 +118,8 @@ export class FaultTrace {
     readonly sim: Sim,
     readonly fleet: Fleet,
     private readonly journal?: JournalSink,
+    /** Correlated incidents to leave out (a counterfactual run, ./exclude.ts). */
+    private readonly exclusions?: IncidentExclusions,
   ) {
     this.domainEvents = new Float64Array((fleet.rowCount + fleet.dcCount + fleet.linkCount) * CODES);
     this.repairKind = sim.defineEvent("faults.repair", (slot) => this.repair(slot));
@@ -105,6 +129,28 @@ export class FaultTrace {
 
   addListener(l: FaultListener): void {
     this.listeners.push(l);
+  }
+
+  /**
+   * Whether the correlated incident of `kind` on `ref` (undefined: fleet-wide) at `at` is
+   * excluded from this run. The trace asks it of every correlated fault; a model asks it
+   * of what an incident sets off elsewhere (its warning, a burst's upsets).
+   */
+  excluded(kind: FaultKindDecl, ref: FleetRef | undefined, at: number): boolean {
+    return this.exclusions !== undefined && kind.correlated && this.exclusions.matches(kind, ref, at, false);
+  }
+
+  /** The excluded incidents that have not happened (so far): a key that names nothing. */
+  unmatchedExclusions(): IncidentKey[] {
+    return this.exclusions?.unmatched() ?? [];
+  }
+
+  /** The fault is an excluded incident (or a part of one): found, and dropped. */
+  private drops(kind: FaultKindDecl, ref: FleetRef | undefined, partOf?: { ref: FleetRef; at: number }): boolean {
+    const x = this.exclusions;
+    if (x === undefined || !kind.correlated) return false;
+    const now = this.sim.now;
+    return x.matches(kind, ref, now, true) || (partOf !== undefined && x.matches(kind, partOf.ref, partOf.at, true));
   }
 
   /** SHA-256 over every fault record so far: equal for every policy of a scenario. */
@@ -117,6 +163,7 @@ export class FaultTrace {
    * already down stays down until the later of its two repairs.
    */
   down(kind: FaultKindDecl, ref: FleetRef, opts: DownOptions): void {
+    if (this.exclusions !== undefined && this.drops(kind, ref, opts.partOf)) return;
     const fleet = this.fleet;
     const now = this.sim.now;
     const until = now + opts.repairSec;
@@ -139,13 +186,18 @@ export class FaultTrace {
       return;
     }
     this.count(kind, ref, hosts);
-    if (kind.correlated) this.correlated.push({ at: now, kind, target: fleet.idOf(ref), untilSec: until, hosts });
+    if (kind.correlated) {
+      const c: CorrelatedIncident = { at: now, kind, target: fleet.idOf(ref), untilSec: until, hosts };
+      if (opts.partOf) c.partOf = { target: fleet.idOf(opts.partOf.ref), at: opts.partOf.at };
+      this.correlated.push(c);
+    }
     if (opts.journal !== false) this.write(kind, now, ref, until, opts.detail, { repair: opts.repairSec, hosts });
     this.notify(e);
   }
 
   /** Any other fault: recorded, counted and passed to listeners; no physical state change. */
   emit(kind: FaultKindDecl, ref: FleetRef | undefined, fields: { untilSec?: number; detail?: EventFields; journal?: boolean } = {}): void {
+    if (this.exclusions !== undefined && this.drops(kind, ref)) return;
     const now = this.sim.now;
     const e: FaultEvent = {
       kind,
@@ -173,6 +225,7 @@ export class FaultTrace {
    * passed to listeners but not recorded (floods that the injector summarizes).
    */
   slow(kind: FaultKindDecl, host: number, factor: number, untilSec: number, detail: EventFields = {}, journal = true): void {
+    if (this.exclusions !== undefined && this.drops(kind, { kind: "host", index: host })) return;
     const f = this.fleet;
     if (untilSec === Infinity) {
       this.persistentSlow.set(host, Math.max(this.persistentSlow.get(host) ?? 1, factor));
@@ -194,6 +247,7 @@ export class FaultTrace {
    * (fleet.rackLoss), and 0 once none remains. Recorded and passed on like `emit`.
    */
   packetLoss(kind: FaultKindDecl, rack: number, loss: number, untilSec: number, detail: EventFields = {}): void {
+    if (this.exclusions !== undefined && this.drops(kind, { kind: "rack", index: rack })) return;
     let episodes = this.lossEpisodes.get(rack);
     if (!episodes) this.lossEpisodes.set(rack, (episodes = []));
     episodes.push(loss, untilSec);

@@ -58,12 +58,16 @@
 // kinds (only disk failures and host crashes are fitted), and repair times (logs rarely
 // say; the models' defaults stay).
 import type { Fleet } from "../fleet/fleet.js";
-import type { DiskSettings } from "../faults/disk.js";
-import type { HostCrashSettings } from "../faults/host.js";
-import { type BurstSettings, type HazardPiece, minDispersion, type RepeatSettings } from "../faults/disk-process.js";
+import { minDispersion } from "../faults/disk-process.js";
 import type { Rng } from "../sim/rng.js";
 import { Streams } from "../sim/streams.js";
+import { fitRepeats } from "./fit-repeats.js";
+import type { BurstFit, FailureFit, FitUnit, Interval, PieceFit, PositionFit } from "./fit-types.js";
+
+export type { BurstFit, FailureFit, FitSettings, FitUnit, Interval, PieceFit, PlaceFit, PositionFit, RepeatFit } from "./fit-types.js";
 import { dispersion, type FailurePoint, REPEAT_WINDOW_SEC } from "./stats.js";
+
+export { truncatedExpMean } from "./fit-repeats.js";
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -72,90 +76,6 @@ const WEEK = 7 * DAY;
 const Z95 = 1.959964;
 /** Burst members this close to the first failure count as failing with it. */
 const TOGETHER_SEC = 60;
-
-export interface Interval {
-  low: number;
-  high: number;
-}
-
-export interface PieceFit extends HazardPiece {
-  /** Ages younger than the log's: the log's mean rate, for replacement disks. */
-  before?: boolean;
-  /** Ages of the log's failures this piece was estimated from, seconds. */
-  fromAgeSec: number;
-  toAgeSec: number;
-  events: number;
-  interval: Interval;
-}
-
-export interface BurstFit extends BurstSettings {
-  /** E[K^2] / E[K] of the bursts found at gapSec (the fit uses the weekly figure instead). */
-  burstDispersion: number;
-  /** The log's weekly index of dispersion, and the part of it the pieces explain. */
-  weeklyDispersion: number;
-  drift: number;
-  /** The dispersion matched by simulation (the second step), and what its traces gave. */
-  calibrated?: { value: number; reached: number; seeds: number };
-  gapSec: number;
-  bursts: number;
-  /** Bursts of at least two failures. */
-  multi: number;
-  interval: { sizeMean: Interval; dispersion: Interval; sameRack: Interval };
-}
-
-export interface RepeatFit extends RepeatSettings {
-  horizonSec: number;
-  eligible: number;
-  pairs: number;
-  /** Pairs that chance alone would give (the log with places redrawn in their racks). */
-  background: number;
-  /** The chance matched by simulation (the second step): the first estimate, and the repeat share its traces gave. */
-  calibrated?: { first: number; reached: number; seeds: number };
-  interval: { chance: Interval };
-}
-
-/** A rate ratio by position: top over bottom of a rack, or last row over first. */
-export interface PositionFit {
-  ratio: number;
-  interval: Interval;
-  /** The interval excludes 1: the fit writes the ratio, else 1x. */
-  applies: boolean;
-  /** Distinct positions in the fleet. */
-  positions: number;
-}
-
-export interface PlaceFit {
-  variation: number;
-  /** The log's host dispersion, the model's without place variation and with the fitted one. */
-  target: number;
-  without: number;
-  reached: number;
-  seeds: number;
-}
-
-/** What one failure takes out: a disk (disk.fail) or a host (host.crash). */
-export type FitUnit = "disk" | "host";
-
-/** The settings of the model a unit's failures come from. */
-export type FitSettings = { unit: "disk"; settings: DiskSettings } | { unit: "host"; settings: HostCrashSettings };
-
-export interface FailureFit {
-  unit: FitUnit;
-  /** Rate ratios by height in the rack and row, of bursts' first failures. */
-  position: { height?: PositionFit; row?: PositionFit };
-  /** Share of the log's times in the busiest 5 minutes of the hour, when it is at least 80%: the log was written by an hourly check. */
-  hourlyGrid?: number;
-  /** Set by a second step (src/field/gof.ts calibrate): it needs simulated traces. */
-  places?: PlaceFit;
-  events: number;
-  /** Disks or hosts of the fleet: the population the rates are per. */
-  units: number;
-  spanSec: number;
-  ageAtStartSec: number;
-  pieces: PieceFit[];
-  bursts: BurstFit;
-  repeat: RepeatFit;
-}
 
 export function diskCount(fleet: Fleet): number {
   let n = 0;
@@ -463,95 +383,4 @@ function percentiles(xs: number[]): Interval {
   const s = [...xs].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
   return { low: at(0.025), high: at(0.975) };
-}
-
-// ---- repeats ------------------------------------------------------------------------------
-
-/** tau with mean(delay | delay <= H) = tau - H / (e^(H/tau) - 1), by bisection. */
-export function truncatedExpMean(meanDelay: number, H: number): number {
-  // The truncated mean rises from 0 (tau -> 0) to H/2 (tau -> infinity).
-  if (meanDelay >= H / 2) return Number.POSITIVE_INFINITY;
-  let lo = 1e-9 * H;
-  let hi = 1e6 * H;
-  for (let i = 0; i < 200; i++) {
-    const tau = Math.sqrt(lo * hi);
-    const x = H / tau;
-    const m = x > 700 ? tau : tau - H / Math.expm1(x);
-    if (m < meanDelay) lo = tau;
-    else hi = tau;
-  }
-  return Math.sqrt(lo * hi);
-}
-
-function wilson(k: number, n: number): Interval {
-  if (n === 0) return { low: 0, high: 1 };
-  const p = k / n;
-  const z2 = Z95 * Z95;
-  const c = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const h = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { low: Math.max(0, c - h), high: Math.min(1, c + h) };
-}
-
-/** Pairs of failures at one place less than H apart (each failure with its next), over failures with H of log after them. */
-function placePairs(points: readonly FailurePoint[], placeOf: (i: number) => string, spanSec: number, H: number): { delays: number[]; eligible: number } {
-  const next = new Map<string, number>();
-  const delays: number[] = [];
-  let eligible = 0;
-  // Walk backwards so `next` holds each place's next failure time.
-  for (let i = points.length - 1; i >= 0; i--) {
-    const t = points[i].timeSec;
-    const place = placeOf(i);
-    if (t + H <= spanSec) {
-      eligible++;
-      const n = next.get(place);
-      if (n !== undefined && n - t <= H) delays.push(n - t);
-    }
-    next.set(place, t);
-  }
-  return { delays, eligible };
-}
-
-/** Runs of the log with places redrawn, for the pairs chance gives. */
-const SHUFFLES = 20;
-
-function fitRepeats(points: readonly FailurePoint[], fleet: Fleet, spanSec: number, rng: Rng, unit: FitUnit): RepeatFit {
-  const H = Math.min(REPEAT_WINDOW_SEC, spanSec / 2);
-  const places = points.map((p) => `${p.host}:${p.disk}`);
-  const { delays, eligible } = placePairs(points, (i) => places[i], spanSec, H);
-  const pairs = delays.length;
-  // Chance coincidences, and their delays: the same count on the log with each failure
-  // moved to a uniform place of its own rack, which keeps the times (bursts) and how
-  // failures spread over racks but breaks any tie between a failure and the next at its
-  // place. (A uniform rate per place would miss the bursts: with few places, as hosts
-  // are, a burst in one rack often puts two failures on one host.)
-  const redrawn = new Array<string>(points.length);
-  let bgPairs = 0;
-  let bgDelay = 0;
-  for (let k = 0; k < SHUFFLES; k++) {
-    points.forEach((p, i) => {
-      const hosts = fleet.hostsOfRack(fleet.rackOfHost(p.host));
-      const h = hosts.start + rng.int(hosts.end - hosts.start);
-      redrawn[i] = unit === "disk" ? `${h}:${rng.int(Math.max(1, fleet.hostSpec(h).disks))}` : `${h}:-1`;
-    });
-    const bg = placePairs(points, (i) => redrawn[i], spanSec, H);
-    bgPairs += bg.delays.length;
-    bgDelay += bg.delays.reduce((a, b) => a + b, 0);
-  }
-  const background = bgPairs / SHUFFLES;
-  const real = pairs - background;
-  const delaySum = delays.reduce((a, b) => a + b, 0) - bgDelay / SHUFFLES;
-  const meanDelay = real > 0.5 && delaySum > 0 ? delaySum / real : H / 2;
-  const tau = truncatedExpMean(meanDelay, H);
-  const within = Number.isFinite(tau) ? -Math.expm1(-H / tau) : 0;
-  const toChance = (k: number) => (within > 0 && eligible > 0 ? Math.min(0.99, Math.max(0, (k - background) / (eligible * within))) : 0);
-  const w = wilson(pairs, eligible);
-  return {
-    chance: toChance(pairs),
-    afterSec: Number.isFinite(tau) ? tau : H,
-    horizonSec: H,
-    eligible,
-    pairs,
-    background,
-    interval: { chance: { low: toChance(w.low * eligible), high: toChance(w.high * eligible) } },
-  };
 }

@@ -10,10 +10,14 @@
 // Memory errors take hosts down only through its detection layer, so the lane passes the
 // fault models that layer's odds (memoryOdds, from the real codes and the lane's `ecc`):
 // the fault layer cannot import the codes, which sit above it.
+//
+// A counterfactual lane leaves some correlated incidents out of its trace (`exclude`,
+// src/faults/exclude.ts); everything else in it is drawn as in the full run.
 import { mergeValues } from "../base/metric.js";
 import { clipToCodeword, codewordPosition } from "../checksums/addresses.js";
 import { cleanWord, codeFor, MAX_DATA_LANES, MAX_FLIP_LANES, OUTCOME_DETECTED } from "../checksums/codes.js";
 import { MACHINE_CHECK_REPAIR_SEC, MemoryDetector } from "../checksums/detect.js";
+import type { IncidentKey } from "../faults/exclude.js";
 import type { MemoryOdds } from "../faults/injector.js";
 import { type FaultLayer, hostLossRatePerSec } from "../faults/layer.js";
 import type { EccMode } from "../fleet/spec.js";
@@ -121,11 +125,13 @@ export class Lane {
     readonly horizonSec: number,
     /** Whether this lane's fault records go to the journal (only the first lane's do). */
     writeFaults: boolean,
+    /** Correlated incidents left out of the fault trace (src/faults/exclude.ts). */
+    exclude: readonly IncidentKey[] = [],
   ) {
     this.buffer = new LaneBuffer(policy);
     const sink = writeFaults ? this.buffer : undefined;
     // The trace writes through a JournalSink; a lane only needs `record`.
-    this.layer = scenarioFaultLayer(scenario, { seed, horizonSec, journal: sink as never });
+    this.layer = scenarioFaultLayer(scenario, { seed, horizonSec, journal: sink as never, exclude });
     const settings: Policy = policy !== undefined ? scenario.policies[policy] : defaultPolicy();
     this.detector = new MemoryDetector(this.layer.sim, this.layer.fleet, this.layer.trace, {
       horizonSec,

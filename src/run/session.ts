@@ -6,8 +6,10 @@
 // between steps, so Ctrl-C (and a dashboard) are served while a run is going; the loop
 // reads no wall clock. Every lane must produce the same fault trace: if their trace
 // digests differ, that is a bug in fleet (a fault depending on a policy), and the run
-// fails loudly.
+// fails loudly. A counterfactual run (`exclude`: correlated incidents left out of the
+// trace, src/faults/exclude.ts) says so in its header's options.
 import type { EventType, JournalSink, JsonObject, FooterRecord } from "../journal/index.js";
+import type { IncidentKey } from "../faults/exclude.js";
 import type { Scenario } from "../scenario/load.js";
 import { Lane, type BufferedRecord, type LaneMetrics } from "./lane.js";
 import { verdicts, type Verdict } from "../slo/slo.js";
@@ -32,6 +34,11 @@ export interface RunOptions {
    * changes nothing in it: lanes stop only between events.
    */
   pace?: (at: number) => Promise<number>;
+  /**
+   * Correlated incidents that do not happen in this run, nor what they set off in the fault
+   * layer (src/faults/exclude.ts): every lane's trace leaves them out. Recorded in the header.
+   */
+  exclude?: readonly IncidentKey[];
 }
 
 export interface Snapshot {
@@ -72,14 +79,17 @@ export function laneNames(scenario: Scenario): (string | undefined)[] {
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunOutcome> {
   const { journal } = opts;
   const stepEvents = opts.stepEvents ?? 250_000;
+  const exclude = opts.exclude ?? [];
+  // Lanes only buffer records, so they are built first: a bad `exclude` key throws before the journal begins.
+  const lanes = laneNames(scenario).map((p, i) => new Lane(scenario, p, opts.seed, opts.durationSec, i === 0, exclude));
+  const excluded = exclude.map((k) => ({ kind: k.kind, target: k.target, at: k.at }));
   journal.writeHeader({
     fleetVersion: opts.fleetVersion,
     scenario: scenario.name,
     scenarioText: scenario.source.text,
     seed: opts.seed,
-    options: { durationSec: opts.durationSec, ...(opts.headerOptions ?? {}) },
+    options: { durationSec: opts.durationSec, ...(excluded.length ? { exclude: excluded } : {}), ...(opts.headerOptions ?? {}) },
   });
-  const lanes = laneNames(scenario).map((p, i) => new Lane(scenario, p, opts.seed, opts.durationSec, i === 0));
   const horizon = opts.durationSec;
   const snapshotEvery = Math.min(scenario.snapshotEverySec, horizon);
   let nextSnapshot = snapshotEvery;

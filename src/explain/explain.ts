@@ -163,7 +163,7 @@ export function direction(op: SloOp | undefined): 1 | -1 {
   return op === ">=" || op === ">" ? 1 : -1;
 }
 
-function valueOf(r: JobResult | undefined, t: Target): number {
+function metricOf(r: JobResult | undefined, t: Target): number {
   if (!r || r.status !== "complete") return Number.NaN;
   return r.metrics[t.policy]?.[t.metric] ?? Number.NaN;
 }
@@ -171,9 +171,9 @@ function valueOf(r: JobResult | undefined, t: Target): number {
 /** The explanation of one target from the plan's results (keyed by job id). */
 export function explain(p: Plan, results: ReadonlyMap<string, JobResult>, t: Target): Explanation {
   const dir = direction(t.slo?.op);
-  const value = valueOf(results.get(p.full.id), t);
-  const faultFree = valueOf(results.get(p.none.id), t);
-  const cost = (id: string) => dir * (valueOf(results.get(id), t) - value);
+  const value = metricOf(results.get(p.full.id), t);
+  const faultFree = metricOf(results.get(p.none.id), t);
+  const cost = (id: string) => dir * (metricOf(results.get(id), t) - value);
   const total = dir * (faultFree - value);
   const rows: Row[] = [];
   let level1 = 0;

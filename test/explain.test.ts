@@ -75,6 +75,21 @@ describe("fleet explain", () => {
     expect(r.out).toMatch(/\n {2}straggler dc1\/row02\/rack01\/host03 at 0s \(scheduled\) +\+0\.\d+\n {2}busbar dc1\/row01\/busbar-a at 10h/);
   });
 
+  it("says what to try for the two costliest causes, and each suggestion, applied, raises goodput", async () => {
+    const r = await fleet(["explain", file, "--serial"]);
+    expect(r.out).toMatch(/\n {2}try: straggler \(\+0\.\d+\): swap slow hosts out of the job \(drainSlowerThan:\n {7}1\.2x\)\n/);
+    expect(r.out).toMatch(/\n {2}try: busbar \(\+0\.\d+\): keep running on the hosts left while the domain is down\n {7}\(onLoss: shrink\)\n/);
+    const goodput = async (policy: string) => {
+      const f = join(dir, `p${policy.length}.yaml`);
+      writeFileSync(f, SCENARIO.replace("  plain: { checkpoint: 1h }", `  plain: ${policy}`));
+      const c = await fleet(["chaos", f, "--reporter", "json", "--no-journal"]);
+      return (JSON.parse(c.out.slice(c.out.indexOf("{"))) as { metrics: { plain: Record<string, number> } }).metrics.plain["training.goodput"];
+    };
+    const before = await goodput("{ checkpoint: 1h }");
+    expect(await goodput("{ checkpoint: 1h, drainSlowerThan: 1.2x }")).toBeGreaterThan(before + 0.1);
+    expect(await goodput("{ checkpoint: 1h, onLoss: shrink }")).toBeGreaterThan(before + 0.05);
+  });
+
   it("says there is nothing to explain when every SLO holds, and explains a named metric anyway", async () => {
     const ok = join(dir, "ok.yaml");
     writeFileSync(ok, SCENARIO.replace('">= 0.95"', '">= 0.1"'));

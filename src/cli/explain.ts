@@ -11,6 +11,7 @@ import type { JobResult } from "../distributed/job.js";
 import { chooseRunner } from "../distributed/runners.js";
 import { baselineIncidents, type Explanation, explain, plan, type Target } from "../explain/explain.js";
 import { formatJson, formatMarkdown, formatText } from "../explain/format.js";
+import { policySettings, suggestions } from "../explain/suggest.js";
 import { JournalError, readJournal } from "../journal/index.js";
 import { laneNames } from "../run/session.js";
 import { loadScenarioFile, loadScenarioText, type Scenario } from "../scenario/load.js";
@@ -134,7 +135,10 @@ export async function explainCommand(argv: string[], io: Io): Promise<number> {
     for (const x of full.verdicts)
       if (!x.ok && wanted(x.policy)) targets.push({ policy: x.policy, metric: x.metric, slo: { op: x.op, threshold: x.threshold } });
   }
-  const explanations: Explanation[] = targets.map((t) => explain(pl, byId, t));
+  const explanations: Explanation[] = targets.map((t) => {
+    const e = explain(pl, byId, t);
+    return { ...e, tries: suggestions(e, policySettings(text, t.policy)) };
+  });
   const wallSec = Number(process.hrtime.bigint() - started) / 1e9;
   const o = { file, seed, runs: jobs.length, wallSec };
   io.out(reporter === "json" ? formatJson(explanations, o) : reporter === "markdown" ? formatMarkdown(explanations, o) : formatText(explanations, o));

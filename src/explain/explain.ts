@@ -156,6 +156,8 @@ export interface Explanation extends Target {
   shortfall?: number;
   /** Level-1 rows, each followed by its level-2 rows and its "rest" row, then "interactions". */
   rows: Row[];
+  /** What to try (./suggest.ts), filled in by the caller that knows the policy's settings. */
+  tries?: { cause?: string; cost?: number; say: string }[];
 }
 
 /** +1 when a higher value is better (>= and >), else -1 (<=, <, ==, != count up as worse). */

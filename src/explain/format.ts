@@ -48,6 +48,11 @@ export function folded(rows: readonly Row[]): { rows: Row[]; idle: string[] } {
   };
 }
 
+/** "straggler (+0.09): swap slow hosts out ..." */
+function tryText(metric: string, t: { cause?: string; cost?: number; say: string }): string {
+  return t.cause ? `${t.cause} (${signed(metric, t.cost ?? Number.NaN)}): ${t.say}` : t.say;
+}
+
 /** The one-line answer for a target. */
 export function headline(e: Explanation): string {
   const slo = e.slo ? ` ${e.slo.op} ${v(e.metric, e.slo.threshold)}` : "";
@@ -76,8 +81,11 @@ export function formatText(es: readonly Explanation[], o: { file: string; seed: 
     }
     out.push(`  ${"total (without any fault, less the run)".padEnd(labelWidth)}  ${signed(e.metric, e.total).padStart(width)}`);
     if (idle.length) out.push(...wrap(`no cost (removing them changes nothing): ${idle.join(", ")}`, 78, "  ").map((l) => `  ${l}`));
+    for (const t of e.tries ?? []) out.push(...wrap(`try: ${tryText(e.metric, t)}`, 78, "     ").map((l) => `  ${l}`));
     out.push("");
   }
+  if (es.some((e) => e.tries?.length))
+    out.push(...wrap("try: rules of thumb keyed to the cause; measure each with fleet sweep --set policies.NAME.KEY=...", 80), "");
   out.push(...wrap(`method: ${METHOD}`, 80));
   return `${out.join("\n")}\n`;
 }
@@ -92,6 +100,8 @@ export function formatMarkdown(es: readonly Explanation[], o: { file: string; se
       out.push(`| ${r.level === 2 ? "&nbsp;&nbsp;&nbsp;&nbsp;" : ""}${r.label.replaceAll("|", "\\|")} | ${r.error ? "failed" : signed(e.metric, r.cost)} |`);
     out.push(`| **total** (without any fault, less the run) | **${signed(e.metric, e.total)}** |`, "");
     if (idle.length) out.push(`No cost (removing them changes nothing): ${idle.join(", ")}.`, "");
+    for (const t of e.tries ?? []) out.push(`- **Try:** ${tryText(e.metric, t)}`);
+    if (e.tries?.length) out.push("");
   }
   out.push(`Method: ${METHOD}`);
   return `${out.join("\n")}\n`;

@@ -1,0 +1,126 @@
+// What to try next, from an explanation: the parts that cost the most, read against the
+// policy's own settings. These are rules of thumb keyed to the cause (a slow host sets a
+// synchronous job's pace: swap slow hosts out; hosts lost mid-run cost redo and restarts:
+// checkpoint more often, keep spares), not a search: each says which setting to change
+// and the next step is to measure it, with `fleet sweep` over that setting (a rule can
+// be wrong for a scenario: Daly's interval, say, costs more than it saves when one long
+// outage dominates, so no rule here proposes it). A cause with
+// no rule gets none; an SLO that fails even without faults gets the one answer that holds.
+import { parseDocument } from "yaml";
+import type { Explanation } from "./explain.js";
+
+interface Rule {
+  /** Fault models (faults: keys) whose cost the rule answers. */
+  models: readonly string[];
+  /** Metrics it applies to. */
+  metric: RegExp;
+  /** What to try, given the policy's settings (raw YAML values, undefined when unset). */
+  say(policy: Record<string, unknown>): string | undefined;
+}
+
+const off = (v: unknown) => v === undefined || v === "off" || v === false;
+
+const RULES: Rule[] = [
+  {
+    models: ["straggler", "colocated"],
+    metric: /^training\./,
+    say: (p) =>
+      off(p.drainSlowerThan)
+        ? "swap slow hosts out of the job (drainSlowerThan: 1.2x)"
+        : `swap slow hosts out sooner (drainSlowerThan below ${String(p.drainSlowerThan)}), or keep spares to swap them for (spares)`,
+  },
+  {
+    models: ["straggler", "colocated"],
+    metric: /^serving\./,
+    say: (p) =>
+      off(p.hedge) ? "hedge requests to slow leaves (hedge: p95)" : "hedge sooner (a lower hedge percentile) or pick replicas by load (balance: p2c)",
+  },
+  {
+    // A whole domain down: the pool may not refill the job until the repair.
+    models: ["rack", "busbar", "pdu", "utility", "overheat"],
+    metric: /^training\./,
+    say: (p) => (p.onLoss === "shrink" ? undefined : "keep running on the hosts left while the domain is down (onLoss: shrink)"),
+  },
+  {
+    // One host at a time: each loss costs the redo since the checkpoint and a restart.
+    models: ["host", "accelerator", "cosmic", "dram", "disk"],
+    metric: /^training\./,
+    say: (p) => {
+      const tries: string[] = [];
+      if (off(p.spares) || p.spares === "0%" || p.spares === 0) tries.push("keep hot spares (spares: 2%)");
+      if (off(p.inMemoryCheckpoint)) tries.push("keep a checkpoint copy in peers' memory (inMemoryCheckpoint: true)");
+      if (off(p.checkpointWrite) || p.checkpointWrite === "sync") tries.push("write checkpoints asynchronously (checkpointWrite: async)");
+      return tries.length ? tries.join("; ") : undefined;
+    },
+  },
+  {
+    models: ["cosmic", "dram"],
+    metric: /^(training\.silentEscapes|silentCorruptions|memory\.)/,
+    say: (p) => (p.ecc === "chipkill" ? undefined : "try the hardware what-if ecc: chipkill"),
+  },
+  {
+    models: ["mercurialCore"],
+    metric: /^(training\.silentEscapes|silentCorruptions|training\.)/,
+    say: () => "detect defective cores' corruptions (detect: [gradientChecksum, lossSpike]) and roll back",
+  },
+  {
+    models: ["mercurialCore"],
+    metric: /^serving\./,
+    say: () => "a defective core computes a wrong answer and its CRC: only comparing replicas' answers catches it (not modelled yet)",
+  },
+  {
+    models: ["host", "rack", "busbar", "pdu", "overheat", "utility"],
+    metric: /^serving\./,
+    say: (p) => (off(p.hedge) ? "hedge or retry on another replica (hedge: p95, retries: 2)" : "place replicas across power domains (placement: power-aware)"),
+  },
+  {
+    models: ["busbar", "pdu", "overheat", "utility", "rack", "disk", "host"],
+    metric: /^storage\./,
+    say: (p) =>
+      p.placement !== "power-aware"
+        ? "place copies under distinct power domains (placement: power-aware)"
+        : off(p.onPowerWarning)
+          ? "copy blocks off warned hosts before a trip (onPowerWarning: migrate)"
+          : "keep more copies (replication: 3) or re-replicate faster (reReplication)",
+  },
+];
+
+/** The policy's settings as written (raw YAML values), for the rules to read. */
+export function policySettings(text: string, policy: string): Record<string, unknown> {
+  const doc = parseDocument(text);
+  const p = doc.getIn(["policies", policy]) as { toJSON?: () => unknown } | undefined;
+  const v = p?.toJSON?.();
+  return v && typeof v === "object" ? (v as Record<string, unknown>) : {};
+}
+
+/** The model a level-1 part stands for: "straggler (faults[10])" -> straggler; a scheduled one -> its kind. */
+function modelOf(label: string): string {
+  return label.split(" ")[0];
+}
+
+export interface Suggestion {
+  /** The cause it answers (a fault model), and what that cost; absent for the fault-free case. */
+  cause?: string;
+  cost?: number;
+  say: string;
+}
+
+/** Up to two things to try, for the two costliest parts that a rule answers. */
+export function suggestions(e: Explanation, policy: Record<string, unknown>): Suggestion[] {
+  if (e.slo && e.shortfall !== undefined && e.shortfall > 0) {
+    const higher = e.slo.op === ">=" || e.slo.op === ">";
+    const freeMisses = higher ? e.faultFree < e.slo.threshold : e.faultFree > e.slo.threshold;
+    if (freeMisses)
+      return [{ say: "the SLO fails without any fault: change the workload's fixed costs (checkpointWrite, restart) or the SLO, not the answer to faults" }];
+  }
+  const parts = e.rows.filter((r) => r.level === 1 && r.id !== "interactions" && Number.isFinite(r.cost) && r.cost > 0).sort((a, b) => b.cost - a.cost);
+  const out: Suggestion[] = [];
+  for (const part of parts) {
+    const model = modelOf(part.label);
+    const rule = RULES.find((r) => r.models.includes(model) && r.metric.test(e.metric));
+    const say = rule?.say(policy);
+    if (say && !out.some((s) => s.say === say)) out.push({ cause: model, cost: part.cost, say });
+    if (out.length === 2) break;
+  }
+  return out;
+}

@@ -27,13 +27,17 @@ const RULES: Rule[] = [
     say: (p) =>
       off(p.drainSlowerThan)
         ? "swap slow hosts out of the job (drainSlowerThan: 1.2x)"
-        : `swap slow hosts out sooner (drainSlowerThan below ${String(p.drainSlowerThan)}), or keep spares to swap them for (spares)`,
+        : "slow hosts still set the pace though drained: short slow episodes end before a drain helps; a job that waits only for the first N of N+b workers (backup workers) would not wait for them (not modelled yet)",
   },
   {
     models: ["straggler", "colocated"],
     metric: /^serving\./,
     say: (p) =>
-      off(p.hedge) ? "hedge requests to slow leaves (hedge: p95)" : "hedge sooner (a lower hedge percentile) or pick replicas by load (balance: p2c)",
+      off(p.hedge)
+        ? "hedge requests to slow leaves (hedge: p95)"
+        : p.balance !== "p2c"
+          ? "pick replicas by load (balance: p2c), or hedge sooner (a lower hedge percentile)"
+          : "hedge sooner (a lower hedge percentile; too low adds load that slows every leaf)",
   },
   {
     // A whole domain down: the pool may not refill the job until the repair.
@@ -60,8 +64,13 @@ const RULES: Rule[] = [
   },
   {
     models: ["mercurialCore"],
-    metric: /^(training\.silentEscapes|silentCorruptions|training\.)/,
-    say: () => "detect defective cores' corruptions (detect: [gradientChecksum, lossSpike]) and roll back",
+    metric: /^(training\.silentEscapes|silentCorruptions)/,
+    say: (p) => {
+      const has = Array.isArray(p.detect) ? (p.detect as unknown[]) : [];
+      const missing = ["gradientChecksum", "lossSpike"].filter((d) => !has.includes(d));
+      if (missing.length === 0) return undefined;
+      return `detect defective cores' corruptions and roll back (detect: [${[...has, ...missing].join(", ")}])`;
+    },
   },
   {
     models: ["mercurialCore"],
@@ -71,7 +80,12 @@ const RULES: Rule[] = [
   {
     models: ["host", "rack", "busbar", "pdu", "overheat", "utility"],
     metric: /^serving\./,
-    say: (p) => (off(p.hedge) ? "hedge or retry on another replica (hedge: p95, retries: 2)" : "place replicas across power domains (placement: power-aware)"),
+    say: (p) =>
+      off(p.hedge)
+        ? "hedge or retry on another replica (hedge: p95, retries: 2)"
+        : p.placement !== "power-aware"
+          ? "place replicas across power domains (placement: power-aware)"
+          : undefined,
   },
   {
     models: ["busbar", "pdu", "overheat", "utility", "rack", "disk", "host"],
@@ -84,6 +98,17 @@ const RULES: Rule[] = [
           : "keep more copies (replication: 3) or re-replicate faster (reReplication)",
   },
 ];
+
+/** What to change when an SLO fails with no fault at all: the workload or the policy's answer to load, not to faults. */
+function faultFree(metric: string, p: Record<string, unknown>): string {
+  if (metric.startsWith("serving."))
+    return off(p.hedge) && off(p.tied)
+      ? "the service's own tail misses it: hedge or tie requests (hedge: p95), add replicas or lower the load"
+      : "the service's own tail misses it: add replicas, lower the load or fan-out, or relax the SLO";
+  if (metric.startsWith("training."))
+    return "the job's fixed costs miss it: checkpoint writes (checkpointWrite: async, a longer interval), restart time, or the SLO";
+  return "no answer to faults meets it: change the workload or the SLO";
+}
 
 /** The policy's settings as written (raw YAML values), for the rules to read. */
 export function policySettings(text: string, policy: string): Record<string, unknown> {
@@ -110,8 +135,7 @@ export function suggestions(e: Explanation, policy: Record<string, unknown>): Su
   if (e.slo && e.shortfall !== undefined && e.shortfall > 0) {
     const higher = e.slo.op === ">=" || e.slo.op === ">";
     const freeMisses = higher ? e.faultFree < e.slo.threshold : e.faultFree > e.slo.threshold;
-    if (freeMisses)
-      return [{ say: "the SLO fails without any fault: change the workload's fixed costs (checkpointWrite, restart) or the SLO, not the answer to faults" }];
+    if (freeMisses) return [{ say: `the SLO fails without any fault: ${faultFree(e.metric, policy)}` }];
   }
   const parts = e.rows.filter((r) => r.level === 1 && r.id !== "interactions" && Number.isFinite(r.cost) && r.cost > 0).sort((a, b) => b.cost - a.cost);
   const out: Suggestion[] = [];

@@ -90,6 +90,14 @@ describe("fleet explain", () => {
     expect(await goodput("{ checkpoint: 1h, onLoss: shrink }")).toBeGreaterThan(before + 0.05);
   });
 
+  it("fleet chaos points at the explanation when an SLO breached", async () => {
+    const c = await fleet(["chaos", file, "--no-journal", "--reporter", "text"]);
+    expect(c.code).toBe(1);
+    expect(c.out).toContain(`\nwhy: fleet explain ${file} --seed 3  # takes the 1 breach apart by cause\n`);
+    const d = await fleet(["chaos", file, "--no-journal", "--reporter", "text", "--seed", "5", "--duration", "24h"]);
+    expect(d.out).toContain(`\nwhy: fleet explain ${file} --seed 5 --duration 1d  # takes`);
+  });
+
   it("says there is nothing to explain when every SLO holds, and explains a named metric anyway", async () => {
     const ok = join(dir, "ok.yaml");
     writeFileSync(ok, SCENARIO.replace('">= 0.95"', '">= 0.1"'));

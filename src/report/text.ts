@@ -38,6 +38,8 @@ export class TextReporter implements Reporter {
   private durationSec = 1;
   private nextProgress: number;
   private firstLane: string | undefined;
+  /** How to explain this run: `fleet explain FILE --seed N [--duration D]`. */
+  private explainCommand = "";
 
   constructor(private readonly o: TextReporterOptions) {
     this.nextProgress = o.progressEvery ?? 0.1;
@@ -46,6 +48,8 @@ export class TextReporter implements Reporter {
   start(info: StartInfo): void {
     this.durationSec = info.durationSec;
     this.firstLane = info.policies[0];
+    const duration = info.durationSec !== info.scenario.durationSec ? ` --duration ${formatDuration(info.durationSec)}` : "";
+    this.explainCommand = `fleet explain ${info.file} --seed ${info.seed}${duration}`;
     this.o.out(`${info.seedLine}\n`);
     if (!this.o.quiet && info.journalPath) this.o.out(`journal: ${info.journalPath}\n`);
   }
@@ -80,7 +84,12 @@ export class TextReporter implements Reporter {
       const rows = metricNames.map((m) => [m, ...lanes.map((l) => fmtMetric(m, outcome.metrics[l][m] ?? NaN))]);
       o(`${table(["metric", ...lanes], rows)}\n\n`);
     }
-    if (outcome.verdicts.length) o(`${formatPolicySloTable(outcome.verdicts, { unicode: this.o.unicode ?? true })}\n\n`);
+    if (outcome.verdicts.length) {
+      o(`${formatPolicySloTable(outcome.verdicts, { unicode: this.o.unicode ?? true })}\n\n`);
+      const breached = outcome.verdicts.filter((v) => !v.ok).length;
+      if (breached && outcome.status === "complete")
+        o(`why: ${this.explainCommand}  # takes the ${breached} breach${breached === 1 ? "" : "es"} apart by cause\n\n`);
+    }
     const rate = info.wallSec > 0 ? Math.round(outcome.events / info.wallSec) : 0;
     o(
       `status: ${outcome.status} at ${formatDuration(outcome.at)} of ${formatDuration(this.durationSec)} simulated; ${outcome.events.toLocaleString("en-US")} events in ${info.wallSec.toFixed(2)}s wall (${rate.toLocaleString("en-US")} events/s)\n`,

@@ -10,18 +10,16 @@ import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
-import { formatIssues } from "../base/issues.js";
 import { formatDuration, parseDuration, type UnitError } from "../base/units.js";
 import { type FailureFit, type FitUnit, fitFailures } from "../field/fit.js";
 import { pct, UNIT_WORDS } from "../field/fit-yaml.js";
 import { calibrateFit, type Gof, goodnessOfFit } from "../field/gof.js";
 import { type FailureLog, LogError, readFailureLog } from "../field/log.js";
-import { loadLogMapping } from "../field/mapping.js";
 import { type FailurePoint, failureStats } from "../field/stats.js";
 import { formatUtc } from "../field/time.js";
 import { buildFleet } from "../fleet/build.js";
 import { choice, flag, int, type OptionSpec, parse, str } from "./args.js";
-import { scenarioFleet } from "./import.js";
+import { loadLogInputs } from "./import.js";
 
 const options: OptionSpec = {
   map: { type: "string" },
@@ -117,17 +115,9 @@ export async function fitCommand(argv: string[], io: Io): Promise<number> {
   const at = (f: string) => resolve(io.cwd, f);
   if (outArg !== undefined && existsSync(at(outArg)) && !flag(p, "force")) throw new UsageError(`${outArg} exists; pass --force to overwrite it`);
 
-  const mapping = loadLogMapping(at(mapArg));
-  if (!mapping.ok) {
-    io.err(`${formatIssues(mapArg, mapping.issues)}\n`);
-    return EXIT.usage;
-  }
-  mapping.value.file = mapArg;
-  const scenario = scenarioFleet(at(scenarioArg));
-  if (!scenario.ok) {
-    io.err(`${formatIssues(scenarioArg, scenario.issues)}\n`);
-    return EXIT.usage;
-  }
+  const inputs = loadLogInputs(mapArg, scenarioArg, io, at);
+  if (typeof inputs === "number") return inputs;
+  const { mapping, scenario } = inputs;
   const spec = scenario.value.fleet;
   const fleet = buildFleet(spec);
   let log: FailureLog;

@@ -122,6 +122,27 @@ export function scenarioFleet(file: string): Result<{ fleet: FleetSpec; duration
   return { ok: true, value: { fleet: again.value.fleet, durationSec: again.value.durationSec, note } };
 }
 
+/** A log command's mapping and the scenario's fleet (fleet import, fleet fit); the exit code, with the issues printed, when either is bad. */
+export function loadLogInputs(
+  mapArg: string,
+  scenarioArg: string,
+  io: Io,
+  at: (f: string) => string,
+): { mapping: { ok: true; value: LogMapping }; scenario: { ok: true; value: { fleet: FleetSpec; durationSec: number; note?: string } } } | number {
+  const mapping = loadLogMapping(at(mapArg));
+  if (!mapping.ok) {
+    io.err(`${formatIssues(mapArg, mapping.issues)}\n`);
+    return EXIT.usage;
+  }
+  mapping.value.file = mapArg;
+  const scenario = scenarioFleet(at(scenarioArg));
+  if (!scenario.ok) {
+    io.err(`${formatIssues(scenarioArg, scenario.issues)}\n`);
+    return EXIT.usage;
+  }
+  return { mapping, scenario };
+}
+
 export async function importCommand(argv: string[], io: Io): Promise<number> {
   const p = parse("import", argv, options);
   if (p.positionals.length !== 1)
@@ -136,17 +157,9 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
   const at = (f: string) => resolve(io.cwd, f);
   if (outArg !== undefined) checkOut(at(outArg), at(logArg), flag(p, "force"), outArg);
 
-  const mapping = loadLogMapping(at(mapArg));
-  if (!mapping.ok) {
-    io.err(`${formatIssues(mapArg, mapping.issues)}\n`);
-    return EXIT.usage;
-  }
-  mapping.value.file = mapArg;
-  const scenario = scenarioFleet(at(scenarioArg));
-  if (!scenario.ok) {
-    io.err(`${formatIssues(scenarioArg, scenario.issues)}\n`);
-    return EXIT.usage;
-  }
+  const inputs = loadLogInputs(mapArg, scenarioArg, io, at);
+  if (typeof inputs === "number") return inputs;
+  const { mapping, scenario } = inputs;
   const start = startOf(p, mapping.value);
   let log: FailureLog;
   try {

@@ -316,6 +316,20 @@ export function burstMemberHost(fleet: Fleet, rng: Rng, b: BurstSettings, host: 
   return hosts.start + rng.int(hosts.end - hosts.start);
 }
 
+/** When a burst member fails after the burst's first failure: with it (together), or an exponential time of mean spread later. */
+function burstMemberDelay(rng: Rng, b: BurstSettings): number {
+  return b.spreadSec > 0 && !(b.together > 0 && rng.next() < b.together) ? rng.exp(b.spreadSec) : 0;
+}
+
+/** A burst's other members: how many (its size less the first), where (`pick`, drawn first) and after how long. */
+export function burstMembers(rng: Rng, b: BurstSettings, size: BurstSize, pick: () => number, each: (member: number, delaySec: number) => void): void {
+  const n = size.draw(rng) - 1;
+  for (let i = 0; i < n; i++) {
+    const member = pick();
+    each(member, burstMemberDelay(rng, b));
+  }
+}
+
 /** A uniform slot of the rack holding `slot`, or of its datacenter, as the burst settings say. */
 export function burstMemberSlot(fleet: Fleet, rng: Rng, b: BurstSettings, host: number, dc: number, dcFirstSlot: number): number {
   const disks = fleet.hostSpecOfDc(dc).disks;

@@ -84,6 +84,7 @@ import type { FaultEnv, FaultModel, Injector } from "./injector.js";
 import {
   BurstSize,
   type BurstSettings,
+  burstMembers,
   burstMemberSlot,
   burstSettings,
   type HazardPiece,
@@ -351,15 +352,15 @@ class DiskInjector implements Injector {
   private burst(slot: number): void {
     const { fleet, rng } = this.env;
     const b = this.s.bursts;
-    const n = this.burstSize.draw(rng) - 1;
-    if (n <= 0) return;
     const host = this.hostRefOf(slot).index;
     const dc = this.dcOfSlot(slot);
-    for (let i = 0; i < n; i++) {
-      const member = burstMemberSlot(fleet, rng, b, host, dc, this.dcFirstSlot[dc]);
-      const at = b.spreadSec > 0 && !(b.together > 0 && rng.next() < b.together) ? rng.exp(b.spreadSec) : 0;
-      this.scheduleWithin(at, this.memberKind, member);
-    }
+    burstMembers(
+      rng,
+      b,
+      this.burstSize,
+      () => burstMemberSlot(fleet, rng, b, host, dc, this.dcFirstSlot[dc]),
+      (member, at) => this.scheduleWithin(at, this.memberKind, member),
+    );
   }
 
   /** A burst member or a repeat comes due: the slot's disk fails (a repeat on an empty slot: its next disk, on arrival). */

@@ -75,6 +75,7 @@ import type { KeyedHash } from "../sim/hash.js";
 import {
   BurstSize,
   type BurstSettings,
+  burstMembers,
   burstMemberHost,
   burstSettings,
   NO_PLACES,
@@ -320,14 +321,14 @@ class HostCrashInjector implements Injector {
   private burst(host: number): void {
     const { fleet, rng } = this.env;
     const b = this.s.bursts;
-    const n = this.burstSize.draw(rng) - 1;
-    if (n <= 0) return;
     const dc = fleet.dcOfHost(host);
-    for (let i = 0; i < n; i++) {
-      const member = burstMemberHost(fleet, rng, b, host, dc);
-      const at = b.spreadSec > 0 && !(b.together > 0 && rng.next() < b.together) ? rng.exp(b.spreadSec) : 0;
-      this.scheduleWithin(at, this.memberKind, member);
-    }
+    burstMembers(
+      rng,
+      b,
+      this.burstSize,
+      () => burstMemberHost(fleet, rng, b, host, dc),
+      (member, at) => this.scheduleWithin(at, this.memberKind, member),
+    );
   }
 
   private scheduleWithin(delaySec: number, kind: number, host: number): void {

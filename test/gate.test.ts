@@ -23,7 +23,10 @@ describe("fleet gate", () => {
     expect(r.out).toContain("gate-small (test/fixtures/gate-small.yaml): 4 seeds 100..103, 5d each\n");
     expect(r.out).toMatch(/^naive +0\.4559 \[0\.3167, 0\.5951\] ✗ +207\.3 \[173\.9, 240\.6\] ✗$/m);
     expect(r.out).toMatch(/^hardened +0\.9271 \[0\.9131, 0\.9412\] ✓ +0 ✓$/m);
-    expect(r.out.trimEnd().split("\n").at(-1)).toBe("gate: 2 of 4 checks breached over 4 complete runs -> exit 1");
+    const tail = r.out.trimEnd().split("\n").slice(-3);
+    expect(tail[0]).toBe("gate: 2 of 4 checks breached over 4 complete runs -> exit 1");
+    // Then the run to explain: the seed whose run breached the most SLOs.
+    expect(tail[2]).toMatch(/^why: fleet explain test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d {2}# 2 SLOs breached in that run$/);
 
     const xml = readFileSync(junit, "utf8");
     expect(XMLValidator.validate(xml)).toBe(true);

@@ -12,7 +12,7 @@ import { laneNames } from "../run/session.js";
 import { chooseRunner } from "../distributed/runners.js";
 import { readRunnerChoice, runnerOptions, runnerUsage } from "./runner-options.js";
 import { liftSlo, parseGateSlo, type GateSlo, type JudgeMode } from "../gate/objective.js";
-import { buildReport, gateJobs, type GateScenario } from "../gate/report.js";
+import { buildReport, type GateReport, gateJobs, type GateScenario } from "../gate/report.js";
 import { runBatch } from "../gate/batch.js";
 import { checkOutputPath, writeOutput } from "../gate/output.js";
 import { formatGateText } from "../gate/text.js";
@@ -90,6 +90,27 @@ Examples:
   fleet gate scenarios/llm-training.yaml --seeds 100 --slo 'p5(training.goodput) >= 0.5' \\
       --slo 'P(training.lostWorkHours <= 40h) >= 90%' --slo 'max(training.silentEscapes) == 0'`;
 
+/**
+ * For each scenario with a breached SLO, the command that explains one of its runs: the
+ * seed whose run breached the most SLOs (the first such seed on a tie).
+ */
+export function whyLines(report: GateReport): string {
+  const out: string[] = [];
+  for (const s of report.scenarios) {
+    if (!s.policies.some((p) => p.judgments.some((j) => !j.ok))) continue;
+    let best: { seed: number; breaches: number } | undefined;
+    for (const r of s.runs) {
+      if (r.status !== "complete") continue;
+      const breaches = r.verdicts.filter((v) => !v.ok).length;
+      if (breaches > 0 && (!best || breaches > best.breaches)) best = { seed: r.seed, breaches };
+    }
+    if (!best) continue;
+    const duration = s.durationSec !== undefined ? ` --duration ${formatDuration(s.durationSec)}` : "";
+    out.push(`why: fleet explain ${s.file} --seed ${best.seed}${duration}  # ${best.breaches} SLO${best.breaches === 1 ? "" : "s"} breached in that run`);
+  }
+  return out.length ? `\n${out.join("\n")}\n` : "";
+}
+
 export async function gateCommand(argv: string[], io: Io): Promise<number> {
   const p = parse("gate", argv, gateOptions);
   if (p.positionals.length === 0) throw new UsageError("gate needs at least one scenario file");
@@ -150,7 +171,7 @@ export async function gateCommand(argv: string[], io: Io): Promise<number> {
 
   const render = { junit: formatGateJUnit, markdown: formatGateMarkdown, json: formatGateJson };
   const toStdout = outputs.some(([, path]) => path === "-");
-  if (!toStdout) io.out(formatGateText(report));
+  if (!toStdout) io.out(`${formatGateText(report)}${whyLines(report)}`);
   for (const [k, path] of outputs) {
     writeOutput(path, render[k](report), io.cwd, io.out);
     if (path !== "-") io.err(`${k}: ${path}${report.partial ? " (partial)" : ""}\n`);

@@ -40,7 +40,8 @@ as fleet import reads it) on the scenario's fleet, and writes a faults: block wi
 comments: the failure rate by age (early-life failures included when the log covers
 them), bursts (a compound Poisson process: mean size and dispersion), repeats at the
 same place and how unevenly hosts fail, with 95% intervals; three of them are matched by
-simulation to the log's statistics (a closed form falls short on bursty logs). Then it simulates the fitted model over the log's span on the same fleet, once per seed,
+simulation to the log's statistics (a closed form falls short on bursty logs). Then it
+simulates the fitted model over the log's span on the same fleet, once per seed,
 and prints the log's statistics beside the traces': failures (per year), weekly
 dispersion (var/mean of weekly counts: 1 for a Poisson process), the share repeating at
 the same place within 30 days, and how unevenly racks and hosts fail. A log value outside

@@ -79,7 +79,7 @@ Examples:
   },
   fit: {
     run: fitCommand,
-    summary: "fit the disk failure model to a real failure log: a faults: block and a goodness-of-fit table",
+    summary: "fit the disk (or host) failure model to a real failure log: a faults: block and a goodness-of-fit table",
     usage: fitUsage,
   },
   gate: {

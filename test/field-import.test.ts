@@ -48,7 +48,7 @@ describe("fleet import of the Campaign log", () => {
     // faults): the same faults, so the same fault trace.
     const chaos = await fleet(["chaos", SCENARIO, "--no-journal", "--reporter", "text"]);
     expect(chaos.code).toBe(1);
-    const traceDigest = (text: string) => /\nfault trace digest: (\w+)\n/.exec(text)?.[1];
+    const traceDigest = (text: string) => /\nfault trace: (\w+)\n/.exec(text)?.[1];
     expect(traceDigest(chaos.out)).toBeDefined();
     expect(traceDigest(chaos.out)).toBe(traceDigest(run.out));
     expect(chaos.out).toMatch(/\nstorage\.lostBlocks +45 +39 +0\n/);

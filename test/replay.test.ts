@@ -163,7 +163,7 @@ describe("fleet replay --import", () => {
     );
     expect(r.out).toContain("incident: 3 faults from test/fixtures/incident.jsonl, 10h to 1d23h; the scenario's own faults are left out\n");
     expect(r.out).toContain("note: duration extended from the scenario's 2d to 2d1h, to cover the incident's last fault and its repair (over at 2d1h)\n");
-    expect(r.out).toMatch(/\nfault +count\n-+ +-+\npower\.busbar +1\nrack\.fail +1\nstraggler +1\n/);
+    expect(r.out).toMatch(/\nfaults: power\.busbar 1, rack\.fail 1, straggler 1\n/);
     expect(r.out).toContain(`exit ${r.code}\n`);
     const j = readJournal(journal);
     expect(j.ok).toBe(true);

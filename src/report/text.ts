@@ -1,11 +1,14 @@
 // The text reporter: the seed line first, a progress line now and then (on stderr when
-// it is a terminal), the summary last: faults by kind, fleet metrics per policy, where the
-// journal is and whether it is complete, and the run digest.
+// it is a terminal), then the summary, answer first: the verdict per policy and SLO (one
+// row per SLO when the policies side by side would pass 80 columns) and the command that
+// explains a breach, then the training interruptions by cause, the metrics that differ
+// between policies, those equal in all folded into one wrapped block, the faults by kind,
+// where the journal is, the digests, and the verdict again in one line.
 import type { EndInfo, Reporter, StartInfo } from "./reporter.js";
 import type { Snapshot } from "../run/session.js";
 import { formatDuration } from "../base/units.js";
 import { fmtNumber, table } from "./table.js";
-import { formatPolicySloTable } from "../slo/slo.js";
+import { formatMetricValue, formatPolicySloTable, type Verdict } from "../slo/slo.js";
 import type { LaneMetrics } from "../run/lane.js";
 import { metricInfo } from "../slo/catalog.js";
 
@@ -32,6 +35,42 @@ export interface TextReporterOptions {
   unicode?: boolean;
   /** Print a progress line at each of these fractions of the run (default every 10%). */
   progressEvery?: number;
+}
+
+/**
+ * The verdict: one row per policy and one column per SLO when that fits 80 columns, else
+ * one row per SLO and one column per policy (a showcase's six SLOs side by side would not).
+ */
+export function verdictTable(vs: readonly Verdict[], unicode: boolean): string {
+  const wide = formatPolicySloTable(vs, { unicode });
+  if (Math.max(...wide.split("\n").map((l) => [...l].length)) <= 80) return wide;
+  const policies = [...new Set(vs.map((v) => v.policy))];
+  const slos = [...new Set(vs.map((v) => `${v.metric} ${v.op} ${formatMetricValue(v.metric, v.threshold)}`))];
+  const mark = (ok: boolean) => (unicode ? (ok ? "✓" : "✗") : ok ? "ok" : "FAIL");
+  const rows = slos.map((slo) => [
+    slo,
+    ...policies.map((p) => {
+      const v = vs.find((x) => x.policy === p && `${x.metric} ${x.op} ${formatMetricValue(x.metric, x.threshold)}` === slo);
+      return v ? `${formatMetricValue(v.metric, v.value)} ${mark(v.ok)}` : "";
+    }),
+  ]);
+  return table(["slo", ...policies], rows, ["left", ...policies.map(() => "right" as const)]);
+}
+
+/** "label: a, b, c" wrapped at `width` columns between items (an item is never split), continuation lines indented by two. */
+function wrapList(text: string, width: number): string {
+  const items = text.split(", ");
+  const lines: string[] = [];
+  let line = "";
+  items.forEach((item, i) => {
+    const piece = i < items.length - 1 ? `${item},` : item;
+    if (line && line.length + 1 + piece.length > width) {
+      lines.push(line);
+      line = `  ${piece}`;
+    } else line = line ? `${line} ${piece}` : piece;
+  });
+  if (line) lines.push(line);
+  return lines.join("\n");
 }
 
 export class TextReporter implements Reporter {
@@ -69,36 +108,54 @@ export class TextReporter implements Reporter {
     const lanes = Object.keys(outcome.metrics);
     const o = this.o.out;
     o("\n");
+    // The answer first: the verdict per policy and SLO, and where to ask why.
+    if (outcome.verdicts.length) {
+      o(`${verdictTable(outcome.verdicts, this.o.unicode ?? true)}\n\n`);
+      const breached = outcome.verdicts.filter((v) => !v.ok).length;
+      if (breached && outcome.status === "complete") o(`why: ${this.explainCommand}  # ${breached} breach${breached === 1 ? "" : "es"}, by cause\n\n`);
+    }
     if (lanes.length && !this.o.quiet) {
-      const first = outcome.metrics[lanes[0]];
-      const faultRows = Object.keys(first)
-        .filter((k) => k.startsWith("faults."))
-        .map((k) => [k.slice("faults.".length), fmtNumber(first[k])]);
-      if (faultRows.length) o(`${table(["fault", "count"], faultRows)}\n\n`);
-      else o("no faults in this run\n\n");
       const causes = causeTable(outcome.metrics, lanes);
       if (causes) o(`training interruptions by cause\n${causes}\n\n`);
       const metricNames = [...new Set(lanes.flatMap((l) => Object.keys(outcome.metrics[l])))].filter(
         (k) => !k.startsWith("faults.") && !k.startsWith("training.interruptions."),
       );
-      const rows = metricNames.map((m) => [m, ...lanes.map((l) => fmtMetric(m, outcome.metrics[l][m] ?? NaN))]);
-      o(`${table(["metric", ...lanes], rows)}\n\n`);
-    }
-    if (outcome.verdicts.length) {
-      o(`${formatPolicySloTable(outcome.verdicts, { unicode: this.o.unicode ?? true })}\n\n`);
-      const breached = outcome.verdicts.filter((v) => !v.ok).length;
-      if (breached && outcome.status === "complete")
-        o(`why: ${this.explainCommand}  # takes the ${breached} breach${breached === 1 ? "" : "es"} apart by cause\n\n`);
+      // Rows equal in every policy are folded into one block under the table.
+      const same = (m: string) => lanes.length > 1 && lanes.every((l) => outcome.metrics[l][m] === outcome.metrics[lanes[0]][m]);
+      const differ = metricNames.filter((m) => !same(m));
+      if (differ.length)
+        o(
+          `${table(
+            ["metric", ...lanes],
+            differ.map((m) => [m, ...lanes.map((l) => fmtMetric(m, outcome.metrics[l][m] ?? NaN))]),
+          )}\n\n`,
+        );
+      const alike = metricNames.filter(same).map((m) => `${m} ${fmtMetric(m, outcome.metrics[lanes[0]][m])}`);
+      if (alike.length) o(`${wrapList(`the same in every policy: ${alike.join(", ")}`, 80)}\n\n`);
+      const first = outcome.metrics[lanes[0]];
+      const faults = Object.keys(first)
+        .filter((k) => k.startsWith("faults."))
+        .map((k) => `${k.slice("faults.".length)} ${fmtNumber(first[k])}`);
+      o(faults.length ? `${wrapList(`faults: ${faults.join(", ")}`, 80)}\n\n` : "no faults in this run\n\n");
     }
     const rate = info.wallSec > 0 ? Math.round(outcome.events / info.wallSec) : 0;
     o(
-      `status: ${outcome.status} at ${formatDuration(outcome.at)} of ${formatDuration(this.durationSec)} simulated; ${outcome.events.toLocaleString("en-US")} events in ${info.wallSec.toFixed(2)}s wall (${rate.toLocaleString("en-US")} events/s)\n`,
+      `status: ${outcome.status} at ${formatDuration(outcome.at)} of ${formatDuration(this.durationSec)} simulated; ${outcome.events.toLocaleString("en-US")} events in ${info.wallSec.toFixed(2)}s (${rate.toLocaleString("en-US")}/s)\n`,
     );
     if (outcome.error) o(`error: ${outcome.error.split("\n")[0]}\n`);
     if (info.journalPath) o(`journal: ${info.journalPath} (${info.journalComplete ? "complete" : "incomplete: readable up to its last record"})\n`);
     else o("journal: none (--no-journal)\n");
     if (outcome.footer) o(`digest: ${outcome.footer.digest}\n`);
-    o(`fault trace digest: ${outcome.traceDigest}\n`);
+    o(`fault trace: ${outcome.traceDigest}\n`);
+    // The verdict again in one line, for a terminal where the table has scrolled away.
+    if (outcome.verdicts.length) {
+      const fail = (this.o.unicode ?? true) ? "✗" : "FAIL";
+      const byPolicy = [...new Set(outcome.verdicts.map((v) => v.policy))].map((p) => {
+        const mine = outcome.verdicts.filter((v) => v.policy === p);
+        return `${p} ${mine.filter((v) => !v.ok).length} ${fail} of ${mine.length}`;
+      });
+      o(`verdict: ${byPolicy.join(", ")}\n`);
+    }
     o(`exit ${info.exitCode}\n`);
   }
 }

@@ -114,7 +114,10 @@ describe.skipIf(!hasTmux && !inCi)("fleet chaos on a terminal", () => {
     // Pause during the bus bar loss: racks 1-5 of row 3 are down, the rest of the row is not.
     await until("1:40 on the clock", t.screen, (s) => clock(s) >= 100 * 60);
     t.send("Space");
-    const busbar = await until("the pause", t.screen, (s) => s.includes("❚❚ paused"));
+    await until("the pause", t.screen, (s) => s.includes("❚❚ paused"));
+    // The feed may draw a frame after the pause line under load: wait for the bus bar's line.
+    const busbar = await until("the bus bar in the feed", t.screen, (s) => /fault\s+power\.busbar/.test(s));
+    expect(busbar).toContain("❚❚ paused");
     expect(clock(busbar)).toBeLessThan(5.5 * 3600);
     expect(mapRows(busbar)[2].slice(0, 5)).toBe("█████");
     expect(mapRows(busbar)[2].slice(5)).not.toContain("█");

@@ -165,6 +165,11 @@ export function direction(op: SloOp | undefined): 1 | -1 {
   return op === ">=" || op === ">" ? 1 : -1;
 }
 
+/** The SLO breaches even in the run without any fault: no answer to faults can meet it. */
+export function breachesWithoutFaults(e: Explanation): boolean {
+  return e.slo !== undefined && (e.shortfall ?? 0) > 0 && direction(e.slo.op) * (e.faultFree - e.slo.threshold) < 0;
+}
+
 function metricOf(r: JobResult | undefined, t: Target): number {
   if (!r || r.status !== "complete") return Number.NaN;
   return r.metrics[t.policy]?.[t.metric] ?? Number.NaN;

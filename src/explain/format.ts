@@ -1,8 +1,9 @@
 // The explanation as text (80 columns), Markdown and JSON: per policy and metric, the
 // answer first (the value, the SLO, the shortfall), then the parts ranked by what they
 // cost, each model followed by its incidents, and the sums that check the arithmetic.
+import { wrap } from "../report/table.js";
 import { formatMetricValue } from "../slo/slo.js";
-import type { Explanation, Row } from "./explain.js";
+import { breachesWithoutFaults, type Explanation, type Row } from "./explain.js";
 
 export const METHOD =
   "leave-one-out on one fault trace: each part is removed and the run repeated; a cost is what the run would gain without that part. Interactions are the total less the parts, so the rows add up exactly.";
@@ -59,8 +60,7 @@ export function headline(e: Explanation): string {
   const what = `${e.policy}: ${e.metric} ${v(e.metric, e.value)}${slo}`;
   if (e.shortfall === undefined) return `${what}; faults cost ${signed(e.metric, e.total)} (without any fault: ${v(e.metric, e.faultFree)})`;
   if (e.shortfall <= 0) return `${what} holds; faults cost ${signed(e.metric, e.total)} (without any fault: ${v(e.metric, e.faultFree)})`;
-  const freeMisses = e.slo && (e.slo.op === ">=" || e.slo.op === ">" ? e.faultFree < e.slo.threshold : e.faultFree > e.slo.threshold);
-  if (freeMisses)
+  if (breachesWithoutFaults(e))
     return `${what} breached even without any fault (${v(e.metric, e.faultFree)}): no answer to faults meets it; the workload or the policy's fixed costs do`;
   return `${what} breached by ${v(e.metric, e.shortfall)}; without any fault ${v(e.metric, e.faultFree)}, so faults cost ${signed(e.metric, e.total)}`;
 }
@@ -70,7 +70,7 @@ export function formatText(es: readonly Explanation[], o: { file: string; seed: 
   const out: string[] = [`explain ${o.file} seed ${o.seed}: ${o.runs} runs in ${o.wallSec.toFixed(1)}s`, ""];
   if (es.length === 0) out.push("every SLO holds: nothing to explain (name one with --metric to see what faults cost it)");
   for (const e of es) {
-    out.push(...wrap(headline(e), 80, "  "));
+    out.push(...wrap(headline(e), 80, { indent: "  " }));
     const { rows, idle } = folded(ranked(e.rows));
     const costs = rows.map((r) => (r.error ? "failed" : signed(e.metric, r.cost)));
     const width = Math.max(4, ...costs.map((c) => c.length));
@@ -80,8 +80,8 @@ export function formatText(es: readonly Explanation[], o: { file: string; seed: 
       out.push(`${indent}${fit(rows[i].label, labelWidth - (indent.length - 2)).padEnd(labelWidth - (indent.length - 2))}  ${costs[i].padStart(width)}`);
     }
     out.push(`  ${"total (without any fault, less the run)".padEnd(labelWidth)}  ${signed(e.metric, e.total).padStart(width)}`);
-    if (idle.length) out.push(...wrap(`no cost (removing them changes nothing): ${idle.join(", ")}`, 78, "  ").map((l) => `  ${l}`));
-    for (const t of e.tries ?? []) out.push(...wrap(`try: ${tryText(e.metric, t)}`, 78, "     ").map((l) => `  ${l}`));
+    if (idle.length) out.push(...wrap(`no cost (removing them changes nothing): ${idle.join(", ")}`, 78, { indent: "  ", items: true }).map((l) => `  ${l}`));
+    for (const t of e.tries ?? []) out.push(...wrap(`try: ${tryText(e.metric, t)}`, 78, { indent: "     " }).map((l) => `  ${l}`));
     out.push("");
   }
   if (es.some((e) => e.tries?.length))
@@ -116,18 +116,4 @@ export function fit(s: string, n: number): string {
   if (s.length <= n) return s;
   const keep = n - 1;
   return `${s.slice(0, Math.ceil(keep * 0.6))}…${s.slice(s.length - Math.floor(keep * 0.4))}`;
-}
-
-/** Words to lines of at most `width` columns; lines after the first start with `indent`. */
-function wrap(text: string, width: number, indent = ""): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `${indent}${word}`;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
 }

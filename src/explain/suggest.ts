@@ -7,7 +7,7 @@
 // outage dominates, so no rule here proposes it). A cause with
 // no rule gets none; an SLO that fails even without faults gets the one answer that holds.
 import { parseDocument } from "yaml";
-import type { Explanation } from "./explain.js";
+import { breachesWithoutFaults, type Explanation } from "./explain.js";
 
 interface Rule {
   /** Fault models (faults: keys) whose cost the rule answers. */
@@ -132,11 +132,7 @@ export interface Suggestion {
 
 /** Up to two things to try, for the two costliest parts that a rule answers. */
 export function suggestions(e: Explanation, policy: Record<string, unknown>): Suggestion[] {
-  if (e.slo && e.shortfall !== undefined && e.shortfall > 0) {
-    const higher = e.slo.op === ">=" || e.slo.op === ">";
-    const freeMisses = higher ? e.faultFree < e.slo.threshold : e.faultFree > e.slo.threshold;
-    if (freeMisses) return [{ say: `the SLO fails without any fault: ${faultFree(e.metric, policy)}` }];
-  }
+  if (breachesWithoutFaults(e)) return [{ say: `the SLO fails without any fault: ${faultFree(e.metric, policy)}` }];
   const parts = e.rows.filter((r) => r.level === 1 && r.id !== "interactions" && Number.isFinite(r.cost) && r.cost > 0).sort((a, b) => b.cost - a.cost);
   const out: Suggestion[] = [];
   for (const part of parts) {

@@ -21,8 +21,11 @@
 //   Beyond that smooth hazard (./disk-process.ts, off by default): a hazard by age in
 //   pieces (`hazard:`, early-life failures), failures in bursts (`bursts:`, a compound
 //   Poisson process whose burst sizes are negative binomial) and slots whose next disk
-//   fails again (`repeat:`). With them, candidates are thinned down to burst starts at
-//   h(a) x (1 - repeat chance) / mean burst size, so h stays the rate of all failures.
+//   fails again (`repeat:`), and hosts whose disks fail more than others' (`places:`, a
+//   per-host multiplier, random and by height and row). With them, candidates are thinned
+//   down to burst starts at h(a) x the host's multiplier x (1 - repeat chance) / mean
+//   burst size, so h stays the fleet's rate of all failures. `fleet fit` sets them from a
+//   failure log (src/field/fit.ts).
 //   Latent sector errors. Clusters arrive on each disk as a Poisson process of rate
 //   `lse` per disk-year (superposed over all slots, each picking its slot uniformly; an
 //   empty slot gets none). A cluster holds a geometric number of errors of mean
@@ -219,7 +222,7 @@ export function expectedFailuresPerDisk(s: DiskSettings, horizonSec: number): nu
 }
 
 /** Disk slots of the fleet: host x disks per host, summed over datacenters. */
-function slotCount(fleet: Fleet): number {
+export function slotCount(fleet: Fleet): number {
   let n = 0;
   for (let d = 0; d < fleet.dcCount; d++) n += (fleet.dcFirstHost[d + 1] - fleet.dcFirstHost[d]) * fleet.hostSpecOfDc(d).disks;
   return n;

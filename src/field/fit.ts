@@ -59,6 +59,7 @@
 // say; the models' defaults stay).
 import type { Fleet } from "../fleet/fleet.js";
 import { minDispersion } from "../faults/disk-process.js";
+import { slotCount } from "../faults/disk.js";
 import type { Rng } from "../sim/rng.js";
 import { Streams } from "../sim/streams.js";
 import { fitRepeats } from "./fit-repeats.js";
@@ -77,12 +78,6 @@ const Z95 = 1.959964;
 /** Burst members this close to the first failure count as failing with it. */
 const TOGETHER_SEC = 60;
 
-export function diskCount(fleet: Fleet): number {
-  let n = 0;
-  for (let d = 0; d < fleet.dcCount; d++) n += (fleet.dcFirstHost[d + 1] - fleet.dcFirstHost[d]) * fleet.hostSpecOfDc(d).disks;
-  return n;
-}
-
 /** Fits the failure process to `points` (time order, times from the log's start) over [0, spanSec]. */
 export function fitFailures(
   points: readonly FailurePoint[],
@@ -91,7 +86,7 @@ export function fitFailures(
   o: { unit: FitUnit; ageAtStartSec: number; seed?: number /** Epoch seconds of time 0 (for the hourly-grid check). */; startEpochSec?: number },
 ): FailureFit {
   if (points.length < 2) throw new RangeError("a fit needs at least two failures");
-  const disks = o.unit === "disk" ? diskCount(fleet) : fleet.hostCount;
+  const disks = o.unit === "disk" ? slotCount(fleet) : fleet.hostCount;
   const rng = new Streams(o.seed ?? 1).get("fit.bootstrap");
   // Repeats are not bursts: the failures that follow one at the same place within the
   // repeat window are left out of the bursts' statistics (the model starts bursts at the

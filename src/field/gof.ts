@@ -35,7 +35,7 @@ export interface Gof {
 }
 
 /** The same settings with some of the shared failure-process options changed. */
-export function withProcess(s: FitSettings, change: Partial<Pick<DiskSettings, "bursts" | "places">>): FitSettings {
+export function withProcess(s: FitSettings, change: Partial<Pick<DiskSettings, "bursts" | "places" | "repeat">>): FitSettings {
   return s.unit === "disk" ? { unit: "disk", settings: { ...s.settings, ...change } } : { unit: "host", settings: { ...s.settings, ...change } };
 }
 
@@ -149,7 +149,7 @@ export function calibrateFit(
   const chance = calibrate(
     log.repeatShare,
     (s) => s.repeatShare,
-    (c) => withRepeat(withPlaces, { ...repeat, chance: c }),
+    (c) => withProcess(withPlaces, { repeat: { ...repeat, chance: c } }),
     { lo: 0, hi: 0.95 },
     sim,
   );
@@ -157,8 +157,4 @@ export function calibrateFit(
   fit.repeat.chance = chance.value;
   const yaml = faultsYaml(fit, source);
   return { yaml, settings: settingsFromYaml(yaml) };
-}
-
-function withRepeat(s: FitSettings, repeat: DiskSettings["repeat"]): FitSettings {
-  return s.unit === "disk" ? { unit: "disk", settings: { ...s.settings, repeat } } : { unit: "host", settings: { ...s.settings, repeat } };
 }

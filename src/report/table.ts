@@ -19,3 +19,23 @@ export function fmtNumber(x: number, digits = 4): string {
   if (a >= 1000) return Math.round(x).toLocaleString("en-US");
   return String(+x.toPrecision(digits));
 }
+
+/**
+ * `text` in lines of at most `width` columns, broken between words, or with `items`
+ * between the items of a comma-separated list (an item is never split); lines after the
+ * first start with `indent`. A word longer than the width stands on its own line.
+ */
+export function wrap(text: string, width: number, opts: { indent?: string; items?: boolean } = {}): string[] {
+  const indent = opts.indent ?? "";
+  const parts = opts.items ? text.split(", ").map((p, i, all) => (i < all.length - 1 ? `${p},` : p)) : text.split(" ");
+  const lines: string[] = [];
+  let line = "";
+  for (const part of parts) {
+    if (line && line.length + 1 + part.length > width) {
+      lines.push(line);
+      line = `${indent}${part}`;
+    } else line = line ? `${line} ${part}` : part;
+  }
+  if (line) lines.push(line);
+  return lines;
+}

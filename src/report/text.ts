@@ -7,8 +7,8 @@
 import type { EndInfo, Reporter, StartInfo } from "./reporter.js";
 import type { Snapshot } from "../run/session.js";
 import { formatDuration } from "../base/units.js";
-import { fmtNumber, table } from "./table.js";
-import { formatMetricValue, formatPolicySloTable, type Verdict } from "../slo/slo.js";
+import { fmtNumber, table, wrap } from "./table.js";
+import { formatPolicySloTable } from "../slo/slo.js";
 import type { LaneMetrics } from "../run/lane.js";
 import { metricInfo } from "../slo/catalog.js";
 
@@ -35,42 +35,6 @@ export interface TextReporterOptions {
   unicode?: boolean;
   /** Print a progress line at each of these fractions of the run (default every 10%). */
   progressEvery?: number;
-}
-
-/**
- * The verdict: one row per policy and one column per SLO when that fits 80 columns, else
- * one row per SLO and one column per policy (a showcase's six SLOs side by side would not).
- */
-export function verdictTable(vs: readonly Verdict[], unicode: boolean): string {
-  const wide = formatPolicySloTable(vs, { unicode });
-  if (Math.max(...wide.split("\n").map((l) => [...l].length)) <= 80) return wide;
-  const policies = [...new Set(vs.map((v) => v.policy))];
-  const slos = [...new Set(vs.map((v) => `${v.metric} ${v.op} ${formatMetricValue(v.metric, v.threshold)}`))];
-  const mark = (ok: boolean) => (unicode ? (ok ? "✓" : "✗") : ok ? "ok" : "FAIL");
-  const rows = slos.map((slo) => [
-    slo,
-    ...policies.map((p) => {
-      const v = vs.find((x) => x.policy === p && `${x.metric} ${x.op} ${formatMetricValue(x.metric, x.threshold)}` === slo);
-      return v ? `${formatMetricValue(v.metric, v.value)} ${mark(v.ok)}` : "";
-    }),
-  ]);
-  return table(["slo", ...policies], rows, ["left", ...policies.map(() => "right" as const)]);
-}
-
-/** "label: a, b, c" wrapped at `width` columns between items (an item is never split), continuation lines indented by two. */
-function wrapList(text: string, width: number): string {
-  const items = text.split(", ");
-  const lines: string[] = [];
-  let line = "";
-  items.forEach((item, i) => {
-    const piece = i < items.length - 1 ? `${item},` : item;
-    if (line && line.length + 1 + piece.length > width) {
-      lines.push(line);
-      line = `  ${piece}`;
-    } else line = line ? `${line} ${piece}` : piece;
-  });
-  if (line) lines.push(line);
-  return lines.join("\n");
 }
 
 export class TextReporter implements Reporter {
@@ -110,7 +74,7 @@ export class TextReporter implements Reporter {
     o("\n");
     // The answer first: the verdict per policy and SLO, and where to ask why.
     if (outcome.verdicts.length) {
-      o(`${verdictTable(outcome.verdicts, this.o.unicode ?? true)}\n\n`);
+      o(`${formatPolicySloTable(outcome.verdicts, { unicode: this.o.unicode ?? true, maxWidth: 80 })}\n\n`);
       const breached = outcome.verdicts.filter((v) => !v.ok).length;
       if (breached && outcome.status === "complete") o(`why: ${this.explainCommand}  # ${breached} breach${breached === 1 ? "" : "es"}, by cause\n\n`);
     }
@@ -131,12 +95,12 @@ export class TextReporter implements Reporter {
           )}\n\n`,
         );
       const alike = metricNames.filter(same).map((m) => `${m} ${fmtMetric(m, outcome.metrics[lanes[0]][m])}`);
-      if (alike.length) o(`${wrapList(`the same in every policy: ${alike.join(", ")}`, 80)}\n\n`);
+      if (alike.length) o(`${wrap(`the same in every policy: ${alike.join(", ")}`, 80, { indent: "  ", items: true }).join("\n")}\n\n`);
       const first = outcome.metrics[lanes[0]];
       const faults = Object.keys(first)
         .filter((k) => k.startsWith("faults."))
         .map((k) => `${k.slice("faults.".length)} ${fmtNumber(first[k])}`);
-      o(faults.length ? `${wrapList(`faults: ${faults.join(", ")}`, 80)}\n\n` : "no faults in this run\n\n");
+      o(faults.length ? `${wrap(`faults: ${faults.join(", ")}`, 80, { indent: "  ", items: true }).join("\n")}\n\n` : "no faults in this run\n\n");
     }
     const rate = info.wallSec > 0 ? Math.round(outcome.events / info.wallSec) : 0;
     o(

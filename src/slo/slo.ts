@@ -168,9 +168,11 @@ export function formatMetricValue(metric: string, v: number): string {
 
 /**
  * A policy x SLO table: one row per policy, one column per SLO (header "metric op threshold"),
- * each cell the measured value and a mark (✓/✗, or ok/FAIL with `unicode: false`).
+ * each cell the measured value and a mark (✓/✗, or ok/FAIL with `unicode: false`). When
+ * that is wider than `maxWidth`, one row per SLO and one column per policy instead (a
+ * showcase's six SLOs side by side would not fit 80 columns), values right-aligned.
  */
-export function formatPolicySloTable(vs: readonly Verdict[], opts: { unicode?: boolean } = {}): string {
+export function formatPolicySloTable(vs: readonly Verdict[], opts: { unicode?: boolean; maxWidth?: number } = {}): string {
   const unicode = opts.unicode ?? true;
   const pass = unicode ? "✓" : "ok";
   const fail = unicode ? "✗" : "FAIL";
@@ -183,13 +185,22 @@ export function formatPolicySloTable(vs: readonly Verdict[], opts: { unicode?: b
     if (!columns.includes(col)) columns.push(col);
     cells.set(`${v.policy}\u0000${col}`, `${formatMetricValue(v.metric, v.value)} ${v.ok ? pass : fail}`);
   }
-  const header = ["policy", ...columns];
-  const rows = policies.map((p) => [p, ...columns.map((c) => cells.get(`${p}\u0000${c}`) ?? "")]);
-  const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]].length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c + " ".repeat(widths[i] - [...c].length))
-      .join("  ")
-      .trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  const cell = (p: string, c: string) => cells.get(`${p}\u0000${c}`) ?? "";
+  const render = (header: string[], rows: string[][], right: boolean): string => {
+    const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]].length)));
+    const pad = (c: string, i: number) => (right && i > 0 ? " ".repeat(widths[i] - [...c].length) + c : c + " ".repeat(widths[i] - [...c].length));
+    const line = (r: string[]) => r.map(pad).join("  ").trimEnd();
+    return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  };
+  const wide = render(
+    ["policy", ...columns],
+    policies.map((p) => [p, ...columns.map((c) => cell(p, c))]),
+    false,
+  );
+  if (opts.maxWidth === undefined || Math.max(...wide.split("\n").map((l) => [...l].length)) <= opts.maxWidth) return wide;
+  return render(
+    ["slo", ...policies],
+    columns.map((c) => [c, ...policies.map((p) => cell(p, c))]),
+    true,
+  );
 }

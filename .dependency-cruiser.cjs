@@ -15,7 +15,7 @@ const LAYERS = [
   ["field"], // failure logs from real fleets: reading, fitting
   ["report"], // text and JSON reporters
   ["tui", "replay", "distributed"], // the dashboard, postmortems, runners of many jobs
-  ["gate", "explain"], // gate over seeds; explain a run by its parts
+  ["gate", "explain", "shrink"], // gate over seeds; explain a run by its parts; shrink a breach to its faults
   ["sweep"], // sweeps over settings
   ["cli"], // commands
 ];

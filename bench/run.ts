@@ -14,6 +14,7 @@ import { benchServing } from "./serving.js";
 import { benchDashboard } from "./dashboard.js";
 import { benchStorage } from "./storage.js";
 import { benchExplain } from "./explain.js";
+import { benchShrink } from "./shrink.js";
 
 const benches: [string, Bench][] = [
   ["engine", benchEngine],
@@ -28,6 +29,7 @@ const benches: [string, Bench][] = [
   ["storage", benchStorage],
   ["workers", (o) => import("./workers.js").then((m) => m.benchWorkers(o))],
   ["explain", benchExplain],
+  ["shrink", benchShrink],
 ];
 
 async function main(): Promise<void> {

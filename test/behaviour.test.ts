@@ -22,7 +22,11 @@
 // (training.mtbfHours and the Young/Daly interval in cosmic.yaml and llm-training.yaml,
 // and what follows from the interval), storage acts on power warnings (cosmic.yaml's
 // hardened storage; storage.powerMigrations is new everywhere). Issue 16's disk options
-// are off by default and moved nothing. Changes since are listed below.
+// are off by default and moved nothing. Issue 17's fleet shrink gave each defective core
+// a stream of its own (src/faults/mercurial.ts: its corruptions a function of its host, so
+// a core written as a scheduled entry corrupts at the same times): that moved the
+// mercurial.corrupt counts and what follows from them (silent escapes, drains, goodput)
+// in every scenario with defective cores, and nothing else. Changes since are listed below.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";

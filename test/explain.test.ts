@@ -2,30 +2,12 @@
 // away from a training job with no spares (it waits for the repair: there are not enough
 // other hosts), and a host throttled for the whole run (a synchronous job runs at its
 // pace). Explain must rank them by what they cost, and the rows must add up.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fleet, tempDir } from "./helpers.js";
 
-const SCENARIO = `name: two-causes
-seed: 3
-duration: 72h
-fleet:
-  datacenters:
-    - { name: dc1, rows: 2, racksPerRow: 2, hostsPerRack: 16, power: { busbarsPerRow: 1 } }
-workloads:
-  - training: { name: job, hosts: 48, stepTime: 10s, checkpointWrite: 60s, restart: 5m }
-faults:
-  - at: 10h
-    busbar: dc1/row01/busbar-a
-    repair: 12h
-  - { at: 0s, straggler: dc1/row02/rack01/host03, slowdown: 1.3x, duration: 72h }
-  - host: { mtbf: 50y }
-policies:
-  plain: { checkpoint: 1h }
-slo:
-  training.goodput: ">= 0.95"
-`;
+const SCENARIO = readFileSync("test/fixtures/two-causes.yaml", "utf8");
 
 describe("fleet explain", () => {
   const dir = tempDir("fleet-explain-");

@@ -21,12 +21,19 @@ describe("fleet gate", () => {
     expect(r.err).toContain("gate: 4/4 runs ");
     // stdout: the table; naive breaches both SLOs, hardened holds both
     expect(r.out).toContain("gate-small (test/fixtures/gate-small.yaml): 4 seeds 100..103, 5d each\n");
-    expect(r.out).toMatch(/^naive +0\.4559 \[0\.3167, 0\.5951\] ✗ +207\.3 \[173\.9, 240\.6\] ✗$/m);
-    expect(r.out).toMatch(/^hardened +0\.9271 \[0\.9131, 0\.9412\] ✓ +0 ✓$/m);
-    const tail = r.out.trimEnd().split("\n").slice(-3);
+    expect(r.out).toMatch(/^naive +0\.4559 \[0\.3167, 0\.5951\] ✗ +210 \[195\.9, 224\.1\] ✗$/m);
+    expect(r.out).toMatch(/^hardened +0\.9296 \[0\.9172, 0\.942\] ✓ +0 ✓$/m);
+    const tail = r.out.trimEnd().split("\n").slice(-5);
     expect(tail[0]).toBe("gate: 2 of 4 checks breached over 4 complete runs -> exit 1");
-    // Then the run to explain: the seed whose run breached the most SLOs.
+    // Then the run to explain: the seed whose run breached the most SLOs; and per breached
+    // SLO, a run that breached it to shrink to its smallest fault schedule.
     expect(tail[2]).toMatch(/^why: fleet explain test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d {2}# 2 SLOs breached in that run$/);
+    expect(tail.slice(3)).toEqual([
+      expect.stringMatching(/^shrink: fleet shrink test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d --slo training\.goodput --policy naive$/),
+      expect.stringMatching(
+        /^shrink: fleet shrink test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d --slo training\.silentEscapes --policy naive$/,
+      ),
+    ]);
 
     const xml = readFileSync(junit, "utf8");
     expect(XMLValidator.validate(xml)).toBe(true);
@@ -40,10 +47,10 @@ describe("fleet gate", () => {
       "gate-small.hardened | mean(training.silentEscapes) == 0 | pass",
     ]);
     expect((cases[0].failure as Record<string, string>)["@message"]).toBe(
-      "mean 0.4559, 95% CI [0.3167, 0.5951] (Student-t 95% interval of the mean), judged on its lower end 0.3167, must be >= 0.80; training.goodput >= 0.80 fails in 4 of 4 seeds",
+      "mean 0.4559, 95% CI [0.3167, 0.5951] (Student-t 95% interval of the mean, cut at the metric's range), judged on its lower end 0.3167, must be >= 0.80; training.goodput >= 0.80 fails in 4 of 4 seeds",
     );
 
-    expect(readFileSync(md, "utf8")).toContain("| hardened | ✅ 0.9271 [0.9131, 0.9412] | ✅ 0 |");
+    expect(readFileSync(md, "utf8")).toContain("| hardened | ✅ 0.9296 [0.9172, 0.942] | ✅ 0 |");
     const j = JSON.parse(readFileSync(json, "utf8"));
     expect(j).toMatchObject({ exitCode: 1, partial: false, runsComplete: 4, checks: 4, breaches: 2 });
     expect(j.scenarios[0].runs.map((x: { seed: number; status: string }) => [x.seed, x.status])).toEqual([100, 101, 102, 103].map((s) => [s, "complete"]));

@@ -4,10 +4,12 @@
 // metrics.json: every scenario at seeds 1-3, every policy, as the built binary reports
 // them): a metric said to move only with keys no policy of that scenario sets must have
 // the same value in every lane, and the workloads' metrics must really move somewhere.
+// Their ranges (MetricDef.range, which gate and sweep intervals stay in) must hold every
+// recorded value.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadScenarioFile } from "../src/scenario/load.js";
-import { metricInfo } from "../src/slo/catalog.js";
+import { metricInfo, metricRange } from "../src/slo/catalog.js";
 
 interface Recorded {
   metrics: Record<string, Record<string, number | null>>;
@@ -31,6 +33,23 @@ describe("metric scopes agree with recorded runs", () => {
       }
     }
     expect(checked).toBeGreaterThan(200);
+  });
+
+  it("every recorded value lies in its metric's range (a ratio that passes 1 must say so)", () => {
+    const outside: string[] = [];
+    let checked = 0;
+    for (const [key, run] of Object.entries(golden)) {
+      for (const [lane, metrics] of Object.entries(run.metrics)) {
+        for (const [name, v] of Object.entries(metrics)) {
+          if (v === null) continue;
+          const { min, max } = metricRange(name);
+          if (!(v >= min && v <= max)) outside.push(`${key} ${lane} ${name} = ${v} outside [${min}, ${max}]`);
+          checked++;
+        }
+      }
+    }
+    expect(outside).toEqual([]);
+    expect(checked).toBeGreaterThan(1500);
   });
 
   it("silentCorruptions differs between policies somewhere: a policy can change it", () => {

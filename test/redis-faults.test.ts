@@ -1,8 +1,10 @@
 // Distributed faults against a real redis-server: Redis stopped mid-gate and restarted on
-// the same port and data folder (append-only file); Redis unreachable from the start; a
-// job delivered twice. In each case the gate's results equal a gate on local threads, with
-// every job counted exactly once, or the gate stops with a clear error and a rerun resumes
-// and finishes with the same results. Never a silent wrong total.
+// the same port and data folder (append-only file); Redis stopped mid-gate for good; Redis
+// unreachable from the start; a job delivered twice. In each case the gate's results equal
+// a gate on local threads, with every job counted exactly once, or the gate stops with a
+// clear error (exit 2, after --redis-timeout when Redis never comes back) and a rerun
+// resumes and finishes with the same results. Never a silent wrong total, never a wait
+// without end.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -176,6 +178,27 @@ describeRedis("Redis stopped mid-gate and restarted", () => {
     for (const w of workers) w.child.kill("SIGINT");
     await Promise.all(workers.map((w) => w.exited));
   }, 90_000);
+});
+
+describeRedis("Redis stopped mid-gate for good", () => {
+  let server: LocalRedis | undefined;
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("the gate says what it waits for, then exits 2 after --redis-timeout, naming Redis and the timeout", async () => {
+    server = await startLocalRedis({ binary: REDIS_SERVER, password: "s3cret-pw" });
+    const display = server.url.replace("s3cret-pw", "***");
+    // No worker: the gate waits on its runs when Redis goes away.
+    const gate = start([...GATE, "--redis", server.url, "--queue", "gone", "--redis-timeout", "1s"]);
+    await until("the gate to start its runs", [gate], () => /runs on fleet workers/.test(gate.err()));
+    await server.stop();
+    expect(await gate.exited).toBe(2);
+    expect(gate.err()).toContain(`redis: lost the connection to Redis at ${display}; waiting up to 1s (--redis-timeout) for it to answer again`);
+    expect(gate.err()).toContain(`fleet gate: gave up waiting for Redis at ${display}: no answer within 1s (--redis-timeout); 0 of 10 runs had finished`);
+    expect(gate.err()).not.toContain("s3cret-pw");
+    expect(gate.err()).not.toMatch(/\n\s+at /);
+  }, 30_000);
 });
 
 describeRedis("Redis down, the gate stopped meanwhile", () => {

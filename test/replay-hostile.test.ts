@@ -1,16 +1,19 @@
 // Journals from elsewhere: a run recorded by `fleet chaos` and then cut short, reordered,
-// duplicated, bit-flipped, or relabelled with another format version. `fleet replay` names
-// the line and the reason for each and refuses it (exit 2) unless told to read the valid
-// prefix with --prefix; a journal of another format version is refused even then. A line
-// repeated right after itself is not damage the file shows without a footer (a run can
-// write two identical records in a row): the re-run of --verify names it. A
-// journal ended by Ctrl-C has an "interrupted" footer and opens without --prefix.
+// duplicated, bit-flipped, nested too deep, or relabelled with another format version.
+// `fleet replay` names the line and the reason for each and refuses it (exit 2) unless told
+// to read the valid prefix with --prefix, and then says which lines it did not read; a
+// journal of another format version is refused even then. A line repeated right after
+// itself is not damage the file shows without a footer (a run can write two identical
+// records in a row): the re-run of --verify names it. A journal ended by Ctrl-C has an
+// "interrupted" footer, opens without --prefix and verifies whole, footer included; a
+// footer forged to look interrupted does not. A header asking for more than the recorded
+// scenario's limits is refused, and YAML aliases get fleet's budget of 1,000 everywhere.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fleet, tempDir } from "./helpers.js";
 import { sealLine } from "../src/journal/index.js";
-import { recordRun } from "../src/replay/testing.js";
+import { editLine, recordRun } from "../src/replay/testing.js";
 
 const SCENARIO = "test/fixtures/replay.yaml";
 
@@ -134,6 +137,103 @@ describe("a journal with a bad line", () => {
     expect(prefix.code).toBe(0);
     expect(prefix.out).toContain("verified prefix: 99 records");
   });
+
+  it("at line 1 or 2 says how many lines before it are intact in words, not as lines 1-0 (found by the journal fuzzer)", async () => {
+    for (const [n, intact] of [
+      [1, "no line before it is intact"],
+      [2, "line 1 is intact"],
+    ] as const) {
+      const flipped = [...lines];
+      flipped[n - 1] = flipped[n - 1].replace('"t":', '"t" :');
+      const path = write(flipped.join(""));
+      const r = await fleet(["replay", path]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(
+        new RegExp(`\n${path}: damaged from line ${n} \\(\\d bad lines?; ${intact}\\): the journal cannot be trusted as a record of the run\n`),
+      );
+    }
+  });
+
+  it("read with --prefix, is never said to be verified past the lines read", async () => {
+    const flipped = [...lines];
+    flipped[99] = flipped[99].replace('"at":', '"at": ');
+    const path = write(flipped.join(""));
+    const prefix = await fleet(["replay", path, "--verify", "--prefix"]);
+    expect(prefix.code).toBe(0);
+    expect(prefix.out).toMatch(
+      new RegExp(
+        `\\nverified prefix: 99 records, up to \\S+ of 2d simulated, match the re-run; lines 100-${lines.length} were not read \\(--prefix\\) and are not verified\\n$`,
+      ),
+    );
+    expect(prefix.out).not.toContain("the journal holds nothing after that");
+  });
+
+  it("nested thousands of levels deep is refused at its line, once, and its prefix verifies", async () => {
+    const deep = [...lines];
+    deep[5] = sealLine(`${deep[5].slice(0, -19)},"x":${"[".repeat(20_000)}${"]".repeat(20_000)}`);
+    const path = write(deep.join(""));
+    for (const args of [["--verify"], [], ["--policy", "hardened"]]) {
+      const r = await fleet(["replay", path, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.err.split("\n")[0]).toBe(`${path}:6: objects and arrays nested more than 64 levels deep (a journal line nests at most 64)`);
+      expect(r.err).not.toContain("Maximum call stack");
+    }
+    const prefix = await fleet(["replay", path, "--verify", "--prefix"]);
+    expect(prefix.code).toBe(0);
+    expect(prefix.out).toContain("verified prefix: 5 records");
+  });
+});
+
+describe("a journal header beyond the scenario's limits", () => {
+  it("with durationSec 1e308 is refused at line 1, naming the field and the limit", async () => {
+    const text = editLine(lines.join(""), 1, (l) => l.replace('"durationSec":172800', '"durationSec":1e308'), { digest: true });
+    const path = write(text);
+    for (const mode of ["--verify", "--policy"]) {
+      const r = await fleet(["replay", path, mode, ...(mode === "--policy" ? ["hardened"] : [])]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(
+        `fleet replay: ${path}:1: the header's options.durationSec 1e+308 (3.170979198376459e+300y) is above the safety limit of 10y (limits.maxDuration of the recorded scenario)`,
+      );
+    }
+  });
+});
+
+describe("a journal with a forged footer", () => {
+  it("verdicts rewritten to all ✓, status set to interrupted, CRC recomputed: does not reproduce, at the footer", async () => {
+    const n = lines.length;
+    expect(lines[n - 1]).toContain('"ok":false');
+    for (const resealed of [{ crc: true }, { digest: true }]) {
+      const forged = editLine(
+        lines.join(""),
+        n,
+        (l) => l.replace('"status":"complete"', '"status":"interrupted"').replaceAll('"ok":false', '"ok":true'),
+        resealed,
+      );
+      const path = write(forged);
+      const r = await fleet(["replay", path, "--verify"]);
+      expect(r.code).toBe(1);
+      expect(r.out).not.toContain("verified");
+      expect(r.out).toContain(`${path}:${n}: the re-run differs here: field status: recorded "interrupted", re-run "complete"\n`);
+      expect(r.out).toContain("but no re-run stood there");
+      expect(r.out).toContain(`does not reproduce: lines 1-${n - 1} match, line ${n} differs\n`);
+    }
+  });
+
+  it("without its digest, or with one that is not a sha256, CRC recomputed: damaged at the footer (found by the journal fuzzer)", async () => {
+    const n = lines.length;
+    for (const [edit, found] of [
+      [(l: string) => l.replace(/,"digest":"[0-9a-f]{64}"/, ""), "null"],
+      [(l: string) => l.replace(/"digest":"[0-9a-f]{64}"/, '"digest":7'), "7"],
+    ] as const) {
+      const path = write(editLine(lines.join(""), n, edit, { crc: true }));
+      for (const args of [["--verify"], []]) {
+        const r = await fleet(["replay", path, ...args]);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain(`${path}:${n}: footer digest ${found} is not a sha256 (64 lowercase hex digits)\n`);
+        expect(r.err).not.toContain("internal error");
+      }
+    }
+  });
 });
 
 describe("a journal of another format version", () => {
@@ -152,7 +252,7 @@ describe("a journal of another format version", () => {
 });
 
 describe("a journal ended by Ctrl-C", () => {
-  it("has an interrupted footer and opens without --prefix", async () => {
+  it("has an interrupted footer, opens without --prefix, and verifies whole: the re-run stops where it stopped", async () => {
     const rec = await recordRun({ stopAfterSteps: 30 });
     expect(rec.footer.status).toBe("interrupted");
     const path = write(rec.text);
@@ -160,5 +260,41 @@ describe("a journal ended by Ctrl-C", () => {
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.out).toContain("note: the run was interrupted at");
+    expect(r.out).toContain(`\nverified: ${rec.lines.length} records, digest ${rec.footer.digest} matches\n`);
+  });
+});
+
+describe("YAML aliases", () => {
+  /** The replay fixture with `n` more rack failures, each repaired after `*rackRepair`. */
+  const withAliases = (n: number) =>
+    readFileSync(SCENARIO, "utf8").replace(
+      "    repair: 2h\n",
+      `    repair: &rackRepair 2h\n${"  - { at: 21h, rack: dc1/row02/rack03, repair: *rackRepair }\n".repeat(n)}`,
+    );
+
+  it("past the yaml library's 100, within fleet's 1,000: a recorded scenario's policy re-runs", async () => {
+    const rec = await recordRun({ text: withAliases(150) });
+    const path = write(rec.text);
+    const r = await fleet(["replay", path, "--policy", "hardened"]);
+    expect(r.err).toBe("");
+    expect([0, 1]).toContain(r.code);
+  });
+
+  it("in a policy file: 150 re-run, more than 1,000 are one clear error", async () => {
+    const file = (n: number) => `checkpoint: 2h\ndetect: [&g gradientChecksum${", *g".repeat(n)}]\n`;
+    const many = join(dir, "many.yaml");
+    writeFileSync(many, file(150));
+    const path = write(lines.join(""));
+    const r = await fleet(["replay", path, "--policy", many]);
+    expect(r.err).toBe("");
+    expect([0, 1]).toContain(r.code);
+    const bomb = join(dir, "bomb.yaml");
+    writeFileSync(bomb, file(1001));
+    const refused = await fleet(["replay", path, "--policy", bomb]);
+    expect(refused).toEqual({
+      code: 2,
+      out: "",
+      err: `fleet replay: ${bomb}:2:4031 detect[1001]: too many alias expansions (a file may expand at most 1000 aliases)\n1 error in ${bomb}\n`,
+    });
   });
 });

@@ -38,10 +38,20 @@ export function formatPath(path: PathPart[]): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
-    else if (/^[A-Za-z_][\w-]*$/.test(part)) out += out ? `.${part}` : part;
-    else out += `[${JSON.stringify(part)}]`;
+    else if (/^[A-Za-z_][\w-]{0,59}$/.test(part)) out += out ? `.${part}` : part;
+    else out += `[${quote(part)}]`;
   }
   return out;
+}
+
+/** `text` cut after `max` characters, for a message: a line of a file never floods a log. */
+export function clip(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+/** `text` in double quotes, cut after `max` characters. */
+export function quote(text: string, max = 60): string {
+  return JSON.stringify(clip(text, max));
 }
 
 /** One issue per line: `scenarios/x.yaml:12:7 faults[2].busbar.mtfb: unknown key (did you mean "mtbf"?)` */
@@ -52,11 +62,19 @@ export function formatIssue(file: string, issue: Issue): string {
   return `${where}${path} ${issue.message}${hint}`;
 }
 
+/** Most issues (or warnings) printed for one file; the rest are counted. */
+export const MAX_SHOWN_ISSUES = 50;
+
+/** The first MAX_SHOWN_ISSUES issues, one per line, then how many more there are. */
+function shown(file: string, issues: Issue[]): string[] {
+  const lines = issues.slice(0, MAX_SHOWN_ISSUES).map((i) => formatIssue(file, i));
+  if (issues.length > MAX_SHOWN_ISSUES) lines.push(`  ... and ${issues.length - MAX_SHOWN_ISSUES} more`);
+  return lines;
+}
+
 export function formatIssues(file: string, issues: Issue[]): string {
-  const lines = issues.map((i) => formatIssue(file, i));
   const n = issues.length;
-  lines.push(`${n} error${n === 1 ? "" : "s"} in ${file}`);
-  return lines.join("\n");
+  return [...shown(file, issues), `${n} error${n === 1 ? "" : "s"} in ${file}`].join("\n");
 }
 
 /** Edit distance with adjacent transpositions (optimal string alignment), for did-you-mean hints. */
@@ -85,18 +103,24 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   let bestD = Infinity;
   const lower = word.toLowerCase();
   for (const c of candidates) {
+    // The distance is at least the difference in length: no need to measure a word that far off.
+    if (Math.abs(c.length - word.length) > typoLimit(word, c)) continue;
     const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase());
     if (d < bestD) {
       bestD = d;
       best = c;
     }
   }
-  if (best === undefined) return undefined;
-  const limit = Math.max(1, Math.floor(Math.max(word.length, best.length) / 3));
-  return bestD <= limit ? best : undefined;
+  return best !== undefined && bestD <= typoLimit(word, best) ? best : undefined;
+}
+
+/** The most edits that still make `word` a plausible typo of `candidate`. */
+function typoLimit(word: string, candidate: string): number {
+  return Math.max(1, Math.floor(Math.max(word.length, candidate.length) / 3));
 }
 
 /** Warnings, one per line: `scenarios/x.yaml:40:3 slo["memory.silent"]: warning: ...`. */
 export function formatWarnings(file: string, warnings: Issue[]): string {
-  return warnings.map((w) => formatIssue(file, { ...w, message: `warning: ${w.message}` })).join("\n");
+  const marked = warnings.map((w) => ({ ...w, message: `warning: ${w.message}` }));
+  return shown(file, marked).join("\n");
 }

@@ -9,6 +9,12 @@
 /** Units decide how values are read and shown: a duration, a percentage, a count. */
 export type MetricUnit = "fraction" | "seconds" | "hours" | "count";
 
+/** The values a metric can take, both ends included (`max` may be Infinity). */
+export interface MetricRange {
+  readonly min: number;
+  readonly max: number;
+}
+
 /** How the values of several instances of a workload in one lane combine. */
 export type MetricMerge = "sum" | "mean" | "max" | "min";
 
@@ -19,6 +25,8 @@ export interface MetricDef {
   /** One line: what it measures. */
   readonly doc: string;
   readonly merge: MetricMerge;
+  /** The values it can take: [0, 1] for a fraction, [0, inf) for the other units, unless declared. */
+  readonly range: MetricRange;
   /**
    * Reported per instance too when a scenario has several (serving: `serving.<name>.p999`
    * beside `serving.p999`, which is the first service's).
@@ -34,19 +42,23 @@ export interface MetricDef {
   readonly changedBy?: readonly string[];
 }
 
-/** Declares a metric. */
+/**
+ * Declares a metric. `max` is for a fraction that can pass 1 (extra requests per base
+ * request, a utilization under overload: Infinity); without it the unit decides the range.
+ */
 export function metric(
   name: string,
   unit: MetricUnit,
   doc: string,
   merge: MetricMerge = "sum",
-  opts: { instanced?: boolean; changedBy?: readonly string[] } = {},
+  opts: { instanced?: boolean; changedBy?: readonly string[]; max?: number } = {},
 ): MetricDef {
   return Object.freeze({
     name,
     unit,
     doc,
     merge,
+    range: Object.freeze({ min: 0, max: opts.max ?? (unit === "fraction" ? 1 : Infinity) }),
     ...(opts.instanced ? { instanced: true } : {}),
     ...(opts.changedBy ? { changedBy: Object.freeze([...opts.changedBy]) } : {}),
   });

@@ -3,8 +3,8 @@
 // file:line:column and its path (`faults[2].busbar.mtbf`), and all issues are collected
 // in one pass instead of stopping at the first. Validators return the typed value or
 // BAD (after reporting why); object validators fill documented defaults.
-import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node } from "yaml";
-import { didYouMean, type Issue, type IssueCode, type PathPart } from "./issues.js";
+import { type Alias, Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, visit } from "yaml";
+import { didYouMean, type Issue, type IssueCode, type PathPart, quote } from "./issues.js";
 import * as units from "./units.js";
 
 export const BAD: unique symbol = Symbol("bad");
@@ -15,16 +15,21 @@ export class Ctx {
   /** Things that load but are probably not what the author meant (Scenario.warnings). */
   readonly warnings: Issue[] = [];
   private aliasesLeft: number;
+  /**
+   * Set once the alias budget is spent: from then on every alias reads as nothing, so
+   * what follows would be reported wrong at every alias; the one alias error stands alone.
+   */
+  private aliasBudgetSpent = false;
 
   constructor(
     readonly lineCounter: LineCounter | undefined,
-    maxAliases = 1000,
+    readonly maxAliases = 1000,
   ) {
     this.aliasesLeft = maxAliases;
   }
 
   report(code: IssueCode, path: PathPart[], node: unknown, message: string, hint?: string): Bad {
-    this.issues.push(this.issue(code, path, node, message, hint));
+    if (!this.aliasBudgetSpent) this.issues.push(this.issue(code, path, node, message, hint));
     return BAD;
   }
 
@@ -54,12 +59,36 @@ export class Ctx {
   resolve(node: unknown, path: PathPart[], doc?: Document): unknown {
     if (isAlias(node)) {
       if (--this.aliasesLeft < 0) {
-        if (this.aliasesLeft === -1) this.report("yaml_alias", path, node, "too many alias expansions", "a scenario may expand at most 1000 aliases");
+        if (!this.aliasBudgetSpent) {
+          this.report("yaml_alias", path, node, "too many alias expansions", `a file may expand at most ${this.maxAliases} aliases`);
+          this.aliasBudgetSpent = true;
+        }
         return null;
       }
-      return doc ? node.resolve(doc) : null;
+      return doc ? this.anchorOf(node, doc) : null;
     }
     return node;
+  }
+
+  private aliasTargets?: { doc: Document; targets: Map<Alias, Node | undefined> };
+
+  /**
+   * The node an alias names: the last node before it with that anchor, as Alias.resolve
+   * finds it, but with one walk of the document for all its aliases rather than one each.
+   */
+  private anchorOf(alias: Alias, doc: Document): Node | undefined {
+    if (this.aliasTargets?.doc !== doc) {
+      const targets = new Map<Alias, Node | undefined>();
+      const last = new Map<string, Node>();
+      visit(doc, {
+        Node: (_key, n) => {
+          if (isAlias(n)) targets.set(n, last.get(n.source));
+          else if (n.anchor) last.set(n.anchor, n);
+        },
+      });
+      this.aliasTargets = { doc, targets };
+    }
+    return this.aliasTargets.targets.get(alias);
   }
 
   doc?: Document;
@@ -67,6 +96,8 @@ export class Ctx {
   baseDir = ".";
   /** Files outside the scenario's folder and the working directory that it may still read. */
   trustedFiles: string[] = [];
+  /** What the scenario's timeline files held so far, in all, and the most entries they may (limits.maxTimelineEntries). */
+  timelines = { entries: 0, bytes: 0, maxEntries: Infinity };
 }
 
 export type Validator<T> = (node: unknown, path: PathPart[], ctx: Ctx) => T | Bad;
@@ -79,7 +110,7 @@ export function describeNode(node: unknown): string {
   if (isScalar(node)) {
     const v = node.value;
     if (v === null) return "nothing";
-    if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+    if (typeof v === "string") return quote(v, 40);
     return String(v);
   }
   return "something else";
@@ -180,7 +211,8 @@ export function either<A, B>(test: (node: unknown) => boolean, whenTrue: Validat
   };
 }
 
-export const duration = (o: { min?: number; max?: number; positive?: boolean } = {}): Validator<number> =>
+/** `limit`: when the maximum is a safety limit, how to raise it (e.g. "limits.maxDuration"). */
+export const duration = (o: { min?: number; max?: number; positive?: boolean; limit?: string } = {}): Validator<number> =>
   bounded(scalar(units.EXPECT_DURATION, units.parseDuration), o, (v) => units.formatDuration(v));
 export const fraction = (): Validator<number> => scalar(units.EXPECT_FRACTION, units.parseFraction);
 export const size = (o: { min?: number; max?: number; positive?: boolean } = {}): Validator<number> =>
@@ -189,7 +221,8 @@ export const fitRate = (): Validator<number> => scalar(units.EXPECT_FIT, units.p
 export const ratePerSec = (): Validator<number> => scalar(units.EXPECT_RATE, units.parseRatePerSec);
 export const angle = (): Validator<number> => scalar(units.EXPECT_ANGLE, units.parseAngle);
 export const azimuth = (): Validator<number> => scalar(units.EXPECT_ANGLE, units.parseAzimuth);
-export const bandwidth = (): Validator<number> => scalar(units.EXPECT_BANDWIDTH, units.parseBandwidth);
+export const bandwidth = (o: { min?: number; max?: number; positive?: boolean } = {}): Validator<number> =>
+  bounded(scalar(units.EXPECT_BANDWIDTH, units.parseBandwidth), o, (v) => `${v} bits/s`);
 export const factor = (o: { min?: number; max?: number; positive?: boolean } = {}): Validator<number> =>
   bounded(scalar(units.EXPECT_FACTOR, units.parseFactor), o, (v) => `${v}x`);
 
@@ -220,14 +253,22 @@ export const factorRange: Validator<[number, number]> = (raw, path, ctx) => {
   return v === BAD ? BAD : [v, v];
 };
 
-function bounded(inner: Validator<number>, o: { min?: number; max?: number; positive?: boolean }, show: (v: number) => string): Validator<number> {
+function bounded(
+  inner: Validator<number>,
+  o: { min?: number; max?: number; positive?: boolean; limit?: string },
+  show: (v: number) => string,
+): Validator<number> {
   return (raw, path, ctx) => {
     const v = inner(raw, path, ctx);
     if (v === BAD) return v;
     const node = deref(raw, path, ctx);
     if (o.positive && v <= 0) return ctx.report("invalid_value", path, node, `expected more than zero, found ${describeNode(node)}`);
     if (o.min !== undefined && v < o.min) return ctx.report("invalid_value", path, node, `expected at least ${show(o.min)}, found ${describeNode(node)}`);
-    if (o.max !== undefined && v > o.max) return ctx.report("invalid_value", path, node, `expected at most ${show(o.max)}, found ${describeNode(node)}`);
+    if (o.max !== undefined && v > o.max) {
+      if (o.limit !== undefined)
+        return ctx.report("limit", path, node, `${describeNode(node)} is above the safety limit of ${show(o.max)}`, `raise it with ${o.limit} if you mean it`);
+      return ctx.report("invalid_value", path, node, `expected at most ${show(o.max)}, found ${describeNode(node)}`);
+    }
     return v;
   };
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
   UnitError,
+  exactDuration,
   formatDuration,
+  formatSize,
   parseAngle,
   parseAzimuth,
   parseBandwidth,
@@ -50,6 +52,18 @@ describe("durations", () => {
     );
   });
 
+  it("writes seconds as text that reads back exactly (property)", () => {
+    expect(exactDuration(104582)).toBe("1d5h3m2s");
+    expect(exactDuration(1200)).toBe("20m");
+    expect(exactDuration(0.25)).toBe("0.25s");
+    expect(exactDuration(2755.25)).toBe("45m55.25s");
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), fc.double({ min: 0, max: 1e9, noNaN: true })), (secs) => {
+        expect(parseDuration(exactDuration(secs))).toBe(secs);
+      }),
+    );
+  });
+
   it("parses any sum of parts as the sum (property)", () => {
     const table: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
     fc.assert(
@@ -85,6 +99,10 @@ describe("fractions, sizes, rates, angles, bandwidth, factors", () => {
     expect(parseSize("512 MiB")).toBe(512 * 2 ** 20);
     expect(() => parseSize("32")).toThrow(/needs a unit/);
     expect(() => parseSize("32GiG")).toThrow(/unknown unit "GiG"/);
+    expect(formatSize(2 ** 30)).toBe("1GiB");
+    expect(formatSize(8 * 2 ** 10 + 512)).toBe("8.5KiB");
+    expect(formatSize(100)).toBe("100B");
+    for (const text of ["1GiB", "51.5GiB", "8.5KiB", "100B"]) expect(formatSize(parseSize(text))).toBe(text);
   });
 
   it("FIT and rates", () => {

@@ -148,6 +148,19 @@ export function parseSize(input: unknown): number {
   throw new UnitError(`expected ${EXPECT_SIZE}, found ${describe(input)}${typeof input === "number" ? " (a number needs a unit)" : ""}`, EXPECT_SIZE);
 }
 
+/** Formats bytes back as short text in binary units, the way parseSize reads them: 2 ** 30 -> "1GiB". */
+export function formatSize(bytes: number): string {
+  const units: [string, number][] = [
+    ["PiB", 2 ** 50],
+    ["TiB", 2 ** 40],
+    ["GiB", 2 ** 30],
+    ["MiB", 2 ** 20],
+    ["KiB", 2 ** 10],
+  ];
+  for (const [unit, size] of units) if (bytes >= size) return `${+(bytes / size).toPrecision(3)}${unit}`;
+  return `${bytes}B`;
+}
+
 /** "25000 FIT/Mbit" -> 25000 (failures per 1e9 hours per Mbit). */
 export function parseFitPerMbit(input: unknown): number {
   if (typeof input === "string") {
@@ -286,6 +299,29 @@ export function parseFactor(input: unknown): number {
   finite(v, input, EXPECT_FACTOR);
   if (v < 0) throw new UnitError(`expected a factor that is not negative, found ${describe(input)}`, EXPECT_FACTOR);
   return v;
+}
+
+/**
+ * Seconds as duration text that reads back to exactly the same value: 104582 ->
+ * "1d5h3m2s", 1200 -> "20m", 2755.25 -> "45m55.25s" (days, hours, minutes, seconds;
+ * zero parts left out), or plain seconds ("0.1s", "7.000000001s") when the parts would
+ * not add back to the same number.
+ */
+export function exactDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds <= 0) return `${seconds}s`;
+  let rest = seconds;
+  let out = "";
+  for (const [unit, size] of [
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+  ] as const) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0) out += `${n}${unit}`;
+  }
+  if (rest > 0 || out === "") out += `${rest}s`;
+  return parseDuration(out) === seconds ? out : `${seconds}s`;
 }
 
 /** Formats seconds back as short text with at most two parts: 5400 -> "1h30m", 0.25 -> "250ms". */

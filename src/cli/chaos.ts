@@ -6,15 +6,16 @@
 import { loadScenarioFile, type Scenario } from "../scenario/load.js";
 import { formatIssues, formatWarnings } from "../base/issues.js";
 import { countScenario } from "../scenario/summary.js";
-import { formatDuration, parseSize } from "../base/units.js";
+import { formatDuration } from "../base/units.js";
 import { laneNames } from "../run/session.js";
 import { JsonReporter } from "../report/json.js";
 import { TextReporter } from "../report/text.js";
 import { seedLine, type Reporter } from "../report/reporter.js";
-import { choice, durationOption, flag, int, parse, str, type OptionSpec } from "./args.js";
+import { choice, durationOption, flag, int, parse, sizeOption, str, type OptionSpec } from "./args.js";
 import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
 import { finalExitCode, openJournal, runJournaled } from "./run.js";
+import { readRedisTimeout, redisTimeoutOption } from "./redis-timeout.js";
 import type { DashboardReporter } from "../tui/reporter.js";
 import { loadInk } from "../tui/load.js";
 import { wantsDashboard } from "../tui/choose.js";
@@ -30,7 +31,9 @@ export const chaosOptions: OptionSpec = {
   "max-hosts": { type: "string" },
   "max-events": { type: "string" },
   "max-memory": { type: "string" },
+  "max-journal": { type: "string" },
   quiet: { type: "boolean", short: "q" },
+  ...redisTimeoutOption,
 };
 
 export interface ChaosSetup {
@@ -38,6 +41,8 @@ export interface ChaosSetup {
   file: string;
   seed: number;
   durationSec: number;
+  /** --max-journal, when given: recorded in the journal's header so --verify re-runs with it. */
+  maxJournalBytes: number | undefined;
 }
 
 /** Parses the options shared by commands that run a scenario; exits 2 on bad input. */
@@ -47,8 +52,9 @@ export function loadForRun(argv: string[], io: Io, command: string): { setup: Ch
   const file = p.positionals[0];
   const maxHosts = int(p, "max-hosts", { min: 1 });
   const maxEvents = int(p, "max-events", { min: 1 });
-  const maxMemoryBytes = memoryLimit(str(p, "max-memory"));
-  const r = loadScenarioFile(file, { limits: { maxHosts, maxEvents, maxMemoryBytes } });
+  const maxMemoryBytes = sizeOption(p, "max-memory");
+  const maxJournalBytes = sizeOption(p, "max-journal");
+  const r = loadScenarioFile(file, { limits: { maxHosts, maxEvents, maxMemoryBytes, maxJournalBytes } });
   if (!r.ok) {
     io.err(`${formatIssues(file, r.issues)}\n`);
     return EXIT.usage;
@@ -57,21 +63,25 @@ export function loadForRun(argv: string[], io: Io, command: string): { setup: Ch
   if (scenario.warnings.length) io.err(`${formatWarnings(file, scenario.warnings)}\n`);
   const seed = int(p, "seed", { min: 0, max: 2 ** 53 - 1 }) ?? scenario.seed;
   const durationSec = durationOption(p, scenario.limits.maxDurationSec) ?? scenario.durationSec;
-  return { setup: { scenario, file, seed, durationSec }, parsed: p };
+  return { setup: { scenario, file, seed, durationSec, maxJournalBytes }, parsed: p };
 }
 
 export async function chaosCommand(argv: string[], io: Io): Promise<number> {
   const loaded = loadForRun(argv, io, "chaos");
   if (typeof loaded === "number") return loaded;
   const { setup, parsed: p } = loaded;
-  const { scenario, file, seed, durationSec } = setup;
+  const { scenario, file, seed, durationSec, maxJournalBytes } = setup;
   // The dashboard on a terminal (src/tui/choose.ts); text or json never start Ink.
   const reporterFlag = choice(p, "reporter", ["text", "json", "dashboard"] as const);
   const reporterName = wantsDashboard(reporterFlag, io) ? "dashboard" : (reporterFlag ?? "text");
 
+  const journal = str(p, "journal");
+  const redisTimeoutMs = readRedisTimeout(p);
+  if (redisTimeoutMs !== undefined && !/^rediss?:\/\//i.test(journal ?? ""))
+    throw new UsageError("--redis-timeout goes with a redis:// journal (--journal redis://host:port/key)");
   const opened = await openJournal(
-    { path: str(p, "journal"), none: flag(p, "no-journal"), force: flag(p, "force"), redis: true },
-    { scenario: scenario.name, seed },
+    { path: journal, none: flag(p, "no-journal"), force: flag(p, "force"), redis: true, redisTimeoutMs },
+    { scenario, seed, durationSec },
     io,
     "chaos",
   );
@@ -105,7 +115,7 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
       journal: opened,
       reporter,
       io,
-      headerOptions: { file, reporter: reporterName },
+      headerOptions: { file, reporter: reporterName, ...(maxJournalBytes !== undefined ? { maxJournalBytes } : {}) },
       // q on the dashboard stops the run like Ctrl-C: interrupted, exit 130.
       quitRequested: () => dashboard?.quitRequested === true,
       pace: dashboard?.pace,
@@ -116,17 +126,4 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
   } finally {
     await dashboard?.abandon(); // gives the terminal back if the run threw
   }
-}
-
-/** `--max-memory 8GiB` in bytes; undefined when not given. */
-function memoryLimit(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  let bytes: number;
-  try {
-    bytes = parseSize(text);
-  } catch (e) {
-    throw new UsageError(`--max-memory: ${(e as Error).message}`);
-  }
-  if (!(bytes > 0)) throw new UsageError("--max-memory must be more than zero, e.g. 8GiB");
-  return bytes;
 }

@@ -5,18 +5,15 @@
 // worker threads like a gate's (or to fleet workers on Redis with --redis).
 import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
-import { formatIssues } from "../base/issues.js";
-import { formatDuration } from "../base/units.js";
 import type { JobResult } from "../distributed/job.js";
 import { chooseRunner } from "../distributed/runners.js";
 import { baselineIncidents, type Explanation, explain, plan, type Target } from "../explain/explain.js";
 import { formatJson, formatMarkdown, formatText } from "../explain/format.js";
 import { policySettings, suggestions } from "../explain/suggest.js";
-import { JournalError, readJournal } from "../journal/index.js";
 import { laneNames } from "../run/session.js";
-import { loadScenarioFile, loadScenarioText, type Scenario } from "../scenario/load.js";
-import { choice, durationOption, int, type OptionSpec, parse } from "./args.js";
+import { choice, type OptionSpec, parse } from "./args.js";
 import { readRunnerChoice, runnerOptions, runnerUsage } from "./runner-options.js";
+import { scenarioOrJournal } from "./run-source.js";
 
 const options: OptionSpec = {
   seed: { type: "string" },
@@ -53,43 +50,6 @@ Examples:
   fleet explain scenarios/cosmic.yaml --seed 7 --metric training.goodput --reporter markdown
   fleet explain runs/cosmic-42-20261206-230200.jsonl`;
 
-/** The scenario, seed and duration of a scenario file or of a journal's header. */
-function source(file: string, p: ReturnType<typeof parse>, io: Io): { scenario: Scenario; text: string; seed: number; durationSec: number } | number {
-  let text: string;
-  let seed: number | undefined;
-  let durationSec: number | undefined;
-  let loaded: ReturnType<typeof loadScenarioFile>;
-  if (file.endsWith(".jsonl")) {
-    let header: Record<string, unknown> | undefined;
-    try {
-      const j = readJournal(file);
-      header = j.header as Record<string, unknown> | undefined;
-    } catch (e) {
-      if (e instanceof JournalError) throw new UsageError(e.message);
-      throw e;
-    }
-    if (!header || typeof header.scenarioText !== "string")
-      throw new UsageError(`${file}: no journal header with the scenario; give the scenario file and --seed`);
-    text = header.scenarioText;
-    seed = typeof header.seed === "number" ? header.seed : undefined;
-    const opts = header.options as Record<string, unknown> | undefined;
-    durationSec = typeof opts?.durationSec === "number" ? opts.durationSec : undefined;
-    loaded = loadScenarioText(text, typeof opts?.file === "string" ? opts.file : file);
-  } else {
-    loaded = loadScenarioFile(file);
-    text = loaded.ok ? loaded.value.source.text : "";
-  }
-  if (!loaded.ok) {
-    io.err(`${formatIssues(file, loaded.issues)}\n`);
-    return EXIT.usage;
-  }
-  const scenario = loaded.value;
-  const d = durationOption(p) ?? durationSec ?? scenario.durationSec;
-  if (d > scenario.limits.maxDurationSec)
-    throw new UsageError(`--duration ${formatDuration(d)} is above the safety limit of ${formatDuration(scenario.limits.maxDurationSec)}`);
-  return { scenario, text, seed: int(p, "seed", { min: 0, max: 2 ** 53 - 1 }) ?? seed ?? scenario.seed, durationSec: d };
-}
-
 export async function explainCommand(argv: string[], io: Io): Promise<number> {
   const p = parse("explain", argv, options);
   if (p.positionals.length !== 1) throw new UsageError(`explain needs one scenario or journal, found ${p.positionals.length}`);
@@ -98,7 +58,7 @@ export async function explainCommand(argv: string[], io: Io): Promise<number> {
   const metrics = (p.values.metric as string[] | undefined) ?? [];
   const policyFilter = (p.values.policy as string[] | undefined) ?? [];
   const runnerChoice = readRunnerChoice(p);
-  const src = source(file, p, io);
+  const src = scenarioOrJournal(file, p, io);
   if (typeof src === "number") return src;
   const { scenario, text, seed, durationSec } = src;
   const policies = laneNames(scenario).map((x) => x ?? "default");

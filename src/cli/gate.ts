@@ -58,7 +58,8 @@ SLOs over seeds:
     P(METRIC OP X) OP P        the fraction of seeds where the comparison holds,
                                                          Wilson score 95% interval
     min(METRIC) / max(METRIC)  over all seeds: max(x) == 0 means "0 in every seed" (exact)
-  Values in the metric's unit, as in slo: ("150ms", "99.95%", "2h").
+  Values in the metric's unit, as in slo: ("150ms", "99.95%", "2h"). Intervals stay in
+  the values the metric can take: [0, 1] for a share, 0 and up for a count or a duration.
   Judging (--judge): "bound" (default): an SLO holds only when its whole 95% interval
   meets the threshold (the lower end for >=, the upper end for <=), so a mean that
   passes by less than its uncertainty is a breach and more seeds narrow the interval;
@@ -91,8 +92,9 @@ Examples:
       --slo 'P(training.lostWorkHours <= 40h) >= 90%' --slo 'max(training.silentEscapes) == 0'`;
 
 /**
- * For each scenario with a breached SLO, the command that explains one of its runs: the
- * seed whose run breached the most SLOs (the first such seed on a tie).
+ * For each scenario with a breached SLO, the command that explains one of its runs (the
+ * seed whose run breached the most SLOs, the first such seed on a tie), then for each
+ * breached SLO the command that shrinks a run that breached it.
  */
 export function whyLines(report: GateReport): string {
   const out: string[] = [];
@@ -107,6 +109,16 @@ export function whyLines(report: GateReport): string {
     if (!best) continue;
     const duration = s.durationSec !== undefined ? ` --duration ${formatDuration(s.durationSec)}` : "";
     out.push(`why: fleet explain ${s.file} --seed ${best.seed}${duration}  # ${best.breaches} SLO${best.breaches === 1 ? "" : "s"} breached in that run`);
+    // For each breached judgment, the first seed whose run breached that SLO for that
+    // policy: the smallest fault schedule of that run, to commit as a regression scenario.
+    const shrinks = new Set<string>();
+    for (const pol of s.policies)
+      for (const j of pol.judgments) {
+        if (j.ok) continue;
+        const run = s.runs.find((r) => r.status === "complete" && r.verdicts.some((v) => v.policy === pol.policy && v.metric === j.slo.metric && !v.ok));
+        if (run) shrinks.add(`shrink: fleet shrink ${s.file} --seed ${run.seed}${duration} --slo ${j.slo.metric} --policy ${pol.policy}`);
+      }
+    out.push(...shrinks);
   }
   return out.length ? `\n${out.join("\n")}\n` : "";
 }

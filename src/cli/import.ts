@@ -7,12 +7,13 @@
 // what was read, mapped and skipped (by reason, with the first lines), how times were
 // read, the span, the start and the command that runs the result. Without -o the timeline
 // goes to stdout and the summary to stderr.
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
 import { formatIssues, type Result } from "../base/issues.js";
 import { formatDuration } from "../base/units.js";
+import { readUserText } from "../base/user-file.js";
 import { MAX_TIMELINE_BYTES } from "../faults/timeline/file.js";
 import { countWithLines, type FailureLog, LogError, readFailureLog } from "../field/log.js";
 import { loadLogMapping, type LogMapping } from "../field/mapping.js";
@@ -23,7 +24,7 @@ import { buildFleet } from "../fleet/build.js";
 import type { FleetSpec } from "../fleet/spec.js";
 import { incidentEndSec } from "../replay/incident.js";
 import { withSection } from "../replay/scenario-edit.js";
-import { loadScenarioFile, loadScenarioText, type Scenario } from "../scenario/load.js";
+import { loadScenarioFile, loadScenarioText, MAX_SCENARIO_BYTES } from "../scenario/load.js";
 import { flag, int, type OptionSpec, parse, str } from "./args.js";
 
 const options: OptionSpec = {
@@ -109,12 +110,10 @@ export function scenarioFleet(file: string): Result<{ fleet: FleetSpec; duration
   const r = loadScenarioFile(file);
   if (r.ok) return { ok: true, value: { fleet: r.value.fleet, durationSec: r.value.durationSec } };
   if (!r.issues.every((i) => i.path[0] === "faults")) return r;
-  let again: Result<Scenario>;
-  try {
-    again = loadScenarioText(withSection(readFileSync(file, "utf8"), "faults", []), file);
-  } catch {
-    return r;
-  }
+  // Read again as the loader read it (a regular file, bounded): the file may have changed.
+  const read = readUserText(file, MAX_SCENARIO_BYTES, "a scenario file");
+  if (!read.ok) return r;
+  const again = loadScenarioText(withSection(read.text, "faults", []), file);
   if (!again.ok) return r;
   const first = r.issues[0];
   const where = first.line !== undefined ? `line ${first.line}: ` : "";

@@ -15,6 +15,8 @@ import { replayCommand, replayUsage } from "./replay/index.js";
 import { importCommand, importUsage } from "./import.js";
 import { fitCommand, fitUsage } from "./fit.js";
 import { explainCommand, explainUsage } from "./explain.js";
+import { shrinkCommand, shrinkUsage } from "./shrink.js";
+import { redisTimeoutDefault } from "./redis-timeout.js";
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
 
@@ -41,12 +43,17 @@ Options:
   --journal PATH|URL    where to write the run journal (default: runs/<scenario>-<seed>-<time>.jsonl);
                         written to PATH.partial and renamed when the run ends; a Redis stream with
                         redis://[:password@]host:port/key[?db=N] (rediss:// for TLS)
+  --redis-timeout D     with --journal redis://: how long Redis has to answer (default ${redisTimeoutDefault}):
+                        to connect (else exit 2, before the run), and each write (else the
+                        journal is incomplete: said, exit 3)
   --no-journal          do not write a journal (the digest is still computed)
   --force               overwrite an existing journal file
   --max-hosts N         raise the safety limit on fleet size (default 2,000,000)
   --max-events N        raise the safety limit on events per run (default 2e9)
   --max-memory SIZE     raise the safety limit on the run's resident memory, e.g. 8GiB
                         (default 75% of the machine's; limits.maxMemory in the scenario)
+  --max-journal SIZE    raise the safety limit on the journal's size, e.g. 4GiB (default 1GiB;
+                        limits.maxJournal in the scenario): a run that reaches it stops, exit 2
   -q, --quiet           print only the seed line and the verdicts
 
 Exit codes: 0 every SLO holds, 1 an SLO is breached, 2 bad input, 3 fleet failed,
@@ -76,6 +83,11 @@ Examples:
     run: explainCommand,
     summary: "why an SLO breached: the shortfall taken apart by fault model and incident, each removed from the same trace",
     usage: explainUsage,
+  },
+  shrink: {
+    run: shrinkCommand,
+    summary: "the smallest fault schedule that still breaches an SLO, as an incident file to commit",
+    usage: shrinkUsage,
   },
   fit: {
     run: fitCommand,

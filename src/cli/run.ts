@@ -1,7 +1,9 @@
 // One path for every command that runs a scenario and journals it (`chaos`, `replay
 // --import`): open the journal (a file, a Redis stream, or none), start the reporter, stop
 // cleanly on Ctrl-C, run every policy against the same fault trace, wait until every
-// journal line is stored, end the report, and give the exit code of the run.
+// journal line is stored, end the report, and give the exit code of the run. The journal is
+// bounded by limits.maxJournal (--max-journal): a scenario whose snapshots alone cannot fit
+// is refused before the journal is opened, and a run that reaches the limit stops there.
 import { resolve } from "node:path";
 import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
@@ -9,6 +11,8 @@ import { VERSION } from "../base/version.js";
 import { defaultJournalPath, digestOnlyJournal, type Journal, JournalError, JournalExistsError, JournalWriter, type JsonObject } from "../journal/index.js";
 import type { Reporter, StartInfo } from "../report/reporter.js";
 import { type RunOutcome, runScenario } from "../run/session.js";
+import { snapshotBudgetProblem } from "../scenario/journal-budget.js";
+import type { Scenario } from "../scenario/load.js";
 import { exitCodeOfRun, stopOnSignals } from "./signals.js";
 
 export interface JournalChoice {
@@ -20,6 +24,8 @@ export interface JournalChoice {
   force: boolean;
   /** Whether a redis:// URL is accepted (chaos) or refused as a path (replay --import). */
   redis: boolean;
+  /** --redis-timeout, for a redis:// journal. */
+  redisTimeoutMs?: number;
 }
 
 export interface OpenJournal {
@@ -29,19 +35,28 @@ export interface OpenJournal {
 }
 
 /** Opens the journal a command asked for; on an error the command's exit code (2) after printing it. */
-export async function openJournal(choice: JournalChoice, run: { scenario: string; seed: number }, io: Io, command: string): Promise<OpenJournal | number> {
+export async function openJournal(
+  choice: JournalChoice,
+  run: { scenario: Scenario; seed: number; durationSec: number },
+  io: Io,
+  command: string,
+): Promise<OpenJournal | number> {
   if (choice.none && choice.path !== undefined) throw new UsageError("--journal and --no-journal contradict each other");
   if (choice.none) return { journal: digestOnlyJournal() };
-  const path = choice.path ?? defaultJournalPath(run.scenario, run.seed, new Date());
+  // The loader checked the scenario's own duration; --duration may ask for more snapshots.
+  const budget = snapshotBudgetProblem(run.scenario, run.durationSec);
+  if (budget) throw new UsageError(`${budget.message}; ${budget.hint}`);
+  const path = choice.path ?? defaultJournalPath(run.scenario.name, run.seed, new Date());
+  const maxBytes = run.scenario.limits.maxJournalBytes;
   try {
     if (choice.redis && /^rediss?:\/\//i.test(path)) {
       // A Redis stream: redis://host:port/key (src/journal/redis.ts). Loaded only when asked
       // for: the Redis client costs ~150 ms to import.
       const { openRedisJournal } = await import("../journal/redis.js");
-      const redisJournal = await openRedisJournal(path, { force: choice.force, env: io.env });
+      const redisJournal = await openRedisJournal(path, { force: choice.force, env: io.env, maxBytes, timeoutMs: choice.redisTimeoutMs });
       return { journal: redisJournal, path: redisJournal.location };
     }
-    return { journal: JournalWriter.open(resolve(io.cwd, path), { force: choice.force }), path };
+    return { journal: JournalWriter.open(resolve(io.cwd, path), { force: choice.force, maxBytes }), path };
   } catch (e) {
     if (e instanceof JournalExistsError || e instanceof JournalError || e instanceof UsageError) {
       io.err(`fleet ${command}: ${e.message.replace(resolve(io.cwd, path), path)}\n`);

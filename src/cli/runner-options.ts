@@ -4,6 +4,7 @@ import os from "node:os";
 import { UsageError } from "../base/errors.js";
 import type { RunnerChoice } from "../distributed/runners.js";
 import { flag, int, type OptionSpec, type Parsed, str } from "./args.js";
+import { readRedisTimeout, redisTimeoutDefault, redisTimeoutOption } from "./redis-timeout.js";
 
 /** The command-line options that choose a runner; commands spread them into their own. */
 export const runnerOptions: OptionSpec = {
@@ -12,6 +13,7 @@ export const runnerOptions: OptionSpec = {
   redis: { type: "string" },
   queue: { type: "string" },
   "redis-ca": { type: "string" },
+  ...redisTimeoutOption,
 };
 
 /** Usage lines for runnerOptions, in the style of the commands' usage texts. */
@@ -21,7 +23,10 @@ export const runnerUsage = `  -j, --jobs N          run on N worker threads (def
                         processes on any machine (redis://[:password@]host:port[/db], rediss:// for
                         TLS); finished results stay in Redis, so a restarted command resumes
   --queue NAME          the queue's name, shared with the workers (default fleet)
-  --redis-ca FILE       CA certificate for rediss:// (or FLEET_REDIS_CA)`;
+  --redis-ca FILE       CA certificate for rediss:// (or FLEET_REDIS_CA)
+  --redis-timeout D     how long Redis has to answer (connecting, each command, a lost Redis
+                        coming back) before the command stops with exit 2 (default ${redisTimeoutDefault});
+                        the results in so far stay in Redis for a rerun to resume`;
 
 /** Reads runnerOptions from parsed arguments; UsageError (exit 2) on a bad combination. */
 export function readRunnerChoice(p: Parsed): RunnerChoice {
@@ -33,7 +38,8 @@ export function readRunnerChoice(p: Parsed): RunnerChoice {
     throw new UsageError("--redis runs the jobs on fleet workers; it does not go with --serial or --jobs");
   const queue = str(p, "queue");
   const redisCa = str(p, "redis-ca");
-  if (redis === undefined && (queue !== undefined || redisCa !== undefined))
-    throw new UsageError(`--${queue !== undefined ? "queue" : "redis-ca"} needs --redis URL`);
-  return { jobs, serial, redis, queue, redisCa };
+  const redisTimeoutMs = readRedisTimeout(p);
+  const given = (["queue", "redis-ca", "redis-timeout"] as const).find((name) => p.values[name] !== undefined);
+  if (redis === undefined && given !== undefined) throw new UsageError(`--${given} needs --redis URL`);
+  return { jobs, serial, redis, queue, redisCa, redisTimeoutMs };
 }

@@ -44,7 +44,8 @@ export const sweepUsage = `fleet sweep SCENARIO --set PATH=FROM..TO:STEPS [--set
 Tries a grid of one or two settings of the scenario: every point runs under the same
 seeds (S, S+1, ..., where S is --seed-base or else the scenario's seed), on worker
 threads. Per point, the metric of one policy is averaged over the seeds, with a
-Student-t 95% interval. Prints a table and a chart of the metric against the setting
+Student-t 95% interval cut at the metric's range ([0, 1] for a share, 0 and up for a
+count or a duration). Prints a table and a chart of the metric against the setting
 (for two settings, a heat table), the best point marked, and the points the seeds
 cannot tell apart from it: every point runs the same seeds, hence the same faults, so
 each point is compared with the best seed by seed (Student-t 95% interval of the mean

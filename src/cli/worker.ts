@@ -2,10 +2,11 @@
 // queue on a shared Redis (src/distributed/redis-worker.ts). Prints a line when it starts
 // and one per job; stops on --once / --idle-exit, or Ctrl-C (finish the running jobs; a
 // second Ctrl-C hands them back to the queue and quits at once).
-import { flag, int, parse, str, type OptionSpec } from "./args.js";
+import { durationMsOption, flag, int, parse, str, type OptionSpec } from "./args.js";
 import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
-import { formatDuration, parseDuration } from "../base/units.js";
+import { formatDuration } from "../base/units.js";
+import { readRedisTimeout, redisTimeoutDefault, redisTimeoutOption } from "./redis-timeout.js";
 
 export const workerUsage = `fleet worker --redis URL [options]
 
@@ -21,6 +22,9 @@ Options:
                          default: the FLEET_REDIS_URL environment variable (keeps the
                          password out of the process list and the shell history)
   --redis-ca FILE        a private CA (PEM) to trust for rediss:// (or FLEET_REDIS_CA)
+  --redis-timeout D      how long Redis has to answer at the start (default ${redisTimeoutDefault});
+                         then the worker exits 2. Once started, it waits out an outage
+                         of any length, saying so, and stores its results when Redis is back
   --queue NAME           the queue to work (default fleet; the coordinator's --queue)
   --concurrency N        jobs at once, each on its own thread (default 1)
   --once                 exit when the queue has no job waiting or running
@@ -36,8 +40,9 @@ Ctrl-C finishes the running jobs and exits; a second Ctrl-C puts them back in th
 for other workers and exits at once. A worker killed outright (kill -9, a lost machine)
 has its job run again by another worker once the lock expires; the result counts once.
 
-Exit codes: 0 stopped by --once or --idle-exit, 2 bad option, or Redis unreachable or
-refusing the password, 3 fleet failed, 130 stopped by Ctrl-C.
+Exit codes: 0 stopped by --once or --idle-exit, 2 bad option, or Redis unreachable, not
+answering within --redis-timeout, or refusing the password, 3 fleet failed, 130 stopped by
+Ctrl-C.
 
 Examples:
   fleet worker --redis redis://10.0.0.5:6379
@@ -54,20 +59,8 @@ const options: OptionSpec = {
   "lock-duration": { type: "string" },
   "stalled-interval": { type: "string" },
   "max-stalled": { type: "string" },
+  ...redisTimeoutOption,
 };
-
-function durationMs(p: ReturnType<typeof parse>, name: string, minSec: number): number | undefined {
-  const v = str(p, name);
-  if (v === undefined) return undefined;
-  let sec: number;
-  try {
-    sec = /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : parseDuration(v);
-  } catch (e) {
-    throw new UsageError(`--${name}: ${(e as Error).message}`);
-  }
-  if (!(sec >= minSec)) throw new UsageError(`--${name} must be at least ${formatDuration(minSec)}, found ${JSON.stringify(v)}`);
-  return Math.round(sec * 1000);
-}
 
 export async function workerCommand(argv: string[], io: Io): Promise<number> {
   const p = parse("worker", argv, options);
@@ -76,11 +69,12 @@ export async function workerCommand(argv: string[], io: Io): Promise<number> {
   if (!url) throw new UsageError("worker needs --redis URL (or the FLEET_REDIS_URL environment variable), e.g. --redis redis://127.0.0.1:6379");
   const concurrency = int(p, "concurrency", { min: 1, max: 1024 }) ?? 1;
   const once = flag(p, "once");
-  const idleExitMs = durationMs(p, "idle-exit", 0);
+  const idleExitMs = durationMsOption(p, "idle-exit", 0);
   if (once && idleExitMs !== undefined) throw new UsageError("--once and --idle-exit contradict each other; choose one");
-  const lockDurationMs = durationMs(p, "lock-duration", 0.5);
-  const stalledIntervalMs = durationMs(p, "stalled-interval", 0.1);
+  const lockDurationMs = durationMsOption(p, "lock-duration", 0.5);
+  const stalledIntervalMs = durationMsOption(p, "stalled-interval", 0.1);
   const maxStalledCount = int(p, "max-stalled", { min: 0, max: 1000 });
+  const timeoutMs = readRedisTimeout(p);
 
   // Loaded here, not at the top: BullMQ and the Redis client take ~0.4 s to import.
   const { startRedisWorker } = await import("../distributed/redis-worker.js");
@@ -97,6 +91,7 @@ export async function workerCommand(argv: string[], io: Io): Promise<number> {
       stalledIntervalMs,
       maxStalledCount,
       caFile: str(p, "redis-ca"),
+      timeoutMs,
       env: io.env,
       onJob: (j) => {
         const tail = j.status === "skipped" ? " (the batch had its result already)" : j.stored ? "" : " (another run had stored it first; counted once)";

@@ -21,6 +21,11 @@
 // That holds while Redis is down too: a command waiting for the reconnect is abandoned
 // (its answer, if one ever comes, is ignored), and close() drops a dead connection
 // instead of waiting for it.
+// Redis that goes silent (down, or up and not answering): each command fails after
+// timeoutMs (--redis-timeout), and the step is tried again until Redis has been silent for
+// timeoutMs; then run() throws RedisConnectError (exit 2) saying so. A lost connection is
+// announced at once (onNotice: what it waits for, and for how long). The results in so far
+// stay in Redis, so the same command run again resumes.
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { JobResult, JobSpec, Runner } from "./job.js";
@@ -37,7 +42,9 @@ import {
   decodeResult,
   type QueuedJob,
 } from "./redis-batch.js";
-import { connectRedis, parseRedisUrl, readRedisCa, redisOptions, scrub, RedisUrlError } from "../redis/url.js";
+import { connectRedis, hangUp, parseRedisUrl, readRedisCa, redisOptions, scrub, RedisConnectError, RedisUrlError } from "../redis/url.js";
+import { DEFAULT_REDIS_TIMEOUT_MS, isNoAnswer, noAnswer } from "../redis/timeout.js";
+import { formatDuration } from "../base/units.js";
 
 export interface RedisRunnerOptions {
   /** BullMQ queue name; workers must use the same. Default "fleet". */
@@ -51,6 +58,8 @@ export interface RedisRunnerOptions {
   reconcileMs?: number;
   /** How long a batch's results stay in Redis after the last write. Default 7 days. */
   keepResultsSec?: number;
+  /** Milliseconds to wait for Redis to answer (connecting, each command, a lost connection). Default 10,000. */
+  timeoutMs?: number;
   /** Lines worth telling the user (no worker connected, connection trouble); no secrets. */
   onNotice?: (line: string) => void;
 }
@@ -77,8 +86,9 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
   const badQueue = checkQueueName(queueName);
   if (badQueue) throw new RedisUrlError(`--queue: ${badQueue}`);
   const tls = target.tls ? readRedisCa(opts.caFile, opts.env) : {};
-  const client: Redis = await connectRedis(target, tls);
-  const queue = new Queue(queueName, { connection: redisOptions(target, tls), prefix: QUEUE_PREFIX });
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+  const client: Redis = await connectRedis(target, tls, { timeoutMs });
+  const queue = new Queue(queueName, { connection: redisOptions(target, tls, timeoutMs, timeoutMs), prefix: QUEUE_PREFIX });
   const notice = opts.onNotice ?? (() => {});
   let lastError = "";
   const onError = (e: Error) => {
@@ -88,6 +98,20 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
   };
   queue.on("error", onError);
   client.on("error", onError);
+  let lost = false;
+  /** Whether run() gave up on Redis (it did not answer within timeoutMs). */
+  let gaveUp = false;
+  client.on("reconnecting", () => {
+    if (lost) return;
+    lost = true;
+    notice(
+      `redis: lost the connection to Redis at ${target.display}; waiting up to ${formatDuration(timeoutMs / 1000)} (--redis-timeout) for it to answer again`,
+    );
+  });
+  client.on("ready", () => {
+    if (lost) notice(`redis: Redis at ${target.display} answers again`);
+    lost = false;
+  });
   const pollMs = opts.pollMs ?? 100;
   const reconcileMs = opts.reconcileMs ?? 3000;
   const keepSec = opts.keepResultsSec ?? DEFAULT_KEEP_RESULTS_SEC;
@@ -201,12 +225,33 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
       };
 
       const signal = runOpts.signal;
-      if ((await orAbort(collect(), signal)) === ABORTED) return results.filter((r): r is JobResult => r !== undefined);
+      let lastAnswer = performance.now();
+      /**
+       * `step()` once Redis answers it: a step Redis did not answer is tried again every
+       * pollMs until Redis has been silent for timeoutMs, then RedisConnectError. ABORTED on abort.
+       */
+      const patiently = async <T>(step: () => Promise<T>): Promise<T | typeof ABORTED> => {
+        for (;;) {
+          try {
+            const v = await orAbort(step(), signal);
+            lastAnswer = performance.now();
+            return v;
+          } catch (e) {
+            if (!isNoAnswer(e)) throw e;
+            if (performance.now() - lastAnswer >= timeoutMs) {
+              gaveUp = true;
+              throw new RedisConnectError(
+                `gave up waiting for Redis at ${target.display}: ${noAnswer(timeoutMs)}; ${done} of ${n} runs had finished, and their results stay in Redis: run the same command again to resume`,
+              );
+            }
+            await sleep(pollMs, signal);
+            if (signal?.aborted) return ABORTED;
+          }
+        }
+      };
+      if ((await patiently(collect)) === ABORTED) return results.filter((r): r is JobResult => r !== undefined);
       if (done < n && !signal?.aborted) {
-        const started = orAbort(
-          reconcile(true).then(() => client.expire(keys.results, keepSec)),
-          signal,
-        );
+        const started = patiently(() => reconcile(true).then(() => client.expire(keys.results, keepSec)));
         if ((await started) === ABORTED) return results.filter((r): r is JobResult => r !== undefined);
       }
       let lastProgress = performance.now();
@@ -214,14 +259,14 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
       while (done < n && !runOpts.signal?.aborted) {
         await sleep(pollMs, runOpts.signal);
         if (runOpts.signal?.aborted) break;
-        const found = await orAbort(collect(), signal);
+        const found = await patiently(collect);
         if (found === ABORTED) break;
         if (found > 0) {
           lastProgress = performance.now();
           continue;
         }
         if (performance.now() - lastProgress >= reconcileMs) {
-          if ((await orAbort(reconcile(false), signal)) === ABORTED) break;
+          if ((await patiently(() => reconcile(false))) === ABORTED) break;
           lastProgress = performance.now();
           if (!toldNoWorker && done < n && (await queue.getWorkersCount().catch(() => -1)) === 0) {
             toldNoWorker = true;
@@ -235,14 +280,20 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
     },
 
     async close() {
-      if (client.status === "ready") {
-        await queue.close();
-        await client.quit().catch(() => client.disconnect());
-        return;
+      if (client.status === "ready" && !gaveUp) {
+        try {
+          await queue.close();
+          await client.quit();
+          return;
+        } catch {
+          // Redis stopped answering while we closed: drop the connections as below.
+        }
       }
-      // Redis is unreachable: nothing to flush; do not wait for a reconnect that may never come.
-      client.disconnect();
-      await Promise.race([queue.close().catch(() => {}), sleep(500)]);
+      // Redis is unreachable or silent: nothing to flush; do not wait for it.
+      hangUp(client);
+      const closed = new AbortController(); // ends the 500 ms wait when the queue closes first
+      await Promise.race([queue.close().catch(() => {}), sleep(500, closed.signal)]);
+      closed.abort();
       await queue.disconnect().catch(() => {});
     },
   };

@@ -20,6 +20,10 @@
 // Before running a job the worker checks that the batch has no result for it yet (a job
 // re-queued after its result was stored is skipped), and a job queued by another fleet
 // version fails at once with a message, rather than computing results that would differ.
+//
+// Starting, the worker gives Redis timeoutMs (--redis-timeout) to answer, and fails with
+// RedisConnectError (exit 2) if it does not. Once started, it waits out an outage of any
+// length (saying so through onNotice): a result it computed is stored when Redis is back.
 import { hostname } from "node:os";
 import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
@@ -27,7 +31,8 @@ import { runJob, type JobResult, type JobSpec } from "./job.js";
 import { VERSION } from "../base/version.js";
 import { JobThreads } from "./redis-job-threads.js";
 import { DEFAULT_KEEP_RESULTS_SEC, DEFAULT_QUEUE, QUEUE_PREFIX, batchKeys, checkQueuedJob, encodeResult, type QueuedJob } from "./redis-batch.js";
-import { connectRedis, parseRedisUrl, readRedisCa, redisOptions, scrub, type RedisTarget } from "../redis/url.js";
+import { connectRedis, explainRedisError, hangUp, parseRedisUrl, readRedisCa, redisOptions, scrub, RedisConnectError, type RedisTarget } from "../redis/url.js";
+import { DEFAULT_REDIS_TIMEOUT_MS } from "../redis/timeout.js";
 
 export interface RedisWorkerOptions {
   queue?: string;
@@ -39,6 +44,8 @@ export interface RedisWorkerOptions {
   /** --redis-ca FILE; else FLEET_REDIS_CA from `env`. */
   caFile?: string;
   env?: Record<string, string | undefined>;
+  /** Milliseconds Redis has to answer at the start (and to make each connection). Default 10,000. */
+  timeoutMs?: number;
   keepResultsSec?: number;
   /** Shown in BullMQ (job.processedBy) and in the start line. Default host:pid. */
   name?: string;
@@ -105,8 +112,10 @@ export async function startRedisWorker(url: string, opts: RedisWorkerOptions = {
   const notice = opts.onNotice ?? (() => {});
 
   // Our own connection first: a bad password or an unreachable server is reported now,
-  // in one line, before BullMQ starts retrying in the background.
-  const client: Redis = await connectRedis(target, tls);
+  // in one line, before BullMQ starts retrying in the background. Its commands wait out
+  // outages (no command timeout): a computed result is not thrown away.
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+  const client: Redis = await connectRedis(target, tls, { timeoutMs, commandTimeout: false });
   const threads = concurrency > 1 && !opts.run ? new JobThreads(concurrency) : undefined;
   const run = opts.run ?? (threads ? (s: JobSpec) => threads.run(s) : runJob);
 
@@ -174,7 +183,7 @@ export async function startRedisWorker(url: string, opts: RedisWorkerOptions = {
     }
   };
 
-  const connection = redisOptions(target, tls);
+  const connection = redisOptions(target, tls, timeoutMs);
   const worker = new Worker(queueName, processor, {
     connection,
     prefix: QUEUE_PREFIX,
@@ -185,7 +194,7 @@ export async function startRedisWorker(url: string, opts: RedisWorkerOptions = {
     maxStalledCount: settings.maxStalledCount,
     autorun: false,
   });
-  const queue = new Queue(queueName, { connection, prefix: QUEUE_PREFIX });
+  const queue = new Queue(queueName, { connection: redisOptions(target, tls, timeoutMs, timeoutMs), prefix: QUEUE_PREFIX });
   let lastNotice = "";
   const onError = (e: Error) => {
     const line = `redis: ${scrub(e.message, target)}`;
@@ -199,7 +208,18 @@ export async function startRedisWorker(url: string, opts: RedisWorkerOptions = {
     if (job && err instanceof UnrecoverableError) notice(`job ${job.id} failed: ${err.message}`);
   });
   void worker.run().catch(onError);
-  await worker.waitUntilReady();
+  // Redis answered our PING, but may fall silent before BullMQ's connections are ready.
+  let timer: NodeJS.Timeout | undefined;
+  const ready = await Promise.race([
+    worker.waitUntilReady().then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+  ]).finally(() => clearTimeout(timer));
+  if (!ready) {
+    hangUp(client);
+    await Promise.race([Promise.allSettled([worker.disconnect(), queue.disconnect()]), delay(1000)]);
+    await threads?.close();
+    throw new RedisConnectError(explainRedisError("timed out", target, timeoutMs));
+  }
 
   const shutdown = async () => {
     let settled = false;

@@ -16,6 +16,8 @@ export interface RunnerChoice {
   redis?: string;
   queue?: string;
   redisCa?: string;
+  /** Milliseconds to wait for Redis to answer (--redis-timeout). */
+  redisTimeoutMs?: number;
 }
 
 export interface ChosenRunner {
@@ -35,6 +37,7 @@ export async function chooseRunner(
     const runner = await createRedisRunner(choice.redis, {
       queue: choice.queue,
       caFile: choice.redisCa,
+      timeoutMs: choice.redisTimeoutMs,
       env: io?.env,
       onNotice: (line) => io?.err(`${line}\n`),
     });

@@ -22,7 +22,6 @@
 // subsets (2^n, or many samples for n above ~10) to spread the interactions that the
 // remainder shows here in one line. The remainder is small when parts act apart, and a
 // large one is itself an answer (the faults hurt through each other).
-import { parseDocument } from "yaml";
 import type { JobResult, JobSpec } from "../distributed/job.js";
 import type { IncidentKey } from "../faults/exclude.js";
 import type { FaultSpec } from "../faults/injector.js";
@@ -32,6 +31,7 @@ import { formatDuration } from "../base/units.js";
 import { scenarioFaultLayer } from "../run/fault-layer.js";
 import type { Scenario } from "../scenario/load.js";
 import type { SloOp } from "../slo/slo.js";
+import { withoutFaults } from "../replay/scenario-edit.js";
 
 /** Correlated incidents per model taken apart at level 2 (the largest by hosts x hours). */
 export const MAX_INCIDENTS_PER_MODEL = 8;
@@ -77,14 +77,6 @@ export function baselineIncidents(scenario: Scenario, seed: number, durationSec:
     hosts: c.hosts,
     durationSec: Number.isFinite(c.untilSec) ? c.untilSec - c.at : 0,
   }));
-}
-
-/** The scenario's text without the `faults:` entries at `drop` (all of them when "all"). */
-export function withoutFaults(text: string, drop: readonly number[] | "all"): string {
-  const doc = parseDocument(text);
-  if (drop === "all") doc.setIn(["faults"], doc.createNode([]));
-  else for (const i of [...drop].sort((a, b) => b - a)) doc.deleteIn(["faults", i]);
-  return String(doc);
 }
 
 /** What a `faults:` entry is called in an explanation. */

@@ -31,7 +31,7 @@
 // rather than fail (stragglers: straggler.ts).
 import type { Fleet } from "../fleet/fleet.js";
 import { duration, map, number, object, oneOf, opt } from "../base/schema.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { episodeSec, type FaultEnv, type FaultModel, type Injector } from "./injector.js";
 import { defineKind } from "./kind.js";
 import { mtbfOrOff } from "./host.js";
 import { AliasTable } from "./memory.js";
@@ -158,13 +158,15 @@ export const acceleratorModel: FaultModel<AcceleratorSettings> = {
     params: {
       repair: opt(duration({ positive: true }), DAY, "how long the host stays down (1d)"),
       mode: opt(oneOf(ACCELERATOR_MODES), "gpu" as AcceleratorMode, "which part failed (gpu)"),
-      accelerator: opt(number({ min: 0, integer: true }), 0, "which accelerator of the host (0)"),
+      index: opt(number({ min: 0, integer: true }), 0, "which accelerator of the host (0)"),
     },
     fire(env, ref, params) {
       env.trace.down(ACCELERATOR_FAIL, ref, {
         repairSec: params.repair as number,
-        detail: { mode: params.mode as string, accelerator: params.accelerator as number },
+        detail: { mode: params.mode as string, accelerator: params.index as number },
       });
     },
+    asScheduled: (e, ctx) =>
+      e.ref ? { target: ctx.fleet.idOf(e.ref), params: { repair: episodeSec(e, ctx), mode: e.detail.mode, index: e.detail.accelerator ?? 0 } } : undefined,
   },
 };

@@ -26,7 +26,7 @@
 // (weekends), and hosts that join or leave the batch job during the run.
 import type { Fleet } from "../fleet/fleet.js";
 import { duration, fraction, map, maybe, number, object, opt, refine } from "../base/schema.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { episodeSec, type FaultEnv, type FaultModel, type Injector } from "./injector.js";
 import { defineKind } from "./kind.js";
 
 const HOUR = 3600;
@@ -144,4 +144,31 @@ export const colocatedModel: FaultModel<ColocatedSettings> = {
   summary: "a co-located batch job (a web crawler) taking a daily-varying share of some hosts' CPUs",
   schema,
   create: (s) => new ColocatedInjector(s),
+  incident: {
+    // `- at: 14h, colocated: dc1/row01/rack02/host03, share: 40%, duration: 1h`
+    targets: ["host"],
+    kindOf: () => COLOCATED_LOAD,
+    params: {
+      share: opt(
+        refine(fraction(), (v, path, ctx, node) =>
+          v < 1
+            ? true
+            : (ctx.report("invalid_value", path, node, "expected a share below 100%: a batch job that takes the whole CPU stops the host", "use e.g. 90%"),
+              false),
+        ),
+        0.4,
+        "the batch job's CPU share (40%; below 100%)",
+      ),
+      duration: opt(duration({ positive: true }), HOUR, "how long it holds that share (1h)"),
+    },
+    fire(env, ref, params) {
+      const share = params.share as number;
+      env.trace.slow(COLOCATED_LOAD, ref.index, 1 / (1 - share), env.sim.now + (params.duration as number), { share, cause: "incident" });
+    },
+    // The share from the factor the host really ran at (the record's share is rounded).
+    asScheduled: (e, ctx) =>
+      e.ref && typeof e.detail.factor === "number" && e.detail.factor >= 1
+        ? { target: ctx.fleet.idOf(e.ref), params: { share: 1 - 1 / e.detail.factor, duration: episodeSec(e, ctx) } }
+        : undefined,
+  },
 };

@@ -14,6 +14,8 @@
 // see nothing, so with alternating rows one side of every aisle is hit and the other not.
 // Bursts start at Poisson times (`every`, mean interval) and/or at `at` times; overlapping
 // bursts add their excess gains. Each burst start is a `cosmic.burst` record.
+// A scheduled upset flips `bits` adjacent positions of a random word, or of the `word`
+// and from the `bit` it names (how `fleet shrink` writes a traced upset back exactly).
 //
 // Defaults and sources.
 //   rate 0.02 FIT/Mbit: Sridharan & Liberty, "A Study of DRAM Failures in the Field",
@@ -37,19 +39,19 @@
 //     exercise correlated, directional faults; no field source. Real solar particle
 //     events barely reach the ground; this is a what-if knob.
 //
-// Scale. The intensity is piecewise constant in time (it changes only at burst starts and
-// ends), so the injector draws the next upset from the total intensity, then a component
-// (the base rate or one burst's excess) by weight, a facing group of racks by an alias
-// table, a rack in the group by an alias table (rack weights carry hosts, DRAM and
-// altitude), a host uniformly in the rack (a rack's hosts are alike) and a word
-// uniformly: O(1) per upset, no per-host loop. A burst
-// costs O(facing groups) to set up (racks of one datacenter row share a facing).
-// If the expected number of upsets over the run exceeds `aggregateAbove` (20 million),
-// single-bit upsets are aggregated: per window of 1 h (cut at burst starts and ends), a
-// Poisson count per rack, recorded with trace.countOnly plus one `cosmic.upsets` event
-// per rack-window with a nonzero count (journal: false, for listeners) and one summary
-// record per window. Multi-bit upsets stay individual. `cosmic.upsets` counts in the
-// trace equal the number of upsets (the listener event counts as one of them).
+// Scale. The intensity is piecewise constant in time (it changes only at burst starts
+// and ends), so the injector draws the next upset from the total intensity, then a
+// component (the base rate or one burst's excess) by weight, a facing group of racks by
+// an alias table, a rack in the group by an alias table (rack weights carry hosts, DRAM
+// and altitude), a host uniformly in the rack (a rack's hosts are alike) and a word
+// uniformly: O(1) per upset, no per-host loop. A burst costs O(facing groups) to set up
+// (racks of one datacenter row share a facing). If the expected number of upsets over
+// the run exceeds `aggregateAbove` (20 million), single-bit upsets are aggregated: per
+// window of 1 h (cut at burst starts and ends), a Poisson count per rack, recorded with
+// trace.countOnly plus one `cosmic.upsets` event per rack-window with a nonzero count
+// (journal: false, for listeners) and one summary record per window. Multi-bit upsets
+// stay individual. `cosmic.upsets` counts in the trace equal the number of upsets (the
+// listener event counts as one of them).
 //
 // Excluded bursts (a counterfactual run, ./exclude.ts). The burst still changes the
 // regime and every draw is made as before; an upset drawn from its excess is then dropped
@@ -77,18 +79,10 @@
 // aggregated single-bit upsets of a host and window being one machine check, not several.
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
-import { isScalar } from "yaml";
-import { angle, azimuth, duration, factor, fitRate, fraction, list, map, maybe, number, object, opt, refine, type Validator } from "../base/schema.js";
+import { maybe, number, opt } from "../base/schema.js";
 import type { Rng } from "../sim/rng.js";
-import {
-  ALTITUDE_SCALE_M,
-  type BurstComponent,
-  type BurstSettings,
-  CosmicRates,
-  type CosmicSettings,
-  machineCheckRatePerSec,
-  multiBitWidth,
-} from "./cosmic-rates.js";
+import { type BurstComponent, CosmicRates, type CosmicSettings, machineCheckRatePerSec, multiBitWidth } from "./cosmic-rates.js";
+import { AGGREGATE_WINDOW_SEC, schema } from "./cosmic-settings.js";
 import type { FaultEnv, FaultModel, Injector, MemoryOdds } from "./injector.js";
 import { defineKind } from "./kind.js";
 import { AliasTable, WORD_DATA_BITS, WORD_TOTAL_BITS, adjacentBits, dimmGeometry, dimmOfWord } from "./memory.js";
@@ -124,71 +118,6 @@ export const BURST = defineKind("cosmic.burst", {
     origin: "random or scheduled",
   },
 });
-
-/** Above this many expected upsets in a run, single-bit upsets are counted per rack and window. */
-export const AGGREGATE_ABOVE = 20_000_000;
-/** Window of aggregated counts, in seconds (cut shorter at burst starts and ends). */
-export const AGGREGATE_WINDOW_SEC = 3600;
-
-const direction: Validator<number | "random"> = (raw, path, ctx) => {
-  const node = ctx.resolve(raw, path, ctx.doc);
-  if (isScalar(node) && node.value === "random") return "random";
-  return azimuth()(raw, path, ctx);
-};
-
-function inRange(v: Validator<number>, ok: (x: number) => boolean, expected: string): Validator<number> {
-  return refine(v, (x, path, ctx, node) => {
-    if (ok(x)) return true;
-    ctx.report("invalid_value", path, node, `expected ${expected}, found ${x}deg`);
-    return false;
-  });
-}
-
-const burstSchema = map(
-  object({
-    every: maybe(duration({ positive: true }), "mean interval between bursts at random (Poisson) times; none if absent"),
-    at: opt(list(duration()), [], "burst start times, e.g. [30h, 50h]"),
-    duration: opt(duration({ positive: true }), 600, "how long a burst lasts (10m)"),
-    direction: opt(direction, 90, "azimuth the burst comes from, e.g. east or 120deg, or random (east)"),
-    width: opt(
-      inRange(angle(), (v) => v > 0 && v <= 360, "a width in (0deg, 360deg]"),
-      90,
-      "angular width of full gain, centred on the direction (90deg)",
-    ),
-    edge: opt(
-      inRange(angle(), (v) => v >= 0 && v <= 180, "an edge in [0deg, 180deg]"),
-      15,
-      "raised-cosine taper beyond the width, down to no gain (15deg)",
-    ),
-    x: opt(factor({ min: 1 }), 40, "rate multiplier at full gain (40x)"),
-  }),
-  (b): BurstSettings => ({
-    everySecMean: b.every,
-    atSec: b.at,
-    durationSec: b.duration,
-    directionDeg: b.direction,
-    widthDeg: b.width,
-    edgeDeg: b.edge,
-    gain: b.x,
-  }),
-);
-
-const schema = map(
-  object({
-    rate: opt(fitRate(), 0.02, "upsets per 1e9 hours per Mbit of DRAM at sea level (0.02 FIT/Mbit, Sridharan & Liberty SC'12)"),
-    multiBit: opt(fraction(), 0.02, "fraction of upsets that flip 2-4 adjacent bits of one word (2%)"),
-    altitudeScale: opt(number({ min: 1 }), ALTITUDE_SCALE_M, "metres per e-fold of neutron flux with altitude (1197: 3.5x at 1,500 m)"),
-    aggregateAbove: opt(number({ min: 0 }), AGGREGATE_ABOVE, "expected upsets per run above which single-bit upsets are counted per rack and hour (20000000)"),
-    bursts: maybe(burstSchema, "directional bursts: every, at, duration, direction, width, edge, x"),
-  }),
-  (s): CosmicSettings => ({
-    fitPerMbit: s.rate,
-    multiBitFraction: s.multiBit,
-    altitudeScaleM: s.altitudeScale,
-    aggregateAbove: s.aggregateAbove,
-    bursts: s.bursts,
-  }),
-);
 
 /** One burst in force: its excess per facing group and a table to draw a group from it. */
 interface ActiveBurst {
@@ -474,16 +403,33 @@ export const cosmicModel: FaultModel<CosmicSettings> = {
     kindOf: () => UPSET,
     params: {
       bits: opt(number({ min: 1, max: 4, integer: true }), 1, "adjacent bits flipped in one word (1)"),
+      word: maybe(number({ min: 0, integer: true }), "the word hit, by its address in the host (random if absent)"),
+      bit: maybe(number({ min: 0, max: WORD_TOTAL_BITS - 1, integer: true }), "the first flipped position of the 72-bit codeword (random if absent)"),
     },
     fire(env, ref, params) {
       const { fleet, rng, trace } = env;
       const h = fleet.hostSpec(ref.index);
-      const word = rng.int(Math.floor((h.dimms * h.dimmBytes * 8) / WORD_DATA_BITS));
+      const words = Math.floor((h.dimms * h.dimmBytes * 8) / WORD_DATA_BITS);
       const width = params.bits as number;
-      const first = rng.int(WORD_TOTAL_BITS - width + 1);
+      const word = (params.word as number | undefined) ?? rng.int(words);
+      const first = (params.bit as number | undefined) ?? rng.int(WORD_TOTAL_BITS - width + 1);
+      if (word >= words || first + width > WORD_TOTAL_BITS)
+        throw new RangeError(
+          `cosmic upset on ${fleet.idOf(ref)}: word ${word}, bits ${first}+${width}: the host has ${words} words of ${WORD_TOTAL_BITS} bits`,
+        );
       trace.emit(UPSET, ref, {
         detail: { word, bits: adjacentBits(first, width), dimm: dimmOfWord(dimmGeometry(h.dimmBytes), word), origin: "incident" },
       });
+    },
+    // A burst's start is a marker: "none". A large fleet's per-rack counts: undefined.
+    asScheduled: (e, ctx) => {
+      if (e.kind === BURST) return "none";
+      const bits = e.detail.bits;
+      if (e.kind !== UPSET || !e.ref || !Array.isArray(bits) || bits.length === 0 || bits.length > 4) return undefined;
+      const first = bits[0] as number;
+      return !bits.every((b, i) => b === first + i)
+        ? undefined
+        : { target: ctx.fleet.idOf(e.ref), params: { bits: bits.length, word: e.detail.word, bit: first } };
     },
   },
 };

@@ -83,7 +83,7 @@ import { mix32 } from "../sim/hash.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { duration, factorRange, fraction, map, number, object, opt, size } from "../base/schema.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { episodeSec, type FaultEnv, type FaultModel, type Injector } from "./injector.js";
 import {
   BurstSize,
   type BurstSettings,
@@ -491,5 +491,8 @@ export const diskModel: FaultModel<DiskSettings> = {
       if (index >= disks) throw new RangeError(`disk incident on ${env.fleet.idOf(ref)}: index ${index}, but the host has ${disks} disks`);
       env.trace.emit(DISK_FAIL, ref, { untilSec: env.sim.now + (params.replace as number), detail: { disk: index, cause: "incident" } });
     },
+    // Latent sector errors and slow disks have no scheduled form (yet): undefined.
+    asScheduled: (e, ctx) =>
+      e.kind === DISK_FAIL && e.ref ? { target: ctx.fleet.idOf(e.ref), params: { index: e.detail.disk, replace: episodeSec(e, ctx) } } : undefined,
   },
 };

@@ -472,5 +472,14 @@ export const dramModel: FaultModel<DramSettings> = {
       const f = e.place(ref.index, mode, env.rng, s, { dimm: params.dimm as number | undefined, device: params.device as number | undefined });
       if (params.growAfter !== undefined && singleBit(mode)) e.growAt(f, env.sim.now + (params.growAfter as number));
     },
+    // A fault's errors follow from it: "none". Written back: its mode, DIMM and device;
+    // its row, bank and column and its errors are drawn again (on the timeline's stream),
+    // at the mode's default rate. A fault that grew out of another is not written
+    // (undefined): its growth would have to be the first fault's `growAfter`.
+    asScheduled: (e, ctx) => {
+      if (e.kind === DRAM_ERROR) return "none";
+      if (!e.ref || e.detail.from !== undefined) return undefined;
+      return { target: ctx.fleet.idOf(e.ref), params: { mode: e.detail.mode, dimm: e.detail.dimm, device: e.detail.device } };
+    },
   },
 };

@@ -94,7 +94,7 @@ import {
   type RepeatSettings,
   repeatSettings,
 } from "./disk-process.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { episodeSec, type FaultEnv, type FaultModel, type Injector } from "./injector.js";
 import { defineKind } from "./kind.js";
 
 const DAY = 86400;
@@ -388,5 +388,6 @@ export const hostCrashModel: FaultModel<HostCrashSettings> = {
     fire(env, ref, params) {
       env.trace.down(HOST_CRASH, ref, { repairSec: params.repair as number, detail: { cause: "incident" } });
     },
+    asScheduled: (e, ctx) => (e.ref ? { target: ctx.fleet.idOf(e.ref), params: { repair: episodeSec(e, ctx) } } : undefined),
   },
 };

@@ -13,7 +13,7 @@ import type { FleetKind, FleetRef } from "../fleet/ref.js";
 import type { EccMode } from "../fleet/spec.js";
 import type { Shape } from "../base/schema.js";
 import type { FaultKindDecl } from "./kind.js";
-import type { FaultTrace } from "./trace.js";
+import type { FaultEvent, FaultTrace } from "./trace.js";
 
 export interface FaultEnv {
   sim: Sim;
@@ -100,6 +100,37 @@ export interface Incident {
   kindOf(params: Record<string, unknown>): FaultKindDecl;
   /** Applies the fault now (env.sim.now) to `ref` with validated params. */
   fire(env: FaultEnv, ref: FleetRef, params: Record<string, unknown>): void;
+  /**
+   * Trace event `e` (one of this model's kinds) written back as a scheduled entry that
+   * makes the same fault (`fleet shrink` turns a run's trace into a timeline): its target
+   * and params, validated values with every parameter that shapes the fault given. "none":
+   * the event needs no entry of its own (a marker such as a burst's start, or what another
+   * entry sets off: a DRAM fault's errors, a bus bar's warning). undefined: it cannot be
+   * written as an entry (a summary of many events, a kind the incident does not make).
+   */
+  asScheduled?(e: FaultEvent, ctx: AsScheduledContext): ScheduledForm | "none" | undefined;
+}
+
+/** A fault as a scheduled entry gives it: `- at: ..., <kind>: <target>, <params>`. */
+export interface ScheduledForm {
+  target: string;
+  params: Record<string, unknown>;
+}
+
+export interface AsScheduledContext {
+  fleet: Fleet;
+  /** The run's end: a fault that lasts for good is written as lasting until then. */
+  horizonSec: number;
+  /** When the `power.warning` of a power loss on `target` due at `failsAtSec` came (undefined: none). */
+  warnedAt(target: string, failsAtSec: number): number | undefined;
+}
+
+/**
+ * How long fault `e` lasts, seconds, as an entry's `repair` or `duration` gives it; a
+ * fault for good lasts until the run's end.
+ */
+export function episodeSec(e: FaultEvent, ctx: AsScheduledContext): number {
+  return (Number.isFinite(e.untilSec) ? e.untilSec : Math.max(ctx.horizonSec, e.at + 1)) - e.at;
 }
 
 /** A `faults:` entry once validated. */

@@ -15,7 +15,7 @@ import type { Injector, MemoryOdds } from "./injector.js";
 import { FAULT_KINDS, FAULT_MODELS } from "./registry.js";
 import type { ScheduledFault } from "./timeline/entry.js";
 import { timelineInjector } from "./timeline/injector.js";
-import { FaultTrace } from "./trace.js";
+import { type FaultListener, FaultTrace } from "./trace.js";
 
 export interface FaultLayer {
   sim: Sim;
@@ -54,6 +54,8 @@ export interface FaultLayerOptions {
   watched?: { start: number; end: number }[];
   /** Correlated incidents that do not happen in this run, nor anything they set off (./exclude.ts); Error on a bad key. */
   exclude?: readonly IncidentKey[];
+  /** Hears every fault from the first (injectors may emit as they start). */
+  listener?: FaultListener;
 }
 
 export function startFaultLayer(scenario: { fleet: FleetSpec; faults: readonly FaultSpec[] }, opts: FaultLayerOptions): FaultLayer {
@@ -61,6 +63,7 @@ export function startFaultLayer(scenario: { fleet: FleetSpec; faults: readonly F
   const fleet = opts.fleet ?? buildFleet(scenario.fleet);
   const exclusions = opts.exclude?.length ? new IncidentExclusions(opts.exclude, fleet, FAULT_KINDS) : undefined;
   const trace = new FaultTrace(sim, fleet, opts.journal, exclusions);
+  if (opts.listener) trace.addListener(opts.listener);
   const injectors: Injector[] = [];
   const watched = opts.watched ?? [];
   for (const { injector, stream } of createInjectors(scenario)) {

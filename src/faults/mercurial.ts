@@ -4,9 +4,10 @@
 // Model. At start a Binomial(fleet size, `hosts`) number of distinct hosts is picked
 // (sampling touches only the chosen hosts); each gets HostFlag.MERCURIAL and one journaled
 // `mercurial.core` record (the ground truth a detector is scored against). Each defective
-// core then corrupts results as a Poisson process of `rate` per host; the processes of all
-// defective hosts are superposed into one (rate x defective hosts) and each event picks its
-// host uniformly among them. A corruption sets bit `bit` of a float32 result (bit 30, the
+// core then corrupts results as a Poisson process of `rate`, drawn from a stream of its
+// own named after its host (`faults.mercurial.core<host>`): a core's corruptions are a
+// function of the seed, its host and its start, so the same core written as a scheduled
+// entry (`fleet shrink`) corrupts at the same times. A corruption sets bit `bit` of a float32 result (bit 30, the
 // top exponent bit, turns a gradient-sized value x into about x * 2^128): the record
 // carries the real value before and after, computed on a Float32Array. The clean value is
 // a pure function of (host, that host's corruption count), a gradient-like number of
@@ -89,27 +90,24 @@ export function cleanValue(values: KeyedHash, host: number, n: number): number {
   return Math.fround(b & 1 ? -magnitude : magnitude);
 }
 
-/** A set of defective hosts sharing one bit and rate: one superposed Poisson process. */
-interface Group {
-  hosts: Int32Array;
-  /** Corruptions so far, per host of the group. */
-  counts: Uint32Array;
+/** One defective core: its host, bit, rate, corruptions so far, and its own stream. */
+interface Core {
+  host: number;
+  count: number;
   bit: number;
   ratePerSec: number;
+  rng: Rng;
 }
 
 /** The defective cores started by one injector or one incident, and their event chain. */
 class MercurialCores {
-  private readonly groups: Group[] = [];
+  private readonly cores: Core[] = [];
   private readonly kind: number;
   private readonly ref: FleetRef = { kind: "host", index: 0 };
   /** The clean results the cores corrupt (cleanValue). */
   private readonly values: KeyedHash;
 
-  constructor(
-    private readonly env: FaultEnv,
-    private readonly rng: Rng,
-  ) {
+  constructor(private readonly env: FaultEnv) {
     this.kind = env.sim.defineEvent("mercurial.corrupt", (g) => this.corrupt(g));
     this.values = env.sim.streams.hash("faults.mercurial.value");
   }
@@ -122,28 +120,28 @@ class MercurialCores {
       fleet.flags[h] |= HostFlag.MERCURIAL;
       trace.emit(MERCURIAL_CORE, { kind: "host", index: h }, { untilSec: Infinity, detail: { bit, ratePerHour: ratePerSec * 3600 } });
     }
-    if (hosts.length === 0 || !(ratePerSec > 0)) return;
-    this.groups.push({ hosts, counts: new Uint32Array(hosts.length), bit, ratePerSec });
-    this.scheduleNext(this.groups.length - 1);
+    if (!(ratePerSec > 0)) return;
+    for (const host of hosts) {
+      this.cores.push({ host, count: 0, bit, ratePerSec, rng: this.env.sim.streams.get(`faults.mercurial.core${host}`) });
+      this.scheduleNext(this.cores.length - 1);
+    }
   }
 
-  private corrupt(g: number): void {
-    const group = this.groups[g];
-    const i = this.rng.int(group.hosts.length);
-    const host = group.hosts[i];
-    const n = ++group.counts[i];
-    const before = cleanValue(this.values, host, n);
-    const after = setFloat32Bit(before, group.bit);
-    this.ref.index = host;
-    this.env.trace.emit(MERCURIAL_CORRUPT, this.ref, { detail: { bit: group.bit, before, after, n } });
-    this.scheduleNext(g);
+  private corrupt(i: number): void {
+    const core = this.cores[i];
+    const n = ++core.count;
+    const before = cleanValue(this.values, core.host, n);
+    const after = setFloat32Bit(before, core.bit);
+    this.ref.index = core.host;
+    this.env.trace.emit(MERCURIAL_CORRUPT, this.ref, { detail: { bit: core.bit, before, after, n } });
+    this.scheduleNext(i);
   }
 
-  private scheduleNext(g: number): void {
+  private scheduleNext(i: number): void {
     const { sim, horizonSec } = this.env;
-    const group = this.groups[g];
-    const dt = this.rng.exp(1 / (group.ratePerSec * group.hosts.length));
-    if (sim.now + dt <= horizonSec) sim.schedule(dt, this.kind, g, 0);
+    const core = this.cores[i];
+    const dt = core.rng.exp(1 / core.ratePerSec);
+    if (sim.now + dt <= horizonSec) sim.schedule(dt, this.kind, i, 0);
   }
 }
 
@@ -158,7 +156,7 @@ class MercurialInjector implements Injector {
     const n = env.fleet.hostCount;
     const hosts = sampleDistinct(env.rng, n, env.rng.binomial(n, this.s.hostsFraction));
     this.picked = hosts.length;
-    new MercurialCores(env, env.rng).add(hosts, this.s.bit, this.s.ratePerSec);
+    new MercurialCores(env).add(hosts, this.s.bit, this.s.ratePerSec);
   }
 
   /**
@@ -201,7 +199,14 @@ export const mercurialModel: FaultModel<MercurialSettings> = {
     params: { bit: bitField(), rate: rateField() },
     fire(env, ref, params) {
       // Rare (one per scheduled incident), so each gets its own small event chain.
-      new MercurialCores(env, env.rng).add(Int32Array.of(ref.index), params.bit as number, params.rate as number);
+      new MercurialCores(env).add(Int32Array.of(ref.index), params.bit as number, params.rate as number);
+    },
+    // A corruption follows from its core: "none". The core's corruptions come from the
+    // timeline's stream, at the same rate but other times.
+    asScheduled: (e, ctx) => {
+      if (e.kind === MERCURIAL_CORRUPT) return "none";
+      if (!e.ref || typeof e.detail.ratePerHour !== "number") return undefined;
+      return { target: ctx.fleet.idOf(e.ref), params: { bit: e.detail.bit, rate: e.detail.ratePerHour / 3600 } };
     },
   },
 };

@@ -29,7 +29,7 @@
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { duration, map, maybe, object, opt } from "../base/schema.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { episodeSec, type FaultEnv, type FaultModel, type Injector } from "./injector.js";
 import { defineKind } from "./kind.js";
 import { mtbfOrOff } from "./host.js";
 
@@ -157,6 +157,12 @@ export const linkModel: FaultModel<LinkSettings> = {
     fire(env, ref, params) {
       if (params.latency !== undefined) slowLink(env, ref.index, params.latency as number, params.duration as number, "incident");
       else cutLink(env, ref.index, params.repair as number, "incident");
+    },
+    asScheduled: (e, ctx) => {
+      if (!e.ref) return undefined;
+      const target = ctx.fleet.idOf(e.ref);
+      if (e.kind === LINK_LATENCY) return { target, params: { latency: e.detail.extraSec, duration: episodeSec(e, ctx) } };
+      return { target, params: { repair: episodeSec(e, ctx) } };
     },
   },
 };

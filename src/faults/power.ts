@@ -61,7 +61,8 @@
 import { boolean, duration, fraction, map, object, opt } from "../base/schema.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetKind, FleetRef } from "../fleet/ref.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { type AsScheduledContext, episodeSec, type FaultEnv, type FaultModel, type Injector, type ScheduledForm } from "./injector.js";
+import type { FaultEvent } from "./trace.js";
 import { defineKind, type FaultKindDecl } from "./kind.js";
 import { mtbfOrOff } from "./host.js";
 import type { WarnedIncident } from "./timeline/warning.js";
@@ -293,7 +294,24 @@ function elementIncident(kind: FaultKindDecl, refKind: "busbar" | "pdu"): Warned
       failElement(env, kind, refKind, ref.index, params.repair as number, "incident");
     },
     warn: (env, ref, _params, failsAtSec) => warnPowerLoss(env, kind, ref, failsAtSec, "incident"),
+    asScheduled: powerAsScheduled,
   };
+}
+
+/**
+ * A power loss written back as a scheduled entry: its repair and, when its warning came
+ * first, `warning`: how long before. A warning is "none": its loss's entry makes it.
+ */
+function powerAsScheduled(e: FaultEvent, ctx: AsScheduledContext): ScheduledForm | "none" | undefined {
+  if (e.kind === WARNING) return "none";
+  if (!e.ref) return undefined;
+  const target = ctx.fleet.idOf(e.ref);
+  if (e.kind === UTILITY) {
+    const masked = e.detail.masked === true;
+    return { target, params: masked ? { masked } : { masked, repair: episodeSec(e, ctx) } };
+  }
+  const warnedAt = ctx.warnedAt(target, e.at);
+  return { target, params: { repair: episodeSec(e, ctx), ...(warnedAt === undefined ? {} : { warning: e.at - warnedAt }) } };
 }
 
 export const busbarModel: FaultModel<BusbarSettings> = {
@@ -360,5 +378,6 @@ export const utilityModel: FaultModel<UtilitySettings> = {
     fire(env, ref, params) {
       loseUtility(env, ref.index, params.masked as boolean, params.repair as number, "incident");
     },
+    asScheduled: powerAsScheduled,
   },
 };

@@ -39,7 +39,7 @@ import { isScalar } from "yaml";
 import type { Fleet } from "../fleet/fleet.js";
 import { BAD, duration, fraction, map, maybe, object, opt, type Validator } from "../base/schema.js";
 import { EXPECT_DURATION, parseDuration, UnitError } from "../base/units.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { episodeSec, type FaultEnv, type FaultModel, type Injector } from "./injector.js";
 import { defineKind } from "./kind.js";
 import { mtbfOrOff } from "./host.js";
 
@@ -200,6 +200,12 @@ export const rackModel: FaultModel<RackSettings> = {
     fire(env, ref, params) {
       if (params.wonky !== undefined) wonkyRack(env, ref.index, params.wonky as number, params.duration as number, "incident");
       else failRack(env, ref.index, params.repair as number, "incident");
+    },
+    asScheduled: (e, ctx) => {
+      if (!e.ref) return undefined;
+      const target = ctx.fleet.idOf(e.ref);
+      if (e.kind === RACK_WONKY) return { target, params: { wonky: e.detail.loss, duration: episodeSec(e, ctx) } };
+      return { target, params: { repair: episodeSec(e, ctx) } };
     },
   },
 };

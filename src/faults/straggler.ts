@@ -50,7 +50,7 @@ import type { Fleet } from "../fleet/fleet.js";
 import type { Rng } from "../sim/rng.js";
 import { duration, factor, fraction, map, number, object, opt } from "../base/schema.js";
 import { HostFlag } from "../fleet/state.js";
-import type { FaultEnv, FaultModel, Injector } from "./injector.js";
+import { episodeSec, type FaultEnv, type FaultModel, type Injector } from "./injector.js";
 import { defineKind } from "./kind.js";
 
 const STRAGGLER_FLAG = HostFlag.STRAGGLER;
@@ -268,5 +268,10 @@ export const stragglerModel: FaultModel<StragglerSettings> = {
     fire(env, ref, params) {
       env.trace.slow(STRAGGLER, ref.index, params.slowdown as number, env.sim.now + (params.duration as number), { cause: "incident" });
     },
+    // A summary record (episodes counted over a window) is not one fault: undefined.
+    asScheduled: (e, ctx) =>
+      e.ref && typeof e.detail.factor === "number"
+        ? { target: ctx.fleet.idOf(e.ref), params: { slowdown: e.detail.factor, duration: episodeSec(e, ctx) } }
+        : undefined,
   },
 };

@@ -11,7 +11,8 @@
 // Fatal problems (not UTF-8, NUL bytes, a record longer than MAX_RECORD_CHARS) throw a
 // CsvError naming the line; a record that cannot be split (a quote left open at the end of
 // the file, text after a closing quote) comes back as an error row for the caller to count.
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
+import { openUserFile } from "../base/user-file.js";
 
 /** Bytes read per fs.readSync call. */
 export const CHUNK_BYTES = 1 << 20;
@@ -87,7 +88,7 @@ export class CsvReader {
   bytes = 0;
 
   constructor(readonly file: string) {
-    this.fd = openSync(file, "r");
+    this.fd = openUserFile(file, "a failure log");
   }
 
   close(): void {

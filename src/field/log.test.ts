@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -175,6 +176,19 @@ describe("reading a failure log", () => {
     expect(failure([HEADER, "2021-05-04T17:03:13,1,1,1,1,inspection"])).toBe(
       'log.csv: none of its 1 rows maps to a fault (Action "inspection" (kind.skip): 1 row (line 2))',
     );
+  });
+
+  it("refuses a log that is not a regular file (a device, a FIFO) before reading it", () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), "fleet-log-")), "log.csv");
+    execFileSync("mkfifo", [fifo]);
+    for (const [path, kind] of [
+      ["/dev/null", "a device"],
+      [fifo, "a FIFO"],
+    ]) {
+      expect(() => readFailureLog(path, mapping(), fleet, { name: "log.csv" })).toThrow(
+        new LogError(`cannot read log.csv: is not a regular file (${kind}); a failure log must be a regular file`),
+      );
+    }
   });
 
   it("skips rows before the start", () => {

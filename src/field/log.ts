@@ -16,6 +16,7 @@
 // and the first MAX_SHOWN error messages. Reading stops at maxRejected rejected rows.
 import { UsageError } from "../base/errors.js";
 import { didYouMean, type Issue, formatIssue } from "../base/issues.js";
+import { UserFileError } from "../base/user-file.js";
 import type { Fleet } from "../fleet/fleet.js";
 import { CsvError, CsvReader } from "./csv.js";
 import { type KindRule, type LogMapping, mappingColumns, type ParamRule } from "./mapping.js";
@@ -182,10 +183,8 @@ export function readFailureLog(file: string, mapping: LogMapping, fleet: Fleet, 
   try {
     reader = new CsvReader(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LogError(
-      `cannot read ${opts.name ?? file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : (code ?? (e as Error).message)}`,
-    );
+    if (e instanceof UserFileError) throw new LogError(`cannot read ${opts.name ?? file}: ${e.message}`);
+    throw e;
   }
   const name = opts.name ?? file;
   try {

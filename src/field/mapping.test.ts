@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatIssues } from "../base/issues.js";
-import { type LogMapping, mappingColumns, mappingOf } from "./mapping.js";
+import { loadLogMapping, type LogMapping, mappingColumns, mappingOf } from "./mapping.js";
 import { parseYamlText } from "./yaml.js";
 
 function parse(text: string): ReturnType<typeof mappingOf> {
@@ -86,5 +86,12 @@ describe("log mappings", () => {
       'map.yaml:2:47 kind.skip: "x" is both under values and under skip (keep it in one of them)',
     ]);
     expect(errors("time: T\ntarget: x\n")).toEqual(['map.yaml:1:1 kind: missing key "kind" (a fault kind for every row (disk), or { column, values })']);
+  });
+
+  it("refuses a mapping file that is not a regular file before reading it", () => {
+    expect(loadLogMapping("/dev/null")).toMatchObject({
+      ok: false,
+      issues: [{ message: "is not a regular file (a device); a log mapping (time, kind, target, params) must be a regular file" }],
+    });
   });
 });

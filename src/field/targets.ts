@@ -9,30 +9,18 @@
 //
 // Parameters are checked with the model's own `incident.params` shape, exactly as a
 // timeline file's row would be, and a disk, accelerator or DIMM index against the host's
-// count of them (the models check that only when the fault fires, too late for a log).
+// count of them, as the scenario loader checks a timeline (src/faults/timeline/targets.ts).
 import { Document } from "yaml";
 import { formatPath } from "../base/issues.js";
 import { BAD, Ctx, object } from "../base/schema.js";
 import type { ScheduledFault } from "../faults/timeline/entry.js";
 import { modelOf } from "../faults/timeline/entry.js";
-import { targetProblem } from "../faults/timeline/targets.js";
+import { partProblem, targetProblem } from "../faults/timeline/targets.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
-import type { HostSpec } from "../fleet/spec.js";
 
 /** Most entries a cache keeps before it starts over (bounded memory for any log). */
 const CACHE_MAX = 100_000;
-
-/**
- * Incident parameters that pick one part of a host, with how many the host has. Written
- * here because the models do not declare the bound on their index (src/faults/disk.ts
- * checks it in `fire`); a model that gains such a parameter belongs here too.
- */
-const PART_INDEX: Record<string, { param: string; count: (h: HostSpec) => number; what: string }> = {
-  disk: { param: "index", count: (h) => h.disks, what: "disks" },
-  accelerator: { param: "accelerator", count: (h) => h.accelerators, what: "accelerators" },
-  dram: { param: "dimm", count: (h) => h.dimms, what: "DIMMs" },
-};
 
 export type Resolved = { id: string; ref: FleetRef } | { error: string; hint?: string };
 
@@ -86,15 +74,8 @@ export class TargetResolver {
       this.params.set(key, r);
     }
     if ("error" in r) return r;
-    const part = PART_INDEX[kind];
-    if (part && ref.kind === "host") {
-      const i = r.params[part.param];
-      const n = part.count(this.fleet.hostSpec(ref.index));
-      if (typeof i === "number" && i >= n) {
-        return { error: `params.${part.param} is ${i}, but ${this.fleet.idOf(ref)} has ${n} ${part.what} (${part.param} counts from 0 to ${n - 1})` };
-      }
-    }
-    return r;
+    const part = partProblem(this.fleet, kind, ref, r.params);
+    return part ? { error: `params.${part.message}` } : r;
   }
 }
 

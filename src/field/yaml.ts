@@ -1,10 +1,11 @@
 // Reading a small YAML file under the same safety rules as scenario files
 // (src/scenario/load.ts): valid UTF-8, a bounded size, the YAML core schema only, no tags
-// (nothing constructs objects), one document, a bounded number of aliases. Issues carry
-// line and column.
-import { readFileSync, statSync } from "node:fs";
-import { type Document, isCollection, isScalar, LineCounter, parseAllDocuments, visit } from "yaml";
+// (nothing constructs objects), one document, bounded nesting (src/base/yaml.ts), a
+// bounded number of aliases. Issues carry line and column.
+import { type Document, isCollection, isScalar, LineCounter, visit } from "yaml";
 import type { Issue, Result } from "../base/issues.js";
+import { readUserText } from "../base/user-file.js";
+import { parseYamlDocuments, tooDeepIssue } from "../base/yaml.js";
 
 /** Largest mapping file accepted, in bytes. */
 export const MAX_YAML_BYTES = 1 << 20;
@@ -21,24 +22,17 @@ const problem = (message: string, hint?: string, line?: number, column?: number)
 
 /** `what` names the kind of file for messages ("a log mapping"). */
 export function readYamlFile(path: string, what: string): Result<YamlFile> {
-  let text: string;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) return problem("is a folder, not a file");
-    if (st.size > MAX_YAML_BYTES) return problem(`the file is ${st.size} bytes; ${what} may be at most ${MAX_YAML_BYTES} bytes`);
-    text = new TextDecoder("utf-8", { fatal: true }).decode(readFileSync(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return problem(code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code ? `cannot read the file (${code})` : "not UTF-8 text");
-  }
-  return parseYamlText(text, what);
+  const read = readUserText(path, MAX_YAML_BYTES, what);
+  return read.ok ? parseYamlText(read.text, what) : problem(read.error.message);
 }
 
 export function parseYamlText(text: string, what: string): Result<YamlFile> {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { schema: "core", customTags: [], lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const parsed = parseYamlDocuments(text, lineCounter);
   const at = (offset: number) => lineCounter.linePos(offset);
-  if (!Array.isArray(docs) || docs.length === 0) return problem("the file is empty", `expected ${what}`, 1, 1);
+  if (!parsed.ok) return { ok: false, issues: [tooDeepIssue(lineCounter, parsed.tooDeepAt, `is this ${what}?`)] };
+  const docs = parsed.docs;
+  if (docs.length === 0) return problem("the file is empty", `expected ${what}`, 1, 1);
   if (docs.length > 1) {
     const p = at(docs[1].range[0]);
     return problem(`${what} is one YAML document; found a second one`, "remove the `---` separator", p.line, p.col);

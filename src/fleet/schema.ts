@@ -132,7 +132,7 @@ const datacenter = object({
 const link = object({
   between: req(list(string(), { min: 2, max: 2, what: "two datacenter names" }), "the two datacenters, e.g. [dc1, dc2]"),
   latency: opt(duration({ max: 10 }), 0.002, "one-way latency (2ms)"),
-  bandwidth: opt(bandwidth(), 400e9, "link bandwidth (400Gbps)"),
+  bandwidth: opt(bandwidth({ positive: true }), 400e9, "link bandwidth, more than zero (400Gbps)"),
 });
 
 export interface FleetLimits {

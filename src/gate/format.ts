@@ -55,8 +55,9 @@ const ON: Record<Judgment["judgedOn"], string> = {
 
 /**
  * One sentence with every number of a judgment:
- * "mean 0.7712, 95% CI [0.7501, 0.7923] (Student-t 95% interval of the mean), judged on its
- * lower end 0.7501, must be >= 0.80; training.goodput >= 0.80 fails in 38 of 50 seeds".
+ * "mean 0.7712, 95% CI [0.7501, 0.7923] (Student-t 95% interval of the mean, cut at the
+ * metric's range), judged on its lower end 0.7501, must be >= 0.80; training.goodput >= 0.80
+ * fails in 38 of 50 seeds".
  */
 export function describeJudgment(j: Judgment): string {
   const { slo } = j;
@@ -92,8 +93,9 @@ export function judgeText(r: GateReport): string {
 export function methodLines(r: GateReport): string[] {
   const kinds = new Set(r.scenarios.flatMap((s) => s.policies.flatMap((p) => p.judgments.map((j) => j.slo.kind))));
   const out: string[] = [];
-  if (kinds.has("mean")) out.push(`mean: ${METHOD.mean} (mean ± t·s/√n)`);
-  if (kinds.has("quantile")) out.push(`pNN, median: ${METHOD.quantile}; estimate interpolated between order statistics (type 7)`);
+  if (kinds.has("mean")) out.push(`mean: ${METHOD.mean} (mean ± t·s/√n; the range is [0, 1] for a share, 0 and up for a count or a duration)`);
+  if (kinds.has("quantile"))
+    out.push(`pNN, median: ${METHOD.quantile} (an end too few seeds give is the range's); estimate interpolated between order statistics (type 7)`);
   if (kinds.has("probability")) out.push(`P(...): ${METHOD.probability} of the fraction of seeds`);
   if (kinds.has("min") || kinds.has("max")) out.push(`min, max: ${METHOD.exact}`);
   return out;

@@ -17,9 +17,9 @@ describe("the gate as Markdown, text and JSON", () => {
     expect(lines[0]).toBe("## fleet gate: ❌ 3 of 6 checks breached");
     expect(lines).toContain("| policy | `mean(training.goodput) >= 0.9` | `mean(training.silentEscapes) == 0` | `P(training.goodput >= 0.9) >= 50%` |");
     expect(lines).toContain("|---|---|---|---|");
-    expect(lines).toContain("| naive | ❌ 0.8 [0.7018, 0.8982] | ❌ 0.4 [-0.7106, 1.511] | ❌ 0.2 [0.03622, 0.6245] |");
+    expect(lines).toContain("| naive | ❌ 0.8 [0.7018, 0.8982] | ❌ 0.4 [0, 1.511] | ❌ 0.2 [0.03622, 0.6245] |");
     expect(lines).toContain("| hardened | ✅ 0.954 [0.9398, 0.9682] | ✅ 0 | ✅ 1 [0.5655, 1] |");
-    expect(md).toContain("Student-t 95% interval of the mean");
+    expect(md).toContain("Student-t 95% interval of the mean, cut at the metric's range");
     expect(md).toContain("Wilson score 95% interval");
     expect(md).toContain("`gate: 3 of 6 checks breached over 5 complete runs -> exit 1`");
     expect(mdCell("a|b\nc")).toBe("a\\|b c");
@@ -28,7 +28,8 @@ describe("the gate as Markdown, text and JSON", () => {
   it("prints a text table on stdout with ✓/✗ and every breach in a sentence", () => {
     const text = formatGateText(report);
     expect(text).toContain("x (scenarios/x.yaml): 5 seeds 1..5, 1d each\n");
-    expect(text).toMatch(/^naive +0\.8 \[0\.7018, 0\.8982\] ✗ +0\.4 \[-0\.7106, 1\.511\] ✗ +0\.2 \[0\.03622, 0\.6245\] ✗$/m);
+    // silentEscapes 0, 0, 2, 0, 0: the t interval 0.4 ± 1.111 is cut at 0, as a count cannot go below
+    expect(text).toMatch(/^naive +0\.8 \[0\.7018, 0\.8982\] ✗ +0\.4 \[0, 1\.511\] ✗ +0\.2 \[0\.03622, 0\.6245\] ✗$/m);
     expect(text).toMatch(/^hardened +0\.954 \[0\.9398, 0\.9682\] ✓ +0 ✓ +1 \[0\.5655, 1\] ✓$/m);
     expect(text).toContain(
       "  x naive P(training.goodput >= 0.9) >= 50%: P 0.2, 95% CI [0.03622, 0.6245] (Wilson score 95% interval), judged on its lower end 0.03622, must be >= 50%; training.goodput >= 0.9 fails in 4 of 5 seeds",
@@ -49,8 +50,10 @@ describe("the gate as Markdown, text and JSON", () => {
       ok: false,
       n: 5,
       seedsBreaching: 4,
-      method: "Student-t 95% interval of the mean",
+      method: "Student-t 95% interval of the mean, cut at the metric's range",
+      range: { min: 0, max: 1 },
     });
+    expect(s.policies[0].slos[1]).toMatchObject({ low: 0, range: { min: 0, max: "Infinity" } });
     expect(s.runs.map((r: { seed: number; digest: string }) => [r.seed, r.digest])).toEqual([1, 2, 3, 4, 5].map((x) => [x, `d${x}`]));
     expect(s.policies[1].metrics["training.goodput"].n).toBe(5);
   });
@@ -60,11 +63,12 @@ describe("the gate as Markdown, text and JSON", () => {
     const doc = JSON.parse(formatGateJson(buildReport([one.scenario], one.results, { judge: "bound", interrupted: true })));
     expect(doc.scenarios[0].policies[1].slos[0]).toMatchObject({
       estimate: 0.95,
-      low: "-Infinity",
-      high: "Infinity",
+      low: 0,
+      high: 1,
       ok: false,
-      note: "1 seed gives no interval: it takes 2 or more (or --judge estimate)",
+      note: "1 seed gives no interval but the metric's range: it takes 2 or more (or --judge estimate)",
     });
+    expect(doc.scenarios[0].policies[1].slos[1]).toMatchObject({ estimate: 0, low: 0, high: "Infinity" });
     expect(doc.partial).toBe(true);
   });
 

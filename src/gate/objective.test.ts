@@ -55,7 +55,7 @@ describe("judging over seeds", () => {
     const j = judge(slo, "hardened", goodputs);
     expect(j).toMatchObject({ policy: "hardened", estimate: 0.93, judgedOn: "low", ok: true, n: 5, seedsBreaching: 0 });
     expect(j.low).toBeCloseTo(0.9104, 4);
-    expect(j.method).toBe("Student-t 95% interval of the mean");
+    expect(j.method).toBe("Student-t 95% interval of the mean, cut at the metric's range");
     // a mean above the threshold by less than its uncertainty is a breach...
     const close = judge(parseGateSlo("mean(training.goodput) >= 0.92"), "hardened", goodputs);
     expect(close).toMatchObject({ estimate: 0.93, ok: false });
@@ -90,8 +90,9 @@ describe("judging over seeds", () => {
       ok: true,
       method: "exact over the seeds (no interval)",
     });
+    // the lower end the seeds cannot give is the least value goodput can take
     const p5 = judge(parseGateSlo("p5(training.goodput) >= 0.5"), "p", goodputs);
-    expect(p5).toMatchObject({ low: -Infinity, ok: false });
+    expect(p5).toMatchObject({ low: 0, high: 0.92, ok: false, range: { min: 0, max: 1 } });
     expect(p5.note).toBe("5 seeds are too few to bound the 5th percentile at 95%: it takes 72 (or --judge estimate)");
     expect(judge(parseGateSlo("p5(training.goodput) >= 0.5"), "p", goodputs, "estimate").ok).toBe(true);
   });

@@ -3,6 +3,7 @@
 //   mean(training.goodput) >= 0.9        the mean over seeds           (Student-t interval)
 //   p5(training.goodput) >= 0.85         a percentile over seeds: p50,
 //                                        p99.9, median = p50           (order-statistic interval)
+//                                        both cut at the metric's range (src/gate/stats.ts)
 //   P(training.lostWorkHours <= 2h) >= 95%
 //                                        the fraction of seeds where a
 //                                        per-run comparison holds       (Wilson interval)
@@ -15,12 +16,14 @@
 // threshold, i.e. the pessimistic end does (the lower end for >= and >, the upper for <=
 // and <, both for ==; for != the threshold must lie outside the interval): the gate
 // passes on evidence, not on luck, and more seeds narrow the interval. `--judge estimate`
-// judges the point estimate instead. Either way the interval is reported. A seed that did
+// judges the point estimate instead. Either way the interval is reported. An end that lay
+// past the metric's range is judged at the range's end: only a threshold at or past it
+// (mean(x) >= 0 for a count) is judged otherwise than on the uncut interval. A seed that did
 // not report the metric makes the SLO a breach.
-import { metricInfo, knownMetrics } from "../slo/catalog.js";
+import { metricInfo, metricRange, knownMetrics, type MetricRange } from "../slo/catalog.js";
 import { holds, parseSlo, type Slo, type SloOp } from "../slo/slo.js";
 import { didYouMean } from "../base/issues.js";
-import { LEVEL, METHOD, meanInterval, quantileInterval, seedsForQuantileInterval, wilsonInterval, type Interval } from "./stats.js";
+import { LEVEL, METHOD, meanInterval, quantileInterval, seedsForQuantileInterval, wilsonInterval, withinRange, type Interval } from "./stats.js";
 
 export type GateSloKind = "mean" | "quantile" | "probability" | "min" | "max";
 
@@ -46,6 +49,8 @@ export interface Judgment extends Interval {
   slo: GateSlo;
   policy: string;
   method: string;
+  /** The values the judged statistic can take, which the interval stays in: the metric's range, [0, 1] for P(...). */
+  range: MetricRange;
   /** The value that was compared with the threshold (NaN when a seed lacked the metric). */
   judged: number;
   /** Which part of the interval was judged: "low", "high", "interval" or "estimate". */
@@ -118,6 +123,8 @@ export function parseGateSlo(text: string): GateSlo {
   return { kind, metric, op: slo.op, threshold: slo.threshold, ...(q !== undefined ? { q } : {}), text: `${stat}(${metric}) ${slo.text}`, from: "flag" };
 }
 
+const PROBABILITY: MetricRange = Object.freeze({ min: 0, max: 1 });
+
 /** Whether a value, or a whole interval, meets `op threshold`, as the mode says. */
 function decide(op: SloOp, iv: Interval, threshold: number, mode: JudgeMode): Pick<Judgment, "judged" | "judgedOn" | "ok"> {
   if (mode === "estimate") return { judged: iv.estimate, judgedOn: "estimate", ok: holds(op, iv.estimate, threshold) };
@@ -141,35 +148,39 @@ export function judge(slo: GateSlo, policy: string, values: readonly number[], m
   const missing = values.length - present.length;
   const perRun = slo.kind === "probability" ? slo.inner! : { op: slo.op, threshold: slo.threshold };
   const seedsBreaching = values.filter((v) => !holds(perRun.op, v, perRun.threshold)).length;
-  let iv: Interval;
+  const range = slo.kind === "probability" ? PROBABILITY : metricRange(slo.metric);
+  // The interval before the cut at the range: an infinite end is one the seeds cannot give.
+  let raw: Interval;
   let method: string;
   switch (slo.kind) {
     case "mean":
-      iv = meanInterval(present);
+      raw = meanInterval(present);
       method = METHOD.mean;
       break;
     case "quantile":
-      iv = quantileInterval(present, slo.q!);
+      raw = quantileInterval(present, slo.q!);
       method = METHOD.quantile;
       break;
     case "probability":
-      iv = wilsonInterval(values.length - seedsBreaching, values.length);
+      raw = wilsonInterval(values.length - seedsBreaching, values.length);
       method = METHOD.probability;
       break;
     case "min":
     case "max": {
       const v = present.length ? (slo.kind === "min" ? Math.min(...present) : Math.max(...present)) : NaN;
-      iv = { estimate: v, low: v, high: v, n: present.length };
+      raw = { estimate: v, low: v, high: v, n: present.length };
       method = METHOD.exact;
       break;
     }
   }
+  const iv = withinRange(raw, range);
   // A check that cannot be judged is a breach, with the reason.
   const unjudged = (interval: typeof iv, seeds: number, note: string) => ({
     ...interval,
     slo,
     policy,
     method,
+    range,
     judged: NaN,
     judgedOn: mode === "estimate" ? ("estimate" as const) : ("interval" as const),
     ok: false,
@@ -181,14 +192,15 @@ export function judge(slo: GateSlo, policy: string, values: readonly number[], m
   if (missing > 0)
     return unjudged({ ...iv, estimate: NaN, n: present.length }, values.length, `${missing} of ${values.length} seeds did not report ${slo.metric}`);
   const d = decide(slo.op, iv, slo.threshold, mode);
+  const endMissing = (d.judgedOn === "low" && raw.low === -Infinity) || (d.judgedOn === "high" && raw.high === Infinity);
   let note: string | undefined;
-  if (mode === "bound" && !Number.isFinite(d.judged) && Number.isFinite(iv.estimate)) {
+  if (endMissing && Number.isFinite(iv.estimate)) {
     note =
       slo.kind === "quantile"
         ? `${values.length} seeds are too few to bound the ${percentName(slo.q!)} at ${LEVEL * 100}%: it takes ${seedsForQuantileInterval(slo.q!)} (or --judge estimate)`
-        : `${values.length} seed${values.length === 1 ? " gives" : "s give"} no interval: it takes 2 or more (or --judge estimate)`;
+        : `${values.length} seed${values.length === 1 ? " gives" : "s give"} no interval but the metric's range: it takes 2 or more (or --judge estimate)`;
   }
-  return { ...iv, slo, policy, method, ...d, seedsBreaching, seeds: values.length, ...(note ? { note } : {}) };
+  return { ...iv, slo, policy, method, range, ...d, seedsBreaching, seeds: values.length, ...(note ? { note } : {}) };
 }
 
 function percentName(q: number): string {

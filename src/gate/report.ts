@@ -7,7 +7,8 @@
 import { createHash } from "node:crypto";
 import type { JobResult, JobSpec } from "../distributed/job.js";
 import { judge, type GateSlo, type JudgeMode, type Judgment } from "./objective.js";
-import { meanInterval, quantileSorted, sampleSd } from "./stats.js";
+import { metricRange, type MetricRange } from "../slo/catalog.js";
+import { meanInterval, quantileSorted, sampleSd, withinRange } from "./stats.js";
 
 export interface GateScenario {
   /** The file as given on the command line. */
@@ -24,7 +25,7 @@ export interface GateScenario {
 export interface MetricSummary {
   n: number;
   mean: number;
-  /** Student-t 95% interval of the mean. */
+  /** Student-t 95% interval of the mean, cut at the metric's range. */
   low: number;
   high: number;
   sd: number;
@@ -84,9 +85,10 @@ export function gateJobs(scenarios: readonly GateScenario[]): JobSpec[] {
   return scenarios.flatMap((s, i) => s.seeds.map((seed) => ({ id: jobId(i, s, seed), file: s.file, text: s.text, seed, durationSec: s.durationSec })));
 }
 
-export function summarize(values: readonly number[]): MetricSummary {
+/** A metric over the seeds: the mean with its interval within `range`, the spread, the quantiles. */
+export function summarize(values: readonly number[], range: MetricRange): MetricSummary {
   const sorted = [...values].sort((a, b) => a - b);
-  const iv = meanInterval(values);
+  const iv = withinRange(meanInterval(values), range);
   return {
     n: values.length,
     mean: iv.estimate,
@@ -124,7 +126,11 @@ export function buildReport(scenarios: readonly GateScenario[], results: readonl
       );
       const names = [...new Set(complete.flatMap((r) => Object.keys(r.metrics[policy] ?? {})))].sort();
       const metrics: Record<string, MetricSummary> = {};
-      for (const name of names) metrics[name] = summarize(complete.map((r) => r.metrics[policy]?.[name] ?? NaN));
+      for (const name of names)
+        metrics[name] = summarize(
+          complete.map((r) => r.metrics[policy]?.[name] ?? NaN),
+          metricRange(name),
+        );
       return { policy, judgments, metrics };
     });
     return { file: s.file, name: s.name, durationSec: s.durationSec, seeds: s.seeds, seedsComplete: complete.map((r) => r.seed), failedRuns, policies, runs };

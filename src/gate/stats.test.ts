@@ -8,6 +8,7 @@ import {
   seedsForQuantileInterval,
   studentTQuantile,
   wilsonInterval,
+  withinRange,
 } from "./stats.js";
 
 describe("distributions", () => {
@@ -41,6 +42,21 @@ describe("the mean over seeds", () => {
     expect(meanInterval([0, 0, 0])).toEqual({ estimate: 0, low: 0, high: 0, n: 3 });
     expect(meanInterval([0.9])).toEqual({ estimate: 0.9, low: -Infinity, high: Infinity, n: 1 });
     expect(meanInterval([1, Infinity]).estimate).toBe(Infinity);
+  });
+});
+
+describe("an interval within the metric's range", () => {
+  const fraction = { min: 0, max: 1 };
+
+  it("is cut at the range's ends, an unbounded end at the range's", () => {
+    expect(withinRange({ estimate: 0.988, low: 0.9672, high: 1.009, n: 5 }, fraction)).toEqual({ estimate: 0.988, low: 0.9672, high: 1, n: 5 });
+    expect(withinRange({ estimate: 18.75, low: -2.888, high: 40.39, n: 16 }, { min: 0, max: Infinity })).toMatchObject({ low: 0, high: 40.39 });
+    expect(withinRange(meanInterval([0.9]), fraction)).toMatchObject({ low: 0, high: 1 });
+    expect(withinRange(meanInterval([0.2, 0.3, 0.25, 0.22, 0.28]), fraction)).toEqual(meanInterval([0.2, 0.3, 0.25, 0.22, 0.28]));
+  });
+
+  it("still holds an estimate that lies outside a wrongly declared range", () => {
+    expect(withinRange({ estimate: 1.02, low: 0.98, high: 1.06, n: 3 }, fraction)).toMatchObject({ low: 0.98, high: 1.02 });
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * Typed errors of the journal module. Each has a stable `code` and a message the CLI can print
- * as is (no stack trace): exit code 2 for "exists" (bad usage), 3 for the others (harness bug
- * or I/O failure).
+ * as is (no stack trace): exit code 2 for "exists" (bad usage) and "full" (a safety limit), 3
+ * for the others (harness bug or I/O failure).
  */
+import { formatDuration, formatSize } from "../base/units.js";
 
 export type JournalErrorCode =
   /** The journal file exists and `force` was not given. */
@@ -12,7 +13,9 @@ export type JournalErrorCode =
   /** A record the journal cannot write faithfully (reserved key, decreasing `at`, not JSON). */
   | "bad_record"
   /** The file could not be created or written. */
-  | "io";
+  | "io"
+  /** A record would take the journal past its size limit (JournalOptions.maxBytes). */
+  | "full";
 
 export class JournalError extends Error {
   override readonly name: string = "JournalError";
@@ -33,6 +36,20 @@ export class JournalExistsError extends JournalError {
       path.endsWith(".partial")
         ? `journal ${path} already exists: another run is writing it, or one was killed (its records are readable with fleet replay --prefix); remove it, pass --force, or choose another path with --journal`
         : `journal ${path} already exists; pass --force to overwrite or --journal to choose another path`,
+    );
+  }
+}
+
+/** The record at `at` (simulated seconds) would have taken the journal past `maxBytes`. */
+export class JournalFullError extends JournalError {
+  override readonly name = "JournalFullError";
+  constructor(
+    readonly maxBytes: number,
+    readonly at: number,
+  ) {
+    super(
+      "full",
+      `the journal reached its size limit of ${formatSize(maxBytes)} at ${formatDuration(at)} of simulated time: the records from then on are not in it`,
     );
   }
 }

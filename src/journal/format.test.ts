@@ -1,7 +1,7 @@
 // Tests of the line format: the CRC rule as documented, checked with an independent CRC-32.
 import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { CRC_SUFFIX_BYTES, checkLineBytes, sealLine } from "./format.js";
+import { CRC_SUFFIX_BYTES, MAX_LINE_DEPTH, checkLineBytes, sealLine } from "./format.js";
 import { MemoryJournal } from "./memory.js";
 import { writeSampleRun } from "./sample-run.js";
 
@@ -37,5 +37,17 @@ describe("line format", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(/^CRC mismatch \(stored [0-9a-f]{8}, computed [0-9a-f]{8}\)$/);
     expect(checkLineBytes(Buffer.from(line)).ok).toBe(true);
+  });
+
+  it("accepts lines nested up to MAX_LINE_DEPTH levels and refuses deeper ones, brackets in strings aside", () => {
+    const line = (depth: number, extra = "") =>
+      Buffer.from(sealLine(`{"t":"fault","at":1${extra},"x":${"[".repeat(depth - 1)}${"]".repeat(depth - 1)}`).slice(0, -1));
+    expect(checkLineBytes(line(MAX_LINE_DEPTH)).ok).toBe(true);
+    expect(checkLineBytes(line(MAX_LINE_DEPTH, ',"s":"[[[[\\"{{{{"')).ok).toBe(true);
+    expect(checkLineBytes(line(MAX_LINE_DEPTH + 1))).toEqual({
+      ok: false,
+      reason: `objects and arrays nested more than ${MAX_LINE_DEPTH} levels deep (a journal line nests at most ${MAX_LINE_DEPTH})`,
+    });
+    expect(checkLineBytes(line(100_000)).ok).toBe(false);
   });
 });

@@ -29,11 +29,17 @@
  * `digest` just before `wall`. Footer keys, in order: t, at, status, records, recordsByType,
  * simEvents, metrics, verdicts, error (only if given), digest, wall, crc.
  *
+ * Nesting: a line's objects and arrays nest at most MAX_LINE_DEPTH (64) levels deep, the line's
+ * own object included. fleet's records nest a few levels; a reader refuses a deeper line as
+ * damaged rather than recurse into it (JSON.stringify of 10,000 nested arrays overflows the
+ * stack).
+ *
  * Wall-clock data lives only under a top-level `wall` key and is excluded from the run
  * digest (see digest.ts); everything else is deterministic for a given seed and scenario.
  */
 
 import CRC32 from "crc-32";
+import { jsonNestsDeeperThan } from "../base/json.js";
 
 /** Bumped whenever a reader of the previous version could misread a new journal. */
 export const JOURNAL_FORMAT_VERSION = 1;
@@ -123,13 +129,17 @@ export function encodeLine(core: string, extra = ""): string {
   return sealLine(core.slice(0, -1) + extra);
 }
 
+/** Most levels of objects and arrays a line may nest, its own object included. */
+export const MAX_LINE_DEPTH = 64;
+
 export type LineCheck = { ok: true; record: Record<string, unknown> } | { ok: false; reason: string };
 
 const HEX = /^[0-9a-f]{8}$/;
 
 /**
- * Checks one line's bytes (without "\n"): the CRC suffix, the CRC, then JSON. Returns the record
- * without its `crc` key. Does not check what the record means; the reader does that.
+ * Checks one line's bytes (without "\n"): the CRC suffix, the CRC, the nesting depth, then
+ * JSON. Returns the record without its `crc` key. Does not check what the record means; the
+ * reader does that.
  */
 export function checkLineBytes(bytes: Uint8Array): LineCheck {
   if (bytes.length === 0) return { ok: false, reason: "empty line" };
@@ -142,6 +152,9 @@ export function checkLineBytes(bytes: Uint8Array): LineCheck {
   const body = bytes.subarray(0, bytes.length - CRC_SUFFIX_BYTES);
   const computed = crcHex(CRC32.buf(body));
   if (computed !== stored) return { ok: false, reason: `CRC mismatch (stored ${stored}, computed ${computed})` };
+  if (jsonNestsDeeperThan(body, MAX_LINE_DEPTH)) {
+    return { ok: false, reason: `objects and arrays nested more than ${MAX_LINE_DEPTH} levels deep (a journal line nests at most ${MAX_LINE_DEPTH})` };
+  }
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8"));

@@ -5,7 +5,7 @@
 
 export * from "./format.js";
 export { canonicalLine, digestOfRecords, DigestAccumulator } from "./digest.js";
-export { JournalError, JournalExistsError, type JournalErrorCode } from "./errors.js";
+export { JournalError, JournalExistsError, JournalFullError, type JournalErrorCode } from "./errors.js";
 export {
   Journal,
   type AbortInfo,
@@ -22,6 +22,10 @@ export {
   readJournal,
   parseJournal,
   streamJournal,
+  summarizeJournal,
+  collectJournal,
+  chunksOfFile,
+  type StreamOptions,
   type JournalIssue,
   type JournalItem,
   type JournalReadResult,

@@ -12,11 +12,16 @@
  *
  * `record` is on the simulator's path (a run may write ~100k records): it builds one object,
  * one JSON.stringify, one CRC and one hash update per record, and checks only top-level keys.
+ *
+ * Size limit (`maxBytes`): the header and records may take at most that many bytes. The
+ * record that would pass it is refused with a JournalFullError (nothing of it is written),
+ * and every record after it is left out, so the journal stays an exact prefix of the run;
+ * the footer, written in any case after them, then says `failed` and why.
  */
 
 import { createHash } from "node:crypto";
 import { DigestAccumulator } from "./digest.js";
-import { JournalError } from "./errors.js";
+import { JournalError, JournalFullError } from "./errors.js";
 import {
   EVENT_TYPES,
   JOURNAL_FORMAT_VERSION,
@@ -92,6 +97,8 @@ export interface JournalSink {
 export interface JournalOptions {
   /** Wall clock, read only for the `wall` fields. Defaults to `() => new Date()`. */
   clock?: () => Date;
+  /** Most bytes the header and records may take (the footer comes on top). Default: no limit. */
+  maxBytes?: number;
 }
 
 const RESERVED = new Set(["t", "at", "crc"]);
@@ -108,6 +115,10 @@ function emptyCounts(): Record<EventType, number> {
 export class Journal implements JournalSink {
   private _state: JournalState = "new";
   private readonly clock: () => Date;
+  private readonly maxBytes: number;
+  private bytes = 0;
+  /** Set once a record was refused for the size limit: every later record is left out. */
+  private full: JournalFullError | undefined;
   private readonly digest = new DigestAccumulator();
   private readonly counts = emptyCounts();
   private records = 0;
@@ -120,6 +131,7 @@ export class Journal implements JournalSink {
     options: JournalOptions = {},
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.maxBytes = options.maxBytes ?? Infinity;
   }
 
   get state(): JournalState {
@@ -166,6 +178,7 @@ export class Journal implements JournalSink {
     if (this._state !== "open") {
       throw new JournalError("state", this._state === "new" ? "journal record before header" : "journal record after close");
     }
+    if (this.full) return;
     if (!isEventType(t)) throw new JournalError("bad_record", `journal record: unknown type ${JSON.stringify(t)}`);
     if (typeof at !== "number" || !Number.isFinite(at)) {
       throw new JournalError("bad_record", `journal record ${t}: at must be a finite number of simulated seconds, got ${String(at)}`);
@@ -187,7 +200,14 @@ export class Journal implements JournalSink {
         obj[key] = fields[key];
       }
     }
-    this.emit(stringify(obj), extra);
+    const core = stringify(obj);
+    const line = encodeLine(core, extra);
+    const size = Buffer.byteLength(line);
+    if (this.bytes + size > this.maxBytes) {
+      this.full = new JournalFullError(this.maxBytes, at);
+      throw this.full;
+    }
+    this.write(core, line, size);
     this.lastAt = at;
     this.records++;
     this.counts[t]++;
@@ -215,9 +235,12 @@ export class Journal implements JournalSink {
     return this.finish(status, at, info);
   }
 
-  private finish(status: RunStatus, at: number, info: AbortInfo): FooterRecord {
+  private finish(asked: RunStatus, at: number, info: AbortInfo): FooterRecord {
     // Closed first: if the output throws, the journal must not try to write a second footer.
     this._state = "closed";
+    // A journal that left records out is not a complete run, whatever the caller says.
+    const status = this.full ? "failed" : asked;
+    if (this.full && info.error === undefined) info = { ...info, error: this.full.message };
     const core: Omit<FooterRecord, "digest" | "wall"> = {
       t: "footer",
       at,
@@ -249,7 +272,13 @@ export class Journal implements JournalSink {
 
   /** Writes one line whose digest-relevant part is `core`; `extra` holds `wall` and the like. */
   private emit(core: string, extra: string): void {
-    this.out.write(encodeLine(core, extra));
+    const line = encodeLine(core, extra);
+    this.write(core, line, Buffer.byteLength(line));
+  }
+
+  private write(core: string, line: string, size: number): void {
+    this.out.write(line);
+    this.bytes += size;
     this.digest.addCanonical(core);
   }
 }

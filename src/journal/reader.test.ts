@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { sealLine } from "./format.js";
 import { MemoryJournal } from "./memory.js";
-import { parseJournal, readJournal } from "./reader.js";
+import { collectJournal, MAX_LINE_BYTES, parseJournal, readJournal, streamJournal, summarizeJournal } from "./reader.js";
 import { writeSampleRun } from "./sample-run.js";
 import { JournalWriter } from "./writer.js";
 
@@ -109,6 +109,44 @@ describe("readJournal", () => {
     lines[0] = reseal(lines[0], (h) => ({ ...h, format: 2 }));
     const r = parseJournal(lines.join(""));
     expect(r.issues).toContainEqual({ line: 1, reason: "format version 2, this reader understands version 1" });
+  });
+
+  it("reports a header whose options are not an object, or whose fleetVersion is not a string", () => {
+    for (const [edit, reason] of [
+      [(h: Record<string, unknown>) => ({ ...h, options: "fast" }), "header options are not an object"],
+      [(h: Record<string, unknown>) => ({ ...h, options: [1] }), "header options are not an object"],
+      [(h: Record<string, unknown>) => ({ ...h, fleetVersion: 7 }), "header without a fleetVersion string"],
+    ] as const) {
+      const lines = sampleLines(3);
+      lines[0] = reseal(lines[0], edit);
+      expect(parseJournal(lines.join("")).issues).toContainEqual({ line: 1, reason });
+    }
+  });
+
+  it("reports a line nested too deep at its line, once, and reads the lines after it", () => {
+    const lines = sampleLines(5);
+    const deep = "[".repeat(20_000) + "]".repeat(20_000);
+    lines[2] = sealLine(`${lines[2].slice(0, -19)},"deep":${deep}`);
+    const r = parseJournal(lines.join(""));
+    expect(r.issues[0]).toEqual({ line: 3, reason: "objects and arrays nested more than 64 levels deep (a journal line nests at most 64)" });
+    expect(r.issues.filter((i) => i.line === 3)).toHaveLength(1);
+    expect(r.validPrefixLines).toBe(2);
+    expect(r.records).toHaveLength(4);
+  });
+
+  it("streamed, refuses a line longer than any journal line at its line, and reads the lines after it", () => {
+    const lines = sampleLines(5);
+    const mib = Buffer.alloc(2 ** 20, "x");
+    function* chunks(): Generator<Buffer> {
+      yield Buffer.from(lines.slice(0, 2).join(""));
+      for (let i = 0; i < 40; i++) yield mib; // line 3: 40 MiB of "x"
+      yield Buffer.from(`\n${lines.slice(3).join("")}`);
+    }
+    const r = collectJournal(streamJournal(chunks()));
+    expect(r.issues.slice(0, 1)).toEqual([{ line: 3, reason: `longer than ${MAX_LINE_BYTES} bytes: no journal line is this long` }]);
+    expect([r.validPrefixLines, r.lines, r.records.length]).toEqual([2, 7, 4]);
+    const cut = [Buffer.from(lines.slice(0, 2).join("")), ...Array.from({ length: 40 }, () => mib)]; // and no newline after it
+    expect(summarizeJournal(streamJournal(cut)).issues).toEqual([{ line: 3, reason: "partial last line (no trailing newline): truncated after line 2" }]);
   });
 
   it("catches a correctly sealed but altered record through the digest", () => {

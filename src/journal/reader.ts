@@ -18,12 +18,14 @@
  * --verify --prefix`) finds it.
  *
  * If a footer is present, the digest of the intact records (header, events, footer) is
- * recomputed and compared with the footer's. `ok` means no issue at all: complete, intact,
+ * recomputed and compared with the footer's (a footer whose digest is not a sha256 in hex
+ * is damaged: the writer never writes one). `ok` means no issue at all: complete, intact,
  * digest verified.
  *
  * readJournal reads the whole file at once (fine for ~100k records, tens of MB);
- * streamJournal yields the same checks record by record from 1 MiB chunks, for big files or
- * for replaying without holding all records.
+ * streamJournal yields the same checks record by record from 1 MiB chunks (of a file, or of
+ * any source of chunks), for big files or for replaying without holding all records:
+ * summarizeJournal keeps only what is said about the journal, collectJournal its records too.
  */
 
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
@@ -52,6 +54,8 @@ export interface JournalSummary {
   ok: boolean;
   /** Lines in the file, counting a partial last line. */
   lines: number;
+  /** Simulated time of the last intact event record in its place (0 if none). */
+  lastRecordAt: number;
 }
 
 export interface JournalReadResult extends JournalSummary {
@@ -68,7 +72,16 @@ interface RawLine {
   line: number;
   bytes: Buffer;
   terminated: boolean;
+  /** Longer than MAX_LINE_BYTES: its bytes were dropped as they came. */
+  tooLong: boolean;
 }
+
+/**
+ * Longest line read: a header holds a scenario of at most 4 MiB, which JSON escapes to at
+ * most 6 times that. A longer "line" (a file of one line, or no newline at all) is dropped
+ * as it is read, so a stream never holds more than this of one line.
+ */
+export const MAX_LINE_BYTES = 32 * 2 ** 20;
 
 /** Reads and checks a whole journal file. Throws JournalError("io") only if it cannot be read. */
 export function readJournal(path: string): JournalReadResult {
@@ -78,21 +91,39 @@ export function readJournal(path: string): JournalReadResult {
   } catch (e) {
     throw new JournalError("io", `cannot read journal ${path}: ${(e as Error).message}`, { cause: e });
   }
-  return collect(checkLines(splitLines([bytes])));
+  return collectJournal(checkLines(splitLines([bytes])));
 }
 
 /** Checks a journal held in memory (e.g. MemoryJournal text as bytes). */
 export function parseJournal(bytes: Uint8Array | string): JournalReadResult {
   const buf = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  return collect(checkLines(splitLines([buf])));
+  return collectJournal(checkLines(splitLines([buf])));
 }
 
-/** Streams the checks of a journal file; the last item is always `{ kind: "end" }`. */
-export function* streamJournal(path: string, options: { chunkBytes?: number } = {}): Generator<JournalItem> {
-  yield* checkLines(splitLines(fileChunks(path, options.chunkBytes ?? 1 << 20)));
+export interface StreamOptions {
+  /** Bytes per read of a file (default 1 MiB). */
+  chunkBytes?: number;
+  /** Reads only the first `lines` lines, as a journal of its own (default: all). */
+  lines?: number;
 }
 
-function collect(items: Iterable<JournalItem>): JournalReadResult {
+/**
+ * Streams the checks of a journal: a file, or its bytes in chunks (read lazily, one at a
+ * time). The last item is always `{ kind: "end" }`.
+ */
+export function* streamJournal(source: string | Iterable<Buffer>, options: StreamOptions = {}): Generator<JournalItem> {
+  const chunks = typeof source === "string" ? fileChunks(source, options.chunkBytes ?? 1 << 20) : source;
+  yield* checkLines(splitLines(chunks, options.lines ?? Infinity));
+}
+
+/** What the checks say about a journal, its records dropped as they go by. */
+export function summarizeJournal(items: Iterable<JournalItem>): JournalSummary {
+  for (const item of items) if (item.kind === "end") return item.summary;
+  throw new Error("unreachable: checkLines always ends with an end item");
+}
+
+/** What the checks say about a journal, with its intact event records. */
+export function collectJournal(items: Iterable<JournalItem>): JournalReadResult {
   const records: EventRecord[] = [];
   for (const item of items) {
     if (item.kind === "record" && item.record.t !== "header" && item.record.t !== "footer") {
@@ -112,37 +143,64 @@ function* fileChunks(path: string, chunkBytes: number): Generator<Buffer> {
     throw new JournalError("io", `cannot read journal ${path}: ${(e as Error).message}`, { cause: e });
   }
   try {
-    for (;;) {
-      const buf = Buffer.allocUnsafe(chunkBytes);
-      const n = readSync(fd, buf, 0, chunkBytes, null);
-      if (n === 0) return;
-      yield buf.subarray(0, n);
-    }
+    yield* chunksOfFile(fd, Infinity, chunkBytes);
   } finally {
     closeSync(fd);
   }
 }
 
-function* splitLines(chunks: Iterable<Buffer>): Generator<RawLine> {
+/**
+ * The first `size` bytes of an open file (fewer if it ends before), in chunks of at most
+ * `chunkBytes`. Reads at stated positions, so every call reads from the start again.
+ */
+export function* chunksOfFile(fd: number, size: number, chunkBytes = 1 << 20): Generator<Buffer> {
+  for (let at = 0; at < size; ) {
+    const buf = Buffer.allocUnsafe(Math.min(chunkBytes, size - at));
+    const n = readSync(fd, buf, 0, buf.length, at);
+    if (n === 0) return;
+    at += n;
+    yield buf.subarray(0, n);
+  }
+}
+
+/** The lines of `chunks`, at most `maxLines` of them (a journal cut after its `maxLines`-th line). */
+function* splitLines(chunks: Iterable<Buffer>, maxLines = Infinity): Generator<RawLine> {
   let line = 0;
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let tooLong = false;
+  const add = (piece: Buffer) => {
+    pendingBytes += piece.length;
+    if (pendingBytes > MAX_LINE_BYTES) tooLong = true;
+    if (tooLong) pending = [];
+    else pending.push(piece);
+  };
+  const take = (terminated: boolean): RawLine => {
+    const bytes = tooLong ? Buffer.alloc(0) : pending.length === 1 ? pending[0] : Buffer.concat(pending);
+    const raw: RawLine = { line: ++line, bytes, terminated, tooLong };
+    pending = [];
+    pendingBytes = 0;
+    tooLong = false;
+    return raw;
+  };
   for (const chunk of chunks) {
     let start = 0;
     for (;;) {
+      if (line >= maxLines) return;
       const nl = chunk.indexOf(0x0a, start);
       if (nl < 0) break;
-      const piece = chunk.subarray(start, nl);
-      const bytes = pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
-      pending = [];
-      yield { line: ++line, bytes, terminated: true };
+      add(chunk.subarray(start, nl));
+      yield take(true);
       start = nl + 1;
     }
-    if (start < chunk.length) pending.push(chunk.subarray(start));
+    if (start < chunk.length) add(chunk.subarray(start));
   }
-  if (pending.length > 0) yield { line: ++line, bytes: Buffer.concat(pending), terminated: false };
+  if (pendingBytes > 0) yield take(false);
 }
 
 const STATUSES = new Set(["complete", "interrupted", "failed"]);
+/** A footer's digest as the writer writes it (digest.ts). */
+const SHA256 = /^[0-9a-f]{64}$/;
 
 function* checkLines(lines: Iterable<RawLine>): Generator<JournalItem> {
   const issues: JournalIssue[] = [];
@@ -171,6 +229,10 @@ function* checkLines(lines: Iterable<RawLine>): Generator<JournalItem> {
     if (!raw.terminated) {
       yield issue(n, `partial last line (no trailing newline): truncated after line ${n - 1}`);
       break;
+    }
+    if (raw.tooLong) {
+      yield issue(n, `longer than ${MAX_LINE_BYTES} bytes: no journal line is this long`);
+      continue;
     }
     const checked = checkLineBytes(raw.bytes);
     if (!checked.ok) {
@@ -223,7 +285,9 @@ function* checkLines(lines: Iterable<RawLine>): Generator<JournalItem> {
       digest.add(rec);
       const computed = digest.finish();
       digestMatches = footer.digest === computed;
-      if (!digestMatches) yield issue(n, `digest mismatch (footer ${String(footer.digest)}, recomputed ${computed})`);
+      if (typeof footer.digest !== "string" || !SHA256.test(footer.digest)) {
+        yield issue(n, `footer digest ${JSON.stringify(footer.digest ?? null)} is not a sha256 (64 lowercase hex digits)`);
+      } else if (!digestMatches) yield issue(n, `digest mismatch (footer ${footer.digest}, recomputed ${computed})`);
       yield { kind: "record", line: n, record: footer };
     } else {
       yield issue(n, `unknown record type ${JSON.stringify(t)}`);
@@ -246,6 +310,7 @@ function* checkLines(lines: Iterable<RawLine>): Generator<JournalItem> {
     validPrefixLines,
     ok: issues.length === 0,
     lines: total,
+    lastRecordAt: lastAt === -Infinity ? 0 : lastAt,
   };
   if (footer) {
     summary.footer = footer;
@@ -259,7 +324,9 @@ function headerProblem(h: HeaderRecord): string | undefined {
     return `format version ${JSON.stringify(h.format)}, this reader understands version ${JOURNAL_FORMAT_VERSION}`;
   }
   if (typeof h.scenario !== "string" || typeof h.scenarioText !== "string") return "header without scenario name or text";
+  if (typeof h.fleetVersion !== "string") return "header without a fleetVersion string";
   if (typeof h.seed !== "number" && typeof h.seed !== "string") return "header without a seed";
+  if (h.options === null || typeof h.options !== "object" || Array.isArray(h.options)) return "header options are not an object";
   const sha = createHash("sha256").update(h.scenarioText, "utf8").digest("hex");
   if (h.scenarioSha256 !== sha) return `scenario hash ${String(h.scenarioSha256)} does not match the scenario text (${sha})`;
   return undefined;

@@ -28,6 +28,8 @@ export interface RedisJournalOptions extends JournalOptions {
   env?: Record<string, string | undefined>;
   /** Lines per pipelined batch of XADDs. Default 1000. */
   batchLines?: number;
+  /** Milliseconds Redis has to answer (connecting, each write); --redis-timeout. Default 10,000. */
+  timeoutMs?: number;
 }
 
 /** A LineOutput that appends each line to a Redis stream, pipelined and in order. */
@@ -136,7 +138,12 @@ export async function openRedisJournal(url: string, opts: RedisJournalOptions = 
   const tls = target.tls ? readRedisCa(undefined, opts.env) : {};
   // No offline queue and one retry: a write during a disconnect fails at once rather than
   // being queued and replayed out of order after the reconnect.
-  const client = await connectRedis(target, tls, {}, { enableOfflineQueue: false, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false });
+  const client = await connectRedis(
+    target,
+    tls,
+    { timeoutMs: opts.timeoutMs },
+    { enableOfflineQueue: false, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false },
+  );
   try {
     const type = await client.type(target.key);
     if (type !== "none" && type !== "stream") {
@@ -159,10 +166,13 @@ export async function openRedisJournal(url: string, opts: RedisJournalOptions = 
  * does not exist or is not a stream, RedisUrlError / RedisConnectError for a bad URL or
  * server.
  */
-export async function readRedisJournal(url: string, opts: { env?: Record<string, string | undefined>; chunk?: number } = {}): Promise<string> {
+export async function readRedisJournal(
+  url: string,
+  opts: { env?: Record<string, string | undefined>; chunk?: number; timeoutMs?: number } = {},
+): Promise<string> {
   const target = parseRedisUrl(url, "journal", "journal");
   const tls = target.tls ? readRedisCa(undefined, opts.env) : {};
-  const client = await connectRedis(target, tls);
+  const client = await connectRedis(target, tls, { timeoutMs: opts.timeoutMs });
   try {
     const type = await client.type(target.key);
     if (type === "none") throw new JournalError("io", `no journal at ${target.display}: the key does not exist`);

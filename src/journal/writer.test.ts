@@ -1,10 +1,12 @@
-// Tests of the journal writers: round trip, determinism of lines and digest, overwrite refusal, aborts.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// Tests of the journal writers: round trip, determinism of lines and digest, overwrite refusal,
+// paths that cannot hold a journal, aborts, the size limit.
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { formatDuration, formatSize } from "../base/units.js";
 import { digestOfRecords } from "./digest.js";
-import { JournalError, JournalExistsError } from "./errors.js";
+import { JournalError, JournalExistsError, JournalFullError } from "./errors.js";
 import { digestOnlyJournal, MemoryJournal } from "./memory.js";
 import { readJournal, streamJournal } from "./reader.js";
 import { SAMPLE_SCENARIO, writeSampleRun } from "./sample-run.js";
@@ -165,6 +167,77 @@ describe("JournalWriter", () => {
     forced.writeHeader({ fleetVersion: "0.1.0", scenario: "s", scenarioText: "x", seed: 2 });
     forced.close({ at: 0, metrics: {}, verdicts: [] });
     expect(readJournal(path).header!.seed).toBe(2);
+  });
+
+  it("fills an existing empty file without force, as SECURITY.md says", () => {
+    const path = join(dir, "summary.jsonl");
+    writeFileSync(path, "");
+    writeSampleRun(JournalWriter.open(path));
+    expect(readJournal(path).ok).toBe(true);
+  });
+
+  it("refuses a folder at the path before writing anything, with or without force", () => {
+    const path = join(dir, "runs");
+    mkdirSync(path);
+    for (const force of [false, true]) {
+      expect(() => JournalWriter.open(path, { force })).toThrow(`journal ${path} is a folder; give a file path with --journal`);
+    }
+    mkdirSync(join(dir, "x.jsonl.partial"));
+    expect(() => JournalWriter.open(join(dir, "x.jsonl"), { force: true })).toThrow(/x\.jsonl\.partial is a folder/);
+    expect(readdirSync(dir).sort()).toEqual(["runs", "x.jsonl.partial"]);
+  });
+
+  it("with force, replaces a symbolic link at <path>.partial and never writes through it", () => {
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "precious\n");
+    const path = join(dir, "run.jsonl");
+    symlinkSync(victim, `${path}.partial`);
+    expect(() => JournalWriter.open(path)).toThrow(JournalExistsError); // without force: refused, as any .partial
+    writeSampleRun(JournalWriter.open(path, { force: true }));
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+    expect(lstatSync(path).isFile()).toBe(true);
+    expect(readJournal(path).ok).toBe(true);
+    expect(existsSync(`${path}.partial`)).toBe(false);
+  });
+
+  it("stops at its size limit: the record that would pass it and every later one are left out, the footer says failed", () => {
+    const whole = new MemoryJournal({ clock: ticking(0) });
+    writeSampleRun(whole);
+    const maxBytes = Buffer.byteLength(whole.lines.slice(0, 11).join("")) + 10; // header and 10 records fit, not the 11th
+    const path = join(dir, "capped.jsonl");
+    const w = JournalWriter.open(path, { clock: ticking(0), maxBytes });
+    w.writeHeader({
+      fleetVersion: "0.1.0",
+      scenario: "cosmic-burst",
+      scenarioText: SAMPLE_SCENARIO,
+      seed: 42,
+      options: { policy: "hardened", hosts: 16000, hedge: null },
+    });
+    const refusedAt: number[] = [];
+    for (const line of whole.lines.slice(1, -1)) {
+      const { t, at, crc: _c, ...fields } = JSON.parse(line) as { t: "fault"; at: number; crc: string };
+      try {
+        w.record(t, at, fields);
+      } catch (e) {
+        expect(e).toBeInstanceOf(JournalFullError);
+        expect((e as JournalError).code).toBe("full");
+        refusedAt.push(at);
+      }
+    }
+    expect(refusedAt).toHaveLength(1); // thrown once, at the 11th record; the later ones are left out silently
+    const footer = w.close({ at: 100, metrics: {}, verdicts: null }); // a caller that goes on still gets an honest footer
+    expect(footer.status).toBe("failed");
+    expect(footer.records).toBe(10);
+    expect(footer.error).toBe(
+      `the journal reached its size limit of ${formatSize(maxBytes)} at ${formatDuration(refusedAt[0])} of simulated time: the records from then on are not in it`,
+    );
+    const text = readFileSync(path, "utf8");
+    const lines = text.trimEnd().split("\n");
+    expect(lines.slice(0, 11)).toEqual(whole.lines.slice(0, 11).map((l) => l.trimEnd()));
+    expect(Buffer.byteLength(text) - Buffer.byteLength(`${lines.at(-1)}\n`)).toBeLessThanOrEqual(maxBytes);
+    const read = readJournal(path);
+    expect(read.ok).toBe(true);
+    expect(read.digestMatches).toBe(true);
   });
 
   it("reports an unreadable path as a JournalError", () => {

@@ -14,16 +14,19 @@
  * complete journal also survives a power loss; records not yet on disk at a power loss may be
  * lost.
  *
- * The records go to `<path>.partial`, created exclusively (O_EXCL), and the file is renamed
- * to `<path>` when the journal is closed or aborted with its footer: a file at `<path>` is
- * always a finished journal, and a run killed outright (SIGKILL, power loss) leaves
- * `<path>.partial` holding every record written so far, which `fleet replay --prefix` reads
- * and verifies as the prefix of its run. An existing `<path>` is never overwritten unless `force`; an existing
- * `<path>.partial` means another run is writing it, and is refused the same way. Parent
- * folders are created.
+ * The records go to `<path>.partial`, created exclusively (O_EXCL, which never follows a
+ * symbolic link), and the file is renamed to `<path>` when the journal is closed or aborted
+ * with its footer: a file at `<path>` is always a finished journal, and a run killed outright
+ * (SIGKILL, power loss) leaves `<path>.partial` holding every record written so far, which
+ * `fleet replay --prefix` reads and verifies as the prefix of its run. An existing `<path>`
+ * is never overwritten unless `force`, except an empty file (nothing is lost: CI systems hand
+ * out empty files to fill); an existing `<path>.partial` means another run is writing it, and
+ * is refused the same way. With `force`, an existing `<path>.partial` (a file or a symbolic
+ * link) is removed, never written through. A folder at either name, or anything but a file at
+ * `<path>` (a device), is refused before anything is written. Parent folders are created.
  */
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { JournalError, JournalExistsError } from "./errors.js";
 import { Journal, type JournalOptions, type LineOutput } from "./journal.js";
@@ -75,8 +78,18 @@ export class FileLineOutput implements LineOutput {
     }
     // Never overwrite a finished journal that appeared meanwhile without force: the records
     // then stay, complete, at the .partial name.
-    if (this.finalPath !== undefined && (this.force || !existsSync(this.finalPath))) {
-      renameSync(this.path, this.finalPath);
+    if (this.finalPath !== undefined && (this.force || holdsNothing(this.finalPath))) {
+      try {
+        renameSync(this.path, this.finalPath);
+      } catch (e) {
+        throw new JournalError(
+          "io",
+          `cannot rename journal ${this.path} to ${this.finalPath} (${(e as Error).message}); its records are complete at ${this.path}`,
+          {
+            cause: e,
+          },
+        );
+      }
       this.where = this.finalPath;
     }
   }
@@ -98,19 +111,33 @@ export class JournalWriter extends Journal {
 
   /**
    * Creates the journal file (and its parent folders). Throws JournalExistsError if the file
-   * exists and `force` is not set, JournalError("io") if it cannot be created.
+   * exists, is not empty and `force` is not set, JournalError("io") if it cannot be created
+   * (a folder or a device at its name, among others).
    */
   static open(path: string, options: JournalWriterOptions = {}): JournalWriter {
     const partial = `${path}.partial`;
-    if (!options.force && existsSync(path)) throw new JournalExistsError(path);
     let fd: number;
     try {
+      const existing = statSync(path, { throwIfNoEntry: false });
+      if (existing?.isDirectory()) throw new JournalError("io", `journal ${path} is a folder; give a file path with --journal`);
+      if (existing && !existing.isFile()) throw new JournalError("io", `journal ${path} is not a regular file; give a file path with --journal`);
+      if (!options.force && existing && existing.size > 0) throw new JournalExistsError(path);
       mkdirSync(dirname(path), { recursive: true });
-      fd = openSync(partial, options.force ? "w" : "wx");
+      const stale = lstatSync(partial, { throwIfNoEntry: false });
+      if (stale?.isDirectory()) throw new JournalError("io", `journal ${partial} is a folder; remove it or give another path with --journal`);
+      if (stale && options.force) unlinkSync(partial);
+      fd = openSync(partial, "wx");
     } catch (e) {
+      if (e instanceof JournalError) throw e;
       if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new JournalExistsError(partial);
       throw new JournalError("io", `cannot create journal ${partial}: ${(e as Error).message}`, { cause: e });
     }
     return new JournalWriter(path, new FileLineOutput(partial, fd, options.fsyncOnClose ?? true, path, options.force ?? false), options);
   }
+}
+
+/** Whether nothing is at `path` but at most an empty file, which a journal may take the place of. */
+function holdsNothing(path: string): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st === undefined || (st.isFile() && st.size === 0);
 }

@@ -1,7 +1,11 @@
 // Redis URLs: what fleet accepts, the one-line errors for what it does not, and that a
 // password never appears in anything printed.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { explainRedisError, parseRedisUrl, redactUrl, RedisUrlError } from "./url.js";
+import { explainRedisError, parseRedisUrl, readRedisCa, redactUrl, RedisUrlError } from "./url.js";
 import { UsageError } from "../base/errors.js";
 
 describe("redactUrl", () => {
@@ -79,5 +83,35 @@ describe("explainRedisError", () => {
     expect(explainRedisError("connect ECONNREFUSED 10.0.0.5:6379", t)).toContain("connection refused (is redis-server running there");
     expect(explainRedisError("NOAUTH Authentication required.", parseRedisUrl("redis://h"))).toContain("needs a password: put it in the URL");
     expect(explainRedisError("echo hunter2 back", t)).not.toContain("hunter2");
+    expect(explainRedisError("connect ETIMEDOUT", t, 1500)).toBe(
+      "cannot connect to Redis at redis://:***@10.0.0.5:6379: no answer within 1.5s (--redis-timeout); is a Redis server listening there, and answering?",
+    );
+  });
+});
+
+describe("readRedisCa", () => {
+  const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  const message = (path: string) => {
+    try {
+      readRedisCa(path);
+      return "read";
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it("reads only a regular file of at most 1 MiB: never a device, a FIFO or a huge file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fleet-ca-"));
+    writeFileSync(join(dir, "ca.pem"), PEM);
+    expect(readRedisCa(join(dir, "ca.pem"))).toEqual({ ca: PEM });
+    writeFileSync(join(dir, "huge.pem"), PEM.repeat(30_000));
+    expect(message(join(dir, "huge.pem"))).toBe(
+      `--redis-ca ${join(dir, "huge.pem")}: the file is ${PEM.length * 30_000} bytes; a CA file may be at most 1048576 bytes`,
+    );
+    expect(message("/dev/zero")).toBe("--redis-ca /dev/zero: is not a regular file (a device); a CA file must be a regular file");
+    execFileSync("mkfifo", [join(dir, "fifo.pem")]);
+    expect(() => readRedisCa(undefined, { FLEET_REDIS_CA: join(dir, "fifo.pem") })).toThrow(
+      new RedisUrlError(`FLEET_REDIS_CA ${join(dir, "fifo.pem")}: is not a regular file (a FIFO); a CA file must be a regular file`),
+    );
   });
 });

@@ -14,10 +14,14 @@
 // Secrets: every message fleet prints about a URL goes through redactUrl, which replaces the
 // password (or a user-info part with no ":") with "***". Error texts from the Redis client
 // are scrubbed of the password as well before they are shown.
-import { readFileSync } from "node:fs";
+//
+// Timeouts (./timeout.ts): connectRedis gives up when Redis has not answered within the
+// timeout, and the connections it opens fail a command not answered within the same time.
 import { isIP } from "node:net";
 import { Redis, type RedisOptions } from "ioredis";
 import { UsageError } from "../base/errors.js";
+import { readUserText } from "../base/user-file.js";
+import { DEFAULT_REDIS_TIMEOUT_MS, noAnswer } from "./timeout.js";
 
 export interface RedisTarget {
   tls: boolean;
@@ -129,34 +133,42 @@ export interface TlsSettings {
   ca?: string;
 }
 
+/** Largest CA file read, in bytes (a bundle of every public CA is about 200 KiB). */
+export const MAX_CA_BYTES = 1 << 20;
+
 /**
  * The CA to trust for rediss://: the file named by `--redis-ca` if given, else by the
  * environment variable FLEET_REDIS_CA, else none (Node's trusted CAs). Throws RedisUrlError
- * if the file cannot be read.
+ * if the file cannot be read: only a regular file of at most MAX_CA_BYTES is.
  */
 export function readRedisCa(file: string | undefined, env: Record<string, string | undefined> = process.env): TlsSettings {
   const path = file ?? (env.FLEET_REDIS_CA || undefined);
   if (path === undefined) return {};
   const from = file !== undefined ? "--redis-ca" : "FLEET_REDIS_CA";
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new RedisUrlError(`${from} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const read = readUserText(path, MAX_CA_BYTES, "a CA file");
+  if (!read.ok) throw new RedisUrlError(`${from} ${path}: ${read.error.message}`);
+  const text = read.text;
   if (!text.includes("-----BEGIN CERTIFICATE-----"))
     throw new RedisUrlError(`${from} ${path}: not a PEM certificate file (no "-----BEGIN CERTIFICATE-----" line)`);
   return { ca: text };
 }
 
 /** The ioredis options fleet sets: assignable to both ioredis's and BullMQ's option types. */
-export type ConnectionSettings = Pick<RedisOptions, "host" | "port" | "db" | "username" | "password" | "tls" | "maxRetriesPerRequest">;
+export type ConnectionSettings = Pick<
+  RedisOptions,
+  "host" | "port" | "db" | "username" | "password" | "tls" | "maxRetriesPerRequest" | "connectTimeout" | "commandTimeout" | "disconnectTimeout"
+>;
 
 /**
  * ioredis options for a target: the same for fleet's own connections and BullMQ's.
  * maxRetriesPerRequest is null (BullMQ workers require it: commands wait out a reconnect).
+ * The TCP (and TLS) connection must be made within `timeoutMs`. With `commandTimeoutMs`,
+ * a command not answered within it fails, reconnect or not; never on a connection that
+ * blocks (a BullMQ Worker's), whose commands wait on purpose. A connection fleet drops
+ * (disconnect()) is closed 100 ms later even if the server never closes its side (ioredis
+ * waits 2 s by default, which kept a command that had given up on Redis alive 2 s longer).
  */
-export function redisOptions(t: RedisTarget, tls: TlsSettings = {}): ConnectionSettings {
+export function redisOptions(t: RedisTarget, tls: TlsSettings = {}, timeoutMs = DEFAULT_REDIS_TIMEOUT_MS, commandTimeoutMs?: number): ConnectionSettings {
   return {
     host: t.host,
     port: t.port,
@@ -165,6 +177,9 @@ export function redisOptions(t: RedisTarget, tls: TlsSettings = {}): ConnectionS
     ...(t.password !== undefined ? { password: t.password } : {}),
     ...(t.tls ? { tls: { ...(tls.ca !== undefined ? { ca: tls.ca } : {}), ...(isIP(t.host) ? {} : { servername: t.host }) } } : {}),
     maxRetriesPerRequest: null,
+    connectTimeout: timeoutMs,
+    disconnectTimeout: 100,
+    ...(commandTimeoutMs !== undefined ? { commandTimeout: commandTimeoutMs } : {}),
   };
 }
 
@@ -175,15 +190,19 @@ export function scrub(text: string, t: Pick<RedisTarget, "password" | "username"
   return secret ? text.split(secret).join("***") : text;
 }
 
-/** Says what a connection failure means and what to do, in one line. */
-export function explainRedisError(message: string, t: RedisTarget): string {
+/**
+ * Says what a connection failure means and what to do, in one line. `timeoutMs`, when
+ * given, is the time waited for an answer, named if the failure was a timeout.
+ */
+export function explainRedisError(message: string, t: RedisTarget, timeoutMs?: number): string {
   const m = scrub(message, t);
   const at = `Redis at ${t.display}`;
   if (/WRONGPASS|invalid password|invalid username-password/i.test(m)) return `${at} refused the user name or password in the URL (${m.split("\n")[0]})`;
   if (/NOAUTH|Authentication required/i.test(m)) return `${at} needs a password: put it in the URL, redis://:PASSWORD@host:port (percent-encode @ / : #)`;
   if (/ECONNREFUSED/.test(m)) return `cannot connect to ${at}: connection refused (is redis-server running there, and on that port?)`;
   if (/ENOTFOUND|EAI_AGAIN/.test(m)) return `cannot connect to ${at}: host ${t.host} not found`;
-  if (/ETIMEDOUT|timed? ?out/i.test(m)) return `cannot connect to ${at}: timed out`;
+  if (/ETIMEDOUT|timed? ?out/i.test(m))
+    return `cannot connect to ${at}: ${timeoutMs !== undefined ? noAnswer(timeoutMs) : "timed out"}; is a Redis server listening there, and answering?`;
   if (/DB index is out of range/i.test(m)) return `${at}: database ${t.db} does not exist on that server (${m})`;
   if (/ECONNRESET/.test(m) && !t.tls) return `cannot connect to ${at}: the server reset the connection (if it speaks TLS, use rediss://)`;
   if (/certificate|self.signed|SSL|TLS|EPROTO|wrong version number|ECONNRESET/i.test(m)) {
@@ -194,28 +213,58 @@ export function explainRedisError(message: string, t: RedisTarget): string {
 }
 
 export interface ConnectOptions {
-  /** Milliseconds to wait for the first connection. Default 10,000. */
+  /** Milliseconds to wait for the connection and the first answer. Default DEFAULT_REDIS_TIMEOUT_MS. */
   timeoutMs?: number;
+  /**
+   * Whether later commands fail when not answered within timeoutMs (default true). False for
+   * a worker's connection: a result computed for minutes is stored once Redis is back.
+   */
+  commandTimeout?: boolean;
 }
 
 /**
  * Opens a connection and checks it with PING (so a wrong password or database shows now, not
- * mid-run). Throws RedisConnectError with explainRedisError's message. Later disconnects are
- * retried by ioredis as usual.
+ * mid-run), within opts.timeoutMs. Throws RedisConnectError with explainRedisError's message.
+ * Later disconnects are retried by ioredis as usual.
  */
 export async function connectRedis(t: RedisTarget, tls: TlsSettings = {}, opts: ConnectOptions = {}, extra: RedisOptions = {}): Promise<Redis> {
-  const client = new Redis({ ...redisOptions(t, tls), lazyConnect: true, connectTimeout: opts.timeoutMs ?? 10_000, ...extra });
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+  const client = new Redis({
+    ...redisOptions(t, tls, timeoutMs, opts.commandTimeout === false ? undefined : timeoutMs),
+    lazyConnect: true,
+    ...extra,
+  });
   let last: string | undefined;
   const onError = (e: Error) => {
     last = e.message;
   };
   client.on("error", onError);
+  // ioredis would retry a connection that opens but never answers (its ready check times
+  // out) without end: the whole check gets one deadline.
+  const timedOut = new Error("timed out");
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut), timeoutMs);
+  });
+  const check = client.connect().then(() => client.ping());
+  check.catch(() => {}); // once the deadline has passed, its failure is not news
   try {
-    await client.connect();
-    await client.ping();
+    await Promise.race([check, deadline]);
   } catch (e) {
-    client.disconnect();
-    throw new RedisConnectError(explainRedisError(last ?? (e as Error).message, t));
+    hangUp(client);
+    const message = e === timedOut ? timedOut.message : (last ?? (e as Error).message);
+    throw new RedisConnectError(explainRedisError(message, t, timeoutMs));
+  } finally {
+    clearTimeout(timer);
   }
   return client;
+}
+
+/**
+ * Closes a connection at once, even to a server that never answers (disconnect() alone gives
+ * it disconnectTimeout to close its side).
+ */
+export function hangUp(client: Redis): void {
+  client.disconnect();
+  client.stream?.destroy();
 }

@@ -52,7 +52,13 @@ function looksLikeFile(arg: string, cwd: string): boolean {
 export function choosePolicy(arg: string, run: RecordedRun, cwd: string): Choice {
   const names = Object.keys(run.scenario.policies);
   if (names.includes(arg)) {
-    return { ok: true, value: { policies: { [arg]: policyAsWritten(run.scenario.source.text, arg) ?? {} }, origin: "the recorded scenario" } };
+    let settings: unknown;
+    try {
+      settings = policyAsWritten(run.scenario.source.text, arg);
+    } catch (e) {
+      return { ok: false, message: `--policy ${arg}: cannot read it from the recorded scenario: ${(e as Error).message}` };
+    }
+    return { ok: true, value: { policies: { [arg]: settings ?? {} }, origin: "the recorded scenario" } };
   }
   if (!looksLikeFile(arg, cwd)) {
     const guess = didYouMean(arg, names);

@@ -1,5 +1,6 @@
 // Importing a real incident timeline as a scenario's whole fault trace.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -80,6 +81,15 @@ describe("importIncident", () => {
     });
   });
 
+  it("refuses a FIFO named like an incident before reading it, instead of waiting for a writer", () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), "fleet-incident-")), "incident.jsonl");
+    execFileSync("mkfifo", [fifo]);
+    expect(importIncident(FIXTURE, fifo, cwd)).toEqual({
+      ok: false,
+      message: `cannot read incident ${fifo}: is not a regular file (a FIFO); an incident timeline must be a regular file`,
+    });
+  });
+
   it("reports lines that are not faults, an empty incident, a wrong extension, and a broken scenario", () => {
     const dir = mkdtempSync(join(tmpdir(), "fleet-incident-"));
     writeFileSync(join(dir, "junk.csv"), "at,kind,target\n10h,busbar\n5h,bogus,dc1/row01/busbar-a\n");
@@ -97,6 +107,11 @@ describe("importIncident", () => {
     expect(importIncident(FIXTURE, "incident.txt", cwd)).toMatchObject({
       ok: false,
       message: expect.stringMatching(/^--import incident\.txt: expected a \.jsonl or \.csv incident timeline/),
+    });
+    mkdirSync(join(dir, "folder.jsonl"));
+    expect(importIncident(FIXTURE, join(dir, "folder.jsonl"), cwd)).toEqual({
+      ok: false,
+      message: `cannot read incident ${join(dir, "folder.jsonl")}: is a folder, not an incident timeline`,
     });
     writeFileSync(join(dir, "broken.yaml"), "name: b\n");
     expect(importIncident(join(dir, "broken.yaml"), "test/fixtures/incident.jsonl", cwd)).toMatchObject({

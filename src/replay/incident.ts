@@ -16,11 +16,12 @@
 // up to the hour. `--duration` overrides both.
 import { FAULT_MODELS } from "../faults/registry.js";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ScheduledFault } from "../faults/timeline/entry.js";
+import { MAX_TIMELINE_BYTES } from "../faults/timeline/file.js";
 import { scheduledFaults } from "../faults/timeline/targets.js";
 import { type Issue } from "../base/issues.js";
+import { readUserFile } from "../base/user-file.js";
 import { loadScenarioFile, loadScenarioText, type Limits, type Scenario } from "../scenario/load.js";
 import { formatIssues } from "../base/issues.js";
 import { withSection } from "./scenario-edit.js";
@@ -83,17 +84,9 @@ export function importIncident(scenarioFile: string, incidentFile: string, cwd: 
   if (!/\.(jsonl|csv)$/.test(incidentFile))
     return { ok: false, message: `--import ${incidentFile}: expected a .jsonl or .csv incident timeline (at, kind, target per line)` };
   const incidentAbs = resolve(cwd, incidentFile);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(incidentAbs);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return {
-      ok: false,
-      message: `cannot read incident ${incidentFile}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : (code ?? (e as Error).message)}`,
-    };
-  }
-  const incidentSha256 = createHash("sha256").update(bytes).digest("hex");
+  const read = readUserFile(incidentAbs, MAX_TIMELINE_BYTES, "an incident timeline");
+  if (!read.ok) return { ok: false, message: `cannot read incident ${incidentFile}: ${read.error.message}` };
+  const incidentSha256 = createHash("sha256").update(read.bytes).digest("hex");
 
   const comment = ` faults: imported from ${incidentFile} (sha256 ${incidentSha256.slice(0, 16)}), nothing else`;
   const viaFile = withSection(base.value.source.text, "faults", [{ timeline: incidentAbs }], comment);

@@ -1,5 +1,9 @@
 // Counterfactual policies from a file: one policy's settings, or a policies: map, checked
 // by the scenario's own policy schema.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatIssues } from "../base/issues.js";
 import { loadPolicyFile, parsePolicyText, policyNameOf } from "./policy-file.js";
@@ -45,7 +49,48 @@ describe("policy files", () => {
     expect(parsePolicyText("", "x")).toMatchObject({ ok: false, issues: [{ message: "the file is empty" }] });
   });
 
+  it("expand aliases within fleet's budget of 1,000, not the yaml library's 100; past it, one clear error", () => {
+    const file = (n: number) =>
+      `policies:\n  p0: { checkpoint: &c 2h, detect: &d [gradientChecksum] }\n${Array.from({ length: n }, (_, i) => `  p${i + 1}: { checkpoint: *c, detect: *d }\n`).join("")}`;
+    const many = parsePolicyText(file(150), "x");
+    expect(many.ok).toBe(true);
+    if (many.ok) expect(many.policies.p150).toEqual({ checkpoint: "2h", detect: ["gradientChecksum"] });
+    const tooMany = parsePolicyText(file(600), "x");
+    expect(tooMany).toMatchObject({
+      ok: false,
+      issues: [{ code: "yaml_alias", line: 503, message: "too many alias expansions", hint: "a file may expand at most 1000 aliases" }],
+    });
+    if (!tooMany.ok) expect(tooMany.issues).toHaveLength(1);
+  });
+
+  it("refuse lists and maps nested thousands of levels deep with one error where the nesting passes 100", () => {
+    const r = parsePolicyText(`checkpoint: 2h\nspares: ${"[".repeat(5000)}${"]".repeat(5000)}\n`, "x");
+    expect(r).toEqual({
+      ok: false,
+      issues: [
+        {
+          code: "yaml_syntax",
+          path: [],
+          line: 2,
+          column: 108,
+          message: "lists and maps nested more than 100 levels deep",
+          hint: "a policy needs a few levels; is this a policy file?",
+        },
+      ],
+    });
+  });
+
   it("say when the file cannot be read", () => {
     expect(loadPolicyFile("test/fixtures/no-such-policy.yaml")).toMatchObject({ ok: false, issues: [{ message: "no such file" }] });
+  });
+
+  it("refuse a device or a FIFO before reading it: /dev/zero never ends, a FIFO waits for a writer", () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), "fleet-policy-")), "strict.yaml");
+    execFileSync("mkfifo", [fifo]);
+    expect(loadPolicyFile("/dev/zero")).toEqual({
+      ok: false,
+      issues: [{ code: "invalid_value", path: [], message: "is not a regular file (a device); a policy file must be a regular file" }],
+    });
+    expect(loadPolicyFile(fifo)).toMatchObject({ ok: false, issues: [{ message: "is not a regular file (a FIFO); a policy file must be a regular file" }] });
   });
 });

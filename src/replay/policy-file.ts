@@ -11,14 +11,17 @@
 //
 // Either way it is checked with the scenario's own policy schema (src/recovery/policy.ts),
 // so an error reads as it would in a scenario: file:line:column, the path, a hint. The
-// same safety rules as scenario files: YAML core schema, no tags, one document, bounded
-// size and aliases.
-import { readFileSync, statSync } from "node:fs";
+// same safety rules as scenario files: a regular file (src/base/user-file.ts), YAML core
+// schema, no tags, one document, bounded size, nesting (src/base/yaml.ts) and aliases.
 import { basename, extname } from "node:path";
-import { isCollection, isMap, isScalar, LineCounter, parseAllDocuments, visit, type Pair } from "yaml";
+import { isCollection, isMap, isScalar, LineCounter, visit, type Pair } from "yaml";
 import { policy, policySection } from "../recovery/policy.js";
 import type { Issue } from "../base/issues.js";
 import { BAD, Ctx } from "../base/schema.js";
+import { readUserText } from "../base/user-file.js";
+import { parseYamlDocuments, tooDeepIssue } from "../base/yaml.js";
+import { MAX_ALIASES } from "../scenario/load.js";
+import { plainValue } from "./plain.js";
 
 /** Largest policy file accepted, in bytes. */
 export const MAX_POLICY_BYTES = 1 << 20;
@@ -45,26 +48,18 @@ export function policyNameOf(path: string): string {
 }
 
 export function loadPolicyFile(path: string): PolicyFileResult {
-  let text: string;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) return fail("is a folder, not a policy file");
-    if (st.size > MAX_POLICY_BYTES) return fail(`the file is ${st.size} bytes; a policy file may be at most ${MAX_POLICY_BYTES} bytes`);
-    text = new TextDecoder("utf-8", { fatal: true }).decode(readFileSync(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code ? `cannot read the file (${code})` : "not UTF-8 text");
-  }
-  return parsePolicyText(text, policyNameOf(path));
+  const read = readUserText(path, MAX_POLICY_BYTES, "a policy file");
+  return read.ok ? parsePolicyText(read.text, policyNameOf(path)) : fail(read.error.message);
 }
 
 /** Checks a policy file's text; `name` names a one-policy file's policy. */
 export function parsePolicyText(text: string, name: string): PolicyFileResult {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { schema: "core", customTags: [], lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const parsed = parseYamlDocuments(text, lineCounter);
   const where = (offset: number) => lineCounter.linePos(offset);
-  if (!Array.isArray(docs) || docs.length === 0)
-    return fail("the file is empty", "a policy file holds one policy's settings, or policies: { name: {...} }", 1, 1);
+  if (!parsed.ok) return { ok: false, issues: [tooDeepIssue(lineCounter, parsed.tooDeepAt, "a policy needs a few levels; is this a policy file?")] };
+  const docs = parsed.docs;
+  if (docs.length === 0) return fail("the file is empty", "a policy file holds one policy's settings, or policies: { name: {...} }", 1, 1);
   if (docs.length > 1) {
     const p = where(docs[1].range[0]);
     return fail("a policy file holds one YAML document; found a second one", "remove the `---` separator", p.line, p.col);
@@ -101,7 +96,7 @@ export function parsePolicyText(text: string, name: string): PolicyFileResult {
     return fail("expected a map: one policy's settings (checkpoint: 30m, ...) or policies: { name: {...} }", undefined, p.line, p.col);
   }
 
-  const ctx = new Ctx(lineCounter);
+  const ctx = new Ctx(lineCounter, MAX_ALIASES);
   ctx.doc = doc;
   const keys = (root.items as Pair[]).map((p) => (isScalar(p.key) ? String(p.key.value) : ""));
   if (keys.includes("policies")) {
@@ -120,9 +115,15 @@ export function parsePolicyText(text: string, name: string): PolicyFileResult {
     const pair = (root.items as Pair[])[0];
     const v = policySection(pair.value ?? null, ["policies"], ctx);
     if (v === BAD || ctx.issues.length) return { ok: false, issues: ctx.issues };
-    return { ok: true, policies: (doc.toJS() as { policies: Record<string, unknown> }).policies, form: "map" };
+    const plain = plainValue(doc);
+    if (!plain.ok) return fail(plain.message, ALIAS_HINT);
+    return { ok: true, policies: (plain.value as { policies: Record<string, unknown> }).policies, form: "map" };
   }
   const v = policy(root, [], ctx);
   if (v === BAD || ctx.issues.length) return { ok: false, issues: ctx.issues };
-  return { ok: true, policies: { [name]: doc.toJS() as unknown }, form: "single" };
+  const plain = plainValue(doc);
+  if (!plain.ok) return fail(plain.message, ALIAS_HINT);
+  return { ok: true, policies: { [name]: plain.value }, form: "single" };
 }
+
+const ALIAS_HINT = `a policy file may expand at most ${MAX_ALIASES} aliases`;

@@ -39,7 +39,20 @@ describe("recordedRun", () => {
   it("refuses a seed it cannot re-run", () => {
     expect(recordedRun(header({ seed: "abc" }), "j.jsonl", process.cwd())).toEqual({
       ok: false,
-      message: 'j.jsonl:1: the header\'s seed "abc" is not a whole number fleet can re-run',
+      message: "j.jsonl:1: the header's seed \"abc\" is not a whole number fleet can re-run (0 to 2^53-1, as a scenario's seed)",
+    });
+    expect(recordedRun(header({ seed: 2 ** 53 }), "j.jsonl", process.cwd())).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("seed 9007199254740992 is not"),
+    });
+  });
+
+  it("re-runs with the journal limit the run was given on the command line (options.maxJournalBytes), and refuses one that is not a size", () => {
+    const r = recordedRun(header({ options: { durationSec: 3600, maxJournalBytes: 8192 } }), "j.jsonl", process.cwd(), { maxHosts: 100 });
+    expect(r.ok && [r.value.scenario.limits.maxJournalBytes, r.value.scenario.limits.maxHosts]).toEqual([8192, 100]);
+    expect(recordedRun(header({ options: { durationSec: 3600, maxJournalBytes: -1 } }), "j.jsonl", process.cwd())).toEqual({
+      ok: false,
+      message: "j.jsonl:1: the header's options.maxJournalBytes -1 is not a journal limit (a whole number of bytes, more than zero)",
     });
   });
 

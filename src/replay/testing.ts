@@ -4,13 +4,16 @@
 //
 //   const rec = await recordRun();                      // test/fixtures/replay.yaml, seed 5, 2d
 //   const edited = editLine(rec.text, 118, (l) => l.replace('"hosts":1', '"hosts":2'), { crc: true });
+//   const r = await verifyText(edited, { journalName: "run.jsonl", cwd: process.cwd() });
 //
 // Tests only: nothing in src/ outside tests imports it.
 import { readFileSync } from "node:fs";
-import { DigestAccumulator, MemoryJournal, sealLine, CRC_SUFFIX_BYTES, type FooterRecord } from "../journal/index.js";
+import { DigestAccumulator, MemoryJournal, sealLine, CRC_SUFFIX_BYTES, type FooterRecord, summarizeJournal } from "../journal/index.js";
 import { runScenario, type RunOutcome } from "../run/session.js";
 import { loadScenarioText } from "../scenario/load.js";
 import { VERSION } from "../base/version.js";
+import { bytesSource } from "./source.js";
+import { type VerifyOptions, type VerifyResult, verifyJournal } from "./verify.js";
 
 /** The replay fixture, relative to the repository root (where vitest runs). */
 export const FIXTURE = "test/fixtures/replay.yaml";
@@ -24,7 +27,19 @@ export interface Recorded {
 
 /** Runs `file` (default the replay fixture) into a MemoryJournal, as `fleet chaos` records it. */
 export async function recordRun(
-  opts: { file?: string; text?: string; seed?: number; durationSec?: number; stopAfterSteps?: number; fleetVersion?: string } = {},
+  opts: {
+    file?: string;
+    text?: string;
+    seed?: number;
+    durationSec?: number;
+    /** Stops the run as interrupted (as Ctrl-C does) at the n-th check between steps. */
+    stopAfterSteps?: number;
+    /** Events per lane in one step of the run's loop (default: the run's own). */
+    stepEvents?: number;
+    /** Holds the run as the dashboard does (src/run/session.ts `pace`). */
+    pace?: (at: number) => Promise<number>;
+    fleetVersion?: string;
+  } = {},
 ): Promise<Recorded> {
   const file = opts.file ?? FIXTURE;
   const loaded = loadScenarioText(opts.text ?? readFileSync(file, "utf8"), file);
@@ -37,7 +52,8 @@ export async function recordRun(
     journal,
     fleetVersion: opts.fleetVersion ?? VERSION,
     headerOptions: { file, reporter: "text" },
-    stepEvents: opts.stopAfterSteps !== undefined ? 50 : undefined,
+    stepEvents: opts.stepEvents,
+    pace: opts.pace,
     shouldStop: opts.stopAfterSteps !== undefined ? () => ++steps > opts.stopAfterSteps! : undefined,
   });
   if (!outcome.footer) throw new Error("the run wrote no footer");
@@ -76,4 +92,11 @@ export function editLine(text: string, n: number, edit: (line: string) => string
     lines[footerIndex] = resealed(lines[footerIndex].replace(/"digest":"[0-9a-f]{64}"/, `"digest":"${digest}"`));
   }
   return lines.join("\n");
+}
+
+/** Verifies a journal's text as `fleet replay --verify` reads a file: checked in one pass, its records read again for each re-run. */
+export function verifyText(text: string, opts: VerifyOptions): Promise<VerifyResult> {
+  const src = bytesSource(opts.journalName, Buffer.from(text, "utf8"));
+  const read = summarizeJournal(src.items());
+  return verifyJournal(read, () => src.records(read), opts);
 }

@@ -46,11 +46,11 @@ export class LaneBuffer {
     this.records.push({ t, at, fields: t === "fault" || this.policy === undefined ? fields : { policy: this.policy, ...fields } });
   }
 
-  /** Removes and returns the records at or before `upTo` (all of them by default). */
-  take(upTo = Infinity): BufferedRecord[] {
+  /** Removes and returns the records before `upTo`, and those at it unless `atUpTo` is false (all of them by default). */
+  take(upTo = Infinity, atUpTo = true): BufferedRecord[] {
     const r = this.records;
     let n = r.length;
-    while (n > 0 && r[n - 1].at > upTo) n--;
+    while (n > 0 && (r[n - 1].at > upTo || (!atUpTo && r[n - 1].at === upTo))) n--;
     if (n === r.length) {
       this.records = [];
       return r;

@@ -2,13 +2,18 @@
 // time, their journal records merged in time order, snapshots at a fixed simulated
 // interval, and a footer with the final metrics, verdicts and digest.
 //
-// The loop runs in steps of at most `stepEvents` events and yields to the event loop
-// between steps, so Ctrl-C (and a dashboard) are served while a run is going; the loop
-// reads no wall clock. Every lane must produce the same fault trace: if their trace
-// digests differ, that is a bug in fleet (a fault depending on a policy), and the run
-// fails loudly. A counterfactual run (`exclude`: correlated incidents left out of the
+// The loop takes the lanes through slices of simulated time, each sized so that the
+// densest lane has about `stepEvents` events in it (nextSpan). A slice runs in steps of at
+// most `stepEvents` events per lane and yields to the event loop between steps, so Ctrl-C
+// (and a dashboard) are served while a run is going; the loop reads no wall clock. Lanes
+// run different numbers of events per simulated second, so within a slice they stand at
+// different times: a run stops (Ctrl-C) only at the end of a slice, where they stand
+// together, and one that passes a safety limit mid-slice first brings the trailing lanes
+// to the leading one. Every lane must produce the same fault trace: if their trace digests
+// differ at the same time, that is a bug in fleet (a fault depending on a policy), and the
+// run fails loudly. A counterfactual run (`exclude`: correlated incidents left out of the
 // trace, src/faults/exclude.ts) says so in its header's options.
-import type { EventType, JournalSink, JsonObject, FooterRecord } from "../journal/index.js";
+import { type EventType, type JournalSink, type JsonObject, type FooterRecord, JournalFullError } from "../journal/index.js";
 import type { IncidentKey } from "../faults/exclude.js";
 import type { Scenario } from "../scenario/load.js";
 import { Lane, type BufferedRecord, type LaneMetrics } from "./lane.js";
@@ -23,7 +28,7 @@ export interface RunOptions {
   headerOptions?: JsonObject;
   /** Events per lane between two yields to the event loop. */
   stepEvents?: number;
-  /** Checked between steps; true stops the run as interrupted. */
+  /** Checked between slices, where every lane stands at one time; true stops the run as interrupted. */
   shouldStop?: () => boolean;
   /** Live view of the run (reporters, dashboard). */
   observer?: RunObserver;
@@ -94,14 +99,46 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   const snapshotEvery = Math.min(scenario.snapshotEverySec, horizon);
   let nextSnapshot = snapshotEvery;
   let events = 0;
+  /** The slowest lane's clock. */
   let at = 0;
+  /** Simulated seconds of the next slice (see nextSpan). */
+  let span = FIRST_SPAN_SEC;
 
-  // Records up to the slowest lane's clock are final: no lane can still write before it.
-  const flush = (upTo = Infinity): void => {
-    for (const r of mergeByTime(lanes.map((l) => l.buffer.take(upTo)))) {
+  // Records before the slowest lane's clock are final: no lane can still write before it.
+  // At that clock a lane stopped by its step bound may still write, so those records wait
+  // unless `atUpTo` says every lane has reached it: then the journal's order never depends
+  // on where the steps fell, and a stopped run's journal is a prefix of the whole run's.
+  const flush = (upTo = Infinity, atUpTo = true): void => {
+    for (const r of mergeByTime(lanes.map((l) => l.buffer.take(upTo, atUpTo)))) {
       journal.record(r.t, r.at, r.fields);
       opts.observer?.onRecord?.(r.t, r.at, r.fields as Record<string, unknown>);
     }
+  };
+
+  /** Advances every lane towards `t` by at most `stepEvents` events; true when all stand at `t`. */
+  const step = (t: number): boolean => {
+    let all = true;
+    for (const lane of lanes) {
+      const r = lane.advance(t, stepEvents);
+      events += r.events;
+      if (!r.reachedT) all = false;
+    }
+    at = Math.min(...lanes.map((l) => l.sim.now));
+    return all;
+  };
+
+  /** The safety limit the run has passed, as its error message, if any. */
+  const passedLimit = (): string | undefined => {
+    const where = `at ${at.toFixed(0)}s of simulated time`;
+    if (events > scenario.limits.maxEvents) {
+      return `the run passed the safety limit of ${scenario.limits.maxEvents.toLocaleString("en-US")} events ${where}; raise it with --max-events or limits.maxEvents`;
+    }
+    const rss = process.memoryUsage.rss();
+    if (rss > scenario.limits.maxMemoryBytes) {
+      const mib = (b: number) => `${Math.round(b / 2 ** 20).toLocaleString("en-US")} MiB`;
+      return `the run passed the safety limit of ${mib(scenario.limits.maxMemoryBytes)} of memory (resident ${mib(rss)}) ${where}; raise it with --max-memory or limits.maxMemory`;
+    }
+    return undefined;
   };
 
   try {
@@ -109,36 +146,26 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       const limit = opts.pace ? await opts.pace(at) : Infinity;
       if (opts.shouldStop?.()) return finish("interrupted");
       const target = Math.min(nextSnapshot, horizon, Math.max(limit, at));
-      // Advance every lane to `target`, in steps, yielding between them.
-      let all = false;
-      while (!all) {
-        all = true;
-        for (const lane of lanes) {
-          const r = lane.advance(target, stepEvents);
-          events += r.events;
-          if (!r.reachedT) all = false;
+      // Advance every lane to `target`, a slice of simulated time at a time. A slice takes
+      // steps, yielding between them, until every lane stands at its end; only there may the
+      // run stop, so a stopped run's lanes stand at one time and can be compared.
+      do {
+        const sliceStart = at;
+        const sliceEnd = Math.min(target, at + span);
+        const before = lanes.map((l) => l.sim.eventsProcessed);
+        let together = false;
+        while (!together) {
+          together = step(sliceEnd);
+          const passed = passedLimit();
+          if (passed !== undefined) return await stop(passed);
+          flush(at, together);
+          opts.observer?.onProgress?.(at, events);
+          await yieldToEventLoop();
         }
-        if (events > scenario.limits.maxEvents) {
-          throw new LimitError(
-            `the run passed the safety limit of ${scenario.limits.maxEvents.toLocaleString("en-US")} events at ${at.toFixed(0)}s of simulated time; raise it with --max-events or limits.maxEvents`,
-          );
-        }
-        const rss = process.memoryUsage.rss();
-        if (rss > scenario.limits.maxMemoryBytes) {
-          const mib = (b: number) => `${Math.round(b / 2 ** 20).toLocaleString("en-US")} MiB`;
-          throw new LimitError(
-            `the run passed the safety limit of ${mib(scenario.limits.maxMemoryBytes)} of memory (resident ${mib(rss)}) at ${at.toFixed(0)}s of simulated time; raise it with --max-memory or limits.maxMemory`,
-          );
-        }
-        at = Math.min(...lanes.map((l) => l.sim.now));
-        flush(at);
-        opts.observer?.onProgress?.(at, events);
-        await yieldToEventLoop();
-        if (opts.shouldStop?.()) {
-          return finish("interrupted");
-        }
-      }
-      at = target;
+        const densest = Math.max(...lanes.map((l, i) => l.sim.eventsProcessed - before[i]));
+        if (sliceEnd > sliceStart) span = nextSpan(span, sliceEnd - sliceStart, densest, stepEvents);
+        if (opts.shouldStop?.()) return finish("interrupted");
+      } while (at < target);
       if (target >= nextSnapshot) {
         for (const lane of lanes) {
           const fields = lane.snapshot();
@@ -151,9 +178,35 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     }
     return finish("complete");
   } catch (e) {
-    if (e instanceof LimitError) return finish("failed", e.message);
+    // The journal refused a record at its size limit: the run stops there, as at any safety limit.
+    if (e instanceof JournalFullError) return await stop(`${e.message}; raise it with --max-journal or limits.maxJournal`);
     const footer = journal.abort("failed", { at, error: (e as Error).message, simEvents: events });
     return { status: "failed", at, events, metrics: {}, verdicts: [], traceDigest: "", footer, error: (e as Error).stack };
+  }
+
+  /**
+   * Ends a run that passed a safety limit in the middle of a slice, with its lanes perhaps
+   * at different times: the trailing lanes catch up with the leading one, for one more
+   * step's events at most, and the run is compared there. Lanes still apart then cannot be
+   * compared: the run fails with its records up to the slowest lane and no metrics.
+   */
+  async function stop(passed: string): Promise<RunOutcome> {
+    const lead = Math.max(...lanes.map((l) => l.sim.now));
+    const budget = events + stepEvents * lanes.length;
+    while (!step(lead)) {
+      if (events >= budget) return finishApart(passed, lead);
+      flush(at, false);
+      opts.observer?.onProgress?.(at, events);
+      await yieldToEventLoop();
+    }
+    return finish("failed", passed);
+  }
+
+  function finishApart(error: string, lead: number): RunOutcome {
+    flush(at, false);
+    const msg = `${error}; the policies stopped at different simulated times (${at.toFixed(0)}s to ${lead.toFixed(0)}s), so they are not compared`;
+    const footer = journal.abort("failed", { at, error: msg, simEvents: events });
+    return { status: "failed", at, events, metrics: {}, verdicts: [], traceDigest: "", footer, error: msg };
   }
 
   function finish(status: RunStatus, error?: string): RunOutcome {
@@ -178,7 +231,20 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   }
 }
 
-class LimitError extends Error {}
+/** The first slice of a run: one simulated second; each next one is sized by nextSpan. */
+const FIRST_SPAN_SEC = 1;
+/** The shortest slice: far above the rounding of a simulated time (~6e-8 s at ten years). */
+const MIN_SPAN_SEC = 1e-3;
+
+/**
+ * The next slice's length: as long as the densest lane of the last slice (`densest` events
+ * in `sliceSec`) would take `stepEvents` events for, but at most four times longer or
+ * shorter than the last span, so a burst of events neither stalls nor floods the loop.
+ */
+export function nextSpan(span: number, sliceSec: number, densest: number, stepEvents: number): number {
+  const fit = densest > 0 ? (sliceSec * stepEvents) / densest : Infinity;
+  return Math.max(MIN_SPAN_SEC, Math.min(span * 4, Math.max(span / 4, fit)));
+}
 
 /** Merges per-lane buffers (each already in time order) by time; ties keep lane order. */
 export function mergeByTime(buffers: BufferedRecord[][]): BufferedRecord[] {

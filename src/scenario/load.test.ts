@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -134,5 +135,61 @@ describe("loading a scenario", () => {
     const good = join(dir, "good.yaml");
     writeFileSync(good, GOOD);
     expect(loadScenarioFile(good).ok).toBe(true);
+  });
+});
+
+describe("hostile scenario files get one clear error each", () => {
+  it("refuses a device or a FIFO before reading it", () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), "fleet-load-")), "fifo.yaml");
+    execFileSync("mkfifo", [fifo]);
+    for (const [file, kind] of [
+      ["/dev/null", "a device"],
+      [fifo, "a FIFO"],
+    ]) {
+      expect(loadScenarioFile(file)).toEqual({
+        ok: false,
+        issues: [{ code: "invalid_value", path: [], message: `is not a regular file (${kind}); a scenario file must be a regular file` }],
+      });
+    }
+  });
+
+  it("an alias budget overrun is one error, not one per alias after it", () => {
+    const text = `${GOOD}faults:\n  - host: &h {}\n${"  - host: *h\n".repeat(1100)}`;
+    expect(issues(text)).toEqual([
+      {
+        code: "yaml_alias",
+        path: ["faults", 1001, "host"],
+        line: 1015,
+        column: 11,
+        message: "too many alias expansions",
+        hint: "a file may expand at most 1000 aliases",
+      },
+    ]);
+  });
+
+  it("nesting deeper than 100 levels is one error where it passes the limit, not a stack overflow per bracket", () => {
+    for (const deep of ["[".repeat(3000), `${"[".repeat(1000)}${"]".repeat(1000)}`, `${"{x: ".repeat(1000)}1${"}".repeat(1000)}`]) {
+      const all = issues(`${GOOD}description: ${deep}\n`);
+      expect(all).toHaveLength(1);
+      expect(all[0]).toMatchObject({ code: "yaml_syntax", line: 13, message: "lists and maps nested more than 100 levels deep" });
+    }
+    // 99 levels under description: is deep but allowed, and reported as what it is.
+    expect(issues(`${GOOD}description: ${"[".repeat(99)}${"]".repeat(99)}\n`)).toMatchObject([
+      { path: ["description"], message: "expected text, found a list" },
+    ]);
+  });
+
+  it("an SLO threshold is finite, and a percentage lies between 0% and 100%", () => {
+    const slo = (metric: string, comparison: string) => issues(`${GOOD}slo:\n  ${metric}: "${comparison}"\n`);
+    expect(slo("training.goodput", ">= -5%")).toMatchObject([
+      { path: ["slo", "training.goodput"], line: 14, message: 'a percentage lies between 0% and 100%, found "-5%"' },
+    ]);
+    expect(slo("serving.availability", ">= 150%")[0].message).toBe('a percentage lies between 0% and 100%, found "150%"');
+    expect(slo("training.goodput", ">= -0.5")[0].message).toBe('training.goodput is a fraction, never below 0; found "-0.5"');
+    expect(slo("training.interruptions", "<= 1e400")).toMatchObject([
+      { path: ["slo", "training.interruptions"], message: 'expected a finite threshold, found "1e400"' },
+    ]);
+    expect(slo("storage.lostBytes", ">= -1e400")[0].message).toBe('expected a finite threshold, found "-1e400"');
+    expect(formatIssues("x.yaml", slo("training.goodput", ">= -5%"))).toMatch(/^x\.yaml:14:\d+ slo\["training\.goodput"\]: a percentage/);
   });
 });

@@ -2,18 +2,21 @@
 //
 // Safety first, because scenario files arrive in pull requests: the YAML core schema
 // only (no custom tags, nothing constructs objects or runs code; any explicit tag is an
-// error), a bounded document size and alias count, valid UTF-8, one document per file.
+// error), a bounded document size, nesting depth and alias count, valid UTF-8, one
+// document per file, and only a regular file is read (src/base/user-file.ts).
 // Every problem becomes an Issue with file:line:column, its path and a hint; all of them
 // are reported at once.
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
 import { totalmem } from "node:os";
 import { dirname } from "node:path";
-import { isCollection, isMap, isScalar, LineCounter, parseAllDocuments, visit } from "yaml";
+import { isCollection, isMap, isScalar, LineCounter, visit } from "yaml";
 import { fleetSchema } from "../fleet/schema.js";
 import type { Issue, Result } from "../base/issues.js";
+import { readUserFile } from "../base/user-file.js";
+import { parseYamlDocuments, tooDeepIssue } from "../base/yaml.js";
 import { BAD, Ctx, duration, maybe, nodeAt, number, object, opt, req, size, string, type Validator } from "../base/schema.js";
 import { SECTION_CHECKS, scenarioSections, type ScenarioSections } from "./sections.js";
+import { snapshotBudgetProblem } from "./journal-budget.js";
 import type { FleetSpec } from "../fleet/spec.js";
 
 /** Safety limits; each can be raised in the scenario (`limits:`) or on the command line. */
@@ -30,6 +33,14 @@ export interface Limits {
    * killer takes it, and the journal keeps its footer).
    */
   maxMemoryBytes: number;
+  /**
+   * Bytes of journal a run may write (default 1 GiB): checked before the run from the
+   * snapshots the scenario asks for (./journal-budget.ts), and as the journal is written (a
+   * run that reaches it stops with a `failed` footer naming the limit).
+   */
+  maxJournalBytes: number;
+  /** Entries in all the scenario's incident timeline files (default 100,000; src/faults/timeline/file.ts). */
+  maxTimelineEntries: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -37,6 +48,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxDurationSec: 10 * 365 * 86400,
   maxEvents: 2e9,
   maxMemoryBytes: Math.floor(0.75 * totalmem()),
+  maxJournalBytes: 2 ** 30,
+  maxTimelineEntries: 100_000,
 };
 
 /** Largest scenario file accepted, in bytes. */
@@ -74,6 +87,8 @@ const limitsSchema = object({
   maxDuration: opt(duration({ positive: true }), DEFAULT_LIMITS.maxDurationSec, "longest simulated duration (10y)"),
   maxEvents: opt(number({ integer: true, min: 1 }), DEFAULT_LIMITS.maxEvents, "events one run may process (2e9)"),
   maxMemory: opt(size({ positive: true }), DEFAULT_LIMITS.maxMemoryBytes, "resident memory of the run, e.g. 8GiB (75% of the machine's)"),
+  maxJournal: opt(size({ positive: true }), DEFAULT_LIMITS.maxJournalBytes, "bytes of journal one run may write, e.g. 4GiB (1GiB)"),
+  maxTimelineEntries: opt(number({ integer: true, min: 1 }), DEFAULT_LIMITS.maxTimelineEntries, "entries in all the scenario's timeline files (100,000)"),
 });
 
 function topSchema(limits: Limits): Validator<Omit<Scenario, "source" | "limits" | "warnings">> {
@@ -81,7 +96,7 @@ function topSchema(limits: Limits): Validator<Omit<Scenario, "source" | "limits"
     name: req(string({ pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, what: "a name of letters, digits, '.', '-' and '_'" }), "the scenario's name"),
     description: maybe(string()),
     seed: opt(number({ integer: true, min: 0, max: 2 ** 53 - 1 }), 1, "the seed of every random stream (1)"),
-    duration: req(duration({ positive: true, max: limits.maxDurationSec }), "how long to simulate, e.g. 72h"),
+    duration: req(duration({ positive: true, max: limits.maxDurationSec, limit: "limits.maxDuration" }), "how long to simulate, e.g. 72h"),
     snapshotEvery: maybe(duration({ positive: true }), "simulated time between metric snapshots (duration / 100)"),
     fleet: req(fleetSchema(limits), "the datacenters, rows, racks and hosts"),
     limits: maybe(limitsSchema),
@@ -94,25 +109,14 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   if (text.length > MAX_SCENARIO_BYTES) {
     return {
       ok: false,
-      issues: [{ code: "too_large", path: [], message: `the file is ${text.length} bytes; a scenario may be at most ${MAX_SCENARIO_BYTES} bytes` }],
+      issues: [{ code: "too_large", path: [], message: `the file is ${text.length} bytes; a scenario file may be at most ${MAX_SCENARIO_BYTES} bytes` }],
     };
   }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    schema: "core",
-    customTags: [],
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    strict: true,
-  });
+  const parsed = parseYamlDocuments(text, lineCounter);
   const at = (offset: number) => lineCounter.linePos(offset);
-  if (!Array.isArray(docs)) {
-    return {
-      ok: false,
-      issues: [{ code: "empty", path: [], line: 1, column: 1, message: "the file is empty", hint: "a scenario needs at least name, duration and fleet" }],
-    };
-  }
+  if (!parsed.ok) return { ok: false, issues: [tooDeepIssue(lineCounter, parsed.tooDeepAt, "a scenario needs a few levels; is this a scenario file?")] };
+  const docs = parsed.docs;
   if (docs.length === 0) {
     return {
       ok: false,
@@ -187,9 +191,18 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   const limitsNode = nodeAt(doc.contents, ["limits"], ctx);
   if (limitsNode !== doc.contents && limitsNode !== undefined) {
     const l = limitsSchema(limitsNode, ["limits"], ctx);
-    if (l !== BAD) limits = { maxHosts: l.maxHosts, maxDurationSec: l.maxDuration, maxEvents: l.maxEvents, maxMemoryBytes: l.maxMemory };
+    if (l !== BAD)
+      limits = {
+        maxHosts: l.maxHosts,
+        maxDurationSec: l.maxDuration,
+        maxEvents: l.maxEvents,
+        maxMemoryBytes: l.maxMemory,
+        maxJournalBytes: l.maxJournal,
+        maxTimelineEntries: l.maxTimelineEntries,
+      };
   }
   limits = { ...limits, ...stripUndefined(opts.limits ?? {}) };
+  ctx.timelines.maxEntries = limits.maxTimelineEntries;
   const value = topSchema(limits)(doc.contents, [], ctx);
   if (value === BAD || ctx.issues.length) return { ok: false, issues: dedupe(ctx.issues) };
   const v = value as Omit<Scenario, "source" | "limits" | "warnings"> & { duration: number; snapshotEvery?: number; limits?: unknown };
@@ -205,6 +218,12 @@ export function loadScenarioText(text: string, file: string, opts: LoadOptions =
   delete (scenario as { snapshotEvery?: unknown }).snapshotEvery;
   const crossIssues = checkScenario(scenario, doc.contents, ctx);
   if (crossIssues.length) return { ok: false, issues: crossIssues };
+  const budget = snapshotBudgetProblem(scenario, scenario.durationSec);
+  if (budget) {
+    const key = v.snapshotEvery !== undefined ? ["snapshotEvery"] : ["limits", "maxJournal"];
+    ctx.report("limit", key, nodeAt(doc.contents, key, ctx), budget.message, budget.hint);
+    return { ok: false, issues: ctx.issues };
+  }
   scenario.warnings = dedupe(ctx.warnings);
   return { ok: true, value: scenario };
 }
@@ -217,22 +236,9 @@ function checkScenario(s: Scenario, root: unknown, ctx: Ctx): Issue[] {
 }
 
 export function loadScenarioFile(path: string, opts: LoadOptions = {}): Result<Scenario> {
-  let bytes: Buffer;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) return { ok: false, issues: [{ code: "invalid_type", path: [], message: "is a folder, not a scenario file" }] };
-    if (st.size > MAX_SCENARIO_BYTES) {
-      return {
-        ok: false,
-        issues: [{ code: "too_large", path: [], message: `the file is ${st.size} bytes; a scenario may be at most ${MAX_SCENARIO_BYTES} bytes` }],
-      };
-    }
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const message = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : `cannot read the file (${code ?? (e as Error).message})`;
-    return { ok: false, issues: [{ code: "invalid_value", path: [], message }] };
-  }
+  const read = readUserFile(path, MAX_SCENARIO_BYTES, "a scenario file");
+  if (!read.ok) return { ok: false, issues: [{ code: read.error.tooLargeBytes ? "too_large" : "invalid_value", path: [], message: read.error.message }] };
+  const bytes = read.bytes;
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

@@ -6,13 +6,13 @@
 // silentCorruptions.idle (escapes that reached none). SLOs may name any of them; reports
 // and the dashboard read their units, meanings and scopes (MetricDef.changedBy) here.
 // Nothing registers at import time: the list is this file.
-import type { MetricDef, MetricUnit } from "../base/metric.js";
+import type { MetricDef, MetricRange, MetricUnit } from "../base/metric.js";
 import { metric } from "../base/metric.js";
 import { MEMORY_METRICS } from "../checksums/metrics.js";
 import { FAULT_COUNT_METRICS, FLEET_METRICS } from "../faults/metrics.js";
 import { WORKLOADS } from "../workloads/registry.js";
 
-export type { MetricDef, MetricUnit };
+export type { MetricDef, MetricRange, MetricUnit };
 
 /** Silent corruptions that reached a workload's data (the SLO metric; memory.silent counts every host). */
 export const SILENT_CORRUPTIONS = metric(
@@ -55,6 +55,22 @@ export function metricInfo(name: string): MetricDef | undefined {
   if (parts.length < 3) return undefined;
   const plain = BY_NAME.get(`${parts[0]}.${parts.slice(2).join(".")}`);
   return plain?.instanced ? plain : undefined;
+}
+
+const UNBOUNDED: MetricRange = Object.freeze({ min: -Infinity, max: Infinity });
+
+/**
+ * The values `name` can take: its declaration's range. A breakdown of a declared metric
+ * (`training.interruptions.host.crash`, one cause of training.interruptions:
+ * src/workloads/training/tally.ts) has the range of the metric it breaks down; a name
+ * nothing declares, any value.
+ */
+export function metricRange(name: string): MetricRange {
+  for (let parts = name.split("."); parts.length > 0; parts = parts.slice(0, -1)) {
+    const m = metricInfo(parts.join("."));
+    if (m) return m.range;
+  }
+  return UNBOUNDED;
 }
 
 /** Every declared metric name, sorted (the names an SLO may use). */

@@ -43,10 +43,13 @@ export function parseSlo(metric: string, text: string, unit: MetricUnit): Slo {
   let threshold: number;
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) {
     threshold = Number(raw);
+    if (!Number.isFinite(threshold)) throw new Error(`expected a finite threshold, found ${JSON.stringify(raw)}`);
+    if (unit === "fraction" && threshold < 0) throw new Error(`${metric} is a fraction, never below 0; found ${JSON.stringify(raw)}`);
   } else if (/%$/.test(raw)) {
     if (unit !== "fraction") throw new Error(`a percentage fits only a fraction metric; ${metric} is a ${unit === "count" ? "count" : `time in ${unit}`}`);
     const n = Number(raw.slice(0, -1).trim());
     if (!Number.isFinite(n)) throw new Error(`expected ${EXPECT_SLO}, found ${JSON.stringify(text)}`);
+    if (n < 0 || n > 100) throw new Error(`a percentage lies between 0% and 100%, found ${JSON.stringify(raw)}`);
     threshold = n / 100;
   } else {
     if (unit !== "seconds" && unit !== "hours") {

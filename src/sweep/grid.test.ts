@@ -87,6 +87,35 @@ describe("a sweep's grid", () => {
     expect(closeToBest(rows, 0, "min")).toEqual([2]);
   });
 
+  it("keeps each point's interval within what the metric can take: goodput in [0, 1]", () => {
+    const points = gridPoints([ckpt]);
+    const goodput = [
+      [0.02, 0.5, 0.05],
+      [0.97, 0.99, 0.6],
+      [0.7, 0.72, 0.71],
+    ];
+    const results: JobResult[] = points.flatMap((p, i) =>
+      [1, 2, 3].map((seed, k) => ({
+        id: pointJobId(p, seed),
+        status: "complete" as const,
+        seed,
+        metrics: { naive: { "training.goodput": goodput[i][k] } },
+        verdicts: [],
+        traceDigest: "",
+        digest: "",
+        simEvents: 1,
+      })),
+    );
+    const rows = aggregatePoints(points, [1, 2, 3], results, "naive", "training.goodput");
+    // Student-t: 0.19 ± 0.668 and 0.8533 ± 0.5456, cut at 0 and at 1; 0.71 ± 0.0248 as it was
+    expect(rows[0]).toMatchObject({ low: 0, n: 3 });
+    expect(rows[0].high).toBeCloseTo(0.858, 4);
+    expect(rows[1]).toMatchObject({ high: 1 });
+    expect(rows[1].low).toBeCloseTo(0.3078, 4);
+    expect(rows[2].low).toBeCloseTo(0.6852, 4);
+    expect(rows[2].high).toBeCloseTo(0.7348, 4);
+  });
+
   it("leaves out failed runs, counting them, and has no best without values", () => {
     const points = gridPoints([ckpt]);
     const failed: JobResult = {

@@ -1,11 +1,13 @@
 // A sweep's grid and its results: every combination of the axes' values (one or two axes;
 // the first varies slowest), a job for every (point, seed), and per point the chosen
-// metric of the chosen policy averaged over the seeds with a Student-t 95% interval. The
-// best point is the one with the highest (goal max) or lowest (goal min) mean; ties go to
-// the first. Points the seeds cannot tell apart from the best (a paired comparison, seed
-// by seed: every point runs the same faults) are "not clearly worse".
+// metric of the chosen policy averaged over the seeds with a Student-t 95% interval cut at
+// the metric's range (src/gate/stats.ts). The best point is the one with the highest (goal
+// max) or lowest (goal min) mean; ties go to the first. Points the seeds cannot tell apart
+// from the best (a paired comparison, seed by seed: every point runs the same faults) are
+// "not clearly worse".
 import type { JobResult, JobSpec, Override } from "../distributed/job.js";
-import { meanInterval, type Interval } from "../gate/stats.js";
+import { meanInterval, withinRange, type Interval } from "../gate/stats.js";
+import { metricRange } from "../slo/catalog.js";
 import { yamlValue, type Axis } from "./range.js";
 
 export interface GridPoint {
@@ -50,12 +52,13 @@ export function aggregatePoints(
   metric: string,
 ): PointResult[] {
   const byId = new Map(results.map((r) => [r.id, r]));
+  const range = metricRange(metric);
   return points.map((point) => {
     const runs = seeds.map((s) => byId.get(pointJobId(point, s))).filter((r): r is JobResult => r !== undefined);
     const complete = runs.filter((r) => r.status === "complete");
     const perSeed = complete.map((r) => ({ seed: r.seed, value: r.metrics[policy]?.[metric] ?? NaN, digest: r.digest }));
     const values = perSeed.map((x) => x.value);
-    const iv = values.some((v) => Number.isNaN(v)) ? { estimate: NaN, low: NaN, high: NaN, n: values.length } : meanInterval(values);
+    const iv = values.some((v) => Number.isNaN(v)) ? { estimate: NaN, low: NaN, high: NaN, n: values.length } : withinRange(meanInterval(values), range);
     return { ...iv, point, perSeed, failed: runs.filter((r) => r.status === "failed" || r.status === "invalid").length };
   });
 }

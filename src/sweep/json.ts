@@ -1,8 +1,10 @@
 // A sweep as JSON: the axes, the seeds, what was compared, and every point with its
-// settings, mean and 95% interval, and each seed's value and journal digest; the best
-// point's index. Non-finite numbers are written as strings ("NaN", "Infinity"). No
-// wall-clock figures: the same sweep writes the same bytes however it ran.
+// settings, mean and 95% interval (within the metric's range, given as `range`), and each
+// seed's value and journal digest; the best point's index. Non-finite numbers are written
+// as strings ("NaN", "Infinity"). No wall-clock figures: the same sweep writes the same
+// bytes however it ran.
 import { LEVEL, METHOD } from "../gate/stats.js";
+import { metricRange } from "../slo/catalog.js";
 import type { Goal, PointResult } from "./grid.js";
 import { formatSetting, type Axis } from "./range.js";
 
@@ -34,6 +36,7 @@ export function formatSweepJson(s: SweepSummary): string {
     goal: s.goal,
     level: LEVEL,
     method: METHOD.mean,
+    range: metricRange(s.metric),
     best: s.best,
     points: s.rows.map((r) => ({
       index: r.point.index,

@@ -42,6 +42,22 @@ describe("a sweep on the terminal", () => {
     expect(formatSweepChart(axes[0], rows, 1, { height: 5, unicode: false })).toContain("0.81 +      *\n     +      |");
   });
 
+  it("draws no bar for a point of one seed, whose interval is only the metric's range, nor stretches the scale to it", () => {
+    const one = rows.map((r, i) => (i === 0 ? { ...r, estimate: 0.7, low: 0, high: 1, n: 1 } : r));
+    expect(formatSweepChart(axes[0], one, 1, { height: 5 })).toBe(
+      [
+        " 0.81 ┤      ★",
+        "      ┤      │",
+        "0.755 ┤          ●",
+        "      ┤          │",
+        "  0.7 ┤  ●",
+        "      └──┬───┬───┬─",
+        "        20m 40m 1h",
+        "       policies.naive.checkpoint",
+      ].join("\n"),
+    );
+  });
+
   it("draws two settings as a heat table, darker is better, the best starred", () => {
     const two = rowsOf(["policies.naive.checkpoint=1h..2h:2", "policies.naive.spares=0%..2%:2"], [0.5, 0.9, 0.6, 0.7]);
     expect(formatSweepHeat([two.axes[0], two.axes[1]], two.rows, 1, "max")).toBe(

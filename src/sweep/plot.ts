@@ -43,7 +43,8 @@ export function formatSweepChart(axis: Axis, rows: readonly PointResult[], best:
   const shown = rows.filter((r) => !Number.isNaN(r.estimate) && r.n > 0);
   if (shown.length === 0) return "(no point has a value to plot)";
   const finite = (x: number) => Number.isFinite(x);
-  const ends = shown.flatMap((r) => [r.estimate, r.low, r.high]).filter(finite);
+  // One seed gives no interval (only the metric's range): no bar, and no stretch of the scale.
+  const ends = shown.flatMap((r) => (r.n >= 2 ? [r.estimate, r.low, r.high] : [r.estimate])).filter(finite);
   let lo = Math.min(...ends);
   let hi = Math.max(...ends);
   if (hi === lo) [lo, hi] = [lo - 1, hi + 1];
@@ -60,7 +61,7 @@ export function formatSweepChart(axis: Axis, rows: readonly PointResult[], best:
   rows.forEach((r, i) => {
     if (Number.isNaN(r.estimate) || r.n === 0) return;
     const x = i * colW + Math.floor(colW / 2);
-    if (finite(r.low) && finite(r.high)) for (let y = rowOf(r.high); y <= rowOf(r.low); y++) grid[y][x] = g.bar;
+    if (r.n >= 2 && finite(r.low) && finite(r.high)) for (let y = rowOf(r.high); y <= rowOf(r.low); y++) grid[y][x] = g.bar;
     grid[rowOf(r.estimate)][x] = i === best ? g.best : g.dot;
   });
   const lines = grid.map((cells, y) => `${(yLabels.get(y) ?? "").padStart(yW)} ${g.axis}${cells.join("")}`.trimEnd());

@@ -56,7 +56,7 @@ export async function importMode(p: Parsed, io: Io, reporterName: ReporterName, 
 
   const opened = await openJournal(
     { path: str(p, "journal"), none: flag(p, "no-journal"), force: flag(p, "force"), redis: false },
-    { scenario: scenario.name, seed },
+    { scenario, seed, durationSec },
     io,
     "replay",
   );
@@ -84,7 +84,14 @@ export async function importMode(p: Parsed, io: Io, reporterName: ReporterName, 
     journal: opened,
     reporter,
     io,
-    headerOptions: { file: scenarioFile, incident, incidentSha256, reporter: reporterName },
+    headerOptions: {
+      file: scenarioFile,
+      incident,
+      incidentSha256,
+      reporter: reporterName,
+      // A raised journal limit is recorded, so --verify re-runs with it (src/replay/recorded.ts).
+      ...(limits.maxJournalBytes !== undefined ? { maxJournalBytes: limits.maxJournalBytes } : {}),
+    },
   });
   return finalExitCode(result, io, "replay");
 }

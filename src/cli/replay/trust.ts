@@ -2,43 +2,32 @@
 // a missing footer, records edited after the run; shared by every mode.
 import type { Io } from "../../base/io.js";
 import { formatDuration } from "../../base/units.js";
-import type { JournalReadResult } from "../../journal/index.js";
+import type { JournalSummary } from "../../journal/index.js";
 import type { Assessment } from "../../replay/trust.js";
 
 /** The output formats of the modes other than the viewer. */
 export type ReporterName = "text" | "json";
 
-/** The byte offset just after the n-th "\n" (n >= 1; the whole buffer if it has fewer). */
-export function endOfLine(bytes: Buffer, n: number): number {
-  let at = -1;
-  for (let i = 0; i < n; i++) {
-    at = bytes.indexOf(0x0a, at + 1);
-    if (at < 0) return bytes.length;
-  }
-  return at + 1;
-}
-
 /** Why a journal without a footer is not read as a record of the run, and how to read it anyway. */
-export function refusal(name: string, read: JournalReadResult, a: Assessment): string {
+export function refusal(name: string, read: JournalSummary, a: Assessment): string {
   const good = read.validPrefixLines;
-  const last = read.records.length > 0 ? read.records[read.records.length - 1].at : 0;
-  const where = good > 0 ? `its last good line is ${good} (at ${formatDuration(last)} simulated)` : "it holds no complete line";
+  const where = good > 0 ? `its last good line is ${good} (at ${formatDuration(read.lastRecordAt)} simulated)` : "it holds no complete line";
   return `${name}:${Math.max(good, 1)}: ${a.truncation}; ${where}. fleet replay reads it only as a prefix of the run: pass --prefix to read the valid prefix`;
 }
 
 const MAX_ISSUES_SHOWN = 20;
 
-export function printDamage(io: Io, name: string, read: JournalReadResult, a: Assessment): void {
+export function printDamage(io: Io, name: string, read: JournalSummary, a: Assessment): void {
   for (const i of a.damage.slice(0, MAX_ISSUES_SHOWN)) io.err(`${name}:${i.line}: ${i.reason}\n`);
   if (a.damage.length > MAX_ISSUES_SHOWN) io.err(`... and ${a.damage.length - MAX_ISSUES_SHOWN} more\n`);
   const first = a.damage[0].line;
   const bad = new Set(a.damage.map((i) => i.line)).size;
-  io.err(
-    `${name}: damaged from line ${first} (${bad} bad line${bad === 1 ? "" : "s"}; lines 1-${read.validPrefixLines} are intact): the journal cannot be trusted as a record of the run\n`,
-  );
+  const good = read.validPrefixLines;
+  const intact = good === 0 ? "no line before it is intact" : good === 1 ? "line 1 is intact" : `lines 1-${good} are intact`;
+  io.err(`${name}: damaged from line ${first} (${bad} bad line${bad === 1 ? "" : "s"}; ${intact}): the journal cannot be trusted as a record of the run\n`);
 }
 
-export const EDITED = (name: string, read: JournalReadResult) =>
+export const EDITED = (name: string, read: JournalSummary) =>
   `${name}:${read.lines}: the records do not match the footer's digest: the journal was changed after the run (every line's CRC holds, so by someone who recomputed them)`;
 
 /** JSON has no NaN or Infinity: write them as null (a missing value), as the journal does. */

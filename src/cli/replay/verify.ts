@@ -2,20 +2,29 @@
 // run reproduces, or name the first line where it does not (src/replay/verify.ts).
 import { EXIT, type Io } from "../../base/io.js";
 import { formatDuration } from "../../base/units.js";
-import type { JournalReadResult } from "../../journal/index.js";
+import type { JournalRecord, JournalSummary } from "../../journal/index.js";
 import { clip, fieldName } from "../../replay/compare.js";
 import type { Assessment } from "../../replay/trust.js";
 import { type VerifyResult, verifyJournal } from "../../replay/verify.js";
 import type { Limits } from "../../scenario/load.js";
 import { EDITED, type ReporterName, printDamage } from "./trust.js";
 
+/** Lines of the journal `--prefix` left unread (after its first bad line), first and last. */
+export interface Unread {
+  from: number;
+  to: number;
+}
+
+/** `records` reads the journal's records again from its start (src/replay/source.ts). */
 export async function verifyMode(
-  read: JournalReadResult,
+  read: JournalSummary,
   a: Assessment,
   name: string,
   io: Io,
   reporter: ReporterName,
   limits: Partial<Limits>,
+  records: () => Iterable<JournalRecord>,
+  unread?: Unread,
 ): Promise<number> {
   if (a.trust === "damaged") {
     printDamage(io, name, read, a);
@@ -31,24 +40,26 @@ export async function verifyMode(
   );
   if (a.trust === "truncated") say(`note: ${a.truncation}; verifying the records it has`);
   else if (read.footer?.status === "interrupted")
+    say(`note: the run was interrupted at ${formatDuration(read.footer.at)}; the re-run stops where it stopped, and its footer is compared too`);
+  else if (read.footer?.status === "failed")
     say(
-      `note: the run was interrupted at ${formatDuration(read.footer.at)}; verifying its records (an interrupted footer is not compared: it stands where Ctrl-C fell)`,
+      `note: the run failed at ${formatDuration(read.footer.at)} (${clip(String(read.footer.error ?? "no error given").split("\n")[0], 200)}); the re-run must fail the same way, footer included`,
     );
   if (a.trust === "edited") say(`note: ${EDITED(name, read)}; the re-run finds the line`);
 
-  const r = await verifyJournal(read, { journalName: name, cwd: io.cwd, limits });
+  const r = await verifyJournal(read, records, { journalName: name, cwd: io.cwd, limits });
   for (const w of r.warnings) io.err(`warning: ${w}\n`);
   const code = r.kind === "verified" ? EXIT.ok : r.kind === "diverged" ? EXIT.breach : EXIT.usage;
   if (!text) {
-    io.out(`${JSON.stringify({ journal: name, trust: a.trust, ...r, exitCode: code }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ journal: name, trust: a.trust, ...r, ...(unread ? { unread } : {}), exitCode: code }, null, 2)}\n`);
     if (r.kind === "unrunnable") io.err(`fleet replay: ${r.message}\n`);
     return code;
   }
-  printVerify(io, name, r);
+  printVerify(io, name, r, unread);
   return code;
 }
 
-export function printVerify(io: Io, name: string, r: VerifyResult): void {
+function printVerify(io: Io, name: string, r: VerifyResult, unread: Unread | undefined): void {
   const n = (x: number) => x.toLocaleString("en-US");
   if (r.kind === "unrunnable") {
     io.err(`fleet replay: ${r.message}\n`);
@@ -56,10 +67,12 @@ export function printVerify(io: Io, name: string, r: VerifyResult): void {
   }
   if (r.kind === "verified") {
     if (r.scope === "whole") io.out(`verified: ${n(r.lines)} records, digest ${r.digest} matches\n`);
-    else
+    else {
+      const after = unread ? `lines ${n(unread.from)}-${n(unread.to)} were not read (--prefix) and are not verified` : "the journal holds nothing after that";
       io.out(
-        `verified prefix: ${n(r.lines)} records, up to ${formatDuration(r.upToSec)} of ${formatDuration(r.durationSec)} simulated, match the re-run; the journal holds nothing after that\n`,
+        `verified prefix: ${n(r.lines)} records, up to ${formatDuration(r.upToSec)} of ${formatDuration(r.durationSec)} simulated, match the re-run; ${after}\n`,
       );
+    }
     return;
   }
   const { divergence: dv } = r;
@@ -71,5 +84,6 @@ export function printVerify(io: Io, name: string, r: VerifyResult): void {
   io.out(`  recorded: ${dv.recordedLine}\n`);
   io.out(`  re-run:   ${dv.rerunLine}\n`);
   if (r.rerunError) io.out(`  the re-run failed: ${r.rerunError}\n`);
+  if (r.note) io.out(`  ${r.note}\n`);
   io.out(`does not reproduce: lines 1-${r.verifiedLines} match, line ${dv.line} differs\n`);
 }

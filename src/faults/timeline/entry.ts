@@ -38,7 +38,7 @@
 // The injector (./injector.ts) fires each entry at its exact time through its model's
 // `incident.fire`, in time order, entries at the same time in the order they were written.
 import { isMap, isScalar, type Pair, YAMLMap } from "yaml";
-import { didYouMean, type PathPart } from "../../base/issues.js";
+import { didYouMean, type PathPart, quote } from "../../base/issues.js";
 import { BAD, type Bad, type Ctx, describeNode, duration, object, type Shape, string, type Validator } from "../../base/schema.js";
 import type { FaultModel } from "../injector.js";
 import { FAULT_MODELS } from "../registry.js";
@@ -146,7 +146,7 @@ function incidentParams(kind: string, shape: Shape, pairs: Pair[], node: YAMLMap
     ok = false;
     const guess = key === undefined ? undefined : didYouMean(key, names);
     const hint = guess ? `did you mean "${guess}"?` : names.length ? `${kind} takes ${names.join(", ")}` : `${kind} takes no parameters`;
-    ctx.report("unknown_key", [...path, key ?? "?"], pair.key, key === undefined ? "expected a plain key" : `unknown key "${key}"`, hint);
+    ctx.report("unknown_key", [...path, key ?? "?"], pair.key, key === undefined ? "expected a plain key" : `unknown key ${quote(key)}`, hint);
   }
   const v = object(shape)(known, path, ctx);
   return ok && v !== BAD ? (v as Record<string, unknown>) : BAD;

@@ -2,15 +2,24 @@
 // scenario's `faults:`, one scheduled fault per line (the formats are described in
 // ./entry.ts). A file is read only from the scenario's folder, the working directory, or
 // the command line (scenarios come from pull requests), and each row is validated as the
-// scenario entry it stands for; errors name the file and its line.
-import { readFileSync, realpathSync, statSync } from "node:fs";
+// scenario entry it stands for; errors name the file and its line, and quote at most 60
+// characters of it. A line nested more than MAX_YAML_DEPTH levels is refused unparsed.
+//
+// What a scenario's timelines cost is bounded by their entries: at most
+// limits.maxTimelineEntries of them (100,000 by default) and MAX_TIMELINE_BYTES in all the
+// files. The entries of a file are counted before any is validated, so a file of junk
+// lines past the limit is refused with one error instead of one per line.
+import { realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve as resolvePath } from "node:path";
 import { Document, isMap, type Pair } from "yaml";
-import { didYouMean, formatPath, type IssueCode, type PathPart } from "../../base/issues.js";
+import { clip, didYouMean, formatPath, type IssueCode, type PathPart, quote } from "../../base/issues.js";
 import { BAD, type Bad, Ctx, describeNode, string, type Validator } from "../../base/schema.js";
+import { jsonNestsDeeperThan } from "../../base/json.js";
+import { readUserFile } from "../../base/user-file.js";
+import { MAX_YAML_DEPTH } from "../../base/yaml.js";
 import { keyOf, modelOf, type ScheduledFault, scheduledEntry, schedulableKinds } from "./entry.js";
 
-/** Largest timeline file accepted, in bytes. */
+/** Most bytes of timeline files one scenario reads, in all. */
 export const MAX_TIMELINE_BYTES = 16 * 2 ** 20;
 
 /** `- timeline: incidents/2024-07-19.jsonl` (or .csv), relative to the scenario's folder. */
@@ -20,7 +29,13 @@ export const timelineFile: Validator<ScheduledFault[]> = (raw, path, ctx) => {
   for (const pair of node.items as Pair[]) {
     const key = keyOf(pair);
     if (key !== "timeline") {
-      return ctx.report("unknown_key", [...path, key ?? "?"], pair.key, `unknown key "${key}" beside timeline`, "a timeline entry holds only timeline: PATH");
+      return ctx.report(
+        "unknown_key",
+        [...path, key ?? "?"],
+        pair.key,
+        `unknown key ${quote(key ?? "?")} beside timeline`,
+        "a timeline entry holds only timeline: PATH",
+      );
     }
   }
   const fileNode = node.items[0].value ?? null;
@@ -28,7 +43,7 @@ export const timelineFile: Validator<ScheduledFault[]> = (raw, path, ctx) => {
   const file = string({ what: "the path of a .jsonl or .csv timeline file" })(fileNode, filePath, ctx);
   if (file === BAD) return BAD;
   const format = file.endsWith(".jsonl") ? "jsonl" : file.endsWith(".csv") ? "csv" : undefined;
-  if (!format) return ctx.report("invalid_value", filePath, fileNode, `expected a .jsonl or .csv timeline file, found "${file}"`);
+  if (!format) return ctx.report("invalid_value", filePath, fileNode, `expected a .jsonl or .csv timeline file, found ${quote(file)}`);
   const full = resolvePath(ctx.baseDir, file);
   // A scenario is untrusted input (it may come from a pull request): it reads files only
   // inside its own folder or the working directory, or ones the user named on the
@@ -36,24 +51,21 @@ export const timelineFile: Validator<ScheduledFault[]> = (raw, path, ctx) => {
   const outside = outsideAllowed(full, ctx);
   if (outside)
     return ctx.report("invalid_value", filePath, fileNode, `the timeline "${file}" is outside the scenario's folder and the working directory`, outside);
-  let text: string;
-  try {
-    const st = statSync(full);
-    if (st.isDirectory()) return ctx.report("invalid_value", filePath, fileNode, `the timeline "${file}" is a folder, not a file`);
-    if (st.size > MAX_TIMELINE_BYTES)
-      return ctx.report("too_large", filePath, fileNode, `the timeline "${file}" is ${st.size} bytes; at most ${MAX_TIMELINE_BYTES} are accepted`);
-    text = new TextDecoder("utf-8", { fatal: true }).decode(readFileSync(full));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code ? `cannot read it (${code})` : "not UTF-8 text";
+  const text = readTimeline(full, file, filePath, fileNode, ctx);
+  if (text === BAD) return BAD;
+  const entries = Math.max(0, countOf(dataLines(text)) - (format === "csv" ? 1 : 0));
+  const { maxEntries } = ctx.timelines;
+  if (ctx.timelines.entries + entries > maxEntries) {
+    const others = ctx.timelines.entries ? ` and the scenario's other timelines ${ctx.timelines.entries}` : "";
     return ctx.report(
-      "invalid_value",
+      "limit",
       filePath,
       fileNode,
-      `cannot read the timeline "${file}": ${why}`,
-      `looked for ${full} (paths are relative to the scenario's folder)`,
+      `the timeline "${file}" holds ${entries} entries${others}; a scenario's timelines may hold at most ${maxEntries} in all`,
+      "raise limits.maxTimelineEntries if you mean it",
     );
   }
+  ctx.timelines.entries += entries;
   const rows = format === "jsonl" ? jsonlRows(text) : csvRows(text);
   const out: ScheduledFault[] = [];
   let ok = true;
@@ -66,33 +78,79 @@ export const timelineFile: Validator<ScheduledFault[]> = (raw, path, ctx) => {
   return ok ? out : BAD;
 };
 
+/** The timeline's text, within what is left of MAX_TIMELINE_BYTES; BAD (reported) when it cannot be read. */
+function readTimeline(full: string, file: string, path: PathPart[], node: unknown, ctx: Ctx): string | Bad {
+  const read = readUserFile(full, MAX_TIMELINE_BYTES - ctx.timelines.bytes, "a timeline file");
+  if (!read.ok && read.error.tooLargeBytes !== undefined) {
+    const others = ctx.timelines.bytes ? ` and the scenario's other timelines ${ctx.timelines.bytes}` : "";
+    return ctx.report(
+      "too_large",
+      path,
+      node,
+      `the timeline "${file}" is ${read.error.tooLargeBytes} bytes${others}; a scenario's timelines may hold at most ${MAX_TIMELINE_BYTES} bytes in all`,
+    );
+  }
+  const cannot = (why: string): Bad =>
+    ctx.report("invalid_value", path, node, `cannot read the timeline "${file}": ${why}`, `looked for ${full} (paths are relative to the scenario's folder)`);
+  if (!read.ok) return cannot(read.error.message);
+  ctx.timelines.bytes += read.bytes.length;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
+  } catch {
+    return cannot("not UTF-8 text");
+  }
+}
+
 /** One line of a timeline file, parsed but not yet validated. */
 type Row = { line: number; fields: Record<string, unknown> } | { line: number; error: string; hint?: string };
 
-function dataLines(text: string): { line: number; text: string }[] {
-  const out: { line: number; text: string }[] = [];
-  text.split(/\r?\n/).forEach((t, i) => {
-    const s = t.trim();
-    if (s !== "" && !s.startsWith("#")) out.push({ line: i + 1, text: t });
-  });
-  return out;
+/** The lines that are neither blank nor `#` comments, without their line ends, one at a time. */
+function* dataLines(text: string): Generator<{ line: number; text: string }> {
+  const space = /[^\S\n]*/y;
+  let line = 0;
+  for (let start = 0; start <= text.length; line++) {
+    const nl = text.indexOf("\n", start);
+    const end = nl < 0 ? text.length : nl;
+    space.lastIndex = start;
+    space.exec(text);
+    if (space.lastIndex < end && text[space.lastIndex] !== "#") {
+      yield { line: line + 1, text: text.slice(start, text[end - 1] === "\r" ? end - 1 : end) };
+    }
+    start = end + 1;
+  }
 }
 
-function jsonlRows(text: string): Row[] {
-  return dataLines(text).map(({ line, text: t }): Row => {
+function countOf(items: Iterable<unknown>): number {
+  let n = 0;
+  for (const _ of items) n++;
+  return n;
+}
+
+function* jsonlRows(text: string): Generator<Row> {
+  for (const { line, text: t } of dataLines(text)) {
+    // A row becomes a YAML document (fileEntry), which the yaml library builds by recursion.
+    if (jsonNestsDeeperThan(Buffer.from(t, "utf8"), MAX_YAML_DEPTH)) {
+      yield {
+        line,
+        error: `objects and arrays nested more than ${MAX_YAML_DEPTH} levels deep`,
+        hint: "each line is one flat object: at, kind, target and the kind's parameters",
+      };
+      continue;
+    }
     let v: unknown;
     try {
       v = JSON.parse(t);
     } catch (e) {
-      return {
+      yield {
         line,
-        error: `not valid JSON: ${(e as Error).message}`,
+        error: `not valid JSON: ${clip((e as Error).message, 80)}`,
         hint: 'each line is one object, e.g. {"at":"30h","kind":"busbar","target":"dc1/row07/busbar-a"}',
       };
+      continue;
     }
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return { line, error: `expected a JSON object, found ${JSON.stringify(v)}` };
-    return { line, fields: v as Record<string, unknown> };
-  });
+    if (v === null || typeof v !== "object" || Array.isArray(v)) yield { line, error: `expected a JSON object, found ${clip(JSON.stringify(v))}` };
+    else yield { line, fields: v as Record<string, unknown> };
+  }
 }
 
 /** Splits one CSV line into cells: commas separate, "double quotes" may hold commas and "" quotes. */
@@ -136,28 +194,38 @@ function csvCell(cell: string): unknown {
   return cell;
 }
 
-function csvRows(text: string): Row[] {
+function* csvRows(text: string): Generator<Row> {
   const lines = dataLines(text);
-  if (lines.length === 0) return [];
-  const [head, ...body] = lines;
-  const header = splitCsvLine(head.text);
+  const head = lines.next();
+  if (head.done) return;
+  const { line: headLine, text: headText } = head.value;
+  const header = splitCsvLine(headText);
   const expect = "the first line is the header at,kind,target followed by parameter names, e.g. at,kind,target,repair";
   if (!header || header[0] !== "at" || header[1] !== "kind" || header[2] !== "target") {
-    return [{ line: head.line, error: `expected the header "at,kind,target,...", found "${head.text.trim()}"`, hint: expect }];
+    yield { line: headLine, error: `expected the header "at,kind,target,...", found ${quote(headText.trim())}`, hint: expect };
+    return;
   }
   const dup = header.find((h, i) => header.indexOf(h) !== i);
-  if (dup !== undefined) return [{ line: head.line, error: `column "${dup}" appears twice in the header` }];
-  if (header.some((h) => h === "")) return [{ line: head.line, error: "the header has an empty column name" }];
-  return body.map(({ line, text: t }): Row => {
+  if (dup !== undefined) {
+    yield { line: headLine, error: `column ${quote(dup)} appears twice in the header` };
+    return;
+  }
+  if (header.some((h) => h === "")) {
+    yield { line: headLine, error: "the header has an empty column name" };
+    return;
+  }
+  for (const { line, text: t } of lines) {
     const cells = splitCsvLine(t);
-    if (!cells) return { line, error: "unbalanced double quote", hint: 'a quoted cell ends with " before the next comma' };
-    if (cells.length > header.length) return { line, error: `${cells.length} cells but the header names ${header.length} columns` };
-    const fields: Record<string, unknown> = {};
-    cells.forEach((c, i) => {
-      if (c !== "") fields[header[i]] = i < 3 ? c : csvCell(c);
-    });
-    return { line, fields };
-  });
+    if (!cells) yield { line, error: "unbalanced double quote", hint: 'a quoted cell ends with " before the next comma' };
+    else if (cells.length > header.length) yield { line, error: `${cells.length} cells but the header names ${header.length} columns` };
+    else {
+      const fields: Record<string, unknown> = {};
+      cells.forEach((c, i) => {
+        if (c !== "") fields[header[i]] = i < 3 ? c : csvCell(c);
+      });
+      yield { line, fields };
+    }
+  }
 }
 
 /** Validates one row of a timeline file as the scenario entry it stands for. */
@@ -172,7 +240,7 @@ function fileEntry(row: { line: number; fields: Record<string, unknown> }, file:
   const model = modelOf(kind);
   if (!model) {
     const guess = didYouMean(kind, kinds);
-    return fail("unknown_key", `unknown fault kind "${kind}"`, guess ? `did you mean "${guess}"?` : `kinds that can be scheduled: ${kinds.join(", ")}`);
+    return fail("unknown_key", `unknown fault kind ${quote(kind)}`, guess ? `did you mean "${guess}"?` : `kinds that can be scheduled: ${kinds.join(", ")}`);
   }
   if (!model.incident) return fail("invalid_value", `"${kind}" faults cannot be scheduled on a target`, `kinds that can be scheduled: ${kinds.join(", ")}`);
   // The row as the scenario entry it stands for, validated by the same code, on a scratch

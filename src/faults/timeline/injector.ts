@@ -44,8 +44,11 @@ class TimelineInjector implements Injector {
       const lead = warningLeadSec(modelOf(e.kind)!.incident, e.params);
       if (lead > 0 && e.atSec <= env.horizonSec && e.atSec - lead >= env.sim.now) env.sim.scheduleAt(e.atSec - lead, warnKind, i, 0);
     });
+    // An entry due at the start is in force when the run starts, as a model's faults made
+    // in its own start are (a straggler episode already under way): it fires now.
     this.entries.forEach((e, i) => {
-      if (e.atSec <= env.horizonSec) env.sim.scheduleAt(Math.max(e.atSec, env.sim.now), kind, i, 0);
+      if (e.atSec <= env.sim.now) this.fire(i);
+      else if (e.atSec <= env.horizonSec) env.sim.scheduleAt(e.atSec, kind, i, 0);
     });
   }
 

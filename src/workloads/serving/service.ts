@@ -53,9 +53,14 @@ export const SERVING_METRICS = [
   metric("serving.p999", "seconds", "99.9th percentile query latency"),
   metric("serving.meanLatency", "seconds", "mean latency of the queries answered by their deadline"),
   metric("serving.availability", "fraction", "fraction of queries answered correctly within the deadline"),
-  metric("serving.extraLoad", "fraction", "extra leaf requests (hedges, retries, tied twins) per base leaf request"),
-  metric("serving.utilization", "fraction", "busy server time / server time of the replicas in rotation (wasted copies included)"),
-  metric("serving.extraServed", "fraction", "extra leaf requests served: backups, retries, tied twins that started service, per base leaf request"),
+  metric("serving.extraLoad", "fraction", "extra leaf requests (hedges, retries, tied twins) per base leaf request", "sum", { max: Infinity }),
+  // Can pass 1 under overload: the measured queries' service runs on past the window.
+  metric("serving.utilization", "fraction", "busy server time / server time of the replicas in rotation (wasted copies included)", "sum", {
+    max: Infinity,
+  }),
+  metric("serving.extraServed", "fraction", "extra leaf requests served: backups, retries, tied twins that started service, per base leaf request", "sum", {
+    max: Infinity,
+  }),
   metric("serving.wastedWork", "fraction", "share of busy server time spent on copies whose answer went unused (losers, timed-out tries, CRC failures)"),
   metric("serving.wrongAnswers", "count", "estimated queries answered with a wrong result over the run"),
   metric("serving.wrongAnswerRate", "fraction", "fraction of queries answered with a wrong result"),

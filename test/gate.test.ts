@@ -51,6 +51,13 @@ describe("fleet gate", () => {
     );
 
     expect(readFileSync(md, "utf8")).toContain("| hardened | ✅ 0.9296 [0.9172, 0.942] | ✅ 0 |");
+    // The Markdown summary says what to run next: why, and the smallest schedule per breach.
+    expect(readFileSync(md, "utf8")).toMatch(
+      /\nWhy: `fleet explain test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d` \(2 SLOs breached in that run\)\.\n/,
+    );
+    expect(readFileSync(md, "utf8")).toMatch(
+      /\n- `fleet shrink test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d --slo training\.silentEscapes --policy naive`\n/,
+    );
     const j = JSON.parse(readFileSync(json, "utf8"));
     expect(j).toMatchObject({ exitCode: 1, partial: false, runsComplete: 4, checks: 4, breaches: 2 });
     expect(j.scenarios[0].runs.map((x: { seed: number; status: string }) => [x.seed, x.status])).toEqual([100, 101, 102, 103].map((s) => [s, "complete"]));

@@ -27,6 +27,22 @@ describe("fleet validate", () => {
     expect(r.err).toMatch(/scope\.yaml:\d+:\d+ slo\["faults\.host\.crash"\]: warning: SLO on faults\.host\.crash: no policy can change it/);
   });
 
+  it("refuses an SLO on a workload the scenario does not have, or a service it does not name, with a did-you-mean", async () => {
+    const dir = tempDir();
+    const file = join(dir, "absent.yaml");
+    const serving = "  - serving: { name: search, shards: 2, replicas: 2, qps: 10, firstHost: 40, deadline: 200ms, serviceTime: { p50: 8ms, p99: 40ms } }\n";
+    const text = readFileSync("test/fixtures/gate-small.yaml", "utf8").replace(/\nfaults:/, `\n${serving}faults:`);
+    writeFileSync(file, `${text}  storage.availability: ">= 0.99"\n  serving.serch.p999: "<= 150ms"\n`);
+    const r = await fleet(["validate", file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /absent\.yaml:\d+:\d+ slo\["storage\.availability"\]: SLO on storage\.availability: the scenario has no storage workload to measure it/,
+    );
+    expect(r.err).toMatch(
+      /slo\["serving\.serch\.p999"\]: SLO on serving\.serch\.p999: the scenario has no serving workload named serch .*did you mean serving\.search\.p999\?/,
+    );
+  });
+
   const broken: [string, string, RegExp][] = [
     [
       "unknown key",

@@ -17,6 +17,7 @@ import { runBatch } from "../gate/batch.js";
 import { checkOutputPath, writeOutput } from "../gate/output.js";
 import { formatGateText } from "../gate/text.js";
 import { formatGateMarkdown } from "../gate/markdown.js";
+import { nextCommands } from "../gate/next.js";
 import { formatGateJUnit } from "../gate/junit.js";
 import { formatGateJson } from "../gate/json.js";
 import { choice, durationOption, flag, int, parse, str, type OptionSpec } from "./args.js";
@@ -91,34 +92,14 @@ Examples:
   fleet gate scenarios/llm-training.yaml --seeds 100 --slo 'p5(training.goodput) >= 0.5' \\
       --slo 'P(training.lostWorkHours <= 40h) >= 90%' --slo 'max(training.silentEscapes) == 0'`;
 
-/**
- * For each scenario with a breached SLO, the command that explains one of its runs (the
- * seed whose run breached the most SLOs, the first such seed on a tie), then for each
- * breached SLO the command that shrinks a run that breached it.
- */
+/** For each scenario with a breached SLO: `why:` and `shrink:` lines (src/gate/next.ts). */
 export function whyLines(report: GateReport): string {
   const out: string[] = [];
   for (const s of report.scenarios) {
-    if (!s.policies.some((p) => p.judgments.some((j) => !j.ok))) continue;
-    let best: { seed: number; breaches: number } | undefined;
-    for (const r of s.runs) {
-      if (r.status !== "complete") continue;
-      const breaches = r.verdicts.filter((v) => !v.ok).length;
-      if (breaches > 0 && (!best || breaches > best.breaches)) best = { seed: r.seed, breaches };
-    }
-    if (!best) continue;
-    const duration = s.durationSec !== undefined ? ` --duration ${formatDuration(s.durationSec)}` : "";
-    out.push(`why: fleet explain ${s.file} --seed ${best.seed}${duration}  # ${best.breaches} SLO${best.breaches === 1 ? "" : "s"} breached in that run`);
-    // For each breached judgment, the first seed whose run breached that SLO for that
-    // policy: the smallest fault schedule of that run, to commit as a regression scenario.
-    const shrinks = new Set<string>();
-    for (const pol of s.policies)
-      for (const j of pol.judgments) {
-        if (j.ok) continue;
-        const run = s.runs.find((r) => r.status === "complete" && r.verdicts.some((v) => v.policy === pol.policy && v.metric === j.slo.metric && !v.ok));
-        if (run) shrinks.add(`shrink: fleet shrink ${s.file} --seed ${run.seed}${duration} --slo ${j.slo.metric} --policy ${pol.policy}`);
-      }
-    out.push(...shrinks);
+    const next = nextCommands(s);
+    if (!next) continue;
+    const n = next.explain.breaches;
+    out.push(`why: ${next.explain.command}  # ${n} SLO${n === 1 ? "" : "s"} breached in that run`, ...next.shrink.map((c) => `shrink: ${c}`));
   }
   return out.length ? `\n${out.join("\n")}\n` : "";
 }

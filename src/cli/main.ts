@@ -86,7 +86,7 @@ Examples:
   },
   shrink: {
     run: shrinkCommand,
-    summary: "the smallest fault schedule that still breaches an SLO, as an incident file to commit",
+    summary: "the smallest fault schedule that still breaches an SLO, to commit",
     usage: shrinkUsage,
   },
   fit: {

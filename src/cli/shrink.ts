@@ -35,33 +35,36 @@ const DEFAULT_MAX_RUNS = 300;
 
 export const shrinkUsage = `fleet shrink SCENARIO|JOURNAL --slo METRIC [options]
 
-The smallest fault schedule under which an SLO still breaches for a policy: delta
-debugging over the run's fault trace (first whole fault models, then single faults,
-then shorter episodes and milder slowdowns), every candidate a real run. The result is
-1-minimal (removing any one fault makes the SLO hold, each shown by a run) and is
-written as an incident timeline to commit as a regression scenario:
-  fleet replay --import FILE --scenario SCENARIO --seed N --duration D
-or, in a scenario's faults, \`- timeline: FILE\`.
+The smallest fault schedule under which an SLO still breaches for a policy:
+delta debugging over the run's fault trace (first whole fault models, then
+single faults, then shorter episodes and milder slowdowns), every candidate a
+real run. The result is 1-minimal (removing any one fault makes the SLO hold,
+each shown by a run) and is written as an incident timeline and a regression
+scenario to commit:
+  fleet chaos OUT.yaml
+  fleet replay --import OUT.jsonl --scenario SCENARIO --seed N --duration D
 
 Options:
-  --slo METRIC          the SLO to keep breached, by its metric (e.g. training.goodput)
-  --policy P            the policy (default: the first one the SLO breaches for)
-  --seed N              seed (default: the scenario's, or the journal's)
-  --duration D          simulated time (default: the scenario's, or the journal's)
-  -o, --out FILE        the incident file, .jsonl or .csv (default:
-                        SCENARIO-POLICY-METRIC-seedN.jsonl here)
-  --force               overwrite FILE
-  --max-runs N          stop searching after N runs (default ${DEFAULT_MAX_RUNS})
-  --reporter R          text or json (default: text)
+  --slo METRIC       the SLO to keep breached, by its metric (training.goodput)
+  --policy P         the policy (default: the first the SLO breaches for)
+  --seed N           seed (default: the scenario's, or the journal's)
+  --duration D       simulated time (default: the scenario's, or the journal's)
+  -o, --out FILE     the incident file, .jsonl or .csv; the scenario is FILE
+                     with .yaml (default: SCENARIO-POLICY-METRIC-seedN.jsonl)
+  --force            overwrite them
+  --max-runs N       stop searching after N runs (default ${DEFAULT_MAX_RUNS})
+  --reporter R       text or json (default: text)
 ${runnerUsage}
 
-Exit codes: 0 shrunk (or the SLO breaches with no fault at all: nothing to write),
-1 the breach could not be written as a timeline (the output says which fault models it
-needs), 2 bad input or an SLO that holds in the run, 3 a run failed.
+Exit codes: 0 shrunk (or the SLO breaches with no fault at all: nothing to
+write), 1 the breach could not be written as a timeline (the output names the
+fault models it needs), 2 bad input or an SLO that holds in the run, 3 a run
+failed.
 
 Examples:
-  fleet shrink scenarios/cosmic.yaml --slo serving.availability --policy hardened
-  fleet shrink scenarios/cosmic.yaml --seed 7 --slo training.goodput -o goodput-7.csv`;
+  fleet shrink scenarios/cosmic.yaml --policy hardened \\
+      --slo serving.availability
+  fleet shrink scenarios/cosmic.yaml --seed 7 --slo training.goodput -o g.csv`;
 
 /** The default incident file: "cosmic-hardened-serving.availability-seed42.jsonl". */
 function defaultOut(file: string, policy: string, metric: string, seed: number): string {

@@ -2,6 +2,7 @@
 // comment: a heading with the verdict, per scenario a policy x SLO table (value ± 95%
 // interval, ✅/❌), the breaches with their numbers, the failed runs, and the methods.
 import { describeJudgment, judgeText, methodLines, seedsText, summaryLine, valueWithInterval } from "./format.js";
+import { nextCommands } from "./next.js";
 import type { GateReport } from "./report.js";
 
 /** Text safe inside a Markdown table cell: pipes escaped, no line breaks. */
@@ -34,6 +35,13 @@ export function formatGateMarkdown(r: GateReport): string {
       p.judgments.filter((j) => !j.ok).map((j) => `- ❌ **${mdCell(p.policy)}** \`${mdCell(j.slo.text)}\`: ${mdCell(describeJudgment(j))}`),
     );
     if (breaches.length) out.push(...breaches, "");
+    const next = nextCommands(s);
+    if (next) {
+      const n = next.explain.breaches;
+      out.push(`Why: \`${mdCell(next.explain.command)}\` (${n} SLO${n === 1 ? "" : "s"} breached in that run).`, "");
+      out.push("The smallest fault schedule of a run that breached, to commit as a regression scenario:", "");
+      out.push(...next.shrink.map((c) => `- \`${mdCell(c)}\``), "");
+    }
     const failed = s.failedRuns.map((f) => `- ⚠️ run failed: seed ${f.seed} (${f.status}): ${mdCell(f.error)}`);
     if (failed.length) out.push(...failed, "");
   }

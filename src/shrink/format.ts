@@ -44,7 +44,8 @@ function paramsText(e: TraceEntry): string {
   return Object.entries(e.params)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => {
-      const written = paramValue(k, v);
+      // Durations as short text here (the file has them exact).
+      const written = typeof v === "number" && DURATION_PARAMS.has(k) ? formatDuration(v) : paramValue(k, v);
       return `${k} ${typeof written === "number" ? num(written) : written}`;
     })
     .join(", ");
@@ -102,7 +103,8 @@ export function formatText(r: ShrinkResult, m: ShrinkMeta): string {
   );
   o.entries.forEach((e, i) => {
     const w = o.without[i];
-    say(`at ${exactDuration(e.atSec)}  ${e.kind} ${e.target}`, "  ");
+    // To the second here; the incident file has the exact time.
+    say(`at ${exactDuration(Math.round(e.atSec))}  ${e.kind} ${e.target}`, "  ");
     say(paramsText(e), "    ");
     if (w) say(`without it: ${num(w.value)} ${w.holds ? "(holds)" : "(still breached)"}`, "    ");
   });
@@ -118,7 +120,7 @@ export function formatText(r: ShrinkResult, m: ShrinkMeta): string {
   const pinned = Object.entries(o.pins);
   if (pinned.length)
     say(
-      `a timeline has no fault rates, so the runs pin ${pinned.map(([p, sec]) => `${p}'s mtbf to ${formatDuration(sec)}`).join(", ")}: the M of its checkpoint interval in the run`,
+      `a timeline has no fault rates, so the regression scenario pins ${pinned.map(([p, sec]) => `${p}'s mtbf to ${formatDuration(sec)}`).join(", ")}: the M of the checkpoint interval in the run`,
       "  ",
     );
   if (m.out && m.scenarioOut) {

@@ -8,6 +8,7 @@ import { isScalar } from "yaml";
 import { didYouMean } from "../base/issues.js";
 import { type Ctx, type CrossCheck, describeNode, dict, map, nodeAt, type Validator } from "../base/schema.js";
 import { formatDuration, parseDuration } from "../base/units.js";
+import { WORKLOADS } from "../workloads/registry.js";
 import { knownMetrics, metricInfo, type MetricUnit } from "./catalog.js";
 
 export const SLO_OPS = [">=", "<=", "==", "!=", "<", ">"] as const;
@@ -119,7 +120,52 @@ export function checkSloScopes(s: { slo: readonly Slo[]; policies: Record<string
   }
 }
 
-export const SLO_CHECKS: readonly CrossCheck<{ slo: readonly Slo[]; policies: Record<string, object> }>[] = [checkSloScopes];
+/**
+ * An SLO on a workload's metric needs that workload: `serving.p999` a service, and
+ * `serving.search.p999` the service named search. Without it every policy would be judged
+ * on a value the run never produces (an error, with the workloads there are).
+ */
+export function checkSloWorkloads(s: { slo: readonly Slo[]; workloads: readonly { kind: string; spec: { name: string } }[] }, root: unknown, ctx: Ctx): void {
+  for (const slo of s.slo) {
+    const def = metricInfo(slo.metric);
+    const owner = def && WORKLOADS.find((w) => w.metrics.includes(def));
+    if (!owner) continue;
+    const path = ["slo", slo.metric];
+    const mine = s.workloads.filter((w) => w.kind === owner.kind);
+    const there = s.workloads.length ? `its workloads are ${s.workloads.map((w) => `${w.kind} ${w.spec.name}`).join(", ")}` : "it has no workloads";
+    if (mine.length === 0) {
+      ctx.report(
+        "invalid_value",
+        path,
+        nodeAt(root, path, ctx),
+        `SLO on ${slo.metric}: the scenario has no ${owner.kind} workload to measure it (${there})`,
+        `add a ${owner.kind} workload, or judge a metric of one it has`,
+      );
+      continue;
+    }
+    const parts = slo.metric.split(".");
+    if (!def.instanced || parts.length < 3 || s.workloads.length === 0 || knownMetrics().includes(slo.metric)) continue;
+    const name = parts[1];
+    if (mine.some((w) => w.spec.name === name)) continue;
+    const near = didYouMean(
+      name,
+      mine.map((w) => w.spec.name),
+    );
+    ctx.report(
+      "invalid_value",
+      path,
+      nodeAt(root, path, ctx),
+      `SLO on ${slo.metric}: the scenario has no ${owner.kind} workload named ${name} (${there})`,
+      near ? `did you mean ${parts[0]}.${near}.${parts.slice(2).join(".")}?` : undefined,
+    );
+  }
+}
+
+export const SLO_CHECKS: readonly CrossCheck<{
+  slo: readonly Slo[];
+  policies: Record<string, object>;
+  workloads: readonly { kind: string; spec: { name: string } }[];
+}>[] = [checkSloScopes, checkSloWorkloads];
 
 export function holds(op: SloOp, value: number, threshold: number): boolean {
   if (Number.isNaN(value)) return false;

@@ -216,6 +216,15 @@ export function formatMetricValue(metric: string, v: number): string {
 }
 
 /**
+ * A value as its SLO's threshold is written: a percentage beside a percentage threshold
+ * (availability 99.94% beside >= 99.95%), a latency as a duration (200ms), else a number.
+ */
+export function formatSloValue(slo: { metric: string; text: string }, v: number): string {
+  if (/%\s*$/.test(slo.text) && Number.isFinite(v)) return `${Number((v * 100).toPrecision(4))}%`;
+  return formatMetricValue(slo.metric, v);
+}
+
+/**
  * A policy x SLO table: one row per policy, one column per SLO (header "metric op threshold"),
  * each cell the measured value and a mark (✓/✗, or ok/FAIL with `unicode: false`). When
  * that is wider than `maxWidth`, one row per SLO and one column per policy instead (a

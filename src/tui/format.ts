@@ -1,6 +1,7 @@
 // Numbers and times as the dashboard prints them: a simulated clock, a progress bar, an
 // ETA in wall time, rates with k/M suffixes, metric values with 4 significant digits; and
 // a simulated time as a user types it.
+import { formatSloValue } from "../slo/slo.js";
 import { parseDuration } from "../base/units.js";
 
 /** Simulated seconds as a clock: "0:05:00", "6:00:00", "1d 06:00", "3d 00:00". */
@@ -52,6 +53,17 @@ export function metricValue(v: number | undefined): string {
   const a = Math.abs(v);
   if (a >= 1e5) return compact(v);
   return String(Number(v.toPrecision(4)));
+}
+
+/**
+ * A metric's value for a cell in the unit its SLO is written in (a percentage beside a
+ * percentage threshold, a latency as a duration: formatSloValue); large numbers compacted
+ * (1.2M) so they fit; "-" when missing. Without an SLO, give `text` "".
+ */
+export function cellValue(slo: { metric: string; text: string }, v: number | undefined): string {
+  if (v === undefined || Number.isNaN(v)) return "-";
+  if (Math.abs(v) >= 1e5) return metricValue(v);
+  return formatSloValue(slo, v);
 }
 
 /**

@@ -3,7 +3,7 @@
 // "faultsPerHour" (the rise of the fault count since the previous snapshot). The charts
 // show goodput, p99.9 and error rate when a metric of that name is there, and fill the
 // remaining places with hosts down, fault rate and the SLO metrics.
-import { metricValue } from "./format.js";
+import { cellValue } from "./format.js";
 import { padEnd, fitRight, type Line } from "./line.js";
 import { sparkline } from "./sparkline.js";
 
@@ -103,7 +103,7 @@ export function trendLines(store: TrendStore, policy: string, charts: readonly [
     return [
       { text: `${padEnd(label, labelW)} ` },
       { text: padEnd(sparkline(s, sparkW), sparkW), tone: "focus" as const },
-      { text: ` ${fitRight(metricValue(last), valueW)}` },
+      { text: ` ${fitRight(cellValue({ metric: name, text: "" }, last), valueW)}` },
     ];
   });
 }

@@ -29,7 +29,7 @@ interface CommandInfo {
 const commands: Record<string, CommandInfo> = {
   chaos: {
     run: chaosCommand,
-    summary: "run a scenario: faults, detection, workloads and policies, scored against its SLOs",
+    summary: "run a scenario: faults, workloads and policies, judged on its SLOs",
     usage: `fleet chaos SCENARIO [options]
 
 Runs every policy of the scenario against the same fault trace and prints the verdicts.
@@ -66,22 +66,22 @@ Examples:
   },
   replay: {
     run: replayCommand,
-    summary: "postmortem of a journal: summary, --verify it reproduces, --policy counterfactual, --import an incident",
+    summary: "postmortem of a journal: view, --verify, --policy what-if, --import",
     usage: replayUsage,
   },
   faults: {
     run: faultsCommand,
-    summary: "the fault trace alone: counts per kind and domain, correlated events, configured vs observed",
+    summary: "the fault trace alone: counts by kind and domain, correlated events",
     usage: faultsUsage,
   },
   import: {
     run: importCommand,
-    summary: "a real failure log (CSV) as an incident timeline on a scenario's fleet, through a mapping file",
+    summary: "a failure log (CSV) as an incident timeline, through a mapping file",
     usage: importUsage,
   },
   explain: {
     run: explainCommand,
-    summary: "why an SLO breached: the shortfall taken apart by fault model and incident, each removed from the same trace",
+    summary: "why an SLO breached: the shortfall by fault model and incident",
     usage: explainUsage,
   },
   shrink: {
@@ -91,27 +91,27 @@ Examples:
   },
   fit: {
     run: fitCommand,
-    summary: "fit the disk (or host) failure model to a real failure log: a faults: block and a goodness-of-fit table",
+    summary: "fit the disk or host failure model to a real log, with its fit",
     usage: fitUsage,
   },
   gate: {
     run: gateCommand,
-    summary: "CI gate: many seeds, SLOs with 95% intervals, JUnit XML + Markdown + JSON, exit 1 on a breach",
+    summary: "CI gate: many seeds, SLOs with 95% intervals, JUnit/Markdown/JSON",
     usage: gateUsage,
   },
   sweep: {
     run: sweepCommand,
-    summary: "try a grid of one or two settings over seeds; a table and a plot with the best point marked",
+    summary: "a grid of one or two settings over seeds: table, plot, best point",
     usage: sweepUsage,
   },
   worker: {
     run: workerCommand,
-    summary: "join distributed gates and sweeps: run jobs from a BullMQ queue on a shared Redis",
+    summary: "run the jobs of distributed gates and sweeps from a Redis queue",
     usage: workerUsage,
   },
   codes: {
     run: codesCommand,
-    summary: "how each memory code (none, parity, SECDED, chipkill) and CRC-32 fare on each error pattern",
+    summary: "how each memory code and CRC-32 fare on each error pattern",
     usage: `fleet codes [options]
 
 Prints, for every memory code (none, parity, SECDED(72,64), chipkill x4 and x8) and for
@@ -164,7 +164,7 @@ Examples:
   fleet chaos scenarios/cosmic.yaml                 run the showcase scenario
   fleet chaos scenarios/cosmic.yaml --seed 7 --reporter json
   fleet validate scenarios/*.yaml                   check scenario files
-  fleet codes                                       what each ECC code corrects, detects, misses
+  fleet codes                                       what each ECC code catches
 `;
 }
 

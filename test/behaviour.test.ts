@@ -26,7 +26,8 @@
 // a stream of its own (src/faults/mercurial.ts: its corruptions a function of its host, so
 // a core written as a scheduled entry corrupts at the same times): that moved the
 // mercurial.corrupt counts and what follows from them (silent escapes, drains, goodput)
-// in every scenario with defective cores, and nothing else. Changes since are listed below.
+// in every scenario with defective cores, and nothing else; then cosmic.yaml's comment
+// gained shrink's findings (its journal digests only). Changes since are listed below.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";

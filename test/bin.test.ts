@@ -14,7 +14,11 @@ describe("bin/fleet.js", () => {
     const dir = tempDir();
     const journal = join(dir, "cosmic.jsonl");
     const r = spawnSync(process.execPath, [BIN, "chaos", "scenarios/cosmic.yaml", "--reporter", "text", "--journal", journal], { encoding: "utf8" });
-    expect(r.stderr).toBe("");
+    // Progress on stderr at every tenth, with the wall time left; nothing else there.
+    const progress = r.stderr.trimEnd().split("\n");
+    expect(progress).toHaveLength(10);
+    for (const l of progress) expect(l).toMatch(/^ +\S+ +\d+% {2}faults=\d+ hostsDown=\d+( {2}ETA \S+)?$/);
+    expect(r.stdout).not.toMatch(/hostsDown=/);
     // seed 42 breaches the showcase's goodput SLO under both policies: exit 1, by the verdicts
     expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split("\n");

@@ -13,8 +13,15 @@ describe("fleet chaos", () => {
     const dir = tempDir();
     const journal = join(dir, "run.jsonl");
     const r = await fleet(["chaos", SMALL, "--reporter", "text", "--journal", journal]);
-    expect(r.err).toBe("");
+    // Progress goes to stderr (a line per tenth of the run, the wall time left), never stdout.
+    expect(r.err).toMatch(/^ +1d +10% {2}faults=\d+ hostsDown=\d+ {2}ETA \S+\n/);
+    expect(r.out).not.toMatch(/hostsDown=/);
     expect(r.code).toBe(0);
+    const quiet = await fleet(["chaos", SMALL, "--reporter", "text", "--no-journal", "-q"]);
+    expect(quiet.err).toBe("");
+    const json = await fleet(["chaos", SMALL, "--reporter", "json", "--no-journal"]);
+    expect(json.err).toMatch(/\n +1d +10% {2}faults=\d+ hostsDown=\d+ {2}ETA /);
+    expect(JSON.parse(json.out).status).toBe("complete");
     const lines = r.out.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^seed=11 scenario=test\/fixtures\/small\.yaml duration=10d hosts=640 racks=40 busbars=12 /);
     expect(lines[0]).toContain("# reproduce: fleet chaos test/fixtures/small.yaml --seed 11 --duration 10d");

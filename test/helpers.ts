@@ -30,6 +30,11 @@ export function tempDir(prefix = "fleet-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** stderr without the progress lines a text or JSON run prints there (src/report/progress.ts). */
+export function withoutProgress(err: string): string {
+  return err.replace(/^ +\S+ +\d+% {2}faults=\d+ hostsDown=\d+( {2}ETA \S+)?\n/gm, "");
+}
+
 /** A journal's lines with the wall-clock fields removed, for byte comparisons. */
 export function withoutWall(text: string): string[] {
   return text

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { MemoryJournal, parseJournal, readJournal } from "../src/journal/index.js";
 import { openRedisJournal, readRedisJournal } from "../src/journal/redis.js";
 import { describeRedis, useRedis } from "./redis-server.js";
-import { fleet, tempDir, withoutWall } from "./helpers.js";
+import { fleet, tempDir, withoutWall, withoutProgress } from "./helpers.js";
 
 const SMALL = "test/fixtures/small.yaml";
 
@@ -27,7 +27,7 @@ describeRedis("journals in a Redis stream", () => {
     const url = `${server.url}/runs/small-7`;
     const toFile = await fleet(["chaos", SMALL, "--seed", "7", "--duration", "20d", "--journal", file]);
     const toRedis = await fleet(["chaos", SMALL, "--seed", "7", "--duration", "20d", "--journal", url]);
-    expect(toRedis.err).toBe("");
+    expect(withoutProgress(toRedis.err)).toBe("");
     expect(toRedis.code).toBe(toFile.code);
     expect(toRedis.out).toContain(`journal: ${url} (complete)`);
 

@@ -5,7 +5,7 @@
 import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fleet, tempDir } from "./helpers.js";
+import { fleet, tempDir, withoutProgress } from "./helpers.js";
 import { readJournal } from "../src/journal/index.js";
 import { editLine, lineOf } from "../src/replay/testing.js";
 
@@ -155,7 +155,7 @@ describe("fleet replay --import", () => {
     const dir = tempDir("fleet-replay-");
     const journal = join(dir, "incident.jsonl");
     const r = await fleet(["replay", "--import", "test/fixtures/incident.jsonl", "--scenario", SCENARIO, "--journal", journal]);
-    expect(r.err).toBe("");
+    expect(withoutProgress(r.err)).toBe("");
     expect([0, 1]).toContain(r.code);
     const out = r.out.split("\n");
     expect(out[0]).toMatch(
@@ -200,7 +200,7 @@ describe("fleet replay --import", () => {
     expect((await fleet(["validate", scenario])).code).toBe(0);
     const journal = join(dir, "incident.jsonl");
     const r = await fleet(["replay", "--import", "test/fixtures/incident.jsonl", "--scenario", scenario, "--journal", journal]);
-    expect(r.err).toBe("");
+    expect(withoutProgress(r.err)).toBe("");
     expect([0, 1]).toContain(r.code);
     expect(readJournal(journal).header!.scenarioText).toContain("baseline: { checkpoint: 6h }");
     expect((await fleet(["replay", journal, "--verify"])).code).toBe(0);

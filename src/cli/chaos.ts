@@ -106,7 +106,9 @@ export async function chaosCommand(argv: string[], io: Io): Promise<number> {
   }
   const reporter: Reporter =
     dashboard ??
-    (reporterName === "json" ? new JsonReporter({ out: io.out, err: io.err }) : new TextReporter({ out: io.out, err: io.err, quiet: flag(p, "quiet") }));
+    (reporterName === "json"
+      ? new JsonReporter({ out: io.out, err: io.err, quiet: flag(p, "quiet") })
+      : new TextReporter({ out: io.out, err: io.err, quiet: flag(p, "quiet") }));
   const info = { scenario, file, seed, durationSec, counts, policies, journalPath, seedLine: line };
   reporter.start(info);
   try {

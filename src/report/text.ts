@@ -1,5 +1,5 @@
-// The text reporter: the seed line first, a progress line now and then (on stderr when
-// it is a terminal), then the summary, answer first: the verdict per policy and SLO (one
+// The text reporter: the seed line first, a progress line at every tenth of the run on
+// stderr with the wall time left (./progress.ts; none with -q), then the summary, answer first: the verdict per policy and SLO (one
 // row per SLO when the policies side by side would pass 80 columns) and the command that
 // explains a breach, then the training interruptions by cause, the metrics that differ
 // between policies, those equal in all folded into one wrapped block, the faults by kind,
@@ -11,6 +11,7 @@ import { fmtNumber, table, wrap } from "./table.js";
 import { formatPolicySloTable } from "../slo/slo.js";
 import type { LaneMetrics } from "../run/lane.js";
 import { metricInfo } from "../slo/catalog.js";
+import { Progress } from "./progress.js";
 
 /** Interruptions by cause, one column per policy, as in published training reports. */
 export function causeTable(metrics: Record<string, LaneMetrics>, lanes: string[]): string | undefined {
@@ -39,18 +40,16 @@ export interface TextReporterOptions {
 
 export class TextReporter implements Reporter {
   private durationSec = 1;
-  private nextProgress: number;
-  private firstLane: string | undefined;
+  private progress: Progress | undefined;
   /** How to explain this run: `fleet explain FILE --seed N [--duration D]`. */
   private explainCommand = "";
 
-  constructor(private readonly o: TextReporterOptions) {
-    this.nextProgress = o.progressEvery ?? 0.1;
-  }
+  constructor(private readonly o: TextReporterOptions) {}
 
   start(info: StartInfo): void {
     this.durationSec = info.durationSec;
-    this.firstLane = info.policies[0];
+    if (!this.o.quiet)
+      this.progress = new Progress({ err: this.o.err, durationSec: info.durationSec, firstLane: info.policies[0], every: this.o.progressEvery });
     const duration = info.durationSec !== info.scenario.durationSec ? ` --duration ${formatDuration(info.durationSec)}` : "";
     this.explainCommand = `fleet explain ${info.file} --seed ${info.seed}${duration}`;
     this.o.out(`${info.seedLine}\n`);
@@ -58,13 +57,7 @@ export class TextReporter implements Reporter {
   }
 
   onSnapshot(s: Snapshot): void {
-    if (this.o.quiet) return;
-    const step = this.o.progressEvery ?? 0.1;
-    const frac = s.at / this.durationSec;
-    if (s.policy !== this.firstLane || frac + 1e-9 < this.nextProgress) return;
-    while (this.nextProgress <= frac + 1e-9) this.nextProgress += step;
-    const faults = Object.values((s.fields.faults as Record<string, number>) ?? {}).reduce((a, b) => a + b, 0);
-    this.o.out(`  ${formatDuration(s.at).padStart(7)} ${String(Math.round(frac * 100)).padStart(3)}%  faults=${faults} hostsDown=${s.fields.hostsDown}\n`);
+    this.progress?.onSnapshot(s);
   }
 
   end(info: EndInfo): void {

@@ -3,6 +3,23 @@ import type { JobResult } from "../distributed/job.js";
 import { aggregatePoints, bestIndex, closeToBest, gridPoints, pointJobId, sweepJobs } from "./grid.js";
 import { parseSet } from "./range.js";
 
+/** Rows of the points aggregated from made-up goodputs, `goodput[point][seed]` for seeds 1..3. */
+function goodputRows(points: ReturnType<typeof gridPoints>, goodput: number[][]) {
+  const results: JobResult[] = points.flatMap((p, i) =>
+    [1, 2, 3].map((seed, k) => ({
+      id: pointJobId(p, seed),
+      status: "complete" as const,
+      seed,
+      metrics: { naive: { "training.goodput": goodput[i][k] } },
+      verdicts: [],
+      traceDigest: "",
+      digest: "",
+      simEvents: 1,
+    })),
+  );
+  return aggregatePoints(points, [1, 2, 3], results, "naive", "training.goodput");
+}
+
 describe("a sweep's grid", () => {
   const ckpt = parseSet("policies.naive.checkpoint=1h..3h:3");
   const spares = parseSet("policies.naive.spares=0%..2%:2");
@@ -66,19 +83,7 @@ describe("a sweep's grid", () => {
       [0.32, 0.62, 0.92],
       [0.31, 0.62, 0.91],
     ];
-    const results: JobResult[] = points.flatMap((p, i) =>
-      [1, 2, 3].map((seed, k) => ({
-        id: pointJobId(p, seed),
-        status: "complete" as const,
-        seed,
-        metrics: { naive: { "training.goodput": goodput[i][k] } },
-        verdicts: [],
-        traceDigest: "",
-        digest: "",
-        simEvents: 1,
-      })),
-    );
-    const rows = aggregatePoints(points, [1, 2, 3], results, "naive", "training.goodput");
+    const rows = goodputRows(points, goodput);
     expect(bestIndex(rows, "max")).toBe(1);
     // every mean's own interval overlaps the others (seed-to-seed spread), yet point 0 is
     // 0.02 below the best in every seed: clearly worse; point 2 is 0.01, 0 and 0.01 below
@@ -94,19 +99,7 @@ describe("a sweep's grid", () => {
       [0.97, 0.99, 0.6],
       [0.7, 0.72, 0.71],
     ];
-    const results: JobResult[] = points.flatMap((p, i) =>
-      [1, 2, 3].map((seed, k) => ({
-        id: pointJobId(p, seed),
-        status: "complete" as const,
-        seed,
-        metrics: { naive: { "training.goodput": goodput[i][k] } },
-        verdicts: [],
-        traceDigest: "",
-        digest: "",
-        simEvents: 1,
-      })),
-    );
-    const rows = aggregatePoints(points, [1, 2, 3], results, "naive", "training.goodput");
+    const rows = goodputRows(points, goodput);
     // Student-t: 0.19 ± 0.668 and 0.8533 ± 0.5456, cut at 0 and at 1; 0.71 ± 0.0248 as it was
     expect(rows[0]).toMatchObject({ low: 0, n: 3 });
     expect(rows[0].high).toBeCloseTo(0.858, 4);

@@ -2,22 +2,27 @@
 // keys, huge, negative and non-finite numbers, empty lists, bad units, unknown ids, deep
 // nesting, alias bombs, tags, junk bytes, invalid UTF-8, truncation) must never crash or
 // hang the loader: each comes back valid, or as issues that say where (line and column,
-// or a path) and what. The CLI on the same files exits 0 or 2, never with a stack trace.
+// or a path) and what, printed in at most MAX_SHOWN_ISSUES lines and a count. The CLI on
+// the same files: `validate` exits 0 or 2, and every mutant it accepts also runs, `chaos
+// --duration 2h`, which exits 0, 1 or 2 (a limit), never 3, never with a stack trace.
+// Chaos runs are capped at 20,000 hosts and 5,000,000 events so that no mutant runs long.
 //
-// `npm test` runs a short pass; `npm run fuzz` sets FUZZ_RUNS for a long one.
+// `npm test` runs a short pass (150 cases per property); `npm run fuzz` sets FUZZ_RUNS for
+// a long one and prints the counts, the slowest case and the peak memory.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { loadScenarioFile, loadScenarioText } from "../src/scenario/load.js";
-import { formatIssues, type Issue } from "../src/base/issues.js";
+import { formatIssues, type Issue, MAX_SHOWN_ISSUES } from "../src/base/issues.js";
 import { fleet, tempDir } from "./helpers.js";
+import { expectClean, FuzzTally } from "./fuzz.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 
-const SOURCES = ["scenarios/cosmic.yaml", "scenarios/llm-training.yaml", "scenarios/ecc-compare.yaml", "test/fixtures/small.yaml"];
+const SOURCES = ["scenarios/cosmic.yaml", "scenarios/llm-training.yaml", "scenarios/ecc-compare.yaml", "test/fixtures/small.yaml", "test/fixtures/replay.yaml"];
 const texts = SOURCES.map((f) => readFileSync(f, "utf8"));
 const trees = texts.map((t) => parse(t) as unknown);
 
@@ -34,6 +39,8 @@ function checkIssues(file: string, issues: Issue[]): void {
   }
   const text = formatIssues(file, issues);
   expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack frames
+  expect(text).not.toMatch(/Maximum call stack/);
+  expect(text.split("\n").length).toBeLessThanOrEqual(MAX_SHOWN_ISSUES + 2);
   for (const line of text.split("\n").filter((l) => l && !l.startsWith(" "))) expect(line).toContain(file);
 }
 
@@ -132,13 +139,56 @@ const treeMutation = fc
     return stringify(tree);
   });
 
+/**
+ * A value near `old` that keeps its type and unit, so the scenario often stays valid and
+ * runs: a number scaled or set to 0 or 1, a quantity's number scaled ("4h" -> "40h",
+ * "2%" -> "0%"), a boolean flipped, a list item dropped or repeated, a map's key dropped.
+ */
+function nearby(old: unknown, how: number): unknown {
+  const factor = [0, 1, 0.1, 10, 1000, 0.5][how % 6];
+  if (typeof old === "number") return Number.isInteger(old) ? Math.round(old * factor) : old * factor;
+  if (typeof old === "boolean") return !old;
+  if (typeof old === "string") {
+    const m = /^(\d+(?:\.\d+)?)(.*)$/.exec(old);
+    return m ? `${Number(m[1]) * factor}${m[2]}` : old;
+  }
+  if (Array.isArray(old)) {
+    if (old.length === 0) return old;
+    const i = how % old.length;
+    return how % 2 ? [...old.slice(0, i), ...old.slice(i + 1)] : [...old, old[i]];
+  }
+  if (old && typeof old === "object") {
+    const keys = Object.keys(old);
+    if (keys.length === 0) return old;
+    const copy = { ...(old as Record<string, unknown>) };
+    delete copy[keys[how % keys.length]];
+    return copy;
+  }
+  return old;
+}
+
+/** Mutations that keep the file's shape: many stay valid, and those run through `chaos`. */
+const nearbyMutation = fc
+  .record({ source: fc.nat(trees.length - 1), edits: fc.array(fc.record({ pick: fc.nat(), how: fc.nat() }), { minLength: 1, maxLength: 4 }) })
+  .map(({ source, edits }) => {
+    let tree = trees[source];
+    for (const { pick, how } of edits) {
+      const ps = paths(tree).slice(1);
+      const path = ps[pick % ps.length];
+      let old: unknown = tree;
+      for (const p of path) old = (old as Record<string | number, unknown>)[p];
+      tree = setAt(tree, path, nearby(old, how), "set");
+    }
+    return stringify(tree);
+  });
+
 // ---- mutations of the text ------------------------------------------------------------
 
 const textMutation = fc
   .record({
     source: fc.nat(texts.length - 1),
     at: fc.nat(),
-    kind: fc.constantFrom("truncate", "insert", "flip", "tag", "alias-bomb", "indent", "dup-key", "second-doc"),
+    kind: fc.constantFrom("truncate", "insert", "flip", "tag", "alias-bomb", "alias-overrun", "deep", "indent", "dup-key", "second-doc"),
     junk: fc.string({ maxLength: 8 }),
     bit: fc.nat(7),
   })
@@ -158,6 +208,12 @@ const textMutation = fc
         return t.replace(/^seed: (\d+)/m, `seed: !!js/function "function () { return $1 }"`);
       case "alias-bomb":
         return `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n${t}`;
+      case "alias-overrun":
+        return `x: &x { host: {} }\n${t.replace(/^faults:\n/m, `faults:\n${"  - *x\n".repeat(1000 + (at % 200))}`)}`;
+      case "deep": {
+        const depth = 100 + (at % 2000);
+        return `${t.slice(0, i)}${"[{".repeat(depth >> 1)}${t.slice(i)}`;
+      }
       case "indent":
         return t
           .split("\n")
@@ -183,6 +239,13 @@ describe(`scenario fuzzing (${RUNS} cases per property, seed ${SEED})`, () => {
     );
   });
 
+  it("mutated values nearby: valid, or issues that say where and what", () => {
+    fc.assert(
+      fc.property(nearbyMutation, (text) => loadChecked(text)),
+      { numRuns: RUNS, seed: SEED + 4 },
+    );
+  });
+
   it("mutated text: valid, or issues that say where and what", () => {
     fc.assert(
       fc.property(textMutation, (text) => loadChecked(text)),
@@ -204,16 +267,34 @@ describe(`scenario fuzzing (${RUNS} cases per property, seed ${SEED})`, () => {
     );
   });
 
-  it("the CLI exits 0 or 2 on mutated files, with no stack trace", async () => {
-    const dir = tempDir("fleet-fuzz-cli-");
-    const cases = fc.sample(fc.oneof(treeMutation, textMutation), { numRuns: Math.max(20, Math.floor(RUNS / 5)), seed: SEED + 3 });
-    for (const [n, text] of cases.entries()) {
-      const file = join(dir, `case-${n}.yaml`);
-      writeFileSync(file, text);
-      const r = await fleet(["validate", file]);
-      if (r.code !== 0 && r.code !== 2) throw new Error(`exit ${r.code} on ${file}:\n${r.err}`);
-      expect(r.err).not.toMatch(/internal error|\n\s+at .+:\d+:\d+/);
-      if (r.code === 2) expect(r.err).toContain(file);
-    }
-  });
+  it(
+    "the CLI on mutated files: validate exits 0 or 2; what it accepts, chaos --duration 2h runs, exit 0, 1 or 2",
+    async () => {
+      const file = join(tempDir("fleet-fuzz-cli-"), "case.yaml");
+      const tally = new FuzzTally("mutated scenario files");
+      const chaosCase = fc.tuple(fc.oneof(treeMutation, textMutation, nearbyMutation), fc.constantFrom("text", "json"));
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(chaosCase, ([text, reporter]) =>
+          tally.time(`case ${++n}`, async () => {
+            writeFileSync(file, text);
+            const validate = ["validate", file];
+            const v = await fleet(validate);
+            expectClean(validate, v, [0, 2]);
+            tally.exit("validate", v.code);
+            if (v.code === 2) expect(v.err).toContain(file);
+            if (v.code !== 0) return;
+            const chaos = ["chaos", file, "--duration", "2h", "--no-journal", "--max-hosts", "20000", "--max-events", "5000000", "--reporter", reporter];
+            const c = await fleet(chaos);
+            expectClean(chaos, c, [0, 1, 2]);
+            tally.exit("chaos", c.code);
+            if (reporter === "json" && c.out) JSON.parse(c.out);
+          }),
+        ),
+        { numRuns: RUNS, seed: SEED + 3 },
+      );
+      console.log(tally.summary());
+    },
+    RUNS * 5_000,
+  );
 });

@@ -194,4 +194,11 @@ policies:
       expect(r.err).not.toMatch(/\n\s+at /);
     }
   });
+  it("a second link between the same two datacenters (found by the fuzzer: the loader threw): an error at the link", async () => {
+    const links = "  links:\n    - { between: [dc1, dc2], latency: 2ms, bandwidth: 10Gbps }\n    - { between: [dc2, dc1], latency: 3ms, bandwidth: 10Gbps }\n";
+    const file = scenarioFile("links.yaml", small.replace(/\nfaults:/, `\n${links}faults:`));
+    await refusedAtLoad(file, /links\.yaml:\d+:\d+ fleet\.links\[1\]: a second link between dc1 and dc2 \(links\[0\] is the first\)/);
+    const loop = scenarioFile("loop.yaml", small.replace(/\nfaults:/, "\n  links:\n    - { between: [dc1, dc1], latency: 2ms, bandwidth: 10Gbps }\nfaults:"));
+    await refusedAtLoad(loop, /loop\.yaml:\d+:\d+ fleet\.links\[0\]\.between: a link joins two different datacenters, found dc1 twice/);
+  });
 });

@@ -198,7 +198,29 @@ export function fleetSchema(limits: FleetLimits): Validator<FleetSpec> {
           ok = false;
         }
       });
+      const linkOf = new Map<string, number>();
       fleet.links.forEach((l, i) => {
+        // One link per pair of datacenters, whichever way round it is written.
+        const pair = [l.a, l.b].sort().join(" and ");
+        const first = linkOf.get(pair);
+        if (l.a === l.b) {
+          ctx.report(
+            "invalid_value",
+            [...path, "links", i, "between"],
+            nodeAt(node, ["links", i, "between"], ctx),
+            `a link joins two different datacenters, found ${l.a} twice`,
+          );
+          ok = false;
+        } else if (first !== undefined) {
+          ctx.report(
+            "invalid_value",
+            [...path, "links", i],
+            nodeAt(node, ["links", i], ctx),
+            `a second link between ${pair} (links[${first}] is the first)`,
+            "give each pair of datacenters one link",
+          );
+          ok = false;
+        } else linkOf.set(pair, i);
         for (const [k, dc] of [l.a, l.b].entries()) {
           if (!names.includes(dc)) {
             const guess = didYouMean(dc, names);

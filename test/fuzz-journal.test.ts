@@ -3,7 +3,8 @@
 // seed, format, options, the scenario's text and its sha256) set to huge, negative,
 // non-finite or mistyped values; JSON nested deep; the footer forged (verdicts flipped,
 // status, counts, metrics, digest); lines dropped, repeated, swapped, cut, blanked or
-// bit-flipped; aliases, alias bombs, tags and junk in the recorded scenario. Each mutant is
+// bit-flipped; aliases, alias bombs, tags, junk and a far shorter duration (far more
+// snapshots over the header's) in the recorded scenario. Each mutant is
 // resealed as a forger would, or not: no CRC recomputed, each edited line's CRC, or also
 // the scenario's sha256 and the footer's digest. `fleet replay J`, `--verify`, `--verify
 // --prefix` and `--policy` then exit 0, 1 or 2 (the summary 0 or 2), never 3, never with a
@@ -123,7 +124,7 @@ const FOOTER_EDITS = [
   "records-by-type",
 ] as const;
 const LINE_OPS = ["drop", "repeat", "swap", "move", "cut", "blank", "junk", "flip", "splice"] as const;
-const SCENARIO_EDITS = ["anchors", "alias-overrun", "alias-bomb", "deep", "tag", "other", "insert", "truncate", "second-doc", "empty"] as const;
+const SCENARIO_EDITS = ["anchors", "alias-overrun", "alias-bomb", "deep", "tag", "other", "insert", "truncate", "second-doc", "empty", "short"] as const;
 const ENDINGS = ["none", "truncate", "crlf", "bom", "no-newline", "trailing-junk"] as const;
 
 const op = fc.oneof(
@@ -205,6 +206,8 @@ function editScenario(text: string, edit: (typeof SCENARIO_EDITS)[number], at: n
       return `${text}\n---\nname: other\n`;
     case "empty":
       return "";
+    case "short": // the header's duration stays: snapshots every duration / 100 of this one
+      return text.replace(/^duration: .*$/m, `duration: ${["1s", "10ms", "1e-200"][at % 3]}`);
   }
 }
 

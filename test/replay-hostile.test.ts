@@ -6,8 +6,12 @@
 // itself is not damage the file shows without a footer (a run can write two identical
 // records in a row): the re-run of --verify names it. A journal ended by Ctrl-C has an
 // "interrupted" footer, opens without --prefix and verifies whole, footer included; a
-// footer forged to look interrupted does not. A header asking for more than the recorded
-// scenario's limits is refused, and YAML aliases get fleet's budget of 1,000 everywhere.
+// footer forged to look interrupted does not, nor one without a proper digest. A header
+// asking for more than the recorded scenario's limits (its duration, its snapshots) is
+// refused by every command that would run it, a scenario folder it names outside the
+// working folder is not where timelines are read, and YAML aliases get fleet's budget of
+// 1,000 everywhere.
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -35,6 +39,23 @@ function write(text: string): string {
   const path = join(dir, `hostile-${++count}.jsonl`);
   writeFileSync(path, text);
   return path;
+}
+
+/** The recorded journal with its header edited, its scenario's sha256, CRC and digest recomputed as a careful forger would. */
+function editHeader(edit: (header: Record<string, unknown>) => void): string {
+  return editLine(
+    lines.join(""),
+    1,
+    (line) => {
+      const { crc: _crc, ...header } = JSON.parse(line) as Record<string, unknown>;
+      edit(header);
+      header.scenarioSha256 = createHash("sha256")
+        .update(header.scenarioText as string)
+        .digest("hex");
+      return `${JSON.stringify(header).slice(0, -1)},"crc":"00000000"}`;
+    },
+    { digest: true },
+  );
 }
 
 const atOf = (line: string) => (JSON.parse(line) as { at: number }).at;
@@ -194,6 +215,47 @@ describe("a journal header beyond the scenario's limits", () => {
       expect(r.err).toContain(
         `fleet replay: ${path}:1: the header's options.durationSec 1e+308 (3.170979198376459e+300y) is above the safety limit of 10y (limits.maxDuration of the recorded scenario)`,
       );
+    }
+  });
+
+  it("whose snapshots over its duration would pass the journal limit is refused by every mode that runs it, before running (found by the scenario fuzzer)", async () => {
+    // The recorded scenario says `duration: 1s` (a snapshot every 10ms); the header asks for 30d.
+    const path = write(
+      editHeader((h) => {
+        h.scenarioText = (h.scenarioText as string).replace("duration: 2d", "duration: 1s");
+        (h.options as Record<string, unknown>).durationSec = 30 * 86400;
+      }),
+    );
+    const refusal = `${path}:1: the header's options.durationSec 2592000 (30d): snapshots every 10ms over 30d make 518,400,000 records (2 policies), at least 30.9GiB of journal, above the safety limit of 1GiB (limits.maxJournal): fleet does not run it`;
+    for (const command of [
+      ["replay", path, "--policy", "hardened"],
+      ["replay", path, "--verify"],
+      ["explain", path],
+    ]) {
+      const r = await fleet(command);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(refusal);
+    }
+  });
+
+  it("naming a scenario file outside the working folder: explain and shrink do not read timelines beside it (found writing SECURITY.md)", async () => {
+    const outside = tempDir("fleet-hostile-outside-");
+    writeFileSync(join(outside, "t.csv"), "at,kind,target\nSECRET-LINE,host,dc1/row01/rack01/host01\n");
+    const path = write(
+      editHeader((h) => {
+        h.scenarioText = (h.scenarioText as string).replace("  - disk: {}\n", "  - disk: {}\n  - timeline: t.csv\n");
+        (h.options as Record<string, unknown>).file = join(outside, "x.yaml");
+      }),
+    );
+    for (const command of [
+      ["explain", path],
+      ["shrink", path, "--slo", "training.goodput"],
+      ["replay", path, "--policy", "hardened"],
+    ]) {
+      const r = await fleet(command);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('cannot read the timeline "t.csv": no such file');
+      expect(r.err).not.toContain("SECRET-LINE");
     }
   });
 });

@@ -1,9 +1,10 @@
 // SECURITY.md's claims that no test closer to the code holds: of hostile scenario files,
-// a custom tag, the size of a file, a second YAML document, the simulated duration's limit and how to
-// raise it, the limits a scenario gets by default, and a timeline reached through a
-// symbolic link that leaves the scenario's folder; of output files, a folder given as a
-// gate or sweep report. Each is checked as a user meets it, through the CLI: exit 2, one
-// error saying where and what.
+// a custom tag, the size of a file, a second YAML document, the simulated duration's limit
+// and how to raise it, the limits a scenario gets by default, and a timeline reached
+// through a symbolic link that leaves the scenario's folder; of runs, the snapshots a
+// --duration asks for; of output files, a folder given as a gate or sweep report. Each is
+// checked as a user meets it, through the CLI: exit 2, one error saying where and what.
+// And SECURITY.md itself: every test it names exists.
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -72,6 +73,27 @@ describe("a hostile scenario file", () => {
     const r = await fleet(["validate", file]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/incidents\/link\.jsonl.* is outside the scenario's folder and the working directory/);
+  });
+});
+
+describe("a run's snapshots", () => {
+  it("over a --duration past the scenario's own are held to the journal limit, journal or not, before anything runs (found by the scenario fuzzer)", async () => {
+    // `duration: 1s` makes a snapshot every 10ms: 30 days of them would take the run days.
+    const file = join(tempDir("fleet-security-"), "short.yaml");
+    writeFileSync(file, readFileSync("test/fixtures/replay.yaml", "utf8").replace("duration: 2d", "duration: 1s"));
+    const why =
+      "snapshots every 10ms over 30d make 518,400,000 records (2 policies), at least 30.9GiB of journal, above the safety limit of 1GiB (limits.maxJournal); make snapshotEvery at least 309ms, or raise the limit with --max-journal or limits.maxJournal";
+    for (const [command, where] of [
+      [["chaos", file, "--no-journal"], ""],
+      [["gate", file, "--seeds", "1", "--serial"], `${file}: `],
+      [["sweep", file, "--set", "policies.baseline.checkpoint=1h..2h:2", "--seeds", "1", "--serial"], `${file}: `],
+      [["explain", file], ""],
+      [["shrink", file, "--slo", "training.goodput"], ""],
+    ] as const) {
+      const r = await fleet([...command, "--duration", "30d"]);
+      expect([r.code, r.out]).toEqual([2, ""]);
+      expect(r.err.split("\n")[0]).toBe(`fleet ${command[0]}: ${where}${why}`);
+    }
   });
 });
 

@@ -23,6 +23,7 @@ import { formatGateJson } from "../gate/json.js";
 import { choice, durationOption, flag, int, parse, str, type OptionSpec } from "./args.js";
 import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
+import { checkSnapshotBudget } from "./run.js";
 
 export const DEFAULT_SEEDS = 10;
 
@@ -142,6 +143,7 @@ export async function gateCommand(argv: string[], io: Io): Promise<number> {
       throw new UsageError(
         `--duration ${formatDuration(dur)} is above ${file}'s safety limit of ${formatDuration(s.limits.maxDurationSec)}; raise limits.maxDuration in the scenario`,
       );
+    checkSnapshotBudget(s, dur, `${file}: `);
     const base = seedBase ?? s.seed;
     if (base + seeds - 1 > 2 ** 53 - 1) throw new UsageError(`seeds ${base}..${base + seeds - 1} pass the largest seed, 2^53 - 1; lower --seed-base`);
     scenarios.push({

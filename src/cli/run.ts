@@ -3,7 +3,8 @@
 // cleanly on Ctrl-C, run every policy against the same fault trace, wait until every
 // journal line is stored, end the report, and give the exit code of the run. The journal is
 // bounded by limits.maxJournal (--max-journal): a scenario whose snapshots alone cannot fit
-// is refused before the journal is opened, and a run that reaches the limit stops there.
+// is refused before the journal is opened (with --no-journal too: checkSnapshotBudget), and
+// a run that reaches the limit stops there.
 import { resolve } from "node:path";
 import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
@@ -42,10 +43,8 @@ export async function openJournal(
   command: string,
 ): Promise<OpenJournal | number> {
   if (choice.none && choice.path !== undefined) throw new UsageError("--journal and --no-journal contradict each other");
+  checkSnapshotBudget(run.scenario, run.durationSec);
   if (choice.none) return { journal: digestOnlyJournal() };
-  // The loader checked the scenario's own duration; --duration may ask for more snapshots.
-  const budget = snapshotBudgetProblem(run.scenario, run.durationSec);
-  if (budget) throw new UsageError(`${budget.message}; ${budget.hint}`);
   const path = choice.path ?? defaultJournalPath(run.scenario.name, run.seed, new Date());
   const maxBytes = run.scenario.limits.maxJournalBytes;
   try {
@@ -64,6 +63,17 @@ export async function openJournal(
     }
     throw e;
   }
+}
+
+/**
+ * Refuses a run whose snapshots alone would pass the journal limit, journal or not: the
+ * loader checks the scenario's own duration, and --duration (or a journal's header) may ask
+ * for more. A run takes a step per snapshot whether or not it writes them, so `--duration
+ * 30d` on a scenario of `duration: 1s` (a snapshot every 10ms) would run for days.
+ */
+export function checkSnapshotBudget(scenario: Scenario, durationSec: number, where = ""): void {
+  const budget = snapshotBudgetProblem(scenario, durationSec);
+  if (budget) throw new UsageError(`${where}${budget.message}; ${budget.hint}`);
 }
 
 export interface JournaledRun {

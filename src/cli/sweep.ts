@@ -22,6 +22,7 @@ import { formatSweepJson } from "../sweep/json.js";
 import { choice, durationOption, flag, int, parse, str, type OptionSpec } from "./args.js";
 import { UsageError } from "../base/errors.js";
 import { EXIT, type Io } from "../base/io.js";
+import { checkSnapshotBudget } from "./run.js";
 
 export const DEFAULT_SWEEP_SEEDS = 5;
 
@@ -143,6 +144,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   const goal = chooseGoal(choice(p, "goal", ["max", "min"] as const), metric, scenario.slo);
 
   const durationSec = durationOption(p, scenario.limits.maxDurationSec) ?? scenario.durationSec;
+  checkSnapshotBudget(scenario, durationSec, `${file}: `);
   const base = int(p, "seed-base", { min: 0, max: 2 ** 53 - 1 }) ?? scenario.seed;
   const seeds = Array.from({ length: seedsN }, (_, i) => base + i);
   const jobs = sweepJobs({ file, text, durationSec }, points, seeds);

@@ -1,18 +1,21 @@
 // What a journal's header says about the run it recorded, turned back into a run: the
 // scenario (its full text is in the header), the seed and the simulated duration. Every
-// replay mode starts here. A header is untrusted input like a scenario file, and held to
-// the same limits: the scenario text is loaded as any scenario (its `limits:`, raised by
-// --max-hosts and --max-events), the seed must be one a scenario may give, and the
-// duration must be within the scenario's limits.maxDuration, as `fleet chaos --duration`
-// requires. A journal limit raised on the command line (`--max-journal`, header
-// `options.maxJournalBytes`) applies again: the re-run stops where the run did. A relative timeline file named in the scenario is looked up from the recorded
-// scenario file's folder (header `options.file`, relative to the working folder), as
-// `fleet chaos` did when it ran, provided that folder lies inside the working folder (else
-// from the working folder itself).
+// replay mode starts here, and so do `fleet explain` and `fleet shrink` given a journal. A
+// header is untrusted input like a scenario file, and held to the same limits: the
+// scenario text is loaded as any scenario (its `limits:`, raised by --max-hosts and
+// --max-events), the seed must be one a scenario may give, the duration must be within the
+// scenario's limits.maxDuration, and its snapshots within the journal limit, as `fleet
+// chaos --duration` requires. A journal limit raised on the command line (`--max-journal`,
+// header `options.maxJournalBytes`) applies again: the re-run stops where the run did. A
+// relative timeline file named in the scenario is looked up from the recorded scenario
+// file's folder (header `options.file`, relative to the working folder), as `fleet chaos`
+// did when it ran, provided that folder lies inside the working folder (else from the
+// working folder itself).
 import { isAbsolute, relative, resolve } from "node:path";
 import type { HeaderRecord } from "../journal/index.js";
 import { formatIssues } from "../base/issues.js";
 import { formatDuration } from "../base/units.js";
+import { snapshotBudgetProblem } from "../scenario/journal-budget.js";
 import { loadScenarioText, type Limits, type Scenario } from "../scenario/load.js";
 import { VERSION } from "../base/version.js";
 
@@ -68,6 +71,13 @@ export function recordedRun(header: HeaderRecord, journalName: string, cwd: stri
       message: `${journalName}:1: the header's options.durationSec ${durationSec} (${formatDuration(durationSec)}) is above the safety limit of ${formatDuration(maxSec)} (limits.maxDuration of the recorded scenario): fleet does not run it`,
     };
   }
+  // A duration past the scenario's own asks for more snapshots than the loader checked.
+  const budget = snapshotBudgetProblem(loaded.value, durationSec);
+  if (budget)
+    return {
+      ok: false,
+      message: `${journalName}:1: the header's options.durationSec ${durationSec} (${formatDuration(durationSec)}): ${budget.message}: fleet does not run it`,
+    };
   const run: RecordedRun = { scenario: loaded.value, seed, durationSec, file };
   if (header.fleetVersion !== VERSION) {
     run.versionWarning = `the journal was written by fleet ${header.fleetVersion}, this is fleet ${VERSION}: a difference may come from the version, not the run`;

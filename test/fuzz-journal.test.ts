@@ -434,24 +434,28 @@ describe(`journal fuzzing (${RUNS} cases, seed ${SEED})`, () => {
       let n = 0;
       await fc.assert(
         fc.asyncProperty(mutation, (m) =>
-          tally.time(`case ${++n}`, async () => {
-            const { original, text } = mutate(m);
-            writeFileSync(path, text);
-            const reporter = m.json ? ["--reporter", "json"] : [];
-            const policy = sources[m.source % sources.length].policy;
-            for (const [label, args, codes] of [
-              ["summary", [], [0, 2]],
-              ["verify", ["--verify", ...CAPS], [0, 1, 2]],
-              ["prefix", ["--verify", "--prefix", ...CAPS], [0, 1, 2]],
-              ["policy", ["--policy", policy, ...CAPS], [0, 1, 2]],
-            ] as const) {
-              const argv = ["replay", path, ...args, ...reporter];
-              const r = await fleet(argv);
-              expectClean(argv, r, codes);
-              tally.exit(label, r.code);
-              if (r.code === 0 && (label === "verify" || label === "prefix")) expectRecorded(text, original, r, m.json);
-            }
-          }),
+          tally.time(
+            `case ${++n}`,
+            async () => {
+              const { original, text } = mutate(m);
+              writeFileSync(path, text);
+              const reporter = m.json ? ["--reporter", "json"] : [];
+              const policy = sources[m.source % sources.length].policy;
+              for (const [label, args, codes] of [
+                ["summary", [], [0, 2]],
+                ["verify", ["--verify", ...CAPS], [0, 1, 2]],
+                ["prefix", ["--verify", "--prefix", ...CAPS], [0, 1, 2]],
+                ["policy", ["--policy", policy, ...CAPS], [0, 1, 2]],
+              ] as const) {
+                const argv = ["replay", path, ...args, ...reporter];
+                const r = await fleet(argv);
+                expectClean(argv, r, codes);
+                tally.exit(label, r.code);
+                if (r.code === 0 && (label === "verify" || label === "prefix")) expectRecorded(text, original, r, m.json);
+              }
+            },
+            path,
+          ),
         ),
         { numRuns: RUNS, seed: SEED + 10 },
       );

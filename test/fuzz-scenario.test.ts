@@ -276,20 +276,24 @@ describe(`scenario fuzzing (${RUNS} cases per property, seed ${SEED})`, () => {
       let n = 0;
       await fc.assert(
         fc.asyncProperty(chaosCase, ([text, reporter]) =>
-          tally.time(`case ${++n}`, async () => {
-            writeFileSync(file, text);
-            const validate = ["validate", file];
-            const v = await fleet(validate);
-            expectClean(validate, v, [0, 2]);
-            tally.exit("validate", v.code);
-            if (v.code === 2) expect(v.err).toContain(file);
-            if (v.code !== 0) return;
-            const chaos = ["chaos", file, "--duration", "2h", "--no-journal", "--max-hosts", "20000", "--max-events", "5000000", "--reporter", reporter];
-            const c = await fleet(chaos);
-            expectClean(chaos, c, [0, 1, 2]);
-            tally.exit("chaos", c.code);
-            if (reporter === "json" && c.out) JSON.parse(c.out);
-          }),
+          tally.time(
+            `case ${++n}, --reporter ${reporter}`,
+            async () => {
+              writeFileSync(file, text);
+              const validate = ["validate", file];
+              const v = await fleet(validate);
+              expectClean(validate, v, [0, 2]);
+              tally.exit("validate", v.code);
+              if (v.code === 2) expect(v.err).toContain(file);
+              if (v.code !== 0) return;
+              const chaos = ["chaos", file, "--duration", "2h", "--no-journal", "--max-hosts", "20000", "--max-events", "5000000", "--reporter", reporter];
+              const c = await fleet(chaos);
+              expectClean(chaos, c, [0, 1, 2]);
+              tally.exit("chaos", c.code);
+              if (reporter === "json" && c.out) JSON.parse(c.out);
+            },
+            file,
+          ),
         ),
         { numRuns: RUNS, seed: SEED + 3 },
       );

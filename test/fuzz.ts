@@ -1,8 +1,11 @@
 // What the fuzzers (test/fuzz-*.test.ts) ask of every command they run, and what they
 // measure while running it: cases, exit codes, the slowest case, and the test process's
 // peak resident memory (the kernel's high-water mark, `process.resourceUsage().maxRSS`:
-// vitest runs each test file in its own process, so it covers every case of the file).
-// Times and memory are reported, never asserted: `npm run fuzz` prints them for the note.
+// vitest runs each test file in its own process) with the case during which it last rose.
+// The slowest case's file and the peak's are kept beside the case file (`.slowest`,
+// `.peak`) to be measured again alone. Times and memory are reported, never asserted:
+// `npm run fuzz` prints them for the note.
+import { copyFileSync } from "node:fs";
 import type { CliResult } from "./helpers.js";
 
 /** Output that shows fleet failed rather than refused: its internal-error line, a stack frame, a JavaScript error's name. */
@@ -23,18 +26,29 @@ export class FuzzTally {
   private slowestMs = 0;
   private slowest = "";
   private readonly startMs = performance.now();
+  private readonly startPeakKiB = process.resourceUsage().maxRSS;
+  private peakKiB = this.startPeakKiB;
+  private peakCase = "none";
 
   constructor(private readonly what: string) {}
 
-  /** Runs one case (`name` says how to find it again) and times it. */
-  async time<T>(name: string, body: () => Promise<T>): Promise<T> {
+  /** Runs one case (`name` says how to find it again; `file` is its input, kept when it is the slowest or raised the peak) and times it. */
+  async time<T>(name: string, body: () => Promise<T>, file?: string): Promise<T> {
     const start = performance.now();
     try {
       return await body();
     } finally {
       const ms = performance.now() - start;
       this.cases++;
-      if (ms > this.slowestMs) [this.slowestMs, this.slowest] = [ms, name];
+      if (ms > this.slowestMs) {
+        [this.slowestMs, this.slowest] = [ms, name];
+        if (file) copyFileSync(file, `${file}.slowest`);
+      }
+      const peak = process.resourceUsage().maxRSS;
+      if (peak > this.peakKiB) {
+        [this.peakKiB, this.peakCase] = [peak, name];
+        if (file) copyFileSync(file, `${file}.peak`);
+      }
     }
   }
 
@@ -46,10 +60,11 @@ export class FuzzTally {
   summary(): string {
     const exits = [...this.exits].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}: ${n}`);
     const wallSec = (performance.now() - this.startMs) / 1000;
-    const peakMiB = process.resourceUsage().maxRSS / 1024;
+    const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
     return (
       `${this.what}: ${this.cases} cases in ${wallSec.toFixed(1)} s; slowest ${(this.slowestMs / 1000).toFixed(2)} s (${this.slowest}); ` +
-      `peak RSS of the test process ${peakMiB.toFixed(0)} MiB\n  exits: ${exits.join(", ")}`
+      `peak RSS of the test process ${mib(this.peakKiB)} (${mib(this.startPeakKiB)} before the first case; last raised by ${this.peakCase})\n` +
+      `  exits: ${exits.join(", ")}`
     );
   }
 }

@@ -27,7 +27,7 @@ import { expectClean, FuzzTally } from "./fuzz.js";
 const RUNS = Math.ceil(Number(process.env.FUZZ_RUNS ?? 150) / 10);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 /** Replay runs are capped like the scenario fuzzer's chaos runs, so that no mutant runs long. */
-const CAPS = ["--max-hosts", "20000", "--max-events", "5000000"];
+const CAPS = ["--max-hosts", "20000", "--max-events", "100000"];
 
 interface Source {
   name: string;

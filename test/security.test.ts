@@ -50,6 +50,15 @@ describe("a hostile scenario file", () => {
     expect(flag.err.split("\n")[0]).toBe("fleet chaos: --duration 11y is above the safety limit of 10y; raise limits.maxDuration in the scenario");
   });
 
+  it("with a duration under 1ns is refused: 1e-320 seconds would make a rate of episodes infinite (found by the scenario fuzzer)", async () => {
+    const r = await validate(`${small}  - straggler: { hosts: 50%, duration: 1e-320 }\n`);
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n")[0]).toBe(
+      `${r.file}:16:40 faults[4].straggler.duration: expected at least 1ns (the shortest duration fleet simulates), found 1e-320`,
+    );
+    expect((await validate(small.replace("duration: 10d", "duration: 9.5e-237"))).err).toContain("duration: expected at least 1ns");
+  });
+
   it("gets the documented limits unless it raises them: 2,000,000 hosts, 10 years, 2e9 events, 1 GiB of journal, 100,000 timeline entries", () => {
     const r = loadScenarioText(small, "x.yaml");
     if (!r.ok) throw new Error("the fixture must load");

@@ -64,7 +64,14 @@ function finite(n: number, input: unknown, expected: string): number {
   return n;
 }
 
-/** "4h" -> 14400. A plain number is taken as seconds. Negative durations are errors. */
+/**
+ * The shortest duration other than 0, the smallest unit parsed: a shorter one is refused,
+ * since `1e-320` seconds makes a rate of one per duration infinite and a time plus it the
+ * same time.
+ */
+export const MIN_DURATION_SEC = 1e-9;
+
+/** "4h" -> 14400. A plain number is taken as seconds. Negative durations, and positive ones under 1ns, are errors. */
 export function parseDuration(input: unknown): number {
   let seconds: number;
   if (typeof input === "number") {
@@ -97,6 +104,8 @@ export function parseDuration(input: unknown): number {
   }
   finite(seconds, input, EXPECT_DURATION);
   if (seconds < 0) throw new UnitError(`expected a duration that is not negative, found ${describe(input)}`, EXPECT_DURATION);
+  if (seconds > 0 && seconds < MIN_DURATION_SEC)
+    throw new UnitError(`expected at least 1ns (the shortest duration fleet simulates), found ${describe(input)}`, EXPECT_DURATION);
   return seconds;
 }
 

@@ -27,7 +27,7 @@ describe("fleet gate", () => {
     expect(tail[0]).toBe("gate: 2 of 4 checks breached over 4 complete runs -> exit 1");
     // Then the run to explain: the seed whose run breached the most SLOs; and per breached
     // SLO, a run that breached it to shrink to its smallest fault schedule.
-    expect(tail[2]).toMatch(/^why: fleet explain test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d {2}# 2 SLOs breached in that run$/);
+    expect(tail[2]).toMatch(/^explain: fleet explain test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d {2}# 2 SLOs breached in that run$/);
     expect(tail.slice(3)).toEqual([
       expect.stringMatching(/^shrink: fleet shrink test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d --slo training\.goodput --policy naive$/),
       expect.stringMatching(

@@ -49,9 +49,9 @@ const header = (r: DashboardReporter) =>
     .header[0].map((s) => s.text)
     .join("");
 
-function small(): Scenario {
-  const r = loadScenarioFile("test/fixtures/small.yaml");
-  if (!r.ok) throw new Error("small.yaml does not load");
+function small(file = "test/fixtures/small.yaml"): Scenario {
+  const r = loadScenarioFile(file);
+  if (!r.ok) throw new Error(`${file} does not load`);
   return r.value;
 }
 
@@ -61,8 +61,12 @@ interface RunEvents {
 }
 
 /** chaos.ts's wiring of a dashboard run, on a stand-in terminal. */
-async function dashboardRun(opts: { speedIndex: number; keysDuringRun?: (r: DashboardReporter, term: Terminal, run: RunEvents) => Promise<void> }) {
-  const scenario = small();
+async function dashboardRun(opts: {
+  speedIndex: number;
+  file?: string;
+  keysDuringRun?: (r: DashboardReporter, term: Terminal, run: RunEvents) => Promise<void>;
+}) {
+  const scenario = small(opts.file);
   const term = fakeTerminal(100, 30);
   let out = "";
   const reporter = new DashboardReporter({
@@ -172,6 +176,35 @@ describe("the live dashboard", () => {
     // the bus bar of the run passed through the dashboard: its feed has it
     const model = (r.reporter as unknown as { model: { feed: { entries: { label: string }[] } } }).model;
     expect(model.feed.entries.some((e) => e.label === "power.busbar")).toBe(true);
+  });
+
+  it("at the end the map pane leads with the answer: each policy's verdict, why and what to try; tab shows the map", async () => {
+    const r = await dashboardRun({ speedIndex: 7, file: "test/fixtures/gate-small.yaml" });
+    expect(r.outcome.status).toBe("complete");
+    await Promise.race([shown(r.term, "q to quit"), r.reporter.closed]);
+    const text = (ls: { text: string }[][]) =>
+      ls.map((l) =>
+        l
+          .map((s) => s.text)
+          .join("")
+          .trimEnd(),
+      );
+    const end = r.reporter.frame(100, 29);
+    expect(text([end.mapTitle])[0]).toBe("  answer · why each policy passed or failed · tab: the map");
+    const pane = text(end.map).filter((l) => l);
+    // the same lines the text summary prints under its verdict table, at the dashboard's width
+    const verdicts = r.outcome.verdicts;
+    for (const p of ["naive", "hardened"]) {
+      const breached = verdicts.filter((v) => v.policy === p && !v.ok).length;
+      expect(pane).toContain(breached ? `${p}: ${breached} ✗ of 2` : `${p}: passes all 2`);
+    }
+    expect(pane.some((l) => /^ {2}why: training lost \S+h: /.test(l))).toBe(true);
+    expect(pane.some((l) => /^ {2}try: /.test(l))).toBe(true);
+    r.term.stdin.type("\t");
+    expect(text([r.reporter.frame(100, 29).mapTitle])[0]).toMatch(/^▸ map/);
+    r.term.stdin.type("q");
+    await r.reporter.closed;
+    for (const l of pane.filter((x) => !x.startsWith(" "))) expect(r.out()).toContain(`\n${l}\n`);
   });
 
   it("without keys (stdin not a terminal) it closes by itself at the end", async () => {

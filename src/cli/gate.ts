@@ -100,7 +100,7 @@ export function whyLines(report: GateReport): string {
     const next = nextCommands(s);
     if (!next) continue;
     const n = next.explain.breaches;
-    out.push(`why: ${next.explain.command}  # ${n} SLO${n === 1 ? "" : "s"} breached in that run`, ...next.shrink.map((c) => `shrink: ${c}`));
+    out.push(`explain: ${next.explain.command}  # ${n} SLO${n === 1 ? "" : "s"} breached in that run`, ...next.shrink.map((c) => `shrink: ${c}`));
   }
   return out.length ? `\n${out.join("\n")}\n` : "";
 }

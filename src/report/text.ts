@@ -12,6 +12,8 @@ import { formatPolicySloTable } from "../slo/slo.js";
 import type { LaneMetrics } from "../run/lane.js";
 import { metricInfo } from "../slo/catalog.js";
 import { Progress } from "./progress.js";
+import { answerLines, answers } from "./answer.js";
+import type { Policy } from "../recovery/policy.js";
 
 /** Interruptions by cause, one column per policy, as in published training reports. */
 export function causeTable(metrics: Record<string, LaneMetrics>, lanes: string[]): string | undefined {
@@ -43,11 +45,13 @@ export class TextReporter implements Reporter {
   private progress: Progress | undefined;
   /** How to explain this run: `fleet explain FILE --seed N [--duration D]`. */
   private explainCommand = "";
+  private policies: Record<string, Policy> = {};
 
   constructor(private readonly o: TextReporterOptions) {}
 
   start(info: StartInfo): void {
     this.durationSec = info.durationSec;
+    this.policies = info.scenario.policies;
     if (!this.o.quiet)
       this.progress = new Progress({ err: this.o.err, durationSec: info.durationSec, firstLane: info.policies[0], every: this.o.progressEvery });
     const duration = info.durationSec !== info.scenario.durationSec ? ` --duration ${formatDuration(info.durationSec)}` : "";
@@ -69,7 +73,9 @@ export class TextReporter implements Reporter {
     if (outcome.verdicts.length) {
       o(`${formatPolicySloTable(outcome.verdicts, { unicode: this.o.unicode ?? true, maxWidth: 80 })}\n\n`);
       const breached = outcome.verdicts.filter((v) => !v.ok).length;
-      if (breached && outcome.status === "complete") o(`why: ${this.explainCommand}  # ${breached} breach${breached === 1 ? "" : "es"}, by cause\n\n`);
+      const answer = answerLines(answers(outcome.verdicts, outcome.metrics, this.policies), 80, this.o.unicode ?? true);
+      if (answer.length) o(`${answer.join("\n")}\n\n`);
+      if (breached && outcome.status === "complete") o(`explain: ${this.explainCommand}  # ${breached} breach${breached === 1 ? "" : "es"}, by fault\n\n`);
     }
     if (lanes.length && !this.o.quiet) {
       const causes = causeTable(outcome.metrics, lanes);

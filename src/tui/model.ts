@@ -5,6 +5,7 @@
 // journal (the replay viewer), and holds no terminal state.
 import type { Fleet } from "../fleet/fleet.js";
 import type { Slo, Verdict } from "../slo/slo.js";
+import type { PolicyAnswer } from "../report/answer.js";
 import { effectsOf } from "./effects.js";
 import { FeedStore } from "./feed.js";
 import { FleetFold, recentWindowSec } from "./fold.js";
@@ -26,6 +27,8 @@ export interface FinalInfo {
   status: string;
   verdicts: readonly Verdict[];
   exitCode?: number;
+  /** Each policy's verdict, why and what to try (shown in the map pane at the end). */
+  answers?: readonly PolicyAnswer[];
 }
 
 export class DashboardModel {

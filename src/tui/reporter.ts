@@ -8,8 +8,12 @@
 // printed, and the exit code is 130. After a complete run the dashboard stays up (when
 // keys can be read) so the final map and verdicts can be read; q then closes it and the
 // exit code is the verdict's. Without a terminal on stdin it closes at the end by itself.
+// At the end the map pane shows the answer (each policy's verdict, why, what to try:
+// src/report/answer.ts) until tab gives the map the focus.
 import { buildFleet } from "../fleet/build.js";
 import type { EndInfo, Reporter, StartInfo } from "../report/reporter.js";
+import { answers } from "../report/answer.js";
+import type { Policy } from "../recovery/policy.js";
 import { TextReporter } from "../report/text.js";
 import { InkScreen } from "./ink-screen.js";
 import { initialUi, reduceKey, type KeyPress, type UiState } from "./keys.js";
@@ -49,6 +53,7 @@ export class DashboardReporter implements Reporter {
   private ui: UiState = initialUi;
   private state: RunState = "running";
   private endInfo: EndInfo | undefined;
+  private policies: Record<string, Policy> = {};
   private quit = false;
   private waiting = false;
   private resolveClosed!: () => void;
@@ -75,6 +80,7 @@ export class DashboardReporter implements Reporter {
 
   start(info: StartInfo): void {
     this.text.start(info);
+    this.policies = info.scenario.policies;
     const fleet = buildFleet(info.scenario.fleet);
     this.model = new DashboardModel({
       mode: "chaos",
@@ -116,7 +122,8 @@ export class DashboardReporter implements Reporter {
     const m = this.model;
     if (m) {
       m.at = info.outcome.at;
-      m.final = { status: info.outcome.status, verdicts: info.outcome.verdicts, exitCode: info.exitCode };
+      const { status, verdicts, metrics } = info.outcome;
+      m.final = { status, verdicts, exitCode: info.exitCode, answers: answers(verdicts, metrics, this.policies) };
     }
     this.state = "done";
     const hold = this.o.holdAtEnd ?? this.screen?.interactive ?? false;

@@ -6,12 +6,13 @@ import { fitLine, lineWidth, type Line, type Seg } from "./line.js";
 import { cellScale, renderMap, shapeOf, type MapShape } from "./map-layout.js";
 import type { DashboardModel } from "./model.js";
 import { STATES } from "./palette.js";
-import { planScreen, type ScreenPlan } from "./screen.js";
+import { MIN_FEED_ROWS, planScreen, type ScreenPlan } from "./screen.js";
 import { boardLines } from "./slo-board.js";
 import { formatRate, speedLabel } from "./speed.js";
 import { chooseCharts, trendLines } from "./trends.js";
 import { feedLine, feedWindow, matches, type FeedFilter } from "./feed.js";
 import { formatDuration } from "../base/units.js";
+import { answerLines } from "../report/answer.js";
 
 export type RunState = "running" | "paused" | "stopping" | "done" | "playing" | "end";
 
@@ -139,6 +140,27 @@ function header(model: DashboardModel, hs: HeaderState, width: number): Line[] {
   return [fitLine(l1, width), fitLine(l2, width)];
 }
 
+/** The answer pane: each policy's verdict line (green or red), its why and try lines; what does not fit is counted. */
+function answerPane(text: readonly string[], width: number, rows: number): { title: Line; lines: Line[] } {
+  const shown = text.length > rows ? text.slice(0, Math.max(0, rows - 1)) : text;
+  const lines = shown.map((t): Line => {
+    if (!t.startsWith(" ")) return fitLine([{ text: t, tone: t.includes("passes all") ? "ok" : "bad" }], width);
+    const m = /^( +)(why|try)(:.*)$/.exec(t);
+    return fitLine(m ? [{ text: m[1] }, { text: m[2], tone: "title" }, { text: m[3] }] : [{ text: t }], width);
+  });
+  if (shown.length < text.length)
+    lines.push(fitLine([{ text: `… ${text.length - shown.length} more lines, printed when the dashboard closes`, tone: "dim" }], width));
+  while (lines.length < rows) lines.push(fitLine([], width));
+  const title = fitLine(
+    [
+      { text: "  answer", tone: "title" },
+      { text: " · why each policy passed or failed · tab: the map", tone: "dim" },
+    ],
+    width,
+  );
+  return { title, lines };
+}
+
 function paneTitle(name: string, focused: boolean, rest: Seg[]): Line {
   return [{ text: `${focused ? "▸ " : "  "}${name}`, tone: focused ? "focus" : "title" }, ...rest];
 }
@@ -181,7 +203,14 @@ export class ViewBuilder {
     const p = Math.min(ui.policy, policies.length - 1);
     const policy = policies[p];
     m.folds[p].rackStates(m.at, this.states);
-    const map = renderMap(this.shape, plan.map, this.states, width, plan.mapBody).map((l) => fitLine(l, width));
+    // At the end the answer takes the map's place until the map has the focus, and the
+    // feed's rows beyond its minimum where it needs them.
+    const answerText = m.final?.answers?.length && ui.focus !== "map" ? answerLines(m.final.answers, width, true) : undefined;
+    const spare = plan.feedRows - Math.min(plan.feedRows, MIN_FEED_ROWS);
+    const answerRows = answerText ? Math.max(plan.mapBody, Math.min(answerText.length, plan.mapBody + spare)) : plan.mapBody;
+    const feedRows = plan.feedRows - (answerRows - plan.mapBody);
+    const answer = answerText && answerPane(answerText, width, answerRows);
+    const map = answer?.lines ?? renderMap(this.shape, plan.map, this.states, width, plan.mapBody).map((l) => fitLine(l, width));
 
     const multi = policies.length > 1 || policy !== "default";
     const boardTitle = paneTitle("SLOs", ui.focus === "board", [{ text: m.final ? " final" : " live", tone: "dim" }]);
@@ -201,9 +230,9 @@ export class ViewBuilder {
     while (trends.length < plan.mid - 1) trends.push(fitLine([], plan.trendsWidth));
 
     const entries = this.filtered(ui);
-    const win = feedWindow(entries, plan.feedRows, ui.feedOffset);
+    const win = feedWindow(entries, feedRows, ui.feedOffset);
     const feed = win.shown.map((e) => fitLine(feedLine(e, width), width));
-    while (feed.length < plan.feedRows) feed.unshift(fitLine([], width));
+    while (feed.length < feedRows) feed.unshift(fitLine([], width));
     const feedInfo: Seg[] = [
       { text: ` ${entries.length.toLocaleString("en-US")}${entries.length !== m.feed.total ? ` of ${m.feed.total.toLocaleString("en-US")}` : ""}` },
     ];
@@ -224,7 +253,7 @@ export class ViewBuilder {
       width,
       height,
       header: header(m, hs, width),
-      mapTitle: mapTitle(plan, policy, multi, ui.focus === "map", m.recentSec),
+      mapTitle: answer?.title ?? mapTitle(plan, policy, multi, ui.focus === "map", m.recentSec),
       map,
       board,
       boardWidth: plan.boardWidth,

@@ -1,0 +1,198 @@
+// The answer a report leads with, read from one run's metrics without re-running
+// anything: for each policy its verdict, then why (where the breached SLO's loss went,
+// from the tallies the workloads keep by cause), then what to try (a setting keyed to the
+// costliest cause, read against the policy's own settings). `fleet explain` measures
+// causes by re-running without each fault; this reads what the run itself counted, so
+// it is free and says which mechanism lost the time, not which fault started it:
+//   training goodput, lost work, time to steps: the lost hours by cause
+//     (src/workloads/training/tally.ts; the parts add up to training.lostWorkHours);
+//   silent corruptions: those from defective cores and those from memory, which add up
+//     to silentCorruptions (src/slo/catalog.ts);
+//   serving availability and errors: failed queries by cause, when the run counted them
+//     (serving.errors.<cause>, adding up to the failed queries).
+// An SLO none of these covers gets no "why" line; the explain command printed under the
+// verdict covers every SLO. The suggestions are rules of thumb, as in src/explain/
+// suggest.ts: each names one setting, and the next step is to measure it.
+import { defaultPolicy, type Policy } from "../recovery/policy.js";
+import { formatDuration } from "../base/units.js";
+import { wrap } from "./table.js";
+import type { Verdict } from "../slo/slo.js";
+import type { LaneMetrics } from "../run/lane.js";
+
+export interface PolicyAnswer {
+  policy: string;
+  breached: number;
+  slos: number;
+  /** One line per breached SLO a rule covers: "training lost 33.1h: wait 20.1h, ...". */
+  why: string[];
+  /** What to change, at most three, each naming the setting. */
+  tryNext: string[];
+}
+
+interface Part {
+  name: string;
+  value: number;
+  /** The setting to try when this part is the costliest, given the policy (undefined: none applies). */
+  tryNext?: (p: Policy) => string | undefined;
+}
+
+const off = (v: unknown) => v === undefined || v === "off" || v === false || v === 0;
+
+/** Where a training job's lost hours went, costliest first: the tally's causes (src/workloads/training/tally.ts). */
+function trainingParts(m: LaneMetrics, scope: string): { total: number; parts: Part[] } | undefined {
+  const total = m[`${scope}lostWorkHours`];
+  if (total === undefined) return undefined;
+  const at = (k: string) => m[`${scope}${k}`] ?? 0;
+  const parts: Part[] = [
+    {
+      name: "waiting for hosts",
+      value: at("lost.waitHours"),
+      tryNext: (p) =>
+        p.onLoss === "wait-for-repair"
+          ? "restart on spares instead of waiting (onLoss: restart-on-spares, spares: 2%)"
+          : off(p.spares)
+            ? "keep hot spares (spares: 2%)"
+            : p.onLoss !== "shrink"
+              ? "keep running on the hosts left (onLoss: shrink), or more spares"
+              : undefined,
+    },
+    {
+      name: "redo",
+      value: at("lost.redoHours"),
+      tryNext: (p) => (p.checkpoint.kind === "fixed" ? `checkpoint more often (checkpoint: shorter than ${formatDuration(p.checkpoint.seconds)})` : undefined),
+    },
+    {
+      name: "restarts",
+      value: at("lost.restartHours"),
+      tryNext: (p) => (p.inMemoryCheckpoint ? undefined : "restore from a peer's memory (inMemoryCheckpoint: true)"),
+    },
+    {
+      name: "checkpoint stalls",
+      value: at("checkpointStallHours"),
+      tryNext: (p) => (p.checkpointWrite === "sync" ? "write checkpoints asynchronously (checkpointWrite: async)" : "checkpoint less often"),
+    },
+    {
+      name: "slow participants",
+      value: at("lost.slowdownHours"),
+      tryNext: (p) => (off(p.drainSlowerThan) ? "swap slow hosts out (drainSlowerThan: 1.2x)" : undefined),
+    },
+    {
+      name: "detection",
+      value: at("lost.detectionHours"),
+      tryNext: (p) => (p.detect.includes("crossReplica") ? "a cheaper detection (detect: [gradientChecksum])" : undefined),
+    },
+    { name: "exchange", value: at("exchangeHours") },
+  ];
+  return { total, parts: parts.filter((x) => x.value > 0).sort((a, b) => b.value - a.value) };
+}
+
+/** Silent corruptions that reached a workload: from defective cores, and from memory (the rest). */
+function silentParts(m: LaneMetrics): { total: number; parts: Part[] } | undefined {
+  const total = m.silentCorruptions;
+  if (total === undefined) return undefined;
+  const cores = m["training.silentEscapesFromCores"] ?? 0;
+  const parts: Part[] = [
+    {
+      name: "defective cores",
+      value: cores,
+      tryNext: (p) => (p.detect.includes("gradientChecksum") ? undefined : "catch defective cores' corruptions and roll back (detect: [gradientChecksum])"),
+    },
+    { name: "memory", value: total - cores, tryNext: (p) => (p.ecc === "chipkill" ? undefined : "try the hardware what-if ecc: chipkill") },
+  ];
+  return { total, parts: parts.filter((x) => x.value > 0).sort((a, b) => b.value - a.value) };
+}
+
+/** Failed queries by cause (serving.errors.<cause>), when the run counted them. */
+function servingParts(m: LaneMetrics, scope: string): { total: number; parts: Part[] } | undefined {
+  const prefix = `${scope}errors.`;
+  const keys = Object.keys(m).filter((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes("."));
+  if (!keys.length) return undefined;
+  const parts = keys.map((k) => ({ name: k.slice(prefix.length), value: m[k] }));
+  return { total: parts.reduce((s, x) => s + x.value, 0), parts: parts.filter((x) => x.value > 0).sort((a, b) => b.value - a.value) };
+}
+
+/** "training.pretrain.goodput" -> "training.pretrain."; "training.goodput" -> "training.". */
+function scopeOf(metric: string): string {
+  return metric.slice(0, metric.lastIndexOf(".") + 1);
+}
+
+const hours = (h: number) => `${h < 10 ? h.toFixed(1) : h.toFixed(0)}h`;
+const count = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : n.toPrecision(3));
+
+/** The why line and the parts behind it for one breached verdict, or undefined when no tally covers its metric. */
+function explainVerdict(v: Verdict, m: LaneMetrics): { line: string; parts: Part[] } | undefined {
+  const metric = v.metric;
+  const workload = (scope: string) => scope.slice(0, -1);
+  if (/^training\.(.+\.)?(goodput|lostWorkHours|timeToStepsHours)$/.test(metric)) {
+    const scope = scopeOf(metric);
+    const t = trainingParts(m, scope);
+    if (!t || t.total <= 0) return undefined;
+    return { line: `${workload(scope)} lost ${hours(t.total)}: ${t.parts.map((x) => `${x.name} ${hours(x.value)}`).join(", ")}`, parts: t.parts };
+  }
+  if (metric === "silentCorruptions" || /^training\.(.+\.)?silentEscapes$/.test(metric)) {
+    const s = silentParts(m);
+    if (!s || s.total <= 0) return undefined;
+    return {
+      line: `${count(s.total)} silent corruptions reached a workload: ${s.parts.map((x) => `${count(x.value)} from ${x.name}`).join(", ")}`,
+      parts: s.parts,
+    };
+  }
+  if (/^serving\./.test(metric)) {
+    const scope = /^serving\.[^.]+\.[^.]+$/.test(metric) && !/^serving\.errors\./.test(metric) ? scopeOf(metric) : "serving.";
+    const s = servingParts(m, scope);
+    if (!s || s.total <= 0) return undefined;
+    return { line: `${workload(scope)} failed queries by cause: ${s.parts.map((x) => `${x.name} ${count(x.value)}`).join(", ")}`, parts: s.parts };
+  }
+  return undefined;
+}
+
+/**
+ * Each policy's verdict, why and what to try, in the order the verdicts name the policies.
+ * A lane the scenario's `policies:` does not name (the default lane) runs every default.
+ */
+export function answers(verdicts: readonly Verdict[], metrics: Record<string, LaneMetrics>, policies: Record<string, Policy>): PolicyAnswer[] {
+  const names = [...new Set(verdicts.map((v) => v.policy))];
+  return names.map((policy) => {
+    const mine = verdicts.filter((v) => v.policy === policy);
+    const m = metrics[policy] ?? {};
+    const why: string[] = [];
+    const tries: string[] = [];
+    const p = policies[policy] ?? defaultPolicy();
+    for (const v of mine.filter((x) => !x.ok)) {
+      const e = explainVerdict(v, m);
+      if (!e || why.includes(e.line)) continue;
+      why.push(e.line);
+      // The parts with a rule, costliest first, among those that cost at least a fifth of the total.
+      const total = e.parts.reduce((s, x) => s + x.value, 0);
+      for (const x of e.parts.filter((x) => x.value >= total / 5)) {
+        const say = x.tryNext?.(p);
+        if (say && !tries.includes(say)) tries.push(say);
+      }
+    }
+    const tryNext = tries.slice(0, 3);
+    return { policy, breached: mine.filter((v) => !v.ok).length, slos: mine.length, why, tryNext };
+  });
+}
+
+/**
+ * The answers as lines of at most `width` columns: "baseline: 5 ✗ of 6", then its why and
+ * try lines, indented, wrapped between items (a setting in brackets is never split).
+ */
+export function answerLines(list: readonly PolicyAnswer[], width: number, unicode: boolean): string[] {
+  const fail = unicode ? "✗" : "FAIL";
+  const keep = (t: string) => t.replace(/\([^)]*\)/g, (g) => g.replaceAll(" ", "\u00a0"));
+  const block = (label: string, text: string, items: boolean) => {
+    const t = `${label}: ${keep(text)}`;
+    // Between items of a list; between words where one item is wider than the line.
+    const byItems = wrap(t, width - 2, { indent: "     ", items });
+    const lines = byItems.some((l) => l.length > width - 2) ? wrap(t, width - 2, { indent: "     " }) : byItems;
+    return lines.map((l) => `  ${l.replaceAll("\u00a0", " ")}`);
+  };
+  const lines: string[] = [];
+  for (const a of list) {
+    lines.push(a.breached ? `${a.policy}: ${a.breached} ${fail} of ${a.slos}` : `${a.policy}: passes all ${a.slos}`);
+    for (const w of a.why) lines.push(...block("why", w, true));
+    for (const t of a.tryNext) lines.push(...block("try", t, false));
+  }
+  return lines;
+}

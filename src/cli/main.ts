@@ -16,6 +16,7 @@ import { importCommand, importUsage } from "./import.js";
 import { fitCommand, fitUsage } from "./fit.js";
 import { explainCommand, explainUsage } from "./explain.js";
 import { shrinkCommand, shrinkUsage } from "./shrink.js";
+import { metricsCommand, metricsUsage } from "./metrics.js";
 import { redisTimeoutDefault } from "./redis-timeout.js";
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
@@ -130,6 +131,11 @@ Examples:
   fleet codes
   fleet codes --json > codes.json
   fleet codes --seed 7 --samples 1000000`,
+  },
+  metrics: {
+    run: metricsCommand,
+    summary: "every metric an SLO may name: unit, what changes it, meaning",
+    usage: metricsUsage,
   },
   validate: {
     run: validateCommand,

@@ -27,7 +27,16 @@
 // a core written as a scheduled entry corrupts at the same times): that moved the
 // mercurial.corrupt counts and what follows from them (silent escapes, drains, goodput)
 // in every scenario with defective cores, and nothing else; then cosmic.yaml's comment
-// gained shrink's findings (its journal digests only). Changes since are listed below.
+// gained shrink's findings (its journal digests only). Recorded again in the session of
+// issues 17-19 (2026-12-07), checked first against the listed changes with every other
+// value equal: storage metrics for erasure coding and checksums new in every lane with a
+// store (storage.repairReadBytes, overhead, corrupt copies: no other storage value moved);
+// storage-durability.yaml's new rs63 policy (the other policies' values and verdicts
+// unchanged); serving.errors.* and serving.p99Excess.* new in every lane with a service;
+// a training job built after time 0's faults now sees straggler episodes then in force end
+// (cosmic.yaml's baseline training metrics at seeds 1-3); cosmic.yaml's hardened policy
+// runs 1% backup workers (its training metrics); scenarios/training-modes.yaml new.
+// Changes since are listed below.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";

@@ -19,13 +19,18 @@ describe("bin/fleet.js", () => {
     expect(progress).toHaveLength(10);
     for (const l of progress) expect(l).toMatch(/^ +\S+ +\d+% {2}faults=\d+ hostsDown=\d+( {2}ETA \S+)?$/);
     expect(r.stdout).not.toMatch(/hostsDown=/);
-    // seed 42 breaches the showcase's goodput SLO under both policies: exit 1, by the verdicts
+    // seed 42: baseline breaches five SLOs, hardened one (availability: defective cores' wrong answers): exit 1, by the verdicts
     expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^seed=42 scenario=scenarios\/cosmic\.yaml duration=3d hosts=11200 .* policies=baseline,hardened /);
     expect(lines.at(-1)).toBe("exit 1");
     // The verdict first: six SLOs would not fit 80 columns side by side, so one row per SLO.
-    expect(r.stdout).toMatch(/\n\nslo +baseline +hardened\n-+ +-+ +-+\ntraining\.goodput >= 0\.9 +\S+ ✗ +\S+ ✗\ntraining\.silentEscapes == 0 +\d+ ✗ +0 ✓\n/);
+    expect(r.stdout).toMatch(/\n\nslo +baseline +hardened\n-+ +-+ +-+\ntraining\.goodput >= 0\.9 +\S+ ✗ +\S+ ✓\ntraining\.silentEscapes == 0 +\d+ ✗ +0 ✓\n/);
+    // then the answer: why each policy failed and what to try, the one SLO hardened misses explained in a line
+    expect(r.stdout).toMatch(/\nbaseline: 5 ✗ of 6\n {2}why: training lost \S+: slow participants /);
+    expect(r.stdout).toMatch(
+      /\nhardened: 1 ✗ of 6\n {2}why: serving failed \S+ of queries: defectiveCore \S+\n {2}note: no policy setting catches a defective core's wrong answers/,
+    );
     for (const line of r.stdout.split("\n").slice(1)) expect(line.length).toBeLessThanOrEqual(80);
     expect(r.stdout).toContain("training interruptions by cause");
     const j = readJournal(journal);

@@ -1,6 +1,7 @@
 // The real `fleet` binary in a real terminal (tmux), read off the screen: the dashboard
-// appears on its own on a terminal, a directional burst lights the racks facing it, a
-// bus bar loss blacks out the racks it feeds, q quits with the summary and the right exit
+// appears on its own on a terminal, a directional burst lights the racks facing it (rows
+// labelled with their facing) and its footprint stays after it ends, a bus bar loss
+// blacks out the racks it feeds, q quits with the summary and the right exit
 // code; and the replay viewer shows the same run from its journal. Needs dist/ (npm test
 // builds first) and tmux (.ci/run installs it; outside CI the test is skipped without it).
 import { randomUUID } from "node:crypto";
@@ -9,6 +10,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./helpers.js";
+import { parseDuration } from "../src/base/units.js";
 
 const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
 const inCi = process.env.CI === "true";
@@ -73,17 +75,24 @@ async function until<T>(what: string, read: () => T, ok: (x: T) => boolean, time
   }
 }
 
-/** Simulated seconds on the header's clock ("2:12:30 / 12:00:00"). */
+/** Simulated seconds on the header's clock ("2h12m / 12h"). */
 function clock(screen: string): number {
-  const m = /seed 7\s+(\d+):(\d\d):(\d\d) \//.exec(screen);
-  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : -1;
+  const m = /seed 7\s+(\S+) \//.exec(screen);
+  return m ? parseDuration(m[1]) : -1;
 }
 
-/** The map's rows (row01 first), one string of 10 cells each. */
+/** The map's rows (row01 first), one string of 10 cells each, after each line's label ("01→"). */
 function mapRows(screen: string): string[] {
   const lines = screen.split("\n");
   const top = lines.findIndex((l) => /^dc1\s*$/.test(l));
-  return lines.slice(top + 1, top + 7).map((l) => l.slice(0, 10));
+  return lines.slice(top + 1, top + 7).map((l) => l.slice(3, 13));
+}
+
+/** The map's row labels, one per line ("01→"). */
+function rowLabels(screen: string): string[] {
+  const lines = screen.split("\n");
+  const top = lines.findIndex((l) => /^dc1\s*$/.test(l));
+  return lines.slice(top + 1, top + 7).map((l) => l.slice(0, 3));
 }
 
 const count = (s: string, c: string) => [...s].filter((x) => x === c).length;
@@ -107,8 +116,23 @@ describe.skipIf(!hasTmux && !inCi)("fleet chaos on a terminal", () => {
     t.send("Space");
     const burst = await until("the pause", t.screen, (s) => s.includes("❚❚ paused"));
     const rows = mapRows(burst);
+    expect(rowLabels(burst)).toEqual(["01→", "02←", "03→", "04←", "05→", "06←"]);
     expect(count(rows[0] + rows[2] + rows[4], "+")).toBeGreaterThanOrEqual(10);
     expect(count(rows[1] + rows[3] + rows[5], "+")).toBe(0);
+    t.send("Space");
+
+    // Pause after the burst (it ended at 1:00): its footprint is still on the map, every
+    // east-facing rack marked (░, or a worse state where an upset came lately), the
+    // west-facing ones not.
+    await until("1:05 on the clock", t.screen, (s) => clock(s) >= 65 * 60);
+    t.send("Space");
+    const faded = await until("the pause", t.screen, (s) => s.includes("❚❚ paused"));
+    expect(clock(faded)).toBeLessThan(2 * 3600); // the footprint's window: 1/12 of the 12 h run after the end
+    const east = mapRows(faded).filter((_, i) => i % 2 === 0);
+    const west = mapRows(faded).filter((_, i) => i % 2 === 1);
+    for (const r of east) expect(r).toMatch(/^[^·\s]{10}$/);
+    expect(count(east.join(""), "░")).toBeGreaterThanOrEqual(10);
+    for (const r of west) expect(r).not.toContain("░");
     t.send("Space");
 
     // Pause during the bus bar loss: racks 1-5 of row 3 are down, the rest of the row is not.
@@ -145,7 +169,7 @@ describe.skipIf(!hasTmux && !inCi)("fleet chaos on a terminal", () => {
     r.send("g");
     r.send("-l", "2:30");
     r.send("Enter");
-    const replayed = await until("2:30 in the replay", r.screen, (s) => s.includes("2:30:00 / 12:00:00"));
+    const replayed = await until("2:30 in the replay", r.screen, (s) => s.includes("2h30m / 12h"));
     expect(mapRows(replayed)[2].slice(0, 5)).toBe("█████");
     r.send("q");
     await until(

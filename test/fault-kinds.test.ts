@@ -38,6 +38,7 @@ const CODES: Record<string, number> = {
   "accelerator.fail": 28,
   "colocated.load": 29,
   "cooling.overheat": 30,
+  "disk.corrupt": 33,
 };
 
 /** Who reacts to which effect: the detection layer and every workload, from their declarations. */

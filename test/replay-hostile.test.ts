@@ -94,6 +94,19 @@ describe("a journal without its footer", () => {
   });
 });
 
+describe("a journal of junk lines", () => {
+  it("prints the first issues and counts every bad line, in bounded memory (the reader keeps 1,000 issues)", async () => {
+    const junk = Array.from({ length: 20_000 }, (_, i) => `junk ${i}\n`).join("");
+    const path = write(lines.slice(0, 5).join("") + junk);
+    const r = await fleet(["replay", path, "--verify"]);
+    expect(r.code).toBe(2);
+    const err = r.err.split("\n");
+    expect(err[0]).toBe(`${path}:6: line too short to hold a crc field`);
+    expect(r.err).toContain("\n... and 19,980 more\n"); // 20,000 bad lines, 20 shown
+    expect(r.err).toContain(`${path}: damaged from line 6 (20000 bad lines; lines 1-5 are intact)`);
+  });
+});
+
 describe("a journal with a bad line", () => {
   it("with two lines swapped is caught at the second, time going backwards", async () => {
     const n = steppingLine(60); // lines n and n+1 (1-based) have different times

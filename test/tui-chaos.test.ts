@@ -125,7 +125,7 @@ describe("the live dashboard", () => {
       speedIndex: 0, // 1 simulated minute per second: 10 days would take days
       keysDuringRun: async (reporter, term, run) => {
         await readingKeys(term);
-        await run.until(() => !header(reporter).includes("0:00:00 /"));
+        await run.until(() => !header(reporter).includes(" 0s /"));
         term.stdin.type("q");
       },
     });

@@ -90,12 +90,12 @@ describe("fleet replay's viewer", () => {
     keys(term, "n");
     expect(viewer.model.at).toBe(30 * H);
     const f = frame(viewer);
-    expect(text(f.header)[0]).toContain("1d 06:00 / 10d 00:00");
-    expect(text(f.feed).at(-1)).toBe("1d 06:00 fault   power.busbar      dc1/row02/busbar-a 64 hosts down, back in 8h");
+    expect(text(f.header)[0]).toContain("1d6h / 10d");
+    expect(text(f.feed).at(-1)).toBe("1d6h0m0s fault   power.busbar      dc1/row02/busbar-a 64 hosts down, back in 8h");
     // dc1 is 4 rows x 8 racks; bus bar a of row 2 feeds its first 4 racks (contiguous)
     const map = text(f.map);
     expect(map[0]).toMatch(/^dc1\s+dc2$/);
-    expect(map[2].slice(0, 8)).toBe("████····");
+    expect(map[2].slice(0, 11)).toBe("02←████····"); // after the row's label: its number and facing
 
     keys(term, "q");
     expect(await done).toBe(0);
@@ -104,13 +104,14 @@ describe("fleet replay's viewer", () => {
   it("goes back in time by folding again: at 29h the bus bar is not down yet", async () => {
     const { viewer, term, done } = await open();
     keys(term, "g38h\r");
-    expect(text(frame(viewer).map)[2].slice(0, 8)).not.toContain("█");
+    // back up at 38h, its racks still marked as its footprint (for 1/12 of the 10-day run)
+    expect(text(frame(viewer).map)[2].slice(3, 11)).toBe("░░░░····");
     keys(term, "g");
     keys(term, "31h\r");
     expect(viewer.model.at).toBe(31 * H);
-    expect(text(frame(viewer).map)[2].slice(0, 8)).toBe("████····");
+    expect(text(frame(viewer).map)[2].slice(3, 11)).toBe("████····");
     keys(term, "g29h\r");
-    expect(text(frame(viewer).map)[2].slice(0, 8)).toBe("········");
+    expect(text(frame(viewer).map)[2].slice(3, 11)).toBe("········");
     term.stdin.type("q");
     expect(await done).toBe(0);
   });
@@ -144,6 +145,30 @@ describe("fleet replay's viewer", () => {
     expect(viewer.model.final?.status).toBe("complete");
     term.stdin.type("q");
     expect(await done).toBe(0);
+  });
+
+  it("at the end of a journal the map pane leads with the answer the run's text report gave", async () => {
+    const gate = join(dir, "gate-small.jsonl");
+    const r = await fleet(["chaos", "test/fixtures/gate-small.yaml", "--reporter", "text", "--journal", gate, "-q"]);
+    expect(r.code).toBe(1);
+    const term = fakeTerminal(100, 30);
+    const ticks = tickingTimers();
+    const viewer = openReplayViewer(gate, io(), { stdin: term.stdin, stdout: term.stdout, autoplay: false, timers: ticks.timers });
+    if (typeof viewer === "number") throw new Error(`exit ${viewer}`);
+    const done = viewer.run();
+    await readingKeys(term);
+    keys(term, "+++++++ ");
+    await ticks.until(() => viewer.player.atEnd);
+    const f = frame(viewer);
+    expect(text([f.mapTitle])[0]).toBe("  answer · why each policy passed or failed · tab: the map");
+    const pane = text(f.map).filter((l) => l);
+    // the verdict lines and the why lines, as the run printed them (wrapped at 80 there, at 100 here)
+    const printed = r.out.split("\n");
+    for (const l of pane.filter((x) => !x.startsWith(" "))) expect(printed).toContain(l);
+    const flat = (ls: string[]) => ls.join(" ").replace(/\s+/g, " ");
+    expect(flat(printed)).toContain(flat(pane.filter((l) => l.startsWith("  why:")).slice(0, 1)));
+    term.stdin.type("q");
+    expect(await done).toBe(0); // viewing succeeded; the verdict is the run's
   });
 
   it("without keys, plays to the end by itself and returns 0", async () => {

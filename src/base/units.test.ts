@@ -5,6 +5,7 @@ import {
   exactDuration,
   formatDuration,
   formatSize,
+  formatTime,
   MIN_DURATION_SEC,
   parseAngle,
   parseAzimuth,
@@ -136,5 +137,24 @@ describe("fractions, sizes, rates, angles, bandwidth, factors", () => {
     expect(parseFactor("5x")).toBe(5);
     expect(parseFactor(1.5)).toBe(1.5);
     expect(() => parseFactor("fast")).toThrow(/factor like/);
+  });
+});
+
+describe("moments of simulated time", () => {
+  it("are written in the duration syntax, cut to the minute (to the second under an hour), never rounded up", () => {
+    expect(formatTime(0)).toBe("0s");
+    expect(formatTime(42.579)).toBe("42.57s");
+    expect(formatTime(2755.9)).toBe("45m55s");
+    expect(formatTime(3600)).toBe("1h");
+    expect(formatTime(86400 + 23 * 3600 + 52 * 60 + 59)).toBe("1d23h52m");
+    expect(formatTime(3 * 86400)).toBe("3d");
+    expect(formatTime(86400 + 5 * 60)).toBe("1d5m");
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e9, noNaN: true }), (secs) => {
+        const back = parseDuration(formatTime(secs));
+        expect(back).toBeLessThanOrEqual(secs);
+        expect(secs - back).toBeLessThan(secs < 3600 ? 1 : 60);
+      }),
+    );
   });
 });

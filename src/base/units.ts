@@ -333,6 +333,45 @@ export function exactDuration(seconds: number): string {
   return parseDuration(out) === seconds ? out : `${seconds}s`;
 }
 
+/**
+ * A moment of simulated time, in the duration syntax (so it can be typed back): days,
+ * hours and minutes, or minutes and seconds under an hour, zero parts left out, and cut,
+ * never rounded up: 1d23h52m59s is "1d23h52m", not "2d". 0 -> "0s", 42.57 -> "42.57s",
+ * 2755 -> "45m55s", 86400 -> "1d". `toSecond` keeps the seconds past an hour too, and
+ * every part after the first ("2h6m40s", "2h7m0s"), for a column of events where several
+ * fall in one minute.
+ */
+export function formatTime(seconds: number, toSecond = false): string {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  if (seconds < 60) return `${Math.max(0, Math.floor(seconds * 100) / 100)}s`;
+  const parts: [string, number][] = toSecond
+    ? [
+        ["d", 86400],
+        ["h", 3600],
+        ["m", 60],
+        ["s", 1],
+      ]
+    : seconds < 3600
+      ? [
+          ["m", 60],
+          ["s", 1],
+        ]
+      : [
+          ["d", 86400],
+          ["h", 3600],
+          ["m", 60],
+        ];
+  let rest = Math.floor(seconds);
+  let out = "";
+  for (const [unit, size] of parts) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    // Zero parts are left out, except between two others or, to the second, after one.
+    if (n > 0 || (toSecond && out)) out += `${n}${unit}`;
+  }
+  return out;
+}
+
 /** Formats seconds back as short text with at most two parts: 5400 -> "1h30m", 0.25 -> "250ms". */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return String(seconds);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CRC32_HD4_MAX_BYTES, blockBytes, checkBlock, checkBlockCode, crc32 } from "./crc.js";
+import { CRC32_HD4_MAX_BYTES, blockBytes, checkBlock, checkBlockCode, crc32, crcDelta } from "./crc.js";
 import { OUTCOME_CLEAN, OUTCOME_DETECTED } from "./outcome.js";
 
 /** Bitwise reference CRC-32 (IEEE, reflected 0xEDB88320). */
@@ -111,5 +111,54 @@ describe("checkBlock", () => {
     expect(checkBlock(block, [5, 100])).toBe("detected");
     expect(block).toEqual(copy);
     expect(checkBlockCode(block, [])).toBe(OUTCOME_CLEAN);
+  });
+});
+
+describe("crcDelta: the analytic check agrees with real buffers", () => {
+  /** `block` with `pattern` XORed in at `offset`, as a new buffer. */
+  const corrupt = (block: Uint8Array, pattern: Uint8Array, offset: number) => {
+    const out = block.slice();
+    for (let i = 0; i < pattern.length; i++) out[offset + i] ^= pattern[i];
+    return out;
+  };
+
+  it("predicts the CRC of every corrupted block from the error alone", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3000 }), fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 600 }), fc.nat(), (size, id, raw, at) => {
+        const pattern = raw.subarray(0, Math.min(raw.length, size));
+        const offset = at % (size - pattern.length + 1);
+        const block = blockBytes(4, id, size);
+        return crc32(corrupt(block, pattern, offset)) === (crc32(block) ^ crcDelta(pattern, offset, size)) >>> 0;
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("says caught exactly when checkBlock says detected, silent patterns included", () => {
+    const size = 64;
+    const block = blockBytes(8, 8, size);
+    const flipsToPattern = (flips: number[]) => {
+      const p = new Uint8Array(size);
+      for (const f of flips) p[f >>> 3] ^= 1 << (f & 7);
+      return p;
+    };
+    const polynomial = [32, 26, 23, 22, 16, 12, 11, 10, 8, 7, 5, 4, 2, 1, 0].map((e) => 200 - e);
+    for (const flips of [polynomial, polynomial.slice(1), [3], [3, 400], [0, 511]]) {
+      const caught = crcDelta(flipsToPattern(flips), 0, size) !== 0;
+      expect({ flips, caught }).toEqual({ flips, caught: checkBlock(block, flips) === "detected" });
+    }
+    expect(crcDelta(flipsToPattern(polynomial), 0, size)).toBe(0);
+  });
+
+  it("works for blocks far too large to hold (a 4 GiB shard): appending zeros is squaring", () => {
+    // A 1-byte error 4096 bytes before the end of a 4 GiB block and of a 4097-byte block
+    // leaves the same change: what follows it is what counts.
+    const e = Uint8Array.of(0x5a);
+    expect(crcDelta(e, 2 ** 32 - 4097, 2 ** 32)).toBe(crcDelta(e, 0, 4097));
+    // And the same error 1 byte further from the end changes the CRC as a real buffer says.
+    const block = new Uint8Array(4098);
+    const hit = block.slice();
+    hit[0] ^= 0x5a;
+    expect(crcDelta(e, 2 ** 32 - 4098, 2 ** 32)).toBe((crc32(hit) ^ crc32(block)) >>> 0);
   });
 });

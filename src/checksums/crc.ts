@@ -1,6 +1,9 @@
-// End-to-end CRC-32 over data blocks (disk sectors, network payloads, checkpoint shards):
-// the writer stores the CRC of the clean block, the reader recomputes it over the bytes it
-// got; a mismatch is a detected corruption, a match over different bytes a silent one.
+// End-to-end CRC-32 over data blocks: the writer stores the CRC of the clean block, the
+// reader recomputes it over the bytes it got; a mismatch is a detected corruption, a match
+// over different bytes a silent one. Used for serving responses
+// (src/workloads/serving/window.ts), storage blocks (src/workloads/storage/checksum.ts)
+// and training checkpoint shards (src/workloads/training/shards.ts, policy
+// checkpointChecksum), and by the code table (./table.ts).
 //
 // CRC: IEEE 802.3 CRC-32 (reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF),
 // computed by the `crc-32` package (SheetJS). Guarantees (Koopman, "32-Bit Cyclic
@@ -13,6 +16,16 @@
 //
 // Block content is a pure function of (seed, blockId): blockBytes fills it 4 bytes at a
 // time from an integer hash, little-endian, so it is identical on every platform.
+//
+// Blocks too large to materialise (a training checkpoint shard of gigabytes) are checked
+// analytically and exactly, by the CRC's linearity: for messages of one length n,
+// crc(a xor e) = crc(a) xor L(e), where L is the CRC with zero init and no final XOR (the
+// data drops out). L of an error pattern p at byte offset o of an n-byte block is L(p)
+// followed by n - o - |p| zero bytes, i.e. L(p) times x^(8(n - o - |p|)) mod the CRC
+// polynomial, found by squaring (zlib's crc32_combine does the same). So `crcDelta` gives
+// the change an error makes to a block's CRC from the error's bytes alone, in O(|p| +
+// log n); the error is caught iff it is not 0. Tests check it against real buffers
+// (./crc.test.ts).
 // Leaves out: CRC-32C (Castagnoli, better HD at storage block sizes), per-sector vs
 // per-block placement, and misdirected writes (a correct CRC over the wrong block).
 import CRC32 from "crc-32";
@@ -81,4 +94,52 @@ export function checkBlockCode(clean: Uint8Array, flips: ArrayLike<number>, coun
 /** As checkBlockCode, returning "clean" | "detected" | "silent". */
 export function checkBlock(clean: Uint8Array, flips: ArrayLike<number>, storedCrc?: number): Outcome {
   return OUTCOME_NAMES[checkBlockCode(clean, flips, flips.length, storedCrc)];
+}
+
+/** The reflected CRC-32 polynomial. */
+const POLY = 0xedb88320;
+
+/** a x b modulo the CRC polynomial, both in the reflected bit order (zlib's multmodp); a must not be 0. */
+function mulModP(a: number, b: number): number {
+  let m = 0x80000000;
+  let p = 0;
+  for (;;) {
+    if (a & m) {
+      p ^= b;
+      if ((a & (m - 1)) === 0) break;
+    }
+    m >>>= 1;
+    b = b & 1 ? (b >>> 1) ^ POLY : b >>> 1;
+  }
+  return p >>> 0;
+}
+
+/** x^(2^k) mod the polynomial, k = 0..31 (zlib's x2n_table). */
+const X2N: number[] = [];
+for (let p = 0x40000000, k = 0; k < 32; k++) {
+  X2N.push(p);
+  p = mulModP(p, p);
+}
+
+/** x^(8 n) mod the polynomial: the operator that appends n zero bytes to a zero-init CRC. */
+function zeroBytesOp(n: number): number {
+  let p = 0x80000000; // x^0
+  for (let k = 3; n > 0; k++) {
+    if (n % 2 === 1) p = mulModP(X2N[k & 31], p);
+    n = Math.floor(n / 2);
+  }
+  return p;
+}
+
+/**
+ * The change that XORing `pattern` into an `totalBytes`-byte block at byte `offset` makes
+ * to the block's CRC-32: crc32(block xor error) = crc32(block) xor crcDelta(...). Exact for
+ * any block size, without the block (see the header). 0: the error is not caught.
+ */
+export function crcDelta(pattern: Uint8Array, offset: number, totalBytes: number): number {
+  if (!(offset >= 0 && offset + pattern.length <= totalBytes))
+    throw new RangeError(`a ${pattern.length}-byte error at ${offset} is outside a ${totalBytes}-byte block`);
+  const pure = (crc32(pattern, 0xffffffff) ^ 0xffffffff) >>> 0; // zero init, no final XOR
+  if (pure === 0) return 0;
+  return mulModP(zeroBytesOp(totalBytes - offset - pattern.length), pure);
 }

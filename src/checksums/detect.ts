@@ -56,6 +56,14 @@
 // device fault gives multi-bit nibble errors that SECDED detects (machine checks) or
 // miscorrects, and chipkill corrects. There is no probability of detection anywhere.
 //
+// Scrub reports (`reportScrubs`, on when a policy sets memoryScrub: src/run/lane.ts): each
+// latent error gets one event at the time the scrubber reaches its word, which clears it
+// then rather than when next looked at (the same outcomes: the sweep is the same; but
+// memory.latentCleared then also counts errors a later reboot would have hidden); what the
+// scrubber cleared is written as one aggregated `detection` record per SCRUB_REPORT_SEC
+// window of the lane, { outcome: "scrubbed", count, hosts, host (when one), aggregated }, so
+// the dashboard feed shows scrubbing without one line per word. Off: no event, no record.
+//
 // Latent errors are kept per host, in a Map of codeword index -> flipped positions
 // (bounded by `maxLatent`, default 1,000,000 codewords; above it, entries the scrubber has
 // passed are purged first, then the oldest hosts' entries are dropped and counted in
@@ -92,6 +100,8 @@ import { DiskScrubber, type RecordSink, ScrubSchedule, type ScrubSettings, defau
 
 /** Seconds a host is down after a machine check (a reboot): 10 min, our own round figure. */
 export const MACHINE_CHECK_REPAIR_SEC = 600;
+/** Scrub reports: one aggregated record per this many seconds at most (see the header). */
+export const SCRUB_REPORT_SEC = 3600;
 /** Latent-error codewords kept over the whole lane before purging (see the header). */
 export const DEFAULT_MAX_LATENT = 1_000_000;
 
@@ -126,6 +136,8 @@ export interface DetectorOptions {
   maxLatent?: number;
   /** The code of every host (a lane's hardware what-if, src/recovery/hardware.ts); default: each host's spec. */
   ecc?: EccMode;
+  /** Clear latent errors when the scrubber reaches them and record what it cleared (see the header). */
+  reportScrubs?: boolean;
 }
 
 export class MemoryDetector implements FaultListener {
@@ -158,6 +170,10 @@ export class MemoryDetector implements FaultListener {
   private readonly delivered = new Uint32Array(4);
   private readonly secdedOut = newSecdedResult();
   private readonly chipkillOut = newChipkillResult();
+  /** Scrub reports: the event kind, and what was cleared in the window not yet recorded, by host. */
+  private readonly scrubKind: number = -1;
+  private readonly scrubFlushKind: number = -1;
+  private readonly scrubbedByHost = new Map<number, number>();
 
   constructor(
     private readonly sim: Sim,
@@ -171,6 +187,10 @@ export class MemoryDetector implements FaultListener {
     this.rng = sim.streams.get("detection.memory");
     this.repairSec = opts.machineCheckRepairSec ?? MACHINE_CHECK_REPAIR_SEC;
     this.maxLatent = opts.maxLatent ?? DEFAULT_MAX_LATENT;
+    if (opts.reportScrubs) {
+      this.scrubKind = sim.defineEvent("detection.memoryScrub", (host, cw) => this.scrubReached(host, cw));
+      this.scrubFlushKind = sim.defineEvent("detection.memoryScrubReport", () => this.reportScrubbed());
+    }
     this.modes = new Set();
     if (opts.ecc) this.modes.add(opts.ecc);
     else for (let d = 0; d < fleet.dcCount; d++) this.modes.add(fleet.hostSpecOfDc(d).ecc);
@@ -481,6 +501,33 @@ export class MemoryDetector implements FaultListener {
     if (!m) this.latent.set(host, (m = new Map()));
     m.set(cw, { flips: Uint32Array.from(flips), madeSec: this.sim.now });
     this.latentCount++;
+    if (this.scrubKind >= 0) {
+      const at = this.schedule.nextMemoryScrub(host, this.position(host, this.eccOf(host), cw), this.sim.now);
+      if (at <= this.opts.horizonSec) this.sim.scheduleAt(at, this.scrubKind, host, cw);
+    }
+  }
+
+  /** The scrubber reached codeword `cw` of `host` (scrub reports): its latent error, if still there, is cleared. */
+  private scrubReached(host: number, cw: number): void {
+    const entry = this.latent.get(host)?.get(cw);
+    if (!entry || !this.schedule.memoryScrubbedBetween(host, this.position(host, this.eccOf(host), cw), entry.madeSec, this.sim.now)) return;
+    this.removeLatent(host, cw);
+    this.latentCleared++;
+    if (this.scrubbedByHost.size === 0) {
+      const end = Math.min((Math.floor(this.sim.now / SCRUB_REPORT_SEC) + 1) * SCRUB_REPORT_SEC, this.opts.horizonSec);
+      this.sim.scheduleAt(end, this.scrubFlushKind, 0, 0);
+    }
+    this.scrubbedByHost.set(host, (this.scrubbedByHost.get(host) ?? 0) + 1);
+  }
+
+  /** One record of what the scrubber cleared in the window now ending. */
+  private reportScrubbed(): void {
+    const byHost = this.scrubbedByHost;
+    let count = 0;
+    for (const k of byHost.values()) count += k;
+    const only = byHost.size === 1 ? { host: this.fleet.hostId(byHost.keys().next().value!) } : {};
+    this.opts.sink?.record("detection", this.sim.now, { ...only, outcome: "scrubbed", count, hosts: byHost.size, aggregated: true, source: "patrol scrub" });
+    byHost.clear();
   }
 
   private removeLatent(host: number, cw: number): void {

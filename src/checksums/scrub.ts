@@ -27,7 +27,7 @@
 //     Intel Xeon platforms sweep all memory about once a day by default, and AMD EPYC
 //     BIOSes offer a "DRAM scrub time" whose common setting also sweeps memory within a
 //     day (vendor BIOS documentation, as we recall it; check your platform's setting).
-//     Policies will expose it per policy (scenario key `scrub`); for now an option.
+//     A policy sets it per lane with `memoryScrub` (src/recovery/hardware.ts).
 //   diskIntervalSec 14d: Bairavasundaram et al., "An Analysis of Latent Sector Errors in
 //     Disk Drives", SIGMETRICS 2007, study NetApp systems that scrub every disk about
 //     every two weeks by default and find a large share of LSEs by scrubbing (as we
@@ -35,7 +35,8 @@
 //     Scrubbing", FAST 2010, discuss scrub frequency against the mean latent time of an
 //     LSE (half the interval for a linear sweep) and staggered scrubbing.
 //
-// Leaves out: scrub bandwidth and its effect on latency, staggered (region-interleaved)
+// Leaves out: scrub bandwidth and its effect on latency (a training job may be charged a
+// share of step time for it: policy memoryScrubCost), staggered (region-interleaved)
 // disk scrubs, demand reads that find an LSE before the scrub (the storage layer's
 // business), and a scrub that finds an uncorrectable memory word (it is counted where
 // the error that made it uncorrectable arrived, as a machine check).

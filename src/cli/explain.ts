@@ -26,28 +26,32 @@ const options: OptionSpec = {
 
 export const explainUsage = `fleet explain SCENARIO|JOURNAL [options]
 
-Why did an SLO breach? For each policy and each SLO it breached (or each metric named
-with --metric), the shortfall taken apart: what each fault model of the scenario cost,
-and within a model its largest correlated incidents (a burst, a bus bar, a rack), each
-measured by running the same fault trace without it (leave-one-out; what faults do only
-together is shown as "interactions", so the rows add up to the total exactly). Then the
-run without any fault: when even that breaches, no answer to faults will meet the SLO.
+Why did an SLO breach? For each policy and each SLO it breached (or each metric
+named with --metric), the shortfall taken apart: what each fault model of the
+scenario cost, and within a model its largest correlated incidents (a burst, a
+bus bar, a rack), each measured by running the same fault trace without it
+(leave-one-out; what faults do only together is shown as "interactions", so the
+rows add up to the total exactly). Then the run without any fault: when even
+that breaches, no answer to faults will meet the SLO.
 
-A journal (fleet chaos --journal) is explained at its own scenario, seed and duration.
+A journal (fleet chaos --journal) is explained at its own scenario, seed and
+duration.
 
 Options:
-  --seed N              seed (default: the scenario's, or the journal's)
-  --duration D          simulated time (default: the scenario's, or the journal's)
-  --metric M            explain this metric for every policy, breached or not (repeatable)
-  --policy P            only this policy (repeatable)
-  --reporter R          text, markdown or json (default: text)
+  --seed N            seed (default: the scenario's, or the journal's)
+  --duration D        simulated time (default: the scenario's, or the journal's)
+  --metric M          explain this metric for every policy, breached or not
+                      (repeatable)
+  --policy P          only this policy (repeatable)
+  --reporter R        text, markdown or json (default: text)
 ${runnerUsage}
 
 Exit codes: 0 explained, 2 bad input, 3 a run failed.
 
 Examples:
   fleet explain scenarios/cosmic.yaml
-  fleet explain scenarios/cosmic.yaml --seed 7 --metric training.goodput --reporter markdown
+  fleet explain scenarios/cosmic.yaml --seed 7 --metric training.goodput \\
+      --reporter markdown
   fleet explain runs/cosmic-42-20261206-230200.jsonl`;
 
 export async function explainCommand(argv: string[], io: Io): Promise<number> {

@@ -18,7 +18,7 @@
 // sigma band by chance.
 import { formatIssues } from "../base/issues.js";
 import { loadScenarioFile, type Scenario } from "../scenario/load.js";
-import { formatDuration } from "../base/units.js";
+import { formatDuration, formatTime } from "../base/units.js";
 import type { FaultLayer } from "../faults/layer.js";
 import { scenarioFaultLayer } from "../run/fault-layer.js";
 import { choice, durationOption, int, parse, type OptionSpec } from "./args.js";
@@ -37,19 +37,19 @@ export const faultsOptions: OptionSpec = {
 
 export const faultsUsage = `fleet faults SCENARIO [options]
 
-Runs the scenario's fault injectors alone (no workloads, no policies) and prints the
-faults: counts per kind, observed against expected from the configured rates (with a
-±2 sigma Poisson band, "!" when outside), the failure domains hit most, the correlated
-events (bursts, bus bars, PDUs, racks, links) in time order, and the trace digest.
-The first line printed names the seed and reproduces the run.
+Runs the scenario's fault injectors alone (no workloads, no policies) and prints
+the faults: counts per kind, observed against expected from the configured rates
+(with a ±2 sigma Poisson band, "!" when outside), the failure domains hit most,
+the correlated events (bursts, bus bars, PDUs, racks, links) in time order, and
+the trace digest. The first line printed names the seed and reproduces the run.
 
 Options:
-  --seed N              seed of every random stream (default: the scenario's seed)
-  --duration D          simulated time, e.g. 72h or 30d (default: the scenario's)
-  --reporter R          text or json (default: text)
-  --top N               rows and datacenters listed per domain table (default 10)
-  --max-hosts N         raise the safety limit on fleet size (default 2,000,000)
-  --max-events N        raise the safety limit on events per run (default 2e9)
+  --seed N            seed of every random stream (default: the scenario's seed)
+  --duration D        simulated time, e.g. 72h or 30d (default: the scenario's)
+  --reporter R        text or json (default: text)
+  --top N             rows and datacenters listed per domain table (default 10)
+  --max-hosts N       raise the safety limit on fleet size (default 2,000,000)
+  --max-events N      raise the safety limit on events per run (default 2e9)
 
 Exit codes: 0 done, 2 bad input, 3 fleet failed.
 
@@ -145,7 +145,7 @@ export function faultsCommand(argv: string[], io: Io): number {
   const run = layer.sim.run({ until: durationSec, maxEvents: scenario.limits.maxEvents });
   if (run.reason === "maxEvents") {
     io.err(
-      `fleet faults: stopped at ${formatDuration(layer.sim.now)} after ${run.events} events, the safety limit (limits.maxEvents); raise it with --max-events if you mean it\n`,
+      `fleet faults: stopped at ${formatTime(layer.sim.now)} after ${run.events} events, the safety limit (limits.maxEvents); raise it with --max-events if you mean it\n`,
     );
     return EXIT.usage;
   }
@@ -240,12 +240,6 @@ export function faultsReport(
 }
 
 const n = (x: number) => x.toLocaleString("en-US");
-const two = (x: number) => String(x).padStart(2, "0");
-/** Simulated time since the start as hours:minutes:seconds, e.g. 30:00:00 or 745:12:07. */
-export function clock(sec: number): string {
-  const s = Math.floor(sec);
-  return `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
-}
 const approx = (x: number) => (x >= 100 ? n(Math.round(x)) : String(+x.toFixed(1)));
 
 function table(header: string[], rows: string[][], rightAligned: Set<number>): string[] {
@@ -329,7 +323,7 @@ export function formatFaultsText(r: FaultsReport, top = 10): string {
     out.push(
       ...table(
         ["time (h:m:s)", "kind", "target", "duration", "hosts"],
-        shown.map((c) => [clock(c.at), c.kind, c.target, c.durationSec === null ? "-" : formatDuration(c.durationSec), n(c.hosts)]),
+        shown.map((c) => [formatTime(c.at, true), c.kind, c.target, c.durationSec === null ? "-" : formatDuration(c.durationSec), n(c.hosts)]),
         new Set([0, 3, 4]),
       ),
     );

@@ -35,40 +35,48 @@ const options: OptionSpec = {
 
 export const fitUsage = `fleet fit LOG.csv --map MAP.yaml --scenario SCENARIO [-o FIT.yaml] [options]
 
-Fits fleet's disk failure model (or host crash model, --kind host) to a failure log (read
-as fleet import reads it) on the scenario's fleet, and writes a faults: block with
-comments: the failure rate by age (early-life failures included when the log covers
-them), bursts (a compound Poisson process: mean size and dispersion), repeats at the
-same place and how unevenly hosts fail, with 95% intervals; three of them are matched by
-simulation to the log's statistics (a closed form falls short on bursty logs). Then it
-simulates the fitted model over the log's span on the same fleet, once per seed,
-and prints the log's statistics beside the traces': failures (per year), weekly
-dispersion (var/mean of weekly counts: 1 for a Poisson process), the share repeating at
-the same place within 30 days, and how unevenly racks and hosts fail. A log value outside
-the traces' 90% band (5th to 95th percentile) is where the model does not fit; the
-table names it (a right model misses 1 statistic in 10 by chance).
+Fits fleet's disk failure model (or host crash model, --kind host) to a failure
+log (read as fleet import reads it) on the scenario's fleet, and writes a
+faults: block with comments: the failure rate by age (early-life failures
+included when the log covers them), bursts (a compound Poisson process: mean
+size and dispersion), repeats at the same place and how unevenly hosts fail,
+with 95% intervals; three of them are matched by simulation to the log's
+statistics (a closed form falls short on bursty logs). Then it simulates the
+fitted model over the log's span on the same fleet, once per seed, and prints
+the log's statistics beside the traces': failures (per year), weekly dispersion
+(var/mean of weekly counts: 1 for a Poisson process), the share repeating at the
+same place within 30 days, and how unevenly racks and hosts fail. A log value
+outside the traces' 90% band (5th to 95th percentile) is where the model does
+not fit; the table names it (a right model misses 1 statistic in 10 by chance).
 
-One kind is fitted at a time (disk failures or host crashes); the log's other records are
-counted and left out.
+One kind is fitted at a time (disk failures or host crashes); the log's other
+records are counted and left out.
 
 Options:
-  --map FILE            the mapping file (required; see fleet import --help)
-  --scenario FILE       the scenario whose fleet the log is from (required): its disks
-                        (hosts) are the population the rates are per
-  -o, --out FILE        write the faults: block here (default: stdout; the report goes to stderr)
-  --kind K              disk or host: which failures to fit (default: the kind with more
-                        records in the log; the others are counted and left out)
-  --age-at-start D      the disks' (hosts') age at the log's first failure, e.g. 6y (default 0s: ages
-                        are then time since the log's start, which the block says)
-  --seeds N             simulated traces for the goodness-of-fit table (default 20)
-  --reporter R          text or json (default: text)
-  --skip-bad            count rows that cannot be mapped as skipped instead of failing
-  --force               overwrite FIT.yaml
+  --map FILE          the mapping file (required; see fleet import --help)
+  --scenario FILE     the scenario whose fleet the log is from (required): its
+                      disks (hosts) are the population the rates are per
+  -o, --out FILE      write the faults: block here (default: stdout; the report
+                      goes to stderr)
+  --kind K            disk or host: which failures to fit (default: the kind
+                      with more records in the log; the others are counted and
+                      left out)
+  --age-at-start D    the disks' (hosts') age at the log's first failure,
+                      e.g. 6y (default 0s: ages are then time since the log's
+                      start, which the block says)
+  --seeds N           simulated traces for the goodness-of-fit table
+                      (default 20)
+  --reporter R        text or json (default: text)
+  --skip-bad          count rows that cannot be mapped as skipped instead of
+                      failing
+  --force             overwrite FIT.yaml
 
-Exit codes: 0 fitted, 2 bad input (the file and line, and what to fix), 3 fleet failed.
+Exit codes: 0 fitted, 2 bad input (the file and line, and what to fix), 3 fleet
+failed.
 
 Examples:
-  fleet fit examples/field/lanl-campaign-disk-failures.csv --map examples/field/campaign.map.yaml \\
+  fleet fit examples/field/lanl-campaign-disk-failures.csv \\
+    --map examples/field/campaign.map.yaml \\
     --scenario examples/field/campaign.yaml --age-at-start 6.3y -o fit.yaml`;
 
 /**

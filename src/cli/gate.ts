@@ -42,56 +42,69 @@ export const gateOptions: OptionSpec = {
 
 export const gateUsage = `fleet gate SCENARIO... [options]
 
-The CI gate: runs every scenario under N seeds (seeds S, S+1, ..., S+N-1, where S is
---seed-base or else the scenario's own seed), every policy of a scenario against the same
-fault trace in each run, in parallel on worker threads, and judges each SLO per policy
-over the seeds with a 95% interval. Prints a policy x SLO table per scenario; writes
-JUnit XML (a testcase per scenario x policy x SLO, the numbers in the failure message),
-Markdown (for $GITHUB_STEP_SUMMARY) and JSON (everything, with every run's digests) on
-request. A progress bar goes to stderr. The results do not depend on how the runs were
-spread over threads: --serial gives the same files.
+The CI gate: runs every scenario under N seeds (seeds S, S+1, ..., S+N-1, where
+S is --seed-base or else the scenario's own seed), every policy of a scenario
+against the same fault trace in each run, in parallel on worker threads, and
+judges each SLO per policy over the seeds with a 95% interval. Prints a policy x
+SLO table per scenario; writes JUnit XML (a testcase per scenario x policy x
+SLO, the numbers in the failure message), Markdown (for $GITHUB_STEP_SUMMARY)
+and JSON (everything, with every run's digests) on request. A progress bar goes
+to stderr. The results do not depend on how the runs were spread over threads:
+--serial gives the same files.
 
 SLOs over seeds:
-  By default, each SLO of the scenario's slo: section, "metric OP X", is judged as
-  mean(metric) OP X. With --slo (repeatable), the given SLOs are judged instead:
-    mean(METRIC) OP X          the mean over seeds       Student-t 95% interval
-    pNN(METRIC) OP X           a percentile: p5, p99.9   distribution-free order-statistic
-    median(METRIC) OP X          (= p50)                   95% interval (binomial)
-    P(METRIC OP X) OP P        the fraction of seeds where the comparison holds,
-                                                         Wilson score 95% interval
-    min(METRIC) / max(METRIC)  over all seeds: max(x) == 0 means "0 in every seed" (exact)
-  Values in the metric's unit, as in slo: ("150ms", "99.95%", "2h"). Intervals stay in
-  the values the metric can take: [0, 1] for a share, 0 and up for a count or a duration.
-  Judging (--judge): "bound" (default): an SLO holds only when its whole 95% interval
-  meets the threshold (the lower end for >=, the upper end for <=), so a mean that
-  passes by less than its uncertainty is a breach and more seeds narrow the interval;
-  "estimate": the point estimate alone is judged. A percentile's interval needs enough
-  seeds (72 to bound p5 from below); the output says so when there are too few.
+  By default, each SLO of the scenario's slo: section, "metric OP X", is judged
+  as mean(metric) OP X. With --slo (repeatable), the given SLOs are judged
+  instead:
+    mean(METRIC) OP X          the mean over seeds: Student-t 95% interval
+    pNN(METRIC) OP X           a percentile (p5, p99.9): distribution-free
+                               order-statistic 95% interval (binomial)
+    median(METRIC) OP X        the same as p50(METRIC) OP X
+    P(METRIC OP X) OP P        the fraction of seeds where the comparison
+                               holds: Wilson score 95% interval
+    min(METRIC) / max(METRIC)  over all seeds: max(x) == 0 means "0 in every
+                               seed" (exact)
+  Values in the metric's unit, as in slo: ("150ms", "99.95%", "2h"). Intervals
+  stay in the values the metric can take: [0, 1] for a share, 0 and up for a
+  count or a duration.
+  Judging (--judge): "bound" (default): an SLO holds only when its whole 95%
+  interval meets the threshold (the lower end for >=, the upper end for <=), so
+  a mean that passes by less than its uncertainty is a breach and more seeds
+  narrow the interval; "estimate": the point estimate alone is judged. A
+  percentile's interval needs enough seeds (72 to bound p5 from below); the
+  output says so when there are too few.
 
 Options:
-  --seeds N             runs per scenario (default ${DEFAULT_SEEDS})
-  --seed-base S         first seed (default: each scenario's seed)
-  --duration D          simulated time of every run, e.g. 72h (default: each scenario's)
-  --slo TEXT            an SLO over seeds (repeatable); replaces the scenario's SLOs
-  --judge MODE          bound or estimate (default bound)
-  --junit PATH          write JUnit XML
-  --markdown PATH       write Markdown, e.g. --markdown "$GITHUB_STEP_SUMMARY"
-  --json PATH           write everything as JSON ("-": to stdout, instead of the table)
-  --force               overwrite existing output files (without it an output file that
-                        exists and is not empty stops the gate before any run starts)
-                        Outputs are written to PATH.tmp-<pid> and renamed when complete.
+  --seeds N           runs per scenario (default ${DEFAULT_SEEDS})
+  --seed-base S       first seed (default: each scenario's seed)
+  --duration D        simulated time of every run, e.g. 72h
+                      (default: each scenario's)
+  --slo TEXT          an SLO over seeds (repeatable); replaces the
+                      scenario's SLOs
+  --judge MODE        bound or estimate (default bound)
+  --junit PATH        write JUnit XML
+  --markdown PATH     write Markdown, e.g. --markdown "$GITHUB_STEP_SUMMARY"
+  --json PATH         write everything as JSON
+                      ("-": to stdout, instead of the table)
+  --force             overwrite existing output files (without it an output file
+                      that exists and is not empty stops the gate before any run
+                      starts). Outputs are written to PATH.tmp-<pid> and renamed
+                      when complete.
 ${runnerUsage}
 
-Exit codes: 0 every SLO holds for every policy, 1 an SLO is breached, 2 bad input (a
-scenario is invalid: its errors with file:line; no run starts), 3 a run failed (fleet
-itself; its error is in every output), 130 interrupted (Ctrl-C: the outputs are written
-from the runs that finished, marked partial).
+Exit codes: 0 every SLO holds for every policy, 1 an SLO is breached, 2 bad
+input (a scenario is invalid: its errors with file:line; no run starts), 3 a run
+failed (fleet itself; its error is in every output), 130 interrupted (Ctrl-C:
+the outputs are written from the runs that finished, marked partial).
 
 Examples:
-  fleet gate scenarios/cosmic.yaml --seeds 50 --junit gate.xml --markdown gate.md --json gate.json
+  fleet gate scenarios/cosmic.yaml --seeds 50 --junit gate.xml \\
+      --markdown gate.md --json gate.json
   fleet gate scenarios/*.yaml --seeds 200 --jobs 8
-  fleet gate scenarios/llm-training.yaml --seeds 100 --slo 'p5(training.goodput) >= 0.5' \\
-      --slo 'P(training.lostWorkHours <= 40h) >= 90%' --slo 'max(training.silentEscapes) == 0'`;
+  fleet gate scenarios/llm-training.yaml --seeds 100 \\
+      --slo 'p5(training.goodput) >= 0.5' \\
+      --slo 'P(training.lostWorkHours <= 40h) >= 90%' \\
+      --slo 'max(training.silentEscapes) == 0'`;
 
 /** For each scenario with a breached SLO: `why:` and `shrink:` lines (src/gate/next.ts). */
 export function whyLines(report: GateReport): string {

@@ -39,40 +39,53 @@ const options: OptionSpec = {
 
 export const importUsage = `fleet import LOG.csv --map MAP.yaml --scenario SCENARIO [-o OUT.csv] [options]
 
-Reads a failure log (tickets, RMA records, a monitoring export: CSV with a header line),
-maps each row to a fault on the scenario's fleet with the mapping file, and writes an
-incident timeline (at, kind, target and the kind's parameters; at in seconds since the
-start). Run it with fleet replay --import OUT.csv --scenario SCENARIO, or list it in a
-scenario's faults: as - timeline: OUT.csv. Prints what was read, mapped and skipped (by
-reason, with the first line numbers), how times were read, the span and the start.
+Reads a failure log (tickets, RMA records, a monitoring export: CSV with a
+header line), maps each row to a fault on the scenario's fleet with the mapping
+file, and writes an incident timeline (at, kind, target and the kind's
+parameters; at in seconds since the start). Run it with
+  fleet replay --import OUT.csv --scenario SCENARIO
+or list it in a scenario's faults: as - timeline: OUT.csv. Prints what was
+read, mapped and skipped (by reason, with the first line numbers), how times
+were read, the span and the start.
 
 The mapping (examples/field/campaign.map.yaml is a worked one):
-  time: { column: Timestamp, zone: "+00:00" }   # ISO 8601; zone for times without one
-                                                # (offset or IANA name; default UTC);
-                                                # or format: epoch | epoch-ms
-  kind: { column: Action, values: { replacement: disk, cycle: { kind: disk, params: { replace: 1h } } }, skip: [test] }
-                                                # or kind: disk for the whole file
+  # ISO 8601; zone for times without one (offset or IANA name; default UTC);
+  # or format: epoch | epoch-ms
+  time: { column: Timestamp, zone: "+00:00" }
+  # or kind: disk for the whole file
+  kind:
+    column: Action
+    values:
+      replacement: disk
+      cycle: { kind: disk, params: { replace: 1h } }
+    skip: [test]
   target: "dc1/row01/rack{Rack id:02}/host{(Server - 1) % 3 * 2 + Enclosure:02}"
-  params: { index: "{Slot - 1}" }               # the kind's incident parameters
-Templates: {expr} with column names, whole numbers, + - * // % and parentheses; {expr:02}
-zero-pads; a name with other characters in backquotes. Ids resolve without zero padding
-too (rack7 is rack07).
+  # the kind's incident parameters
+  params: { index: "{Slot - 1}" }
+Templates: {expr} with column names, whole numbers, + - * // % and parentheses;
+{expr:02} zero-pads; a name with other characters in backquotes. Ids resolve
+without zero padding too (rack7 is rack07).
 
 Options:
-  --map FILE            the mapping file (required)
-  --scenario FILE       the scenario whose fleet the log's locations are on (required)
-  -o, --out FILE        write the timeline here (default: stdout; the summary then goes to stderr)
-  --start TIME          ISO time that is at 0 (default: midnight UTC of the first failure's day);
-                        a time without zone is read like the log's; earlier rows are skipped
-  --skip-bad            count rejected rows (bad time, unknown value, outside the fleet, ...)
-                        as skipped instead of failing
-  --max-records N       most failures read (default 2,000,000)
-  --force               overwrite OUT
+  --map FILE          the mapping file (required)
+  --scenario FILE     the scenario whose fleet the log's locations are on
+                      (required)
+  -o, --out FILE      write the timeline here (default: stdout; the summary then
+                      goes to stderr)
+  --start TIME        ISO time that is at 0 (default: midnight UTC of the first
+                      failure's day); a time without zone is read like the
+                      log's; earlier rows are skipped
+  --skip-bad          count rejected rows (bad time, unknown value, outside the
+                      fleet, ...) as skipped instead of failing
+  --max-records N     most failures read (default 2,000,000)
+  --force             overwrite OUT
 
-Exit codes: 0 written, 2 bad input (the file and line, and what to fix), 3 fleet failed.
+Exit codes: 0 written, 2 bad input (the file and line, and what to fix), 3 fleet
+failed.
 
 Examples:
-  fleet import examples/field/lanl-campaign-disk-failures.csv --map examples/field/campaign.map.yaml \\
+  fleet import examples/field/lanl-campaign-disk-failures.csv \\
+    --map examples/field/campaign.map.yaml \\
     --scenario examples/field/campaign.yaml -o campaign.csv
   fleet replay --import campaign.csv --scenario examples/field/campaign.yaml`;
 

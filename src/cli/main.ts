@@ -33,32 +33,39 @@ const commands: Record<string, CommandInfo> = {
     summary: "run a scenario: faults, workloads and policies, judged on its SLOs",
     usage: `fleet chaos SCENARIO [options]
 
-Runs every policy of the scenario against the same fault trace and prints the verdicts.
-The first line printed names the seed and the main parameters: it reproduces the run.
+Runs every policy of the scenario against the same fault trace and prints the
+verdicts. The first line printed names the seed and the main parameters: it
+reproduces the run.
 
 Options:
-  --seed N              seed of every random stream (default: the scenario's seed)
-  --duration D          simulated time, e.g. 72h or 30d (default: the scenario's)
-  --reporter R          dashboard, text or json (default: the live dashboard when stdout is a
-                        terminal and CI is not set, text otherwise)
-  --journal PATH|URL    where to write the run journal (default: runs/<scenario>-<seed>-<time>.jsonl);
-                        written to PATH.partial and renamed when the run ends; a Redis stream with
-                        redis://[:password@]host:port/key[?db=N] (rediss:// for TLS)
-  --redis-timeout D     with --journal redis://: how long Redis has to answer (default ${redisTimeoutDefault}):
-                        to connect (else exit 2, before the run), and each write (else the
-                        journal is incomplete: said, exit 3)
-  --no-journal          do not write a journal (the digest is still computed)
-  --force               overwrite an existing journal file
-  --max-hosts N         raise the safety limit on fleet size (default 2,000,000)
-  --max-events N        raise the safety limit on events per run (default 2e9)
-  --max-memory SIZE     raise the safety limit on the run's resident memory, e.g. 8GiB
-                        (default 75% of the machine's; limits.maxMemory in the scenario)
-  --max-journal SIZE    raise the safety limit on the journal's size, e.g. 4GiB (default 1GiB;
-                        limits.maxJournal in the scenario): a run that reaches it stops, exit 2
-  -q, --quiet           print only the seed line and the verdicts
+  --seed N            seed of every random stream (default: the scenario's seed)
+  --duration D        simulated time, e.g. 72h or 30d (default: the scenario's)
+  --reporter R        dashboard, text or json (default: the live dashboard when
+                      stdout is a terminal and CI is not set, text otherwise)
+  --journal PATH|URL  where to write the run journal (default:
+                      runs/<scenario>-<seed>-<time>.jsonl); written to
+                      PATH.partial and renamed when the run ends; a Redis
+                      stream with redis://[:password@]host:port/key[?db=N]
+                      (rediss:// for TLS)
+  --redis-timeout D   with --journal redis://: how long Redis has to answer
+                      (default ${redisTimeoutDefault}): to connect (else exit 2, before the
+                      run), and each write (else the journal is incomplete:
+                      said, exit 3)
+  --no-journal        do not write a journal (the digest is still computed)
+  --force             overwrite an existing journal file
+  --max-hosts N       raise the safety limit on fleet size (default 2,000,000)
+  --max-events N      raise the safety limit on events per run (default 2e9)
+  --max-memory SIZE   raise the safety limit on the run's resident memory, e.g.
+                      8GiB (default 75% of the machine's; limits.maxMemory in
+                      the scenario)
+  --max-journal SIZE  raise the safety limit on the journal's size, e.g. 4GiB
+                      (default 1GiB; limits.maxJournal in the scenario): a run
+                      that reaches it stops, exit 2
+  -q, --quiet         print only the seed line and the verdicts
 
-Exit codes: 0 every SLO holds, 1 an SLO is breached, 2 bad input, 3 fleet failed,
-130 interrupted (Ctrl-C: the journal is kept up to its last complete record).
+Exit codes: 0 every SLO holds, 1 an SLO is breached, 2 bad input, 3 fleet
+failed, 130 interrupted (Ctrl-C: the journal is kept up to its last complete
+record).
 
 Examples:
   fleet chaos scenarios/cosmic.yaml
@@ -115,12 +122,12 @@ Examples:
     summary: "how each memory code and CRC-32 fare on each error pattern",
     usage: `fleet codes [options]
 
-Prints, for every memory code (none, parity, SECDED(72,64), chipkill x4 and x8) and for
-CRC-32 blocks, how many errors of each pattern are corrected, detected or silent
-(undetected or miscorrected): 1- to 4-bit errors anywhere in the codeword, 2- to 4-bit
-adjacent bursts, and any value on a whole x4 or x8 device. Each case is a real encode,
-flip and decode. Method "all": every case was tried (all 1-, 2- and 3-bit errors);
-"sample": a deterministic sample.
+Prints, for every memory code (none, parity, SECDED(72,64), chipkill x4 and x8)
+and for CRC-32 blocks, how many errors of each pattern are corrected, detected
+or silent (undetected or miscorrected): 1- to 4-bit errors anywhere in the
+codeword, 2- to 4-bit adjacent bursts, and any value on a whole x4 or x8 device.
+Each case is a real encode, flip and decode. Method "all": every case was tried
+(all 1-, 2- and 3-bit errors); "sample": a deterministic sample.
 
 Options:
   --json                print the rows as JSON

@@ -14,11 +14,12 @@ import { flag, parse, type OptionSpec } from "./args.js";
 
 export const metricsUsage = `fleet metrics [PREFIX] [options]
 
-Lists every metric an SLO may name: its unit, what can change it, the workload it
-needs, and what it measures. "changed by": recovery (any policy setting), a list of
-keys (only those, e.g. ecc), or "nothing" (the same in every policy: an SLO on it gives
-every policy the same verdict). A metric of a workload exists only in a scenario with
-that workload; with several services, each also has serving.<name>.<metric>.
+Lists every metric an SLO may name: its unit, what can change it, the workload
+it needs, and what it measures. "changed by": recovery (any policy setting), a
+list of keys (only those, e.g. ecc), or "nothing" (the same in every policy: an
+SLO on it gives every policy the same verdict). A metric of a workload exists
+only in a scenario with that workload; with several services, each also has
+serving.<name>.<metric>.
 
 Options:
   --json                print the list as JSON

@@ -17,16 +17,20 @@ export const runnerOptions: OptionSpec = {
 };
 
 /** Usage lines for runnerOptions, in the style of the commands' usage texts. */
-export const runnerUsage = `  -j, --jobs N          run on N worker threads (default: one per core, ${os.availableParallelism()} here)
-  --serial              run one job after another in this thread (same results, slower)
-  --redis URL           put the jobs on a BullMQ queue in Redis for \`fleet worker --redis URL\`
-                        processes on any machine (redis://[:password@]host:port[/db], rediss:// for
-                        TLS); finished results stay in Redis, so a restarted command resumes
-  --queue NAME          the queue's name, shared with the workers (default fleet)
-  --redis-ca FILE       CA certificate for rediss:// (or FLEET_REDIS_CA)
-  --redis-timeout D     how long Redis has to answer (connecting, each command, a lost Redis
-                        coming back) before the command stops with exit 2 (default ${redisTimeoutDefault});
-                        the results in so far stay in Redis for a rerun to resume`;
+export const runnerUsage = `  -j, --jobs N        run on N worker threads (default: one per core, ${os.availableParallelism()} here)
+  --serial            run one job after another in this thread
+                      (same results, slower)
+  --redis URL         put the jobs on a BullMQ queue in Redis for
+                      \`fleet worker --redis URL\` processes on any machine
+                      (redis://[:password@]host:port[/db], rediss:// for TLS);
+                      finished results stay in Redis, so a restarted command
+                      resumes
+  --queue NAME        the queue's name, shared with the workers (default fleet)
+  --redis-ca FILE     CA certificate for rediss:// (or FLEET_REDIS_CA)
+  --redis-timeout D   how long Redis has to answer (connecting, each command, a
+                      lost Redis coming back) before the command stops with
+                      exit 2 (default ${redisTimeoutDefault}); the results in so far stay in
+                      Redis for a rerun to resume`;
 
 /** Reads runnerOptions from parsed arguments; UsageError (exit 2) on a bad combination. */
 export function readRunnerChoice(p: Parsed): RunnerChoice {

@@ -45,15 +45,15 @@ scenario to commit:
   fleet replay --import OUT.jsonl --scenario SCENARIO --seed N --duration D
 
 Options:
-  --slo METRIC       the SLO to keep breached, by its metric (training.goodput)
-  --policy P         the policy (default: the first the SLO breaches for)
-  --seed N           seed (default: the scenario's, or the journal's)
-  --duration D       simulated time (default: the scenario's, or the journal's)
-  -o, --out FILE     the incident file, .jsonl or .csv; the scenario is FILE
-                     with .yaml (default: SCENARIO-POLICY-METRIC-seedN.jsonl)
-  --force            overwrite them
-  --max-runs N       stop searching after N runs (default ${DEFAULT_MAX_RUNS})
-  --reporter R       text or json (default: text)
+  --slo METRIC        the SLO to keep breached, by its metric (training.goodput)
+  --policy P          the policy (default: the first the SLO breaches for)
+  --seed N            seed (default: the scenario's, or the journal's)
+  --duration D        simulated time (default: the scenario's, or the journal's)
+  -o, --out FILE      the incident file, .jsonl or .csv; the scenario is FILE
+                      with .yaml (default: SCENARIO-POLICY-METRIC-seedN.jsonl)
+  --force             overwrite them
+  --max-runs N        stop searching after N runs (default ${DEFAULT_MAX_RUNS})
+  --reporter R        text or json (default: text)
 ${runnerUsage}
 
 Exit codes: 0 shrunk (or the SLO breaches with no fault at all: nothing to

@@ -42,46 +42,53 @@ export const sweepOptions: OptionSpec = {
 
 export const sweepUsage = `fleet sweep SCENARIO --set PATH=FROM..TO:STEPS [--set ...] [options]
 
-Tries a grid of one or two settings of the scenario: every point runs under the same
-seeds (S, S+1, ..., where S is --seed-base or else the scenario's seed), on worker
-threads. Per point, the metric of one policy is averaged over the seeds, with a
-Student-t 95% interval cut at the metric's range ([0, 1] for a share, 0 and up for a
-count or a duration). Prints a table and a chart of the metric against the setting
-(for two settings, a heat table), the best point marked, and the points the seeds
-cannot tell apart from it: every point runs the same seeds, hence the same faults, so
-each point is compared with the best seed by seed (Student-t 95% interval of the mean
-difference; "not clearly worse" when it reaches 0).
+Tries a grid of one or two settings of the scenario: every point runs under the
+same seeds (S, S+1, ..., where S is --seed-base or else the scenario's seed), on
+worker threads. Per point, the metric of one policy is averaged over the seeds,
+with a Student-t 95% interval cut at the metric's range ([0, 1] for a share, 0
+and up for a count or a duration). Prints a table and a chart of the metric
+against the setting (for two settings, a heat table), the best point marked, and
+the points the seeds cannot tell apart from it: every point runs the same seeds,
+hence the same faults, so each point is compared with the best seed by seed
+(Student-t 95% interval of the mean difference; "not clearly worse" when it
+reaches 0).
 
 --set PATH=FROM..TO:STEPS
   PATH is dotted keys into the scenario (list items by number), e.g.
-  policies.naive.checkpoint or workloads.0.training.stepTime; every part but the last
-  must exist in the file. FROM and TO are numbers, percentages or durations (both the
-  same kind); STEPS values from FROM to TO, both included, evenly spaced, or evenly on
-  a log scale with FROM..~TO. Each value is set into the scenario before it is checked.
+  policies.naive.checkpoint or workloads.0.training.stepTime; every part but the
+  last must exist in the file. FROM and TO are numbers, percentages or durations
+  (both the same kind); STEPS values from FROM to TO, both included, evenly
+  spaced, or evenly on a log scale with FROM..~TO. Each value is set into the
+  scenario before it is checked.
 
 Options:
-  --set PATH=RANGE      a setting to sweep (once or twice)
-  --seeds N             runs per point (default ${DEFAULT_SWEEP_SEEDS})
-  --seed-base S         first seed (default: the scenario's seed)
-  --duration D          simulated time of every run (default: the scenario's)
-  --metric NAME         what to compare (default: the metric of the scenario's first SLO)
-  --policy NAME         whose metric (default: the policy every --set path is under,
-                        e.g. naive for policies.naive.checkpoint; else the first policy)
-  --goal max|min        which way is better (default: from the SLO on the metric,
-                        max for >= and >, min for <=, < and ==)
-  --json PATH           write every point, its per-seed values and digests as JSON
-                        (written to PATH.tmp-<pid> and renamed when complete)
-  --force               overwrite an existing --json file (without it, a file that exists
-                        and is not empty stops the sweep before any run starts)
-  --ascii               draw with ASCII characters only
+  --set PATH=RANGE    a setting to sweep (once or twice)
+  --seeds N           runs per point (default ${DEFAULT_SWEEP_SEEDS})
+  --seed-base S       first seed (default: the scenario's seed)
+  --duration D        simulated time of every run (default: the scenario's)
+  --metric NAME       what to compare
+                      (default: the metric of the scenario's first SLO)
+  --policy NAME       whose metric (default: the policy every --set path is
+                      under, e.g. naive for policies.naive.checkpoint; else the
+                      first policy)
+  --goal max|min      which way is better (default: from the SLO on the metric,
+                      max for >= and >, min for <=, < and ==)
+  --json PATH         write every point, its per-seed values and digests as JSON
+                      (written to PATH.tmp-<pid> and renamed when complete)
+  --force             overwrite an existing --json file (without it, a file that
+                      exists and is not empty stops the sweep before any run
+                      starts)
+  --ascii             draw with ASCII characters only
 ${runnerUsage}
 
-Exit codes: 0 done, 2 bad input (a bad --set, path or value: nothing runs), 3 a run
-failed, 130 interrupted (the points so far are shown, marked partial).
+Exit codes: 0 done, 2 bad input (a bad --set, path or value: nothing runs), 3 a
+run failed, 130 interrupted (the points so far are shown, marked partial).
 
 Examples:
-  fleet sweep scenarios/llm-training.yaml --set policies.naive.checkpoint=10m..~4h:10
-  fleet sweep scenarios/llm-training.yaml --set policies.naive.checkpoint=10m..2h:12 --seeds 10 --json sweep.json
+  fleet sweep scenarios/llm-training.yaml \\
+      --set policies.naive.checkpoint=10m..~4h:10
+  fleet sweep scenarios/llm-training.yaml \\
+      --set policies.naive.checkpoint=10m..2h:12 --seeds 10 --json sweep.json
   fleet sweep scenarios/cosmic.yaml --set policies.hardened.spares=0%..4%:5 \\
       --set policies.hardened.checkpoint=10m..1h:6 --metric training.goodput`;
 

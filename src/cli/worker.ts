@@ -10,43 +10,51 @@ import { readRedisTimeout, redisTimeoutDefault, redisTimeoutOption } from "./red
 
 export const workerUsage = `fleet worker --redis URL [options]
 
-Joins distributed gates and sweeps: takes jobs from a BullMQ queue on a shared Redis, runs
-each (every policy of one scenario under one seed; the job carries the scenario, so no
-files are shared) and stores its result in Redis. Start workers on any number of machines,
-then the coordinator, e.g. fleet gate scenarios/*.yaml --seeds 200 --redis URL.
-Prints one line when it starts (queue, URL without password, concurrency) and one per job
-(batch/job id, seed, status, wall time).
+Joins distributed gates and sweeps: takes jobs from a BullMQ queue on a shared
+Redis, runs each (every policy of one scenario under one seed; the job carries
+the scenario, so no files are shared) and stores its result in Redis. Start
+workers on any number of machines, then the coordinator, e.g.
+  fleet gate scenarios/*.yaml --seeds 200 --redis URL
+Prints one line when it starts (queue, URL without password, concurrency) and
+one per job (batch/job id, seed, status, wall time).
 
 Options:
-  --redis URL            redis://[user:password@]host[:port][/db], or rediss:// for TLS;
-                         default: the FLEET_REDIS_URL environment variable (keeps the
-                         password out of the process list and the shell history)
-  --redis-ca FILE        a private CA (PEM) to trust for rediss:// (or FLEET_REDIS_CA)
-  --redis-timeout D      how long Redis has to answer at the start (default ${redisTimeoutDefault});
-                         then the worker exits 2. Once started, it waits out an outage
-                         of any length, saying so, and stores its results when Redis is back
-  --queue NAME           the queue to work (default fleet; the coordinator's --queue)
-  --concurrency N        jobs at once, each on its own thread (default 1)
-  --once                 exit when the queue has no job waiting or running
-  --idle-exit SECONDS    exit after SECONDS without a job
-  --lock-duration D      a running job's lock lasts D unless renewed; a worker that dies
-                         loses its job to another worker after D (default 30s)
-  --stalled-interval D   how often to look for jobs of dead workers (default 30s)
-  --max-stalled N        times a job may be taken back from a dead worker before it is
-                         failed (default 2)
+  --redis URL           redis://[user:password@]host[:port][/db], or rediss://
+                        for TLS; default: the FLEET_REDIS_URL environment
+                        variable (keeps the password out of the process list and
+                        the shell history)
+  --redis-ca FILE       a private CA (PEM) to trust for rediss://
+                        (or FLEET_REDIS_CA)
+  --redis-timeout D     how long Redis has to answer at the start
+                        (default ${redisTimeoutDefault}); then the worker exits 2. Once started,
+                        it waits out an outage of any length, saying so, and
+                        stores its results when Redis is back
+  --queue NAME          the queue to work
+                        (default fleet; the coordinator's --queue)
+  --concurrency N       jobs at once, each on its own thread (default 1)
+  --once                exit when the queue has no job waiting or running
+  --idle-exit SECONDS   exit after SECONDS without a job
+  --lock-duration D     a running job's lock lasts D unless renewed; a worker
+                        that dies loses its job to another worker after D
+                        (default 30s)
+  --stalled-interval D  how often to look for jobs of dead workers (default 30s)
+  --max-stalled N       times a job may be taken back from a dead worker before
+                        it is failed (default 2)
 
 A password is never printed: URLs are shown as redis://:***@host:port.
-Ctrl-C finishes the running jobs and exits; a second Ctrl-C puts them back in the queue
-for other workers and exits at once. A worker killed outright (kill -9, a lost machine)
-has its job run again by another worker once the lock expires; the result counts once.
+Ctrl-C finishes the running jobs and exits; a second Ctrl-C puts them back in
+the queue for other workers and exits at once. A worker killed outright
+(kill -9, a lost machine) has its job run again by another worker once the lock
+expires; the result counts once.
 
-Exit codes: 0 stopped by --once or --idle-exit, 2 bad option, or Redis unreachable, not
-answering within --redis-timeout, or refusing the password, 3 fleet failed, 130 stopped by
-Ctrl-C.
+Exit codes: 0 stopped by --once or --idle-exit, 2 bad option, or Redis
+unreachable, not answering within --redis-timeout, or refusing the password,
+3 fleet failed, 130 stopped by Ctrl-C.
 
 Examples:
   fleet worker --redis redis://10.0.0.5:6379
-  FLEET_REDIS_URL=rediss://:PASSWORD@redis.example:6380 fleet worker --concurrency 8
+  FLEET_REDIS_URL=rediss://:PASSWORD@redis.example:6380 \\
+    fleet worker --concurrency 8
   fleet worker --redis rediss://redis.internal:6380 --redis-ca ca.pem --once`;
 
 const options: OptionSpec = {

@@ -27,7 +27,7 @@ import type { IncidentKey } from "../faults/exclude.js";
 import type { FaultSpec } from "../faults/injector.js";
 import { FAULT_MODELS } from "../faults/registry.js";
 import { scheduledFaults } from "../faults/timeline/targets.js";
-import { formatDuration } from "../base/units.js";
+import { formatTime } from "../base/units.js";
 import { scenarioFaultLayer } from "../run/fault-layer.js";
 import type { Scenario } from "../scenario/load.js";
 import type { SloOp } from "../slo/slo.js";
@@ -83,7 +83,7 @@ export function baselineIncidents(scenario: Scenario, seed: number, durationSec:
 function entryLabel(f: FaultSpec, scenario: Scenario): string {
   if (f.kind !== "scheduled") return `${f.kind} (faults[${f.index}])`;
   const s = scheduledFaults({ faults: [f] });
-  if (s.length === 1) return `${s[0].kind} ${s[0].target} at ${formatDuration(s[0].atSec)} (scheduled)`;
+  if (s.length === 1) return `${s[0].kind} ${s[0].target} at ${formatTime(s[0].atSec)} (scheduled)`;
   const file = s[0]?.origin.file;
   return file ? `timeline ${file} (${s.length} faults)` : `${s.length} scheduled faults (faults[${f.index}])`;
 }
@@ -113,7 +113,7 @@ export function plan(o: { file: string; text: string; scenario: Scenario; seed: 
       .sort((a, b) => a.at - b.at);
     for (const i of mine) {
       const cid = `${id}/${i.kind}@${i.at}:${i.target}`;
-      const label = `${i.kind} ${i.target || "(fleet-wide)"} at ${formatDuration(i.at)}`;
+      const label = `${i.kind} ${i.target || "(fleet-wide)"} at ${formatTime(i.at)}`;
       parts.push({ id: cid, label, level: 2, parent: id, job: job(cid, o.text, [{ kind: i.kind, target: i.target, at: i.at }]) });
     }
   });

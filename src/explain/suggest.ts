@@ -27,7 +27,9 @@ const RULES: Rule[] = [
     say: (p) =>
       off(p.drainSlowerThan)
         ? "swap slow hosts out of the job (drainSlowerThan: 1.2x)"
-        : "slow hosts still set the pace though drained: short slow episodes end before a drain helps; a job that waits only for the first N of N+b workers (backup workers) would not wait for them (not modelled yet)",
+        : off(p.backupWorkers) || p.backupWorkers === 0 || p.backupWorkers === "0%"
+          ? "slow hosts still set the pace though drained: short slow episodes end before a drain helps; run backup workers, so each step waits for the first N of N+b (backupWorkers: 2%)"
+          : "slow hosts still set the pace though drained and with backup workers: more of them are slow at once than there are backups (a larger backupWorkers)",
   },
   {
     models: ["straggler", "colocated"],

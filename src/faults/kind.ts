@@ -27,8 +27,8 @@ export type FaultEffect =
   | { class: "slow"; on: "host" | "disk" }
   /** Bits in error: one memory word, a count of single-bit upsets on a rack, a disk sector. */
   | { class: "errors"; on: "memory-word" | "memory-count" | "disk-sector" }
-  /** Silent corruption: a result miscomputed, or a host carrying a defective core. */
-  | { class: "corrupt"; on: "result" | "core" }
+  /** Silent corruption: a result miscomputed, a host carrying a defective core, a disk block garbled. */
+  | { class: "corrupt"; on: "result" | "core" | "disk-block" }
   /** The network: a link cut or slowed, or a rack's hosts losing packets. */
   | { class: "link"; on: "cut" | "latency" | "rack-loss" }
   /** A warning before another fault (a bus bar overheating before it trips). */

@@ -7,6 +7,7 @@ import { colocatedModel } from "./colocated.js";
 import { cosmicModel } from "./cosmic.js";
 import { CONSEQUENCE_KINDS } from "./consequences.js";
 import { diskModel } from "./disk.js";
+import { diskCorruptionModel } from "./disk-corruption.js";
 import { dramModel } from "./dram.js";
 import { hostCrashModel } from "./host.js";
 import type { FaultModel } from "./injector.js";
@@ -22,6 +23,7 @@ const MODELS: FaultModel<unknown>[] = [
   cosmicModel,
   dramModel,
   diskModel,
+  diskCorruptionModel,
   busbarModel,
   pduModel,
   utilityModel,

@@ -268,6 +268,19 @@ export class FaultTrace {
     this.fleet.rackLoss[rack] = largestInForce(this.lossEpisodes.get(rack), 0);
   }
 
+  /**
+   * When the transient slowdowns in force on `host` end: its episodes and its rack's
+   * packet loss. For a listener that starts after they began (a training job built once
+   * the faults of time 0 are in force), which heard of no end to watch for.
+   */
+  slowEnds(host: number): number[] {
+    const out: number[] = [];
+    for (const episodes of [this.slowEpisodes.get(host), this.lossEpisodes.get(this.fleet.rackOf[host])]) {
+      if (episodes) for (let i = 1; i < episodes.length; i += 2) out.push(episodes[i]);
+    }
+    return out;
+  }
+
   /** Drops the episodes of `host` that have ended and recomputes its slowdown. */
   private slowEnd(host: number): void {
     const episodes = this.slowEpisodes.get(host);

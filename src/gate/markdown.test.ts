@@ -25,17 +25,25 @@ describe("the gate as Markdown, text and JSON", () => {
     expect(mdCell("a|b\nc")).toBe("a\\|b c");
   });
 
-  it("prints a text table on stdout with ✓/✗ and every breach in a sentence", () => {
+  it("prints the verdicts on stdout with ✓/✗ and every breach in a sentence, within 80 columns", () => {
     const text = formatGateText(report);
     expect(text).toContain("x (scenarios/x.yaml): 5 seeds 1..5, 1d each\n");
+    // Three SLOs side by side, or two policies, pass 80 columns: a list per policy.
     // silentEscapes 0, 0, 2, 0, 0: the t interval 0.4 ± 1.111 is cut at 0, as a count cannot go below
-    expect(text).toMatch(/^naive +0\.8 \[0\.7018, 0\.8982\] ✗ +0\.4 \[0, 1\.511\] ✗ +0\.2 \[0\.03622, 0\.6245\] ✗$/m);
-    expect(text).toMatch(/^hardened +0\.954 \[0\.9398, 0\.9682\] ✓ +0 ✓ +1 \[0\.5655, 1\] ✓$/m);
     expect(text).toContain(
-      "  x naive P(training.goodput >= 0.9) >= 50%: P 0.2, 95% CI [0.03622, 0.6245] (Wilson score 95% interval), judged on its lower end 0.03622, must be >= 50%; training.goodput >= 0.9 fails in 4 of 5 seeds",
+      "naive:\n  mean(training.goodput) >= 0.9: 0.8 [0.7018, 0.8982] ✗\n  mean(training.silentEscapes) == 0: 0.4 [0, 1.511] ✗\n" +
+        "  P(training.goodput >= 0.9) >= 50%: 0.2 [0.03622, 0.6245] ✗\nhardened:\n",
     );
+    // a breach in one sentence, wrapped between words, never inside an interval
+    expect(text).toContain(
+      "  x naive P(training.goodput >= 0.9) >= 50%: P 0.2, 95% CI [0.03622, 0.6245]\n    (Wilson score 95% interval), judged on its lower end 0.03622, must be >=\n    50%; training.goodput >= 0.9 fails in 4 of 5 seeds\n",
+    );
+    for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
     expect(text.trimEnd().split("\n").at(-1)).toBe("gate: 3 of 6 checks breached over 5 complete runs -> exit 1");
-    expect(formatGateText(report, { unicode: false })).toMatch(/^hardened +0\.954 \[0\.9398, 0\.9682\] ok/m);
+    expect(formatGateText(report, { unicode: false })).toContain("  mean(training.goodput) >= 0.9: 0.954 [0.9398, 0.9682] ok\n");
+    // Two SLOs fit side by side as a policy x SLO table.
+    const two = buildReport([{ ...scenario, slos: scenario.slos.slice(0, 2) }], results, { judge: "bound", interrupted: false });
+    expect(formatGateText(two)).toMatch(/^naive +0\.8 \[0\.7018, 0\.8982\] ✗ +0\.4 \[0, 1\.511\] ✗$/m);
   });
 
   it("writes everything as JSON: judgments with intervals and methods, every run with its digests", () => {

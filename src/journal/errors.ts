@@ -3,7 +3,7 @@
  * as is (no stack trace): exit code 2 for "exists" (bad usage) and "full" (a safety limit), 3
  * for the others (harness bug or I/O failure).
  */
-import { formatDuration, formatSize } from "../base/units.js";
+import { formatSize, formatTime } from "../base/units.js";
 
 export type JournalErrorCode =
   /** The journal file exists and `force` was not given. */
@@ -49,7 +49,7 @@ export class JournalFullError extends JournalError {
   ) {
     super(
       "full",
-      `the journal reached its size limit of ${formatSize(maxBytes)} at ${formatDuration(at)} of simulated time: the records from then on are not in it`,
+      `the journal reached its size limit of ${formatSize(maxBytes)} at ${formatTime(at)} of simulated time: the records from then on are not in it`,
     );
   }
 }

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { sealLine } from "./format.js";
 import { MemoryJournal } from "./memory.js";
-import { collectJournal, MAX_LINE_BYTES, parseJournal, readJournal, streamJournal, summarizeJournal } from "./reader.js";
+import { collectJournal, MAX_KEPT_ISSUES, MAX_LINE_BYTES, parseJournal, readJournal, streamJournal, summarizeJournal } from "./reader.js";
 import { writeSampleRun } from "./sample-run.js";
 import { JournalWriter } from "./writer.js";
 
@@ -132,6 +132,20 @@ describe("readJournal", () => {
     expect(r.issues.filter((i) => i.line === 3)).toHaveLength(1);
     expect(r.validPrefixLines).toBe(2);
     expect(r.records).toHaveLength(4);
+  });
+
+  it("keeps the first MAX_KEPT_ISSUES issues of a journal of junk lines and counts them all, the whole file's issues kept", () => {
+    const lines = sampleLines(5);
+    const junk = Array.from({ length: 5000 }, (_, i) => `junk ${i}\n`);
+    const r = parseJournal([...lines.slice(0, 3), ...junk].join(""));
+    expect(r.issueCount).toBe(5001); // 5,000 junk lines, and no footer
+    expect(r.badLines).toBe(5000); // the no-footer issue is the file's, not a line's
+    expect(r.unkeptBadLines).toBe(5000 - MAX_KEPT_ISSUES);
+    expect(r.issues).toHaveLength(MAX_KEPT_ISSUES + 1);
+    expect(r.issues[0].line).toBe(4);
+    expect(r.issues.at(-1)).toEqual({ line: 5003, reason: "no footer: the run was interrupted or is still running" });
+    expect(r.ok).toBe(false);
+    expect(r.validPrefixLines).toBe(3);
   });
 
   it("streamed, refuses a line longer than any journal line at its line, and reads the lines after it", () => {

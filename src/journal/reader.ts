@@ -44,8 +44,17 @@ export interface JournalSummary {
   footer?: FooterRecord;
   /** The journal ends with an intact footer on its last line. */
   complete: boolean;
-  /** In line order. Empty if and only if `ok`. */
+  /**
+   * In line order: the first MAX_KEPT_ISSUES of the lines' issues, then the whole file's
+   * (a partial last line, no footer). Empty if and only if `ok`.
+   */
   issues: JournalIssue[];
+  /** Every issue found, kept or not. */
+  issueCount: number;
+  /** Lines with at least one issue of their own (the whole file's issues aside), kept or not. */
+  badLines: number;
+  /** Of badLines, those none of whose issues were kept. */
+  unkeptBadLines: number;
   /** Number of leading lines with no issue. */
   validPrefixLines: number;
   /** Whether the footer's digest equals the recomputed one; absent without a footer. */
@@ -202,8 +211,15 @@ const STATUSES = new Set(["complete", "interrupted", "failed"]);
 /** A footer's digest as the writer writes it (digest.ts). */
 const SHA256 = /^[0-9a-f]{64}$/;
 
+/** Issues of lines kept in a summary: a journal of a million bad lines holds memory for this many, and counts the rest. */
+export const MAX_KEPT_ISSUES = 1000;
+
 function* checkLines(lines: Iterable<RawLine>): Generator<JournalItem> {
   const issues: JournalIssue[] = [];
+  let issueCount = 0;
+  let badLines = 0;
+  let unkeptBadLines = 0;
+  let lastIssueLine = 0;
   const digest = new DigestAccumulator();
   let header: HeaderRecord | undefined;
   let footer: FooterRecord | undefined;
@@ -216,8 +232,14 @@ function* checkLines(lines: Iterable<RawLine>): Generator<JournalItem> {
   let lastTerminated = true;
   let firstBadLine = 0;
 
-  const issue = (line: number, reason: string): JournalItem => {
-    issues.push({ line, reason });
+  const issue = (line: number, reason: string, wholeFile = false): JournalItem => {
+    issueCount++;
+    if (!wholeFile && line !== lastIssueLine) {
+      badLines++;
+      lastIssueLine = line;
+      if (issues.length >= MAX_KEPT_ISSUES) unkeptBadLines++;
+    }
+    if (issues.length < MAX_KEPT_ISSUES || wholeFile) issues.push({ line, reason });
     if (firstBadLine === 0) firstBadLine = line;
     return { kind: "issue", line, reason };
   };
@@ -227,7 +249,7 @@ function* checkLines(lines: Iterable<RawLine>): Generator<JournalItem> {
     total = n;
     lastTerminated = raw.terminated;
     if (!raw.terminated) {
-      yield issue(n, `partial last line (no trailing newline): truncated after line ${n - 1}`);
+      yield issue(n, `partial last line (no trailing newline): truncated after line ${n - 1}`, true);
       break;
     }
     if (raw.tooLong) {
@@ -297,18 +319,21 @@ function* checkLines(lines: Iterable<RawLine>): Generator<JournalItem> {
   // Whole-file issues: not faults of one line, so they do not shorten the valid prefix.
   const completeLines = lastTerminated ? total : total - 1;
   const validPrefixLines = firstBadLine === 0 ? completeLines : firstBadLine - 1;
-  if (total === 0) yield issue(1, "empty journal: no header");
-  else if (!header && !issues.some((i) => i.line === 1)) yield issue(1, "no header on line 1");
+  if (total === 0) yield issue(1, "empty journal: no header", true);
+  else if (!header && !issues.some((i) => i.line === 1)) yield issue(1, "no header on line 1", true);
   const complete = footer !== undefined && lastTerminated && footerLine === total;
-  if (total > 0 && !footer && lastTerminated) yield issue(total, "no footer: the run was interrupted or is still running");
+  if (total > 0 && !footer && lastTerminated) yield issue(total, "no footer: the run was interrupted or is still running", true);
 
   issues.sort((a, b) => a.line - b.line);
   const summary: JournalSummary = {
     header,
     complete,
     issues,
+    issueCount,
+    badLines,
+    unkeptBadLines,
     validPrefixLines,
-    ok: issues.length === 0,
+    ok: issueCount === 0,
     lines: total,
     lastRecordAt: lastAt === -Infinity ? 0 : lastAt,
   };

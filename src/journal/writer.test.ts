@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { formatDuration, formatSize } from "../base/units.js";
+import { formatSize, formatTime } from "../base/units.js";
 import { digestOfRecords } from "./digest.js";
 import { JournalError, JournalExistsError, JournalFullError } from "./errors.js";
 import { digestOnlyJournal, MemoryJournal } from "./memory.js";
@@ -229,7 +229,7 @@ describe("JournalWriter", () => {
     expect(footer.status).toBe("failed");
     expect(footer.records).toBe(10);
     expect(footer.error).toBe(
-      `the journal reached its size limit of ${formatSize(maxBytes)} at ${formatDuration(refusedAt[0])} of simulated time: the records from then on are not in it`,
+      `the journal reached its size limit of ${formatSize(maxBytes)} at ${formatTime(refusedAt[0])} of simulated time: the records from then on are not in it`,
     );
     const text = readFileSync(path, "utf8");
     const lines = text.trimEnd().split("\n");

@@ -7,7 +7,7 @@ import { buildFleet } from "../fleet/build.js";
 import { fleetSpec } from "../fleet/testing.js";
 import { Streams } from "../sim/streams.js";
 import { TargetPicker } from "./copy-target.js";
-import type { HostRange } from "./placement.js";
+import { type HostRange, spreadLimit } from "./placement.js";
 
 // 6 rows x 4 racks x 4 hosts, 2 bus bars a row, 3 bus bars a PDU: 12 bus bars of 8 hosts
 // and 4 PDUs of 24 hosts, each feeding bus bars of two rows (PDU 0: row01 a and b, row02 a).
@@ -16,9 +16,9 @@ const fleet = buildFleet(fleetSpec({ rows: 6, racksPerRow: 4, hostsPerRack: 4, p
 const all = { start: 0, end: fleet.hostCount };
 
 /** A picker over `range` with every host up and holding disks. */
-function picker(range: HostRange, copies: number, seed = 1) {
+function picker(range: HostRange, copies: number, seed = 1, perDomain = 1) {
   const down = new Uint8Array(range.end - range.start);
-  const p = new TargetPicker(fleet, range, "power-aware", new Streams(seed).get("store"), down, () => true, copies);
+  const p = new TargetPicker(fleet, range, "power-aware", new Streams(seed).get("store"), down, () => true, copies, perDomain);
   return {
     p,
     /** Hosts [a, b) go down. */
@@ -67,6 +67,23 @@ describe("re-replication targets, power-aware", () => {
       pdus.add(fleet.pduOfHost(h));
     }
     expect(pdus).toEqual(new Set([0, 1]));
+  });
+
+  it("puts an erasure-coded fragment under a bus bar holding fewer than perDomain of the others, never on their hosts", () => {
+    const two = { start: 0, end: 48 }; // 6 bus bars of 8 hosts: RS(6,3) spreads 2 to a bus bar
+    expect(spreadLimit(fleet, two, "power-aware", 9)).toBe(2);
+    const { p, down } = picker(two, 9, 1, 2);
+    const others = Int32Array.of(0, 1, 8, 9, 16, 17, 24, 32); // bus bars 0, 0, 1, 1, 2, 2, 3, 4
+    const busbars = new Set<number>();
+    for (let k = 0; k < 500; k++) {
+      const h = p.pick(others, others.length);
+      expect(h).toBeGreaterThanOrEqual(24);
+      expect(others).not.toContain(h);
+      busbars.add(fleet.busbarOfHost(h));
+    }
+    expect(busbars.size).toBe(3);
+    down(24, 48); // bus bars 3, 4 and 5: the only ones with room
+    expect(p.pick(others, others.length)).toBe(-1);
   });
 
   it("keeps to bus bars when the caller asks for any number of copies (Infinity)", () => {

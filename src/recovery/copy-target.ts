@@ -5,7 +5,8 @@
 // PDUs as the block has copies, else no two under one bus bar; random, only distinct hosts.
 // The level is chosen once, from the whole range (not the hosts up now) and the copies the
 // caller names, so it is the level of the first layout; a caller that names no copies gets
-// bus bars.
+// bus bars. An erasure-coded stripe's fragments may share a domain up to `perDomain` of them
+// (./placement.ts, spreadLimit), never a host.
 //
 // The rule is never relaxed: when every failure domain that could take the copy is down,
 // the block waits (under-replicated) until one comes back, as Ceph's CRUSH rules keep a
@@ -29,6 +30,9 @@ export class TargetPicker {
   domainsUp: number;
   private readonly taken = new Int32Array(64);
   private takenCount = 0;
+  /** The other copies' hosts of the pick in progress. */
+  private others: Int32Array = new Int32Array(0);
+  private otherCount = 0;
 
   constructor(
     fleet: Fleet,
@@ -45,6 +49,8 @@ export class TargetPicker {
      * spans).
      */
     copies: number,
+    /** Most copies of one block a domain may hold (1 but for erasure-coded stripes). */
+    private readonly perDomain = 1,
   ) {
     const n = range.end - range.start;
     this.domainOf = new Int32Array(n);
@@ -80,12 +86,16 @@ export class TargetPicker {
    */
   pick(otherHosts: Int32Array, count: number): number {
     const start = this.range.start;
-    // The domains the other copies hold (up or down); a new copy must avoid them all.
+    // The domains the other copies fill (up or down); a new copy must avoid them all, and
+    // the other copies' hosts.
     this.takenCount = 0;
+    this.others = otherHosts;
+    this.otherCount = count;
     let takenUp = 0;
     for (let k = 0; k < count; k++) {
       const d = this.domainOf[otherHosts[k] - start];
       if (this.isTaken(d)) continue;
+      if (this.perDomain > 1 && this.heldIn(d) < this.perDomain) continue;
       this.taken[this.takenCount++] = d;
       if (this.upIn[d] > 0) takenUp++;
     }
@@ -104,7 +114,20 @@ export class TargetPicker {
   }
 
   private fits(i: number): boolean {
-    return !this.down[i] && !this.isTaken(this.domainOf[i]) && this.hasDisk(i);
+    return !this.down[i] && !this.isTaken(this.domainOf[i]) && (this.perDomain === 1 || !this.holds(i)) && this.hasDisk(i);
+  }
+
+  /** How many of the other copies sit in domain `d`. */
+  private heldIn(d: number): number {
+    let n = 0;
+    for (let k = 0; k < this.otherCount; k++) if (this.domainOf[this.others[k] - this.range.start] === d) n++;
+    return n;
+  }
+
+  /** Whether host `i` of the range holds one of the other copies. */
+  private holds(i: number): boolean {
+    for (let k = 0; k < this.otherCount; k++) if (this.others[k] === this.range.start + i) return true;
+    return false;
   }
 
   private isTaken(d: number): boolean {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildFleet } from "../fleet/build.js";
 import { fleetSpec } from "../fleet/testing.js";
 import { Sim } from "../sim/sim.js";
-import { domainLevel, domainsInRange, placeCopies } from "./placement.js";
+import { domainLevel, domainsInRange, placeCopies, spreadLimit } from "./placement.js";
 
 // 6 rows x 10 racks x 16 hosts, 2 bus bars a row and a PDU for every 2 bus bars: one PDU a row.
 const fleet = buildFleet(fleetSpec({ rows: 6, racksPerRow: 10, hostsPerRack: 16, power: { busbarsPerRow: 2, busbarsPerPdu: 2 } }));
@@ -32,6 +32,22 @@ describe("power-aware placement", () => {
       expect(g.every((h) => h < tworows.end)).toBe(true);
     }
     expect(() => placeCopies(fleet, { start: 0, end: fleet.hostsOfRow(0).end }, 1, 3, "power-aware", stream(1))).toThrow(/needs 3 bus bars/);
+  });
+});
+
+describe("spread placement (erasure-coded stripes)", () => {
+  it("puts at most ceil(copies / domains) of a group in one domain, on distinct hosts, where one each would not fit", () => {
+    const tworows = { start: 0, end: fleet.hostsOfRow(1).end }; // 4 bus bars (2 PDUs)
+    expect(spreadLimit(fleet, tworows, "power-aware", 9)).toBe(3);
+    for (const g of groupsOf(placeCopies(fleet, tworows, 2000, 9, "power-aware", stream(4), 3), 9)) {
+      expect(new Set(g).size).toBe(9);
+      const perBusbar = new Map<number, number>();
+      for (const h of g) perBusbar.set(fleet.busbarOfHost(h), (perBusbar.get(fleet.busbarOfHost(h)) ?? 0) + 1);
+      expect(Math.max(...perBusbar.values())).toBeLessThanOrEqual(3);
+    }
+    expect(() => placeCopies(fleet, tworows, 1, 9, "power-aware", stream(1), 2)).toThrow(
+      /9 copies, 2 to a domain, needs 5 bus bars, but hosts 0\.\.319 span 4/,
+    );
   });
 });
 

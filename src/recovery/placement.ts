@@ -20,6 +20,12 @@
 // (./copy-target.ts, the same level as the first layout) and serving replicas
 // (src/workloads/serving/placement.ts, which spreads rather than refuses).
 //
+// The fragments of an erasure-coded stripe (k + m of them, often more than the range has
+// domains) are spread rather than refused: at most `perDomain` = ceil((k + m) / domains) of
+// one stripe in a domain at the level above (spreadLimit), always on distinct hosts, as
+// HDFS's rack-fault-tolerant EC placement and Ceph's CRUSH rules with several OSDs per
+// failure domain do. Replicated copies keep one per domain (perDomain 1).
+//
 // Placement draws only from the caller's stream, so it is the same in every lane that
 // runs the same placement. Rejection sampling: a copy is redrawn while it shares a host
 // (random), a rack (rack-aware) or a PDU or bus bar (power-aware) with an earlier copy of
@@ -93,20 +99,31 @@ export function domainsInRange(fleet: Fleet, range: HostRange, placement: Placem
 }
 
 /**
- * Places `groups` groups of `copies` copies on hosts of `range`: the host of copy c of
- * group g is at [g * copies + c]. Throws RangeError when the range has fewer failure
- * domains than `copies`.
+ * The most fragments of one stripe of `copies` fragments a domain may hold when they are
+ * spread (erasure coding): ceil(copies / domains) at the level domainLevel picks.
  */
-export function placeCopies(fleet: Fleet, range: HostRange, groups: number, copies: number, placement: Placement, rng: Rng): Int32Array {
+export function spreadLimit(fleet: Fleet, range: HostRange, placement: Placement, copies: number): number {
+  return Math.ceil(copies / countDomains(fleet, range, domainLevel(fleet, range, placement, copies)));
+}
+
+/**
+ * Places `groups` groups of `copies` copies on hosts of `range`: the host of copy c of
+ * group g is at [g * copies + c], at most `perDomain` of a group in one failure domain and
+ * never two on one host. Throws RangeError when the range's failure domains cannot hold
+ * them.
+ */
+export function placeCopies(fleet: Fleet, range: HostRange, groups: number, copies: number, placement: Placement, rng: Rng, perDomain = 1): Int32Array {
   const span = range.end - range.start;
   if (span <= 0) throw new RangeError(`placement needs hosts, but the range ${range.start}..${range.end} is empty`);
   const domains = domainsInRange(fleet, range, placement);
-  if (domains < copies) {
+  if (domains * perDomain < copies) {
     const what = placement === "random" ? "hosts" : placement === "rack-aware" ? "racks" : "bus bars";
+    const spread = perDomain > 1 ? `, ${perDomain} to a domain,` : "";
     throw new RangeError(
-      `${placement} placement of ${copies} copies needs ${copies} ${what}, but hosts ${range.start}..${range.end - 1} span ${domains}; use more hosts or fewer copies`,
+      `${placement} placement of ${copies} copies${spread} needs ${Math.ceil(copies / perDomain)} ${what}, but hosts ${range.start}..${range.end - 1} span ${domains}; use more hosts or fewer copies`,
     );
   }
+  if (span < copies) throw new RangeError(`${copies} copies on distinct hosts need ${copies} hosts, but the range has ${span}; use more hosts or fewer copies`);
   const level = domainLevel(fleet, range, placement, copies);
   const out = new Int32Array(groups * copies);
   const used = new Int32Array(copies);
@@ -119,8 +136,9 @@ export function placeCopies(fleet: Fleet, range: HostRange, groups: number, copi
         host = range.start + rng.int(span);
         dom = domainOfHost(fleet, host, level);
         clash = false;
+        let inDomain = 0;
         for (let k = 0; k < c; k++) {
-          if (used[k] === dom || out[g * copies + k] === host) {
+          if ((used[k] === dom && ++inDomain >= perDomain) || out[g * copies + k] === host) {
             clash = true;
             break;
           }

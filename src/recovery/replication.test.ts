@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../faults/testing.js";
 import { defaultPolicy, policySection } from "./policy.js";
-import { HDFS_DEAD_NODE_SEC } from "./replication.js";
+import { erasureCode, HDFS_DEAD_NODE_SEC } from "./replication.js";
 
 describe("storage keys of a policy", () => {
   it("default to 3 copies, 50 MB/s per host, HDFS's 10m30s and no scrub", () => {
@@ -12,6 +12,18 @@ describe("storage keys of a policy", () => {
     expect(HDFS_DEAD_NODE_SEC).toBe(10.5 * 60);
     expect(p.scrub).toBe("off");
     expect(p.placement).toBe("random");
+    expect(p.redundancy).toBe("replication");
+    expect(p.blockChecksums).toBe(false);
+  });
+
+  it("read an erasure code as rs(k,m), spaces dropped, and give its k and m", () => {
+    const p = parseSettings(policySection, '{ a: { redundancy: "rs(6, 3)", blockChecksums: true }, b: { redundancy: replication } }');
+    expect(p.a.redundancy).toBe("rs(6,3)");
+    expect(erasureCode(p.a.redundancy)).toEqual({ k: 6, m: 3 });
+    expect(p.a.blockChecksums).toBe(true);
+    expect(erasureCode(p.b.redundancy)).toBeUndefined();
+    expect(() => parseSettings(policySection, '{ a: { redundancy: "rs(0,3)" } }')).toThrow(/k, m >= 1/);
+    expect(() => parseSettings(policySection, "{ a: { redundancy: raid6 } }")).toThrow(/e\.g\. redundancy: rs\(6,3\)/);
   });
 
   it("read DESIGN.md's examples and every unit", () => {

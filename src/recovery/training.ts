@@ -1,6 +1,6 @@
 // Training recovery: what a policy may say about a training job, the defaults, and the
 // decisions themselves. The job (src/workloads/training/job.ts) is the mechanism: it asks
-// TrainingRecovery how many spares to keep, which hosts to restart on, how long a restart
+// TrainingRecovery how many spares and backup workers to keep, which hosts to restart on, how long a restart
 // takes, when to checkpoint and which participants to drain; this file answers.
 //
 // Mechanisms and their sources:
@@ -45,6 +45,21 @@
 //   large training runs do with stragglers (the Llama 3 report, 2024, describes finding and
 //   replacing slow hosts); "off". Worth it for long slowdowns; a short episode may end
 //   before the swap pays back its restart.
+// - backupWorkers: run N+b workers and take the first N gradients of each step (Chen, Pan,
+//   Monga, Bengio, Jozefowicz, "Revisiting Distributed Synchronous SGD", 2016): b backup
+//   workers, a count or a percentage of the job's N hosts (rounded up), "off" by default
+//   (the paper tunes b per job; no default size comes from it). The b hosts come from the
+//   job's pool (a block after its own hosts, before its spares) and take part like any
+//   participant: they fail like any host and the job waits for them at a restart like for
+//   any other. Each step then waits for the N-th fastest of the N+b participants, i.e. the
+//   (b+1)-th largest slowdown (the b slowest are not waited for), so up to b stragglers or
+//   throttled hosts at a time stop setting the pace; the b hosts' time is their cost
+//   (training.backupHostHours). A job restarted with fewer usable hosts than N+b runs with
+//   the backups it has. Left out: losing a backup host interrupts the job like losing any
+//   participant (each host holds model state, as in large LLM training, not a stateless
+//   worker of the paper's parameter-server setup), the gradients dropped each step (the
+//   paper's convergence cost of a smaller effective batch is not charged), and per-step
+//   jitter (a host is slow for whole episodes, not from step to step).
 // - detect: silent-corruption detections, each with a cost per step (a fraction of step
 //   time) and a delay (steps) before it catches a corruption; see DETECTIONS. The figures
 //   are our own estimates: gradient checksums are cheap and immediate, cross-replica
@@ -72,6 +87,28 @@
 //   datacenter overheating, a job filling its pool, wait-for-repair), migrate checkpoints
 //   only. The actions and their costs are our design (no field study measures them);
 //   acting before the trip is what a temperature alarm is for.
+//
+// - trainingMode: "sync" (default): every step waits for every participant; "async":
+//   workers push updates to a parameter server without waiting, so a straggler costs
+//   staleness instead of step time, and each step counts less for the staleness of its
+//   updates (the model, its sources and its illustrative cost: src/workloads/training/
+//   async.ts). maxStaleness bounds that staleness in steps: a worker whose updates would be
+//   staler is waited for, as the Stale Synchronous Parallel parameter server does (Ho et
+//   al., NIPS 2013); 0 is synchronous training. Its default, 8, is illustrative.
+// - checkpointChecksum: "on" stores a CRC-32 of each checkpoint shard and checks it at
+//   every restore (src/workloads/training/shards.ts); a shard garbled on disk (silent disk
+//   corruption, src/faults/disk-corruption.ts) fails its check and the job falls back to
+//   the checkpoint before, losing that interval's work again. "off" (default, today's
+//   behaviour): the damaged checkpoint is restored as good, a silent corruption that
+//   reaches the job. End-to-end checksums are what the corruption study behind the fault
+//   recommends (Bairavasundaram et al., FAST 2008); off is the default only so that
+//   existing results stay as they were.
+// - memoryScrubCost: the fraction of step time the memory patrol scrub costs (it reads
+//   every word once per memoryScrub period, ./hardware.ts, taking memory bandwidth from the
+//   job), added to the detections' per-step cost and counted under detection in the lost
+//   time. Default 0%, as before the key existed. Illustrative: no field study gives it; the
+//   bandwidth is small (256 GiB swept in 24 h is ~3 MB/s, ~0.003% of a server's ~100 GB/s;
+//   in 1 h ~0.08%), so set it from your platform when scrubbing fast.
 //
 // Left out: checkpoint storage bandwidth contention between jobs, partial (sharded)
 // checkpoint restores, and detections that miss (each detection here always catches).
@@ -121,8 +158,13 @@ export const ASYNC_STALL_FRACTION = 0.05;
 export const IN_MEMORY_RESTART_FRACTION = 0.2;
 /** Shrinking keeps going down to this fraction of the job's hosts; below it the job waits. */
 export const SHRINK_FLOOR = 0.5;
+/** trainingMode async: the default bound on staleness, in steps (illustrative). */
+export const DEFAULT_MAX_STALENESS = 8;
 /** Llama 3 (2024): 16,384 GPUs x 54 days / 419 interruptions, in seconds per accelerator. */
 export const LLAMA3_ACCELERATOR_MTBF_SEC = ((16384 * 54 * 24) / 419) * 3600;
+
+/** Backup workers: a number of hosts, a fraction of the job's hosts, or none. */
+export type BackupWorkers = "off" | { count: number } | { fraction: number };
 
 export type OnLoss = "restart-on-spares" | "wait-for-repair" | "shrink";
 
@@ -159,6 +201,25 @@ const slowSetting: Validator<number | "off"> = (raw, path, ctx) => {
   return v === BAD ? BAD : v;
 };
 
+const backupSetting: Validator<BackupWorkers> = (raw, path, ctx) => {
+  const node = ctx.resolve(raw, path, ctx.doc);
+  if (isScalar(node) && (node.value === "off" || node.value === false || node.value === 0)) return "off";
+  if (isScalar(node) && typeof node.value === "number") {
+    const v = number({ min: 0, integer: true })(node, path, ctx);
+    return v === BAD ? BAD : { count: v };
+  }
+  if (isScalar(node) && typeof node.value === "string" && node.value.trim().endsWith("%")) {
+    const v = fraction()(node, path, ctx);
+    return v === BAD ? BAD : v === 0 ? "off" : { fraction: v };
+  }
+  return ctx.report(
+    "invalid_type",
+    path,
+    node ?? raw,
+    `expected off, a number of hosts like 4 or a percentage of the job's hosts like 2%, found ${describeNode(node)}`,
+  );
+};
+
 /** The training keys of a policy (./policy.ts merges them with the other workloads' keys). */
 export const trainingPolicyFields = {
   checkpoint: opt(
@@ -169,6 +230,11 @@ export const trainingPolicyFields = {
   checkpointWrite: opt(oneOf(["sync", "async"] as const), "sync", "sync stalls for the whole write; async for a snapshot only (sync)"),
   inMemoryCheckpoint: opt(boolean(), false, "keep a copy in a peer host's memory: faster restore after a single-host loss (false)"),
   spares: opt(fraction(), 0, "fraction of the job's hosts kept as hot spares (0%)"),
+  backupWorkers: opt(
+    backupSetting,
+    "off" as BackupWorkers,
+    "backup workers: run this many hosts (4) or this share of the job's hosts (2%) more and take the first N gradients of each step, or off (off)",
+  ),
   drainAfterCorrected: opt(drainSetting, "off" as number | "off", "swap out a host at this many corrected errors, or off (off)"),
   drainSlowerThan: opt(slowSetting, "off" as number | "off", "swap out a host running this many times slower (e.g. 1.3x), or off (off)"),
   detect: opt(list(oneOf(DETECTION_NAMES)), [] as DetectionName[], "silent-corruption detections: gradientChecksum, crossReplica, lossSpike (none)"),
@@ -182,6 +248,22 @@ export const trainingPolicyFields = {
     "ignore" as OnPowerWarning,
     "on a power warning naming a workload's hosts: ignore, checkpoint (training: at once) or migrate (training: checkpoint, then move off the warned hosts; serving: take their replicas out of rotation; storage: copy their blocks outside the warning) (ignore)",
   ),
+  trainingMode: opt(
+    oneOf(["sync", "async"] as const),
+    "sync",
+    "sync: every step waits for every participant; async: workers push updates without waiting, stragglers cost staleness (sync)",
+  ),
+  maxStaleness: opt(
+    number({ min: 0, integer: true }),
+    DEFAULT_MAX_STALENESS,
+    "async training: most steps an update may be stale; a slower worker is waited for (8, illustrative)",
+  ),
+  checkpointChecksum: opt(
+    oneOf(["off", "on"] as const),
+    "off",
+    "store a CRC-32 of each checkpoint shard and check it at restore: a corrupted checkpoint is skipped for the one before (off)",
+  ),
+  memoryScrubCost: opt(fraction(), 0, "fraction of step time the memory patrol scrub costs, e.g. 0.1% (0%, illustrative)"),
   mtbf: maybe(
     duration({ positive: true }),
     "the job's mean time between interruptions for young/daly (default: from the scenario's fault rates over the job's hosts)",
@@ -229,13 +311,21 @@ export class TrainingRecovery {
   readonly detection: { costPerStep: number; delaySteps: number };
 
   constructor(readonly policy: TrainingPolicy) {
-    this.detection = detectionOf(policy);
+    const d = detectionOf(policy);
+    this.detection = { costPerStep: d.costPerStep + policy.memoryScrubCost, delaySteps: d.delaySteps };
   }
 
   /** Hot spares kept after a job of `hosts` hosts. */
   spares(hosts: number): number {
     const p = this.policy;
     return p.onLoss === "wait-for-repair" || p.spares === 0 ? 0 : Math.ceil(hosts * p.spares - 1e-9);
+  }
+
+  /** Backup workers run beside a job of `hosts` hosts (0: none). */
+  backups(hosts: number): number {
+    const b = this.policy.backupWorkers;
+    if (b === "off") return 0;
+    return "count" in b ? b.count : Math.ceil(hosts * b.fraction - 1e-9);
   }
 
   /** Whether the job restarts on other idle hosts of its pool (every policy but wait-for-repair). */
@@ -334,6 +424,11 @@ export class TrainingRecovery {
     return this.policy.checkpoint.kind === "adaptive";
   }
 
+  /** Whether a restore checks each shard's CRC-32 and skips a corrupted checkpoint (checkpointChecksum). */
+  get checksCheckpoints(): boolean {
+    return this.policy.checkpointChecksum === "on";
+  }
+
   /** Whether a restart after this loss restores from a peer's memory (a single host lost, inMemoryCheckpoint). */
   restoresFromPeer(singleHost: boolean): boolean {
     return this.policy.inMemoryCheckpoint && singleHost;
@@ -353,6 +448,16 @@ export class TrainingRecovery {
     const p = this.policy.onPowerWarning;
     if (warned === 0 || p === "ignore") return "ignore";
     return p === "migrate" && replaceable ? "migrate" : "checkpoint";
+  }
+
+  /** Whether workers push updates without waiting for each other (trainingMode async). */
+  get asyncUpdates(): boolean {
+    return this.policy.trainingMode === "async";
+  }
+
+  /** Async training: the most steps an applied update may be stale. */
+  get maxStaleness(): number {
+    return this.policy.maxStaleness;
   }
 
   /** Seconds a restart takes: from a peer's memory a fraction of the storage restart. */

@@ -13,6 +13,10 @@
 // scenario keeps. A counterfactual keeping a different largest spare fraction than the
 // recorded policies changes that set of hosts, and with it the trace; this is reported
 // with the two figures rather than papered over.
+//
+// Asynchronous training jobs log the order of their updates (./order-log.ts): the
+// counterfactual's log is compared with each recorded policy's that has one, and the
+// result says at which checkpoint interval the two orders part.
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { digestOnlyJournal, type JournalReadResult } from "../journal/index.js";
@@ -21,6 +25,7 @@ import { didYouMean, formatIssue, formatIssues } from "../base/issues.js";
 import { loadScenarioText, type Limits, type Scenario } from "../scenario/load.js";
 import type { Slo } from "../slo/slo.js";
 import { VERSION } from "../base/version.js";
+import { compareOrders, type OrderComparison, orderEntryOf, orderLogs } from "./order-log.js";
 import { loadPolicyFile } from "./policy-file.js";
 import type { RecordedRun } from "./recorded.js";
 import { policyAsWritten, withSection } from "./scenario-edit.js";
@@ -82,6 +87,8 @@ export interface CounterfactualResult {
   recordedTraceDigest: string;
   slo: Slo[];
   notes: string[];
+  /** Where each async job's update order under the counterfactual parts from each recorded policy's (none without async training). */
+  orders: OrderComparison[];
 }
 
 export type Counterfactual = { ok: true; value: CounterfactualResult } | { ok: false; exitCode: 2 | 3; message: string };
@@ -151,7 +158,13 @@ export async function runCounterfactual(
     return { ok: false, exitCode: 2, message: `the policy from ${choice.origin} does not fit the recorded scenario:\n${lines.join("\n")}` };
   }
   const scenario = loaded.value;
-  const after = await runScenario(scenario, { ...base, journal: digestOnlyJournal(), headerOptions: { replay: "counterfactual" } });
+  const afterOrders: unknown[] = [];
+  const after = await runScenario(scenario, {
+    ...base,
+    journal: digestOnlyJournal(),
+    headerOptions: { replay: "counterfactual" },
+    observer: { onRecord: (t, at, fields) => void (orderEntryOf({ t, at, ...fields }) && afterOrders.push({ t, at, ...fields })) },
+  });
   if (after.status !== "complete") {
     const msg = (after.error ?? after.status).split("\n")[0];
     return { ok: false, exitCode: /safety limit/.test(msg) ? 2 : 3, message: `the counterfactual run did not complete: ${msg}` };
@@ -181,7 +194,8 @@ export async function runCounterfactual(
     }
     return { ok: false, exitCode: 3, message: `internal error: ${head}; faults must not depend on policy` };
   }
-  return { ok: true, value: { before, beforeSource, after, recordedTraceDigest, slo: run.scenario.slo, notes } };
+  const orders = compareOrders(orderLogs(read.records), orderLogs(afterOrders), Object.keys(before));
+  return { ok: true, value: { before, beforeSource, after, recordedTraceDigest, slo: run.scenario.slo, notes, orders } };
 }
 
 function fmtPct(x: number): string {

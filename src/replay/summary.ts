@@ -6,7 +6,7 @@
 import { FAULT_KINDS } from "../faults/registry.js";
 import type { EventRecord, JournalReadResult } from "../journal/index.js";
 import { formatPolicySloTable, type Verdict } from "../slo/slo.js";
-import { formatDuration } from "../base/units.js";
+import { formatDuration, formatTime } from "../base/units.js";
 import { table } from "../report/table.js";
 import type { Assessment } from "./trust.js";
 
@@ -102,12 +102,6 @@ export function overview(read: JournalReadResult, trust: Assessment["trust"]): J
 
 const n = (x: number) => x.toLocaleString("en-US");
 
-function clock(sec: number): string {
-  const s = Math.floor(sec);
-  const two = (x: number) => String(x).padStart(2, "0");
-  return `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
-}
-
 /** Most correlated faults listed in text (the JSON output lists them all). */
 export const TEXT_CORRELATED_MAX = 50;
 
@@ -115,7 +109,7 @@ export function formatOverview(o: JournalOverview, name: string, opts: { unicode
   const out: string[] = [];
   const dur = o.durationSec === null ? "?" : formatDuration(o.durationSec);
   out.push(`journal ${name}: scenario=${o.scenario} seed=${o.seed} duration=${dur} fleet=${o.fleetVersion}${o.file ? ` file=${o.file}` : ""}`);
-  const reached = o.durationSec !== null && o.status !== "complete" ? ` at ${formatDuration(o.reachedSec)} of ${dur}` : "";
+  const reached = o.durationSec !== null && o.status !== "complete" ? ` at ${formatTime(o.reachedSec)} of ${dur}` : "";
   out.push(`status: ${o.status}${reached}; ${n(o.lines)} lines${o.trust === "intact" ? ", every CRC and the digest check out" : ""}`);
 
   const types = Object.entries(o.recordsByType);
@@ -148,7 +142,7 @@ export function formatOverview(o: JournalOverview, name: string, opts: { unicode
       table(
         ["time (h:m:s)", "kind", "target", "lasts", "hosts", "line"],
         shown.map((c) => [
-          clock(c.at),
+          formatTime(c.at, true),
           c.kind,
           c.target,
           c.durationSec === null ? "-" : formatDuration(c.durationSec),

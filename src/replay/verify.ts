@@ -24,11 +24,12 @@
 // run). A place neither re-run reaches is reported at the footer line: no run stopped
 // there. The re-run always simulates towards the recorded duration (never a shorter
 // horizon), since some injectors plan by the horizon.
-import { formatDuration } from "../base/units.js";
+import { formatTime } from "../base/units.js";
 import { canonicalLine, Journal, type FooterRecord, type HeaderRecord, type JournalRecord, type JournalSummary, type LineOutput } from "../journal/index.js";
 import { runScenario, type RunOutcome } from "../run/session.js";
 import type { Limits, Scenario } from "../scenario/load.js";
 import { firstCharDiff, firstDifference, shorten, type FieldDifference } from "./compare.js";
+import { orderEntryOf } from "./order-log.js";
 import { recordedRun } from "./recorded.js";
 
 export interface Divergence {
@@ -38,6 +39,8 @@ export interface Divergence {
   /** Both lines, canonical (no crc, no wall), shortened around the first difference. */
   recordedLine: string;
   rerunLine: string;
+  /** When the line is an async training job's order record (./order-log.ts): the interval whose order does not reproduce. */
+  order?: { policy: string; job: string; interval: number };
 }
 
 export type VerifyResult =
@@ -137,7 +140,9 @@ function divergenceAt(line: number, recorded: object | undefined, rerun: object 
   const a = canonical(recorded);
   const b = canonical(rerun);
   const at = firstCharDiff(a, b);
-  return { line, difference, recordedLine: shorten(a, at), rerunLine: shorten(b, at) };
+  const o = orderEntryOf(recorded);
+  const order = o && { policy: o.policy, job: o.job, interval: o.interval };
+  return { line, difference, recordedLine: shorten(a, at), rerunLine: shorten(b, at), ...(order ? { order } : {}) };
 }
 
 /**
@@ -264,5 +269,5 @@ function missedTheStop(run: Rerun): boolean {
 }
 
 function neverStoodThere(footer: FooterRecord): string {
-  return `the footer says the run was interrupted at ${formatDuration(footer.at)} of simulated time after ${String(footer.simEvents)} events, but no re-run stood there (where the run's loop checks for a stop, or held there as the dashboard holds a run): the footer does not match the run`;
+  return `the footer says the run was interrupted at ${formatTime(footer.at)} of simulated time after ${String(footer.simEvents)} events, but no re-run stood there (where the run's loop checks for a stop, or held there as the dashboard holds a run): the footer does not match the run`;
 }

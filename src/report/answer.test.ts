@@ -51,6 +51,31 @@ describe("the answer a report leads with", () => {
     expect(a.tryNext).toEqual(["catch defective cores' corruptions and roll back (detect: [gradientChecksum])"]);
   });
 
+  it("serving: failed queries by cause as shares of all queries, the p99 tail's excess by cause; a cause no setting answers gets a note", () => {
+    const m = {
+      "serving.queries": 1e6,
+      "serving.errors": 30_000,
+      "serving.errors.straggler": 27_000,
+      "serving.errors.defectiveCore": 3_000,
+      "serving.errors.hostDown": 0,
+      "serving.p99Excess": 0.157,
+      "serving.p99Excess.straggler": 0.152,
+      "serving.p99Excess.other": 0.005,
+    };
+    const [a] = answers([verdict("p", "serving.availability", false), verdict("p", "serving.p999", false)], { p: m }, {});
+    expect(a.why).toEqual([
+      "serving failed 3% of queries: straggler 2.7%, defectiveCore 0.3%",
+      "serving p99 tail 157ms slower than on an idle fleet: straggler 152ms, other 5ms",
+    ]);
+    expect(a.tryNext).toEqual(["hedge requests to slow leaves (hedge: p95)"]);
+    expect(a.notes).toEqual([]);
+    const cores = { ...m, "serving.errors.straggler": 0, "serving.errors.defectiveCore": 30_000 };
+    const [b] = answers([verdict("p", "serving.availability", false)], { p: cores }, {});
+    expect(b.tryNext).toEqual([]);
+    expect(b.notes[0]).toMatch(/^no policy setting catches a defective core's wrong answers/);
+    expect(answerLines([b], 80, true).some((l) => l.startsWith("  note: no policy setting"))).toBe(true);
+  });
+
   it("a policy that passes says so; an SLO no tally covers gets no why line", () => {
     const list = answers([verdict("a", "training.goodput", true), verdict("b", "storage.lostBytes", false)], { a: {}, b: {} }, {});
     expect(list.map((a) => [a.policy, a.breached, a.why])).toEqual([

@@ -8,8 +8,11 @@
 //     (src/workloads/training/tally.ts; the parts add up to training.lostWorkHours);
 //   silent corruptions: those from defective cores and those from memory, which add up
 //     to silentCorruptions (src/slo/catalog.ts);
-//   serving availability and errors: failed queries by cause, when the run counted them
-//     (serving.errors.<cause>, adding up to the failed queries).
+//   serving availability and errors: failed queries by cause, as shares of all queries
+//     (serving.errors.<cause>, adding up to serving.errors: src/workloads/serving/
+//     causes.ts); serving latency percentiles: the p99 tail's excess over an idle fleet by
+//     cause (serving.p99Excess.<cause>, adding up to serving.p99Excess). A cause no setting answers (a defective core's wrong answers) gets a note
+//     saying so instead of a suggestion.
 // An SLO none of these covers gets no "why" line; the explain command printed under the
 // verdict covers every SLO. The suggestions are rules of thumb, as in src/explain/
 // suggest.ts: each names one setting, and the next step is to measure it.
@@ -25,8 +28,10 @@ export interface PolicyAnswer {
   slos: number;
   /** One line per breached SLO a rule covers: "training lost 33.1h: wait 20.1h, ...". */
   why: string[];
-  /** What to change, at most three, each naming the setting. */
+  /** What to change, at most four, each naming the setting. */
   tryNext: string[];
+  /** Costly causes no setting answers, and why. */
+  notes: string[];
 }
 
 interface Part {
@@ -34,6 +39,8 @@ interface Part {
   value: number;
   /** The setting to try when this part is the costliest, given the policy (undefined: none applies). */
   tryNext?: (p: Policy) => string | undefined;
+  /** Why no setting answers this part, when none does. */
+  cannot?: string;
 }
 
 const off = (v: unknown) => v === undefined || v === "off" || v === false || v === 0;
@@ -102,13 +109,57 @@ function silentParts(m: LaneMetrics): { total: number; parts: Part[] } | undefin
   return { total, parts: parts.filter((x) => x.value > 0).sort((a, b) => b.value - a.value) };
 }
 
-/** Failed queries by cause (serving.errors.<cause>), when the run counted them. */
-function servingParts(m: LaneMetrics, scope: string): { total: number; parts: Part[] } | undefined {
+/** What to try for failed queries of each cause (src/workloads/serving/causes.ts names them). */
+const SERVING_TRIES: Record<string, (p: Policy) => string | undefined> = {
+  straggler: (p) =>
+    p.hedge.kind === "off"
+      ? "hedge requests to slow leaves (hedge: p95)"
+      : p.balance !== "p2c"
+        ? "pick replicas by load (balance: p2c)"
+        : "hedge sooner (a lower hedge percentile)",
+  hostDown: (p) =>
+    p.placement !== "power-aware"
+      ? "place replicas across power domains (placement: power-aware)"
+      : p.onPowerWarning === "ignore"
+        ? "take replicas on warned hosts out of rotation (onPowerWarning: migrate)"
+        : undefined,
+  corruptReplica: (p) =>
+    p.endToEndCrc ? (p.ecc === "chipkill" ? undefined : "try the hardware what-if ecc: chipkill") : "check answers end to end (endToEndCrc: true)",
+  hedgingLoad: () => "hedge later (a higher hedge percentile): hedges add load to every leaf",
+};
+
+/** Why no setting helps, for causes no policy answers. */
+const SERVING_CANNOT: Record<string, string> = {
+  defectiveCore:
+    "no policy setting catches a defective core's wrong answers (the end-to-end CRC is computed over the wrong answer); comparing replicas' answers would, and fleet does not model it",
+};
+
+/** Failed queries by cause (serving.errors.<cause>), when the run counted them, as shares of all queries. */
+function servingParts(m: LaneMetrics, scope: string): { total: number; queries: number; parts: Part[] } | undefined {
   const prefix = `${scope}errors.`;
   const keys = Object.keys(m).filter((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes("."));
   if (!keys.length) return undefined;
-  const parts = keys.map((k) => ({ name: k.slice(prefix.length), value: m[k] }));
-  return { total: parts.reduce((s, x) => s + x.value, 0), parts: parts.filter((x) => x.value > 0).sort((a, b) => b.value - a.value) };
+  const parts = keys.map((k): Part => {
+    const name = k.slice(prefix.length);
+    return { name, value: m[k], tryNext: SERVING_TRIES[name], cannot: SERVING_CANNOT[name] };
+  });
+  return {
+    total: parts.reduce((s, x) => s + x.value, 0),
+    queries: m[`${scope}queries`] ?? Number.NaN,
+    parts: parts.filter((x) => x.value > 0).sort((a, b) => b.value - a.value),
+  };
+}
+
+/** The p99 tail's excess latency over an idle, healthy fleet by cause (serving.p99Excess.<cause>, adding up to serving.p99Excess). */
+function tailParts(m: LaneMetrics, scope: string): { total: number; parts: Part[] } | undefined {
+  const prefix = `${scope}p99Excess.`;
+  const keys = Object.keys(m).filter((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes("."));
+  if (!keys.length) return undefined;
+  const parts = keys.map((k): Part => {
+    const name = k.slice(prefix.length);
+    return { name, value: m[k], tryNext: SERVING_TRIES[name], cannot: SERVING_CANNOT[name] };
+  });
+  return { total: m[`${scope}p99Excess`] ?? parts.reduce((s, x) => s + x.value, 0), parts: parts.filter((x) => x.value > 0).sort((a, b) => b.value - a.value) };
 }
 
 /** "training.pretrain.goodput" -> "training.pretrain."; "training.goodput" -> "training.". */
@@ -139,9 +190,20 @@ function explainVerdict(v: Verdict, m: LaneMetrics): { line: string; parts: Part
   }
   if (/^serving\./.test(metric)) {
     const scope = /^serving\.[^.]+\.[^.]+$/.test(metric) && !/^serving\.errors\./.test(metric) ? scopeOf(metric) : "serving.";
+    if (/\.p\d+$/.test(metric)) {
+      const t = tailParts(m, scope);
+      if (t && t.total > 0)
+        return {
+          line: `${workload(scope)} p99 tail ${formatDuration(t.total)} slower than on an idle fleet: ${t.parts.map((x) => `${x.name} ${formatDuration(x.value)}`).join(", ")}`,
+          parts: t.parts,
+        };
+    }
     const s = servingParts(m, scope);
     if (!s || s.total <= 0) return undefined;
-    return { line: `${workload(scope)} failed queries by cause: ${s.parts.map((x) => `${x.name} ${count(x.value)}`).join(", ")}`, parts: s.parts };
+    if (!(s.queries > 0))
+      return { line: `${workload(scope)} failed queries by cause: ${s.parts.map((x) => `${x.name} ${count(x.value)}`).join(", ")}`, parts: s.parts };
+    const pct = (x: number) => `${+((100 * x) / s.queries).toPrecision(2)}%`;
+    return { line: `${workload(scope)} failed ${pct(s.total)} of queries: ${s.parts.map((x) => `${x.name} ${pct(x.value)}`).join(", ")}`, parts: s.parts };
   }
   return undefined;
 }
@@ -157,6 +219,7 @@ export function answers(verdicts: readonly Verdict[], metrics: Record<string, La
     const m = metrics[policy] ?? {};
     const why: string[] = [];
     const tries: string[] = [];
+    const notes: string[] = [];
     const p = policies[policy] ?? defaultPolicy();
     for (const v of mine.filter((x) => !x.ok)) {
       const e = explainVerdict(v, m);
@@ -167,10 +230,11 @@ export function answers(verdicts: readonly Verdict[], metrics: Record<string, La
       for (const x of e.parts.filter((x) => x.value >= total / 5)) {
         const say = x.tryNext?.(p);
         if (say && !tries.includes(say)) tries.push(say);
+        if (x.cannot && !notes.includes(x.cannot)) notes.push(x.cannot);
       }
     }
-    const tryNext = tries.slice(0, 3);
-    return { policy, breached: mine.filter((v) => !v.ok).length, slos: mine.length, why, tryNext };
+    const tryNext = tries.slice(0, 4);
+    return { policy, breached: mine.filter((v) => !v.ok).length, slos: mine.length, why, tryNext, notes };
   });
 }
 
@@ -180,19 +244,19 @@ export function answers(verdicts: readonly Verdict[], metrics: Record<string, La
  */
 export function answerLines(list: readonly PolicyAnswer[], width: number, unicode: boolean): string[] {
   const fail = unicode ? "✗" : "FAIL";
-  const keep = (t: string) => t.replace(/\([^)]*\)/g, (g) => g.replaceAll(" ", "\u00a0"));
   const block = (label: string, text: string, items: boolean) => {
-    const t = `${label}: ${keep(text)}`;
-    // Between items of a list; between words where one item is wider than the line.
-    const byItems = wrap(t, width - 2, { indent: "     ", items });
-    const lines = byItems.some((l) => l.length > width - 2) ? wrap(t, width - 2, { indent: "     " }) : byItems;
-    return lines.map((l) => `  ${l.replaceAll("\u00a0", " ")}`);
+    const t = `${label}: ${text}`;
+    // Between items of a list; between words where one item is wider than the line; a setting in brackets is never split.
+    const byItems = wrap(t, width - 2, { indent: "     ", items, keep: /\([^)]*\)/g });
+    const lines = byItems.some((l) => l.length > width - 2) ? wrap(t, width - 2, { indent: "     ", keep: /\([^)]*\)/g }) : byItems;
+    return lines.map((l) => `  ${l}`);
   };
   const lines: string[] = [];
   for (const a of list) {
     lines.push(a.breached ? `${a.policy}: ${a.breached} ${fail} of ${a.slos}` : `${a.policy}: passes all ${a.slos}`);
     for (const w of a.why) lines.push(...block("why", w, true));
     for (const t of a.tryNext) lines.push(...block("try", t, false));
+    for (const n of a.notes) lines.push(...block("note", n, false));
   }
   return lines;
 }

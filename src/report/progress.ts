@@ -3,7 +3,7 @@
 // time left at the pace so far, so stdout holds only the results (a pipe to a file or to
 // jq gets no progress lines). `-q` prints none.
 import { performance } from "node:perf_hooks";
-import { formatDuration } from "../base/units.js";
+import { formatDuration, formatTime } from "../base/units.js";
 import type { Snapshot } from "../run/session.js";
 
 export class Progress {
@@ -23,8 +23,6 @@ export class Progress {
     const faults = Object.values((s.fields.faults as Record<string, number>) ?? {}).reduce((a, b) => a + b, 0);
     const wall = (performance.now() - this.started) / 1000;
     const left = frac > 0 && frac < 1 ? `  ETA ${formatDuration((wall * (1 - frac)) / frac)}` : "";
-    this.o.err(
-      `  ${formatDuration(s.at).padStart(7)} ${String(Math.round(frac * 100)).padStart(3)}%  faults=${faults} hostsDown=${s.fields.hostsDown}${left}\n`,
-    );
+    this.o.err(`  ${formatTime(s.at).padStart(8)} ${String(Math.round(frac * 100)).padStart(3)}%  faults=${faults} hostsDown=${s.fields.hostsDown}${left}\n`);
   }
 }

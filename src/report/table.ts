@@ -24,9 +24,15 @@ export function fmtNumber(x: number, digits = 4): string {
  * `text` in lines of at most `width` columns, broken between words, or with `items`
  * between the items of a comma-separated list (an item is never split); lines after the
  * first start with `indent`. A word longer than the width stands on its own line.
+ * Text `keep` matches is never split.
  */
-export function wrap(text: string, width: number, opts: { indent?: string; items?: boolean } = {}): string[] {
+export function wrap(text: string, width: number, opts: { indent?: string; items?: boolean; keep?: RegExp } = {}): string[] {
   const indent = opts.indent ?? "";
+  if (opts.keep) {
+    // What `keep` matches (a global pattern: an interval "[0.39, 0.48]", a setting "(spares: 2%)") is never split.
+    const glued = text.replace(opts.keep, (g) => g.replaceAll(" ", "\u00a0"));
+    return wrap(glued, width, { ...opts, keep: undefined }).map((l) => l.replaceAll("\u00a0", " "));
+  }
   const parts = opts.items ? text.split(", ").map((p, i, all) => (i < all.length - 1 ? `${p},` : p)) : text.split(" ");
   const lines: string[] = [];
   let line = "";

@@ -1,17 +1,19 @@
 // The text reporter: the seed line first, a progress line at every tenth of the run on
 // stderr with the wall time left (./progress.ts; none with -q), then the summary, answer first: the verdict per policy and SLO (one
 // row per SLO when the policies side by side would pass 80 columns) and the command that
-// explains a breach, then the training interruptions by cause, the metrics that differ
+// explains a breach, then the training interruptions and the serving errors and latency by
+// cause (./serving-causes.ts), the metrics that differ
 // between policies, those equal in all folded into one wrapped block, the faults by kind,
 // where the journal is, the digests, and the verdict again in one line.
 import type { EndInfo, Reporter, StartInfo } from "./reporter.js";
 import type { Snapshot } from "../run/session.js";
-import { formatDuration } from "../base/units.js";
+import { formatDuration, formatTime } from "../base/units.js";
 import { fmtNumber, table, wrap } from "./table.js";
 import { formatPolicySloTable } from "../slo/slo.js";
 import type { LaneMetrics } from "../run/lane.js";
 import { metricInfo } from "../slo/catalog.js";
 import { Progress } from "./progress.js";
+import { isServingCauseMetric, servingCauseTables } from "./serving-causes.js";
 import { answerLines, answers } from "./answer.js";
 import type { Policy } from "../recovery/policy.js";
 
@@ -80,8 +82,10 @@ export class TextReporter implements Reporter {
     if (lanes.length && !this.o.quiet) {
       const causes = causeTable(outcome.metrics, lanes);
       if (causes) o(`training interruptions by cause\n${causes}\n\n`);
+      const serving = servingCauseTables(outcome.metrics, lanes);
+      if (serving) o(`${serving}\n\n`);
       const metricNames = [...new Set(lanes.flatMap((l) => Object.keys(outcome.metrics[l])))].filter(
-        (k) => !k.startsWith("faults.") && !k.startsWith("training.interruptions."),
+        (k) => !k.startsWith("faults.") && !k.startsWith("training.interruptions.") && !isServingCauseMetric(k),
       );
       // Rows equal in every policy are folded into one block under the table.
       const same = (m: string) => lanes.length > 1 && lanes.every((l) => outcome.metrics[l][m] === outcome.metrics[lanes[0]][m]);
@@ -90,7 +94,8 @@ export class TextReporter implements Reporter {
         o(
           `${table(
             ["metric", ...lanes],
-            differ.map((m) => [m, ...lanes.map((l) => fmtMetric(m, outcome.metrics[l][m] ?? NaN))]),
+            // A metric a lane does not report (backupHostHours without backup workers) is "-".
+            differ.map((m) => [m, ...lanes.map((l) => (outcome.metrics[l][m] === undefined ? "-" : fmtMetric(m, outcome.metrics[l][m])))]),
           )}\n\n`,
         );
       const alike = metricNames.filter(same).map((m) => `${m} ${fmtMetric(m, outcome.metrics[lanes[0]][m])}`);
@@ -103,7 +108,7 @@ export class TextReporter implements Reporter {
     }
     const rate = info.wallSec > 0 ? Math.round(outcome.events / info.wallSec) : 0;
     o(
-      `status: ${outcome.status} at ${formatDuration(outcome.at)} of ${formatDuration(this.durationSec)} simulated; ${outcome.events.toLocaleString("en-US")} events in ${info.wallSec.toFixed(2)}s (${rate.toLocaleString("en-US")}/s)\n`,
+      `status: ${outcome.status} at ${formatTime(outcome.at)} of ${formatDuration(this.durationSec)} simulated; ${outcome.events.toLocaleString("en-US")} events in ${info.wallSec.toFixed(2)}s (${rate.toLocaleString("en-US")}/s)\n`,
     );
     if (outcome.error) o(`error: ${outcome.error.split("\n")[0]}\n`);
     if (info.journalPath) o(`journal: ${info.journalPath} (${info.journalComplete ? "complete" : "incomplete: readable up to its last record"})\n`);

@@ -137,6 +137,10 @@ export class Lane {
       horizonSec,
       sink: this.buffer,
       ecc: settings.ecc,
+      // A policy's memoryScrub (src/recovery/hardware.ts): its period, and its scrubs reported.
+      ...(settings.memoryScrub === undefined
+        ? {}
+        : { scrub: { memoryIntervalSec: settings.memoryScrub === "off" ? Infinity : settings.memoryScrub }, reportScrubs: true }),
       onSilent: (host, count) => {
         let reached = false;
         for (const w of this.workloads) if (w.memoryCorrupted?.(host, count)) reached = true;

@@ -30,7 +30,7 @@
 // Runs are capped (`budget`); a search cut short says so and returns the smallest
 // breaching schedule it has, not shown 1-minimal.
 import { parseDocument } from "yaml";
-import { exactDuration, formatDuration } from "../base/units.js";
+import { exactDuration, formatTime } from "../base/units.js";
 import { scheduledFaults } from "../faults/timeline/targets.js";
 import type { JobResult, JobSpec, Runner } from "../distributed/job.js";
 import { FAULT_MODELS } from "../faults/registry.js";
@@ -163,7 +163,7 @@ export async function shrink(o: ShrinkInput): Promise<ShrinkResult> {
     const f = o.scenario.faults[i];
     if (f.kind !== "scheduled") return `${f.kind} (faults[${i}])`;
     const s = scheduledFaults({ faults: [f] });
-    return s.length === 1 ? `${s[0].kind} ${s[0].target} at ${formatDuration(s[0].atSec)} (scheduled)` : `${s.length} scheduled faults (faults[${i}])`;
+    return s.length === 1 ? `${s[0].kind} ${s[0].target} at ${formatTime(s[0].atSec)} (scheduled)` : `${s.length} scheduled faults (faults[${i}])`;
   };
   const modelNames = models.map(label);
   phase("models", modelProbe.probes, `${models.length} of ${plural(n, "fault model")}: ${modelNames.join(", ")}`);

@@ -2,7 +2,8 @@
 // layer's (src/faults/metrics.ts), the detection layer's (src/checksums/metrics.ts), each
 // workload's (its WorkloadDef), and the two made of several layers' values:
 // silentCorruptions (memory escapes that reached a workload's data, as the lane counts
-// them in src/run/lane.ts, plus defective cores' escapes in jobs) and
+// them in src/run/lane.ts, plus defective cores' escapes in jobs and corrupted checkpoints
+// restored as good) and
 // silentCorruptions.idle (escapes that reached none). SLOs may name any of them; reports
 // and the dashboard read their units, meanings and scopes (MetricDef.changedBy) here.
 // Nothing registers at import time: the list is this file.
@@ -18,7 +19,7 @@ export type { MetricDef, MetricRange, MetricUnit };
 export const SILENT_CORRUPTIONS = metric(
   "silentCorruptions",
   "count",
-  "silent corruptions that reached a workload: memory escapes in a workload's data (a job's state, a shard) plus results corrupted by defective cores in jobs and not caught",
+  "silent corruptions that reached a workload: memory escapes in a workload's data (a job's state, a shard) plus results corrupted by defective cores in jobs and not caught, plus corrupted checkpoints restored as good",
 );
 
 /** Silent memory escapes that reached no workload: fleet health, not an SLO target. */
@@ -30,7 +31,7 @@ export const SILENT_CORRUPTIONS_IDLE = metric(
 
 /** silentCorruptions from a lane's workload metrics and its memory escapes that reached a workload. */
 export function silentCorruptionsOf(m: Record<string, number>, silent: { reached: number }): number {
-  return silent.reached + (m["training.silentEscapesFromCores"] ?? 0);
+  return silent.reached + (m["training.silentEscapesFromCores"] ?? 0) + (m["training.corruptCheckpointsRestored"] ?? 0);
 }
 
 export const METRICS: readonly MetricDef[] = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildFleet } from "../fleet/build.js";
 import { fleetSpec } from "../fleet/testing.js";
-import { FeedStore, feedLine, feedWindow, matches, refsOverlap } from "./feed.js";
+import { FeedStore, feedLine, feedWindow, matches, pinnedLine, refsOverlap } from "./feed.js";
 import { lineWidth } from "./line.js";
 
 const fleet = buildFleet(fleetSpec({ rows: 2, racksPerRow: 4 }));
@@ -41,10 +41,30 @@ describe("the feed", () => {
     });
     f.add("recovery", 2992, { policy: "baseline", job: "pretrain", action: "restart", cause: "machine.check", restoredFrom: 0, lostSec: 2992 });
     expect(f.entries.map((e) => show(feedLine(e, 200)))).toEqual([
-      "1d 16:00 fault   power.busbar      dc1/row01/busbar-a 8 hosts down, back in 6h",
-      "1d 06:00 fault   cosmic.burst      from 90° ±45°, 350 racks, x2000 for 20m",
-      " 0:09:04 detect  detected          dc1/row01/rack01/host01 [baseline] 2-bit cosmic.upset caught by secded(72,64), reboot 10m",
-      " 0:49:52 recover restart           [baseline] pretrain: from checkpoint at 0:00:00, lost 49m52s (machine.check)",
+      "1d16h0m0s fault   power.busbar      dc1/row01/busbar-a 8 hosts down, back in 6h",
+      "1d6h0m0s fault   cosmic.burst      from 90° ±45°, 350 racks, x2000 for 20m",
+      "    9m4s detect  detected          dc1/row01/rack01/host01 [baseline] 2-bit cosmic.upset caught by secded(72,64), reboot 10m",
+      "  49m52s recover restart           [baseline] pretrain: from checkpoint at 0s, lost 49m52s (machine.check)",
+    ]);
+  });
+
+  it("reads the patrol scrub's hourly report and a checkpoint that failed its CRC as sentences", () => {
+    const f = new FeedStore(fleet);
+    f.add("detection", 7200, {
+      policy: "scrub1h",
+      host: "dc1/row01/rack01/host02",
+      outcome: "scrubbed",
+      count: 3,
+      hosts: 1,
+      aggregated: true,
+      source: "patrol scrub",
+    });
+    f.add("detection", 10_800, { policy: "scrub1h", outcome: "scrubbed", count: 41, hosts: 9, aggregated: true, source: "patrol scrub" });
+    f.add("recovery", 3600, { job: "pretrain", action: "skip-checkpoint", cause: "crc32 mismatch", corrupted: 2580, restoredFrom: 1290 });
+    expect(f.entries.map((e) => show(feedLine(e, 200)))).toEqual([
+      "  2h0m0s detect  scrubbed          dc1/row01/rack01/host02 [scrub1h] patrol scrub cleared 3 latent errors (last hour)",
+      "  3h0m0s detect  scrubbed          [scrub1h] patrol scrub cleared 41 latent errors on 9 hosts (last hour)",
+      "  1h0m0s recover skip-checkpoint   pretrain: checkpoint at 43m failed its CRC, restoring the one at 21m30s",
     ]);
   });
 
@@ -67,6 +87,29 @@ describe("the feed", () => {
     expect(at({ ref: ref("dc1/row01/rack01") })).toEqual([1, 3]);
     expect(at({ ref: ref("dc1/row01/rack01/host02"), kind: "power.busbar" })).toEqual([3]);
     expect(refsOverlap(fleet, ref("dc1/row01/busbar-a"), ref("dc1/row01/rack04"))).toBe(false);
+  });
+
+  it("remembers the last correlated incident and when it ends, even after a flood past its cap; pins it, dim once over", () => {
+    const f = new FeedStore(fleet, 4);
+    f.add("fault", 10, { kind: "cosmic.burst", until: 1210, direction: 90, width: 90, racks: 4, gain: 40, duration: 1200 });
+    expect(f.incident?.endSec).toBe(1210);
+    f.add("fault", 20, { kind: "power.busbar", target: "dc1/row01/busbar-a", until: null, repair: 600, hosts: 8 });
+    expect(f.incident?.endSec).toBe(Infinity);
+    f.add("fault", 30, { kind: "rack.fail", target: "dc1/row01/rack02", repair: 600, hosts: 4 });
+    // not incidents: a host's crash, an aggregated count of a correlated kind
+    f.add("fault", 40, { kind: "host.crash", target: "dc1/row02/rack04/host03", until: 640, repair: 600, hosts: 1 });
+    f.add("fault", 50, { kind: "rack.fail", target: "dc1/row02/rack01", aggregated: true, count: 2 });
+    for (let i = 0; i < 20; i++) f.add("fault", 60 + i, { kind: "cosmic.upset", target: "dc1/row01/rack01/host01" });
+    expect(f.entries.some((e) => e.at === 30)).toBe(false);
+    expect(f.incident?.entry.label).toBe("rack.fail");
+    expect(f.incident?.endSec).toBe(630);
+    const live = pinnedLine(f.incident!, 100, 80);
+    expect(show(live)).toMatch(/^▲ {5}30s fault   rack\.fail         dc1\/row01\/rack02 4 hosts down, back in 10m$/);
+    expect(live[0].tone).toBe("warn");
+    expect(lineWidth(pinnedLine(f.incident!, 100, 40))).toBe(40); // cut to the width, "▲" included
+    expect(pinnedLine(f.incident!, 630, 80).every((s) => s.tone === "dim")).toBe(true);
+    f.clear();
+    expect(f.incident).toBeUndefined();
   });
 
   it("scrolls back from the newest, and not past the oldest", () => {

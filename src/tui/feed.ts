@@ -1,12 +1,15 @@
 // The live feed: faults, detections, recoveries and milestones as one line each, newest
 // at the bottom, filtered by kind (`f`) or by a part of the fleet (a rack, a host, a row,
-// a bus bar...), scrolled back with the arrows. The store keeps the newest `cap` entries.
+// a bus bar...), scrolled back with the arrows. The store keeps the newest `cap` entries,
+// and the last correlated incident (a fault of a kind declared `correlated`: a burst, a bus
+// bar, a PDU, a rack, a link cut...), which the dashboard pins at the top of the feed while
+// it is out of view, dimmed once it is over, so a flood of upsets cannot scroll it away.
 import { FAULT_KINDS } from "../faults/registry.js";
 import { mapMark } from "./effects.js";
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import { formatDuration } from "../base/units.js";
-import { simClock } from "./format.js";
+import { simClock, simTime } from "./format.js";
 import { clipLine, padEnd, type Line, type Tone } from "./line.js";
 
 export interface FeedEntry {
@@ -26,10 +29,17 @@ export function labelOf(t: string, f: Record<string, unknown>): string {
   return String(v);
 }
 
+/** The last correlated incident and when it ends (Infinity: never). */
+export interface Incident {
+  entry: FeedEntry;
+  endSec: number;
+}
+
 export class FeedStore {
   entries: FeedEntry[] = [];
   /** Entries ever added (the store may have dropped the oldest). */
   total = 0;
+  incident: Incident | undefined;
   private readonly kinds = new Map<string, number>();
 
   constructor(
@@ -45,6 +55,7 @@ export class FeedStore {
     this.entries.push(entry);
     this.total++;
     this.kinds.set(label, (this.kinds.get(label) ?? 0) + 1);
+    if (t === "fault" && fields.aggregated !== true && FAULT_KINDS.get(label)?.correlated) this.incident = { entry, endSec: endOf(at, fields) };
     if (this.entries.length > this.cap * 1.25) this.entries = this.entries.slice(this.entries.length - this.cap);
   }
 
@@ -52,12 +63,21 @@ export class FeedStore {
     this.entries = [];
     this.total = 0;
     this.kinds.clear();
+    this.incident = undefined;
   }
 
   /** Labels seen so far, sorted: what `f` cycles through. */
   kindsSeen(): string[] {
     return [...this.kinds.keys()].sort();
   }
+}
+
+/** When a fault ends: its `until` (null: never), else its start plus its repair or duration. */
+function endOf(at: number, f: Record<string, unknown>): number {
+  if (typeof f.until === "number") return f.until;
+  if (f.until === null) return Infinity;
+  const len = typeof f.repair === "number" ? f.repair : typeof f.duration === "number" ? f.duration : 0;
+  return at + len;
 }
 
 export interface FeedFilter {
@@ -119,6 +139,13 @@ export function details(e: FeedEntry): string {
     const bits = Array.isArray(f.bits) ? `${f.bits.length}-bit ` : "";
     return `${bits}${f.source ?? "error"} ${f.outcome === "silent" ? "missed" : "caught"} by ${f.code}${typeof f.repair === "number" ? `, reboot ${dur(f.repair)}` : ""}`;
   }
+  if (e.t === "detection" && f.outcome === "scrubbed") {
+    const hosts = typeof f.hosts === "number" && f.hosts > 1 ? ` on ${f.hosts} hosts` : "";
+    return `patrol scrub cleared ${f.count ?? "?"} latent errors${hosts} (last hour)`;
+  }
+  if (e.t === "recovery" && f.action === "skip-checkpoint" && typeof f.restoredFrom === "number") {
+    return `${f.job}: checkpoint at ${simClock(Number(f.corrupted))} failed its CRC, restoring the one at ${simClock(f.restoredFrom)}`;
+  }
   if (e.t === "recovery" && f.action === "restart" && typeof f.restoredFrom === "number") {
     return `${f.job}: from checkpoint at ${simClock(f.restoredFrom)}${typeof f.lostSec === "number" ? `, lost ${dur(f.lostSec)}` : ""}${f.cause ? ` (${f.cause})` : ""}`;
   }
@@ -137,11 +164,18 @@ export function feedLine(e: FeedEntry, width: number): Line {
   const where = typeof f.target === "string" ? f.target : typeof f.host === "string" ? f.host : typeof f.job === "string" && e.t !== "recovery" ? f.job : "";
   const policy = typeof f.policy === "string" ? `[${f.policy}] ` : "";
   const line: Line = [
-    { text: `${simClock(e.at).padStart(8)} ` },
+    { text: `${simTime(e.at).padStart(8)} ` },
     { text: padEnd(TYPE_WORD[e.t] ?? e.t, 8), tone: toneOf(e) },
     { text: padEnd(e.label, 18) },
     { text: `${where ? `${where} ` : ""}${policy}`, tone: "dim" },
     { text: details(e) },
   ];
   return clipLine(line, width);
+}
+
+/** The pinned incident: "▲" and its feed line; all dim once it is over at `now`. */
+export function pinnedLine(incident: Incident, now: number, width: number): Line {
+  const over = now >= incident.endSec;
+  const line: Line = [{ text: "▲", tone: over ? "dim" : "warn" }, ...feedLine(incident.entry, width - 1)];
+  return over ? line.map((s) => ({ text: s.text, tone: "dim" })) : line;
 }

@@ -4,18 +4,32 @@
 //
 // A rack is down when all its hosts are down, "hosts down" when some are, and it shows
 // errors, silent corruption or draining when one of those happened on it within the last
-// `recentSec` of simulated time (errors are moments, not intervals). When several hold,
-// the worst wins, in the order of CellState (down worst).
+// `recentSec` of simulated time (errors are moments, not intervals). A rack in the
+// footprint of a correlated incident (the racks a directional burst faces, the racks a bus
+// bar, PDU, utility, rack failure or overheating took down) is marked "hit" from the
+// incident's start until `footprintSec` after its end, so the incident's shape stays on the
+// map after it is over; the mark is one state, shown until the window ends (it does not
+// change glyph as it ages). When several hold, the worst wins, in the order of CellState
+// (down worst, hit the mildest: any other state of the rack shows through it).
 import type { Fleet } from "../fleet/fleet.js";
 import type { FleetRef } from "../fleet/ref.js";
 import type { Effect } from "./effects.js";
 
-export const CellState = { healthy: 0, errors: 1, draining: 2, partial: 3, corrupt: 4, down: 5 } as const;
+export const CellState = { healthy: 0, hit: 1, errors: 2, draining: 3, partial: 4, corrupt: 5, down: 6 } as const;
 export type CellState = (typeof CellState)[keyof typeof CellState];
 
 /** How long an error keeps its rack coloured: 1/72 of the run, between 10 minutes and a day. */
 export function recentWindowSec(durationSec: number): number {
   return Math.min(86_400, Math.max(600, durationSec / 72));
+}
+
+/**
+ * How long an incident's footprint stays marked after it ends: 1/12 of the run, between
+ * 30 minutes and 3 days (at the default speed, which plays a run in about 90 s, about 7 s
+ * of wall time; the errors of the recent window last about 1 s).
+ */
+export function footprintWindowSec(durationSec: number): number {
+  return Math.min(3 * 86_400, Math.max(1800, durationSec / 12));
 }
 
 export class FleetFold {
@@ -25,16 +39,20 @@ export class FleetFold {
   private readonly rackErrorAt: Float64Array;
   private readonly rackCorruptAt: Float64Array;
   private readonly rackDrainAt: Float64Array;
+  /** When the rack's latest incident footprint stops being marked (the incident's end + footprintSec). */
+  private readonly rackHitUntil: Float64Array;
 
   constructor(
     readonly fleet: Fleet,
     readonly recentSec: number,
+    readonly footprintSec: number,
   ) {
     this.hostDownUntil = new Float64Array(fleet.hostCount);
     this.rackDownUntil = new Float64Array(fleet.rackCount);
     this.rackErrorAt = new Float64Array(fleet.rackCount);
     this.rackCorruptAt = new Float64Array(fleet.rackCount);
     this.rackDrainAt = new Float64Array(fleet.rackCount);
+    this.rackHitUntil = new Float64Array(fleet.rackCount);
     this.reset();
   }
 
@@ -45,6 +63,7 @@ export class FleetFold {
     this.rackErrorAt.fill(-Infinity);
     this.rackCorruptAt.fill(-Infinity);
     this.rackDrainAt.fill(-Infinity);
+    this.rackHitUntil.fill(-Infinity);
   }
 
   apply(e: Effect, at: number): void {
@@ -65,7 +84,17 @@ export class FleetFold {
         return this.forEachRack(e.ref, (k) => (this.rackCorruptAt[k] = at));
       case "draining":
         return this.forEachRack(e.ref, (k) => (this.rackDrainAt[k] = at));
+      case "footprint":
+        return this.forEachRack(e.ref, (k) => this.hit(k, e.untilSec));
+      case "burst":
+        for (const k of f.racksFacing(e.directionDeg, e.halfWidthDeg)) this.hit(k, e.untilSec);
+        return;
     }
+  }
+
+  private hit(rack: number, endSec: number): void {
+    const until = endSec + this.footprintSec;
+    if (this.rackHitUntil[rack] < until) this.rackHitUntil[rack] = until;
   }
 
   /** Hosts of `rack` down at `now`. */
@@ -86,6 +115,7 @@ export class FleetFold {
     if (down > 0) return CellState.partial;
     if (this.rackDrainAt[rack] >= recent) return CellState.draining;
     if (this.rackErrorAt[rack] >= recent) return CellState.errors;
+    if (this.rackHitUntil[rack] > now) return CellState.hit;
     return CellState.healthy;
   }
 

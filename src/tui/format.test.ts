@@ -3,11 +3,14 @@ import { compact, eta, metricValue, parseSimTime, progressBar, simClock } from "
 import { defaultSpeedIndex, formatRate, SPEEDS, speedLabel, stepSpeed } from "./speed.js";
 
 describe("how the header prints numbers", () => {
-  it("the simulated clock", () => {
-    expect(simClock(0)).toBe("0:00:00");
-    expect(simClock(5 * 60 + 7)).toBe("0:05:07");
-    expect(simClock(30 * 3600)).toBe("1d 06:00");
-    expect(simClock(3 * 86_400)).toBe("3d 00:00");
+  it("the simulated clock, written as every simulated time is (a duration a user can type back), cut and never rounded up", () => {
+    expect(simClock(0)).toBe("0s");
+    expect(simClock(5 * 60 + 7)).toBe("5m7s");
+    expect(simClock(30 * 3600)).toBe("1d6h");
+    expect(simClock(3 * 86_400)).toBe("3d");
+    expect(simClock(2 * 86_400 - 1)).toBe("1d23h59m");
+    expect(simClock(Number.NaN)).toBe("--");
+    for (const s of [0, 307, 30 * 3600, 3 * 86_400, 86_400 + 5 * 60]) expect(parseSimTime(simClock(s))).toBe(s);
   });
 
   it("the ETA in wall time, unknown as --", () => {

@@ -2,18 +2,16 @@
 // ETA in wall time, rates with k/M suffixes, metric values with 4 significant digits; and
 // a simulated time as a user types it.
 import { formatSloValue } from "../slo/slo.js";
-import { parseDuration } from "../base/units.js";
+import { formatTime, parseDuration } from "../base/units.js";
 
-/** Simulated seconds as a clock: "0:05:00", "6:00:00", "1d 06:00", "3d 00:00". */
+/** Simulated seconds as everywhere in fleet (src/base/units.ts formatTime): "5m", "6h", "1d6h", "3d"; "--" when unknown. */
 export function simClock(sec: number): string {
-  if (!Number.isFinite(sec)) return "--";
-  const s = Math.max(0, Math.floor(sec));
-  const d = Math.floor(s / 86_400);
-  const h = Math.floor((s % 86_400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = s % 60;
-  const two = (n: number) => String(n).padStart(2, "0");
-  return d > 0 ? `${d}d ${two(h)}:${two(m)}` : `${h}:${two(m)}:${two(ss)}`;
+  return Number.isFinite(sec) ? formatTime(Math.max(0, sec)) : "--";
+}
+
+/** A moment in a list of events, to the second: "9m4s", "2h6m40s", "2h7m0s", "1d16h0m5s". */
+export function simTime(sec: number): string {
+  return Number.isFinite(sec) ? formatTime(Math.max(0, sec), true) : "--";
 }
 
 /** Wall seconds left as "0:41", "12:03", "1:02:03"; "--" when unknown. */

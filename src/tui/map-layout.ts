@@ -1,24 +1,83 @@
-// The fleet map's geometry: every rack a cell, racks of a row left to right, rows of a
-// datacenter top to bottom, one block per datacenter with its name above it. When a
-// datacenter is taller than the space, several rows sit side by side on one line (row
-// r on line floor(r / k), slot r % k), so rows facing one way stay whole and a
-// directional burst still lights one side of the aisles. When even that does not fit,
-// one cell stands for several racks of a row (then several rows), and shows the worst
-// state among them. Blocks are placed left to right and wrap like words.
+// The fleet map's geometry: every rack a cell, racks of a row left to right, one block
+// per datacenter with its name above it; blocks are placed left to right and wrap like
+// words.
+//
+// One rule at every size: a line of the map holds rows of one facing only, and a row is
+// never split across lines. With room, each row has its line, top to bottom. When a
+// datacenter is taller than the space, k rows of the same facing sit side by side on one
+// line, taken in order (alternate facing, k = 2: row01 row03 | row02 row04 | row05
+// row07...). When even that does not fit, one cell stands for g racks of a row (the worst
+// state among them), then for the same racks of r rows of one facing. So a directional
+// burst lights whole lines, the lines of the rows facing it, at 80x24 as at 200x60: never
+// a half line or a checkerboard.
+//
+// Row labels: each line starts with the number of its first row and the direction its
+// rows face (`01→`, `02←`; 8 arrows, north up); the other rows on the line are the next
+// rows of that facing. Labels never cost detail: the layout is the finest that fits
+// without them, then takes the widest labels that still fit: number and arrow, the arrow
+// alone, or none.
+//
+// HOT PATH: renderMap runs every frame; the layout (and which rows go where) is worked
+// out once per screen size, so a frame is one pass over the cells.
 import type { Fleet } from "../fleet/fleet.js";
+import { idWidth, padNumber } from "../fleet/ids.js";
 import { CellState } from "./fold.js";
 import { merge, type Line, type Tone } from "./line.js";
 import { glyphOf, toneOfState } from "./palette.js";
 
+export interface MapDc {
+  name: string;
+  rows: number;
+  racksPerRow: number;
+  firstRack: number;
+  /** Degrees each row faces (row01 first). */
+  rowFacing: readonly number[];
+}
+
 export interface MapShape {
-  dcs: { name: string; rows: number; racksPerRow: number; firstRack: number }[];
+  dcs: MapDc[];
 }
 
 export function shapeOf(fleet: Fleet): MapShape {
   return {
-    dcs: fleet.spec.datacenters.map((dc, d) => ({ name: dc.name, rows: dc.rows, racksPerRow: dc.racksPerRow, firstRack: fleet.dcFirstRack[d] })),
+    dcs: fleet.spec.datacenters.map((dc, d) => {
+      const firstRow = fleet.dcFirstRow[d];
+      const rowFacing = Array.from({ length: dc.rows }, (_, r) => fleet.rackFacingDeg[fleet.rowFirstRack[firstRow + r]]);
+      return { name: dc.name, rows: dc.rows, racksPerRow: dc.racksPerRow, firstRack: fleet.dcFirstRack[d], rowFacing };
+    }),
   };
 }
+
+/** The arrow of a facing in degrees (0 north, 90 east), to the nearest of 8. */
+export function facingArrow(deg: number): string {
+  return "↑↗→↘↓↙←↖"[Math.round((((deg % 360) + 360) % 360) / 45) % 8];
+}
+
+/** Items 0..n-1 in groups of at most `size` of one facing, each group in order, groups ordered by their first item. */
+function groupByFacing(n: number, facingOf: (i: number) => number, size: number): number[][] {
+  const groups: number[][] = [];
+  const open = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const f = facingOf(i);
+    let g = open.get(f);
+    if (!g || g.length >= size) {
+      g = [];
+      groups.push(g);
+      open.set(f, g);
+    }
+    g.push(i);
+  }
+  return groups;
+}
+
+/** Rows of each facing in a datacenter: what the count of its lines depends on. */
+function facingCounts(dc: MapDc): number[] {
+  const counts = new Map<number, number>();
+  for (const f of dc.rowFacing) counts.set(f, (counts.get(f) ?? 0) + 1);
+  return [...counts.values()];
+}
+
+export type LabelKind = "number" | "arrow" | "none";
 
 export interface BlockLayout {
   dc: number;
@@ -32,6 +91,12 @@ export interface BlockLayout {
   /** Lines of cells. */
   lines: number;
   width: number;
+  /** Columns of the row labels, before the cells. */
+  labelWidth: number;
+  /** The rows (of the datacenter, from 0) under each line, slot and cell: grid[line][slot]. */
+  grid: number[][][];
+  /** Each line's label (empty without labels). */
+  labels: string[];
 }
 
 export interface MapLayout {
@@ -44,33 +109,54 @@ export interface MapLayout {
   height: number;
   /** Even the coarsest map did not fit: the blocks past the space are left out. */
   clipped: boolean;
+  labelKind: LabelKind;
 }
 
 const BLOCK_GAP = 2;
 
-/** The finest map of `shape` that fits in `maxWidth` x `maxHeight`. */
+/** The finest map of `shape` that fits in `maxWidth` x `maxHeight`, with the widest row labels that still fit. */
 export function layoutMap(shape: MapShape, maxWidth: number, maxHeight: number): MapLayout {
+  const counts = shape.dcs.map(facingCounts);
   const maxRacks = Math.max(1, ...shape.dcs.map((d) => d.racksPerRow));
   const maxRows = Math.max(1, ...shape.dcs.map((d) => d.rows));
   let last: MapLayout | undefined;
   for (let r = 1; r <= maxRows; r++) {
     for (let g = 1; g <= maxRacks; g++) {
-      const rowCells = shape.dcs.map((d) => Math.ceil(d.rows / r));
-      const tallest = Math.max(...rowCells);
+      const tallest = Math.max(...counts.map((c) => rowCellsOf(c, r)));
       // Tallest first: as few rows side by side as the height allows.
       for (let lines = tallest; lines >= 1; lines--) {
-        const l = tryLayout(shape, g, r, lines, maxWidth);
+        const l = tryLayout(shape, counts, g, r, lines, maxWidth, "none");
         if (!l) break; // fewer lines only makes blocks wider
         last = l;
-        if (l.height <= maxHeight) return l;
+        if (l.height <= maxHeight) {
+          for (const kind of ["number", "arrow"] as const) {
+            const labelled = tryLayout(shape, counts, g, r, lines, maxWidth, kind);
+            if (labelled && labelled.height <= maxHeight) return withGrid(shape, labelled);
+          }
+          return withGrid(shape, l);
+        }
       }
     }
   }
-  const coarse = last ?? tryLayout(shape, maxRacks, maxRows, 1, Infinity)!;
-  return { ...coarse, clipped: true };
+  const coarse = last ?? tryLayout(shape, counts, maxRacks, maxRows, 1, Infinity, "none")!;
+  return withGrid(shape, { ...coarse, clipped: true });
 }
 
-function tryLayout(shape: MapShape, g: number, r: number, maxLines: number, maxWidth: number): MapLayout | undefined {
+/** Row cells of a datacenter with these facing counts, r rows of one facing per cell. */
+function rowCellsOf(counts: number[], r: number): number {
+  return counts.reduce((n, c) => n + Math.ceil(c / r), 0);
+}
+
+/** Lines of a datacenter, k row cells of one facing per line. */
+function linesOf(counts: number[], r: number, k: number): number {
+  return counts.reduce((n, c) => n + Math.ceil(Math.ceil(c / r) / k), 0);
+}
+
+function labelWidthOf(dc: MapDc, kind: LabelKind): number {
+  return kind === "number" ? idWidth(dc.rows, 2) + 1 : kind === "arrow" ? 1 : 0;
+}
+
+function tryLayout(shape: MapShape, counts: number[][], g: number, r: number, maxLines: number, maxWidth: number, labelKind: LabelKind): MapLayout | undefined {
   const blocks: BlockLayout[] = [];
   let x = 0;
   let y = 0;
@@ -78,11 +164,14 @@ function tryLayout(shape: MapShape, g: number, r: number, maxLines: number, maxW
   let width = 0;
   for (let d = 0; d < shape.dcs.length; d++) {
     const dc = shape.dcs[d];
-    const rowCells = Math.ceil(dc.rows / r);
+    const rowCells = rowCellsOf(counts[d], r);
     const cells = Math.ceil(dc.racksPerRow / g);
-    const perLine = Math.ceil(rowCells / maxLines);
-    const lines = Math.ceil(rowCells / perLine);
-    const w = Math.max(perLine * cells + (perLine - 1), Math.min(dc.name.length, cells));
+    // The fewest rows side by side that keep to maxLines (or one line per facing).
+    let perLine = Math.ceil(rowCells / maxLines);
+    while (perLine < rowCells && linesOf(counts[d], r, perLine) > maxLines) perLine++;
+    const lines = linesOf(counts[d], r, perLine);
+    const labelWidth = labelWidthOf(dc, labelKind);
+    const w = labelWidth + Math.max(perLine * cells + (perLine - 1), Math.min(dc.name.length, cells));
     if (w > maxWidth) return undefined;
     if (x > 0 && x + BLOCK_GAP + w > maxWidth) {
       y += shelf;
@@ -90,12 +179,29 @@ function tryLayout(shape: MapShape, g: number, r: number, maxLines: number, maxW
       shelf = 0;
     }
     const bx = x === 0 ? 0 : x + BLOCK_GAP;
-    blocks.push({ dc: d, x: bx, y, perLine, cells, lines, width: w });
+    blocks.push({ dc: d, x: bx, y, perLine, cells, lines, width: w, labelWidth, grid: [], labels: [] });
     x = bx + w;
     width = Math.max(width, x);
     shelf = Math.max(shelf, 1 + lines);
   }
-  return { racksPerCell: g, rowsPerCell: r, blocks, width, height: y + shelf, clipped: false };
+  return { racksPerCell: g, rowsPerCell: r, blocks, width, height: y + shelf, clipped: false, labelKind };
+}
+
+/** The layout with its rows placed: r rows of one facing per cell, perLine cells of one facing per line. */
+function withGrid(shape: MapShape, layout: MapLayout): MapLayout {
+  const blocks = layout.blocks.map((b) => {
+    const dc = shape.dcs[b.dc];
+    const rowCells = groupByFacing(dc.rows, (row) => dc.rowFacing[row], layout.rowsPerCell);
+    const grid = groupByFacing(rowCells.length, (c) => dc.rowFacing[rowCells[c][0]], b.perLine).map((line) => line.map((c) => rowCells[c]));
+    const digits = idWidth(dc.rows, 2);
+    const labels = grid.map((line) => {
+      const first = line[0][0];
+      const arrow = facingArrow(dc.rowFacing[first]);
+      return layout.labelKind === "number" ? `${padNumber(first + 1, digits)}${arrow}` : layout.labelKind === "arrow" ? arrow : "";
+    });
+    return { ...b, grid, labels };
+  });
+  return { ...layout, blocks };
 }
 
 /**
@@ -116,25 +222,27 @@ export function renderMap(shape: MapShape, layout: MapLayout, states: Uint8Array
     }
   };
   const g = layout.racksPerCell;
-  const r = layout.rowsPerCell;
   for (const b of layout.blocks) {
     const dc = shape.dcs[b.dc];
     [...dc.name.slice(0, b.width)].forEach((c, i) => put(b.x + i, b.y, c, "title"));
-    const rowCells = Math.ceil(dc.rows / r);
-    for (let rc = 0; rc < rowCells; rc++) {
-      const line = Math.floor(rc / b.perLine);
-      const slot = rc % b.perLine;
+    for (let line = 0; line < b.grid.length; line++) {
       const y = b.y + 1 + line;
-      for (let c = 0; c < b.cells; c++) {
-        let worst: CellState = CellState.healthy;
-        for (let row = rc * r; row < Math.min((rc + 1) * r, dc.rows); row++) {
-          const first = dc.firstRack + row * dc.racksPerRow;
-          for (let k = c * g; k < Math.min((c + 1) * g, dc.racksPerRow); k++) {
-            const s = states[first + k] as CellState;
-            if (s > worst) worst = s;
+      [...b.labels[line]].forEach((c, i) => put(b.x + i, y, c, "dim"));
+      const slots = b.grid[line];
+      for (let slot = 0; slot < slots.length; slot++) {
+        const rows = slots[slot];
+        const x0 = b.x + b.labelWidth + slot * (b.cells + 1);
+        for (let c = 0; c < b.cells; c++) {
+          let worst: CellState = CellState.healthy;
+          for (const row of rows) {
+            const first = dc.firstRack + row * dc.racksPerRow;
+            for (let k = c * g; k < Math.min((c + 1) * g, dc.racksPerRow); k++) {
+              const s = states[first + k] as CellState;
+              if (s > worst) worst = s;
+            }
           }
+          put(x0 + c, y, glyphOf(worst), toneOfState(worst));
         }
-        put(b.x + slot * (b.cells + 1) + c, y, glyphOf(worst), toneOfState(worst));
       }
     }
   }

@@ -8,7 +8,7 @@ import type { Slo, Verdict } from "../slo/slo.js";
 import type { PolicyAnswer } from "../report/answer.js";
 import { effectsOf } from "./effects.js";
 import { FeedStore } from "./feed.js";
-import { FleetFold, recentWindowSec } from "./fold.js";
+import { FleetFold, footprintWindowSec, recentWindowSec } from "./fold.js";
 import { TrendStore } from "./trends.js";
 
 export interface RunInfo {
@@ -42,13 +42,16 @@ export class DashboardModel {
   readonly trends = new TrendStore();
   final: FinalInfo | undefined;
   readonly recentSec: number;
+  /** How long an incident's footprint stays on the map after it ends (fold.ts). */
+  readonly footprintSec: number;
 
   constructor(
     readonly info: RunInfo,
     opts: { recentSec?: number; feedCap?: number } = {},
   ) {
     this.recentSec = opts.recentSec ?? recentWindowSec(info.durationSec);
-    this.folds = info.policies.map(() => new FleetFold(info.fleet, this.recentSec));
+    this.footprintSec = footprintWindowSec(info.durationSec);
+    this.folds = info.policies.map(() => new FleetFold(info.fleet, this.recentSec, this.footprintSec));
     this.feed = new FeedStore(info.fleet, opts.feedCap);
   }
 

@@ -5,17 +5,19 @@ import type { Line, Tone } from "./line.js";
 import type { CellState } from "./fold.js";
 
 /**
- * Glyph, tone and legend word of each rack state, in CellState order (healthy .. down):
- * errors = corrected or recoverable errors, some down = some of its hosts down, corrupt =
- * silent corruption (a defective core, or an error the code missed), down = every host.
+ * Glyph, tone and legend words (long, short) of each rack state, in CellState order (healthy .. down):
+ * hit = in the footprint of a recent correlated incident (a burst, a bus bar...), errors =
+ * corrected or recoverable errors, some down = some of its hosts down, corrupt = silent
+ * corruption (a defective core, or an error the code missed), down = every host.
  */
-export const STATES: readonly { glyph: string; tone: Tone; label: string }[] = [
-  { glyph: "·", tone: "healthy", label: "healthy" },
-  { glyph: "+", tone: "errors", label: "errors" },
-  { glyph: "~", tone: "draining", label: "draining" },
-  { glyph: "x", tone: "partial", label: "some down" },
-  { glyph: "!", tone: "corrupt", label: "corrupt" },
-  { glyph: "█", tone: "down", label: "down" },
+export const STATES: readonly { glyph: string; tone: Tone; label: string; short: string }[] = [
+  { glyph: "·", tone: "healthy", label: "healthy", short: "ok" },
+  { glyph: "░", tone: "dim", label: "hit lately", short: "hit" },
+  { glyph: "+", tone: "errors", label: "errors", short: "err" },
+  { glyph: "~", tone: "draining", label: "draining", short: "drain" },
+  { glyph: "x", tone: "partial", label: "some down", short: "some" },
+  { glyph: "!", tone: "corrupt", label: "corrupt", short: "corrupt" },
+  { glyph: "█", tone: "down", label: "down", short: "down" },
 ];
 
 export function glyphOf(s: CellState): string {

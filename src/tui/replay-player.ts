@@ -5,6 +5,8 @@
 // time shown). No wall clock here: `tick` is told how much wall time passed.
 import type { EventRecord, FooterRecord } from "../journal/index.js";
 import type { Verdict } from "../slo/slo.js";
+import type { Policy } from "../recovery/policy.js";
+import { answers } from "../report/answer.js";
 import { matches, FEED_TYPES, labelOf, type FeedFilter } from "./feed.js";
 import type { DashboardModel } from "./model.js";
 import { SPEEDS } from "./speed.js";
@@ -21,6 +23,8 @@ export class ReplayPlayer {
     readonly records: readonly EventRecord[],
     readonly footer: FooterRecord | undefined,
     public speedIndex: number,
+    /** The recorded scenario's policies: what the answer at the end reads settings from. */
+    private readonly policies: Record<string, Policy> = {},
   ) {
     this.endSec = footer ? footer.at : records.length ? records[records.length - 1].at : 0;
   }
@@ -109,7 +113,8 @@ export class ReplayPlayer {
 
   private finish(): void {
     if (!this.footer || this.model.final) return;
-    const verdicts = Array.isArray(this.footer.verdicts) ? (this.footer.verdicts as unknown as Verdict[]) : [];
-    this.model.final = { status: this.footer.status, verdicts: verdicts.map((v) => ({ ...v, value: v.value ?? NaN })) };
+    const verdicts = (Array.isArray(this.footer.verdicts) ? (this.footer.verdicts as unknown as Verdict[]) : []).map((v) => ({ ...v, value: v.value ?? NaN }));
+    const metrics = this.footer.metrics as unknown as Record<string, Record<string, number>>;
+    this.model.final = { status: this.footer.status, verdicts, answers: answers(verdicts, metrics ?? {}, this.policies) };
   }
 }

@@ -15,6 +15,7 @@ import { JournalError, readJournal, type JournalReadResult } from "../journal/in
 import { laneNames } from "../run/session.js";
 import { formatIssues } from "../base/issues.js";
 import { loadScenarioText } from "../scenario/load.js";
+import type { Policy } from "../recovery/policy.js";
 import { formatDuration } from "../base/units.js";
 import { parseSimTime } from "./format.js";
 import { InkScreen } from "./ink-screen.js";
@@ -91,7 +92,7 @@ export function openReplayViewer(journalPath: string, io: Io, opts: ReplayViewer
     },
     { feedCap: Math.max(10_000, read.records.length) },
   );
-  return new ReplayViewer(model, read, io, opts, durationSec);
+  return new ReplayViewer(model, read, io, opts, durationSec, scenario.policies);
 }
 
 export class ReplayViewer {
@@ -110,8 +111,9 @@ export class ReplayViewer {
     private readonly io: Io,
     private readonly opts: ReplayViewerOptions,
     durationSec: number,
+    policies: Record<string, Policy> = {},
   ) {
-    this.player = new ReplayPlayer(model, read.records, read.footer, opts.speedIndex ?? defaultSpeedIndex(durationSec));
+    this.player = new ReplayPlayer(model, read.records, read.footer, opts.speedIndex ?? defaultSpeedIndex(durationSec), policies);
     this.views = new ViewBuilder(model);
     const labels = new Set<string>();
     for (const r of read.records) if (FEED_TYPES.has(r.t)) labels.add(labelOf(r.t, r as unknown as Record<string, unknown>));

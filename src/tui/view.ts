@@ -10,7 +10,7 @@ import { MIN_FEED_ROWS, planScreen, type ScreenPlan } from "./screen.js";
 import { boardLines } from "./slo-board.js";
 import { formatRate, speedLabel } from "./speed.js";
 import { chooseCharts, trendLines } from "./trends.js";
-import { feedLine, feedWindow, matches, type FeedFilter } from "./feed.js";
+import { feedLine, feedWindow, matches, pinnedLine, type FeedFilter } from "./feed.js";
 import { formatDuration } from "../base/units.js";
 import { answerLines } from "../report/answer.js";
 
@@ -86,24 +86,23 @@ export function legendLines(mode: "chaos" | "replay", width: number): Line[] {
   return lines.map((l) => fitLine(l, width));
 }
 
-/** The map's title: focus mark, "map", the policy shown, the scale, the state legend. */
-function mapTitle(plan: ScreenPlan, policy: string, multi: boolean, focused: boolean, recentSec: number): Line {
+/** The map's title: focus mark, "map", the policy shown, the scale, the state legend, how long marks last. */
+function mapTitle(plan: ScreenPlan, policy: string, multi: boolean, focused: boolean, recentSec: number, footprintSec: number): Line {
   const head: Line = [{ text: `${focused ? "▸ " : "  "}map`, tone: focused ? "focus" : "title" }];
   if (multi) head.push({ text: ` ${policy}`, tone: "title" });
   head.push({ text: ` · ${cellScale(plan.map)}` });
-  const legend = (short: boolean): Line =>
-    STATES.flatMap((s, i): Seg[] => [{ text: i ? "  " : "   " }, { text: s.glyph, tone: s.tone }, { text: ` ${short ? SHORT[i] : s.label}` }]);
-  const recent: Seg = { text: ` · marks last ${formatDuration(recentSec)}`, tone: "dim" };
+  const legend = (short: boolean, gap: string): Line =>
+    STATES.flatMap((s, i): Seg[] => [{ text: i ? gap : ` ${gap}` }, { text: s.glyph, tone: s.tone }, { text: ` ${short ? s.short : s.label}` }]);
+  const recent: Seg = { text: ` · marks last ${formatDuration(recentSec)}, incidents ${formatDuration(footprintSec)} more`, tone: "dim" };
   for (const candidate of [
-    [...head, ...legend(false), recent],
-    [...head, ...legend(false)],
-    [...head, ...legend(true)],
+    [...head, ...legend(false, "  "), recent],
+    [...head, ...legend(false, "  ")],
+    [...head, ...legend(true, "  ")],
   ]) {
     if (lineWidth(candidate) <= plan.width) return fitLine(candidate, plan.width);
   }
-  return fitLine([...head, ...legend(true)], plan.width);
+  return fitLine([...head, ...legend(true, " ")], plan.width);
 }
-const SHORT = ["ok", "err", "drain", "some", "corrupt", "down"];
 
 function header(model: DashboardModel, hs: HeaderState, width: number): Line[] {
   const i = model.info;
@@ -180,9 +179,13 @@ export class ViewBuilder {
   /** The feed entries that pass the UI's filters (oldest first). */
   filtered(ui: UiState) {
     const m = this.model;
-    const filter: FeedFilter = { kind: ui.kind, ref: ui.target ? m.info.fleet.resolve(ui.target) : undefined };
+    const filter = this.filterOf(ui);
     if (filter.kind === undefined && filter.ref === undefined) return m.feed.entries;
     return m.feed.entries.filter((e) => matches(m.info.fleet, e, filter));
+  }
+
+  private filterOf(ui: UiState): FeedFilter {
+    return { kind: ui.kind, ref: ui.target ? this.model.info.fleet.resolve(ui.target) : undefined };
   }
 
   planFor(width: number, height: number): ScreenPlan {
@@ -230,9 +233,15 @@ export class ViewBuilder {
     while (trends.length < plan.mid - 1) trends.push(fitLine([], plan.trendsWidth));
 
     const entries = this.filtered(ui);
-    const win = feedWindow(entries, feedRows, ui.feedOffset);
+    let win = feedWindow(entries, feedRows, ui.feedOffset);
+    // The last correlated incident stays on the top line while it is out of view.
+    const incident = m.feed.incident;
+    const pin =
+      incident && feedRows > 1 && !win.shown.includes(incident.entry) && matches(m.info.fleet, incident.entry, this.filterOf(ui)) ? incident : undefined;
+    if (pin) win = feedWindow(entries, feedRows - 1, ui.feedOffset);
     const feed = win.shown.map((e) => fitLine(feedLine(e, width), width));
-    while (feed.length < feedRows) feed.unshift(fitLine([], width));
+    while (feed.length < feedRows - (pin ? 1 : 0)) feed.unshift(fitLine([], width));
+    if (pin) feed.unshift(fitLine(pinnedLine(pin, m.at, width), width));
     const feedInfo: Seg[] = [
       { text: ` ${entries.length.toLocaleString("en-US")}${entries.length !== m.feed.total ? ` of ${m.feed.total.toLocaleString("en-US")}` : ""}` },
     ];
@@ -253,7 +262,7 @@ export class ViewBuilder {
       width,
       height,
       header: header(m, hs, width),
-      mapTitle: answer?.title ?? mapTitle(plan, policy, multi, ui.focus === "map", m.recentSec),
+      mapTitle: answer?.title ?? mapTitle(plan, policy, multi, ui.focus === "map", m.recentSec, m.footprintSec),
       map,
       board,
       boardWidth: plan.boardWidth,

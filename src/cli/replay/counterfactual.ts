@@ -3,10 +3,11 @@
 import { UsageError } from "../../base/errors.js";
 import { didYouMean } from "../../base/issues.js";
 import { EXIT, type Io } from "../../base/io.js";
-import { formatDuration } from "../../base/units.js";
+import { formatDuration, formatTime } from "../../base/units.js";
 import type { JournalReadResult } from "../../journal/index.js";
 import { beforeAfter, formatBeforeAfter } from "../../replay/before-after.js";
 import { choosePolicy, runCounterfactual } from "../../replay/counterfactual.js";
+import type { OrderComparison } from "../../replay/order-log.js";
 import { recordedRun } from "../../replay/recorded.js";
 import type { Assessment } from "../../replay/trust.js";
 import { laneNames } from "../../run/session.js";
@@ -58,6 +59,7 @@ export async function policyMode(
   }
   const { before, after, recordedTraceDigest, slo, notes, beforeSource } = cf.value;
   const beforeShown = baseline !== undefined ? { [baseline]: before[baseline] ?? {} } : before;
+  const orders = cf.value.orders.filter((c) => c.before in beforeShown);
   const t = beforeAfter(slo, beforeShown, after.metrics);
   const code = exitCodeOf(after.verdicts);
   const names = Object.keys(chosen.value.policies);
@@ -78,6 +80,7 @@ export async function policyMode(
       sameEverywhere: t.sameEverywhere,
       verdicts: after.verdicts,
       notes,
+      orders,
       exitCode: code,
     };
     io.out(`${JSON.stringify(doc, jsonNumbers, 2)}\n`);
@@ -93,10 +96,20 @@ export async function policyMode(
   o("");
   o(formatBeforeAfter(t));
   o("");
+  for (const c of orders) o(orderLine(c));
+  if (orders.length) o("");
   if (slo.length === 0) o("verdict: the scenario states no SLOs");
   else if (breached.length === 0) o(`verdict: ${names.join(", ")} ${names.length === 1 ? "holds" : "hold"} every SLO against the recorded faults`);
   else
     o(`verdict: ${breached.map((v: Verdict) => `${v.policy} breaches ${v.metric} ${v.op} ${formatValue(v.threshold)} (${formatValue(v.value)})`).join("; ")}`);
   o(`exit ${code}`);
   return code;
+}
+
+/** Where an async job's update order under the counterfactual parts from a recorded policy's. */
+function orderLine(c: OrderComparison): string {
+  const head = `update order of job ${c.job}: after ${c.after} against before ${c.before}:`;
+  if (!c.parts) return `${head} the same in all ${c.same} checkpoint intervals`;
+  const kept = c.same === 0 ? "no interval before it" : c.same === 1 ? "interval 1 the same" : `intervals 1-${c.same} the same`;
+  return `${head} parts at checkpoint interval ${c.parts.interval} (ending at ${formatTime(c.parts.at)}); ${kept}`;
 }

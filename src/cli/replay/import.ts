@@ -2,7 +2,7 @@
 // fault trace of a scenario, run and journaled like `fleet chaos` (./../run.ts).
 import { UsageError } from "../../base/errors.js";
 import { EXIT, type Io } from "../../base/io.js";
-import { formatDuration, parseDuration, type UnitError } from "../../base/units.js";
+import { formatDuration, formatTime, parseDuration, type UnitError } from "../../base/units.js";
 import type { Reporter } from "../../report/reporter.js";
 import { JsonReporter } from "../../report/json.js";
 import { TextReporter } from "../../report/text.js";
@@ -45,7 +45,7 @@ export async function importMode(p: Parsed, io: Io, reporterName: ReporterName, 
     durationSec = c.durationSec;
     if (c.extended)
       notes.push(
-        `duration extended from the scenario's ${formatDuration(scenario.durationSec)} to ${formatDuration(durationSec)}, to cover the incident's last fault and its repair (over at ${formatDuration(endSec)})`,
+        `duration extended from the scenario's ${formatDuration(scenario.durationSec)} to ${formatDuration(durationSec)}, to cover the incident's last fault and its repair (over at ${formatTime(endSec)})`,
       );
   }
   if (durationSec > scenario.limits.maxDurationSec) {

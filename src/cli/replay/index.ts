@@ -51,79 +51,96 @@ export const replayOptions: OptionSpec = {
   ...redisTimeoutOption,
 };
 
-export const replayUsage = `fleet replay JOURNAL [--verify | --policy NAME|FILE [--baseline NAME]] [options]
+export const replayUsage = `fleet replay JOURNAL [--verify | --policy NAME|FILE [--baseline NAME]]
+             [options]
 fleet replay --import INCIDENT --scenario SCENARIO [options]
 
 Postmortems of recorded runs.
 
-  fleet replay JOURNAL             what the journal holds: the run (scenario, seed, duration,
-                                   version), records by type, faults by kind, the correlated
-                                   faults in time order (bursts, bus bars, racks, links), the
-                                   verdicts. On a terminal this is where the replay viewer goes.
-  --verify                         checks every line's CRC, re-runs the recorded scenario and
-                                   seed, and proves the run reproduces ("verified: N records,
-                                   digest ... matches"), or names the first line where the re-run
-                                   differs: the field, the recorded and the re-run line.
-  --prefix                         read only the journal's valid prefix: the complete, intact
-                                   lines before its first problem. Without it a journal with no
-                                   footer (killed, crashed, still running) is refused, and so is
-                                   one with a bad line (CRC mismatch, reordered or duplicated
-                                   lines, a wrong record count); every mode takes it.
-                                   A journal ended by Ctrl-C has an "interrupted" footer: it
-                                   opens without --prefix, and --verify re-runs it to where it
-                                   stopped and compares the footer too. A journal of another
-                                   format version is always refused (both versions are named):
-                                   a reader of one version could misread the other.
-  --policy NAME|FILE               the counterfactual: the recorded faults met by another policy.
-                                   NAME is a policy of the recorded scenario; FILE a YAML file of
-                                   one policy's settings (named after the file) or a policies: map.
-                                   The re-run's fault trace is checked equal to the recorded one.
-                                   Prints each SLO and each metric that changed, before (the
-                                   recorded policies, from the journal's footer) and after.
-  --baseline NAME                  with --policy: compare with this recorded policy only
-  --import INCIDENT                a real incident timeline (.jsonl or .csv: at, kind, target and
-                                   the kind's parameters; see src/faults/timeline.ts) becomes the
-                                   whole fault trace of --scenario's fleet, workloads, policies
-                                   and SLOs. The incident is written into the journal's scenario
-                                   text, so the journal replays without the incident file.
+  fleet replay JOURNAL  what the journal holds: the run (scenario, seed,
+                        duration, version), records by type, faults by kind, the
+                        correlated faults in time order (bursts, bus bars,
+                        racks, links), the verdicts. On a terminal this is where
+                        the replay viewer goes.
+  --verify              checks every line's CRC, re-runs the recorded scenario
+                        and seed, and proves the run reproduces ("verified: N
+                        records, digest ... matches"), or names the first line
+                        where the re-run differs: the field, the recorded and
+                        the re-run line.
+  --prefix              read only the journal's valid prefix: the complete,
+                        intact lines before its first problem. Without it a
+                        journal with no footer (killed, crashed, still running)
+                        is refused, and so is one with a bad line (CRC mismatch,
+                        reordered or duplicated lines, a wrong record count);
+                        every mode takes it.
+                        A journal ended by Ctrl-C has an "interrupted" footer:
+                        it opens without --prefix, and --verify re-runs it to
+                        where it stopped and compares the footer too. A journal
+                        of another format version is always refused (both
+                        versions are named): a reader of one version could
+                        misread the other.
+  --policy NAME|FILE    the counterfactual: the recorded faults met by another
+                        policy. NAME is a policy of the recorded scenario; FILE
+                        a YAML file of one policy's settings (named after the
+                        file) or a policies: map. The re-run's fault trace is
+                        checked equal to the recorded one. Prints each SLO and
+                        each metric that changed, before (the recorded policies,
+                        from the journal's footer) and after.
+  --baseline NAME       with --policy: compare with this recorded policy only
+  --import INCIDENT     a real incident timeline (.jsonl or .csv: at, kind,
+                        target and the kind's parameters; see docs/SCENARIOS.md,
+                        "Incident timelines") becomes the whole fault trace of
+                        --scenario's fleet, workloads, policies and SLOs. The
+                        incident is written into the journal's scenario text, so
+                        the journal replays without the incident file.
 
 Options:
-  --reporter R          text, json or dashboard (default: the dashboard viewer on a terminal,
-                        text otherwise; --verify, --policy and --import print text or json)
+  --reporter R          text, json or dashboard (default: the dashboard viewer
+                        on a terminal, text otherwise; --verify, --policy and
+                        --import print text or json)
   --max-hosts N         raise the safety limit on fleet size (default 2,000,000)
   --max-events N        raise the safety limit on events per run (default 2e9)
-  --redis-timeout D     for a journal in Redis (redis://host:port/key): how long Redis has
-                        to answer before replay gives up with exit 2 (default ${redisTimeoutDefault})
+  --redis-timeout D     for a journal in Redis (redis://host:port/key): how long
+                        Redis has to answer before replay gives up with exit 2
+                        (default ${redisTimeoutDefault})
 With --import:
-  --scenario FILE       the scenario whose fleet, workloads, policies and SLOs to use (required)
-  --seed N              seed of the workloads' random streams (default: the scenario's)
-  --duration D          simulated time (default: the scenario's, extended to the end of the
-                        incident's last fault and its repair if that is later; said when so)
-  --journal PATH        where to write the run's journal (default: runs/<scenario>-<seed>-<time>.jsonl)
+  --scenario FILE       the scenario whose fleet, workloads, policies and SLOs
+                        to use (required)
+  --seed N              seed of the workloads' random streams (default: the
+                        scenario's)
+  --duration D          simulated time (default: the scenario's, extended to the
+                        end of the incident's last fault and its repair if that
+                        is later; said when so)
+  --journal PATH        where to write the run's journal (default:
+                        runs/<scenario>-<seed>-<time>.jsonl)
   --no-journal          do not write a journal
   --force               overwrite an existing journal file
-  --max-journal SIZE    raise the safety limit on the journal's size, e.g. 4GiB (default 1GiB;
-                        limits.maxJournal in the scenario): a run that reaches it stops, exit 2;
-                        the journal records the limit, and --verify re-runs with it
+  --max-journal SIZE    raise the safety limit on the journal's size, e.g. 4GiB
+                        (default 1GiB; limits.maxJournal in the scenario): a run
+                        that reaches it stops, exit 2; the journal records the
+                        limit, and --verify re-runs with it
 
 Exit codes:
-  --verify    0 verified, 1 the run does not reproduce (first differing line named),
-              2 the journal is damaged, unreadable or has no footer without --prefix
-              (JOURNAL:LINE: what is wrong)
-  --policy    0 every SLO holds under the counterfactual policy, 1 one is breached,
-              2 bad input (unknown policy, bad policy file, another fault trace),
-              3 fleet failed
-  --import    0 every SLO holds, 1 one is breached, 2 bad input (INCIDENT:LINE: what),
-              3 fleet failed, 130 interrupted
+  --verify    0 verified, 1 the run does not reproduce (first differing line
+              named), 2 the journal is damaged, unreadable or has no footer
+              without --prefix (JOURNAL:LINE: what is wrong)
+  --policy    0 every SLO holds under the counterfactual policy, 1 one is
+              breached, 2 bad input (unknown policy, bad policy file, another
+              fault trace), 3 fleet failed
+  --import    0 every SLO holds, 1 one is breached, 2 bad input (INCIDENT:LINE:
+              what), 3 fleet failed, 130 interrupted
   summary     0, or 2 if the journal is damaged or was edited
 
 Examples:
   fleet replay runs/cosmic-42-20261123-111300.jsonl
   fleet replay runs/cosmic-42-20261123-111300.jsonl --verify
   fleet replay runs/killed-run.jsonl.partial --verify --prefix
-  fleet replay runs/cosmic-42-20261123-111300.jsonl --policy hardened --baseline baseline
-  fleet replay runs/cosmic-42-20261123-111300.jsonl --policy policies/strict.yaml --reporter json
-  fleet replay --import incidents/2024-07-19.csv --scenario scenarios/cosmic.yaml --journal runs/incident.jsonl`;
+  fleet replay runs/cosmic-42-20261123-111300.jsonl --policy hardened \\
+    --baseline baseline
+  fleet replay runs/cosmic-42-20261123-111300.jsonl \\
+    --policy policies/strict.yaml --reporter json
+  fleet replay --import incidents/2024-07-19.csv \\
+    --scenario scenarios/cosmic.yaml --journal runs/incident.jsonl`;
 
 const IMPORT_ONLY = ["scenario", "seed", "duration", "journal", "no-journal", "force"] as const;
 

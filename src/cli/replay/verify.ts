@@ -1,7 +1,7 @@
 // `fleet replay JOURNAL --verify`: re-run the recorded scenario and seed and prove the
 // run reproduces, or name the first line where it does not (src/replay/verify.ts).
 import { EXIT, type Io } from "../../base/io.js";
-import { formatDuration } from "../../base/units.js";
+import { formatDuration, formatTime } from "../../base/units.js";
 import type { JournalRecord, JournalSummary } from "../../journal/index.js";
 import { clip, fieldName } from "../../replay/compare.js";
 import type { Assessment } from "../../replay/trust.js";
@@ -40,10 +40,10 @@ export async function verifyMode(
   );
   if (a.trust === "truncated") say(`note: ${a.truncation}; verifying the records it has`);
   else if (read.footer?.status === "interrupted")
-    say(`note: the run was interrupted at ${formatDuration(read.footer.at)}; the re-run stops where it stopped, and its footer is compared too`);
+    say(`note: the run was interrupted at ${formatTime(read.footer.at)}; the re-run stops where it stopped, and its footer is compared too`);
   else if (read.footer?.status === "failed")
     say(
-      `note: the run failed at ${formatDuration(read.footer.at)} (${clip(String(read.footer.error ?? "no error given").split("\n")[0], 200)}); the re-run must fail the same way, footer included`,
+      `note: the run failed at ${formatTime(read.footer.at)} (${clip(String(read.footer.error ?? "no error given").split("\n")[0], 200)}); the re-run must fail the same way, footer included`,
     );
   if (a.trust === "edited") say(`note: ${EDITED(name, read)}; the re-run finds the line`);
 
@@ -83,6 +83,10 @@ function printVerify(io: Io, name: string, r: VerifyResult, unread: Unread | und
   io.out(`${name}:${dv.line}: the re-run differs here: ${what}\n`);
   io.out(`  recorded: ${dv.recordedLine}\n`);
   io.out(`  re-run:   ${dv.rerunLine}\n`);
+  if (dv.order)
+    io.out(
+      `  the update order of job ${dv.order.job} (policy ${dv.order.policy}) diverges at checkpoint interval ${dv.order.interval}; the intervals before it reproduce\n`,
+    );
   if (r.rerunError) io.out(`  the re-run failed: ${r.rerunError}\n`);
   if (r.note) io.out(`  ${r.note}\n`);
   io.out(`does not reproduce: lines 1-${r.verifiedLines} match, line ${dv.line} differs\n`);

@@ -20,28 +20,28 @@ describe("dashboard frames", () => {
   it("80x24, live: header, map, SLO board beside the trends, feed, key legend", () => {
     const view = new ViewBuilder(storyModel()).build(initialUi, { state: "running", speedIndex: 2, simPerWall: 3600, eventsPerSec: 31015 }, 80, 23);
     expect(frame(view)).toEqual([
-      "fleet chaos  frames  seed 1  2:15:00 / 10:00:00  ▶ running at 1h/s",
+      "fleet chaos  frames  seed 1  2h15m / 10h  ▶ running at 1h/s",
       "██████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░  22%  ETA 0:08  31k ev/s  sim 1h/s",
-      "  map baseline · 1 rack/cell   · ok  + err  ~ drain  x some  ! corrupt  █ down",
+      "  map baseline · 1 rack/cell  · ok ░ hit + err ~ drain x some ! corrupt █ down",
       "dc1",
-      "++++++++++++",
-      "██████······",
-      "++++++++++++",
-      "····!·······",
+      "01→++++++++++++",
+      "02←██████······",
+      "03→++++++++++++",
+      "04←····!·······",
       "  SLOs live                baseline  hardened    trends baseline",
       "training.goodput >= 0.90     0.84 ✗    0.95 ✓  goodput    █▇▁               0.84",
       "silentCorruptions == 0          1 ✗       0 ✓  hosts down ▁▁█                 24",
       "                                               faults/h   ▁▁█                104",
       "▸ feed 29",
-      " 2:06:40 fault   cosmic.upset      dc1/row01/rack10/host01",
-      " 2:06:45 fault   cosmic.upset      dc1/row03/rack10/host01",
-      " 2:06:50 fault   cosmic.upset      dc1/row01/rack11/host01",
-      " 2:06:55 fault   cosmic.upset      dc1/row03/rack11/host01",
-      " 2:07:00 fault   cosmic.upset      dc1/row01/rack12/host01",
-      " 2:07:05 fault   cosmic.upset      dc1/row03/rack12/host01",
-      " 2:10:00 fault   power.busbar      dc1/row02/busbar-a 24 hosts down, back in 6h",
-      " 2:12:00 detect  silent            dc1/row04/rack05/host02 [baseline] 4-bit cos…",
-      " 2:15:00 recover restart           [baseline] pretrain: from checkpoint at 1:00…",
+      " 2h6m40s fault   cosmic.upset      dc1/row01/rack10/host01",
+      " 2h6m45s fault   cosmic.upset      dc1/row03/rack10/host01",
+      " 2h6m50s fault   cosmic.upset      dc1/row01/rack11/host01",
+      " 2h6m55s fault   cosmic.upset      dc1/row03/rack11/host01",
+      "  2h7m0s fault   cosmic.upset      dc1/row01/rack12/host01",
+      "  2h7m5s fault   cosmic.upset      dc1/row03/rack12/host01",
+      " 2h10m0s fault   power.busbar      dc1/row02/busbar-a 24 hosts down, back in 6h",
+      " 2h12m0s detect  silent            dc1/row04/rack05/host02 [baseline] 4-bit cos…",
+      " 2h15m0s recover restart           [baseline] pretrain: from checkpoint at 1h, …",
       "space pause  +/- speed  tab focus  ←→ policy  ↑↓ scroll  f kind  q quit",
     ]);
   });
@@ -54,33 +54,33 @@ describe("dashboard frames", () => {
       29,
     );
     expect(frame(view)).toEqual([
-      "fleet replay  frames  seed 1  2:15:00 / 10:00:00  ❚❚ paused (6h/s)",
+      "fleet replay  frames  seed 1  2h15m / 10h  ❚❚ paused (6h/s)",
       "████████████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░  22%  record 35/60  sim --",
-      "▸ map hardened · 1 rack/cell   · healthy  + errors  ~ draining  x some down  ! corrupt  █ down",
+      "▸ map hardened · 1 rack/cell   · ok  ░ hit  + err  ~ drain  x some  ! corrupt  █ down",
       "dc1",
-      "++++++++++++",
-      "██████······",
-      "++++++++++++",
-      "············",
+      "01→++++++++++++",
+      "02←██████······",
+      "03→++++++++++++",
+      "04←············",
       "  SLOs live                           baseline  hardened    trends hardened",
       "training.goodput >= 0.90                0.84 ✗    0.95 ✓  goodput    █▅▁                        0.95",
       "silentCorruptions == 0                     1 ✗       0 ✓  hosts down ▁▁█                          24",
       "                                                          faults/h   ▁▁█                         104",
       "  feed 24 of 29 · kind cosmic.upset · 2 back (end: newest)",
-      " 2:05:50 fault   cosmic.upset      dc1/row01/rack05/host01",
-      " 2:05:55 fault   cosmic.upset      dc1/row03/rack05/host01",
-      " 2:06:00 fault   cosmic.upset      dc1/row01/rack06/host01",
-      " 2:06:05 fault   cosmic.upset      dc1/row03/rack06/host01",
-      " 2:06:10 fault   cosmic.upset      dc1/row01/rack07/host01",
-      " 2:06:15 fault   cosmic.upset      dc1/row03/rack07/host01",
-      " 2:06:20 fault   cosmic.upset      dc1/row01/rack08/host01",
-      " 2:06:25 fault   cosmic.upset      dc1/row03/rack08/host01",
-      " 2:06:30 fault   cosmic.upset      dc1/row01/rack09/host01",
-      " 2:06:35 fault   cosmic.upset      dc1/row03/rack09/host01",
-      " 2:06:40 fault   cosmic.upset      dc1/row01/rack10/host01",
-      " 2:06:45 fault   cosmic.upset      dc1/row03/rack10/host01",
-      " 2:06:50 fault   cosmic.upset      dc1/row01/rack11/host01",
-      " 2:06:55 fault   cosmic.upset      dc1/row03/rack11/host01",
+      " 2h5m50s fault   cosmic.upset      dc1/row01/rack05/host01",
+      " 2h5m55s fault   cosmic.upset      dc1/row03/rack05/host01",
+      "  2h6m0s fault   cosmic.upset      dc1/row01/rack06/host01",
+      "  2h6m5s fault   cosmic.upset      dc1/row03/rack06/host01",
+      " 2h6m10s fault   cosmic.upset      dc1/row01/rack07/host01",
+      " 2h6m15s fault   cosmic.upset      dc1/row03/rack07/host01",
+      " 2h6m20s fault   cosmic.upset      dc1/row01/rack08/host01",
+      " 2h6m25s fault   cosmic.upset      dc1/row03/rack08/host01",
+      " 2h6m30s fault   cosmic.upset      dc1/row01/rack09/host01",
+      " 2h6m35s fault   cosmic.upset      dc1/row03/rack09/host01",
+      " 2h6m40s fault   cosmic.upset      dc1/row01/rack10/host01",
+      " 2h6m45s fault   cosmic.upset      dc1/row03/rack10/host01",
+      " 2h6m50s fault   cosmic.upset      dc1/row01/rack11/host01",
+      " 2h6m55s fault   cosmic.upset      dc1/row03/rack11/host01",
       "space play  +/- speed  . step  n/N fault  g go to  / filter  f kind  tab focus  ←→ policy  ↑↓ scroll",
       "q quit",
     ]);
@@ -106,26 +106,53 @@ describe("dashboard frames", () => {
       19,
     );
     expect(frame(view)).toEqual([
-      "fleet chaos  frames  seed 1  10:00:00 / 10:00:00  ■ complet…",
+      "fleet chaos  frames  seed 1  10h / 10h  ■ complete · exit 1…",
       "████████████████████████ 100%  ETA done  900 ev/s  sim 58m/s",
-      "  map baseline · 1 rack/cell   · ok  + err  ~ drain  x some…",
+      "  map baseline · 1 rack/cell  · ok ░ hit + err ~ drain x so…",
       "dc1",
-      "············",
-      "············",
-      "············",
-      "············",
+      "01→············",
+      "02←············",
+      "03→············",
+      "04←············",
       "▸ SLOs final   baseline  hardened    trends baseline",
       "…dput >= 0.90  0.8123 ✗  0.9311 ✓  goodput    █▇▁       0.84",
       "…uptions == 0       1 ✗       0 ✓  hosts down ▁▁█         24",
       "                                   faults/h   ▁▁█        104",
       "  feed 29",
-      " 2:07:05 fault   cosmic.upset      dc1/row03/rack12/host01",
-      " 2:10:00 fault   power.busbar      dc1/row02/busbar-a 24 ho…",
-      " 2:12:00 detect  silent            dc1/row04/rack05/host02 …",
-      " 2:15:00 recover restart           [baseline] pretrain: fro…",
+      "  2h7m5s fault   cosmic.upset      dc1/row03/rack12/host01",
+      " 2h10m0s fault   power.busbar      dc1/row02/busbar-a 24 ho…",
+      " 2h12m0s detect  silent            dc1/row04/rack05/host02 …",
+      " 2h15m0s recover restart           [baseline] pretrain: fro…",
       "space pause  +/- speed  tab focus  ←→ policy  ↑↓ scroll",
       "f kind  q quit",
     ]);
+  });
+
+  it("80x24, after the burst: its footprint still on the map, the bus bar pinned atop a flood of upsets, dimmed once over", () => {
+    const m = storyModel();
+    // 2h21m to 2h40m: an upset a minute on row04 (west-facing, outside the burst)
+    for (let i = 0; i < 20; i++)
+      m.onRecord("fault", 2 * 3600 + 21 * 60 + i * 60, { kind: "cosmic.upset", target: `dc1/row04/rack${String((i % 12) + 1).padStart(2, "0")}/host02` });
+    const vb = new ViewBuilder(m);
+    const hs = { state: "running", speedIndex: 2, simPerWall: 3600, eventsPerSec: 31015 } as const;
+    const lines = frame(vb.build(initialUi, hs, 80, 23));
+    expect(lines.slice(2, 8)).toEqual([
+      "  map baseline · 1 rack/cell  · ok ░ hit + err ~ drain x some ! corrupt █ down",
+      "dc1",
+      "01→░░░░░░░░░░░░",
+      "02←██████······",
+      "03→░░░░░░░░░░░░",
+      "04←++++++++·+++", // rack09's upset was at 2h29m, out of the 10-minute window
+    ]);
+    expect(lines.slice(12, 15)).toEqual([
+      "▸ feed 49",
+      "▲ 2h10m0s fault   power.busbar      dc1/row02/busbar-a 24 hosts down, back in 6h",
+      " 2h33m0s fault   cosmic.upset      dc1/row04/rack01/host02",
+    ]);
+    // Over (the bus bar was back at 8h10m): the pinned line is dimmed, every segment.
+    m.at = 8.5 * 3600;
+    const over = vb.build(initialUi, hs, 80, 23).feed[0];
+    expect(over.every((seg) => seg.tone === "dim")).toBe(true);
   });
 
   it("a frame is exactly as tall as asked, at every size from 80x24 up, and carries no escape codes without colour", () => {

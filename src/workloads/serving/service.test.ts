@@ -250,6 +250,32 @@ describe("the serving workload", () => {
     expect(new Set(estimates.map((x) => Math.round(x * 3))).size).toBeGreaterThan(1);
   });
 
+  it("reports failed queries and the p99 tail's excess latency by cause, parts adding up to the totals", () => {
+    // Shard 0 loses every replica from 15% to 55% of the run (which holds two whole strata
+    // of the six, so two windows); a replica of shard 1 runs 20x slow all along (random
+    // balancing sends it a quarter of its shard's load: rho ~5).
+    const h = harness(3, {}, { balance: "random", hedge: { kind: "off" } });
+    for (const r of [0, 1, 2, 3]) {
+      const host = h.service.replicaHost[r];
+      h.sim.at(0.15 * h.horizonSec, () => h.trace.down(HOST_CRASH, { kind: "host", index: host }, { repairSec: 0.4 * h.horizonSec }));
+    }
+    h.trace.slow(STRAGGLER, h.service.replicaHost[4], 20, h.horizonSec);
+    h.sim.run({ until: h.horizonSec });
+    const m = h.service.metrics();
+    const t = h.service.stats();
+    const causes = ["hostDown", "corruptReplica", "defectiveCore", "packetLoss", "straggler", "hedgingLoad", "other"];
+    // Counted in the windows: every failed query once, under one cause.
+    expect(h.service.causes.errors.reduce((a, b) => a + b, 0)).toBe(t.queries - t.good);
+    expect(m["serving.errors.hostDown"]).toBeGreaterThan(0);
+    expect(m["serving.errors.straggler"]).toBeGreaterThan(0);
+    // Scaled to the run like serving.queries (one rounding per part).
+    const sum = (prefix: string) => causes.reduce((a, c) => a + m[`${prefix}.${c}`], 0);
+    expect(sum("serving.errors")).toBeCloseTo(m["serving.errors"], 6);
+    expect(m["serving.errors"] / m["serving.queries"]).toBeCloseTo(1 - m["serving.availability"], 12);
+    expect(sum("serving.p99Excess")).toBeCloseTo(m["serving.p99Excess"], 12);
+    expect(m["serving.p99Excess"]).toBeGreaterThan(0.1); // the tail is the failed queries, counted at the 200 ms deadline
+  });
+
   it("with several services, each reports serving.<name>.* and the first also serving.*", () => {
     const workloads = [
       { kind: "training", spec: { name: "t" } },

@@ -28,7 +28,10 @@
 // only by later windows); the error that makes is of order (window length x fault rate).
 // Percentiles are read from one HDR histogram (hdr-histogram-js, 3 significant digits) over
 // every measured query of every window, so each stratum weighs the same; a query not
-// answered by its deadline enters at the deadline.
+// answered by its deadline enters at the deadline. Failed queries and the tail's excess
+// latency are also tallied by cause (host down, straggler, corrupted replica, defective
+// core, packet loss, hedging load, other), with parts that add up to their totals: the rule
+// is in ./causes.ts.
 //
 // Several serving workloads in one scenario: the first reports `serving.<metric>` (the
 // names SLOs use); when there are several, each also reports `serving.<name>.<metric>`.
@@ -44,6 +47,7 @@ import { serviceSampler } from "./latency.js";
 import { placeReplicas } from "./placement.js";
 import { ShardCorruption } from "./corruption.js";
 import { servingHostRange, type ServingSpec } from "./schema.js";
+import { CauseTally, SERVING_CAUSE_METRICS } from "./causes.js";
 import { addStats, emptyStats, WindowSim, type ReplicaConditions, type WindowStats } from "./window.js";
 
 /** The service's metrics, `serving.<suffix>` (and `serving.<name>.<suffix>` per service when there are several). */
@@ -73,6 +77,7 @@ export const SERVING_METRICS = [
   metric("serving.sampledQueries", "count", "queries simulated in the measured windows"),
   metric("serving.quarantined", "count", "replicas taken out of rotation after a failed end-to-end CRC"),
   metric("serving.powerDrains", "count", "replicas taken out of rotation on a power warning before their hosts lost power (onPowerWarning: migrate)"),
+  ...SERVING_CAUSE_METRICS,
 ].map((m) => ({ ...m, instanced: true as const }));
 
 /** The fault effects the service reacts to: hosts down (failover), slow hosts, defective cores, lossy racks, power warnings (src/faults/kind.ts). */
@@ -114,6 +119,8 @@ export class ServingService implements Workload, FaultListener {
   private readonly cond: ReplicaConditions;
   private readonly hist: Histogram;
   private readonly totals: WindowStats = emptyStats();
+  /** Failed queries and the tail's excess latency by cause (./causes.ts). */
+  readonly causes: CauseTally;
   private windowsDone = 0;
   private quarantinedTotal = 0;
   private readonly stratumSec: number;
@@ -153,7 +160,9 @@ export class ServingService implements Workload, FaultListener {
       corruptP: new Float64Array(n),
       mercurialP: new Float64Array(n),
       lossP: new Float64Array(n),
+      quarantined: new Uint8Array(n),
     };
+    this.causes = new CauseTally(spec.deadlineSec);
     this.sim = new WindowSim({
       shards: spec.shards,
       replicas: spec.replicas,
@@ -270,6 +279,7 @@ export class ServingService implements Workload, FaultListener {
       c.corruptP[i] = this.corrupt.readP(i, now);
       c.mercurialP[i] = flags & HostFlag.MERCURIAL ? mercurialReads : 0;
       c.lossP[i] = fleet.rackLoss[fleet.rackOf[h]];
+      c.quarantined[i] = this.quarantined[i];
     }
     return c;
   }
@@ -286,6 +296,7 @@ export class ServingService implements Workload, FaultListener {
       client: env.sim.streams.get(`workloads.${name}.w${k}.client`),
       payloadSeed: env.sim.streams.hash(`workloads.${name}.payload`).u32(k),
       latencies: this.hist,
+      causes: this.causes,
       onQuarantine: (rep) => {
         this.quarantined[rep] = 1;
         this.quarantinedTotal++;
@@ -329,6 +340,7 @@ export class ServingService implements Workload, FaultListener {
       sampledQueries: t.queries,
       quarantined: this.quarantinedTotal,
       powerDrains: this.powerDrains,
+      ...this.causes.metrics(scale),
     };
     const m: Record<string, number> = {};
     for (const { name } of SERVING_METRICS) {

@@ -68,6 +68,10 @@
 // - Measured: queries arriving in [warmup, warmup + measure); the run goes on until each of
 //   them has finished (at most its deadline later). A query not answered by its deadline
 //   counts in the latency percentiles at the deadline (the client waited that long).
+// - Causes: each leaf keeps marks of what it met (a dead or slow replica, a queue behind
+//   extra copies, a lost packet, a wrong or caught answer), and each measured query goes to
+//   a CauseSink with the cause its deciding leaves' marks give and its excess latency over
+//   its baseline (the slowest first service time + rtt); the rule is in ./causes.ts.
 //
 // Randomness. Two streams per window: `arrivals` draws the queries (times, shards) and the
 // first request of each leaf (its replica's uniform and its service time) and nothing else,
@@ -97,6 +101,7 @@
 import { blockBytes, crc32 } from "../../checksums/crc.js";
 import { type ServingPolicy, ServingRecovery } from "../../recovery/hedging.js";
 import type { Rng } from "../../sim/rng.js";
+import { CAUSE_OF, type CauseSink, MARK } from "./causes.js";
 import { WindowEvents } from "./events.js";
 import type { ServiceSampler } from "./latency.js";
 import { RecentLatency } from "./recent.js";
@@ -141,6 +146,8 @@ export interface ReplicaConditions {
   mercurialP: Float64Array;
   /** Fraction of packets the replica's rack loses (a wonky rack; 0: none). */
   lossP: Float64Array;
+  /** 1: out of rotation after a failed end-to-end CRC (a corrupted replica). */
+  quarantined: Uint8Array;
 }
 
 export function healthyReplicas(n: number): ReplicaConditions {
@@ -152,6 +159,7 @@ export function healthyReplicas(n: number): ReplicaConditions {
     corruptP: new Float64Array(n),
     mercurialP: new Float64Array(n),
     lossP: new Float64Array(n),
+    quarantined: new Uint8Array(n),
   };
 }
 
@@ -242,6 +250,8 @@ export interface WindowRun {
   observer?: (arrivalSec: number, latencySec: number, outcome: OutcomeCode) => void;
   /** A replica's answer failed the end-to-end CRC; it has left rotation. */
   onQuarantine?: (replica: number, atSec: number) => void;
+  /** Every measured query's cause, latency and excess latency (./causes.ts). */
+  causes?: CauseSink;
 }
 
 // event kinds
@@ -263,7 +273,6 @@ const ANSWERS = 2;
 // query flags
 const FINISHED = 1;
 const MEASURED = 2;
-const WRONG_LEAF = 4;
 
 // leaf states
 const PENDING = 0;
@@ -283,6 +292,8 @@ const IGNORED = 4;
 const WRONG_ANSWER = 8;
 /** Its answer fails the end-to-end CRC. */
 const CAUGHT = 16;
+/** Its wrong answer was miscomputed by a defective core (else it read corrupted memory). */
+const BY_CORE = 32;
 
 // request states
 /** In its replica's queue, or on its way there. */
@@ -295,6 +306,14 @@ const ANSWERING = 2;
 // corruption sources
 const MEMORY = 1;
 const CORE = 2;
+
+// what a leaf met (./causes.ts)
+const M_DOWN = MARK.hostDown;
+const M_CORRUPT = MARK.corruptReplica;
+const M_CORE = MARK.defectiveCore;
+const M_LOSS = MARK.packetLoss;
+const M_STRAGGLER = MARK.straggler;
+const M_HEDGING = MARK.hedgingLoad;
 
 export class WindowSim {
   /** Leaf requests sent in the last run, measured or not (benchmarks). */
@@ -330,6 +349,12 @@ export class WindowSim {
   private readonly rotCount: Int32Array;
   private readonly rotPos: Int32Array;
   private readonly perm: Int32Array;
+  /** Extra copies (backups, retries, twins) queued or in service at each replica. */
+  private readonly extraAt: Int32Array;
+  /** What a copy sent to each replica meets: its host down or slow (./causes.ts). */
+  private readonly repMarks: Uint8Array;
+  /** Replicas quarantined, at the window's start or during it. */
+  private readonly quarantinedNow: Uint8Array;
   private cond!: ReplicaConditions;
 
   // queries (and their leaves, F per query)
@@ -343,11 +368,17 @@ export class WindowSim {
   private qDoneAt = new Float64Array(0);
   private qFlags = new Uint8Array(0);
   private qLive = new Int32Array(0);
+  /** Its latency on an idle, healthy fleet: the slowest first service time + rtt (./causes.ts). */
+  private qBase = new Float64Array(0);
+  /** Marks of the wrong answers it accepted (corrupted memory, a defective core). */
+  private qWrong = new Uint8Array(0);
   private lShard = new Int32Array(0);
   private lState = new Uint8Array(0);
   private lHead = new Int32Array(0);
   private lAttempts = new Uint8Array(0);
   private lHedged = new Uint8Array(0);
+  /** What the leaf met (./causes.ts). */
+  private lMarks = new Uint8Array(0);
   private gen = 0;
 
   // requests
@@ -399,6 +430,9 @@ export class WindowSim {
     this.rotPos = new Int32Array(n);
     this.rotCount = new Int32Array(shards);
     this.perm = new Int32Array(shards);
+    this.extraAt = new Int32Array(n);
+    this.repMarks = new Uint8Array(n);
+    this.quarantinedNow = new Uint8Array(n);
     for (let s = 0; s < shards; s++) this.perm[s] = s;
     this.decide = new ServingRecovery(cfg.policy);
     const pct = this.decide.hedgePercentile;
@@ -430,10 +464,13 @@ export class WindowSim {
     this.qTail.fill(-1);
     this.busy.fill(0);
     this.outstanding.fill(0);
+    this.extraAt.fill(0);
+    this.quarantinedNow.set(cond.quarantined);
     this.rotCount.fill(0);
     let up = 0;
     for (let rep = 0; rep < this.nRep; rep++) {
       if (cond.up[rep] && cond.inRotation[rep]) up++;
+      this.repMarks[rep] = cond.up[rep] ? (cond.slowdown[rep] > 1 ? M_STRAGGLER : 0) : M_DOWN;
       this.rot[rep] = 0;
       if (cond.inRotation[rep]) this.addToRotation(rep);
     }
@@ -500,6 +537,7 @@ export class WindowSim {
     this.qDoneAt[q] = t;
     this.qFlags[q] = measured ? MEASURED : 0;
     this.qLive[q] = 0;
+    this.qWrong[q] = 0;
     const base = q * F;
     if (F === cfg.shards) {
       for (let i = 0; i < F; i++) this.lShard[base + i] = i;
@@ -520,6 +558,7 @@ export class WindowSim {
       this.lHead[l] = -1;
       this.lAttempts[l] = 0;
       this.lHedged[l] = 0;
+      this.lMarks[l] = 0;
     }
     this.baseAll += F;
     if (measured) this.stats.baseRequests += F;
@@ -528,18 +567,24 @@ export class WindowSim {
     const us = this.leafU;
     const svcs = this.leafSvc;
     const mu = this.svcMu;
+    let slowest = 0;
     if (mu === mu) {
       const sigma = this.svcSigma;
       for (let i = 0; i < F; i++) {
         us[i] = A.next();
-        svcs[i] = Math.exp(mu + sigma * A.normal());
+        const svc = Math.exp(mu + sigma * A.normal());
+        svcs[i] = svc;
+        if (svc > slowest) slowest = svc;
       }
     } else {
       for (let i = 0; i < F; i++) {
         us[i] = A.next();
-        svcs[i] = cfg.service.sample(A);
+        const svc = cfg.service.sample(A);
+        svcs[i] = svc;
+        if (svc > slowest) slowest = svc;
       }
     }
+    this.qBase[q] = slowest + cfg.rttSec;
     for (let i = 0; i < F; i++) {
       if (this.qFlags[q] & FINISHED) break;
       if (!this.sendLeaf(base + i, PRIMARY, us[i], svcs[i])) this.leafFailed(base + i);
@@ -552,7 +597,8 @@ export class WindowSim {
     this.heap.pushLane(ARRIVALS, t + A.exp(1 / cfg.qps), ARRIVE, 0, 0);
   }
 
-  private finishQuery(q: number, atSec: number, outcome: OutcomeCode): void {
+  /** Query q ends at `atSec`; `marks`: what its deciding leaves met (./causes.ts). */
+  private finishQuery(q: number, atSec: number, outcome: OutcomeCode, marks: number): void {
     const flags = this.qFlags[q];
     if (flags & FINISHED) return;
     this.qFlags[q] = flags | FINISHED;
@@ -568,7 +614,9 @@ export class WindowSim {
         else s.wrong++;
       } else if (outcome === Outcome.LATE) s.late++;
       else s.unavailable++;
-      this.o.latencies?.recordValue(Math.max(1, Math.round(latency * 1e6)));
+      const latencyUs = Math.max(1, Math.round(latency * 1e6));
+      this.o.latencies?.recordValue(latencyUs);
+      this.o.causes?.add(CAUSE_OF[marks], outcome !== Outcome.GOOD, latencyUs, latencyUs - Math.round(this.qBase[q] * 1e6));
       this.o.observer?.(this.qArrive[q], latency, outcome);
     }
     // Cancel whatever is still out: the cancels reach the replicas one trip from now.
@@ -593,7 +641,11 @@ export class WindowSim {
 
   private deadline(q: number, gen: number): void {
     if (this.qGen[q] !== gen) return;
-    this.finishQuery(q, this.now, Outcome.LATE);
+    // Late: the leaves still unanswered decide its cause.
+    let marks = 0;
+    const base = q * this.F;
+    for (let i = 0; i < this.F; i++) if (this.lState[base + i] === PENDING) marks |= this.lMarks[base + i];
+    this.finishQuery(q, this.now, Outcome.LATE, marks);
   }
 
   /** A service time (the lognormal drawn inline: the same number as cfg.service.sample). */
@@ -627,25 +679,35 @@ export class WindowSim {
     return true;
   }
 
-  /** Leaf `l`'s first answer has reached the client (now). */
-  private leafDone(l: number, wrong: boolean): void {
+  /** Leaf `l`'s first answer has reached the client (now); `wrong`: the mark of a wrong answer, or 0. */
+  private leafDone(l: number, wrong: number): void {
     this.lState[l] = LEAF_DONE;
     const q = this.queryOf(l);
     const atSec = this.now;
-    if (wrong) this.qFlags[q] |= WRONG_LEAF;
+    if (wrong) this.qWrong[q] |= wrong;
     if (atSec > this.qDoneAt[q]) this.qDoneAt[q] = atSec;
     this.recent?.add(atSec - this.qArrive[q]);
     this.cancelCopies(l);
     if (--this.qLeft[q] === 0) {
       const done = this.qDoneAt[q];
       const late = done > this.qArrive[q] + this.cfg.deadlineSec;
-      this.finishQuery(q, done, late ? Outcome.LATE : this.qFlags[q] & WRONG_LEAF ? Outcome.WRONG : Outcome.GOOD);
+      // Wrong: its wrong answers decide its cause; else the leaf answered last.
+      const wrongMarks = this.qWrong[q];
+      if (late) this.finishQuery(q, done, Outcome.LATE, this.lMarks[l]);
+      else if (wrongMarks) this.finishQuery(q, done, Outcome.WRONG, wrongMarks);
+      else this.finishQuery(q, done, Outcome.GOOD, this.lMarks[l]);
     }
   }
 
   private leafFailed(l: number): void {
     this.lState[l] = LEAF_FAILED;
-    this.finishQuery(this.queryOf(l), this.now, Outcome.UNAVAILABLE);
+    const shard = this.lShard[l];
+    let marks = this.lMarks[l];
+    if (this.rotCount[shard] === 0) {
+      // No replica in rotation: quarantined, or down, drained or out of service.
+      for (let rep = shard * this.R; rep < (shard + 1) * this.R; rep++) marks |= this.quarantinedNow[rep] ? M_CORRUPT : M_DOWN;
+    }
+    this.finishQuery(this.queryOf(l), this.now, Outcome.UNAVAILABLE, marks);
   }
 
   /** A request of leaf `l` failed (already released); retry at `atSec`, or fail the leaf if nothing else is out. */
@@ -728,6 +790,11 @@ export class WindowSim {
         rep = this.rotList[base + k];
       }
     }
+    // What the copy meets there: a dead host, a slow one, a queue behind extra copies.
+    let marks = this.repMarks[rep];
+    if (this.extraAt[rep] > 0 && this.busy[rep] >= this.servers) marks |= M_HEDGING;
+    this.lMarks[l] |= marks;
+    if (kind !== PRIMARY) this.extraAt[rep]++;
     const r = this.allocRequest();
     this.requestsSent++;
     this.rLeaf[r] = l;
@@ -782,12 +849,14 @@ export class WindowSim {
       if (start <= now) {
         start = now;
         if (this.rCancelAt[r] <= now) {
+          if (this.rFlags[r] & KIND) this.extraAt[rep]--;
           this.release(r);
           continue;
         }
       }
       // The replica's deadline: the time left when the request was sent, counted from its arrival (gRPC's grpc-timeout).
       if (start >= this.qArrive[q] + dropAfter) {
+        if (this.rFlags[r] & KIND) this.extraAt[rep]--;
         this.release(r);
         continue;
       }
@@ -816,16 +885,18 @@ export class WindowSim {
   private done(r: number): void {
     const rep = this.rRep[r];
     this.busy[rep]--;
+    if (this.rFlags[r] & KIND) this.extraAt[rep]--; // an extra copy leaves the replica
     const l = this.rLeaf[r];
     if (this.wanted(r, l)) {
       const lp = this.cond.lossP[rep];
       const late = lp > 0 ? this.resendDelaySec(lp) : 0;
+      if (late > 0) this.lMarks[l] |= M_LOSS;
       const cp = this.cond.corruptP[rep];
       const mp = this.cond.mercurialP[rep];
       if (cp > 0 || mp > 0) {
         const C = this.o.client;
         const source = cp > 0 && C.next() < cp ? MEMORY : mp > 0 && C.next() < mp ? CORE : 0;
-        if (source !== 0) this.rFlags[r] |= this.crcCatches(source) ? CAUGHT : WRONG_ANSWER;
+        if (source !== 0) this.rFlags[r] |= this.crcCatches(source) ? CAUGHT : source === CORE ? WRONG_ANSWER | BY_CORE : WRONG_ANSWER;
       }
       this.rState[r] = ANSWERING;
       const at = this.now + this.tripSec;
@@ -851,13 +922,14 @@ export class WindowSim {
     const q = this.queryOf(l);
     if (flags & CAUGHT) {
       this.stats.crcCaught++; // warm-up too: the catch that quarantines a replica usually comes there
+      this.lMarks[l] |= M_CORRUPT;
       this.wasted(r);
       this.quarantine(this.rRep[r]);
       this.release(r);
       this.attemptFailed(l, this.now);
       return;
     }
-    const wrong = (flags & WRONG_ANSWER) !== 0;
+    const wrong = flags & WRONG_ANSWER ? (flags & BY_CORE ? M_CORE : M_CORRUPT) : 0;
     if (wrong && this.qFlags[q] & MEASURED) this.stats.wrongLeaves++;
     this.leafDone(l, wrong);
     this.release(r);
@@ -900,6 +972,7 @@ export class WindowSim {
 
   private quarantine(rep: number): void {
     if (!this.rot[rep]) return;
+    this.quarantinedNow[rep] = 1;
     this.removeFromRotation(rep);
     this.stats.quarantined++;
     this.o.onQuarantine?.(rep, this.now);
@@ -916,6 +989,7 @@ export class WindowSim {
       const l = this.rLeaf[r];
       const q = this.queryOf(l);
       const live = this.rCancelAt[r] > now && !(this.rFlags[r] & IGNORED) && this.lState[l] === PENDING && !(this.qFlags[q] & FINISHED);
+      if (this.rFlags[r] & KIND) this.extraAt[rep]--;
       this.release(r);
       if (live) this.attemptFailed(l, now);
       r = next;
@@ -995,11 +1069,14 @@ export class WindowSim {
     this.qDoneAt = grow(this.qDoneAt, cap);
     this.qFlags = grow(this.qFlags, cap);
     this.qLive = grow(this.qLive, cap);
+    this.qBase = grow(this.qBase, cap);
+    this.qWrong = grow(this.qWrong, cap);
     this.lShard = grow(this.lShard, cap * F);
     this.lState = grow(this.lState, cap * F);
     this.lHead = grow(this.lHead, cap * F);
     this.lAttempts = grow(this.lAttempts, cap * F);
     this.lHedged = grow(this.lHedged, cap * F);
+    this.lMarks = grow(this.lMarks, cap * F);
     this.qCap = cap;
   }
 

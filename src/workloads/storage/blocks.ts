@@ -3,10 +3,13 @@
 //
 // Block b has S = 2R - 1 slots, b x S .. b x S + S - 1 (R = the policy's replication): R
 // for its copies, and R - 1 more so that copies on dead hosts can be kept while new ones
-// are made (a block that still has one live copy has at most R - 1 on dead hosts). A slot
+// are made (a block that still has one live copy has at most R - 1 on dead hosts). An
+// erasure-coded block (a stripe, ./erasure.ts) has S = k + m slots, slot j holding fragment
+// j: a rebuilt fragment takes its own slot, replacing the copy on a dead host. A slot
 // holds one copy, on one host and one disk of that host, at one position of the disk (see
 // ./disks.ts), or is EMPTY. A copy is GOOD, or DAMAGED: a latent sector error hit it and
-// nobody knows yet (a scrub or a read finds it). The first layout comes from the policy's
+// nobody knows yet (a scrub or a read finds it), or CORRUPT: a sector error the disk did not
+// report gave it wrong bytes (only a checked CRC finds it, ./checksum.ts). The first layout comes from the policy's
 // placement (src/recovery/placement.ts, on the store's own stream); each host hands its
 // copies to its disks in turn (round robin over the disks present), as HDFS's
 // round-robin volume choice does.
@@ -21,9 +24,11 @@ import { DiskMap } from "./disks.js";
 export const EMPTY = 0;
 export const GOOD = 1;
 export const DAMAGED = 2;
+/** Corrupted silently: the disk returns wrong bytes, not a read error (./checksum.ts). */
+export const CORRUPT = 3;
 
 export class BlockTable {
-  /** Slots per block: 2R - 1. */
+  /** Slots per block: 2R - 1, or k + m for a stripe. */
   readonly perBlock: number;
   readonly slots: number;
   /** Host of each slot's copy (-1 when EMPTY). */
@@ -32,7 +37,7 @@ export class BlockTable {
   readonly slotDisk: Uint8Array;
   /** Position of each slot's copy on its disk. */
   readonly slotPos: Int32Array;
-  /** EMPTY, GOOD or DAMAGED. */
+  /** EMPTY, GOOD, DAMAGED or CORRUPT. */
   readonly slotState: Uint8Array;
   readonly disks: DiskMap;
   /** Most disks of any host of the range: disk ids are (host - start) x this + d. */
@@ -48,10 +53,16 @@ export class BlockTable {
     readonly fleet: Fleet,
     readonly range: HostRange,
     readonly blocks: number,
+    /** Copies (or fragments) of each block placed at first. */
     readonly replication: number,
+    /** Bytes of one copy or fragment. */
     readonly blockBytes: number,
     placement: Placement,
     rng: Rng,
+    /** Slots per block (2R - 1 for copies, k + m for a stripe). */
+    perBlock = 2 * replication - 1,
+    /** Most copies of a block in one failure domain (src/recovery/placement.ts). */
+    perDomain = 1,
   ) {
     const hosts = range.end - range.start;
     this.hostDisks = new Uint8Array(hosts);
@@ -65,9 +76,9 @@ export class BlockTable {
     }
     this.maxDisks = maxDisks;
     this.nextDisk = new Uint8Array(hosts);
-    const S = (this.perBlock = 2 * replication - 1);
+    const S = (this.perBlock = perBlock);
     this.slots = blocks * S;
-    const first = placeCopies(fleet, range, blocks, replication, placement, rng);
+    const first = placeCopies(fleet, range, blocks, replication, placement, rng, perDomain);
     this.slotHost = new Int32Array(this.slots).fill(-1);
     this.slotDisk = new Uint8Array(this.slots);
     this.slotPos = new Int32Array(this.slots);

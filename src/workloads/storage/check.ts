@@ -1,12 +1,15 @@
 // The storage workload's check against the whole scenario (declared in ./workload.ts; the
 // loader runs it once every section parsed, so its errors still carry line and column).
 // It verifies that there is one storage workload (its metrics are `storage.*`), that its
-// hosts exist and have disks, that every policy's placement can put its `replication`
-// copies in distinct failure domains of the range, and that the copies fit on the disks.
+// hosts exist and have disks, that no policy gives both `replication` and an erasure code
+// (`redundancy: rs(k,m)`), that every policy's placement can put its copies in distinct
+// failure domains of the range (or its fragments on distinct hosts), and that they fit on
+// the disks.
 import { buildFleet } from "../../fleet/build.js";
 import type { Fleet } from "../../fleet/fleet.js";
 import { defaultPolicy, type Policy } from "../../recovery/policy.js";
 import type { WorkloadScenario } from "../workload.js";
+import { isScalar } from "yaml";
 import { type Ctx, nodeAt } from "../../base/schema.js";
 import { storeProblem, type StorageSpec } from "./schema.js";
 
@@ -33,15 +36,27 @@ export function checkStorage(scenario: WorkloadScenario, root: unknown, ctx: Ctx
   } catch {
     return; // the fleet's own checks report it
   }
-  const policies: [string | undefined, Pick<Policy, "replication" | "placement">][] = Object.keys(scenario.policies).length
+  const policies: [string | undefined, Pick<Policy, "replication" | "redundancy" | "placement">][] = Object.keys(scenario.policies).length
     ? Object.entries(scenario.policies)
     : [[undefined, defaultPolicy()]];
   for (const [name, p] of policies) {
+    const given = name === undefined ? undefined : nodeAt(root, ["policies", name, "replication"], ctx);
+    if (p.redundancy !== "replication" && isScalar(given)) {
+      ctx.report(
+        "invalid_value",
+        ["policies", name!, "replication"],
+        given,
+        `policy ${name} gives both replication: ${p.replication} and redundancy: ${p.redundancy}; a block is either copied or erasure-coded`,
+        "remove replication (the code's k + m fragments replace the copies) or redundancy",
+      );
+      return;
+    }
     const problem = storeProblem(fleet, spec, p);
     if (!problem) continue;
     const path = ["workloads", i, "storage"];
     const node = nodeAt(root, [...path, problem.key], ctx);
-    const under = name === undefined ? "" : ` under policy ${name} (replication ${p.replication}, placement ${p.placement})`;
+    const keeps = p.redundancy === "replication" ? `replication ${p.replication}` : `redundancy ${p.redundancy}`;
+    const under = name === undefined ? "" : ` under policy ${name} (${keeps}, placement ${p.placement})`;
     ctx.report("invalid_value", [...path, problem.key], node, `storage ${spec.name}${under}: ${problem.message}`, problem.hint);
     return;
   }

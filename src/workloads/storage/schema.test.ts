@@ -73,6 +73,31 @@ describe("the storage workload entry", () => {
     );
   });
 
+  it("takes redundancy: rs(k,m) instead of replication, never both, and says what to fix", () => {
+    // RS(6,3) power-aware on one row (2 bus bars): spread 5 + 4, where 3 copies would not fit.
+    const ok = scenario("{ name: hdfs, blocks: 1000, hosts: 160 }", 'policies:\n  ec: { redundancy: "rs(6,3)", placement: power-aware }\n');
+    const r = loadScenarioText(ok, "s.yaml");
+    expect(r.ok && r.value.policies.ec.redundancy).toBe("rs(6,3)");
+    expect(errors(scenario("{ name: hdfs, blocks: 1000 }", "policies:\n  both:\n    replication: 3\n    redundancy: rs(6,3)\n"))).toMatch(
+      /s\.yaml:10:18 policies\.both\.replication: policy both gives both replication: 3 and redundancy: rs\(6,3\); a block is either copied or erasure-coded.*remove replication/,
+    );
+    expect(errors(scenario("{ name: hdfs, blocks: 1000 }", "policies:\n  a: { redundancy: rs(6) }\n"))).toMatch(
+      /policies\.a\.redundancy: expected replication or a Reed-Solomon code rs\(k,m\).*found "rs\(6\)".*e\.g\. redundancy: rs\(6,3\)/,
+    );
+    // In a flow map the comma splits the value: the hint says to quote it.
+    expect(errors(scenario("{ name: hdfs, blocks: 1000 }", "policies:\n  a: { redundancy: rs(6,3) }\n"))).toMatch(
+      /policies\.a\.redundancy: .*found "rs\(6".*quote it, redundancy: "rs\(6,3\)"/,
+    );
+    expect(errors(scenario("{ name: hdfs, blocks: 1000 }", "policies:\n  a:\n    redundancy: rs(30,3)\n"))).toMatch(/k \+ m <= 32/);
+    expect(errors(scenario("{ name: hdfs, blocks: 1000, hosts: 8 }", "policies:\n  a:\n    redundancy: rs(6,3)\n"))).toMatch(
+      /storage hdfs under policy a \(redundancy rs\(6,3\), placement random\): rs\(6,3\) puts each stripe's fragments on distinct hosts, but the store has 8/,
+    );
+    // 1.5x instead of 3x: 30 PB in 1 GiB blocks fits no better, and the message names the code.
+    expect(errors(scenario("{ name: hdfs, data: 30PB, blockSize: 1GiB }", "policies:\n  a:\n    redundancy: rs(6,3)\n"))).toMatch(
+      /rs\(6,3\) fragments of .* blocks need 4\.5.*e\+4 TB/,
+    );
+  });
+
   it("allows one storage workload per scenario", () => {
     const text = scenario("{ name: a, blocks: 10 }").replace("workloads:\n", "workloads:\n  - storage: { name: b, blocks: 10 }\n");
     expect(errors(text)).toMatch(/s\.yaml:8:14 workloads\[1\]\.storage: a scenario holds at most one storage workload/);

@@ -13,6 +13,7 @@
 // for every policy once the whole scenario is parsed.
 import type { Fleet } from "../../fleet/fleet.js";
 import { domainsInRange } from "../../recovery/placement.js";
+import { layoutOf } from "./erasure.js";
 import type { Policy } from "../../recovery/policy.js";
 import { fraction, map, maybe, nodeAt, number, object, opt, refine, req, size, string, type Validator } from "../../base/schema.js";
 
@@ -94,7 +95,7 @@ export function storeRange(fleet: Fleet, spec: StorageSpec): { start: number; en
 export function storeProblem(
   fleet: Fleet,
   spec: StorageSpec,
-  policy: Pick<Policy, "replication" | "placement">,
+  policy: Pick<Policy, "replication" | "redundancy" | "placement">,
 ): { key: string; message: string; hint: string } | undefined {
   const { start, end } = storeRange(fleet, spec);
   if (start >= fleet.hostCount || end > fleet.hostCount) {
@@ -121,20 +122,33 @@ export function storeProblem(
     diskBytes += (hi - lo) * h.disks * h.diskBytes;
   }
   const R = policy.replication;
-  const domains = domainsInRange(fleet, { start, end }, policy.placement);
-  if (domains < R) {
-    const what = policy.placement === "random" ? "hosts" : policy.placement === "rack-aware" ? "racks" : "bus bars";
-    return {
-      key: "hosts",
-      message: `${policy.placement} placement of ${R} copies needs ${R} ${what}, but hosts ${start}..${end - 1} span ${domains}`,
-      hint: "use more hosts or fewer copies",
-    };
+  const range = { start, end };
+  if (policy.redundancy !== "replication") {
+    if (end - start < layoutOf(fleet, range, policy, spec.blockBytes).pieces) {
+      return {
+        key: "hosts",
+        message: `${policy.redundancy} puts each stripe's fragments on distinct hosts, but the store has ${end - start}`,
+        hint: "use more hosts or a shorter code",
+      };
+    }
+  } else {
+    const domains = domainsInRange(fleet, range, policy.placement);
+    if (domains < R) {
+      const what = policy.placement === "random" ? "hosts" : policy.placement === "rack-aware" ? "racks" : "bus bars";
+      return {
+        key: "hosts",
+        message: `${policy.placement} placement of ${R} copies needs ${R} ${what}, but hosts ${start}..${end - 1} span ${domains}`,
+        hint: "use more hosts or fewer copies",
+      };
+    }
   }
-  const need = spec.blocks * spec.blockBytes * R;
+  const layout = layoutOf(fleet, range, policy, spec.blockBytes);
+  const need = spec.blocks * layout.pieceBytes * layout.pieces;
   if (need > diskBytes) {
+    const pieces = policy.redundancy === "replication" ? `${R} copies` : `${policy.redundancy} fragments`;
     return {
       key: spec.blocks ? "blocks" : "data",
-      message: `${R} copies of ${spec.blocks} blocks need ${(need / 1e12).toPrecision(3)} TB, but the store's disks hold ${(diskBytes / 1e12).toPrecision(3)} TB`,
+      message: `${pieces} of ${spec.blocks} blocks need ${(need / 1e12).toPrecision(3)} TB, but the store's disks hold ${(diskBytes / 1e12).toPrecision(3)} TB`,
       hint: "store less, or use more hosts or disks",
     };
   }

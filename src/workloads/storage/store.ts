@@ -1,8 +1,11 @@
-// A replicated block store (HDFS- or GFS-like) on a range of the fleet's hosts.
+// A replicated or erasure-coded block store (HDFS- or GFS-like) on a range of the fleet's hosts.
 //
 // Model. `blocks` blocks of `blockSize` bytes, each kept as R copies (the policy's
 // `replication`) placed by the policy's `placement` over the store's hosts, each copy on
-// one disk of its host (./blocks.ts). What the fault trace does to the copies:
+// one disk of its host (./blocks.ts). With `redundancy: rs(k,m)` each block is instead a
+// stripe of k + m fragments of blockSize / k bytes, any k of which read it (./erasure.ts);
+// below, "copy" means a copy or a fragment and R is then k + m. What the fault trace does
+// to the copies:
 //   - disk.fail: the copies on that disk are gone for good; the disk takes no new copies
 //     until it is replaced (the record's untilSec).
 //   - host.crash, machine.check, rack.fail, power.*: the hosts' copies are unavailable (not
@@ -26,6 +29,11 @@
 //     (./disks.ts), silently: the store still counts it as live. A scrub (the policy's
 //     `scrub` interval, ./scrub.ts) or a read of the copy as the source of a
 //     re-replication finds it; the copy is then dropped and made again.
+//   - disk.corrupt: the copy at that byte reads wrong bytes, and nothing reports it (a
+//     CORRUPT copy). With the policy's blockChecksums, its CRC-32 (./checksum.ts) shows it
+//     to a scrub or a read, which drop it as they drop a DAMAGED one; without, or if the
+//     CRC misses the garbage (about 2^-32), it is read as good: a copy made from it is
+//     corrupt too and no CRC can show it (silentCorruptReads).
 //   - power.warning, with the policy's onPowerWarning: migrate (else ignored): the up hosts
 //     under it are *leaving* until their trip (./warnings.ts): their copies still count as
 //     GOOD on up hosts (readable, sources) but not as live, so their blocks are copied
@@ -36,9 +44,11 @@
 // `reReplication` per host x hosts up, so n copies take n x blockSize / bandwidth. Each
 // copy reads a live copy (finding its damage if it is DAMAGED: then the next live copy is
 // tried) and writes to an up host under the same placement rule as the first layout, never
-// relaxed (./target.ts): a block no domain can take waits until one comes back.
-// A block is lost when no GOOD copy is left anywhere (a DAMAGED one is not good, even
-// before anyone knows); a lost block stays lost.
+// relaxed (./target.ts): a block no domain can take waits until one comes back. A fragment
+// is rebuilt from k live ones instead, reading k x blockSize / k bytes, so it takes as long
+// as a copy of the whole block; it goes in the slot of the fragment it replaces.
+// A block is lost when no GOOD copy (fewer than k GOOD fragments) is left anywhere (a
+// DAMAGED or CORRUPT one is not good, even before anyone knows); a lost block stays lost.
 //
 // Metrics (storage.*): lostBlocks and lostBytes; durability, the fraction of blocks never
 // lost; availability, the fraction of block-time a block had a GOOD copy on an up host;
@@ -46,9 +56,12 @@
 // counted: they are in availability), and unavailableBlocksMax, the most such blocks at
 // once; underReplicatedBlockHours, block-hours with fewer than R GOOD copies on up hosts
 // (including unavailable time and damaged copies nobody has found; lost blocks not
-// counted); reReplicatedBytes and excessDeleted; damagedCopies (LSEs that hit a copy),
-// lseFoundByScrub and lseFoundByRead; hostsNotRebooted; powerMigrations, the copies made
-// for blocks with a copy on a leaving host (also in reReplicatedBytes).
+// counted); reReplicatedBytes (bytes written) and repairReadBytes (bytes read: k x a
+// fragment per rebuilt fragment); overhead, bytes on disk per byte stored; excessDeleted;
+// damagedCopies (LSEs that hit a copy), lseFoundByScrub and lseFoundByRead; corruptCopies
+// (disk.corrupt that hit a copy), corruptionFoundByScrub and corruptionFoundByRead (by its
+// CRC), silentCorruptReads; hostsNotRebooted; powerMigrations, the copies made for blocks
+// with a copy on a leaving host (also in reReplicatedBytes).
 //
 // HOT PATHS (a bus-bar outage touches every copy under it three times: down, dead, up; a
 // warning with onPowerWarning: migrate, twice more),
@@ -64,7 +77,7 @@
 // Defaults and sources: see ./schema.ts (the workload) and src/recovery/replication.ts
 // (the policy). Left out: client reads and writes (and the LSEs reads would find), disk
 // and network bandwidth per host (one store-wide budget), disks filling up (the scenario
-// check only makes sure the copies fit in total), erasure coding, hosts that do not
+// check only makes sure the copies fit in total), degraded reads of stripes, hosts that do not
 // reboot staying out of service (their disks are lost and they take new copies at once,
 // as if reinstalled), and copies in flight (a copy is made at the instant it completes).
 import type { Fleet } from "../../fleet/fleet.js";
@@ -78,7 +91,9 @@ import type { StoragePolicy } from "../../recovery/replication.js";
 import type { Rng } from "../../sim/rng.js";
 import type { Sim } from "../../sim/sim.js";
 import type { Workload, WorkloadEnv } from "../workload.js";
-import { BlockTable, DAMAGED, EMPTY, GOOD } from "./blocks.js";
+import { BlockTable, CORRUPT, DAMAGED, EMPTY, GOOD } from "./blocks.js";
+import { crcCatches } from "./checksum.js";
+import { layoutOf } from "./erasure.js";
 import { failsToReboot } from "./power-loss.js";
 import { RepairQueue } from "../../recovery/repair-order.js";
 import { storeRange, type StorageSpec } from "./schema.js";
@@ -99,7 +114,7 @@ export type StoreSettings = StoragePolicy & { placement: Placement } & Partial<P
 /** Longest the copier sleeps while it has work, simulated seconds. */
 const WAKE_SEC = 60;
 /** The fault effects the store reacts to (src/faults/kind.ts). */
-export const STORE_CONSUMES: readonly EffectKey[] = ["down:hosts", "down:disk", "errors:disk-sector", "slow:disk", "warning:power"];
+export const STORE_CONSUMES: readonly EffectKey[] = ["down:hosts", "down:disk", "errors:disk-sector", "corrupt:disk-block", "slow:disk", "warning:power"];
 
 /** One block as a test sees it. */
 export interface BlockView {
@@ -118,9 +133,18 @@ export class ReplicatedStore implements Workload, FaultListener {
   readonly queue: RepairQueue;
   private readonly sim: Sim;
   private readonly fleet: Fleet;
+  /** Pieces kept of each block: R copies, or k + m fragments (./erasure.ts). */
   private readonly R: number;
-  /** Slots per block (2R - 1, see ./blocks.ts). */
+  /** Good pieces needed to read a block: 1 copy, or k fragments. */
+  private readonly need: number;
+  /** Slots per block (2R - 1, or k + m: see ./blocks.ts). */
   private readonly S: number;
+  private readonly erasure: boolean;
+  /** Bytes of one copy or fragment. */
+  private readonly pieceBytes: number;
+  private readonly overhead: number;
+  /** Most pieces of a block in one failure domain (1 for copies). */
+  private readonly perDomain: number;
   private readonly rng: Rng;
   private readonly start: number;
   private readonly end: number;
@@ -142,8 +166,12 @@ export class ReplicatedStore implements Workload, FaultListener {
   private readonly slowDisks = new Map<number, [number, number]>();
   /** Copier seconds owed by a copy read from a slow disk: the next copy waits this much longer. */
   private copyDebtSec = 0;
-  /** Damaged copies nobody has found yet: slot -> time of the damage. */
+  /** Damaged and corrupt copies nobody has found yet: slot -> time of the damage. */
   private readonly damagedAt = new Map<number, number>();
+  /** Corrupt copies whose CRC cannot show it (it missed, or the copy was made from a corrupt one). */
+  private readonly crcBlind = new Set<number>();
+  /** The run's seed: the clean content of a copy is a function of it (./checksum.ts). */
+  private readonly seed: number;
   private upHosts: number;
 
   // Block-time accounting: counts of blocks per class, integrated over time.
@@ -157,6 +185,11 @@ export class ReplicatedStore implements Workload, FaultListener {
   private unavailMax = 0;
 
   private reReplicatedBytes = 0;
+  private repairReadBytes = 0;
+  private corruptCopies = 0;
+  private corruptFoundByScrub = 0;
+  private corruptFoundByRead = 0;
+  private silentCorruptReads = 0;
   private excessDeleted = 0;
   private damagedCopies = 0;
   private foundByScrub = 0;
@@ -179,6 +212,9 @@ export class ReplicatedStore implements Workload, FaultListener {
   private readonly picker: TargetPicker;
   /** Scratch: the hosts of a block's other copies, for the picker (at most 2R - 1 slots). */
   private readonly otherHosts = new Int32Array(64);
+  /** Scratch: the slots a new copy or fragment is read from, and slow ones held back. */
+  private readonly sources = new Int32Array(64);
+  private readonly slowSources = new Int32Array(64);
   /** Blocks that found no domain for a new copy, waiting for one to come back. */
   private stalled: number[] = [];
   private readonly isStalled: Uint8Array;
@@ -194,15 +230,22 @@ export class ReplicatedStore implements Workload, FaultListener {
     this.name = spec.name;
     this.sim = env.sim;
     this.fleet = env.fleet;
-    this.R = settings.replication;
-    this.S = 2 * this.R - 1;
     this.rng = env.rng;
     const range = storeRange(env.fleet, spec);
+    const layout = layoutOf(env.fleet, range, settings, spec.blockBytes);
+    this.R = layout.pieces;
+    this.need = layout.need;
+    this.S = layout.slots;
+    this.erasure = settings.redundancy !== "replication";
+    this.pieceBytes = layout.pieceBytes;
+    this.overhead = layout.overhead;
+    this.perDomain = layout.perDomain;
+    this.seed = env.sim.streams.seed;
     this.start = range.start;
     this.end = range.end;
     this.blockBytes = spec.blockBytes;
     this.bytesPerSecPerHost = settings.reReplication;
-    this.table = new BlockTable(env.fleet, range, spec.blocks, this.R, spec.blockBytes, settings.placement, env.rng);
+    this.table = new BlockTable(env.fleet, range, spec.blocks, this.R, this.pieceBytes, settings.placement, env.rng, this.S, this.perDomain);
     this.queue = new RepairQueue(spec.blocks, this.R);
     const B = spec.blocks;
     this.cnt = new Uint8Array(4 * B);
@@ -215,7 +258,7 @@ export class ReplicatedStore implements Workload, FaultListener {
     this.diskBackAt = new Float64Array(this.table.disks.diskCount);
     this.upHosts = hosts;
     this.isStalled = new Uint8Array(B);
-    this.picker = new TargetPicker(env.fleet, range, settings.placement, env.rng, this.down, (i) => this.hasDisk(i), this.R);
+    this.picker = new TargetPicker(env.fleet, range, settings.placement, env.rng, this.down, (i) => this.hasDisk(i), this.R, this.perDomain);
     this.clockSec = env.sim.now;
     this.wakeKind = env.sim.defineEvent(`storage.${spec.name}.copier`, () => this.wake());
     this.deadKind = env.sim.defineEvent(`storage.${spec.name}.dead`, (i, epoch) => this.declareDead(i, epoch));
@@ -252,6 +295,11 @@ export class ReplicatedStore implements Workload, FaultListener {
       if (e.host < this.start || e.host >= this.end) return;
       this.sync();
       this.sectorError(e.host, e.detail.disk as number, (e.detail.sector as number) * SECTOR_BYTES);
+      this.reportLoss(kind.name);
+    } else if (effect.class === "corrupt" && effect.on === "disk-block") {
+      if (e.host < this.start || e.host >= this.end) return;
+      this.sync();
+      this.corrupted(e.host, e.detail.disk as number, (e.detail.sector as number) * SECTOR_BYTES, e.detail.seed as number);
       this.reportLoss(kind.name);
     } else if (effect.class === "warning") {
       if (this.settings.onPowerWarning === "migrate" && e.ref) this.powerWarning(e.ref, e.untilSec);
@@ -304,7 +352,7 @@ export class ReplicatedStore implements Workload, FaultListener {
         const n = this.collectHost(h);
         for (let k = 0; k < n; k++) {
           const b = (this.scratch[k] / this.S) | 0;
-          if ((this.cnt[4 * b + LIVE_AT] === 0) === noneLive) this.fileForRepair(b);
+          if (this.cnt[4 * b + LIVE_AT] < this.need === noneLive) this.fileForRepair(b);
         }
       });
     }
@@ -372,7 +420,7 @@ export class ReplicatedStore implements Workload, FaultListener {
       // fileForRepair, knowing the block has a slot to refill (this host's).
       const b = (slots[k] / this.S) | 0;
       const live = cnt[4 * b + LIVE_AT];
-      if (cnt[4 * b + LOST_AT] || live >= this.R || (live === 0 && cnt[4 * b + UP_AT] === 0)) this.queue.drop(b);
+      if (cnt[4 * b + LOST_AT] || live >= this.R || (live < this.need && cnt[4 * b + UP_AT] < this.need)) this.queue.drop(b);
       else this.queue.push(b, live || 1);
     }
     this.kick();
@@ -452,13 +500,53 @@ export class ReplicatedStore implements Workload, FaultListener {
     if (!(d >= 0 && d < this.table.hostDisks[h - this.start])) return;
     const s = this.table.slotAtByte(h, d, offset);
     if (s < 0 || this.table.slotState[s] !== GOOD) return;
-    const b = (s / this.S) | 0;
     this.table.slotState[s] = DAMAGED;
-    this.damagedAt.set(s, this.sim.now);
     this.damagedCopies++;
-    this.adjust(b, -1, this.down[h - this.start] ? 0 : -1, 0);
+    this.hit(s);
+  }
+
+  /** A disk.corrupt at byte `offset` of the disk: the copy there reads wrong bytes, silently. */
+  private corrupted(h: number, d: number, offset: number, garbageSeed: number): void {
+    if (!(d >= 0 && d < this.table.hostDisks[h - this.start])) return;
+    const t = this.table;
+    const s = t.slotAtByte(h, d, offset);
+    if (s < 0 || t.slotState[s] !== GOOD) return;
+    t.slotState[s] = CORRUPT;
+    this.corruptCopies++;
+    const content = this.erasure ? s : (s / this.S) | 0;
+    if (!crcCatches(this.seed, content, this.pieceBytes, offset - t.slotPos[s] * this.pieceBytes, garbageSeed)) this.crcBlind.add(s);
+    this.hit(s);
+  }
+
+  /** Slot `s`'s copy was just damaged or corrupted: it stops counting as good, and waits for the scrub if one can find it. */
+  private hit(s: number): void {
+    this.damagedAt.set(s, this.sim.now);
+    this.adjust((s / this.S) | 0, -1, this.down[this.table.slotHost[s] - this.start] ? 0 : -1, 0);
     const interval = this.settings.scrub;
-    if (interval !== "off") this.scheduleScrub(s, interval);
+    if (interval !== "off" && this.readShows(s)) this.scheduleScrub(s, interval);
+  }
+
+  /**
+   * Whether reading slot `s`'s damaged or corrupt copy shows the damage: a read error
+   * always; wrong bytes only through a CRC that is checked (blockChecksums) and catches them.
+   */
+  private readShows(s: number): boolean {
+    return this.table.slotState[s] === DAMAGED || (this.settings.blockChecksums && !this.crcBlind.has(s));
+  }
+
+  /** A damaged or corrupt copy found by `by` (scrub or read): counted by cause and recorded. */
+  private found(s: number, by: "scrub" | "read"): void {
+    const corrupt = this.table.slotState[s] === CORRUPT;
+    if (corrupt) by === "scrub" ? this.corruptFoundByScrub++ : this.corruptFoundByRead++;
+    else by === "scrub" ? this.foundByScrub++ : this.foundByRead++;
+    this.env.record("recovery", this.sim.now, {
+      store: this.name,
+      action: corrupt ? "corruption-found" : "lse-found",
+      by,
+      host: this.fleet.hostId(this.table.slotHost[s]),
+      disk: this.table.slotDisk[s],
+      latentSec: this.clockSec - this.damagedAt.get(s)!,
+    });
   }
 
   // ---- scrubbing ------------------------------------------------------------------------
@@ -470,7 +558,8 @@ export class ReplicatedStore implements Workload, FaultListener {
   }
 
   private scrubReached(s: number, damagedAtSec: number): void {
-    if (this.damagedAt.get(s) !== damagedAtSec || this.table.slotState[s] !== DAMAGED) return; // gone or replaced
+    const state = this.table.slotState[s];
+    if (this.damagedAt.get(s) !== damagedAtSec || state === GOOD || state === EMPTY || !this.readShows(s)) return; // gone or replaced
     const h = this.table.slotHost[s];
     const slowUntil = this.slowUntil(this.table.diskId(h, this.table.slotDisk[s]));
     if (slowUntil > this.sim.now) {
@@ -483,15 +572,7 @@ export class ReplicatedStore implements Workload, FaultListener {
       return;
     }
     this.sync();
-    this.foundByScrub++;
-    this.env.record("recovery", this.sim.now, {
-      store: this.name,
-      action: "lse-found",
-      by: "scrub",
-      host: this.fleet.hostId(h),
-      disk: this.table.slotDisk[s],
-      latentSec: this.sim.now - damagedAtSec,
-    });
+    this.found(s, "scrub");
     this.loseCopy(s);
     this.kick();
   }
@@ -501,8 +582,8 @@ export class ReplicatedStore implements Workload, FaultListener {
   /** Files `b` in the repair queue at its live count if it needs and can get a copy; else takes it off. */
   private fileForRepair(b: number): void {
     const l = this.cnt[4 * b + LIVE_AT];
-    // No live copy: still a source if a copy on a leaving host is GOOD (./warnings.ts); filed at level 1.
-    if (this.cnt[4 * b + LOST_AT] || l >= this.R || (l === 0 && this.cnt[4 * b + UP_AT] === 0) || !this.hasSlotToRefill(b)) {
+    // Too few live pieces to read: still sources if pieces on leaving hosts are GOOD (./warnings.ts); filed at level 1.
+    if (this.cnt[4 * b + LOST_AT] || l >= this.R || (l < this.need && this.cnt[4 * b + UP_AT] < this.need) || !this.hasSlotToRefill(b)) {
       this.queue.drop(b);
       return;
     }
@@ -525,9 +606,9 @@ export class ReplicatedStore implements Workload, FaultListener {
     this.scheduleWake();
   }
 
-  /** Seconds one copy takes at the store's bandwidth now. */
+  /** Seconds one copy (or rebuilt fragment: k fragments read) takes at the store's bandwidth now. */
   private copySec(): number {
-    return this.blockBytes / (this.bytesPerSecPerHost * this.upHosts);
+    return (this.need * this.pieceBytes) / (this.bytesPerSecPerHost * this.upHosts);
   }
 
   /**
@@ -575,56 +656,52 @@ export class ReplicatedStore implements Workload, FaultListener {
         store: this.name,
         event: "re-replicated",
         copies: this.copiesSinceIdle,
-        bytes: this.copiesSinceIdle * this.blockBytes,
+        bytes: this.copiesSinceIdle * this.pieceBytes,
         completedAt: this.lastCopyAt,
       });
       this.copiesSinceIdle = 0;
     }
   }
 
-  /** Makes one new copy of `b`; false if it could not (no source, no target, nothing to do). */
+  /** Makes one new copy (or fragment) of `b`; false if it could not (no source, no target, nothing to do). */
   private copyBlock(b: number): boolean {
     const t = this.table;
     const S = this.S;
     const base = b * S;
+    const need = this.need;
     const live = this.cnt[4 * b + LIVE_AT];
-    if (this.cnt[4 * b + LOST_AT] || live >= this.R || (live === 0 && this.cnt[4 * b + UP_AT] === 0)) return false;
+    if (this.cnt[4 * b + LOST_AT] || live >= this.R || (live < need && this.cnt[4 * b + UP_AT] < need)) return false;
     // The slot for the new copy: an empty one, else (no room left) one whose host is dead.
     let j = -1;
     for (let s = base; s < base + S && j < 0; s++) if (t.slotState[s] === EMPTY) j = s;
     for (let s = base; s < base + S && j < 0; s++) if (this.dead[t.slotHost[s] - this.start]) j = s;
     if (j < 0) return false;
-    // A source: a live copy, on a disk that is not running slow when there is one; reading
-    // a damaged one finds its damage.
-    let src = -1;
-    let slowSrc = -1;
-    for (let s = base; s < base + S && src < 0; s++) {
+    // Sources: `need` live pieces (a copy, or k fragments), on disks that are not running
+    // slow when there are enough; reading a damaged one finds its damage, a corrupt one is
+    // found only by a checked CRC and is otherwise read as good.
+    let found = 0;
+    let slow = 0;
+    for (let s = base; s < base + S && found < need; s++) {
       if (s === j || t.slotState[s] === EMPTY || this.down[t.slotHost[s] - this.start]) continue;
-      if (t.slotState[s] === DAMAGED) {
-        this.foundByRead++;
-        this.env.record("recovery", this.sim.now, {
-          store: this.name,
-          action: "lse-found",
-          by: "read",
-          host: this.fleet.hostId(t.slotHost[s]),
-          disk: t.slotDisk[s],
-          latentSec: this.clockSec - this.damagedAt.get(s)!,
-        });
+      if (t.slotState[s] !== GOOD && this.readShows(s)) {
+        this.found(s, "read");
         this.loseCopy(s);
         continue;
       }
       if (this.slowDisks.size > 0 && this.slowUntil(t.diskId(t.slotHost[s], t.slotDisk[s])) > this.clockSec) {
-        if (slowSrc < 0) slowSrc = s;
+        if (slow < need) this.slowSources[slow++] = s;
         continue;
       }
-      src = s;
+      this.sources[found++] = s;
     }
     let readFactor = 1;
-    if (src < 0 && slowSrc >= 0 && t.slotState[slowSrc] === GOOD) {
-      src = slowSrc;
-      readFactor = this.slowDisks.get(t.diskId(t.slotHost[src], t.slotDisk[src]))![0];
+    for (let q = 0; q < slow && found < need; q++) {
+      const s = this.slowSources[q];
+      if (t.slotState[s] === EMPTY) continue;
+      readFactor = Math.max(readFactor, this.slowDisks.get(t.diskId(t.slotHost[s], t.slotDisk[s]))![0]);
+      this.sources[found++] = s;
     }
-    if (src < 0) return false;
+    if (found < need) return false;
     let others = 0;
     for (let s = base; s < base + S; s++) if (s !== j && t.slotState[s] !== EMPTY) this.otherHosts[others++] = t.slotHost[s];
     const target = this.picker.pick(this.otherHosts, others);
@@ -644,12 +721,25 @@ export class ReplicatedStore implements Workload, FaultListener {
         }
       }
     }
+    // A piece made from a corrupt one is corrupt, and its CRC (copied, or computed over
+    // the bad bytes) cannot show it.
+    let bad = 0;
+    for (let q = 0; q < need; q++) if (t.slotState[this.sources[q]] === CORRUPT) bad++;
+    this.silentCorruptReads += bad;
     const old = t.slotState[j];
     t.clear(j); // only if j held a copy on a dead host: forgotten
     this.damagedAt.delete(j);
+    this.crcBlind.delete(j);
     t.place(j, target, this.present);
-    this.adjust(b, 1 - (old === GOOD ? 1 : 0), 1, 1);
-    this.reReplicatedBytes += this.blockBytes;
+    if (bad > 0) {
+      t.slotState[j] = CORRUPT;
+      this.damagedAt.set(j, this.clockSec);
+      this.crcBlind.add(j);
+    }
+    const good = bad > 0 ? 0 : 1;
+    this.adjust(b, good - (old === GOOD ? 1 : 0), good, 1);
+    this.reReplicatedBytes += this.pieceBytes;
+    this.repairReadBytes += need * this.pieceBytes;
     this.copyDebtSec += (readFactor - 1) * this.copySec();
     this.fileForRepair(b);
     return true;
@@ -696,6 +786,7 @@ export class ReplicatedStore implements Workload, FaultListener {
     const b = (s / this.S) | 0;
     t.clear(s);
     this.damagedAt.delete(s);
+    this.crcBlind.delete(s);
     this.adjust(b, state === GOOD ? -1 : 0, state === GOOD && up ? -1 : 0, up && !this.leaving[i] ? -1 : 0);
     this.fileForRepair(b);
   }
@@ -703,23 +794,24 @@ export class ReplicatedStore implements Workload, FaultListener {
   /** Changes a block's counts and keeps the class counts (under, unavailable, lost) right. */
   private adjust(b: number, dGood: number, dGoodUp: number, dLive: number): void {
     const R = this.R;
+    const need = this.need;
     const before = this.cnt[4 * b + UP_AT];
     this.cnt[4 * b + GOOD_AT] += dGood;
     this.cnt[4 * b + UP_AT] += dGoodUp;
     this.cnt[4 * b + LIVE_AT] += dLive;
     if (this.cnt[4 * b + LOST_AT]) return;
-    if (this.cnt[4 * b + GOOD_AT] === 0) {
+    if (this.cnt[4 * b + GOOD_AT] < need) {
       this.cnt[4 * b + LOST_AT] = 1;
       this.lostCount++;
       this.lostInEvent++;
       this.queue.drop(b);
       if (before < R) this.underCount--;
-      if (before === 0) this.unavailCount--;
+      if (before < need) this.unavailCount--;
       return;
     }
     const after = this.cnt[4 * b + UP_AT];
     this.underCount += (after < R ? 1 : 0) - (before < R ? 1 : 0);
-    this.unavailCount += (after === 0 ? 1 : 0) - (before === 0 ? 1 : 0);
+    this.unavailCount += (after < need ? 1 : 0) - (before < need ? 1 : 0);
     if (this.unavailCount > this.unavailMax) this.unavailMax = this.unavailCount;
   }
 
@@ -777,9 +869,15 @@ export class ReplicatedStore implements Workload, FaultListener {
       "storage.unavailableBlocksMax": this.unavailMax,
       "storage.underReplicatedBlockHours": under / 3600,
       "storage.reReplicatedBytes": this.reReplicatedBytes,
+      "storage.repairReadBytes": this.repairReadBytes,
+      "storage.overhead": this.overhead,
       "storage.damagedCopies": this.damagedCopies,
       "storage.lseFoundByScrub": this.foundByScrub,
       "storage.lseFoundByRead": this.foundByRead,
+      "storage.corruptCopies": this.corruptCopies,
+      "storage.corruptionFoundByScrub": this.corruptFoundByScrub,
+      "storage.corruptionFoundByRead": this.corruptFoundByRead,
+      "storage.silentCorruptReads": this.silentCorruptReads,
       "storage.excessDeleted": this.excessDeleted,
       "storage.hostsNotRebooted": this.hostsNotRebooted,
       "storage.powerMigrations": this.powerMigrations,
@@ -841,6 +939,7 @@ export class ReplicatedStore implements Workload, FaultListener {
       }
       const placement = this.settings.placement;
       for (let s = b * this.S; s < (b + 1) * this.S; s++) {
+        let sharing = 1;
         for (let u = s + 1; u < (b + 1) * this.S; u++) {
           if (t.slotState[s] === EMPTY || t.slotState[u] === EMPTY) continue;
           const [x, y] = [t.slotHost[s], t.slotHost[u]];
@@ -850,7 +949,8 @@ export class ReplicatedStore implements Workload, FaultListener {
               : placement === "rack-aware"
                 ? this.fleet.rackOf[x] === this.fleet.rackOf[y]
                 : this.fleet.busbarOfHost(x) === this.fleet.busbarOfHost(y);
-          if (same) problems.push(`block ${b}: two copies break ${placement} placement (hosts ${x} and ${y})`);
+          if (x === y) problems.push(`block ${b}: two pieces on host ${x}`);
+          else if (same && ++sharing > this.perDomain) problems.push(`block ${b}: ${sharing} pieces break ${placement} placement (hosts ${x} and ${y})`);
         }
       }
       if (good !== this.cnt[4 * b + GOOD_AT] || goodUp !== this.cnt[4 * b + UP_AT] || live !== this.cnt[4 * b + LIVE_AT]) {
@@ -860,9 +960,9 @@ export class ReplicatedStore implements Workload, FaultListener {
       }
       if (this.cnt[4 * b + LOST_AT]) lost++;
       else {
-        if (good === 0) problems.push(`block ${b}: no good copy but not lost`);
+        if (good < this.need) problems.push(`block ${b}: too few good pieces but not lost`);
         if (goodUp < this.R) under++;
-        if (goodUp === 0) unavail++;
+        if (goodUp < this.need) unavail++;
       }
     }
     if (under !== this.underCount) problems.push(`under-replicated: counted ${this.underCount}, really ${under}`);

@@ -7,11 +7,13 @@
 //   expect(store.metrics(h.sim.now)["storage.lostBlocks"]).toBe(0);
 //
 // Faults are fired through the fault harness (src/faults/testing.ts); `failHost` loses
-// every disk of a host at once and `damage` puts a latent sector error under a copy.
+// every disk of a host at once, `damage` puts a latent sector error under a copy and
+// `corrupt` a silent disk corruption (disk.corrupt).
 // Unlike a scenario, the harness's store uses 1 MiB blocks and every host comes back from
 // a power loss (noRebootFraction 0) unless the test says otherwise.
 // Tests only: nothing in src/ outside tests imports it.
 import { DISK_FAIL, DISK_LSE } from "../../faults/disk.js";
+import { DISK_CORRUPT } from "../../faults/disk-corruption.js";
 import { faultHarness, type FaultHarness } from "../../faults/testing.js";
 import { SECTOR_BYTES } from "../../faults/disk.js";
 import type { FleetSpecOverrides } from "../../fleet/testing.js";
@@ -35,6 +37,8 @@ export interface StoreHarness {
   failHost(host: number, atSec: number, replaceSec?: number): void;
   /** A latent sector error under slot `slot`'s copy at `atSec` (where the copy is then). */
   damage(slot: number, atSec: number): void;
+  /** A silent corruption (disk.corrupt, garbage `seed`) of slot `slot`'s copy at `atSec`. */
+  corrupt(slot: number, atSec: number, seed?: number): void;
 }
 
 /** Settings: every storage default, random placement, then `overrides`. */
@@ -82,6 +86,15 @@ export function storeHarness(
         if (host < 0) return;
         const sector = Math.floor((t.slotPos[slot] * t.blockBytes) / SECTOR_BYTES);
         h.trace.emit(DISK_LSE, { kind: "host", index: host }, { detail: { disk: t.slotDisk[slot], sector } });
+      });
+    },
+    corrupt(slot, atSec, seed = 1) {
+      h.sim.at(atSec, () => {
+        const t = store.table;
+        const host = t.slotHost[slot];
+        if (host < 0) return;
+        const sector = Math.floor((t.slotPos[slot] * t.blockBytes) / SECTOR_BYTES);
+        h.trace.emit(DISK_CORRUPT, { kind: "host", index: host }, { detail: { disk: t.slotDisk[slot], sector, seed } });
       });
     },
   };

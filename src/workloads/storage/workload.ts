@@ -1,4 +1,4 @@
-// The `storage:` workload: a replicated block store (./store.ts), its entry (./schema.ts),
+// The `storage:` workload: a replicated or erasure-coded block store (./store.ts, ./erasure.ts), its entry (./schema.ts),
 // the policy keys it reads (src/recovery/replication.ts, the shared placement, and
 // onPowerWarning: src/recovery/training.ts, carried out in ./warnings.ts), its metrics, the
 // fault effects it reacts to, and the hosts it runs on.
@@ -10,9 +10,10 @@ import { ReplicatedStore, STORE_CONSUMES } from "./store.js";
 
 export const storageWorkload: WorkloadDef<StorageSpec> = {
   kind: "storage",
-  summary: "a replicated block store: placement, re-replication, scrubbing, no-reboot after power loss, migration on power warnings",
+  summary:
+    "a replicated or erasure-coded block store: placement, re-replication and reconstruction, scrubbing, CRC-checked copies, no-reboot after power loss, migration on power warnings",
   schema: storageSchema,
-  policyKeys: ["replication", "reReplication", "reReplicateAfter", "scrub", "placement", "onPowerWarning"],
+  policyKeys: ["replication", "redundancy", "reReplication", "reReplicateAfter", "scrub", "blockChecksums", "placement", "onPowerWarning"],
   metrics: STORAGE_METRICS,
   consumes: STORE_CONSUMES,
   checks: [checkStorage],

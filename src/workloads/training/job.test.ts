@@ -516,3 +516,23 @@ describe("scale", () => {
     expect(w.sim.eventsProcessed).toBeLessThan(1000);
   });
 });
+
+describe("slowdowns in force before the job is built (the faults of time 0 in a run)", () => {
+  it("end for the job when they end: a straggler and a wonky rack", () => {
+    const w = world({
+      spec: {},
+      policy: { checkpoint: { kind: "fixed", seconds: 100 * HOUR } },
+      before: (h) => {
+        h.trace.slow(STRAGGLER, 2, 5, 600);
+        h.trace.packetLoss(RACK_WONKY, 1, 0.5, 1200); // hosts 4-7: 4x
+      },
+    });
+    w.sim.runUntil("5m");
+    expect(w.job.slowdown).toBe(5);
+    w.sim.runUntil("15m");
+    expect(w.job.slowdown).toBe(4);
+    w.sim.runUntil("30m");
+    expect(w.job.slowdown).toBe(1);
+    expect(w.job.progressSteps).toBeCloseTo(600 / 20 + 600 / 16 + 600 / 4, 9);
+  });
+});

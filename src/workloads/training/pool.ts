@@ -1,5 +1,6 @@
-// The hosts a training job may run on, in the order it takes them: its own block first,
-// then its hot spares (the block after it), then every other idle host of its pool (its
+// The hosts a training job may run on, in the order it takes them: its own block first
+// (its hosts, then its backup workers' when the policy runs some), then its hot spares
+// (the block after it), then every other idle host of its pool (its
 // datacenter by default, the spec's `pool`) that no other exclusive workload runs on. A
 // job restarts on any healthy idle hosts of its pool, as a cluster scheduler would place
 // it: hot spares are only the faster path (they are provisioned and waiting; a cold host
@@ -18,6 +19,9 @@
 // whole step as if the job were bound by communication; it leaves out retransmission
 // timeouts, which make a lossy exchange slower still, so it is a lower bound. A policy
 // that drains slow hosts (drainSlowerThan) drains such a participant like a straggler.
+// With backup workers a step waits for all but the b slowest participants: the (b+1)-th
+// largest slowdown (activeSlowdownRank), found among the few hosts of the slow map
+// (everyone else runs at 1).
 import type { Fleet } from "../../fleet/fleet.js";
 import type { FleetRef } from "../../fleet/ref.js";
 import { HostState } from "../../fleet/state.js";
@@ -76,10 +80,13 @@ export class JobPool {
   readonly first: number;
   readonly size: number;
 
-  /** The pool of a job: its block, `spares` after it, and its spec's pool less `reserved` (none under wait-for-repair). */
+  /**
+   * The pool of a job: its block (its hosts and the policy's backup workers), `spares` after
+   * it, and its spec's pool less `reserved` (none under wait-for-repair).
+   */
   static forJob(fleet: Fleet, spec: TrainingSpec, spares: number, reserved: readonly HostRange[], recovery: TrainingRecovery): JobPool {
     const dcs = Array.from({ length: fleet.dcCount }, (_, d) => fleet.hostsOfDc(d));
-    const block = { start: spec.firstHost, end: spec.firstHost + spec.hosts };
+    const block = { start: spec.firstHost, end: spec.firstHost + spec.hosts + recovery.backups(spec.hosts) };
     const eligible = recovery.takesOtherHosts ? eligibleHosts(spec, { hostCount: fleet.hostCount, dcs }) : undefined;
     return new JobPool(fleet, { block, spares, eligible, reserved }, recovery);
   }
@@ -207,11 +214,20 @@ export class JobPool {
     else this.slow.delete(h);
   }
 
-  /** Largest slowdown among the participants (1: none slow). */
-  maxActiveSlowdown(): number {
-    let m = 1;
-    for (const [h, f] of this.slow) if (f > m && this.isActive(h)) m = f;
-    return m;
+  /**
+   * The (k+1)-th largest slowdown among the participants: k = 0 the largest, 1 when at
+   * most k of them run slow. Sorts only the slow participants (the slow map is small).
+   */
+  activeSlowdownRank(k: number): number {
+    if (k === 0) {
+      let m = 1;
+      for (const [h, f] of this.slow) if (f > m && this.isActive(h)) m = f;
+      return m;
+    }
+    const slow: number[] = [];
+    for (const [h, f] of this.slow) if (this.isActive(h)) slow.push(f);
+    if (slow.length <= k) return 1;
+    return slow.sort((a, b) => b - a)[k];
   }
 
   /** Calls `fn` for each pool host of `ref`. */

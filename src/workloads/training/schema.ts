@@ -9,8 +9,9 @@
 // stepTime, one step's compute; checkpointWrite (90s) and restart (5m), illustrative, from
 // DESIGN.md's example; steps, a target after which the job stops (none: run to the end);
 // gradientGB and overlap, the inter-datacenter exchange of a job spanning datacenters
-// (./exchange.ts).
-import { duration, map, maybe, number, object, oneOf, opt, req, string, type Validator } from "../../base/schema.js";
+// (./exchange.ts); checkpointShard, the bytes of one host's share of a checkpoint on disk
+// (4GiB, illustrative: ./shards.ts).
+import { duration, map, maybe, number, object, oneOf, opt, req, size, string, type Validator } from "../../base/schema.js";
 
 /**
  * Gradient bytes a step exchanges between datacenters, GB (1e9 bytes): 2 GB, the bf16
@@ -46,6 +47,8 @@ export interface TrainingSpec {
   pool: TrainingPool;
   /** Seconds a cold host (not a hot spare) adds to a restart. */
   coldStartSec: number;
+  /** Bytes of one host's shard of a checkpoint (./shards.ts; default DEFAULT_CHECKPOINT_SHARD_BYTES). */
+  checkpointShardBytes?: number;
 }
 
 export type TrainingPool = "datacenter" | "fleet" | "block";
@@ -56,6 +59,9 @@ export type TrainingPool = "datacenter" | "fleet" | "block";
  * data and join the job's collective; a hot spare has done that already).
  */
 export const DEFAULT_COLD_START_SEC = 600;
+
+/** Bytes of one host's checkpoint shard: 4 GiB, illustrative (./shards.ts says why). */
+export const DEFAULT_CHECKPOINT_SHARD_BYTES = 4 * 2 ** 30;
 
 /** The `training:` workload entry: `{ name, hosts: 2048, stepTime: 4s, checkpointWrite: 90s, restart: 5m, steps? }`. */
 export const trainingSchema: Validator<TrainingSpec> = map(
@@ -76,6 +82,7 @@ export const trainingSchema: Validator<TrainingSpec> = map(
         "hosts it may restart on: its datacenter's idle hosts, the fleet's, or only its block and spares (datacenter)",
       ),
       coldStart: opt(duration(), DEFAULT_COLD_START_SEC, "time a cold host from the pool adds to a restart, over a hot spare (10m, illustrative)"),
+      checkpointShard: maybe(size({ positive: true }), "bytes of one host's share of a checkpoint on disk (4GiB, illustrative)"),
     },
     "a training job",
   ),
@@ -93,6 +100,7 @@ export const trainingSchema: Validator<TrainingSpec> = map(
     if (o.steps !== undefined) spec.steps = o.steps;
     if (o.gradientGB !== undefined) spec.gradientGB = o.gradientGB;
     if (o.overlap !== undefined) spec.overlap = o.overlap;
+    if (o.checkpointShard !== undefined) spec.checkpointShardBytes = o.checkpointShard;
     return spec;
   },
 );

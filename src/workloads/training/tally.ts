@@ -6,6 +6,9 @@
 // metric of each in brackets):
 //   redo         the ideal time of steps computed and then thrown away by a restore from a
 //                checkpoint, after a loss or a rollback (training.lost.redoHours)
+//   corrupt checkpoint  the ideal time of steps thrown away on top of redo because the
+//                checkpoint a restore meant to use failed its CRC and an older one was
+//                restored (training.lost.corruptCheckpointHours, ./shards.ts)
 //   restart      restarting from a checkpoint, from storage or a peer's memory
 //                (training.lost.restartHours)
 //   wait         waiting for hosts or a link to come back (training.lost.waitHours)
@@ -16,6 +19,8 @@
 //                (training.lost.detectionHours)
 //   exchange     the inter-datacenter gradient exchange not hidden by compute
 //                (training.exchangeHours)
+//   staleness    asynchronous training only: the steps its stale updates cost
+//                (training.lost.stalenessHours, ./async.ts)
 // A running stretch of dt seconds at step time T = ideal x s x (1 + c) + e computes
 // dt / T steps: their ideal time, (s - 1) x ideal for the slowdown, s x c x ideal for
 // detection and e for the exchange add up to dt exactly. So the causes add up to wall
@@ -32,22 +37,47 @@ export class JobTally {
   slowSec = 0;
   detectSec = 0;
   exchangeSec = 0;
+  corruptCheckpointSec = 0;
+  /** Checkpoints whose shard failed its CRC at a restore (skipped for an older one). */
+  corruptCheckpointsCaught = 0;
+  /** Damaged checkpoints restored as good: no checksum, or a garble the CRC missed. */
+  corruptCheckpointsRestored = 0;
+  /** Whether the corrupt-checkpoint metrics are reported (checksums on, or a checkpoint was damaged). */
+  checkpointChecks = false;
+  staleSec = 0;
   interruptions = 0;
   readonly byCause = new Map<string, number>();
   /** Participants swapped out for running slow (policy drainSlowerThan). */
   slowDrains = 0;
   drains = 0;
+  /** Host-seconds of participants beyond the job's hosts (backup workers) while it runs, checkpoints or restarts: their cost, not lost time. */
+  backupHostSec = 0;
 
-  /** `steps` steps run at an ideal `idealSec` each, `slow` times slower, detection cost `cost`, exposed exchange `exchangeSec` per step. */
-  ran(steps: number, idealSec: number, slow: number, cost: number, exchangeSec: number): void {
-    this.slowSec += steps * idealSec * (slow - 1);
+  /**
+   * `steps` steps run at an ideal `idealSec` each, `slow` times slower, detection cost `cost`,
+   * exposed exchange `exchangeSec` per step; `staleSec` of their slowness was asynchronous
+   * training's staleness cost (./async.ts), not a slow participant.
+   */
+  ran(steps: number, idealSec: number, slow: number, cost: number, exchangeSec: number, staleSec = 0): void {
+    this.slowSec += steps * idealSec * (slow - 1) - staleSec;
+    this.staleSec += staleSec;
     this.detectSec += steps * idealSec * slow * cost;
     this.exchangeSec += steps * exchangeSec;
   }
 
   /** Wall seconds lost, every cause. */
   get lostSec(): number {
-    return this.redoSec + this.restartSec + this.waitSec + this.stallSec + this.slowSec + this.detectSec + this.exchangeSec;
+    return (
+      this.redoSec +
+      this.restartSec +
+      this.waitSec +
+      this.stallSec +
+      this.slowSec +
+      this.detectSec +
+      this.exchangeSec +
+      this.corruptCheckpointSec +
+      this.staleSec
+    );
   }
 
   interrupted(cause: string): void {
@@ -92,8 +122,20 @@ export class JobTally {
       "training.mtbfHours": job.mtbfSec / 3600,
       "training.exchangeHours": this.exchangeSec / 3600,
     };
+    if (this.checkpointChecks) {
+      m["training.lost.corruptCheckpointHours"] = this.corruptCheckpointSec / 3600;
+      m["training.corruptCheckpointsCaught"] = this.corruptCheckpointsCaught;
+      m["training.corruptCheckpointsRestored"] = this.corruptCheckpointsRestored;
+    }
     if (!Number.isNaN(job.doneAt)) m["training.timeToStepsHours"] = (job.doneAt - job.startAt) / 3600;
     for (const k of [...this.byCause.keys()].sort()) m[`training.interruptions.${k}`] = this.byCause.get(k)!;
     return m;
   }
+}
+
+/** `metrics` with each training.<metric> also as training.<job>.<metric>: one job's among several. */
+export function withJobMetrics(metrics: Record<string, number>, job: string): Record<string, number> {
+  const out = { ...metrics };
+  for (const [k, v] of Object.entries(metrics)) if (k.startsWith("training.")) out[`training.${job}.${k.slice("training.".length)}`] = v;
+  return out;
 }

@@ -27,6 +27,8 @@ export function trainingWorld(o: {
   reserved?: { start: number; end: number }[];
   /** Fault models started on the harness (their streams: `faults.<name>`); the job sees their host-loss rate. */
   faults?: Injector[];
+  /** Faults in force before the job is built (as the faults of time 0 are in a run). */
+  before?: (h: ReturnType<typeof faultHarness>) => void;
 }) {
   const h = faultHarness(o.fleet ?? { rows: 1, racksPerRow: 4, hostsPerRack: 4 }, o.seed ?? 1, { record: false });
   const records: Rec[] = [];
@@ -55,6 +57,7 @@ export function trainingWorld(o: {
     const injectors = o.faults.map((f) => h.start(f));
     env.hostLossRatePerSec = (hosts) => hostLossRatePerSec({ fleet: h.fleet, injectors }, hosts);
   }
+  o.before?.(h);
   const job = new TrainingJob(env, spec, { ...defaultTrainingPolicy(), ...o.policy });
   return { ...h, job, records };
 }

@@ -62,7 +62,7 @@ describe("fleet faults", () => {
     const lines = t.stdout().trimEnd().split("\n");
     expect(lines[0]).toBe(`seed=42 hosts=512 racks=32 duration=3d scenario=${file}  # reproduce: fleet faults ${file} --seed 42 --duration 3d`);
     const out = t.stdout();
-    expect(out).toContain("faults by kind (expected from the configured rates; band: ±2 sigma Poisson; ! outside)");
+    expect(out).toContain("faults by kind (expected from the configured rates; band: ±2 sigma; ! outside)");
     // 512 hosts x 2% in 20m episodes over 3 days: 10.24 x (1 + 216) episodes + 5.12 throttled
     // hosts, plus the one scheduled episode (certain).
     const straggler = lines.find((l) => /^\s+straggler\s/.test(l))!;
@@ -73,7 +73,7 @@ describe("fleet faults", () => {
     expect(out).toMatch(/faults by datacenter \(top 2 of 2\)\n\s+datacenter\s+faults\s+most\n\s+dc[12]\s/);
     expect(out).toMatch(/faults by row \(top 4 of 4\)/);
     // the scheduled bus bar, at its exact time and target, 4 racks x 16 hosts down for 8h
-    expect(out).toMatch(/correlated events \(\d+\)\n\s+time \(h:m:s\)\s+kind\s+target\s+duration\s+hosts\n/);
+    expect(out).toMatch(/correlated events \(\d+\)\n\s+time\s+kind\s+target\s+duration\s+hosts\n/);
     expect(out).toMatch(/\n\s+1d6h0m0s\s+power\.busbar\s+dc1\/row02\/busbar-a\s+8h\s+64\n/);
     expect(lines.at(-1)).toMatch(/^digest [0-9a-f]{64}  \([\d,]+ fault records, [\d,]+ events\)$/);
   });
@@ -134,6 +134,16 @@ describe("fleet faults", () => {
     const t = io();
     expect(faultsCommand([disks(""), "--duration", "2y"], t)).toBe(0);
     expect(t.stdout()).toMatch(/failure processes[^\n]*\n\s+kind\s+failures\s+per year\s+by year\s+weekly var\/mean/);
+  });
+
+  it("draws the band of a clustered count from the model's variance: the showcase's bursts and co-located job are inside it", () => {
+    const t = io();
+    expect(faultsCommand(["scenarios/cosmic.yaml"], t)).toBe(0);
+    const out = t.stdout();
+    // co-located: 60 of 1,200 hosts (a binomial draw) x 36 two-hour steps: sd 36 x sqrt(1,200 x 0.05 x 0.95) = 271.8
+    expect(out).toMatch(/\n\s+colocated\.load\s+2,376\s+2,160\s+1,616\.\.2,704\s+2,376\n/);
+    // a burst's upsets come together: the Poisson band (3,550..3,793) would flag seed 42's 4,527
+    expect(out).toMatch(/\n\s+cosmic\.upset\s+4,527\s+3,672\s+647\.\.6,696\s+4,527\n/);
   });
 
   it("marks a kind whose count falls outside its band", () => {

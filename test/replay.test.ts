@@ -236,7 +236,7 @@ describe("fleet replay JOURNAL", () => {
     expect(r.out.split("\n")[0]).toMatch(/^journal .*run\.jsonl: scenario=replay-small seed=5 duration=2d fleet=\S+ file=test\/fixtures\/replay\.yaml$/);
     expect(r.out).toContain("\nrecords by type\n");
     expect(r.out).toContain("\nfaults by kind\n");
-    expect(r.out).toMatch(/\ncorrelated faults \(1\): bursts, power, racks, links\n.*\n.*\n +20h0m0s {2}rack\.fail {2}dc1\/row02\/rack03 /);
+    expect(r.out).toMatch(/\ncorrelated faults \(1\): bursts, power, racks, links\n.*\n.*\n *20h0m0s {2}rack\.fail {2}dc1\/row02\/rack03 /);
     expect(r.out).toContain("\nverdicts (from the footer)\npolicy    training.goodput >= 0.85");
   });
 

@@ -118,6 +118,14 @@ class ColocatedInjector implements Injector {
     return { "colocated.load": hosts * this.s.hostsFraction * Math.ceil(horizonSec / this.s.stepSec) };
   }
 
+  /** The hosts are a binomial draw, each with one event per step: steps^2 x n p (1 - p). */
+  variance(fleet: Fleet, horizonSec: number): { "colocated.load": number } {
+    const hosts = Math.max(0, Math.min(fleet.hostCount, this.s.firstHost + this.s.count) - this.s.firstHost);
+    const steps = Math.ceil(horizonSec / this.s.stepSec);
+    const p = this.s.hostsFraction;
+    return { "colocated.load": steps * steps * hosts * p * (1 - p) };
+  }
+
   private step(): void {
     const { sim, trace, horizonSec } = this.env;
     const now = sim.now;

@@ -214,6 +214,28 @@ export class CosmicRates {
     return total;
   }
 
+  /**
+   * Variance of the upsets counted over [0, H], a fraction `kept` of them (the multi-bit
+   * share when single-bit upsets are aggregated): background upsets are Poisson; a burst's
+   * upsets come together, so random bursts make the count compound Poisson (each adds
+   * kept x mu + (kept x mu)^2, mu its mean upsets, averaged over directions when random) and
+   * scheduled ones add their Poisson share. Bursts cut by the end of the run count whole:
+   * the variance errs high by at most one burst's share.
+   */
+  upsetVariance(horizonSec: number, kept: number): number {
+    let v = kept * this.basePerSec * horizonSec;
+    const b = this.s.bursts;
+    if (!b) return v;
+    const mus: number[] = [];
+    if (b.directionDeg === "random") for (let i = 0; i < 360; i++) mus.push(kept * this.burstExtraPerSec(i, b) * b.durationSec);
+    else mus.push(kept * this.burstExtraPerSec(b.directionDeg, b) * b.durationSec);
+    const mean = mus.reduce((a, x) => a + x, 0) / mus.length;
+    const second = mus.reduce((a, x) => a + x + x * x, 0) / mus.length;
+    v += b.atSec.filter((t) => t <= horizonSec).length * mean;
+    if (b.everySecMean !== undefined) v += (horizonSec / b.everySecMean) * second;
+    return v;
+  }
+
   expectedBursts(horizonSec: number): number {
     const b = this.s.bursts;
     if (!b) return 0;

@@ -195,6 +195,12 @@ class CosmicInjector implements Injector {
     };
   }
 
+  variance(fleet: Fleet, horizonSec: number): Partial<Record<string, number>> {
+    const rates = new CosmicRates(fleet, this.s);
+    const aggregated = rates.expectedUpsets(horizonSec) > this.s.aggregateAbove;
+    return { "cosmic.upset": rates.upsetVariance(horizonSec, aggregated ? this.s.multiBitFraction : 1) };
+  }
+
   /**
    * Machine checks per second on `hosts` (Injector.hostLossRatePerSec): each rack's upset
    * rate x its share of the range x (1 + the random bursts' long-run mean excess), times

@@ -299,6 +299,13 @@ class DiskInjector implements Injector {
     };
   }
 
+  /** disk.lse comes in clusters of a geometric size of mean m: compound Poisson, E[size^2] = 2m^2 - m. */
+  variance(fleet: Fleet, horizonSec: number): { "disk.lse": number } {
+    const clusters = (slotCount(fleet) * horizonSec * this.s.lsePerYear) / YEAR;
+    const m = this.s.lseClusterMean;
+    return { "disk.lse": clusters * (2 * m * m - m) };
+  }
+
   /** Age of the disk in `slot` now, or -1 if the slot is empty. */
   ageOf(slot: number): number {
     const b = this.born.get(slot);

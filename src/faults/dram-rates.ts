@@ -77,6 +77,17 @@ export function expectedErrorsPerFault(perSec: number, cap: number, H: number): 
 }
 
 /**
+ * E[X^2] of one fault's errors X, Poisson with mean min(cap, perSec x (H - s)) for s
+ * uniform on [0, H]: E[lambda] + E[lambda^2] (its variance over runs, with the mean's).
+ */
+export function errorsPerFaultSecondMoment(perSec: number, cap: number, H: number): number {
+  if (!(perSec > 0) || cap <= 0) return 0;
+  const T = cap / perSec;
+  const lambda2 = H <= T ? (perSec * perSec * H * H) / 3 : ((perSec * perSec * T * T * T) / 3 + cap * cap * (H - T)) / H;
+  return expectedErrorsPerFault(perSec, cap, H) + lambda2;
+}
+
+/**
  * Growth of a fault appearing uniformly on [0, H], after an exponential delay of mean D:
  * the chance it grows within the run, and the mean errors of the grown fault (access rate
  * `perSec`, capped). The grown fault has x = H - s - delay of the run left, with density

@@ -42,6 +42,12 @@ export interface Injector {
    */
   expected?(fleet: Fleet, horizonSec: number): Partial<Record<string, number>>;
   /**
+   * Variance of each kind's count over runs, for kinds whose count is not Poisson (events
+   * that come in clusters: a burst's upsets, a fault's errors, a chosen host's steps);
+   * `fleet faults` draws its band from it. A kind left out is Poisson (variance = mean).
+   */
+  variance?(fleet: Fleet, horizonSec: number): Partial<Record<string, number>>;
+  /**
    * The rate, per second, at which this injector's faults take down at least one host of
    * `hosts`, from its configured rates (a training job's expected interruptions on them,
    * for Young's and Daly's intervals): the long-run rate, so a scheduled time is not in it.

@@ -27,7 +27,7 @@ describe("overview", () => {
     const text = formatOverview(o, "run.jsonl");
     expect(text.split("\n")[0]).toBe(`journal run.jsonl: scenario=replay-small seed=5 duration=2d fleet=${VERSION} file=test/fixtures/replay.yaml`);
     expect(text).toContain("status: complete; ");
-    expect(text).toMatch(/ +20h0m0s {2}rack\.fail {2}dc1\/row02\/rack03 {5}2h {5}16 +\d+\n/);
+    expect(text).toMatch(/ *20h0m0s {2}rack\.fail {2}dc1\/row02\/rack03 {5}2h {5}16 +\d+\n/);
     expect(text).toContain("verdicts (from the footer)\npolicy    training.goodput >= 0.85");
     expect(text).toContain(`digest: ${rec.footer.digest}`);
   });

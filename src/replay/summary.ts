@@ -140,7 +140,7 @@ export function formatOverview(o: JournalOverview, name: string, opts: { unicode
     const shown = o.correlated.slice(0, TEXT_CORRELATED_MAX);
     out.push(
       table(
-        ["time (h:m:s)", "kind", "target", "lasts", "hosts", "line"],
+        ["time", "kind", "target", "lasts", "hosts", "line"],
         shown.map((c) => [
           formatTime(c.at, true),
           c.kind,

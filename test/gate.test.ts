@@ -23,12 +23,19 @@ describe("fleet gate", () => {
     expect(r.out).toContain("gate-small (test/fixtures/gate-small.yaml): 4 seeds 100..103, 5d each\n");
     expect(r.out).toMatch(/^naive +0\.4559 \[0\.3167, 0\.5951\] ✗ +210 \[195\.9, 224\.1\] ✗$/m);
     expect(r.out).toMatch(/^hardened +0\.9296 \[0\.9172, 0\.942\] ✓ +0 ✓$/m);
-    const tail = r.out.trimEnd().split("\n").slice(-5);
-    expect(tail[0]).toBe("gate: 2 of 4 checks breached over 4 complete runs -> exit 1");
-    // Then the run to explain: the seed whose run breached the most SLOs; and per breached
-    // SLO, a run that breached it to shrink to its smallest fault schedule.
-    expect(tail[2]).toMatch(/^explain: fleet explain test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d {2}# 2 SLOs breached in that run$/);
-    expect(tail.slice(3)).toEqual([
+    const lines = r.out.trimEnd().split("\n");
+    const summary = lines.findIndex((l) => l.startsWith("gate: "));
+    expect(lines[summary]).toBe("gate: 2 of 4 checks breached over 4 complete runs -> exit 1");
+    const tail = lines.slice(summary + 2);
+    // Then the run to explain: the seed whose run breached the most SLOs, with its answer
+    // (why from its own tallies, what to try); and per breached SLO, a run that breached it
+    // to shrink to its smallest fault schedule.
+    expect(tail[0]).toMatch(/^explain: fleet explain test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d {2}# 2 SLOs breached in that run$/);
+    expect(tail[1]).toBe("  naive: 2 ✗ of 2");
+    expect(tail[2]).toMatch(/^ {4}why: training lost \S+h: waiting for hosts /);
+    expect(tail).toContain("  hardened: passes all 2");
+    expect(tail.filter((l) => l.startsWith("  ")).every((l) => l.length <= 80)).toBe(true);
+    expect(tail.filter((l) => l.startsWith("shrink: "))).toEqual([
       expect.stringMatching(/^shrink: fleet shrink test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d --slo training\.goodput --policy naive$/),
       expect.stringMatching(
         /^shrink: fleet shrink test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d --slo training\.silentEscapes --policy naive$/,
@@ -57,6 +64,13 @@ describe("fleet gate", () => {
     );
     expect(readFileSync(md, "utf8")).toMatch(
       /\n- `fleet shrink test\/fixtures\/gate-small\.yaml --seed 10[0-3] --duration 5d --slo training\.silentEscapes --policy naive`\n/,
+    );
+    // and that run's answer, as the text report gives it
+    expect(readFileSync(md, "utf8")).toContain(
+      `In that run, from its own tallies:\n\n\`\`\`text\n${tail
+        .slice(1, tail.indexOf("  hardened: passes all 2") + 1)
+        .map((l) => l.slice(2))
+        .join("\n")}\n\`\`\`\n`,
     );
     const j = JSON.parse(readFileSync(json, "utf8"));
     expect(j).toMatchObject({ exitCode: 1, partial: false, runsComplete: 4, checks: 4, breaches: 2 });

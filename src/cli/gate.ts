@@ -113,7 +113,9 @@ export function whyLines(report: GateReport): string {
     const next = nextCommands(s);
     if (!next) continue;
     const n = next.explain.breaches;
-    out.push(`explain: ${next.explain.command}  # ${n} SLO${n === 1 ? "" : "s"} breached in that run`, ...next.shrink.map((c) => `shrink: ${c}`));
+    out.push(`explain: ${next.explain.command}  # ${n} SLO${n === 1 ? "" : "s"} breached in that run`);
+    if (next.answer.length) out.push(...next.answer.map((l) => `  ${l}`));
+    out.push(...next.shrink.map((c) => `shrink: ${c}`));
   }
   return out.length ? `\n${out.join("\n")}\n` : "";
 }
@@ -167,6 +169,7 @@ export async function gateCommand(argv: string[], io: Io): Promise<number> {
       seeds: Array.from({ length: seeds }, (_, i) => base + i),
       slos: flagSlos.length ? flagSlos : s.slo.map(liftSlo),
       durationSec: dur,
+      settings: s.policies,
     });
   }
   if (invalid) return EXIT.usage;

@@ -39,6 +39,7 @@ export function formatGateMarkdown(r: GateReport): string {
     if (next) {
       const n = next.explain.breaches;
       out.push(`Why: \`${mdCell(next.explain.command)}\` (${n} SLO${n === 1 ? "" : "s"} breached in that run).`, "");
+      if (next.answer.length) out.push("In that run, from its own tallies:", "", "```text", ...next.answer, "```", "");
       out.push("The smallest fault schedule of a run that breached, to commit as a regression scenario:", "");
       out.push(...next.shrink.map((c) => `- \`${mdCell(c)}\``), "");
     }

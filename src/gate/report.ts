@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { JobResult, JobSpec } from "../distributed/job.js";
 import { judge, type GateSlo, type JudgeMode, type Judgment } from "./objective.js";
 import { metricRange, type MetricRange } from "../slo/catalog.js";
+import type { Policy } from "../recovery/policy.js";
 import { meanInterval, quantileSorted, sampleSd, withinRange } from "./stats.js";
 
 export interface GateScenario {
@@ -20,6 +21,8 @@ export interface GateScenario {
   seeds: number[];
   slos: GateSlo[];
   durationSec: number;
+  /** The policies' settings, for what-to-try under a breached run (src/report/answer.ts); defaults when absent. */
+  settings?: Record<string, Policy>;
 }
 
 export interface MetricSummary {
@@ -59,6 +62,8 @@ export interface ScenarioReport {
   policies: PolicyReport[];
   /** Every job result of this scenario (complete, failed...), in seed order. */
   runs: JobResult[];
+  /** The policies' settings (GateScenario.settings). */
+  settings?: Record<string, Policy>;
 }
 
 export interface GateReport {
@@ -133,7 +138,17 @@ export function buildReport(scenarios: readonly GateScenario[], results: readonl
         );
       return { policy, judgments, metrics };
     });
-    return { file: s.file, name: s.name, durationSec: s.durationSec, seeds: s.seeds, seedsComplete: complete.map((r) => r.seed), failedRuns, policies, runs };
+    return {
+      file: s.file,
+      name: s.name,
+      durationSec: s.durationSec,
+      seeds: s.seeds,
+      seedsComplete: complete.map((r) => r.seed),
+      failedRuns,
+      policies,
+      runs,
+      settings: s.settings,
+    };
   });
   const judgments = out.flatMap((s) => s.policies.flatMap((p) => p.judgments));
   const breaches = judgments.filter((j) => !j.ok).length;

@@ -3,12 +3,13 @@
 // writes (every line equal but the wall-clock fields, the same digest); an existing
 // journal is not overwritten without --force; lines sent in many pipelined batches keep
 // their order.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { MemoryJournal, parseJournal, readJournal } from "../src/journal/index.js";
-import { openRedisJournal, readRedisJournal } from "../src/journal/redis.js";
+import { copyRedisJournal, openRedisJournal, readRedisJournal } from "../src/journal/redis.js";
 import { describeRedis, useRedis } from "./redis-server.js";
 import { fleet, tempDir, withoutWall, withoutProgress } from "./helpers.js";
 
@@ -88,5 +89,21 @@ describeRedis("journals in a Redis stream", () => {
     }
     await red.settled();
     expect(await readRedisJournal(`${server.url}/runs/batches`, { chunk: 16 })).toBe(mem.text());
+    // copied a chunk at a time: a reader holds one chunk, whatever the journal's length
+    const chunks: string[] = [];
+    await copyRedisJournal(`${server.url}/runs/batches`, (t) => void chunks.push(t), { chunk: 16 });
+    expect(chunks.length).toBe(Math.ceil(252 / 16));
+    expect(chunks.every((c) => c.split("\n").length - 1 <= 16)).toBe(true);
+    expect(chunks.join("")).toBe(mem.text());
+  });
+
+  it("fleet replay reads a journal stream through a temporary file it removes", async () => {
+    const url = `${server.url}/runs/small-8`;
+    expect((await fleet(["chaos", SMALL, "--seed", "8", "--duration", "5d", "--journal", url])).code).toBe(0);
+    const ours = () => readdirSync(tmpdir()).filter((f) => f.startsWith("fleet-redis-journal-"));
+    const before = ours();
+    const verified = await fleet(["replay", url, "--verify"]);
+    expect(verified.code).toBe(0);
+    expect(ours()).toEqual(before);
   });
 });

@@ -170,6 +170,21 @@ export async function readRedisJournal(
   url: string,
   opts: { env?: Record<string, string | undefined>; chunk?: number; timeoutMs?: number } = {},
 ): Promise<string> {
+  const parts: string[] = [];
+  await copyRedisJournal(url, (text) => void parts.push(text), opts);
+  return parts.join("");
+}
+
+/**
+ * The journal held in the stream named by `url`, handed to `write` a chunk of `chunk`
+ * entries at a time (their lines joined), in stream order: what a reader needs to hold
+ * at once is one chunk, whatever the journal's size. Throws as readRedisJournal does.
+ */
+export async function copyRedisJournal(
+  url: string,
+  write: (text: string) => void,
+  opts: { env?: Record<string, string | undefined>; chunk?: number; timeoutMs?: number } = {},
+): Promise<void> {
   const target = parseRedisUrl(url, "journal", "journal");
   const tls = target.tls ? readRedisCa(undefined, opts.env) : {};
   const client = await connectRedis(target, tls, { timeoutMs: opts.timeoutMs });
@@ -177,19 +192,19 @@ export async function readRedisJournal(
     const type = await client.type(target.key);
     if (type === "none") throw new JournalError("io", `no journal at ${target.display}: the key does not exist`);
     if (type !== "stream") throw new JournalError("io", `${target.display} is not a journal: the key holds a Redis ${type}, not a stream`);
-    const parts: string[] = [];
     let start = "-";
     for (;;) {
       const entries = await client.xrange(target.key, start, "+", "COUNT", opts.chunk ?? 1000);
+      const parts: string[] = [];
       for (const [id, fields] of entries) {
         const at = fields.indexOf("line");
         if (at < 0 || at % 2 !== 0) throw new JournalError("io", `${target.display}: stream entry ${id} has no "line" field; not a fleet journal`);
         parts.push(fields[at + 1]);
       }
+      write(parts.join(""));
       if (entries.length < (opts.chunk ?? 1000)) break;
       start = `(${entries[entries.length - 1][0]}`;
     }
-    return parts.join("");
   } finally {
     await client.quit().catch(() => client.disconnect());
   }

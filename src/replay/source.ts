@@ -8,8 +8,9 @@
 // had when opened: a journal still being written is read as it stood then, the same on
 // every pass. `--verify` checks the journal in one pass and compares it with the re-run in
 // another, holding one record at a time; the other modes keep its records.
-import { closeSync, fstatSync } from "node:fs";
-import { resolve } from "node:path";
+import { closeSync, fstatSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { openUserFile, UserFileError } from "../base/user-file.js";
 import { chunksOfFile, type JournalItem, type JournalRecord, type JournalSummary, streamJournal } from "../journal/index.js";
 
@@ -38,7 +39,7 @@ export interface JournalSource {
 
 /**
  * Opens a journal: a file, or a Redis stream (`redis://host:port/key`, written by `fleet
- * chaos --journal redis://...`), whose lines are read into memory. Throws
+ * chaos --journal redis://...`), copied to a temporary file first and read from there. Throws
  * JournalSourceError with a one-line message; a Redis URL's password never appears in it.
  * Redis support loads only when asked for.
  */
@@ -50,14 +51,34 @@ export async function openJournalSource(
 ): Promise<JournalSource> {
   if (/^rediss?:\/\//i.test(spec)) {
     const { redactUrl } = await import("../redis/url.js");
-    const { readRedisJournal } = await import("../journal/redis.js");
+    const { copyRedisJournal } = await import("../journal/redis.js");
     const name = redactUrl(spec);
+    // Copied to a private temporary file a chunk at a time, then read as a file journal is:
+    // memory stays bounded whatever the stream's length. The file goes when the source closes.
+    const dir = mkdtempSync(join(tmpdir(), "fleet-redis-journal-"));
+    const path = join(dir, "journal.jsonl");
+    const out = openSync(path, "wx", 0o600);
+    const gone = () => rmSync(dir, { recursive: true, force: true });
     try {
-      return bytesSource(name, Buffer.from(await readRedisJournal(spec, { env, timeoutMs: redisTimeoutMs }), "utf8"));
+      await copyRedisJournal(spec, (text) => void writeSync(out, text), { env, timeoutMs: redisTimeoutMs });
     } catch (e) {
+      closeSync(out);
+      gone();
       const msg = (e as Error).message.split("\n")[0];
       throw new JournalSourceError(msg.includes(name) ? msg : `cannot read journal ${name}: ${msg}`);
     }
+    closeSync(out);
+    const fd = openSync(path, "r");
+    const size = fstatSync(fd).size;
+    return source(
+      name,
+      size,
+      () => chunksOfFile(fd, size),
+      () => {
+        closeSync(fd);
+        gone();
+      },
+    );
   }
   let fd: number;
   try {

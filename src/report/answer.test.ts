@@ -65,7 +65,7 @@ describe("the answer a report leads with", () => {
     const [a] = answers([verdict("p", "serving.availability", false), verdict("p", "serving.p999", false)], { p: m }, {});
     expect(a.why).toEqual([
       "serving failed 3% of queries: straggler 2.7%, defectiveCore 0.3%",
-      "serving p99 tail 157ms slower than on an idle fleet: straggler 152ms, other 5ms",
+      "serving's slowest 1% of queries took 157ms more than on an idle fleet: straggler 152ms, other 5ms",
     ]);
     expect(a.tryNext).toEqual(["hedge requests to slow leaves (hedge: p95)"]);
     expect(a.notes).toEqual([]);

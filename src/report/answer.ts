@@ -194,7 +194,7 @@ function explainVerdict(v: Verdict, m: LaneMetrics): { line: string; parts: Part
       const t = tailParts(m, scope);
       if (t && t.total > 0)
         return {
-          line: `${workload(scope)} p99 tail ${formatDuration(t.total)} slower than on an idle fleet: ${t.parts.map((x) => `${x.name} ${formatDuration(x.value)}`).join(", ")}`,
+          line: `${workload(scope)}'s slowest 1% of queries took ${formatDuration(t.total)} more than on an idle fleet: ${t.parts.map((x) => `${x.name} ${formatDuration(x.value)}`).join(", ")}`,
           parts: t.parts,
         };
     }

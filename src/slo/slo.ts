@@ -210,9 +210,13 @@ export function formatValue(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
-/** A value in its metric's unit: a latency (seconds) as a duration, 150ms; else a number. */
+/** A value in its metric's unit: a latency (seconds) or a time in hours as a duration, 150ms, 2h30m; else a number. */
 export function formatMetricValue(metric: string, v: number): string {
-  return metricInfo(metric)?.unit === "seconds" && Number.isFinite(v) ? formatDuration(v) : formatValue(v);
+  const unit = metricInfo(metric)?.unit;
+  if (!Number.isFinite(v)) return formatValue(v);
+  if (unit === "seconds") return formatDuration(v);
+  if (unit === "hours") return formatDuration(v * 3600);
+  return formatValue(v);
 }
 
 /**

@@ -46,7 +46,7 @@ describe("SLO board", () => {
     const lines = show(boardLines([{ text: "SLOs" }], slos, ["a"], live, undefined, 40, 3));
     expect(lines.slice(1)).toEqual(["training.goodput >= 0.90          0.95 ✓", "training.silentEscapes == 0          0 ✓", "+2 more, 2 ✗"]);
     const scrolled = show(boardLines([{ text: "SLOs" }], slos, ["a"], live, undefined, 40, 3, 2));
-    expect(scrolled.slice(1)).toEqual(["training.lostWorkHours <= 10h       30 ✗", "faults.host.crash == 0               2 ✗", "+2 more (scroll), 0 ✗"]);
+    expect(scrolled.slice(1)).toEqual(["training.lostWorkHours <= 10h     1d6h ✗", "faults.host.crash == 0               2 ✗", "+2 more (scroll), 0 ✗"]);
   });
 
   it("one column per policy, a tick or a cross in each cell", () => {

@@ -28,6 +28,69 @@ export function framesScenario(): Scenario {
   return r.value;
 }
 
+/** FRAMES_SCENARIO with a service and a store beside the job, and six SLOs of four units: more than a short board shows. */
+export const UNITS_SCENARIO = `name: units
+seed: 1
+duration: 10h
+fleet:
+  datacenters:
+    - { name: dc1, rows: 4, racksPerRow: 12, hostsPerRack: 4, facing: alternate, power: { busbarsPerRow: 2 } }
+workloads:
+  - training: { name: pretrain, hosts: 64, stepTime: 4s, checkpointWrite: 90s, restart: 5m }
+  - serving: { name: search, shards: 4, replicas: 4, qps: 100, deadline: 200ms, serviceTime: { p50: 8ms, p99: 40ms }, firstHost: 64 }
+  - storage: { name: hdfs, blocks: 1000, firstHost: 80, hosts: 100 }
+policies:
+  baseline: { checkpoint: 1h }
+  hardened: { checkpoint: 30m, hedge: p95 }
+slo:
+  training.goodput: ">= 0.90"
+  serving.p999: "<= 150ms"
+  serving.availability: ">= 99.95%"
+  training.lostWorkHours: "<= 2h"
+  storage.lostBytes: "== 0"
+  silentCorruptions: "== 0"
+`;
+
+/** The story on UNITS_SCENARIO: its snapshots carry every SLO's metric, in its unit (seconds, fractions, hours, counts). */
+export function unitsModel(): DashboardModel {
+  const r = loadScenarioText(UNITS_SCENARIO, "units.yaml");
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  const scenario = r.value;
+  const m = new DashboardModel({
+    mode: "chaos",
+    scenario: scenario.name,
+    file: "units.yaml",
+    seed: 1,
+    durationSec: scenario.durationSec,
+    fleet: buildFleet(scenario.fleet),
+    slos: scenario.slo,
+    policies: ["baseline", "hardened"],
+  });
+  const metrics = {
+    baseline: {
+      "training.goodput": 0.84,
+      "serving.p999": 0.2001,
+      "serving.availability": 0.999,
+      "training.lostWorkHours": 2.5,
+      "storage.lostBytes": 0,
+      silentCorruptions: 1,
+    },
+    hardened: {
+      "training.goodput": 0.95,
+      "serving.p999": 0.0839,
+      "serving.availability": 0.99994,
+      "training.lostWorkHours": 0.75,
+      "storage.lostBytes": 0,
+      silentCorruptions: 0,
+    },
+  };
+  for (const [t, at, f] of storyRecords()) {
+    if (t !== "snapshot") m.onRecord(t, at, f);
+    else m.onRecord(t, at, { ...f, metrics: metrics[f.policy as "baseline" | "hardened"] });
+  }
+  return m;
+}
+
 const H = 3600;
 
 /** [t, at, fields] in time order: what a run of FRAMES_SCENARIO might journal by 2h15m. */

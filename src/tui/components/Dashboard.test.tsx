@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { render } from "ink-testing-library";
 import { Dashboard } from "./Dashboard.js";
 import { initialUi } from "../keys.js";
-import { storyModel } from "../testing.js";
+import { storyModel, unitsModel } from "../testing.js";
 import { ViewBuilder, type DashboardView } from "../view.js";
 
 function frame(view: DashboardView): string[] {
@@ -153,6 +153,76 @@ describe("dashboard frames", () => {
     m.at = 8.5 * 3600;
     const over = vb.build(initialUi, hs, 80, 23).feed[0];
     expect(over.every((seg) => seg.tone === "dim")).toBe(true);
+  });
+
+  it("80x24 and 120x40 with six SLOs of four units: every value in its threshold's unit, and at 80x24 the SLOs out of view counted with their breaches", () => {
+    const hs = { state: "running" as const, speedIndex: 2, simPerWall: 3600, eventsPerSec: 31015 };
+    expect(frame(new ViewBuilder(unitsModel()).build(initialUi, hs, 80, 23))).toEqual([
+      "fleet chaos  units  seed 1  2h15m / 10h  ▶ running at 1h/s",
+      "██████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░  22%  ETA 0:08  31k ev/s  sim 1h/s",
+      "  map baseline · 1 rack/cell  · ok ░ hit + err ~ drain x some ! corrupt █ down",
+      "dc1",
+      "01→++++++++++++",
+      "02←██████······",
+      "03→++++++++++++",
+      "04←····!·······",
+      "  SLOs live                baseline  hardened    trends baseline",
+      "training.goodput >= 0.90     0.84 ✗    0.95 ✓  goodput    ▁▁▁               0.84",
+      "serving.p999 <= 150ms       200ms ✗  83.9ms ✓  p99.9      ▁▁▁              200ms",
+      "+4 more, 3 ✗                                   hosts down ▁▁█                 24",
+      "▸ feed 29",
+      " 2h6m40s fault   cosmic.upset      dc1/row01/rack10/host01",
+      " 2h6m45s fault   cosmic.upset      dc1/row03/rack10/host01",
+      " 2h6m50s fault   cosmic.upset      dc1/row01/rack11/host01",
+      " 2h6m55s fault   cosmic.upset      dc1/row03/rack11/host01",
+      "  2h7m0s fault   cosmic.upset      dc1/row01/rack12/host01",
+      "  2h7m5s fault   cosmic.upset      dc1/row03/rack12/host01",
+      " 2h10m0s fault   power.busbar      dc1/row02/busbar-a 24 hosts down, back in 6h",
+      " 2h12m0s detect  silent            dc1/row04/rack05/host02 [baseline] 4-bit cos…",
+      " 2h15m0s recover restart           [baseline] pretrain: from checkpoint at 1h, …",
+      "space pause  +/- speed  tab focus  ←→ policy  ↑↓ scroll  f kind  q quit",
+    ]);
+    expect(frame(new ViewBuilder(unitsModel()).build(initialUi, hs, 120, 39))).toEqual([
+      "fleet chaos  units  seed 1  2h15m / 10h  ▶ running at 1h/s",
+      "███████████████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░  22%  ETA 0:08  31k ev/s  sim 1h/s",
+      "  map baseline · 1 rack/cell   · healthy  ░ hit lately  + errors  ~ draining  x some down  ! corrupt  █ down",
+      "dc1",
+      "01→++++++++++++",
+      "02←██████······",
+      "03→++++++++++++",
+      "04←····!·······",
+      "  SLOs live                                       baseline  hardened    trends baseline",
+      "training.goodput >= 0.90                            0.84 ✗    0.95 ✓  goodput    ▁▁▁                                0.84",
+      "serving.p999 <= 150ms                              200ms ✗  83.9ms ✓  p99.9      ▁▁▁                               200ms",
+      "serving.availability >= 99.95%                     99.9% ✗  99.99% ✓  hosts down ▁▁█                                  24",
+      "training.lostWorkHours <= 2h                       2h30m ✗     45m ✓",
+      "storage.lostBytes == 0                                 0 ✓       0 ✓",
+      "silentCorruptions == 0                                 1 ✗       0 ✓",
+      "▸ feed 29",
+      " 2h5m35s fault   cosmic.upset      dc1/row03/rack03/host01",
+      " 2h5m40s fault   cosmic.upset      dc1/row01/rack04/host01",
+      " 2h5m45s fault   cosmic.upset      dc1/row03/rack04/host01",
+      " 2h5m50s fault   cosmic.upset      dc1/row01/rack05/host01",
+      " 2h5m55s fault   cosmic.upset      dc1/row03/rack05/host01",
+      "  2h6m0s fault   cosmic.upset      dc1/row01/rack06/host01",
+      "  2h6m5s fault   cosmic.upset      dc1/row03/rack06/host01",
+      " 2h6m10s fault   cosmic.upset      dc1/row01/rack07/host01",
+      " 2h6m15s fault   cosmic.upset      dc1/row03/rack07/host01",
+      " 2h6m20s fault   cosmic.upset      dc1/row01/rack08/host01",
+      " 2h6m25s fault   cosmic.upset      dc1/row03/rack08/host01",
+      " 2h6m30s fault   cosmic.upset      dc1/row01/rack09/host01",
+      " 2h6m35s fault   cosmic.upset      dc1/row03/rack09/host01",
+      " 2h6m40s fault   cosmic.upset      dc1/row01/rack10/host01",
+      " 2h6m45s fault   cosmic.upset      dc1/row03/rack10/host01",
+      " 2h6m50s fault   cosmic.upset      dc1/row01/rack11/host01",
+      " 2h6m55s fault   cosmic.upset      dc1/row03/rack11/host01",
+      "  2h7m0s fault   cosmic.upset      dc1/row01/rack12/host01",
+      "  2h7m5s fault   cosmic.upset      dc1/row03/rack12/host01",
+      " 2h10m0s fault   power.busbar      dc1/row02/busbar-a 24 hosts down, back in 6h",
+      " 2h12m0s detect  silent            dc1/row04/rack05/host02 [baseline] 4-bit cosmic.upset missed by secded(72,64)",
+      " 2h15m0s recover restart           [baseline] pretrain: from checkpoint at 1h, lost 1h15m (power.busbar)",
+      "space pause  +/- speed  tab focus  ←→ policy  ↑↓ scroll  f kind  q quit",
+    ]);
   });
 
   it("a frame is exactly as tall as asked, at every size from 80x24 up, and carries no escape codes without colour", () => {

@@ -15,12 +15,16 @@ import { loadInk } from "../src/tui/load.js";
 import { fakeTerminal, storyModel, readingKeys } from "../src/tui/testing.js";
 import { ViewBuilder } from "../src/tui/view.js";
 import { initialUi } from "../src/tui/keys.js";
+import type { DashboardModel } from "../src/tui/model.js";
+import { SPEEDS } from "../src/tui/speed.js";
+import { STEP_SEC } from "../src/tui/pacer.js";
+import { FAULT_KINDS } from "../src/faults/registry.js";
 
 type Terminal = ReturnType<typeof fakeTerminal>;
 
 // Ink as `fleet chaos` loads it (src/tui/load.ts): drawing frames even where CI is set, as
 // under .ci/run (these tests watch what reaches the terminal).
-const { DashboardReporter, InkScreen } = await loadInk(async () => ({
+const { DashboardReporter, InkScreen, seekSpeedIndex } = await loadInk(async () => ({
   ...(await import("../src/tui/reporter.js")),
   ...(await import("../src/tui/ink-screen.js")),
 }));
@@ -157,6 +161,31 @@ describe("the live dashboard", () => {
     r.term.stdin.type("q");
     await r.reporter.closed;
     expect(r.out().trimEnd().split("\n").at(-1)).toBe("exit 0");
+  });
+
+  it("n runs ahead to the next correlated incident and pauses there, at the speed it had, the incident pinned in the feed", async () => {
+    let seen: { label: string; at: number; shownAt: number } | undefined;
+    const r = await dashboardRun({
+      speedIndex: 0, // 1 simulated minute per second: the bus bar at 30h would take 30 minutes
+      keysDuringRun: async (reporter, term, run) => {
+        await readingKeys(term);
+        const model = (reporter as unknown as { model: DashboardModel }).model;
+        term.stdin.type("n");
+        expect(header(reporter)).toContain("▶ running at 1d/s"); // 10 days / 200 a stretch at most
+        await run.until(() => header(reporter).includes("❚❚ paused"));
+        const incident = model.feed.incident!;
+        seen = { label: incident.entry.label, at: incident.entry.at, shownAt: model.at };
+        expect(header(reporter)).toContain("❚❚ paused (1m/s)");
+        term.stdin.type("q");
+      },
+    });
+    await r.reporter.closed;
+    expect(r.outcome.status).toBe("interrupted");
+    // the first correlated incident of the run's trace, and the run held at most one stretch (1d/s x 0.05 s) past it
+    const first = r.journal.lines.map((l) => JSON.parse(l)).find((x) => x.t === "fault" && FAULT_KINDS.get(x.kind)?.correlated && x.aggregated !== true);
+    expect(seen).toMatchObject({ label: first.kind, at: first.at });
+    expect(seen!.shownAt - seen!.at).toBeLessThanOrEqual(SPEEDS[seekSpeedIndex(10 * 86400)] * STEP_SEC);
+    expect(seekSpeedIndex(10 * 86400)).toBe(4);
   });
 
   it("after a complete run it stays up with the verdict until q, then prints the summary", async () => {

@@ -52,8 +52,9 @@ describe("dashboard keys", () => {
     expect(press(["f", "F"]).ui.kind).toBeUndefined();
   });
 
-  it("the replay keys do nothing in a live run", () => {
-    expect(press([".", "n", "g", "/"]).commands).toEqual([]);
+  it("the replay keys do nothing in a live run, where n runs ahead to the next incident", () => {
+    expect(press([".", "g", "/"]).commands).toEqual([]);
+    expect(press(["n"]).commands).toEqual([{ type: "nextIncident" }]);
     expect(press(["g"]).ui.prompt).toBeUndefined();
   });
 });

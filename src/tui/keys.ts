@@ -7,6 +7,7 @@
 //   end  back to the newest entries           left / right  the policy the map and charts show
 //   f  next fault kind to filter the feed by (after the last: all)    F  all kinds
 //   q or ctrl-c  quit
+//   live only: n  run ahead to the next correlated incident and pause there
 //   replay only: . step to the next record   n / N next / previous fault   g go to a time
 //                / filter to a rack, host, row or bus bar (empty: no filter)
 
@@ -58,6 +59,7 @@ export type Command =
   | { type: "speed"; by: 1 | -1 }
   | { type: "step" }
   | { type: "nextFault"; dir: 1 | -1 }
+  | { type: "nextIncident" }
   | { type: "goto"; text: string }
   | { type: "target"; text: string };
 
@@ -110,6 +112,7 @@ export function reduceKey(ui: UiState, k: KeyPress, ctx: KeyContext): { ui: UiSt
     case "F":
       return { ui: { ...quiet, kind: undefined, feedOffset: 0 } };
   }
+  if (!replay && k.input === "n") return { ui: { ...quiet, feedOffset: 0 }, command: { type: "nextIncident" } };
   if (replay) {
     switch (k.input) {
       case ".":

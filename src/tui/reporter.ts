@@ -9,7 +9,11 @@
 // keys can be read) so the final map and verdicts can be read; q then closes it and the
 // exit code is the verdict's. Without a terminal on stdin it closes at the end by itself.
 // At the end the map pane shows the answer (each policy's verdict, why, what to try:
-// src/report/answer.ts) until tab gives the map the focus.
+// src/report/answer.ts) until tab gives the map the focus. n runs ahead to the next
+// correlated incident (a burst, a bus bar, a PDU, a rack, a link cut: the feed's pinned
+// kind) and pauses the run there, at the speed it had, so the incident is on screen:
+// ahead at the speed whose stretch is at most 1/200 of the run (the pacer lets the run
+// go one stretch past a pause, so it stops at most that far past the incident).
 import { buildFleet } from "../fleet/build.js";
 import type { EndInfo, Reporter, StartInfo } from "../report/reporter.js";
 import { answers } from "../report/answer.js";
@@ -18,11 +22,18 @@ import { TextReporter } from "../report/text.js";
 import { InkScreen } from "./ink-screen.js";
 import { initialUi, reduceKey, type KeyPress, type UiState } from "./keys.js";
 import { DashboardModel } from "./model.js";
-import { Pacer, wallClock, type Clock } from "./pacer.js";
+import { Pacer, STEP_SEC, wallClock, type Clock } from "./pacer.js";
 import { RateMeter } from "./rate.js";
-import { defaultSpeedIndex } from "./speed.js";
+import { defaultSpeedIndex, SPEEDS } from "./speed.js";
 import type { Timers } from "./throttle.js";
 import { ViewBuilder, type DashboardView, type RunState } from "./view.js";
+
+/** The speed n runs ahead at: the fastest whose stretch is at most 1/200 of the run (at least the slowest speed). */
+export function seekSpeedIndex(durationSec: number): number {
+  let i = 0;
+  while (i + 1 < SPEEDS.length && Number.isFinite(SPEEDS[i + 1]) && SPEEDS[i + 1] * STEP_SEC <= durationSec / 200) i++;
+  return i;
+}
 
 /** Share of the wall time frames may take while the run goes at full speed. */
 export const FULL_SPEED_FRAME_BUDGET = 0.05;
@@ -54,6 +65,8 @@ export class DashboardReporter implements Reporter {
   private state: RunState = "running";
   private endInfo: EndInfo | undefined;
   private policies: Record<string, Policy> = {};
+  /** Running ahead to the next incident (n): the speed to go back to, and the incident shown when n was pressed. */
+  private seek: { speedIndex: number; from: unknown } | undefined;
   private quit = false;
   private waiting = false;
   private resolveClosed!: () => void;
@@ -104,6 +117,13 @@ export class DashboardReporter implements Reporter {
 
   onRecord(t: string, at: number, fields: Record<string, unknown>): void {
     this.model?.onRecord(t, at, fields);
+    const incident = this.model?.feed.incident;
+    if (this.seek && this.pacer && incident && incident.entry !== this.seek.from) {
+      this.pacer.setSpeedIndex(this.seek.speedIndex);
+      this.pacer.setPaused(true);
+      this.seek = undefined;
+      this.ui = { ...this.ui, message: `paused at ${incident.entry.label}: space goes on` };
+    }
     this.screen?.request();
   }
 
@@ -170,14 +190,25 @@ export class DashboardReporter implements Reporter {
         break;
       case "pause":
         if (this.pacer && !this.endInfo) {
+          this.seek = undefined;
           this.pacer.setPaused(!this.pacer.paused);
           this.rate.reset();
         }
         break;
       case "speed":
         if (this.pacer) {
+          this.seek = undefined;
           this.pacer.setSpeedIndex(this.pacer.speedIndex + command.by);
           this.rate.reset();
+        }
+        break;
+      case "nextIncident":
+        if (this.pacer && !this.endInfo) {
+          this.seek = { speedIndex: this.seek?.speedIndex ?? this.pacer.speedIndex, from: m.feed.incident?.entry };
+          this.pacer.setSpeedIndex(seekSpeedIndex(m.info.durationSec));
+          this.pacer.setPaused(false);
+          this.rate.reset();
+          this.ui = { ...this.ui, message: "ahead to the next incident…" };
         }
         break;
     }

@@ -52,6 +52,7 @@ const KEYS = {
   chaos: [
     ["space", "pause"],
     ["+/-", "speed"],
+    ["n", "jump"],
     ["tab", "focus"],
     ["←→", "policy"],
     ["↑↓", "scroll"],

@@ -42,7 +42,7 @@ describe("dashboard frames", () => {
       " 2h10m0s fault   power.busbar      dc1/row02/busbar-a 24 hosts down, back in 6h",
       " 2h12m0s detect  silent            dc1/row04/rack05/host02 [baseline] 4-bit cos…",
       " 2h15m0s recover restart           [baseline] pretrain: from checkpoint at 1h, …",
-      "space pause  +/- speed  tab focus  ←→ policy  ↑↓ scroll  f kind  q quit",
+      "space pause  +/- speed  n jump  tab focus  ←→ policy  ↑↓ scroll  f kind  q quit",
     ]);
   });
 
@@ -123,8 +123,8 @@ describe("dashboard frames", () => {
       " 2h10m0s fault   power.busbar      dc1/row02/busbar-a 24 ho…",
       " 2h12m0s detect  silent            dc1/row04/rack05/host02 …",
       " 2h15m0s recover restart           [baseline] pretrain: fro…",
-      "space pause  +/- speed  tab focus  ←→ policy  ↑↓ scroll",
-      "f kind  q quit",
+      "space pause  +/- speed  n jump  tab focus  ←→ policy",
+      "↑↓ scroll  f kind  q quit",
     ]);
   });
 
@@ -180,7 +180,7 @@ describe("dashboard frames", () => {
       " 2h10m0s fault   power.busbar      dc1/row02/busbar-a 24 hosts down, back in 6h",
       " 2h12m0s detect  silent            dc1/row04/rack05/host02 [baseline] 4-bit cos…",
       " 2h15m0s recover restart           [baseline] pretrain: from checkpoint at 1h, …",
-      "space pause  +/- speed  tab focus  ←→ policy  ↑↓ scroll  f kind  q quit",
+      "space pause  +/- speed  n jump  tab focus  ←→ policy  ↑↓ scroll  f kind  q quit",
     ]);
     expect(frame(new ViewBuilder(unitsModel()).build(initialUi, hs, 120, 39))).toEqual([
       "fleet chaos  units  seed 1  2h15m / 10h  ▶ running at 1h/s",
@@ -221,7 +221,7 @@ describe("dashboard frames", () => {
       " 2h10m0s fault   power.busbar      dc1/row02/busbar-a 24 hosts down, back in 6h",
       " 2h12m0s detect  silent            dc1/row04/rack05/host02 [baseline] 4-bit cosmic.upset missed by secded(72,64)",
       " 2h15m0s recover restart           [baseline] pretrain: from checkpoint at 1h, lost 1h15m (power.busbar)",
-      "space pause  +/- speed  tab focus  ←→ policy  ↑↓ scroll  f kind  q quit",
+      "space pause  +/- speed  n jump  tab focus  ←→ policy  ↑↓ scroll  f kind  q quit",
     ]);
   });
 

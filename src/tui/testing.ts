@@ -3,7 +3,7 @@
 // frame tests and replay tests state only what they are about.
 import { EventEmitter } from "node:events";
 import { buildFleet } from "../fleet/build.js";
-import { loadScenarioText, type Scenario } from "../scenario/load.js";
+import { loadScenarioText } from "../scenario/load.js";
 import { DashboardModel } from "./model.js";
 
 export const FRAMES_SCENARIO = `name: frames
@@ -22,50 +22,29 @@ slo:
   silentCorruptions: "== 0"
 `;
 
-export function framesScenario(): Scenario {
-  const r = loadScenarioText(FRAMES_SCENARIO, "frames.yaml");
-  if (!r.ok) throw new Error(JSON.stringify(r.issues));
-  return r.value;
-}
-
 /** FRAMES_SCENARIO with a service and a store beside the job, and six SLOs of four units: more than a short board shows. */
-export const UNITS_SCENARIO = `name: units
-seed: 1
-duration: 10h
-fleet:
-  datacenters:
-    - { name: dc1, rows: 4, racksPerRow: 12, hostsPerRack: 4, facing: alternate, power: { busbarsPerRow: 2 } }
-workloads:
-  - training: { name: pretrain, hosts: 64, stepTime: 4s, checkpointWrite: 90s, restart: 5m }
+export const UNITS_SCENARIO = FRAMES_SCENARIO.replace("name: frames", "name: units")
+  .replace(
+    "\npolicies:",
+    `
   - serving: { name: search, shards: 4, replicas: 4, qps: 100, deadline: 200ms, serviceTime: { p50: 8ms, p99: 40ms }, firstHost: 64 }
   - storage: { name: hdfs, blocks: 1000, firstHost: 80, hosts: 100 }
-policies:
-  baseline: { checkpoint: 1h }
-  hardened: { checkpoint: 30m, hedge: p95 }
-slo:
+policies:`,
+  )
+  .replace("hardened: { checkpoint: 30m }", "hardened: { checkpoint: 30m, hedge: p95 }")
+  .replace(
+    'slo:\n  training.goodput: ">= 0.90"\n',
+    `slo:
   training.goodput: ">= 0.90"
   serving.p999: "<= 150ms"
   serving.availability: ">= 99.95%"
   training.lostWorkHours: "<= 2h"
   storage.lostBytes: "== 0"
-  silentCorruptions: "== 0"
-`;
+`,
+  );
 
 /** The story on UNITS_SCENARIO: its snapshots carry every SLO's metric, in its unit (seconds, fractions, hours, counts). */
 export function unitsModel(): DashboardModel {
-  const r = loadScenarioText(UNITS_SCENARIO, "units.yaml");
-  if (!r.ok) throw new Error(JSON.stringify(r.issues));
-  const scenario = r.value;
-  const m = new DashboardModel({
-    mode: "chaos",
-    scenario: scenario.name,
-    file: "units.yaml",
-    seed: 1,
-    durationSec: scenario.durationSec,
-    fleet: buildFleet(scenario.fleet),
-    slos: scenario.slo,
-    policies: ["baseline", "hardened"],
-  });
   const metrics = {
     baseline: {
       "training.goodput": 0.84,
@@ -84,11 +63,7 @@ export function unitsModel(): DashboardModel {
       silentCorruptions: 0,
     },
   };
-  for (const [t, at, f] of storyRecords()) {
-    if (t !== "snapshot") m.onRecord(t, at, f);
-    else m.onRecord(t, at, { ...f, metrics: metrics[f.policy as "baseline" | "hardened"] });
-  }
-  return m;
+  return modelOf(UNITS_SCENARIO, "units.yaml", "chaos", (t, f) => (t === "snapshot" ? { ...f, metrics: metrics[f.policy as "baseline" | "hardened"] } : f));
 }
 
 const H = 3600;
@@ -131,18 +106,30 @@ export function storyRecords(): [string, number, Record<string, unknown>][] {
 }
 
 export function storyModel(mode: "chaos" | "replay" = "chaos"): DashboardModel {
-  const scenario = framesScenario();
+  return modelOf(FRAMES_SCENARIO, "frames.yaml", mode, (_t, f) => f);
+}
+
+/** A model of `text` fed the story's records, each record's fields passed through `edit`. */
+function modelOf(
+  text: string,
+  file: string,
+  mode: "chaos" | "replay",
+  edit: (t: string, f: Record<string, unknown>) => Record<string, unknown>,
+): DashboardModel {
+  const r = loadScenarioText(text, file);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  const scenario = r.value;
   const m = new DashboardModel({
     mode,
     scenario: scenario.name,
-    file: "frames.yaml",
+    file,
     seed: 1,
     durationSec: scenario.durationSec,
     fleet: buildFleet(scenario.fleet),
     slos: scenario.slo,
     policies: ["baseline", "hardened"],
   });
-  for (const [t, at, f] of storyRecords()) m.onRecord(t, at, f);
+  for (const [t, at, f] of storyRecords()) m.onRecord(t, at, edit(t, f));
   return m;
 }
 

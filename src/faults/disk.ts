@@ -94,10 +94,8 @@ import {
   hazardPieces,
   NO_BURSTS,
   NO_REPEATS,
-  pieceCumulativeHazard,
   pieceHazard,
   pieceHazardBound,
-  pieceIntegratedHazard,
   type RepeatSettings,
   repeatSettings,
   NO_PLACES,
@@ -107,6 +105,9 @@ import {
   placeSettings,
 } from "./disk-process.js";
 import { defineKind } from "./kind.js";
+import { diskCounts } from "./disk-counts.js";
+
+export { expectedFailuresPerDisk } from "./disk-counts.js";
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -197,30 +198,6 @@ export function diskHazard(s: DiskSettings, ageSec: number): number {
   return (s.afrPerYear + (wear > 0 ? (s.risePerYearPerYear * wear) / YEAR : 0)) / YEAR;
 }
 
-/** Cumulative hazard H(a) = integral of h from 0 to a. */
-function cumulativeHazard(s: DiskSettings, a: number): number {
-  if (s.hazard.length) return pieceCumulativeHazard(s.hazard, a);
-  const wear = Math.max(0, a - s.wearOutSec);
-  return (s.afrPerYear * a + (s.risePerYearPerYear * wear * wear) / (2 * YEAR)) / YEAR;
-}
-
-/** Integral of H from 0 to a. */
-function integratedHazard(s: DiskSettings, a: number): number {
-  if (s.hazard.length) return pieceIntegratedHazard(s.hazard, a);
-  const wear = Math.max(0, a - s.wearOutSec);
-  return (s.afrPerYear * a * a) / 2 / YEAR + (s.risePerYearPerYear * wear * wear * wear) / (6 * YEAR * YEAR);
-}
-
-/** Expected failures of one slot's disk over [0, T], its age uniform over [a0, a0 + spread]. */
-export function expectedFailuresPerDisk(s: DiskSettings, horizonSec: number): number {
-  const a0 = s.ageAtStartSec;
-  const w = s.ageSpreadSec;
-  const T = horizonSec;
-  if (w <= 0) return cumulativeHazard(s, a0 + T) - cumulativeHazard(s, a0);
-  const G = (a: number) => integratedHazard(s, a);
-  return (G(a0 + w + T) - G(a0 + T) - G(a0 + w) + G(a0)) / w;
-}
-
 /** Disk slots of the fleet: host x disks per host, summed over datacenters. */
 export function slotCount(fleet: Fleet): number {
   let n = 0;
@@ -289,21 +266,13 @@ class DiskInjector implements Injector {
     this.nextArrival(this.slowKind, this.s.slowPerYear);
   }
 
-  expected(fleet: Fleet, horizonSec: number): { "disk.fail": number; "disk.lse": number; "disk.slow": number } {
-    const n = slotCount(fleet);
-    const s = this.s;
-    return {
-      "disk.fail": n * expectedFailuresPerDisk(s, horizonSec),
-      "disk.lse": (n * horizonSec * s.lsePerYear * s.lseClusterMean) / YEAR,
-      "disk.slow": (n * horizonSec * s.slowPerYear) / YEAR,
-    };
+  expected(fleet: Fleet, horizonSec: number): Partial<Record<string, number>> {
+    return diskCounts(this.s, slotCount(fleet), horizonSec).expected;
   }
 
-  /** disk.lse comes in clusters of a geometric size of mean m: compound Poisson, E[size^2] = 2m^2 - m. */
-  variance(fleet: Fleet, horizonSec: number): { "disk.lse": number } {
-    const clusters = (slotCount(fleet) * horizonSec * this.s.lsePerYear) / YEAR;
-    const m = this.s.lseClusterMean;
-    return { "disk.lse": clusters * (2 * m * m - m) };
+  /** disk.lse comes in clusters: ./disk-counts.ts. */
+  variance(fleet: Fleet, horizonSec: number): Partial<Record<string, number>> {
+    return diskCounts(this.s, slotCount(fleet), horizonSec).variance;
   }
 
   /** Age of the disk in `slot` now, or -1 if the slot is empty. */

@@ -88,6 +88,32 @@ export function errorsPerFaultSecondMoment(perSec: number, cap: number, H: numbe
 }
 
 /**
+ * Expected dram.fault and dram.error counts over [0, H] on `fleet`, and the variance of
+ * dram.error: a compound Poisson count, each fault bringing its errors
+ * (errorsPerFaultSecondMoment); a grown fault's errors, given it grows, are taken as
+ * Poisson around their mean with the 4/3 spread of a uniform start (an approximation:
+ * `fleet faults` draws a band from it, nothing else reads it). Only single-bit modes grow.
+ */
+export function dramCounts(s: DramSettings, fleet: Fleet, H: number) {
+  const devices = devicesByDc(fleet).reduce((a, b) => a + b, 0);
+  const grown = expectedGrowth(s.errorsPerHour[GROWN_MODE] / 3600, s.maxErrorsPerFault, H, s.growAfterSecMean);
+  // grown.errors is a growing candidate's mean (0 when it does not grow, with 1 - p).
+  const ey = grown.p > 0 ? grown.errors / grown.p : 0;
+  let faults = 0;
+  let errors = 0;
+  let variance = 0;
+  for (const m of DRAM_MODES) {
+    const n = fitToPerSec(s.fitPerDevice[m] * s.scale) * devices * H;
+    const perSec = s.errorsPerHour[m] / 3600;
+    const growing = singleBit(m) ? n * s.growFraction : 0;
+    faults += n + growing * grown.p;
+    errors += n * expectedErrorsPerFault(perSec, s.maxErrorsPerFault, H) + growing * grown.errors;
+    variance += n * errorsPerFaultSecondMoment(perSec, s.maxErrorsPerFault, H) + growing * grown.p * (ey + (4 / 3) * ey * ey);
+  }
+  return { expected: { "dram.fault": faults, "dram.error": errors }, variance: { "dram.error": variance } };
+}
+
+/**
  * Growth of a fault appearing uniformly on [0, H], after an exponential delay of mean D:
  * the chance it grows within the run, and the mean errors of the grown fault (access rate
  * `perSec`, capped). The grown fault has x = H - s - delay of the run left, with density

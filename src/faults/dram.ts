@@ -98,9 +98,7 @@ import {
   type DramMode,
   type DramSettings,
   devicesByDc,
-  errorsPerFaultSecondMoment,
-  expectedErrorsPerFault,
-  expectedGrowth,
+  dramCounts,
   GROWN_MODE,
   machineChecksPerDeviceSec,
   maskBits,
@@ -367,39 +365,12 @@ class DramInjector implements Injector {
   }
 
   expected(fleet: Fleet, horizonSec: number): Partial<Record<string, number>> {
-    const s = this.s;
-    const devices = devicesByDc(fleet).reduce((a, b) => a + b, 0);
-    const grown = expectedGrowth(s.errorsPerHour[GROWN_MODE] / 3600, s.maxErrorsPerFault, horizonSec, s.growAfterSecMean);
-    let faults = 0;
-    let errors = 0;
-    for (const m of DRAM_MODES) {
-      const n = fitToPerSec(s.fitPerDevice[m] * s.scale) * devices * horizonSec;
-      const g = singleBit(m) ? n * s.growFraction * grown.p : 0;
-      faults += n + g;
-      errors += n * expectedErrorsPerFault(s.errorsPerHour[m] / 3600, s.maxErrorsPerFault, horizonSec) + n * s.growFraction * grown.errors;
-    }
-    return { "dram.fault": faults, "dram.error": errors };
+    return dramCounts(this.s, fleet, horizonSec).expected;
   }
 
-  /**
-   * dram.error is compound Poisson: each fault brings its errors (errorsPerFaultSecondMoment);
-   * a grown fault's errors, given it grows, are taken as Poisson around their mean with the
-   * 4/3 spread of a uniform start (an approximation: `fleet faults` draws a band from it,
-   * nothing else reads it).
-   */
+  /** dram.error is compound Poisson: ./dram-rates.ts dramCounts. */
   variance(fleet: Fleet, horizonSec: number): Partial<Record<string, number>> {
-    const s = this.s;
-    const devices = devicesByDc(fleet).reduce((a, b) => a + b, 0);
-    const grown = expectedGrowth(s.errorsPerHour[GROWN_MODE] / 3600, s.maxErrorsPerFault, horizonSec, s.growAfterSecMean);
-    let v = 0;
-    for (const m of DRAM_MODES) {
-      const n = fitToPerSec(s.fitPerDevice[m] * s.scale) * devices * horizonSec;
-      v += n * errorsPerFaultSecondMoment(s.errorsPerHour[m] / 3600, s.maxErrorsPerFault, horizonSec);
-      // grown.errors is a growing candidate's mean (0 when it does not grow, with 1 - p).
-      const ey = grown.p > 0 ? grown.errors / grown.p : 0;
-      if (singleBit(m)) v += n * s.growFraction * grown.p * (ey + (4 / 3) * ey * ey);
-    }
-    return { "dram.error": v };
+    return dramCounts(this.s, fleet, horizonSec).variance;
   }
 
   /**

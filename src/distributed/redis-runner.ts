@@ -21,9 +21,12 @@
 // That holds while Redis is down too: a command waiting for the reconnect is abandoned
 // (its answer, if one ever comes, is ignored), and close() drops a dead connection
 // instead of waiting for it.
-// Redis that goes silent (down, or up and not answering): each command fails after
-// timeoutMs (--redis-timeout), and the step is tried again until Redis has been silent for
-// timeoutMs; then run() throws RedisConnectError (exit 2) saying so. A lost connection is
+// Redis that goes silent (down, or up and not answering): each step fails after
+// timeoutMs (--redis-timeout), whether a command timed out or the queue's client still
+// waits for its connection to be ready (BullMQ holds a step then without sending it:
+// no command timeout applies, and a Redis gone before that connection was ready once hung
+// the gate, or let Node exit 13 with the step pending); the step is tried again until
+// Redis has been silent for timeoutMs; then run() throws RedisConnectError (exit 2) saying so. A lost connection is
 // announced at once (onNotice: what it waits for, and for how long). The results in so far
 // stay in Redis, so the same command run again resumes.
 import { Queue } from "bullmq";
@@ -233,7 +236,7 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
       const patiently = async <T>(step: () => Promise<T>): Promise<T | typeof ABORTED> => {
         for (;;) {
           try {
-            const v = await orAbort(step(), signal);
+            const v = await orAbort(within(step(), timeoutMs), signal);
             lastAnswer = performance.now();
             return v;
           } catch (e) {
@@ -268,7 +271,7 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
         if (performance.now() - lastProgress >= reconcileMs) {
           if ((await patiently(() => reconcile(false))) === ABORTED) break;
           lastProgress = performance.now();
-          if (!toldNoWorker && done < n && (await queue.getWorkersCount().catch(() => -1)) === 0) {
+          if (!toldNoWorker && done < n && (await within(queue.getWorkersCount(), timeoutMs).catch(() => -1)) === 0) {
             toldNoWorker = true;
             notice(
               `waiting for workers: none is connected to queue "${queueName}" on ${target.display}; start one with: fleet worker --redis ${target.display}${queueName !== DEFAULT_QUEUE ? ` --queue ${queueName}` : ""}`,
@@ -300,6 +303,16 @@ export async function createRedisRunner(url: string, opts: RedisRunnerOptions = 
 }
 
 const ABORTED = Symbol("aborted");
+
+/** `p`, or a "Command timed out" error (isNoAnswer) after `ms`; the timer keeps the process alive while it waits. */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  p.catch(() => {}); // a step given up on failing later is not an unhandled rejection
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Command timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 
 /** `p`, or ABORTED as soon as `signal` aborts (p goes on; its outcome is then ignored). */
 function orAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof ABORTED> {

@@ -68,29 +68,37 @@ export function devicesByDc(fleet: Fleet): Float64Array {
   return out;
 }
 
-/** Expected errors of one fault of access rate `perSec`, appearing uniformly over [0, H], capped. */
-export function expectedErrorsPerFault(perSec: number, cap: number, H: number): number {
-  if (!(perSec > 0) || cap <= 0) return 0;
-  // Mean of min(cap, perSec x (H - s)) for s uniform on [0, H] (the cap applied to the mean).
-  const T = cap / perSec;
-  return H <= T ? (perSec * H) / 2 : ((perSec * T * T) / 2 + cap * (H - T)) / H;
-}
-
 /**
- * E[X^2] of one fault's errors X, Poisson with mean min(cap, perSec x (H - s)) for s
- * uniform on [0, H]: E[lambda] + E[lambda^2] (its variance over runs, with the mean's).
+ * The first two moments of one fault's errors X = min(cap, N), N Poisson with mean
+ * perSec x (H - s) for a start s uniform on [0, H]: the errors stop at the cap. Exact but
+ * for the quadrature over s (midpoints of `points` slices). Capping the mean instead
+ * (min(cap, E[N]) >= E[min(cap, N)]) erred high: 472 expected dram.error against 451 over
+ * 20 seeds of cosmic.yaml, 1,040,915 against 1,032,693 drawn on 1M hosts x 30 days.
  */
-export function errorsPerFaultSecondMoment(perSec: number, cap: number, H: number): number {
-  if (!(perSec > 0) || cap <= 0) return 0;
-  const T = cap / perSec;
-  const lambda2 = H <= T ? (perSec * perSec * H * H) / 3 : ((perSec * perSec * T * T * T) / 3 + cap * cap * (H - T)) / H;
-  return expectedErrorsPerFault(perSec, cap, H) + lambda2;
+export function errorsPerFaultMoments(perSec: number, cap: number, H: number, points = 256): { mean: number; second: number } {
+  if (!(perSec > 0) || cap <= 0 || !(H > 0)) return { mean: 0, second: 0 };
+  let m1 = 0;
+  let m2 = 0;
+  for (let i = 0; i < points; i++) {
+    const lambda = perSec * H * ((i + 0.5) / points);
+    let p = Math.exp(-lambda);
+    let below = 0;
+    for (let k = 0; k < cap; k++) {
+      below += p;
+      m1 += (k * p) / points;
+      m2 += (k * k * p) / points;
+      p = (p * lambda) / (k + 1);
+    }
+    m1 += (cap * Math.max(0, 1 - below)) / points;
+    m2 += (cap * cap * Math.max(0, 1 - below)) / points;
+  }
+  return { mean: m1, second: m2 };
 }
 
 /**
  * Expected dram.fault and dram.error counts over [0, H] on `fleet`, and the variance of
  * dram.error: a compound Poisson count, each fault bringing its errors
- * (errorsPerFaultSecondMoment); a grown fault's errors, given it grows, are taken as
+ * (errorsPerFaultMoments); a grown fault's errors, given it grows, are taken as
  * Poisson around their mean with the 4/3 spread of a uniform start (an approximation:
  * `fleet faults` draws a band from it, nothing else reads it). Only single-bit modes grow.
  */
@@ -104,11 +112,11 @@ export function dramCounts(s: DramSettings, fleet: Fleet, H: number) {
   let variance = 0;
   for (const m of DRAM_MODES) {
     const n = fitToPerSec(s.fitPerDevice[m] * s.scale) * devices * H;
-    const perSec = s.errorsPerHour[m] / 3600;
+    const x = errorsPerFaultMoments(s.errorsPerHour[m] / 3600, s.maxErrorsPerFault, H);
     const growing = singleBit(m) ? n * s.growFraction : 0;
     faults += n + growing * grown.p;
-    errors += n * expectedErrorsPerFault(perSec, s.maxErrorsPerFault, H) + growing * grown.errors;
-    variance += n * errorsPerFaultSecondMoment(perSec, s.maxErrorsPerFault, H) + growing * grown.p * (ey + (4 / 3) * ey * ey);
+    errors += n * x.mean + growing * grown.errors;
+    variance += n * x.second + growing * grown.p * (ey + (4 / 3) * ey * ey);
   }
   return { expected: { "dram.fault": faults, "dram.error": errors }, variance: { "dram.error": variance } };
 }

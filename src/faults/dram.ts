@@ -73,7 +73,7 @@
 //     illustrative, our choice. Far below a hot page (the field sees thousands of CEs per
 //     affected DIMM a year), they give a policy the same early signal, repeated CEs from
 //     one region within a day or two, and keep 1M hosts x 30 days near a million errors
-//     at the field incidence (expected(): 1.04M; 0.80M before growth and calibration). A
+//     at the field incidence (expected(): 1.03M; 0.80M before growth and calibration). A
 //     scheduled fault errs up to INCIDENT_MAX_ERRORS (100): one fault threatens no bound.
 //   Cosmic upsets are another model (cosmic.ts): 0.02 FIT/Mbit from SC'12's transient
 //     faults (field data); its multi-bit shares and bursts are our own. They are not in

@@ -1,7 +1,7 @@
 // `fleet chaos` end to end, in-process: the seed line first, the summary last, a journal
 // that reproduces byte for byte from the same seed and differs under another seed.
 import { describe, expect, it } from "vitest";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fleet, tempDir, withoutWall } from "./helpers.js";
 import { readJournal } from "../src/journal/index.js";
@@ -9,6 +9,17 @@ import { readJournal } from "../src/journal/index.js";
 const SMALL = "test/fixtures/small.yaml";
 
 describe("fleet chaos", () => {
+  it("prints every scenario's text report within 80 columns (but the seed line, to copy whole)", async () => {
+    for (const file of readdirSync("scenarios").filter((f) => f.endsWith(".yaml"))) {
+      const r = await fleet(["chaos", `scenarios/${file}`, "--duration", "6h", "--no-journal", "--reporter", "text"]);
+      const long = r.out
+        .split("\n")
+        .slice(1)
+        .filter((l) => [...l].length > 80);
+      expect({ file, long }).toEqual({ file, long: [] });
+    }
+  });
+
   it("prints the seed line first and the summary last, and writes a complete journal", async () => {
     const dir = tempDir();
     const journal = join(dir, "run.jsonl");

@@ -1,6 +1,7 @@
 // The serving tables of the text report: each service's failed queries and its p99 tail's
 // excess latency by cause (the rule: src/workloads/serving/causes.ts), one column per
-// policy, the causes no policy met left out, the total last (the parts add up to it).
+// policy (cut by columns past 80), the causes no policy met left out, the total last
+// (the parts add up to it).
 import { formatDuration } from "../base/units.js";
 import type { LaneMetrics } from "../run/lane.js";
 import { SERVING_CAUSES } from "../workloads/serving/causes.js";
@@ -27,21 +28,15 @@ export function servingCauseTables(metrics: Record<string, LaneMetrics>, lanes: 
     const errors = met("errors").map((c) => [c, ...lanes.map((l) => fmtNumber(value(l, `errors.${c}`)))]);
     errors.push(["total", ...lanes.map((l) => fmtNumber(value(l, "errors")))]);
     const title = `serving errors by cause${service}`;
-    out.push(errors.length > 1 ? `${title}, failed queries over the run\n${table(["cause", ...lanes], errors)}` : `${title}: none`);
-    const latency = (shares: boolean) => {
-      const cell = (l: string, c: string) => {
-        const part = value(l, `p99Excess.${c}`);
-        const total = value(l, "p99Excess");
-        return shares && total > 0 ? `${formatDuration(part)} ${Math.round((100 * part) / total)}%` : formatDuration(part);
-      };
-      const rows = met("p99Excess").map((c) => [c, ...lanes.map((l) => cell(l, c))]);
-      rows.push(["total", ...lanes.map((l) => formatDuration(value(l, "p99Excess")))]);
-      return table(["cause", ...lanes], rows);
+    out.push(errors.length > 1 ? `${title}, failed queries over the run\n${table(["cause", ...lanes], errors, [], 80)}` : `${title}: none`);
+    const cell = (l: string, c: string) => {
+      const part = value(l, `p99Excess.${c}`);
+      const total = value(l, "p99Excess");
+      return total > 0 ? `${formatDuration(part)} ${Math.round((100 * part) / total)}%` : formatDuration(part);
     };
-    // The shares when they fit 80 columns.
-    const withShares = latency(true);
-    const fits = withShares.split("\n").every((line) => line.length <= 80);
-    out.push(`serving p99 tail latency by cause${service}, excess over an idle fleet\n${fits ? withShares : latency(false)}`);
+    const rows = met("p99Excess").map((c) => [c, ...lanes.map((l) => cell(l, c))]);
+    rows.push(["total", ...lanes.map((l) => formatDuration(value(l, "p99Excess")))]);
+    out.push(`serving p99 tail latency by cause${service}, excess over an idle fleet\n${table(["cause", ...lanes], rows, [], 80)}`);
   }
   return out.length ? out.join("\n\n") : undefined;
 }

@@ -1,9 +1,39 @@
 // Plain aligned text tables for the text reporters: the maths of layout, no colours.
 export type Align = "left" | "right";
 
-export function table(header: string[], rows: (string | number)[][], align: Align[] = []): string {
+/**
+ * A table; with `maxWidth`, one wider than that is cut into several by columns, each
+ * repeating the first column (the row names), as many columns in each as fit.
+ */
+export function table(header: string[], rows: (string | number)[][], align: Align[] = [], maxWidth = Infinity): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? "").length)));
+  const total = widths.reduce((a, w) => a + w, 0) + 2 * (widths.length - 1);
+  if (total > maxWidth && header.length > 2) {
+    const groups: number[][] = [];
+    let used = 0;
+    for (let c = 1; c < header.length; c++) {
+      const last = groups.at(-1);
+      if (last && used + 2 + widths[c] <= maxWidth) {
+        last.push(c);
+        used += 2 + widths[c];
+      } else {
+        groups.push([c]);
+        used = widths[0] + 2 + widths[c];
+      }
+    }
+    const aligns = header.map((_, c): Align => align[c] ?? (c === 0 ? "left" : "right"));
+    const pick = <T>(r: T[], g: number[]) => [r[0], ...g.map((c) => r[c])];
+    return groups
+      .map((g) =>
+        table(
+          pick(header, g),
+          rows.map((r) => pick(r, g)),
+          pick(aligns, g),
+        ),
+      )
+      .join("\n\n");
+  }
   const line = (r: string[]) =>
     r
       .map((cell, c) => ((align[c] ?? (c === 0 ? "left" : "right")) === "left" ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))

@@ -24,7 +24,7 @@ export function causeTable(metrics: Record<string, LaneMetrics>, lanes: string[]
   if (!causes.length) return undefined;
   const rows = causes.map((c) => [c.slice(prefix.length), ...lanes.map((l) => fmtNumber(metrics[l][c] ?? 0))]);
   rows.push(["total", ...lanes.map((l) => fmtNumber(metrics[l]["training.interruptions"] ?? 0))]);
-  return table(["cause", ...lanes], rows);
+  return table(["cause", ...lanes], rows, [], 80);
 }
 
 /** A metric's value for the table: latencies (metrics in seconds) as durations, 48.2ms. */
@@ -77,7 +77,11 @@ export class TextReporter implements Reporter {
       const breached = outcome.verdicts.filter((v) => !v.ok).length;
       const answer = answerLines(answers(outcome.verdicts, outcome.metrics, this.policies), 80, this.o.unicode ?? true);
       if (answer.length) o(`${answer.join("\n")}\n\n`);
-      if (breached && outcome.status === "complete") o(`explain: ${this.explainCommand}  # ${breached} breach${breached === 1 ? "" : "es"}, by fault\n\n`);
+      if (breached && outcome.status === "complete") {
+        // The command stands alone on its line when the comment would pass 80 columns.
+        const line = `explain: ${this.explainCommand}  # ${breached} breach${breached === 1 ? "" : "es"}, by fault`;
+        o(line.length <= 80 ? `${line}\n\n` : `explain the ${breached} breach${breached === 1 ? "" : "es"} by fault:\n  ${this.explainCommand}\n\n`);
+      }
     }
     if (lanes.length && !this.o.quiet) {
       const causes = causeTable(outcome.metrics, lanes);
@@ -96,6 +100,8 @@ export class TextReporter implements Reporter {
             ["metric", ...lanes],
             // A metric a lane does not report (backupHostHours without backup workers) is "-".
             differ.map((m) => [m, ...lanes.map((l) => (outcome.metrics[l][m] === undefined ? "-" : fmtMetric(m, outcome.metrics[l][m])))]),
+            [],
+            80,
           )}\n\n`,
         );
       const alike = metricNames.filter(same).map((m) => `${m} ${fmtMetric(m, outcome.metrics[lanes[0]][m])}`);
@@ -122,7 +128,7 @@ export class TextReporter implements Reporter {
         const mine = outcome.verdicts.filter((v) => v.policy === p);
         return `${p} ${mine.filter((v) => !v.ok).length} ${fail} of ${mine.length}`;
       });
-      o(`verdict: ${byPolicy.join(", ")}\n`);
+      o(`${wrap(`verdict: ${byPolicy.join(", ")}`, 80, { indent: "  ", items: true }).join("\n")}\n`);
     }
     o(`exit ${info.exitCode}\n`);
   }

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJournal } from "../src/journal/index.js";
-import { fleet, tempDir, withoutProgress } from "./helpers.js";
+import { fleet, metricRow, tempDir, withoutProgress } from "./helpers.js";
 
 const LOG = "examples/field/lanl-campaign-disk-failures.csv";
 const MAP = "examples/field/campaign.map.yaml";
@@ -36,7 +36,7 @@ describe("fleet import of the Campaign log", () => {
     expect(withoutProgress(run.err)).toBe("");
     expect(run.code).toBe(1);
     expect(run.out).toContain(`incident: 1389 faults from ${out}, 23h3m to 2y82d; the scenario's own faults are left out\n`);
-    expect(run.out).toMatch(/\nstorage\.lostBlocks +45 +39 +0\n/);
+    expect(metricRow(run.out, "storage.lostBlocks")).toEqual(["45", "39", "0"]);
     const j = readJournal(journal);
     expect(j.ok).toBe(true);
     expect(j.records.filter((x) => x.t === "fault").length).toBe(1389);
@@ -51,7 +51,7 @@ describe("fleet import of the Campaign log", () => {
     const traceDigest = (text: string) => /\nfault trace: (\w+)\n/.exec(text)?.[1];
     expect(traceDigest(chaos.out)).toBeDefined();
     expect(traceDigest(chaos.out)).toBe(traceDigest(run.out));
-    expect(chaos.out).toMatch(/\nstorage\.lostBlocks +45 +39 +0\n/);
+    expect(metricRow(chaos.out, "storage.lostBlocks")).toEqual(["45", "39", "0"]);
   });
 
   it("writes the timeline to stdout and the summary to stderr without -o, and refuses to overwrite", async () => {

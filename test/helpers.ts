@@ -47,3 +47,9 @@ export function withoutWall(text: string): string[] {
       return JSON.stringify(r);
     });
 }
+
+/** A metric's values in a text report, one per policy in order, from its table or the parts a wide table is cut into. */
+export function metricRow(text: string, metric: string): string[] {
+  const escaped = metric.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return [...text.matchAll(new RegExp(`^${escaped} +(.+)$`, "gm"))].flatMap((m) => m[1].trim().split(/ +/));
+}

@@ -7,6 +7,7 @@
 // outage dominates, so no rule here proposes it). A cause with
 // no rule gets none; an SLO that fails even without faults gets the one answer that holds.
 import { parseDocument } from "yaml";
+import { TRY } from "../report/answer.js";
 import { breachesWithoutFaults, type Explanation } from "./explain.js";
 
 interface Rule {
@@ -36,7 +37,7 @@ const RULES: Rule[] = [
     metric: /^serving\./,
     say: (p) =>
       off(p.hedge)
-        ? "hedge requests to slow leaves (hedge: p95)"
+        ? TRY.hedge
         : p.balance !== "p2c"
           ? "pick replicas by load (balance: p2c), or hedge sooner (a lower hedge percentile)"
           : "hedge sooner (a lower hedge percentile; too low adds load that slows every leaf)",
@@ -53,16 +54,16 @@ const RULES: Rule[] = [
     metric: /^training\./,
     say: (p) => {
       const tries: string[] = [];
-      if (off(p.spares) || p.spares === "0%" || p.spares === 0) tries.push("keep hot spares (spares: 2%)");
+      if (off(p.spares) || p.spares === "0%" || p.spares === 0) tries.push(TRY.spares);
       if (off(p.inMemoryCheckpoint)) tries.push("keep a checkpoint copy in peers' memory (inMemoryCheckpoint: true)");
-      if (off(p.checkpointWrite) || p.checkpointWrite === "sync") tries.push("write checkpoints asynchronously (checkpointWrite: async)");
+      if (off(p.checkpointWrite) || p.checkpointWrite === "sync") tries.push(TRY.asyncWrite);
       return tries.length ? tries.join("; ") : undefined;
     },
   },
   {
     models: ["cosmic", "dram"],
     metric: /^(training\.silentEscapes|silentCorruptions|memory\.)/,
-    say: (p) => (p.ecc === "chipkill" ? undefined : "try the hardware what-if ecc: chipkill"),
+    say: (p) => (p.ecc === "chipkill" ? undefined : TRY.chipkill),
   },
   {
     models: ["mercurialCore"],
@@ -82,12 +83,7 @@ const RULES: Rule[] = [
   {
     models: ["host", "rack", "busbar", "pdu", "overheat", "utility"],
     metric: /^serving\./,
-    say: (p) =>
-      off(p.hedge)
-        ? "hedge or retry on another replica (hedge: p95, retries: 2)"
-        : p.placement !== "power-aware"
-          ? "place replicas across power domains (placement: power-aware)"
-          : undefined,
+    say: (p) => (off(p.hedge) ? "hedge or retry on another replica (hedge: p95, retries: 2)" : p.placement !== "power-aware" ? TRY.powerAware : undefined),
   },
   {
     models: ["busbar", "pdu", "overheat", "utility", "rack", "disk", "host"],

@@ -18,6 +18,7 @@
 // suggest.ts: each names one setting, and the next step is to measure it.
 import { defaultPolicy, type Policy } from "../recovery/policy.js";
 import { formatDuration } from "../base/units.js";
+import { SERVING_CAUSES } from "../workloads/serving/causes.js";
 import { wrap } from "./table.js";
 import type { Verdict } from "../slo/slo.js";
 import type { LaneMetrics } from "../run/lane.js";
@@ -43,6 +44,15 @@ interface Part {
   cannot?: string;
 }
 
+/** Settings both this answer and `fleet explain`'s suggestions (src/explain/suggest.ts) propose, in one wording. */
+export const TRY = {
+  spares: "keep hot spares (spares: 2%)",
+  asyncWrite: "write checkpoints asynchronously (checkpointWrite: async)",
+  hedge: "hedge requests to slow leaves (hedge: p95)",
+  powerAware: "place replicas across power domains (placement: power-aware)",
+  chipkill: "try the hardware what-if ecc: chipkill",
+} as const;
+
 const off = (v: unknown) => v === undefined || v === "off" || v === false || v === 0;
 
 /** Where a training job's lost hours went, costliest first: the tally's causes (src/workloads/training/tally.ts). */
@@ -58,7 +68,7 @@ function trainingParts(m: LaneMetrics, scope: string): { total: number; parts: P
         p.onLoss === "wait-for-repair"
           ? "restart on spares instead of waiting (onLoss: restart-on-spares, spares: 2%)"
           : off(p.spares)
-            ? "keep hot spares (spares: 2%)"
+            ? TRY.spares
             : p.onLoss !== "shrink"
               ? "keep running on the hosts left (onLoss: shrink), or more spares"
               : undefined,
@@ -76,7 +86,7 @@ function trainingParts(m: LaneMetrics, scope: string): { total: number; parts: P
     {
       name: "checkpoint stalls",
       value: at("checkpointStallHours"),
-      tryNext: (p) => (p.checkpointWrite === "sync" ? "write checkpoints asynchronously (checkpointWrite: async)" : "checkpoint less often"),
+      tryNext: (p) => (p.checkpointWrite === "sync" ? TRY.asyncWrite : "checkpoint less often"),
     },
     {
       name: "slow participants",
@@ -104,7 +114,7 @@ function silentParts(m: LaneMetrics): { total: number; parts: Part[] } | undefin
       value: cores,
       tryNext: (p) => (p.detect.includes("gradientChecksum") ? undefined : "catch defective cores' corruptions and roll back (detect: [gradientChecksum])"),
     },
-    { name: "memory", value: total - cores, tryNext: (p) => (p.ecc === "chipkill" ? undefined : "try the hardware what-if ecc: chipkill") },
+    { name: "memory", value: total - cores, tryNext: (p) => (p.ecc === "chipkill" ? undefined : TRY.chipkill) },
   ];
   return { total, parts: parts.filter((x) => x.value > 0).sort((a, b) => b.value - a.value) };
 }
@@ -112,19 +122,14 @@ function silentParts(m: LaneMetrics): { total: number; parts: Part[] } | undefin
 /** What to try for failed queries of each cause (src/workloads/serving/causes.ts names them). */
 const SERVING_TRIES: Record<string, (p: Policy) => string | undefined> = {
   straggler: (p) =>
-    p.hedge.kind === "off"
-      ? "hedge requests to slow leaves (hedge: p95)"
-      : p.balance !== "p2c"
-        ? "pick replicas by load (balance: p2c)"
-        : "hedge sooner (a lower hedge percentile)",
+    p.hedge.kind === "off" ? TRY.hedge : p.balance !== "p2c" ? "pick replicas by load (balance: p2c)" : "hedge sooner (a lower hedge percentile)",
   hostDown: (p) =>
     p.placement !== "power-aware"
-      ? "place replicas across power domains (placement: power-aware)"
+      ? TRY.powerAware
       : p.onPowerWarning === "ignore"
         ? "take replicas on warned hosts out of rotation (onPowerWarning: migrate)"
         : undefined,
-  corruptReplica: (p) =>
-    p.endToEndCrc ? (p.ecc === "chipkill" ? undefined : "try the hardware what-if ecc: chipkill") : "check answers end to end (endToEndCrc: true)",
+  corruptReplica: (p) => (p.endToEndCrc ? (p.ecc === "chipkill" ? undefined : TRY.chipkill) : "check answers end to end (endToEndCrc: true)"),
   hedgingLoad: () => "hedge later (a higher hedge percentile): hedges add load to every leaf",
 };
 
@@ -134,32 +139,17 @@ const SERVING_CANNOT: Record<string, string> = {
     "no policy setting catches a defective core's wrong answers (the end-to-end CRC is computed over the wrong answer); comparing replicas' answers would, and fleet does not model it",
 };
 
-/** Failed queries by cause (serving.errors.<cause>), when the run counted them, as shares of all queries. */
-function servingParts(m: LaneMetrics, scope: string): { total: number; queries: number; parts: Part[] } | undefined {
-  const prefix = `${scope}errors.`;
-  const keys = Object.keys(m).filter((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes("."));
-  if (!keys.length) return undefined;
-  const parts = keys.map((k): Part => {
-    const name = k.slice(prefix.length);
-    return { name, value: m[k], tryNext: SERVING_TRIES[name], cannot: SERVING_CANNOT[name] };
-  });
-  return {
-    total: parts.reduce((s, x) => s + x.value, 0),
-    queries: m[`${scope}queries`] ?? Number.NaN,
-    parts: parts.filter((x) => x.value > 0).sort((a, b) => b.value - a.value),
-  };
-}
-
-/** The p99 tail's excess latency over an idle, healthy fleet by cause (serving.p99Excess.<cause>, adding up to serving.p99Excess). */
-function tailParts(m: LaneMetrics, scope: string): { total: number; parts: Part[] } | undefined {
-  const prefix = `${scope}p99Excess.`;
-  const keys = Object.keys(m).filter((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes("."));
-  if (!keys.length) return undefined;
-  const parts = keys.map((k): Part => {
-    const name = k.slice(prefix.length);
-    return { name, value: m[k], tryNext: SERVING_TRIES[name], cannot: SERVING_CANNOT[name] };
-  });
-  return { total: m[`${scope}p99Excess`] ?? parts.reduce((s, x) => s + x.value, 0), parts: parts.filter((x) => x.value > 0).sort((a, b) => b.value - a.value) };
+/**
+ * A serving family by cause (serving.<family>.<cause>: src/workloads/serving/causes.ts),
+ * when the run counted it: failed queries (errors) or the p99 tail's excess latency over
+ * an idle, healthy fleet (p99Excess); the parts add up to serving.<family>.
+ */
+function servingParts(m: LaneMetrics, scope: string, family: "errors" | "p99Excess"): { total: number; parts: Part[] } | undefined {
+  const parts = SERVING_CAUSES.filter((c) => m[`${scope}${family}.${c.name}`] !== undefined).map(
+    (c): Part => ({ name: c.name, value: m[`${scope}${family}.${c.name}`], tryNext: SERVING_TRIES[c.name], cannot: SERVING_CANNOT[c.name] }),
+  );
+  if (!parts.length) return undefined;
+  return { total: m[`${scope}${family}`] ?? parts.reduce((a, x) => a + x.value, 0), parts: parts.filter((x) => x.value > 0).sort((a, b) => b.value - a.value) };
 }
 
 /** "training.pretrain.goodput" -> "training.pretrain."; "training.goodput" -> "training.". */
@@ -191,18 +181,19 @@ function explainVerdict(v: Verdict, m: LaneMetrics): { line: string; parts: Part
   if (/^serving\./.test(metric)) {
     const scope = /^serving\.[^.]+\.[^.]+$/.test(metric) && !/^serving\.errors\./.test(metric) ? scopeOf(metric) : "serving.";
     if (/\.p\d+$/.test(metric)) {
-      const t = tailParts(m, scope);
+      const t = servingParts(m, scope, "p99Excess");
       if (t && t.total > 0)
         return {
           line: `${workload(scope)}'s slowest 1% of queries took ${formatDuration(t.total)} more than on an idle fleet: ${t.parts.map((x) => `${x.name} ${formatDuration(x.value)}`).join(", ")}`,
           parts: t.parts,
         };
     }
-    const s = servingParts(m, scope);
+    const s = servingParts(m, scope, "errors");
     if (!s || s.total <= 0) return undefined;
-    if (!(s.queries > 0))
+    const queries = m[`${scope}queries`];
+    if (!(queries > 0))
       return { line: `${workload(scope)} failed queries by cause: ${s.parts.map((x) => `${x.name} ${count(x.value)}`).join(", ")}`, parts: s.parts };
-    const pct = (x: number) => `${+((100 * x) / s.queries).toPrecision(2)}%`;
+    const pct = (x: number) => `${+((100 * x) / queries).toPrecision(2)}%`;
     return { line: `${workload(scope)} failed ${pct(s.total)} of queries: ${s.parts.map((x) => `${x.name} ${pct(x.value)}`).join(", ")}`, parts: s.parts };
   }
   return undefined;

@@ -3,21 +3,22 @@ import type { JobResult } from "../distributed/job.js";
 import { aggregatePoints, bestIndex, closeToBest, gridPoints, pointJobId, sweepJobs } from "./grid.js";
 import { parseSet } from "./range.js";
 
-/** Rows of the points aggregated from made-up goodputs, `goodput[point][seed]` for seeds 1..3. */
+/** Rows of the points aggregated from made-up goodputs, `goodput[point][seed]` for seeds 1..n (digest "d<point><seed index>"). */
 function goodputRows(points: ReturnType<typeof gridPoints>, goodput: number[][]) {
+  const seeds = goodput[0].map((_, k) => k + 1);
   const results: JobResult[] = points.flatMap((p, i) =>
-    [1, 2, 3].map((seed, k) => ({
+    seeds.map((seed, k) => ({
       id: pointJobId(p, seed),
       status: "complete" as const,
       seed,
       metrics: { naive: { "training.goodput": goodput[i][k] } },
       verdicts: [],
       traceDigest: "",
-      digest: "",
+      digest: `d${i}${k}`,
       simEvents: 1,
     })),
   );
-  return aggregatePoints(points, [1, 2, 3], results, "naive", "training.goodput");
+  return aggregatePoints(points, seeds, results, "naive", "training.goodput");
 }
 
 describe("a sweep's grid", () => {
@@ -50,19 +51,7 @@ describe("a sweep's grid", () => {
       [0.8, 0.84],
       [0.75, 0.77],
     ];
-    const results: JobResult[] = points.flatMap((p, i) =>
-      [1, 2].map((seed, k) => ({
-        id: pointJobId(p, seed),
-        status: "complete" as const,
-        seed,
-        metrics: { naive: { "training.goodput": goodput[i][k] } },
-        verdicts: [],
-        traceDigest: "",
-        digest: `d${i}${k}`,
-        simEvents: 1,
-      })),
-    );
-    const rows = aggregatePoints(points, [1, 2], results, "naive", "training.goodput");
+    const rows = goodputRows(points, goodput);
     expect(rows.map((r) => r.estimate)).toEqual([0.71, 0.8200000000000001, 0.76]);
     expect(rows[1].perSeed).toEqual([
       { seed: 1, value: 0.8, digest: "d10" },

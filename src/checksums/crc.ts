@@ -25,7 +25,10 @@
 // polynomial, found by squaring (zlib's crc32_combine does the same). So `crcDelta` gives
 // the change an error makes to a block's CRC from the error's bytes alone, in O(|p| +
 // log n); the error is caught iff it is not 0. Tests check it against real buffers
-// (./crc.test.ts).
+// (./crc.test.ts). crcCaughtOnBytes and crcCaughtByLinearity decide the same question,
+// whether a block's stored CRC catches errors XORed into it, the two ways: the storage
+// copies and the checkpoint shards call them, real bytes for small blocks, linearity for
+// large ones.
 // Leaves out: CRC-32C (Castagnoli, better HD at storage block sizes), per-sector vs
 // per-block placement, and misdirected writes (a correct CRC over the wrong block).
 import CRC32 from "crc-32";
@@ -142,4 +145,24 @@ export function crcDelta(pattern: Uint8Array, offset: number, totalBytes: number
   const pure = (crc32(pattern, 0xffffffff) ^ 0xffffffff) >>> 0; // zero init, no final XOR
   if (pure === 0) return 0;
   return mulModP(zeroBytesOp(totalBytes - offset - pattern.length), pure);
+}
+
+/** An error XORed into a block: `bytes` at byte `offset`. */
+export interface BlockError {
+  offset: number;
+  bytes: Uint8Array;
+}
+
+/** Whether the CRC-32 of `clean` changes when `errors` are XORed into it, on the real bytes (`clean` is changed). */
+export function crcCaughtOnBytes(clean: Uint8Array, errors: readonly BlockError[]): boolean {
+  const stored = crc32(clean);
+  for (const e of errors) for (let i = 0; i < e.bytes.length; i++) clean[e.offset + i] ^= e.bytes[i];
+  return crc32(clean) !== stored;
+}
+
+/** The same for a `size`-byte block from the errors alone, by linearity (crcDelta): no block is built. */
+export function crcCaughtByLinearity(size: number, errors: readonly BlockError[]): boolean {
+  let delta = 0;
+  for (const e of errors) delta ^= crcDelta(e.bytes, e.offset, size);
+  return delta >>> 0 !== 0;
 }

@@ -22,22 +22,19 @@
 // (HDFS keeps one per 512 bytes: it finds the same corruptions, and repairs less), and
 // corruption of the checksums themselves.
 import { SECTOR_BYTES } from "../../faults/disk.js";
-import { blockBytes, crc32, crcDelta } from "../../checksums/crc.js";
+import { blockBytes, crcCaughtByLinearity, crcCaughtOnBytes } from "../../checksums/crc.js";
 
 /** Largest copy whose bytes are built to check its CRC; larger ones are checked analytically. */
 export const MATERIALISE_MAX_BYTES = 1 << 16;
 
 /** Whether the CRC of a `size`-byte copy (content `contentId`) catches `error` XORed in at byte `at`, on real bytes. */
 export function caughtMaterialised(seed: number, contentId: number, size: number, at: number, error: Uint8Array): boolean {
-  const clean = blockBytes(seed, contentId, size);
-  const read = clean.slice();
-  for (let i = 0; i < error.length; i++) read[at + i] ^= error[i];
-  return crc32(read) !== crc32(clean);
+  return crcCaughtOnBytes(blockBytes(seed, contentId, size), [{ offset: at, bytes: error }]);
 }
 
 /** Whether the CRC of a `size`-byte copy catches `error` XORed in at byte `at`, from the error alone. */
 export function caughtAnalytic(size: number, at: number, error: Uint8Array): boolean {
-  return crcDelta(error, at, size) !== 0;
+  return crcCaughtByLinearity(size, [{ offset: at, bytes: error }]);
 }
 
 /**

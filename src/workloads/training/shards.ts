@@ -27,7 +27,7 @@
 // Left out: shards on a host that is down are read all the same (the job always could
 // restore from storage), replicated or erasure-coded checkpoint storage, and corruption in
 // transit or in memory before the CRC is computed (a CRC computed over wrong bytes matches).
-import { blockBytes, crc32, crcDelta } from "../../checksums/crc.js";
+import { type BlockError, blockBytes, crcCaughtByLinearity, crcCaughtOnBytes } from "../../checksums/crc.js";
 import { OUTCOME_CLEAN, OUTCOME_DETECTED, OUTCOME_SILENT, type OutcomeCode } from "../../checksums/outcome.js";
 import { SECTOR_BYTES } from "../../faults/disk.js";
 import type { FaultEvent } from "../../faults/trace.js";
@@ -78,7 +78,8 @@ export class CheckpointShards {
     const shards = [...new Set(damage.map((d) => d.shard))];
     for (const s of shards) {
       const mine = damage.filter((d) => d.shard === s);
-      const caught = analytic ? this.deltaOf(mine) !== 0 : this.crcDiffers(c, s, mine);
+      const errors = this.errorsOf(mine);
+      const caught = analytic ? crcCaughtByLinearity(this.shardBytes, errors) : crcCaughtOnBytes(this.bytes(c, s), errors);
       if (caught) return OUTCOME_DETECTED;
     }
     return OUTCOME_SILENT;
@@ -113,20 +114,8 @@ export class CheckpointShards {
     return blockBytes(this.content.u32(c.seq ?? 0, shard), 0, this.shardBytes);
   }
 
-  private crcDiffers(c: Checkpoint, shard: number, damage: readonly ShardDamage[]): boolean {
-    const read = this.bytes(c, shard);
-    const stored = crc32(read);
-    for (const d of damage) {
-      const garbage = blockBytes(d.seed, 0, d.length);
-      for (let i = 0; i < d.length; i++) read[d.offset + i] ^= garbage[i];
-    }
-    return crc32(read) !== stored;
-  }
-
-  /** The change the damages make to the shard's CRC, by linearity (no shard bytes). */
-  deltaOf(damage: readonly ShardDamage[]): number {
-    let delta = 0;
-    for (const d of damage) delta ^= crcDelta(blockBytes(d.seed, 0, d.length), d.offset, this.shardBytes);
-    return delta >>> 0;
+  /** The shard's damages as errors XORed into its bytes. */
+  private errorsOf(damage: readonly ShardDamage[]): BlockError[] {
+    return damage.map((d) => ({ offset: d.offset, bytes: blockBytes(d.seed, 0, d.length) }));
   }
 }

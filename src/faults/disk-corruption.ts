@@ -8,7 +8,8 @@
 // slot uniformly). Each garbles one SECTOR_BYTES block at a uniform sector of the disk:
 // one `disk.corrupt` record (host, disk, sector, seed). The garbage is a pure function of
 // `seed` (a 32-bit draw): the readers that care (a training job's checkpoint shards,
-// src/workloads/training/shards.ts) XOR blockBytes(seed, 0, SECTOR_BYTES) into the block,
+// src/workloads/training/shards.ts; a store's copies and fragments,
+// src/workloads/storage/checksum.ts) XOR blockBytes(seed, 0, SECTOR_BYTES) into the block,
 // so a random garble escapes a CRC-32 with probability 2^-32. Off unless a scenario lists
 // it: no existing trace changes.
 //
